@@ -1,0 +1,317 @@
+/**
+ * The table of dpip's commands: name, summary, usage, description and the
+ * option groups each accepts. Help screens and the parser are generated from
+ * it; the code that runs each command is registered in `commands/mod.ts`.
+ *
+ * @module
+ */
+
+import { INDEX_OPTIONS, type OptionId, TARGET_OPTIONS } from "./options.ts";
+
+/** A titled group of options in a command's help. */
+export interface OptionGroup {
+  readonly title: string;
+  readonly options: readonly OptionId[];
+}
+
+/** One command of the table. */
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** Usage lines after `dpip `, e.g. `install [options] <requirement specifier> ...`. */
+  readonly usage: readonly string[];
+  readonly description?: string;
+  /** Option groups, shown before the general options. */
+  readonly groups: readonly OptionGroup[];
+}
+
+const index: OptionGroup = { title: "Package Index Options", options: INDEX_OPTIONS };
+
+const BUILD_OPTIONS: readonly OptionId[] = [
+  "noBuildIsolation",
+  "usePep517",
+  "noUsePep517",
+  "checkBuildDependencies",
+  "configSettings",
+  "globalOption",
+];
+
+/** Every command, in the order `dpip --help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "install",
+    summary: "Install packages.",
+    usage: [
+      "install [options] <requirement specifier> [package-index-options] ...",
+      "install [options] -r <requirements file> [package-index-options] ...",
+      "install [options] [-e] <vcs project url> ...",
+      "install [options] [-e] <local project path> ...",
+      "install [options] <archive url/path> ...",
+    ],
+    description: "Install packages from indexes, requirements files, local paths and URLs.",
+    groups: [
+      {
+        title: "Install Options",
+        options: [
+          "requirement",
+          "constraint",
+          "noDeps",
+          "pre",
+          "editable",
+          "dryRun",
+          "target",
+          ...TARGET_OPTIONS,
+          "user",
+          "noUser",
+          "root",
+          "prefix",
+          "src",
+          "upgrade",
+          "upgradeStrategy",
+          "forceReinstall",
+          "ignoreInstalled",
+          "ignoreRequiresPython",
+          ...BUILD_OPTIONS,
+          "breakSystemPackages",
+          "compile",
+          "noCompile",
+          "noWarnScriptLocation",
+          "noWarnConflicts",
+          "noBinary",
+          "onlyBinary",
+          "preferBinary",
+          "requireHashes",
+          "progressBar",
+          "rootUserAction",
+          "report",
+          "linkMode",
+          "noClean",
+        ],
+      },
+      index,
+    ],
+  },
+  {
+    name: "download",
+    summary: "Download packages.",
+    usage: [
+      "download [options] <requirement specifier> [package-index-options] ...",
+      "download [options] -r <requirements file> [package-index-options] ...",
+      "download [options] <vcs project url> ...",
+      "download [options] <local project path> ...",
+      "download [options] <archive url/path> ...",
+    ],
+    description: "Download packages and their dependencies into a directory.",
+    groups: [
+      {
+        title: "Download Options",
+        options: [
+          "constraint",
+          "requirement",
+          "noDeps",
+          "noBinary",
+          "onlyBinary",
+          "preferBinary",
+          "src",
+          "pre",
+          "requireHashes",
+          "progressBar",
+          ...BUILD_OPTIONS,
+          "ignoreRequiresPython",
+          "dest",
+          ...TARGET_OPTIONS,
+          "noClean",
+        ],
+      },
+      index,
+    ],
+  },
+  {
+    name: "uninstall",
+    summary: "Uninstall packages.",
+    usage: ["uninstall [options] <package> ...", "uninstall [options] -r <requirements file> ..."],
+    description: "Uninstall packages, removing exactly the files their RECORD lists.",
+    groups: [{
+      title: "Uninstall Options",
+      options: ["requirement", "yes", "rootUserAction", "breakSystemPackages"],
+    }],
+  },
+  {
+    name: "freeze",
+    summary: "Output installed packages in requirements format.",
+    usage: ["freeze [options]"],
+    description: "Output installed packages in requirements format, sorted case-insensitively.",
+    groups: [{
+      title: "Freeze Options",
+      options: [
+        "requirement",
+        "local",
+        "userOnly",
+        "path",
+        "freezeAll",
+        "freezeExcludeEditable",
+        "exclude",
+      ],
+    }],
+  },
+  {
+    name: "inspect",
+    summary: "Inspect the python environment.",
+    usage: ["inspect [options]"],
+    description: "Print a JSON report of the target environment and what is installed in it.",
+    groups: [{ title: "Inspect Options", options: ["localLong", "userOnly", "path"] }],
+  },
+  {
+    name: "list",
+    summary: "List installed packages.",
+    usage: ["list [options]"],
+    description: "List installed packages, including editables, in case-insensitive sorted order.",
+    groups: [
+      {
+        title: "List Options",
+        options: [
+          "outdated",
+          "uptodate",
+          "editableOnly",
+          "local",
+          "userOnly",
+          "path",
+          "pre",
+          "listFormat",
+          "notRequired",
+          "listExcludeEditable",
+          "includeEditable",
+          "exclude",
+        ],
+      },
+      index,
+    ],
+  },
+  {
+    name: "show",
+    summary: "Show information about installed packages.",
+    usage: ["show [options] <package> ..."],
+    description: "Show information about one or more installed packages.",
+    groups: [{ title: "Show Options", options: ["files"] }],
+  },
+  {
+    name: "check",
+    summary: "Verify installed packages have compatible dependencies.",
+    usage: ["check [options]"],
+    description: "Verify that installed packages have compatible dependencies.",
+    groups: [],
+  },
+  {
+    name: "config",
+    summary: "Manage local and global configuration.",
+    usage: [
+      "config [<file-option>] list",
+      "config [<file-option>] [--editor <editor-path>] edit",
+      "config [<file-option>] get command.option",
+      "config [<file-option>] set command.option value",
+      "config [<file-option>] unset command.option",
+      "config [<file-option>] debug",
+    ],
+    description: "Read and change pip configuration files.",
+    groups: [{
+      title: "Config Options",
+      options: ["editor", "globalFile", "userFile", "siteFile"],
+    }],
+  },
+  {
+    name: "cache",
+    summary: "Inspect and manage dpip's wheel cache.",
+    usage: [
+      "cache dir",
+      "cache info",
+      "cache list [<pattern>] [--format=[human, abspath]]",
+      "cache remove <pattern>",
+      "cache purge",
+    ],
+    groups: [{ title: "Cache Options", options: ["cacheFormat"] }],
+  },
+  {
+    name: "index",
+    summary: "Inspect information available from package indexes.",
+    usage: ["index versions <package>"],
+    groups: [
+      {
+        title: "Index Options",
+        options: [
+          ...TARGET_OPTIONS,
+          "ignoreRequiresPython",
+          "pre",
+          "noBinary",
+          "onlyBinary",
+          "json",
+        ],
+      },
+      index,
+    ],
+  },
+  {
+    name: "wheel",
+    summary: "Build wheels from your requirements.",
+    usage: [
+      "wheel [options] <requirement specifier> ...",
+      "wheel [options] -r <requirements file> ...",
+      "wheel [options] [-e] <vcs project url> ...",
+      "wheel [options] [-e] <local project path> ...",
+      "wheel [options] <archive url/path> ...",
+    ],
+    groups: [
+      {
+        title: "Wheel Options",
+        options: [
+          "wheelDir",
+          "noBinary",
+          "onlyBinary",
+          "preferBinary",
+          ...BUILD_OPTIONS,
+          "constraint",
+          "editable",
+          "requirement",
+          "src",
+          "ignoreRequiresPython",
+          "noDeps",
+          "progressBar",
+          "noVerify",
+          "buildOption",
+          "pre",
+          "requireHashes",
+          "noClean",
+        ],
+      },
+      index,
+    ],
+  },
+  {
+    name: "hash",
+    summary: "Compute hashes of package archives.",
+    usage: ["hash [options] <file> ..."],
+    groups: [{ title: "Hash Options", options: ["algorithm"] }],
+  },
+  {
+    name: "completion",
+    summary: "A helper command used for command completion.",
+    usage: ["completion [options]"],
+    groups: [{ title: "Completion Options", options: ["bash", "zsh", "fish", "powershell"] }],
+  },
+  {
+    name: "debug",
+    summary: "Show information useful for debugging.",
+    usage: ["debug <options>"],
+    groups: [{ title: "Debug Options", options: TARGET_OPTIONS }],
+  },
+  {
+    name: "help",
+    summary: "Show help for commands.",
+    usage: ["help <command>"],
+    groups: [],
+  },
+];
+
+/** Finds a command by exact name. */
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

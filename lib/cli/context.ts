@@ -1,0 +1,24 @@
+/**
+ * What a command's runner receives: the I/O boundary, the parsed options and
+ * the positional arguments.
+ *
+ * @module
+ */
+
+import type { CommandSpec } from "./commands.ts";
+import type { Io } from "./io.ts";
+import type { OptionValues } from "./option_values.ts";
+
+/** The input of one command run. */
+export interface CommandContext {
+  readonly io: Io;
+  readonly command: CommandSpec;
+  readonly options: OptionValues;
+  /** Positional arguments after the command name. */
+  readonly args: readonly string[];
+  /** The name to show in usage lines (`dpip`, or `pip3` when invoked so). */
+  readonly program: string;
+}
+
+/** Runs a command and returns its exit status. Never prints except through `context.io`. */
+export type CommandRunner = (context: CommandContext) => Promise<number>;

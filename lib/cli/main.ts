@@ -1,0 +1,90 @@
+/**
+ * dpip's command-line entry point, `main(args, io)`: parses argv, runs the
+ * command and turns every error into a message and an exit status. It never
+ * exits the process, so tests run it in-process.
+ *
+ * @module
+ */
+
+import { DpipError } from "../errors.ts";
+import { DPIP_VERSION } from "../version.ts";
+import { RUNNERS } from "./commands/mod.ts";
+import { ExitCode } from "./exit_codes.ts";
+import { formatCommandHelp, formatMainHelp, formatUsage } from "./help.ts";
+import type { Io } from "./io.ts";
+import { applyEnvironment, CommandUsageError, parseArgs } from "./parse_args.ts";
+
+/** The program name for usage lines: the invoked name when it is a pip alias, else `dpip`. */
+export function programName(invokedAs: string): string {
+  const base = invokedAs.split(/[\\/]/).at(-1) ?? "dpip";
+  return /^pip(\d+(\.\d+)?)?$/.test(base) ? base : "dpip";
+}
+
+/**
+ * Runs dpip with `args` (argv without the program name) and returns the exit status.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./main.ts";
+ * import { captureIo } from "./io.ts";
+ * const io = captureIo();
+ * const status = await main(["--version"], io);
+ * // status === 0, io.out() starts with "dpip "
+ * ```
+ */
+export async function main(args: readonly string[], io: Io): Promise<number> {
+  const program = programName(io.invokedAs);
+  let debug = args.includes("--debug");
+  try {
+    const parsed = parseArgs(args);
+    applyEnvironment(parsed, io.env);
+    debug = parsed.options.flag("debug");
+    const { command, options } = parsed;
+    if (options.flag("version")) {
+      io.stdout.write(`dpip ${DPIP_VERSION}\n`);
+      return ExitCode.success;
+    }
+    if (command === undefined || command.name === "help") {
+      const topic = command === undefined ? undefined : parsed.args[0];
+      if (topic !== undefined) return await main([topic, "--help"], io);
+      io.stdout.write(formatMainHelp(program) + "\n");
+      return ExitCode.success;
+    }
+    if (options.flag("help")) {
+      io.stdout.write(formatCommandHelp(program, command) + "\n");
+      return ExitCode.success;
+    }
+    const runner = RUNNERS[command.name];
+    if (runner === undefined) {
+      io.stderr.write(
+        `ERROR: "${command.name}" is not available yet in dpip ${DPIP_VERSION}; see the README for what works today.\n`,
+      );
+      return ExitCode.error;
+    }
+    return await runner({ io, command, options, args: parsed.args, program });
+  } catch (error) {
+    return reportError(error, io, program, debug);
+  }
+}
+
+function reportError(error: unknown, io: Io, program: string, debug: boolean): number {
+  if (error instanceof CommandUsageError) {
+    if (!error.showUsage) {
+      io.stderr.write(`ERROR: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    io.stderr.write(`${formatUsage(program, error.command)}\n${error.message}\n`);
+    return ExitCode.usage;
+  }
+  if (error instanceof DpipError) {
+    io.stderr.write(`ERROR: ${error.message}\n`);
+    if (error.hint !== undefined) io.stderr.write(`hint: ${error.hint}\n`);
+    return error.code === "usage" ? ExitCode.usage : ExitCode.error;
+  }
+  if (debug) throw error;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  io.stderr.write(
+    `ERROR: dpip failed unexpectedly (${detail}). This is a bug in dpip; run again with --debug for the stack trace and report it.\n`,
+  );
+  return ExitCode.error;
+}

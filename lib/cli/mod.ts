@@ -1,0 +1,9 @@
+/**
+ * The command-line layer: `main(args, io)` and the `Io` boundary.
+ *
+ * @module
+ */
+
+export { main, programName } from "./main.ts";
+export { captureIo } from "./io.ts";
+export type { CapturedIo, Io, TextSink } from "./io.ts";

@@ -1,0 +1,619 @@
+/**
+ * The declarative table of every command-line option dpip understands.
+ *
+ * One row per option: its flags, the value kind, whether it repeats, the
+ * `PIP_*` environment variables and config-file keys it maps to (derived from
+ * the long flags the way pip derives them), and its help text. The parser,
+ * the help screens, the environment/config layering and shell completion are
+ * all generated from this table; adding an option means adding a row.
+ *
+ * @module
+ */
+
+/** How an option's value is read. */
+export type OptionKind =
+  /** Takes no value; sets `dest` to `value` (default `true`). */
+  | "flag"
+  /** Takes no value; each use adds one (`-vvv`). */
+  | "count"
+  /** Takes a string value. */
+  | "string"
+  /** Takes one of `choices`. */
+  | "choice"
+  /** Takes a number. */
+  | "number";
+
+/** One option of the table. */
+export interface OptionSpec {
+  /** Where the value lands in the parsed settings (camelCase). Several flags may share one. */
+  readonly dest: string;
+  /** Short (`-i`) and long (`--index-url`) spellings; the first long one is canonical. */
+  readonly flags: readonly string[];
+  readonly kind: OptionKind;
+  /** Collects every use into a list (`--extra-index-url A --extra-index-url B`). */
+  readonly repeatable?: boolean;
+  /** The allowed values of a `choice` option. */
+  readonly choices?: readonly string[];
+  /** The value a `flag` stores (default `true`); `false` for `--no-*` spellings. */
+  readonly value?: boolean | string;
+  /** The placeholder shown in help: `--index-url <url>`. */
+  readonly metavar?: string;
+  readonly help: string;
+  /** Set to false for options that no environment variable or config file may set. */
+  readonly configurable?: boolean;
+}
+
+const opt = (
+  dest: string,
+  flags: string[],
+  kind: OptionKind,
+  help: string,
+  extra: Partial<OptionSpec> = {},
+): OptionSpec => ({ dest, flags, kind, help, ...extra });
+
+/** The long names of an option (without dashes): `["timeout", "default-timeout"]`. */
+export function longNames(spec: OptionSpec): string[] {
+  return spec.flags.filter((f) => f.startsWith("--")).map((f) => f.slice(2));
+}
+
+/**
+ * The environment variables that set an option, as pip derives them:
+ * `PIP_` + the upper-cased long name with `-` turned into `_`.
+ *
+ * @example
+ * ```ts
+ * import { envVarsOf, OPTIONS } from "./options.ts";
+ * envVarsOf(OPTIONS.timeout); // ["PIP_TIMEOUT", "PIP_DEFAULT_TIMEOUT"]
+ * ```
+ */
+export function envVarsOf(spec: OptionSpec): string[] {
+  if (spec.configurable === false) return [];
+  return longNames(spec).map((n) => "PIP_" + n.toUpperCase().replaceAll("-", "_"));
+}
+
+/** The config-file keys that set an option (its long names), e.g. `index-url`. */
+export function configKeysOf(spec: OptionSpec): string[] {
+  if (spec.configurable === false) return [];
+  return longNames(spec);
+}
+
+const BINARY_HELP =
+  "Comma-separated package names, or :all: / :none:, for which to avoid (or require) built distributions.";
+
+/** Every option, by identifier. Commands list the identifiers they accept. */
+export const OPTIONS = {
+  // General options (every command).
+  help: opt("help", ["-h", "--help"], "flag", "Show help.", { configurable: false }),
+  debug: opt("debug", ["--debug"], "flag", "Let unexpected errors propagate with a stack trace."),
+  isolated: opt(
+    "isolated",
+    ["--isolated"],
+    "flag",
+    "Ignore PIP_* environment variables and user configuration.",
+  ),
+  requireVirtualenv: opt(
+    "requireVirtualenv",
+    ["--require-virtualenv", "--require-venv"],
+    "flag",
+    "Refuse to run outside a virtual environment.",
+  ),
+  python: opt(
+    "python",
+    ["--python"],
+    "string",
+    "The Python interpreter to act on: a path, a venv directory, or a version such as 3.12.",
+    { metavar: "python" },
+  ),
+  verbose: opt(
+    "verbose",
+    ["-v", "--verbose"],
+    "count",
+    "Give more output; repeat for even more (up to 3 times).",
+  ),
+  version: opt("version", ["-V", "--version"], "flag", "Show version and exit.", {
+    configurable: false,
+  }),
+  quiet: opt("quiet", ["-q", "--quiet"], "count", "Give less output; repeat for even less."),
+  log: opt("log", ["--log", "--log-file", "--local-log"], "string", "Append a verbose log here.", {
+    metavar: "path",
+  }),
+  noInput: opt("noInput", ["--no-input"], "flag", "Never prompt for input."),
+  keyringProvider: opt(
+    "keyringProvider",
+    ["--keyring-provider"],
+    "choice",
+    "How to look up credentials with keyring: auto, disabled, import or subprocess.",
+    { choices: ["auto", "disabled", "import", "subprocess"], metavar: "keyring_provider" },
+  ),
+  proxy: opt(
+    "proxy",
+    ["--proxy"],
+    "string",
+    "Use this proxy: scheme://[user:passwd@]proxy.server:port.",
+    { metavar: "proxy" },
+  ),
+  retries: opt(
+    "retries",
+    ["--retries"],
+    "number",
+    "How many times to retry a failed connection (default 5).",
+    { metavar: "retries" },
+  ),
+  timeout: opt(
+    "timeout",
+    ["--timeout", "--default-timeout"],
+    "number",
+    "Socket timeout in seconds (default 15).",
+    { metavar: "sec" },
+  ),
+  existsAction: opt(
+    "existsAction",
+    ["--exists-action"],
+    "choice",
+    "What to do when a path already exists: (s)witch, (i)gnore, (w)ipe, (b)ackup, (a)bort.",
+    { choices: ["s", "i", "w", "b", "a"], repeatable: true, metavar: "action" },
+  ),
+  trustedHost: opt(
+    "trustedHosts",
+    ["--trusted-host"],
+    "string",
+    "Trust this host (or host:port) even without valid HTTPS.",
+    { repeatable: true, metavar: "hostname" },
+  ),
+  cert: opt("cert", ["--cert"], "string", "A PEM CA bundle to verify TLS with.", {
+    metavar: "path",
+  }),
+  clientCert: opt(
+    "clientCert",
+    ["--client-cert"],
+    "string",
+    "A PEM file holding the client key and certificate.",
+    { metavar: "path" },
+  ),
+  cacheDir: opt("cacheDir", ["--cache-dir"], "string", "Keep the cache in this directory.", {
+    metavar: "dir",
+  }),
+  noCacheDir: opt("cacheDir", ["--no-cache-dir"], "flag", "Disable the cache.", { value: false }),
+  disablePipVersionCheck: opt(
+    "disablePipVersionCheck",
+    ["--disable-pip-version-check"],
+    "flag",
+    "Accepted for pip compatibility; dpip never checks for updates.",
+  ),
+  noColor: opt("noColor", ["--no-color"], "flag", "Suppress colored output."),
+  noPythonVersionWarning: opt(
+    "noPythonVersionWarning",
+    ["--no-python-version-warning"],
+    "flag",
+    "Accepted for pip compatibility.",
+  ),
+  useFeature: opt("useFeature", ["--use-feature"], "string", "Enable an optional feature.", {
+    repeatable: true,
+    metavar: "feature",
+  }),
+  useDeprecated: opt(
+    "useDeprecated",
+    ["--use-deprecated"],
+    "string",
+    "Enable a deprecated behaviour.",
+    { repeatable: true, metavar: "feature" },
+  ),
+
+  // Package index options.
+  indexUrl: opt(
+    "indexUrl",
+    ["-i", "--index-url", "--pypi-url"],
+    "string",
+    "Base URL of the package index (PEP 503 simple API), or a local directory laid out like one.",
+    { metavar: "url" },
+  ),
+  extraIndexUrl: opt(
+    "extraIndexUrls",
+    ["--extra-index-url"],
+    "string",
+    "Another index to use besides --index-url.",
+    { repeatable: true, metavar: "url" },
+  ),
+  noIndex: opt("noIndex", ["--no-index"], "flag", "Ignore package indexes; use --find-links only."),
+  findLinks: opt(
+    "findLinks",
+    ["-f", "--find-links"],
+    "string",
+    "A directory, HTML file or URL to look for archives in.",
+    { repeatable: true, metavar: "url" },
+  ),
+  indexStrategy: opt(
+    "indexStrategy",
+    ["--index-strategy"],
+    "choice",
+    "How to combine indexes: unsafe-merge (pip's default: every index) or first-index (stop at the first index that has the project).",
+    { choices: ["unsafe-merge", "first-index"], metavar: "strategy" },
+  ),
+
+  // Requirement inputs.
+  requirement: opt(
+    "requirements",
+    ["-r", "--requirement"],
+    "string",
+    "Install from this requirements file (repeatable).",
+    { repeatable: true, metavar: "file" },
+  ),
+  constraint: opt(
+    "constraints",
+    ["-c", "--constraint"],
+    "string",
+    "Constrain versions with this constraints file (repeatable).",
+    { repeatable: true, metavar: "file" },
+  ),
+  editable: opt(
+    "editables",
+    ["-e", "--editable"],
+    "string",
+    "Install a project in editable mode from a local path or VCS URL.",
+    { repeatable: true, metavar: "path/url" },
+  ),
+  noDeps: opt(
+    "noDeps",
+    ["--no-deps", "--no-dependencies"],
+    "flag",
+    "Do not install package dependencies.",
+  ),
+  pre: opt("pre", ["--pre"], "flag", "Include pre-release and development versions."),
+  dryRun: opt("dryRun", ["--dry-run"], "flag", "Resolve and report, but change nothing."),
+  noBinary: opt("noBinary", ["--no-binary"], "string", BINARY_HELP, {
+    repeatable: true,
+    metavar: "format_control",
+  }),
+  onlyBinary: opt("onlyBinary", ["--only-binary"], "string", BINARY_HELP, {
+    repeatable: true,
+    metavar: "format_control",
+  }),
+  preferBinary: opt(
+    "preferBinary",
+    ["--prefer-binary"],
+    "flag",
+    "Prefer an older wheel over a newer sdist.",
+  ),
+  requireHashes: opt(
+    "requireHashes",
+    ["--require-hashes"],
+    "flag",
+    "Require a --hash for every requirement.",
+  ),
+  progressBar: opt(
+    "progressBar",
+    ["--progress-bar"],
+    "choice",
+    "Show progress bars: on or off.",
+    { choices: ["on", "off"], metavar: "progress_bar" },
+  ),
+  ignoreRequiresPython: opt(
+    "ignoreRequiresPython",
+    ["--ignore-requires-python"],
+    "flag",
+    "Ignore the Requires-Python of candidates.",
+  ),
+  noBuildIsolation: opt(
+    "buildIsolation",
+    ["--no-build-isolation"],
+    "flag",
+    "Build without an isolated environment for build dependencies.",
+    { value: false },
+  ),
+  usePep517: opt("usePep517", ["--use-pep517"], "flag", "Always build with PEP 517."),
+  noUsePep517: opt("usePep517", ["--no-use-pep517"], "flag", "Accepted for pip compatibility.", {
+    value: false,
+  }),
+  checkBuildDependencies: opt(
+    "checkBuildDependencies",
+    ["--check-build-dependencies"],
+    "flag",
+    "Check the build dependencies when PEP 517 build isolation is off.",
+  ),
+  configSettings: opt(
+    "configSettings",
+    ["-C", "--config-settings"],
+    "string",
+    "KEY=VALUE settings passed to the PEP 517 build backend.",
+    { repeatable: true, metavar: "settings" },
+  ),
+  globalOption: opt(
+    "globalOptions",
+    ["--global-option"],
+    "string",
+    "Extra global options for setup.py (legacy).",
+    { repeatable: true, metavar: "options" },
+  ),
+  buildOption: opt(
+    "buildOptions",
+    ["--build-option"],
+    "string",
+    "Extra options for setup.py bdist_wheel (legacy).",
+    { repeatable: true, metavar: "options" },
+  ),
+  src: opt(
+    "src",
+    ["--src", "--source", "--source-dir", "--source-directory"],
+    "string",
+    "Where editable VCS checkouts go.",
+    { metavar: "dir" },
+  ),
+  noClean: opt("noClean", ["--no-clean"], "flag", "Keep temporary build directories."),
+  platform: opt(
+    "platforms",
+    ["--platform"],
+    "string",
+    "Only use wheels for this platform (repeatable).",
+    { repeatable: true, metavar: "platform" },
+  ),
+  pythonVersion: opt(
+    "pythonVersion",
+    ["--python-version"],
+    "string",
+    "The Python version to select distributions for, e.g. 3.12 or 312.",
+    { metavar: "python_version" },
+  ),
+  implementation: opt(
+    "implementation",
+    ["--implementation"],
+    "string",
+    "The Python implementation to select distributions for: cp, pp, py, ...",
+    { metavar: "implementation" },
+  ),
+  abi: opt("abis", ["--abi"], "string", "Only use wheels for this ABI (repeatable).", {
+    repeatable: true,
+    metavar: "abi",
+  }),
+
+  // Install.
+  target: opt("target", ["-t", "--target"], "string", "Install into this directory.", {
+    metavar: "dir",
+  }),
+  user: opt("user", ["--user"], "flag", "Install into the user site directory."),
+  noUser: opt("user", ["--no-user"], "flag", "Do not install into the user site.", {
+    value: false,
+  }),
+  root: opt("root", ["--root"], "string", "Install everything relative to this root directory.", {
+    metavar: "dir",
+  }),
+  prefix: opt("prefix", ["--prefix"], "string", "Install under this prefix.", { metavar: "dir" }),
+  upgrade: opt("upgrade", ["-U", "--upgrade"], "flag", "Upgrade the named packages to the newest."),
+  upgradeStrategy: opt(
+    "upgradeStrategy",
+    ["--upgrade-strategy"],
+    "choice",
+    "only-if-needed (default): upgrade dependencies only when needed; eager: upgrade them all.",
+    { choices: ["only-if-needed", "eager"], metavar: "upgrade_strategy" },
+  ),
+  forceReinstall: opt(
+    "forceReinstall",
+    ["--force-reinstall"],
+    "flag",
+    "Reinstall every package even when up to date.",
+  ),
+  ignoreInstalled: opt(
+    "ignoreInstalled",
+    ["-I", "--ignore-installed"],
+    "flag",
+    "Ignore installed packages and overwrite them.",
+  ),
+  breakSystemPackages: opt(
+    "breakSystemPackages",
+    ["--break-system-packages"],
+    "flag",
+    "Modify an externally-managed environment anyway (PEP 668).",
+  ),
+  compile: opt("compile", ["--compile"], "flag", "Compile Python source to bytecode."),
+  noCompile: opt("compile", ["--no-compile"], "flag", "Do not compile to bytecode (the default).", {
+    value: false,
+  }),
+  noWarnScriptLocation: opt(
+    "warnScriptLocation",
+    ["--no-warn-script-location"],
+    "flag",
+    "Do not warn when scripts go outside PATH.",
+    { value: false },
+  ),
+  noWarnConflicts: opt(
+    "warnConflicts",
+    ["--no-warn-conflicts"],
+    "flag",
+    "Do not warn about broken dependencies after installing.",
+    { value: false },
+  ),
+  rootUserAction: opt(
+    "rootUserAction",
+    ["--root-user-action"],
+    "choice",
+    "What to do when run as root: warn or ignore.",
+    { choices: ["warn", "ignore"], metavar: "root_user_action" },
+  ),
+  report: opt(
+    "report",
+    ["--report"],
+    "string",
+    "Write a JSON install report here ('-' = stdout).",
+    {
+      metavar: "file",
+    },
+  ),
+  linkMode: opt(
+    "linkMode",
+    ["--link-mode"],
+    "choice",
+    "How files come out of the cache: hardlink, copy or symlink (default: hardlink when possible).",
+    { choices: ["hardlink", "copy", "symlink"], metavar: "mode" },
+  ),
+
+  // Download / wheel.
+  dest: opt(
+    "dest",
+    ["-d", "--dest", "--destination-dir", "--destination-directory"],
+    "string",
+    "Download into this directory.",
+    { metavar: "dir" },
+  ),
+  wheelDir: opt("wheelDir", ["-w", "--wheel-dir"], "string", "Build wheels into this directory.", {
+    metavar: "dir",
+  }),
+  noVerify: opt("noVerify", ["--no-verify"], "flag", "Do not check built wheels."),
+
+  // Uninstall.
+  yes: opt("yes", ["-y", "--yes"], "flag", "Do not ask for confirmation."),
+
+  // Listing.
+  outdated: opt("outdated", ["-o", "--outdated"], "flag", "List outdated packages."),
+  uptodate: opt("uptodate", ["-u", "--uptodate"], "flag", "List up-to-date packages."),
+  editableOnly: opt("editable", ["-e", "--editable"], "flag", "List editable projects only."),
+  local: opt(
+    "local",
+    ["-l", "--local"],
+    "flag",
+    "In a virtualenv with global access, leave out globally-installed packages.",
+  ),
+  localLong: opt(
+    "local",
+    ["--local"],
+    "flag",
+    "In a virtualenv with global access, leave out globally-installed packages.",
+  ),
+  userOnly: opt("user", ["--user"], "flag", "Only packages installed in the user site."),
+  path: opt("paths", ["--path"], "string", "Only look in this directory (repeatable).", {
+    repeatable: true,
+    metavar: "path",
+  }),
+  listFormat: opt(
+    "format",
+    ["--format"],
+    "choice",
+    "Output format: columns (default), freeze or json.",
+    { choices: ["columns", "freeze", "json"], metavar: "list_format" },
+  ),
+  notRequired: opt(
+    "notRequired",
+    ["--not-required"],
+    "flag",
+    "Only packages no other installed package depends on.",
+  ),
+  listExcludeEditable: opt(
+    "includeEditable",
+    ["--exclude-editable"],
+    "flag",
+    "Leave out editable projects.",
+    { value: false },
+  ),
+  includeEditable: opt(
+    "includeEditable",
+    ["--include-editable"],
+    "flag",
+    "Include editable projects (the default).",
+  ),
+  exclude: opt("exclude", ["--exclude"], "string", "Leave out this package (repeatable).", {
+    repeatable: true,
+    metavar: "package",
+  }),
+  freezeAll: opt("all", ["--all"], "flag", "Also list pip, setuptools, wheel and distribute."),
+  freezeExcludeEditable: opt(
+    "excludeEditable",
+    ["--exclude-editable"],
+    "flag",
+    "Leave out editable projects.",
+  ),
+  files: opt("files", ["-f", "--files"], "flag", "List each package's installed files."),
+
+  // Config.
+  editor: opt("editor", ["--editor"], "string", "The editor for 'config edit'.", {
+    metavar: "editor",
+  }),
+  globalFile: opt("configFile", ["--global"], "flag", "Use the system-wide config file.", {
+    value: "global",
+    configurable: false,
+  }),
+  userFile: opt("configFile", ["--user"], "flag", "Use the user config file.", {
+    value: "user",
+    configurable: false,
+  }),
+  siteFile: opt("configFile", ["--site"], "flag", "Use the environment's config file.", {
+    value: "site",
+    configurable: false,
+  }),
+
+  // Cache, hash, index, completion.
+  cacheFormat: opt("format", ["--format"], "choice", "Output format for 'cache list'.", {
+    choices: ["human", "abspath"],
+    metavar: "format",
+  }),
+  json: opt("json", ["--json"], "flag", "Print JSON."),
+  algorithm: opt(
+    "algorithm",
+    ["-a", "--algorithm"],
+    "choice",
+    "Hash algorithm: sha256 (default), sha384 or sha512.",
+    { choices: ["sha256", "sha384", "sha512"], metavar: "algorithm" },
+  ),
+  bash: opt("shell", ["-b", "--bash"], "flag", "Emit completion code for bash.", {
+    value: "bash",
+    configurable: false,
+  }),
+  zsh: opt("shell", ["-z", "--zsh"], "flag", "Emit completion code for zsh.", {
+    value: "zsh",
+    configurable: false,
+  }),
+  fish: opt("shell", ["-f", "--fish"], "flag", "Emit completion code for fish.", {
+    value: "fish",
+    configurable: false,
+  }),
+  powershell: opt("shell", ["-p", "--powershell"], "flag", "Emit completion code for powershell.", {
+    value: "powershell",
+    configurable: false,
+  }),
+} as const satisfies Record<string, OptionSpec>;
+
+/** The identifier of a row of {@link OPTIONS}. */
+export type OptionId = keyof typeof OPTIONS;
+
+/** The options every command accepts, in help order. */
+export const GENERAL_OPTIONS: readonly OptionId[] = [
+  "help",
+  "debug",
+  "isolated",
+  "requireVirtualenv",
+  "python",
+  "verbose",
+  "version",
+  "quiet",
+  "log",
+  "noInput",
+  "keyringProvider",
+  "proxy",
+  "retries",
+  "timeout",
+  "existsAction",
+  "trustedHost",
+  "cert",
+  "clientCert",
+  "cacheDir",
+  "noCacheDir",
+  "disablePipVersionCheck",
+  "noColor",
+  "noPythonVersionWarning",
+  "useFeature",
+  "useDeprecated",
+];
+
+/** The package-index options shared by install, download, wheel, list and index. */
+export const INDEX_OPTIONS: readonly OptionId[] = [
+  "indexUrl",
+  "extraIndexUrl",
+  "noIndex",
+  "findLinks",
+  "indexStrategy",
+];
+
+/** The options that pick a foreign target for tags (download, index, debug, install). */
+export const TARGET_OPTIONS: readonly OptionId[] = [
+  "platform",
+  "pythonVersion",
+  "implementation",
+  "abi",
+];

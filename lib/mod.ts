@@ -1,0 +1,11 @@
+/**
+ * dpip as a library: the packaging standards core, and the CLI entry point.
+ *
+ * @module
+ */
+
+export { main } from "./cli/mod.ts";
+export { captureIo } from "./cli/mod.ts";
+export type { CapturedIo, Io, TextSink } from "./cli/mod.ts";
+export { DpipError, UsageError } from "./errors.ts";
+export { DPIP_VERSION } from "./version.ts";

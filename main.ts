@@ -1,0 +1,53 @@
+/**
+ * The dpip executable: binds `main(args, io)` to the real process.
+ *
+ * @module
+ */
+
+import { main } from "./lib/cli/mod.ts";
+import type { Io } from "./lib/cli/mod.ts";
+
+const encoder = new TextEncoder();
+
+function sink(file: typeof Deno.stdout | typeof Deno.stderr) {
+  return {
+    write: (text: string) => {
+      const bytes = encoder.encode(text);
+      let written = 0;
+      while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+    },
+    isTerminal: file.isTerminal(),
+  };
+}
+
+async function readLine(): Promise<string | undefined> {
+  const buffer = new Uint8Array(1);
+  const bytes: number[] = [];
+  while (true) {
+    const n = await Deno.stdin.read(buffer);
+    if (n === null) {
+      return bytes.length === 0 ? undefined : new TextDecoder().decode(
+        new Uint8Array(bytes),
+      );
+    }
+    if (buffer[0] === 10) return new TextDecoder().decode(new Uint8Array(bytes));
+    bytes.push(buffer[0] ?? 0);
+  }
+}
+
+/** The real process as an `Io`. */
+export function processIo(): Io {
+  return {
+    stdout: sink(Deno.stdout),
+    stderr: sink(Deno.stderr),
+    env: Deno.env.toObject(),
+    cwd: Deno.cwd(),
+    invokedAs: Deno.build.standalone ? Deno.execPath() : "dpip",
+    stdinIsTerminal: Deno.stdin.isTerminal(),
+    readLine,
+  };
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args, processIo());
+}

@@ -1,0 +1,104 @@
+import { assertEquals, assertThrows } from "../helpers/assert.ts";
+import { applyEnvironment, CommandUsageError, parseArgs } from "../../lib/cli/parse_args.ts";
+import { configKeysOf, envVarsOf, OPTIONS } from "../../lib/cli/options.ts";
+
+Deno.test("general options may precede the command", () => {
+  const p = parseArgs(["-vv", "--python", "/x/python", "install", "-q", "req"]);
+  assertEquals(p.command?.name, "install");
+  assertEquals(p.options.count("verbose"), 2);
+  assertEquals(p.options.count("quiet"), 1);
+  assertEquals(p.options.string("python"), "/x/python");
+  assertEquals(p.args, ["req"]);
+});
+
+Deno.test("short options take attached or separate values; -- ends options", () => {
+  const p = parseArgs(["install", "-rreq.txt", "-r", "b.txt", "--", "-notanoption"]);
+  assertEquals(p.options.strings("requirements"), ["req.txt", "b.txt"]);
+  assertEquals(p.args, ["-notanoption"]);
+});
+
+Deno.test("repeatable options collect, single ones keep the last value", () => {
+  const p = parseArgs([
+    "install",
+    "--extra-index-url=a",
+    "--extra-index-url",
+    "b",
+    "-i",
+    "x",
+    "--index-url",
+    "y",
+  ]);
+  assertEquals(p.options.strings("extraIndexUrls"), ["a", "b"]);
+  assertEquals(p.options.string("indexUrl"), "y");
+});
+
+Deno.test("aliases and unique prefixes reach the same dest", () => {
+  assertEquals(parseArgs(["install", "--pypi-url", "u"]).options.string("indexUrl"), "u");
+  assertEquals(parseArgs(["install", "--no-dependencies"]).options.flag("noDeps"), true);
+  assertEquals(parseArgs(["install", "--force-r"]).options.flag("forceReinstall"), true);
+  assertEquals(parseArgs(["install", "--default-timeout=3"]).options.number("timeout", 15), 3);
+});
+
+Deno.test("negative flags share a dest and the last one wins", () => {
+  assertEquals(parseArgs(["install", "--compile", "--no-compile"]).options.flag("compile"), false);
+  assertEquals(parseArgs(["install", "--no-compile", "--compile"]).options.flag("compile"), true);
+  const noCache = parseArgs(["install", "--no-cache-dir"]);
+  assertEquals(noCache.options.isDisabled("cacheDir"), true);
+  assertEquals(noCache.options.string("cacheDir"), undefined);
+});
+
+Deno.test("short flags are per command (-f)", () => {
+  assertEquals(parseArgs(["show", "-f", "x"]).options.flag("files"), true);
+  assertEquals(parseArgs(["install", "-f", "dir"]).options.strings("findLinks"), ["dir"]);
+});
+
+Deno.test("a number option rejects text", () => {
+  assertThrows(() => parseArgs(["install", "--retries", "many"]), CommandUsageError);
+});
+
+Deno.test("env and config names are derived from every long flag", () => {
+  assertEquals(envVarsOf(OPTIONS.timeout), ["PIP_TIMEOUT", "PIP_DEFAULT_TIMEOUT"]);
+  assertEquals(configKeysOf(OPTIONS.indexUrl), ["index-url", "pypi-url"]);
+  assertEquals(envVarsOf(OPTIONS.help), []);
+});
+
+Deno.test("PIP_* variables apply below the command line", () => {
+  const env = {
+    PIP_INDEX_URL: "http://env/simple",
+    PIP_EXTRA_INDEX_URL: "http://a http://b",
+    PIP_NO_DEPS: "yes",
+    PIP_VERBOSE: "2",
+    PIP_PRE: "off",
+  };
+  const fromEnv = parseArgs(["install", "x"]);
+  applyEnvironment(fromEnv, env);
+  assertEquals(fromEnv.options.string("indexUrl"), "http://env/simple");
+  assertEquals(fromEnv.options.strings("extraIndexUrls"), ["http://a", "http://b"]);
+  assertEquals(fromEnv.options.flag("noDeps"), true);
+  assertEquals(fromEnv.options.count("verbose"), 2);
+  assertEquals(fromEnv.options.flag("pre", true), false);
+  assertEquals(fromEnv.options.sourceOf("indexUrl"), "env");
+
+  const cli = parseArgs(["install", "-i", "http://cli/simple", "x"]);
+  applyEnvironment(cli, env);
+  assertEquals(cli.options.string("indexUrl"), "http://cli/simple");
+  assertEquals(cli.options.sourceOf("indexUrl"), "cli");
+});
+
+Deno.test("--isolated and PIP_ISOLATED ignore PIP_* variables", () => {
+  const p = parseArgs(["--isolated", "install", "x"]);
+  applyEnvironment(p, { PIP_INDEX_URL: "http://env/simple" });
+  assertEquals(p.options.string("indexUrl"), undefined);
+  const q = parseArgs(["install", "x"]);
+  applyEnvironment(q, { PIP_ISOLATED: "1", PIP_INDEX_URL: "http://env/simple" });
+  assertEquals(q.options.string("indexUrl"), undefined);
+});
+
+Deno.test("a bad PIP_* boolean is a usage error naming the variable", () => {
+  const p = parseArgs(["install", "x"]);
+  const error = assertThrows(
+    () => applyEnvironment(p, { PIP_NO_DEPS: "maybe" }),
+    CommandUsageError,
+  );
+  assertEquals(error.message.startsWith("PIP_NO_DEPS=maybe is not a valid value"), true);
+});
