@@ -10,7 +10,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 /** The cache buckets, each a versioned directory under the cache root. */
 export const CacheBucket = {
@@ -49,7 +49,7 @@ export interface CacheRootOptions {
 export function resolveCacheRoot(options: CacheRootOptions): string | undefined {
   const { cacheDir, env, cwd } = options;
   if (cacheDir === false) return undefined;
-  if (cacheDir !== undefined && cacheDir !== "") return join(cwd, expandHome(cacheDir, env));
+  if (cacheDir !== undefined && cacheDir !== "") return resolve(cwd, expandHome(cacheDir, env));
   const xdg = env["XDG_CACHE_HOME"];
   if (xdg !== undefined && xdg.startsWith("/")) return join(xdg, "dpip");
   const home = env["HOME"] ?? "/tmp";
