@@ -6,6 +6,7 @@
  */
 
 import type { CommandSpec } from "./commands.ts";
+import type { Configuration } from "./configuration.ts";
 import type { Io } from "./io.ts";
 import type { OptionValues } from "./option_values.ts";
 
@@ -18,6 +19,8 @@ export interface CommandContext {
   readonly args: readonly string[];
   /** The name to show in usage lines (`dpip`, or `pip3` when invoked so). */
   readonly program: string;
+  /** The configuration files and `PIP_*` variables read at start-up. */
+  readonly configuration: Configuration;
 }
 
 /** Runs a command and returns its exit status. Never prints except through `context.io`. */

@@ -12,7 +12,8 @@ import { RUNNERS } from "./commands/mod.ts";
 import { ExitCode } from "./exit_codes.ts";
 import { formatCommandHelp, formatMainHelp, formatUsage } from "./help.ts";
 import type { Io } from "./io.ts";
-import { applyEnvironment, CommandUsageError, parseArgs } from "./parse_args.ts";
+import { applyConfiguration, isIsolated, loadConfiguration } from "./configuration.ts";
+import { CommandUsageError, parseArgs } from "./parse_args.ts";
 
 /** The program name for usage lines: the invoked name when it is a pip alias, else `dpip`. */
 export function programName(invokedAs: string): string {
@@ -37,7 +38,12 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
   let debug = args.includes("--debug");
   try {
     const parsed = parseArgs(args);
-    applyEnvironment(parsed, io.env);
+    const configuration = loadConfiguration({
+      env: io.env,
+      isolated: isIsolated(parsed, io.env),
+      ...(io.env["VIRTUAL_ENV"] ? { sitePrefix: io.env["VIRTUAL_ENV"] } : {}),
+    });
+    applyConfiguration(parsed, configuration);
     debug = parsed.options.flag("debug");
     const { command, options } = parsed;
     if (options.flag("version")) {
@@ -61,7 +67,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       );
       return ExitCode.error;
     }
-    return await runner({ io, command, options, args: parsed.args, program });
+    return await runner({ io, command, options, args: parsed.args, program, configuration });
   } catch (error) {
     return reportError(error, io, program, debug);
   }

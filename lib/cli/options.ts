@@ -68,7 +68,12 @@ export function longNames(spec: OptionSpec): string[] {
  */
 export function envVarsOf(spec: OptionSpec): string[] {
   if (spec.configurable === false) return [];
-  return longNames(spec).map((n) => "PIP_" + n.toUpperCase().replaceAll("-", "_"));
+  return longNames(spec).map(envVarName);
+}
+
+/** The `PIP_*` variable of a config key: `index-url` → `PIP_INDEX_URL`. */
+export function envVarName(key: string): string {
+  return "PIP_" + key.toUpperCase().replaceAll("-", "_");
 }
 
 /** The config-file keys that set an option (its long names), e.g. `index-url`. */

@@ -4,8 +4,8 @@
  * Like pip: general options may come before the command name, options and
  * arguments may be interleaved after it, unique prefixes of long options are
  * accepted (`--upgr` is `--upgrade`), and `--` ends option parsing. Values set
- * on the command line override `PIP_*` environment variables (see
- * {@link applyEnvironment}). Argument scanning itself is `node:util`'s
+ * on the command line override configuration files and `PIP_*` variables
+ * (`configuration.ts`). Argument scanning itself is `node:util`'s
  * `parseArgs`; this module only builds its configuration from the table and
  * translates its errors into pip's wording.
  *
@@ -16,14 +16,7 @@ import { parseArgs as nodeParseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import { COMMANDS, type CommandSpec, findCommand } from "./commands.ts";
 import { OptionValues } from "./option_values.ts";
-import {
-  envVarsOf,
-  GENERAL_OPTIONS,
-  longNames,
-  type OptionId,
-  OPTIONS,
-  type OptionSpec,
-} from "./options.ts";
+import { GENERAL_OPTIONS, longNames, type OptionId, OPTIONS, type OptionSpec } from "./options.ts";
 
 /** The result of parsing argv. */
 export interface ParsedArgs {
@@ -293,32 +286,6 @@ export function parseBoolean(text: string): boolean | undefined {
   if (["y", "yes", "t", "true", "on", "1"].includes(value)) return true;
   if (["n", "no", "f", "false", "off", "0"].includes(value)) return false;
   return undefined;
-}
-
-/**
- * Applies `PIP_*` environment variables to the options `command` accepts,
- * below anything set on the command line. Lists are space-separated, flags
- * take pip's boolean spellings, counts take a number or a boolean.
- * Ignored entirely in `--isolated` mode.
- */
-export function applyEnvironment(
-  parsed: ParsedArgs,
-  env: Readonly<Record<string, string>>,
-): void {
-  if (
-    parsed.options.flag("isolated") || env["PIP_ISOLATED"] !== undefined &&
-      parseBoolean(env["PIP_ISOLATED"]) === true
-  ) {
-    return;
-  }
-  for (const spec of optionsOf(parsed.command)) {
-    for (const variable of envVarsOf(spec)) {
-      const raw = env[variable];
-      if (raw === undefined) continue;
-      const value = valueFromText(spec, raw, variable, parsed.command);
-      if (value !== undefined) parsed.options.set(spec.dest, value, "env");
-    }
-  }
 }
 
 /** Converts a textual setting (environment or config file) to a value of `spec`. */

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../helpers/assert.ts";
-import { applyEnvironment, CommandUsageError, parseArgs } from "../../lib/cli/parse_args.ts";
+import { CommandUsageError, parseArgs } from "../../lib/cli/parse_args.ts";
 import { configKeysOf, envVarsOf, OPTIONS } from "../../lib/cli/options.ts";
 
 Deno.test("general options may precede the command", () => {
@@ -60,45 +60,4 @@ Deno.test("env and config names are derived from every long flag", () => {
   assertEquals(envVarsOf(OPTIONS.timeout), ["PIP_TIMEOUT", "PIP_DEFAULT_TIMEOUT"]);
   assertEquals(configKeysOf(OPTIONS.indexUrl), ["index-url", "pypi-url"]);
   assertEquals(envVarsOf(OPTIONS.help), []);
-});
-
-Deno.test("PIP_* variables apply below the command line", () => {
-  const env = {
-    PIP_INDEX_URL: "http://env/simple",
-    PIP_EXTRA_INDEX_URL: "http://a http://b",
-    PIP_NO_DEPS: "yes",
-    PIP_VERBOSE: "2",
-    PIP_PRE: "off",
-  };
-  const fromEnv = parseArgs(["install", "x"]);
-  applyEnvironment(fromEnv, env);
-  assertEquals(fromEnv.options.string("indexUrl"), "http://env/simple");
-  assertEquals(fromEnv.options.strings("extraIndexUrls"), ["http://a", "http://b"]);
-  assertEquals(fromEnv.options.flag("noDeps"), true);
-  assertEquals(fromEnv.options.count("verbose"), 2);
-  assertEquals(fromEnv.options.flag("pre", true), false);
-  assertEquals(fromEnv.options.sourceOf("indexUrl"), "env");
-
-  const cli = parseArgs(["install", "-i", "http://cli/simple", "x"]);
-  applyEnvironment(cli, env);
-  assertEquals(cli.options.string("indexUrl"), "http://cli/simple");
-  assertEquals(cli.options.sourceOf("indexUrl"), "cli");
-});
-
-Deno.test("--isolated and PIP_ISOLATED ignore PIP_* variables", () => {
-  const p = parseArgs(["--isolated", "install", "x"]);
-  applyEnvironment(p, { PIP_INDEX_URL: "http://env/simple" });
-  assertEquals(p.options.string("indexUrl"), undefined);
-  const q = parseArgs(["install", "x"]);
-  applyEnvironment(q, { PIP_ISOLATED: "1", PIP_INDEX_URL: "http://env/simple" });
-  assertEquals(q.options.string("indexUrl"), undefined);
-});
-
-Deno.test("a bad PIP_* boolean is a usage error naming the variable", () => {
-  const p = parseArgs(["install", "x"]);
-  const error = assertThrows(
-    () => applyEnvironment(p, { PIP_NO_DEPS: "maybe" }),
-    CommandUsageError,
-  );
-  assertEquals(error.message.startsWith("PIP_NO_DEPS=maybe is not a valid value"), true);
 });

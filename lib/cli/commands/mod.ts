@@ -6,6 +6,9 @@
  */
 
 import type { CommandRunner } from "../context.ts";
+import { runConfig } from "./config.ts";
 
 /** Runners of the commands that are implemented. */
-export const RUNNERS: Readonly<Record<string, CommandRunner>> = {};
+export const RUNNERS: Readonly<Record<string, CommandRunner>> = {
+  config: runConfig,
+};
