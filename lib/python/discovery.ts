@@ -1,0 +1,255 @@
+/**
+ * Which Python dpip acts on.
+ *
+ * In order: `--python` (a path to an interpreter, a venv or prefix directory,
+ * a version such as `3.12`, or a name such as `python3.12`); the name dpip was
+ * invoked as (`pip3.12` targets `python3.12`, `pip3` targets `python3`); an
+ * active `VIRTUAL_ENV`; a `.venv` in the working directory or one of its
+ * parents; then `python3` and `python` on `PATH`.
+ *
+ * @module
+ */
+
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { DpipError } from "../errors.ts";
+
+/** No interpreter could be found; the message lists every path tried. */
+export class InterpreterNotFoundError extends DpipError {
+  /** What was asked for (`--python` value, `VIRTUAL_ENV`, ...). */
+  readonly request: string;
+  /** Every path looked at, in order. */
+  readonly tried: readonly string[];
+
+  constructor(request: string, tried: readonly string[], hint?: string) {
+    super(
+      "interpreter-not-found",
+      `No Python interpreter found for ${request} (tried ${
+        tried.length === 0 ? "nothing: PATH is empty" : tried.join(", ")
+      })`,
+      { hint: hint ?? "Pass --python with a path to an interpreter or a venv directory." },
+    );
+    this.name = "InterpreterNotFoundError";
+    this.request = request;
+    this.tried = tried;
+  }
+}
+
+/** Where discovery looks. */
+export interface DiscoveryOptions {
+  /** `--python`. */
+  readonly python?: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  /** The name (or path) dpip was invoked as: `pip3.12` targets `python3.12`. */
+  readonly invokedAs: string;
+}
+
+/** The outcome of discovery: the executable, and what asked for it (for messages). */
+export interface DiscoveredInterpreter {
+  readonly executable: string;
+  /** e.g. `--python 3.12`, `VIRTUAL_ENV=/x/venv`, `.venv in /x`, `python3 on PATH`. */
+  readonly source: string;
+  /** A `X.Y.Z` version the interpreter must have (from `--python 3.12.1`). */
+  readonly requiredVersion?: string;
+}
+
+async function isExecutableFile(path: string): Promise<boolean> {
+  try {
+    const stat = await Deno.stat(path);
+    return stat.isFile && (stat.mode === null || (stat.mode & 0o111) !== 0);
+  } catch {
+    return false;
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The interpreter of a venv or installation prefix directory. */
+async function interpreterIn(dir: string, tried: string[]): Promise<string | undefined> {
+  for (const name of ["python3", "python"]) {
+    const candidate = join(dir, "bin", name);
+    tried.push(candidate);
+    if (await isExecutableFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function searchPath(
+  names: readonly string[],
+  dirs: readonly string[],
+  tried: string[],
+): Promise<string | undefined> {
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = join(dir, name);
+      tried.push(candidate);
+      if (await isExecutableFile(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A pyenv shim for `pythonX.Y` only works when that version is active, so a
+ * versioned request that lands on a shim takes the newest matching
+ * interpreter in pyenv's `versions/` directory instead.
+ */
+async function throughPyenvShim(candidate: string, name: string): Promise<string | undefined> {
+  const shims = dirname(candidate);
+  if (basename(shims) !== "shims") return undefined;
+  const wanted = /^python(\d+(?:\.\d+)?)$/.exec(name)?.[1];
+  if (wanted === undefined) return undefined;
+  const versions = join(dirname(shims), "versions");
+  const matches: number[][] = [];
+  try {
+    for await (const entry of Deno.readDir(versions)) {
+      if (!/^\d+\.\d+\.\d+$/.test(entry.name)) continue;
+      if (entry.name === wanted || entry.name.startsWith(wanted + ".")) {
+        matches.push(entry.name.split(".").map(Number));
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  matches.sort((a, b) => (a[0]! - b[0]!) || (a[1]! - b[1]!) || (a[2]! - b[2]!));
+  for (const version of matches.reverse()) {
+    const path = join(versions, version.join("."), "bin", name);
+    if (await isExecutableFile(path)) return path;
+  }
+  return undefined;
+}
+
+async function searchVersioned(
+  name: string,
+  dirs: readonly string[],
+  tried: string[],
+): Promise<string | undefined> {
+  const found = await searchPath([name], dirs, tried);
+  if (found === undefined) return undefined;
+  return (await throughPyenvShim(found, name)) ?? found;
+}
+
+function pathDirs(env: Readonly<Record<string, string>>): string[] {
+  return (env["PATH"] ?? "").split(":").filter((d) => d !== "" && isAbsolute(d));
+}
+
+async function fromRequest(
+  request: string,
+  options: DiscoveryOptions,
+): Promise<DiscoveredInterpreter> {
+  const source = `--python ${request}`;
+  const tried: string[] = [];
+  const looksLikePath = request.includes("/") || request.startsWith(".") ||
+    request.startsWith("~");
+  const expanded = request === "~" || request.startsWith("~/")
+    ? (options.env["HOME"] ?? "") + request.slice(1)
+    : request;
+  const asPath = resolve(options.cwd, expanded);
+  if (looksLikePath || await exists(asPath)) {
+    if (await isDirectory(asPath)) {
+      const found = await interpreterIn(asPath, tried);
+      if (found !== undefined) return { executable: found, source };
+      throw new InterpreterNotFoundError(source, tried);
+    }
+    tried.push(asPath);
+    if (await isExecutableFile(asPath)) return { executable: asPath, source };
+    const why = (await exists(asPath)) ? "not an executable file" : undefined;
+    throw new InterpreterNotFoundError(
+      source,
+      tried,
+      why === undefined ? undefined : `${asPath} is ${why}.`,
+    );
+  }
+  const version = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(request);
+  if (version !== null) {
+    const [, major, minor, micro] = version;
+    const name = minor === undefined ? `python${major}` : `python${major}.${minor}`;
+    const found = await searchVersioned(name, pathDirs(options.env), tried);
+    if (found === undefined) throw new InterpreterNotFoundError(source, tried);
+    return micro === undefined
+      ? { executable: found, source }
+      : { executable: found, source, requiredVersion: request };
+  }
+  const found = await searchVersioned(request, pathDirs(options.env), tried);
+  if (found === undefined) throw new InterpreterNotFoundError(source, tried);
+  return { executable: found, source };
+}
+
+/**
+ * Finds the interpreter to act on (without running it).
+ *
+ * @throws {InterpreterNotFoundError} listing every path tried.
+ * @example
+ * ```ts
+ * import { discoverInterpreter } from "./discovery.ts";
+ * const found = await discoverInterpreter({ env: { PATH: "/usr/bin" }, cwd: "/", invokedAs: "dpip" });
+ * // found.executable === "/usr/bin/python3" on most Linux systems
+ * ```
+ */
+export async function discoverInterpreter(
+  options: DiscoveryOptions,
+): Promise<DiscoveredInterpreter> {
+  if (options.python !== undefined && options.python !== "") {
+    return await fromRequest(options.python, options);
+  }
+  const tried: string[] = [];
+  const invoked = basename(options.invokedAs);
+  const pipVersion = /^pip(\d+(?:\.\d+)?)$/.exec(invoked);
+  if (pipVersion !== null) {
+    const name = `python${pipVersion[1]}`;
+    const dirs: string[] = [];
+    if (options.invokedAs.includes("/")) {
+      dirs.push(dirname(resolve(options.cwd, options.invokedAs)));
+    }
+    const venv = options.env["VIRTUAL_ENV"];
+    if (venv) dirs.push(join(resolve(options.cwd, venv), "bin"));
+    dirs.push(...pathDirs(options.env));
+    const found = await searchVersioned(name, dirs, tried);
+    if (found !== undefined) {
+      return { executable: found, source: `${name} (invoked as ${invoked})` };
+    }
+    throw new InterpreterNotFoundError(`${name} (invoked as ${invoked})`, tried);
+  }
+  const venv = options.env["VIRTUAL_ENV"];
+  if (venv) {
+    const dir = resolve(options.cwd, venv);
+    const found = await interpreterIn(dir, tried);
+    if (found !== undefined) return { executable: found, source: `VIRTUAL_ENV=${venv}` };
+    throw new InterpreterNotFoundError(
+      `VIRTUAL_ENV=${venv}`,
+      tried,
+      "The active virtual environment has no interpreter: recreate it or deactivate it.",
+    );
+  }
+  for (let dir = options.cwd;; dir = dirname(dir)) {
+    const candidate = join(dir, ".venv");
+    if (await exists(join(candidate, "pyvenv.cfg"))) {
+      const found = await interpreterIn(candidate, tried);
+      if (found !== undefined) return { executable: found, source: `${candidate}` };
+      throw new InterpreterNotFoundError(
+        candidate,
+        tried,
+        "This .venv has no interpreter: recreate it, or pass --python.",
+      );
+    }
+    if (dirname(dir) === dir) break;
+  }
+  const found = await searchPath(["python3", "python"], pathDirs(options.env), tried);
+  if (found !== undefined) return { executable: found, source: `${basename(found)} on PATH` };
+  throw new InterpreterNotFoundError("the default interpreter", tried);
+}
