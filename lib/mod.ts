@@ -9,3 +9,23 @@ export { captureIo } from "./cli/mod.ts";
 export type { CapturedIo, Io, TextSink } from "./cli/mod.ts";
 export { DpipError, UsageError } from "./errors.ts";
 export { DPIP_VERSION } from "./version.ts";
+export {
+  compareVersions,
+  InvalidSpecifierError,
+  InvalidVersionError,
+  parseSpecifier,
+  parseSpecifierSet,
+  parseVersion,
+  Specifier,
+  SpecifierSet,
+  tryParseVersion,
+  Version,
+} from "./pep440/mod.ts";
+export type {
+  ContainsOptions,
+  FilterOptions,
+  PreReleaseLetter,
+  SpecifierOperator,
+  SpecifierParseOptions,
+  VersionParts,
+} from "./pep440/mod.ts";
