@@ -1,0 +1,137 @@
+/**
+ * File hashes: computing several digests in one pass, and checking a file
+ * against the hashes an index or the user gave.
+ *
+ * Algorithm names are hashlib's (`sha256`, `sha3_256`, `blake2b`), the names
+ * PEP 503 hash fragments and `--hash=` use.
+ *
+ * @module
+ */
+
+import { createHash, type Hash } from "node:crypto";
+import { DpipError } from "../errors.ts";
+
+/** Acceptable hex digests by hashlib algorithm name: a file matches when any one matches. */
+export type AllowedHashes = Readonly<Record<string, readonly string[]>>;
+
+const NODE_NAMES: Readonly<Record<string, string>> = {
+  md5: "md5",
+  sha1: "sha1",
+  sha224: "sha224",
+  sha256: "sha256",
+  sha384: "sha384",
+  sha512: "sha512",
+  sha3_224: "sha3-224",
+  sha3_256: "sha3-256",
+  sha3_384: "sha3-384",
+  sha3_512: "sha3-512",
+  blake2b: "blake2b512",
+  blake2s: "blake2s256",
+};
+
+/** Whether dpip can compute `algorithm` (a hashlib name). */
+export function isSupportedHash(algorithm: string): boolean {
+  return Object.hasOwn(NODE_NAMES, algorithm.toLowerCase());
+}
+
+/** A file that does not match any of the hashes it must match. */
+export class HashMismatchError extends DpipError {
+  readonly file: string;
+  readonly expected: AllowedHashes;
+  readonly got: Readonly<Record<string, string>>;
+
+  constructor(
+    file: string,
+    detail: { expected: AllowedHashes; got: Readonly<Record<string, string>>; source: string },
+  ) {
+    const expected = Object.entries(detail.expected)
+      .flatMap(([algorithm, digests]) => digests.map((d) => `${algorithm}:${d}`)).join(" or ");
+    const got = Object.keys(detail.expected)
+      .map((algorithm) => `${algorithm}:${detail.got[algorithm] ?? "?"}`).join(", ");
+    super(
+      "hash-mismatch",
+      `Hash mismatch for ${file}: ${detail.source} expected ${expected}, got ${got}`,
+      {
+        hint:
+          "the file changed since its hash was recorded, or it was corrupted in transit; check the index and the hashes you gave",
+      },
+    );
+    this.name = "HashMismatchError";
+    this.file = file;
+    this.expected = detail.expected;
+    this.got = detail.got;
+  }
+}
+
+/**
+ * Computes several digests over a stream of chunks.
+ *
+ * @example
+ * ```ts
+ * import { MultiHasher } from "./hashes.ts";
+ * const hasher = new MultiHasher(["sha256"]);
+ * hasher.update(new TextEncoder().encode("abc"));
+ * hasher.digest().sha256; // "ba7816bf…"
+ * ```
+ */
+export class MultiHasher {
+  readonly #hashes = new Map<string, Hash>();
+
+  /** `algorithms` are hashlib names; unsupported ones are left out, sha256 is always in. */
+  constructor(algorithms: Iterable<string>) {
+    for (const algorithm of ["sha256", ...algorithms]) {
+      const lower = algorithm.toLowerCase();
+      const node = NODE_NAMES[lower];
+      if (node !== undefined && !this.#hashes.has(lower)) this.#hashes.set(lower, createHash(node));
+    }
+  }
+
+  update(chunk: Uint8Array): void {
+    for (const hash of this.#hashes.values()) hash.update(chunk);
+  }
+
+  /** The hex digests by algorithm. Call once. */
+  digest(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, hash] of this.#hashes) out[name] = hash.digest("hex");
+    return out;
+  }
+}
+
+/**
+ * Whether `digests` satisfy `allowed`: some algorithm of `allowed` that was
+ * computed has a matching digest. An empty `allowed` is satisfied by anything.
+ *
+ * @example
+ * ```ts
+ * import { matchesHashes } from "./hashes.ts";
+ * matchesHashes({ sha256: "ab" }, { sha256: ["cd", "ab"] }); // true
+ * ```
+ */
+export function matchesHashes(
+  digests: Readonly<Record<string, string>>,
+  allowed: AllowedHashes,
+): boolean {
+  const entries = Object.entries(allowed).filter(([algorithm]) => isSupportedHash(algorithm));
+  if (entries.length === 0) return true;
+  return entries.some(([algorithm, values]) => {
+    const got = digests[algorithm.toLowerCase()];
+    return got !== undefined && values.some((v) => v.toLowerCase() === got);
+  });
+}
+
+/** Hashes a file on disk with `algorithms` (sha256 always included). */
+export async function hashFile(
+  path: string,
+  algorithms: Iterable<string> = [],
+): Promise<Record<string, string>> {
+  const hasher = new MultiHasher(algorithms);
+  using file = await Deno.open(path, { read: true });
+  const buffer = new Uint8Array(1 << 20);
+  while (true) {
+    const n = await file.read(buffer);
+    if (n === null) break;
+    hasher.update(buffer.subarray(0, n));
+  }
+  return hasher.digest();
+}
