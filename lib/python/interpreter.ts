@@ -94,7 +94,10 @@ export class Interpreter {
     this.sysExecutable = probe.executable;
     const [major, minor, micro] = probe.version_info;
     this.version = [major, minor, micro];
-    this.markerEnvironment = probe.marker_environment as unknown as MarkerEnvironment;
+    this.markerEnvironment = {
+      ...(probe.marker_environment as Omit<MarkerEnvironment, "extra">),
+      extra: "",
+    };
     this.tagFacts = probe.tag_facts;
     this.sitePackages = probe.sys_path;
     this.prefix = probe.prefix;

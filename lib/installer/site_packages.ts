@@ -1,0 +1,665 @@
+/**
+ * What is installed: every distribution found on a list of directories
+ * (`sys.path`, `--path` dirs, the user site), read the way pip's default
+ * environment reads them, cheaply.
+ *
+ * Per directory, in this order (pip's): `*.dist-info` and `*.egg-info` (a
+ * directory or a single distutils file), old `*.egg` directories, then the
+ * projects that `*.egg-link` files point at. The first distribution of a
+ * project (by the normalized name of its metadata directory) wins; later
+ * ones are kept as `shadowed`, so duplicates are reported, not hidden.
+ *
+ * Only the metadata directory listing, `METADATA`'s `Name`/`Version` and
+ * `direct_url.json` are read eagerly; everything else (`INSTALLER`, `RECORD`,
+ * `entry_points.txt`, the full metadata) is read on demand.
+ *
+ * @module
+ */
+
+import { join, resolve } from "node:path";
+import { type DirectUrl, parseDirectUrl } from "../dists/direct_url.ts";
+import { canonicalizeName, type PackageName } from "../names/mod.ts";
+
+/** How a distribution's metadata is stored. */
+export type InstalledDistKind =
+  /** A `*.dist-info` directory (wheel installs, PEP 376/627). */
+  | "dist-info"
+  /** A setuptools `*.egg-info` directory. */
+  | "egg-info"
+  /** A distutils `*.egg-info` single file. */
+  | "egg-info-file"
+  /** An old `*.egg` directory with `EGG-INFO/`. */
+  | "egg";
+
+/** A problem met while reading, that pip reports as a warning and skips past. */
+export interface SitePackagesWarning {
+  readonly kind:
+    /** A metadata directory whose metadata has no `Name` (pip: "Skipping ... due to ..."). */
+    | "invalid-metadata"
+    /** A metadata directory whose name is not a valid project name (`~atplotlib.dist-info`). */
+    | "invalid-name"
+    /** `direct_url.json` that does not parse (the distribution is kept without it). */
+    | "invalid-direct-url"
+    /** A directory that exists but cannot be listed. */
+    | "unreadable-directory";
+  /** The file or directory concerned. */
+  readonly path: string;
+  /** The normalized project name, where known. */
+  readonly name?: string;
+  /** Why, in a few words (`invalid metadata entry 'name'`, `Permission denied`). */
+  readonly reason: string;
+}
+
+/** One `requires.txt` line of a legacy egg-info: the requirement, its extra and marker. */
+interface RequiresEntry {
+  readonly requirement: string;
+  readonly extra: string;
+  readonly marker: string;
+}
+
+const decoder = new TextDecoder();
+
+function readText(path: string): string | undefined {
+  try {
+    return decoder.decode(Deno.readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first value of each of `wanted` in an RFC 822 header block (the part of
+ * `METADATA` before the first blank line), as `email.message.get()` returns it.
+ */
+function scanHeaders(text: string, wanted: readonly string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  let current: string | undefined;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    if (line === "") break;
+    const first = line.charCodeAt(0);
+    if (first === 0x20 || first === 0x09) {
+      if (current !== undefined) found.set(current, found.get(current) + "\n" + line);
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon <= 0) break;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    current = undefined;
+    if (wanted.includes(key) && !found.has(key)) {
+      found.set(key, line.slice(colon + 1).trimStart());
+      current = key;
+    }
+  }
+  return found;
+}
+
+function stemName(infoName: string): string {
+  const dot = infoName.lastIndexOf(".");
+  const stem = dot < 0 ? infoName : infoName.slice(0, dot);
+  return stem.split("-", 1)[0] ?? stem;
+}
+
+const validProjectName = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+
+/** A distribution found installed. */
+export class InstalledDist {
+  /** The normalized name, from the metadata directory's name (as pip keys them). */
+  readonly name: PackageName;
+  /** `Name` from the metadata, as written (the normalized name when missing). */
+  readonly rawName: string;
+  /** `Version` from the metadata, as written. */
+  readonly version: string;
+  readonly kind: InstalledDistKind;
+  /** The directory holding the metadata directory (the project dir for egg-links). */
+  readonly location: string;
+  /** The `sys.path` directory it was found through (where the `.egg-link` is, for those). */
+  readonly installedLocation: string;
+  /** The metadata directory (or file, for `egg-info-file`). */
+  readonly infoPath: string;
+  /** The files of the metadata directory. */
+  readonly infoFiles: ReadonlySet<string>;
+  /** `direct_url.json` (PEP 610), when present and valid. */
+  readonly directUrl?: DirectUrl;
+  /** The project directory of an editable install (PEP 660 `dir_info.editable`, or an egg-link). */
+  readonly editableProjectLocation?: string;
+  readonly #metadataText: string;
+  #installer?: string;
+
+  constructor(fields: {
+    name: PackageName;
+    rawName: string;
+    version: string;
+    kind: InstalledDistKind;
+    location: string;
+    installedLocation: string;
+    infoPath: string;
+    infoFiles: ReadonlySet<string>;
+    metadataText: string;
+    directUrl?: DirectUrl;
+    editableProjectLocation?: string;
+  }) {
+    this.name = fields.name;
+    this.rawName = fields.rawName;
+    this.version = fields.version;
+    this.kind = fields.kind;
+    this.location = fields.location;
+    this.installedLocation = fields.installedLocation;
+    this.infoPath = fields.infoPath;
+    this.infoFiles = fields.infoFiles;
+    this.#metadataText = fields.metadataText;
+    if (fields.directUrl !== undefined) this.directUrl = fields.directUrl;
+    if (fields.editableProjectLocation !== undefined) {
+      this.editableProjectLocation = fields.editableProjectLocation;
+    }
+  }
+
+  /** Whether this is an editable install. */
+  get editable(): boolean {
+    return this.editableProjectLocation !== undefined;
+  }
+
+  /** Whether the installer left `REQUESTED` (a dist-info directory only). */
+  get requested(): boolean {
+    return this.infoFiles.has("REQUESTED");
+  }
+
+  /** The text of `METADATA` (or `PKG-INFO`), as read. */
+  get metadataText(): string {
+    return this.#metadataText;
+  }
+
+  /** The first line of `INSTALLER` (`pip`, `dpip`, `uv`), or `""`. */
+  get installer(): string {
+    if (this.#installer === undefined) {
+      const text = this.readInfoFile("INSTALLER") ?? "";
+      this.#installer = text.split(/\r\n|\r|\n/).map((l) => l.trim()).find((l) => l !== "") ?? "";
+    }
+    return this.#installer;
+  }
+
+  /** A file of the metadata directory, or undefined when absent. */
+  readInfoFile(file: string): string | undefined {
+    if (this.kind === "egg-info-file") return undefined;
+    if (!this.infoFiles.has(file)) return undefined;
+    return readText(join(this.infoPath, file));
+  }
+
+  /**
+   * The `Requires-Dist` values, or for a legacy egg-info without them, its
+   * `requires.txt` turned into requirement strings with `extra == "…"` markers
+   * (the way pip converts them).
+   */
+  requiresDist(): string[] {
+    const declared = scanAll(this.#metadataText, "requires-dist");
+    if (declared.length > 0) return declared;
+    return this.#requiresTxt().map((entry) => {
+      const extra = safeExtra(entry.extra);
+      const marker = entry.extra && entry.marker
+        ? `(${entry.marker}) and extra == "${extra}"`
+        : entry.extra
+        ? `extra == "${extra}"`
+        : entry.marker;
+      return marker ? `${entry.requirement} ; ${marker}` : entry.requirement;
+    });
+  }
+
+  /** The `Provides-Extra` values (or the sections of a legacy `requires.txt`). */
+  providesExtra(): string[] {
+    const declared = scanAll(this.#metadataText, "provides-extra");
+    if (declared.length > 0) return declared;
+    const extras: string[] = [];
+    for (const entry of this.#requiresTxt()) {
+      if (entry.extra !== "" && !extras.includes(entry.extra)) extras.push(entry.extra);
+    }
+    return extras;
+  }
+
+  #requiresTxt(): RequiresEntry[] {
+    const text = this.readInfoFile("requires.txt");
+    if (text === undefined) return [];
+    const entries: RequiresEntry[] = [];
+    let extra = "";
+    let marker = "";
+    for (const raw of text.split(/\r\n|\r|\n/)) {
+      const line = raw.trim();
+      if (line === "" || line.startsWith("#")) continue;
+      if (line.startsWith("[") && line.endsWith("]")) {
+        const section = line.replace(/^\[+|\]+$/g, "");
+        const colon = section.indexOf(":");
+        extra = colon < 0 ? section : section.slice(0, colon);
+        marker = colon < 0 ? "" : section.slice(colon + 1);
+        continue;
+      }
+      entries.push({ requirement: line, extra, marker });
+    }
+    return entries;
+  }
+
+  /**
+   * The installed files as the metadata declares them: `RECORD`'s paths, or a
+   * legacy `installed-files.txt`'s made relative to `location`; undefined when
+   * there is neither.
+   */
+  declaredFiles(): string[] | undefined {
+    const record = this.readInfoFile("RECORD");
+    if (record !== undefined) return recordPaths(record);
+    const legacy = this.readInfoFile("installed-files.txt");
+    if (legacy === undefined) return undefined;
+    const paths = legacy.split(/\r\n|\r|\n/).filter((l) => l !== "");
+    const infoRelative = relativeParts(this.infoPath, this.location);
+    if (infoRelative === undefined || infoRelative.length === 0) return paths;
+    return paths.map((p) => convertLegacyPath(p.split("/"), infoRelative));
+  }
+}
+
+/** Every value of a header (email's `get_all`), from the header block. */
+function scanAll(text: string, key: string): string[] {
+  const values: string[] = [];
+  let start = 0;
+  let last = -1;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    if (line === "") break;
+    const first = line.charCodeAt(0);
+    if (first === 0x20 || first === 0x09) {
+      if (last >= 0) values[last] += "\n" + line;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon <= 0) break;
+    last = -1;
+    if (line.slice(0, colon).trim().toLowerCase() === key) {
+      values.push(line.slice(colon + 1).trimStart());
+      last = values.length - 1;
+    }
+  }
+  return values;
+}
+
+/** pkg_resources' `safe_extra`: runs of other characters become `_`, lowercased. */
+function safeExtra(extra: string): string {
+  return extra.replace(/[^A-Za-z0-9.-]+/g, "_").toLowerCase();
+}
+
+/** The first field of each `RECORD` row, as `csv.reader` splits them, with `pathlib` normalization. */
+function recordPaths(text: string): string[] {
+  const paths: string[] = [];
+  let field = "";
+  let inQuotes = false;
+  let fieldIndex = 0;
+  let rowStarted = false;
+  const endRow = () => {
+    if (rowStarted) paths.push(normalizePosixPath(field));
+    field = "";
+    fieldIndex = 0;
+    rowStarted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          if (fieldIndex === 0) field += '"';
+          i++;
+        } else inQuotes = false;
+      } else if (ch !== "\n" && ch !== "\r" && fieldIndex === 0) field += ch;
+      continue;
+    }
+    if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      endRow();
+      continue;
+    }
+    rowStarted = true;
+    if (ch === '"' && (fieldIndex === 0 ? field === "" : true)) {
+      inQuotes = true;
+    } else if (ch === ",") fieldIndex++;
+    else if (fieldIndex === 0) field += ch;
+  }
+  endRow();
+  return paths;
+}
+
+/** `str(pathlib.PurePosixPath(p))`: collapses `//` and `/./`, drops a trailing `/`. */
+function normalizePosixPath(path: string): string {
+  if (path === "") return ".";
+  const absolute = path.startsWith("/");
+  const doubleRoot = path.startsWith("//") && !path.startsWith("///");
+  const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+  const body = parts.join("/");
+  if (doubleRoot) return "//" + body;
+  if (absolute) return "/" + body;
+  return body === "" ? "." : body;
+}
+
+function relativeParts(path: string, base: string): string[] | undefined {
+  const p = resolve(path).split("/").filter((s) => s !== "");
+  const b = resolve(base).split("/").filter((s) => s !== "");
+  if (b.some((part, i) => p[i] !== part)) return undefined;
+  return p.slice(b.length);
+}
+
+/** pip's conversion of `installed-files.txt` paths (relative to the egg-info dir) to `location`. */
+function convertLegacyPath(entry: string[], info: string[]): string {
+  let e = entry;
+  let i = info;
+  while (e.length > 0 && i.length > 0 && e[0] === ".." && i.at(-1) !== "..") {
+    e = e.slice(1);
+    i = i.slice(0, -1);
+  }
+  return normalizePosixPath([...i, ...e].join("/"));
+}
+
+/** Options for {@link readInstalledDists}. */
+export interface ReadInstalledOptions {
+  /**
+   * Where pip looks for `<name>.egg-link` to decide that a distribution
+   * without `direct_url.json` is editable: the interpreter's `sys.path`.
+   * Defaults to the paths being read.
+   */
+  readonly eggLinkSearchPaths?: readonly string[];
+}
+
+/** What {@link readInstalledDists} found. */
+export interface InstalledDistSet {
+  /** The distribution of each project that wins (the first found), in discovery order. */
+  readonly dists: readonly InstalledDist[];
+  /** Later distributions of an already-found project, hidden by the winner (duplicates). */
+  readonly shadowed: readonly InstalledDist[];
+  readonly warnings: readonly SitePackagesWarning[];
+}
+
+interface DirListing {
+  readonly names: string[];
+  readonly error?: string;
+}
+
+function listDir(path: string): DirListing | undefined {
+  const names: string[] = [];
+  try {
+    for (const entry of Deno.readDirSync(path)) names.push(entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
+    const message = error instanceof Error ? error.message.split(":")[0] ?? "" : String(error);
+    return { names, error: message };
+  }
+  return { names };
+}
+
+function isDir(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+function fileToPath(url: string): string | undefined {
+  if (!url.startsWith("file:")) return undefined;
+  try {
+    const parsed = new URL(url);
+    return decodeURIComponent(parsed.pathname);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `<raw name>.egg-link` names pip looks for. */
+function eggLinkNames(rawName: string): string[] {
+  return [`${rawName}.egg-link`, `${rawName.replace(/[^A-Za-z0-9.]+/g, "-")}.egg-link`];
+}
+
+class Reader {
+  readonly dists: InstalledDist[] = [];
+  readonly shadowed: InstalledDist[] = [];
+  readonly warnings: SitePackagesWarning[] = [];
+  readonly #seen = new Set<string>();
+  readonly #eggLinks: Set<string>;
+
+  constructor(eggLinks: Set<string>) {
+    this.#eggLinks = eggLinks;
+  }
+
+  /** `*.dist-info` / `*.egg-info` in `location`, in directory order. */
+  findIn(location: string, installedLocation: string, listing?: DirListing): void {
+    const entries = listing ?? listDir(location);
+    if (entries === undefined) return;
+    if (entries.error !== undefined) {
+      this.warnings.push({ kind: "unreadable-directory", path: location, reason: entries.error });
+      return;
+    }
+    // importlib.metadata groups metadata dirs by normalized name, in first-seen order.
+    const groups = new Map<string, string[]>();
+    for (const name of entries.names) {
+      const lower = name.toLowerCase();
+      if (!lower.endsWith(".dist-info") && !lower.endsWith(".egg-info")) continue;
+      const key = stemName(lower).replace(/[-_.]+/g, "_");
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [name]);
+      else group.push(name);
+    }
+    for (const group of groups.values()) {
+      for (const name of group) this.#add(location, installedLocation, name);
+    }
+  }
+
+  /** Old `*.egg` directories in `location`. */
+  findEggs(location: string, listing: DirListing): void {
+    for (const name of listing.names) {
+      if (!name.endsWith(".egg")) continue;
+      const eggDir = join(location, name);
+      if (!isDir(join(eggDir, "EGG-INFO"))) continue;
+      this.#addEgg(eggDir, location, name);
+    }
+  }
+
+  /** The projects `*.egg-link` files in `location` point at. */
+  findLinked(location: string, listing: DirListing): void {
+    for (const name of listing.names) {
+      if (!name.endsWith(".egg-link")) continue;
+      const text = readText(join(location, name));
+      if (text === undefined) continue;
+      const target = text.split(/\r\n|\r|\n/).map((l) => l.trim()).find((l) => l !== "");
+      if (target === undefined) continue;
+      this.findIn(resolve(location, target), location);
+    }
+  }
+
+  #add(location: string, installedLocation: string, name: string): void {
+    const infoPath = join(location, name);
+    const lower = name.toLowerCase();
+    const canonical = canonicalizeName(stemName(name));
+    let kind: InstalledDistKind = lower.endsWith(".dist-info") ? "dist-info" : "egg-info";
+    let infoFiles: Set<string> = new Set();
+    let metadataText: string | undefined;
+    const files = listDir(infoPath);
+    if (files === undefined) {
+      // Not a directory: a distutils egg-info file is its own PKG-INFO.
+      if (kind === "egg-info") {
+        kind = "egg-info-file";
+        metadataText = readText(infoPath);
+      }
+    } else {
+      infoFiles = new Set(files.names);
+      // importlib.metadata tries METADATA, then PKG-INFO, whatever the suffix.
+      for (const file of ["METADATA", "PKG-INFO"]) {
+        if (metadataText === undefined && infoFiles.has(file)) {
+          metadataText = readText(join(infoPath, file));
+        }
+      }
+    }
+    this.#register(
+      { location, installedLocation, infoPath, kind, infoFiles, canonical },
+      metadataText,
+    );
+  }
+
+  #addEgg(eggDir: string, installedLocation: string, name: string): void {
+    const infoPath = join(eggDir, "EGG-INFO");
+    const files = listDir(infoPath);
+    const infoFiles = new Set(files?.names ?? []);
+    const metadataText = infoFiles.has("PKG-INFO")
+      ? readText(join(infoPath, "PKG-INFO"))
+      : undefined;
+    const canonical = canonicalizeName(name.split("-", 1)[0] ?? name);
+    this.#register(
+      { location: eggDir, installedLocation, infoPath, kind: "egg", infoFiles, canonical },
+      metadataText,
+    );
+  }
+
+  #register(
+    found: {
+      location: string;
+      installedLocation: string;
+      infoPath: string;
+      kind: InstalledDistKind;
+      infoFiles: Set<string>;
+      canonical: PackageName;
+    },
+    metadataText: string | undefined,
+  ): void {
+    const headers = scanHeaders(metadataText ?? "", ["name", "version"]);
+    const rawName = headers.get("name");
+    if (rawName === undefined) {
+      this.warnings.push({
+        kind: "invalid-metadata",
+        path: found.infoPath,
+        name: found.canonical,
+        reason: "invalid metadata entry 'name'",
+      });
+      return;
+    }
+    // pip keeps the first distribution of each metadata Name, then drops invalid names.
+    const key = canonicalizeName(rawName);
+    if (this.#seen.has(key)) {
+      if (validProjectName.test(found.canonical)) {
+        this.shadowed.push(this.#build(found, metadataText ?? "", rawName, headers));
+      }
+      return;
+    }
+    this.#seen.add(key);
+    if (!validProjectName.test(found.canonical)) {
+      this.warnings.push({
+        kind: "invalid-name",
+        path: found.location,
+        name: found.canonical,
+        reason: "not a valid project name",
+      });
+      return;
+    }
+    this.dists.push(this.#build(found, metadataText ?? "", rawName, headers));
+  }
+
+  #build(
+    found: {
+      location: string;
+      installedLocation: string;
+      infoPath: string;
+      kind: InstalledDistKind;
+      infoFiles: Set<string>;
+      canonical: PackageName;
+    },
+    metadataText: string,
+    rawName: string,
+    headers: Map<string, string>,
+  ): InstalledDist {
+    let directUrl: DirectUrl | undefined;
+    if (found.infoFiles.has("direct_url.json")) {
+      const text = readText(join(found.infoPath, "direct_url.json"));
+      if (text !== undefined) {
+        try {
+          directUrl = parseDirectUrl(text);
+        } catch (error) {
+          this.warnings.push({
+            kind: "invalid-direct-url",
+            path: join(found.infoPath, "direct_url.json"),
+            name: found.canonical,
+            reason: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+    }
+    let editableProjectLocation: string | undefined;
+    if (directUrl !== undefined) {
+      if (directUrl.info.kind === "dir" && directUrl.info.editable === true) {
+        editableProjectLocation = fileToPath(directUrl.url);
+      }
+    } else if (eggLinkNames(rawName).some((n) => this.#eggLinks.has(n))) {
+      editableProjectLocation = found.location;
+    }
+    return new InstalledDist({
+      name: found.canonical,
+      rawName,
+      version: headers.get("version") ?? "",
+      kind: found.kind,
+      location: found.location,
+      installedLocation: found.installedLocation,
+      infoPath: found.infoPath,
+      infoFiles: found.infoFiles,
+      metadataText,
+      ...(directUrl === undefined ? {} : { directUrl }),
+      ...(editableProjectLocation === undefined ? {} : { editableProjectLocation }),
+    });
+  }
+}
+
+/**
+ * Reads every distribution installed on `paths` (in order), the way pip's
+ * default environment finds them.
+ *
+ * @example
+ * ```ts
+ * import { readInstalledDists } from "./site_packages.ts";
+ * const { dists } = readInstalledDists(["/usr/lib/python3/dist-packages"]);
+ * dists.map((d) => `${d.rawName}==${d.version}`);
+ * ```
+ */
+export function readInstalledDists(
+  paths: readonly string[],
+  options: ReadInstalledOptions = {},
+): InstalledDistSet {
+  const listings = new Map<string, DirListing | undefined>();
+  const list = (path: string) => {
+    if (!listings.has(path)) listings.set(path, listDir(path));
+    return listings.get(path);
+  };
+  const eggLinks = new Set<string>();
+  for (const path of options.eggLinkSearchPaths ?? paths) {
+    for (const name of list(path)?.names ?? []) if (name.endsWith(".egg-link")) eggLinks.add(name);
+  }
+  const reader = new Reader(eggLinks);
+  for (const path of paths) {
+    const listing = list(path);
+    if (listing === undefined) continue;
+    reader.findIn(path, path, listing);
+    if (listing.error !== undefined) continue;
+    reader.findEggs(path, listing);
+    reader.findLinked(path, listing);
+  }
+  return { dists: reader.dists, shadowed: reader.shadowed, warnings: reader.warnings };
+}
+
+/**
+ * `os.path.realpath` for prefix comparisons (pip's `normalize_path`), or the
+ * absolute path when it does not exist.
+ */
+export function normalizePath(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
