@@ -67,36 +67,70 @@ function readText(path: string): string | undefined {
   }
 }
 
+/** A metadata file split the way `email.parser` (compat32) splits it. */
+export interface EmailMessage {
+  /** Every header in order, `[name, value]`; folded values keep their line breaks. */
+  readonly headers: readonly (readonly [string, string])[];
+  /** The text after the header block (the `Description` body). */
+  readonly body: string;
+}
+
+const headerName = /^[\x21-\x39\x3b-\x7e]+$/;
+
 /**
- * The first value of each of `wanted` in an RFC 822 header block (the part of
- * `METADATA` before the first blank line), as `email.message.get()` returns it.
+ * Splits `METADATA`/`PKG-INFO` into headers and body as `email.message_from_string`
+ * does: a header's value is the text after `Name:` without leading blanks,
+ * continuation lines appended with their line breaks; the headers end at the
+ * first blank line or the first line that is not a header.
+ *
+ * @example
+ * ```ts
+ * import { parseEmailMessage } from "./site_packages.ts";
+ * parseEmailMessage("Name: a\nVersion: 1\n\nbody").headers; // [["Name", "a"], ["Version", "1"]]
+ * ```
  */
-function scanHeaders(text: string, wanted: readonly string[]): Map<string, string> {
-  const found = new Map<string, string>();
-  let current: string | undefined;
+export function parseEmailMessage(text: string): EmailMessage {
+  const headers: [string, string][] = [];
   let start = 0;
+  let bodyStart = text.length;
   while (start < text.length) {
     let end = text.indexOf("\n", start);
+    const next = end < 0 ? text.length : end + 1;
     if (end < 0) end = text.length;
     let line = text.slice(start, end);
-    start = end + 1;
     if (line.endsWith("\r")) line = line.slice(0, -1);
-    if (line === "") break;
+    if (line === "") {
+      bodyStart = next;
+      break;
+    }
     const first = line.charCodeAt(0);
     if (first === 0x20 || first === 0x09) {
-      if (current !== undefined) found.set(current, found.get(current) + "\n" + line);
+      const last = headers.at(-1);
+      if (last !== undefined) last[1] += "\n" + line;
+      start = next;
       continue;
     }
     const colon = line.indexOf(":");
-    if (colon <= 0) break;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    current = undefined;
-    if (wanted.includes(key) && !found.has(key)) {
-      found.set(key, line.slice(colon + 1).trimStart());
-      current = key;
+    if (colon <= 0 || !headerName.test(line.slice(0, colon))) {
+      bodyStart = start;
+      break;
     }
+    headers.push([line.slice(0, colon), line.slice(colon + 1).replace(/^[ \t]+/, "")]);
+    start = next;
   }
-  return found;
+  return { headers, body: bodyStart >= text.length ? "" : text.slice(bodyStart) };
+}
+
+/** The first value of a header (case-insensitive), as `email.message.get` returns it. */
+export function headerValue(message: EmailMessage, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return message.headers.find(([key]) => key.toLowerCase() === lower)?.[1];
+}
+
+/** Every value of a header (case-insensitive), as `email.message.get_all` returns them. */
+export function headerValues(message: EmailMessage, name: string): string[] {
+  const lower = name.toLowerCase();
+  return message.headers.filter(([key]) => key.toLowerCase() === lower).map(([, v]) => v);
 }
 
 function stemName(infoName: string): string {
@@ -128,7 +162,8 @@ export class InstalledDist {
   readonly directUrl?: DirectUrl;
   /** The project directory of an editable install (PEP 660 `dir_info.editable`, or an egg-link). */
   readonly editableProjectLocation?: string;
-  readonly #metadataText: string;
+  /** The parsed `METADATA` (or `PKG-INFO`). */
+  readonly message: EmailMessage;
   #installer?: string;
 
   constructor(fields: {
@@ -140,7 +175,7 @@ export class InstalledDist {
     installedLocation: string;
     infoPath: string;
     infoFiles: ReadonlySet<string>;
-    metadataText: string;
+    message: EmailMessage;
     directUrl?: DirectUrl;
     editableProjectLocation?: string;
   }) {
@@ -152,7 +187,7 @@ export class InstalledDist {
     this.installedLocation = fields.installedLocation;
     this.infoPath = fields.infoPath;
     this.infoFiles = fields.infoFiles;
-    this.#metadataText = fields.metadataText;
+    this.message = fields.message;
     if (fields.directUrl !== undefined) this.directUrl = fields.directUrl;
     if (fields.editableProjectLocation !== undefined) {
       this.editableProjectLocation = fields.editableProjectLocation;
@@ -167,11 +202,6 @@ export class InstalledDist {
   /** Whether the installer left `REQUESTED` (a dist-info directory only). */
   get requested(): boolean {
     return this.infoFiles.has("REQUESTED");
-  }
-
-  /** The text of `METADATA` (or `PKG-INFO`), as read. */
-  get metadataText(): string {
-    return this.#metadataText;
   }
 
   /** The first line of `INSTALLER` (`pip`, `dpip`, `uv`), or `""`. */
@@ -196,7 +226,7 @@ export class InstalledDist {
    * (the way pip converts them).
    */
   requiresDist(): string[] {
-    const declared = scanAll(this.#metadataText, "requires-dist");
+    const declared = headerValues(this.message, "Requires-Dist");
     if (declared.length > 0) return declared;
     return this.#requiresTxt().map((entry) => {
       const extra = safeExtra(entry.extra);
@@ -211,7 +241,7 @@ export class InstalledDist {
 
   /** The `Provides-Extra` values (or the sections of a legacy `requires.txt`). */
   providesExtra(): string[] {
-    const declared = scanAll(this.#metadataText, "provides-extra");
+    const declared = headerValues(this.message, "Provides-Extra");
     if (declared.length > 0) return declared;
     const extras: string[] = [];
     for (const entry of this.#requiresTxt()) {
@@ -256,34 +286,6 @@ export class InstalledDist {
     if (infoRelative === undefined || infoRelative.length === 0) return paths;
     return paths.map((p) => convertLegacyPath(p.split("/"), infoRelative));
   }
-}
-
-/** Every value of a header (email's `get_all`), from the header block. */
-function scanAll(text: string, key: string): string[] {
-  const values: string[] = [];
-  let start = 0;
-  let last = -1;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    if (line.endsWith("\r")) line = line.slice(0, -1);
-    if (line === "") break;
-    const first = line.charCodeAt(0);
-    if (first === 0x20 || first === 0x09) {
-      if (last >= 0) values[last] += "\n" + line;
-      continue;
-    }
-    const colon = line.indexOf(":");
-    if (colon <= 0) break;
-    last = -1;
-    if (line.slice(0, colon).trim().toLowerCase() === key) {
-      values.push(line.slice(colon + 1).trimStart());
-      last = values.length - 1;
-    }
-  }
-  return values;
 }
 
 /** pkg_resources' `safe_extra`: runs of other characters become `_`, lowercased. */
@@ -531,8 +533,8 @@ class Reader {
     },
     metadataText: string | undefined,
   ): void {
-    const headers = scanHeaders(metadataText ?? "", ["name", "version"]);
-    const rawName = headers.get("name");
+    const message = parseEmailMessage(metadataText ?? "");
+    const rawName = headerValue(message, "Name");
     if (rawName === undefined) {
       this.warnings.push({
         kind: "invalid-metadata",
@@ -546,7 +548,7 @@ class Reader {
     const key = canonicalizeName(rawName);
     if (this.#seen.has(key)) {
       if (validProjectName.test(found.canonical)) {
-        this.shadowed.push(this.#build(found, metadataText ?? "", rawName, headers));
+        this.shadowed.push(this.#build(found, message, rawName));
       }
       return;
     }
@@ -560,7 +562,7 @@ class Reader {
       });
       return;
     }
-    this.dists.push(this.#build(found, metadataText ?? "", rawName, headers));
+    this.dists.push(this.#build(found, message, rawName));
   }
 
   #build(
@@ -572,9 +574,8 @@ class Reader {
       infoFiles: Set<string>;
       canonical: PackageName;
     },
-    metadataText: string,
+    message: EmailMessage,
     rawName: string,
-    headers: Map<string, string>,
   ): InstalledDist {
     let directUrl: DirectUrl | undefined;
     if (found.infoFiles.has("direct_url.json")) {
@@ -603,13 +604,13 @@ class Reader {
     return new InstalledDist({
       name: found.canonical,
       rawName,
-      version: headers.get("version") ?? "",
+      version: headerValue(message, "Version") ?? "",
       kind: found.kind,
       location: found.location,
       installedLocation: found.installedLocation,
       infoPath: found.infoPath,
       infoFiles: found.infoFiles,
-      metadataText,
+      message,
       ...(directUrl === undefined ? {} : { directUrl }),
       ...(editableProjectLocation === undefined ? {} : { editableProjectLocation }),
     });

@@ -7,8 +7,10 @@
 
 import type { CommandRunner } from "../context.ts";
 import { runConfig } from "./config.ts";
+import { runList } from "./list.ts";
 
 /** Runners of the commands that are implemented. */
 export const RUNNERS: Readonly<Record<string, CommandRunner>> = {
   config: runConfig,
+  list: runList,
 };

@@ -1,0 +1,77 @@
+/**
+ * What the read-only commands (`list`, `freeze`, `show`, `check`, `inspect`,
+ * `debug`) share: finding the target interpreter from the options, and
+ * reporting the problems met while reading installed distributions.
+ *
+ * @module
+ */
+
+import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import type { SitePackagesWarning } from "../../installer/site_packages.ts";
+import type { TargetEnvironment } from "../../operations/list.ts";
+import { findInterpreter, type Interpreter } from "../../python/mod.ts";
+import type { CommandContext } from "../context.ts";
+import type { Io } from "../io.ts";
+
+/** The interpreter `--python` (or discovery) picks, read through the cache `--cache-dir` names. */
+export async function targetInterpreter(context: CommandContext): Promise<Interpreter> {
+  const { io, options } = context;
+  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
+  const cacheRoot = resolveCacheRoot({
+    ...(cacheDir === undefined ? {} : { cacheDir }),
+    env: io.env,
+    cwd: io.cwd,
+  });
+  const python = options.string("python");
+  return await findInterpreter({
+    ...(python === undefined ? {} : { python }),
+    env: io.env,
+    cwd: io.cwd,
+    invokedAs: io.invokedAs,
+    cacheRoot: cacheRoot ?? false,
+  });
+}
+
+/** The facts the read-only operations need from an interpreter. */
+export function targetEnvironment(interpreter: Interpreter): TargetEnvironment {
+  return {
+    sitePackages: interpreter.sitePackages,
+    prefix: interpreter.prefix,
+    ...(interpreter.userSite === undefined ? {} : { userSite: interpreter.userSite }),
+    isVenv: interpreter.isVenv,
+    markerEnvironment: interpreter.markerEnvironment,
+  };
+}
+
+/** `--path` values resolved against the working directory. */
+export function pathOption(context: CommandContext): string[] | undefined {
+  const paths = context.options.strings("paths");
+  if (paths.length === 0) return undefined;
+  return paths.map((p) => (p.startsWith("/") ? p : `${context.io.cwd}/${p}`));
+}
+
+/** Writes pip's warnings for what could not be read (and was skipped). */
+export function reportReadWarnings(io: Io, warnings: readonly SitePackagesWarning[]): void {
+  for (const warning of warnings) {
+    switch (warning.kind) {
+      case "invalid-metadata":
+        io.stderr.write(`WARNING: Skipping ${warning.path} due to ${warning.reason}\n`);
+        break;
+      case "invalid-name":
+        io.stderr.write(
+          `WARNING: Ignoring invalid distribution ${warning.name ?? ""} (${warning.path})\n`,
+        );
+        break;
+      case "invalid-direct-url":
+        io.stderr.write(
+          `WARNING: Error parsing direct_url.json for ${warning.name ?? ""}: ${warning.reason}\n`,
+        );
+        break;
+      case "unreadable-directory":
+        io.stderr.write(
+          `WARNING: Cannot read ${warning.path} (${warning.reason}): distributions there are left out\n`,
+        );
+        break;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `dpip list`: installed packages as columns, `freeze` lines or JSON, worded
+ * and laid out as pip 23.2 does.
+ *
+ * @module
+ */
+
+import { DpipError } from "../../errors.ts";
+import { canonicalizeName } from "../../names/mod.ts";
+import {
+  type ListedPackage,
+  listPackages,
+  readTargetDists,
+  STDLIB_PACKAGES,
+} from "../../operations/list.ts";
+import type { CommandContext } from "../context.ts";
+import { ExitCode } from "../exit_codes.ts";
+import {
+  pathOption,
+  reportReadWarnings,
+  targetEnvironment,
+  targetInterpreter,
+} from "./installed_environment.ts";
+import { formatPythonJson } from "./python_json.ts";
+
+/** A `list` option combination pip refuses. */
+export class ListCommandError extends DpipError {
+  constructor(message: string, options: { hint?: string } = {}) {
+    super("list-command", message, options);
+    this.name = "ListCommandError";
+  }
+}
+
+/** pip's `tabulate`: columns padded to their widest cell, trailing blanks trimmed. */
+export function tabulate(
+  rows: readonly (readonly string[])[],
+): { lines: string[]; sizes: number[] } {
+  const columns = Math.max(0, ...rows.map((r) => r.length));
+  const sizes: number[] = [];
+  for (let c = 0; c < columns; c++) sizes.push(Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  const lines = rows.map((row) =>
+    sizes.map((size, c) => (row[c] ?? "").padEnd(size)).join(" ").trimEnd()
+  );
+  return { lines, sizes };
+}
+
+/** The `columns` format. */
+export function formatColumns(packages: readonly ListedPackage[], verbose: number): string {
+  if (packages.length === 0) return "";
+  const header = ["Package", "Version"];
+  const editables = packages.some((p) => p.editableProjectLocation !== undefined);
+  if (editables) header.push("Editable project location");
+  if (verbose >= 1) header.push("Location", "Installer");
+  const rows = packages.map((p) => {
+    const row = [p.name, p.version];
+    if (editables) row.push(p.editableProjectLocation ?? "");
+    if (verbose >= 1) row.push(p.location, p.installer);
+    return row;
+  });
+  const { lines, sizes } = tabulate([header, ...rows]);
+  lines.splice(1, 0, sizes.map((size) => "-".repeat(size)).join(" "));
+  return lines.map((line) => line + "\n").join("");
+}
+
+/** The `json` format. */
+export function formatJson(packages: readonly ListedPackage[], verbose: number): string {
+  return formatPythonJson(packages.map((p) => {
+    const info: Record<string, string> = { name: p.name, version: p.version };
+    if (verbose >= 1) {
+      info["location"] = p.location;
+      info["installer"] = p.installer;
+    }
+    if (p.editableProjectLocation) info["editable_project_location"] = p.editableProjectLocation;
+    return info;
+  })) + "\n";
+}
+
+/** Runs `dpip list`. */
+export async function runList(context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  const outdated = options.flag("outdated");
+  const uptodate = options.flag("uptodate");
+  const format = options.string("format") ?? "columns";
+  if (outdated && uptodate) {
+    throw new ListCommandError("Options --outdated and --uptodate cannot be combined.");
+  }
+  if (outdated && format === "freeze") {
+    throw new ListCommandError("List format 'freeze' cannot be used with the --outdated option.");
+  }
+  const paths = pathOption(context);
+  if (paths !== undefined && (options.flag("user") || options.flag("local"))) {
+    throw new ListCommandError("Cannot combine '--path' with '--user' or '--local'");
+  }
+  if (outdated || uptodate) {
+    throw new ListCommandError(
+      `list --${
+        outdated ? "outdated" : "uptodate"
+      } needs the package index client, which dpip does not have yet`,
+      { hint: "Use 'pip list --outdated' meanwhile." },
+    );
+  }
+  const interpreter = await targetInterpreter(context);
+  const target = targetEnvironment(interpreter);
+  const read = readTargetDists(target, paths === undefined ? {} : { paths });
+  reportReadWarnings(io, read.warnings);
+  const skip = new Set<string>(STDLIB_PACKAGES);
+  for (const name of options.strings("exclude")) skip.add(canonicalizeName(name));
+  const packages = listPackages(read.dists, target, {
+    ...(paths === undefined ? {} : { paths }),
+    local: options.flag("local"),
+    user: options.flag("user"),
+    includeEditables: options.flag("includeEditable", true),
+    editablesOnly: options.flag("editable"),
+    skip,
+    notRequired: options.flag("notRequired"),
+  });
+  const verbose = options.count("verbose");
+  if (format === "json") io.stdout.write(formatJson(packages, verbose));
+  else if (format === "freeze") {
+    for (const p of packages) {
+      io.stdout.write(
+        verbose >= 1 ? `${p.name}==${p.version} (${p.location})\n` : `${p.name}==${p.version}\n`,
+      );
+    }
+  } else io.stdout.write(formatColumns(packages, verbose));
+  return ExitCode.success;
+}
