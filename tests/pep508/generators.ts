@@ -1,0 +1,317 @@
+/**
+ * Seeded generators of PEP 508 requirements and markers for differential
+ * tests: mostly grammatical text with odd spellings, whitespace and escapes,
+ * then random character-level damage, plus a few hostile shapes.
+ *
+ * @module
+ */
+
+import type { Random } from "./random.ts";
+
+const VARIABLES = [
+  "python_version",
+  "python_full_version",
+  "os_name",
+  "os.name",
+  "sys_platform",
+  "sys.platform",
+  "platform_release",
+  "platform_system",
+  "platform_version",
+  "platform.version",
+  "platform_machine",
+  "platform.machine",
+  "platform_python_implementation",
+  "platform.python_implementation",
+  "python_implementation",
+  "implementation_name",
+  "implementation_version",
+  "extra",
+  "extra",
+  "extra",
+];
+
+/** Lock-file variables (sets), rarer: most environments do not define them. */
+const SET_VARIABLES = ["extras", "dependency_groups"];
+
+const VERSION_VALUES = [
+  "3.10",
+  "3.9",
+  "3.11",
+  "3.13",
+  "2.7",
+  "3",
+  "3.*",
+  "3.10.*",
+  "3.9.0rc1",
+  "3.10.12",
+  "2.7.18",
+  "7.3",
+  "22.1.0",
+  "10",
+  "6.1.0-18-amd64",
+  "1.0+local",
+  "v3.8",
+  " 3.8 ",
+  "abc",
+  "",
+];
+
+const STRING_VALUES = [
+  "posix",
+  "nt",
+  "linux",
+  "win32",
+  "darwin",
+  "cpython",
+  "CPython",
+  "PyPy",
+  "pypy",
+  "x86_64",
+  "AMD64",
+  "Linux",
+  "Windows",
+  "test",
+  "Test",
+  "foo-bar",
+  "Foo_Bar",
+  "Foo.Bar",
+  "security",
+  "dev",
+  "a",
+  "os_name",
+  "python_version",
+  "lin",
+  "#1 SMP",
+  "é",
+  "a b",
+];
+
+const ESCAPES = [
+  "\\x41",
+  "\\n",
+  "\\t",
+  "\\\\",
+  "\\d",
+  "\\777",
+  "\\101",
+  "\\u00e9",
+  "\\x4",
+  "\\U0001F600",
+  "\\",
+];
+
+const SPACES = [" ", " ", " ", "  ", "\t", "", "", " \t "];
+
+const OPERATORS = [
+  "==",
+  "==",
+  "!=",
+  "<",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  ">=",
+  "~=",
+  "===",
+  "in",
+  "in",
+  "not in",
+  "not  in",
+];
+
+function space(random: Random): string {
+  return random.pick(SPACES);
+}
+
+function quoted(random: Random, value: string): string {
+  let text = value;
+  if (random.chance(0.08)) {
+    const at = random.int(0, text.length);
+    text = text.slice(0, at) + random.pick(ESCAPES) + text.slice(at);
+  }
+  return random.chance(0.5) ? `"${text.replaceAll('"', "")}"` : `'${text.replaceAll("'", "")}'`;
+}
+
+function markerValue(random: Random): string {
+  return random.chance(0.5) ? random.pick(VERSION_VALUES) : random.pick(STRING_VALUES);
+}
+
+function comparison(random: Random): string {
+  const variable = random.chance(0.03) ? random.pick(SET_VARIABLES) : random.pick(VARIABLES);
+  const operator = random.pick(OPERATORS);
+  const value = quoted(random, markerValue(random));
+  const left = random.chance(0.15) ? value : variable;
+  let right = left === value ? variable : value;
+  if (random.chance(0.03)) right = random.pick(VARIABLES);
+  return `${space(random)}${left}${space(random) || " "}${operator}${space(random)}${right}`;
+}
+
+/** A random marker expression of at most `depth` levels of parentheses. */
+export function generateMarker(random: Random, depth = 3): string {
+  const terms = random.int(1, 3);
+  let text = "";
+  for (let i = 0; i < terms; i++) {
+    if (i > 0) {
+      text += `${space(random) || " "}${random.pick(["and", "or", "or", "and"])}${
+        space(random) || " "
+      }`;
+    }
+    if (depth > 0 && random.chance(0.25)) {
+      text += `${space(random)}(${generateMarker(random, depth - 1)})${space(random)}`;
+    } else {
+      text += comparison(random);
+    }
+  }
+  return text;
+}
+
+const NAMES = [
+  "foo",
+  "Foo_Bar",
+  "zope.interface",
+  "a",
+  "A1",
+  "foo-",
+  "foo_",
+  "1foo",
+  "foo.bar-baz",
+  "x",
+  "requests",
+];
+
+function version(random: Random): string {
+  let text = random.chance(0.05) ? "v" : "";
+  if (random.chance(0.05)) text += `${random.int(0, 2)}!`;
+  const parts = random.int(1, 4);
+  text += Array.from({ length: parts }, () => String(random.int(0, 12))).join(".");
+  const suffix = random.int(0, 14);
+  if (suffix === 0) text += ".*";
+  if (suffix === 1) {
+    text += random.pick(["a1", "b2", "rc1", "c3", "alpha", "-beta.2", "pre1", "preview", "_rc"]);
+  }
+  if (suffix === 2) text += random.pick([".post1", "-1", "post", "rev2", "r3", "_post_4", "-post"]);
+  if (suffix === 3) text += random.pick([".dev0", "dev", "-dev_2", "dev3"]);
+  if (suffix === 4) text += random.pick(["+local", "+abc.1", "+ABC", "+a_b-c", "+"]);
+  if (suffix === 5) text += random.pick(["poſt1", "prevıew", "RC1", "Post2", "DEV"]);
+  if (suffix === 6) text += random.pick([".*.*", "a1.*", "+x.*"]);
+  return text;
+}
+
+function specifierList(random: Random): string {
+  const count = random.int(1, 3);
+  const items: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const operator = random.chance(0.05)
+      ? random.pick(["=", "=>", "<>"])
+      : random.pick(["==", "!=", "<", "<=", ">", ">=", "~=", "==="]);
+    const gap = random.chance(0.1)
+      ? random.pick(["\n", "\u00a0", "\u2003", "\x0c", " "])
+      : space(random);
+    items.push(`${operator}${gap}${random.chance(0.03) ? "" : version(random)}`);
+  }
+  const separator = () => `${space(random)},${space(random)}`;
+  let text = items.join(separator());
+  if (random.chance(0.05)) text += ",";
+  return random.chance(0.2) ? `(${space(random)}${text}${space(random)})` : text;
+}
+
+const URLS = [
+  "https://example.com/foo-1.0.tar.gz",
+  "file:///tmp/foo.whl",
+  "git+https://github.com/a/b.git@v1#egg=foo",
+  "https://x.test/a;b",
+  "https://x.test/a;",
+  "./local/path",
+  "https://x.test/a\n",
+];
+
+/** A random requirement string. */
+export function generateRequirement(random: Random): string {
+  let text = space(random);
+  text += random.chance(0.05) ? random.string("aZ9._-é ", random.int(0, 6)) : random.pick(NAMES);
+  if (random.chance(0.3)) {
+    const extras = Array.from(
+      { length: random.int(0, 3) },
+      () => random.pick(["a", "B", "test", "Foo_Bar", "a", "x.y-z", "_bad", "1"]),
+    );
+    const joiner = random.chance(0.9) ? `${space(random)},${space(random)}` : " ";
+    text += `${space(random)}[${space(random)}${extras.join(joiner)}${space(random)}${
+      random.chance(0.05) ? "," : ""
+    }]`;
+  }
+  const kind = random.int(0, 9);
+  if (kind <= 1) {
+    text += `${space(random)}@${space(random)}${random.pick(URLS)}`;
+  } else if (kind <= 7) {
+    text += space(random) + specifierList(random);
+  }
+  if (random.chance(0.45)) text += `${space(random)};${generateMarker(random, 2)}`;
+  if (random.chance(0.05)) text += random.pick(["\n", " ", "\t", "\n\n", " # comment"]);
+  return text;
+}
+
+const DAMAGE = [
+  ";",
+  ",",
+  "(",
+  ")",
+  "[",
+  "]",
+  "@",
+  "'",
+  '"',
+  " ",
+  "\t",
+  "\n",
+  ".",
+  "*",
+  "+",
+  "é",
+  "=",
+  "<",
+  "~",
+  "!",
+  "\u00a0",
+  "İ",
+  "\\",
+  "\0",
+];
+
+/** Inserts, deletes or replaces one character, to probe the error paths. */
+export function damage(random: Random, text: string): string {
+  const at = random.int(0, text.length);
+  const what = random.int(0, 2);
+  if (what === 0) return text.slice(0, at) + random.pick(DAMAGE) + text.slice(at);
+  if (what === 1) return text.slice(0, at) + text.slice(at + 1);
+  return text.slice(0, at) + random.pick(DAMAGE) + text.slice(at + 1);
+}
+
+/** Hand-picked hostile shapes: deep nesting either side of the limit, long runs. */
+export function hostileInputs(): { requirements: string[]; markers: string[] } {
+  const deep = (depth: number) => "(".repeat(depth) + "os_name == 'posix'" + ")".repeat(depth);
+  const markers = [
+    deep(50),
+    deep(480),
+    deep(600),
+    "(".repeat(600),
+    "os_name == '" + "a".repeat(20_000) + "'",
+    "os_name == '" + "a".repeat(20_000),
+    Array.from({ length: 2000 }, () => "os_name == 'posix'").join(" and "),
+    Array.from({ length: 500 }, () => "(os_name == 'posix' or extra == 'x')").join(" or "),
+  ];
+  const requirements = [
+    "a".repeat(20_000),
+    "a".repeat(20_000) + "é",
+    "a" + "-".repeat(20_000),
+    "foo[" + Array.from({ length: 2000 }, (_, i) => `e${i}`).join(",") + "]",
+    "foo" + Array.from({ length: 2000 }, (_, i) => `>=${i}`).join(","),
+    "foo===" + "x".repeat(20_000),
+    "foo @ " + "u".repeat(20_000),
+    "foo; " + deep(480),
+    "foo; " + deep(600),
+    "foo==" + "1.".repeat(10_000),
+  ];
+  return { requirements, markers };
+}
