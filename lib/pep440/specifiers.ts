@@ -84,6 +84,10 @@ const WILDCARD_NOT_EQUAL = 9;
 interface ScannedSpecifier {
   operator: SpecifierOperator;
   version: string;
+  /** Where the version starts in the scanned text. */
+  versionStart: number;
+  /** The scanned text. */
+  text: string;
 }
 
 function scanFailure(
@@ -140,7 +144,7 @@ function scanSpecifier(text: string, input: string, offset: number): ScannedSpec
       }
       position++;
     }
-    return { operator, version: text.slice(versionStart, end) };
+    return { operator, version: text.slice(versionStart, end), versionStart, text };
   }
 
   if (position < end && (text.charCodeAt(position) | 0x20) === 0x76) position++; // v
@@ -181,7 +185,7 @@ function scanSpecifier(text: string, input: string, offset: number): ScannedSpec
     if (position + 2 !== end) {
       throw fail(`unexpected ${describeCharacter(text, position + 2)} after .*`, position + 2);
     }
-    return { operator, version: text.slice(versionStart, end) };
+    return { operator, version: text.slice(versionStart, end), versionStart, text };
   }
 
   // Pre-release.
@@ -238,7 +242,7 @@ function scanSpecifier(text: string, input: string, offset: number): ScannedSpec
   if (position !== end) {
     throw fail(`unexpected ${describeCharacter(text, position)}`, position);
   }
-  return { operator, version: text.slice(versionStart, end) };
+  return { operator, version: text.slice(versionStart, end), versionStart, text };
 }
 
 function isDigit(code: number): boolean {
@@ -411,10 +415,10 @@ export class Specifier {
     if (code === ARBITRARY) {
       this.#spec = tryParseVersion(version);
     } else if (code === WILDCARD_EQUAL || code === WILDCARD_NOT_EQUAL) {
-      this.#spec = parseVersion(version.slice(0, -2));
+      this.#spec = specifierVersion(version.slice(0, -2), scanned, options);
       this.#prefix = new PrefixPattern(version.slice(0, -2));
     } else {
-      const spec = parseVersion(version);
+      const spec = specifierVersion(version, scanned, options);
       this.#spec = spec;
       if (code === COMPATIBLE) this.#prefix = new PrefixPattern(compatiblePrefix(version));
       if (code === LESS && !spec.isPrerelease) {
@@ -519,6 +523,23 @@ export class Specifier {
     }
     return this.operator + this.#spec!.format({ stripTrailingZero: this.#code !== COMPATIBLE });
   }
+}
+
+/**
+ * Parses a specifier's version. The scanner accepts only valid spellings, so
+ * this fails only for numbers Python refuses to convert (over 4300 digits),
+ * which `packaging` accepts here but then fails on every use.
+ */
+function specifierVersion(
+  text: string,
+  scanned: ScannedSpecifier,
+  options: SpecifierParseOptions,
+): Version {
+  const version = tryParseVersion(text);
+  if (version !== undefined) return version;
+  throw new InvalidSpecifierError(options.input ?? scanned.text, "a number has too many digits", {
+    position: (options.offset ?? 0) + scanned.versionStart,
+  });
 }
 
 /** Whether `prospective` without post, dev and local equals `spec` (which has no post). */
