@@ -29,3 +29,33 @@ export type {
   SpecifierParseOptions,
   VersionParts,
 } from "./pep440/mod.ts";
+export {
+  canonicalizeExtra,
+  canonicalizeName,
+  InvalidNameError,
+  isNormalizedName,
+  isValidName,
+  parsePackageName,
+} from "./names/mod.ts";
+export type { ExtraName, PackageName } from "./names/mod.ts";
+export {
+  DEFAULT_MARKER_ENVIRONMENT,
+  InvalidMarkerError,
+  InvalidRequirementError,
+  Marker,
+  parseMarker,
+  parseRequirement,
+  Requirement,
+  tryParseMarker,
+  tryParseRequirement,
+  UndefinedComparisonError,
+  UndefinedEnvironmentNameError,
+} from "./pep508/mod.ts";
+export type {
+  MarkerEnvironment,
+  MarkerEvaluationEnvironment,
+  MarkerExpression,
+  MarkerNode,
+  MarkerOperand,
+  MarkerOperator,
+} from "./pep508/mod.ts";
