@@ -1,0 +1,582 @@
+/**
+ * Installing one wheel (the binary distribution format, PEP 427 / 491):
+ * validating and unpacking it ({@link extractWheel}), then laying its files
+ * out for a target scheme in a staging directory ({@link stageWheel},
+ * {@link finishStagedWheel}). Moving staged files into the environment is
+ * `transaction.ts`'s job.
+ *
+ * Validation happens before anything reaches the environment: the filename
+ * parses and its tags suit the interpreter (unless forced), there is exactly
+ * one `.dist-info` directory and it names the same project and version as the
+ * filename and `METADATA`, `WHEEL` has a supported `Wheel-Version`, every
+ * entry is listed in `RECORD`, and every entry's sha256 and size match
+ * `RECORD` (hashed while inflating). Every refusal is a {@link WheelInstallError}
+ * whose one-line message names the wheel and the reason.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { dirname, join, relative } from "node:path";
+import { DpipError } from "../errors.ts";
+import { readZipDirectory, readZipEntry, ZipError } from "../archive/zip.ts";
+import { formatRecord, parseRecord, type RecordEntry } from "../dists/record.ts";
+import { parseEntryPoints } from "../dists/entry_points.ts";
+import { type DirectUrl, formatDirectUrl } from "../dists/direct_url.ts";
+import { parseWheelFilename } from "../dists/wheel_filename.ts";
+import { parseCoreMetadata } from "../dists/core_metadata.ts";
+import { canonicalizeName, type PackageName } from "../names/mod.ts";
+import { tryParseVersion } from "../pep440/mod.ts";
+import type { Scheme } from "../python/environment.ts";
+import { launchersFor, rewriteScriptShebang } from "./scripts.ts";
+import type { Linker } from "./wheel_cache.ts";
+
+/** A wheel that dpip refuses to install; the message is `Cannot install <wheel>: <reason>`. */
+export class WheelInstallError extends DpipError {
+  /** The wheel's file name. */
+  readonly wheel: string;
+  /** What is wrong with it. */
+  readonly reason: string;
+
+  constructor(wheel: string, reason: string, options: { code?: string; cause?: unknown } = {}) {
+    super(options.code ?? "invalid-wheel", `Cannot install ${wheel}: ${reason}`, {
+      cause: options.cause,
+    });
+    this.name = "WheelInstallError";
+    this.wheel = wheel;
+    this.reason = reason;
+  }
+}
+
+/** One file of an unpacked wheel. */
+export interface WheelFile {
+  /** The archive path. */
+  readonly path: string;
+  /** `algorithm=digest` as RECORD writes it (recomputed while extracting). */
+  readonly hash: string;
+  readonly size: number;
+  readonly executable: boolean;
+}
+
+/** What validation learnt about a wheel; stored next to its unpacked tree. */
+export interface WheelManifest {
+  readonly filename: string;
+  /** The normalized project name. */
+  readonly name: PackageName;
+  /** The name as `METADATA` writes it. */
+  readonly displayName: string;
+  /** The normalized version. */
+  readonly version: string;
+  /** The `.dist-info` directory's name. */
+  readonly distInfo: string;
+  readonly rootIsPurelib: boolean;
+  /** `Wheel-Version`. */
+  readonly wheelVersion: string;
+  /** Every file in archive order (the wheel's RECORD included). */
+  readonly files: readonly WheelFile[];
+}
+
+/** The scheme keys a wheel's `.data/<key>/` directories may use. */
+export const DATA_SCHEME_KEYS = ["purelib", "platlib", "scripts", "headers", "data"] as const;
+/** One of {@link DATA_SCHEME_KEYS}. */
+export type DataSchemeKey = (typeof DATA_SCHEME_KEYS)[number];
+
+const SUPPORTED_HASHES = new Set([
+  "sha256",
+  "sha384",
+  "sha512",
+  "sha3_256",
+  "sha3_384",
+  "sha3_512",
+]);
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** Options for {@link extractWheel}. */
+export interface ExtractWheelOptions {
+  /** The wheel's file name (its tags, name and version are read from it). */
+  readonly filename: string;
+  /** An empty directory to unpack into. */
+  readonly dir: string;
+  /**
+   * The tags the target interpreter supports (`cp311-cp311-manylinux_2_17_x86_64`);
+   * undefined skips the check (a forced install).
+   */
+  readonly compatibleTags?: ReadonlySet<string>;
+  /** Receives warnings (a newer `Wheel-Version` minor). */
+  readonly onWarning?: (message: string) => void;
+}
+
+/**
+ * Checks that `filename` is a wheel name whose tags suit the interpreter,
+ * before any byte of the wheel is read.
+ *
+ * @throws {WheelInstallError} naming the wheel and what is wrong.
+ */
+export function checkWheelFilename(
+  filename: string,
+  compatibleTags: ReadonlySet<string> | undefined,
+): { name: PackageName; version: string } {
+  let parsed;
+  try {
+    parsed = parseWheelFilename(filename);
+  } catch (error) {
+    throw new WheelInstallError(filename, reasonOf(error), { cause: error });
+  }
+  const tags = parsed.tags.map(String);
+  if (compatibleTags !== undefined && !tags.some((tag) => compatibleTags.has(tag))) {
+    throw new WheelInstallError(
+      filename,
+      `it is not a supported wheel on this platform (its tags: ${tags.join(", ")})`,
+      { code: "incompatible-wheel" },
+    );
+  }
+  return { name: parsed.name, version: String(parsed.version) };
+}
+
+/**
+ * Validates the wheel in `bytes` and unpacks it into `options.dir`: files with
+ * mode 0644, or 0755 when the archive marks them executable or they are
+ * `.data/scripts`. Hashes are computed on the inflated bytes before they are
+ * written; a mismatch stops extraction (the caller discards `dir`).
+ *
+ * @throws {WheelInstallError} naming the wheel and what is wrong.
+ */
+export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): WheelManifest {
+  const { filename } = options;
+  const refuse = (reason: string, code?: string): never => {
+    throw new WheelInstallError(filename, reason, code === undefined ? {} : { code });
+  };
+  const fromFilename = checkWheelFilename(filename, options.compatibleTags);
+
+  let zip;
+  try {
+    zip = readZipDirectory(bytes, { archive: filename });
+  } catch (error) {
+    if (error instanceof ZipError) {
+      throw new WheelInstallError(filename, error.reason, { code: error.code, cause: error });
+    }
+    throw error;
+  }
+  const read = (entry: (typeof zip.entries)[number], verifyCrc = true): Uint8Array => {
+    try {
+      return readZipEntry(zip, entry, { verifyCrc });
+    } catch (error) {
+      if (error instanceof ZipError) {
+        throw new WheelInstallError(filename, error.reason, { code: error.code, cause: error });
+      }
+      throw error;
+    }
+  };
+
+  const files = zip.entries.filter((entry) => entry.kind === "file");
+  const byName = new Map(files.map((entry) => [entry.name, entry]));
+  const distInfos = new Set<string>();
+  for (const entry of files) {
+    const top = entry.name.split("/", 1)[0]!;
+    if (top.endsWith(".dist-info") && entry.name.length > top.length) distInfos.add(top);
+  }
+  if (distInfos.size === 0) refuse("it has no .dist-info directory");
+  if (distInfos.size > 1) {
+    refuse(`it has several .dist-info directories: ${[...distInfos].sort().join(", ")}`);
+  }
+  const distInfo = [...distInfos][0]!;
+  checkDistInfoName(distInfo, fromFilename, refuse);
+
+  const wheelEntry = byName.get(`${distInfo}/WHEEL`);
+  if (wheelEntry === undefined) refuse(`${distInfo}/WHEEL is missing`);
+  const wheelFields = parseHeaders(decoder.decode(read(wheelEntry!)));
+  const wheelVersion = wheelFields.get("wheel-version") ?? "";
+  const versionMatch = /^\s*(\d+)\.(\d+)\s*$/.exec(wheelVersion);
+  if (versionMatch === null) {
+    refuse(`${distInfo}/WHEEL has no valid Wheel-Version (${JSON.stringify(wheelVersion)})`);
+  }
+  if (Number(versionMatch![1]) !== 1) {
+    refuse(`its Wheel-Version ${wheelVersion.trim()} is not supported (dpip reads 1.x)`);
+  }
+  if (Number(versionMatch![2]) > 0) {
+    options.onWarning?.(`Installing from a newer Wheel-Version (${wheelVersion.trim()})`);
+  }
+  const rootIsPurelib = (wheelFields.get("root-is-purelib") ?? "").trim().toLowerCase() === "true";
+
+  const metadataEntry = byName.get(`${distInfo}/METADATA`);
+  if (metadataEntry === undefined) refuse(`${distInfo}/METADATA is missing`);
+  let displayName: string;
+  try {
+    const metadata = parseCoreMetadata(decoder.decode(read(metadataEntry!)));
+    displayName = metadata.name;
+    if (canonicalizeName(metadata.name) !== fromFilename.name) {
+      refuse(`its METADATA names ${metadata.name}, not ${fromFilename.name}`);
+    }
+    if (normalizeVersion(metadata.version) !== fromFilename.version) {
+      refuse(`its METADATA has version ${metadata.version}, not ${fromFilename.version}`);
+    }
+  } catch (error) {
+    if (error instanceof WheelInstallError) throw error;
+    throw new WheelInstallError(filename, `its METADATA is invalid: ${reasonOf(error)}`, {
+      cause: error,
+    });
+  }
+
+  const recordPath = `${distInfo}/RECORD`;
+  const recordEntry = byName.get(recordPath);
+  if (recordEntry === undefined) refuse(`${recordPath} is missing`);
+  let record: Map<string, RecordEntry>;
+  try {
+    record = new Map(
+      parseRecord(decoder.decode(read(recordEntry!))).map((entry) => [entry.path, entry]),
+    );
+  } catch (error) {
+    throw new WheelInstallError(filename, `its RECORD is invalid: ${reasonOf(error)}`, {
+      cause: error,
+    });
+  }
+
+  // Everything cheap first: every entry listed, with a usable hash, in a known place.
+  const unsigned = new Set([recordPath, `${distInfo}/RECORD.jws`, `${distInfo}/RECORD.p7s`]);
+  for (const entry of files) {
+    const top = entry.name.split("/", 1)[0]!;
+    if (top.endsWith(".data") && entry.name.length > top.length) {
+      const parts = entry.name.split("/");
+      const key = parts[1]!;
+      if (parts.length < 3 || !(DATA_SCHEME_KEYS as readonly string[]).includes(key)) {
+        refuse(
+          `"${entry.name}" is not in a scheme directory (${top}/ may hold ${
+            DATA_SCHEME_KEYS.join(", ")
+          })`,
+        );
+      }
+    }
+    if (unsigned.has(entry.name)) continue;
+    const listed = record.get(entry.name);
+    if (listed === undefined) refuse(`"${entry.name}" is not listed in RECORD`, "record-mismatch");
+    if (listed!.hash === undefined) {
+      refuse(`RECORD has no hash for "${entry.name}"`, "record-mismatch");
+    }
+    if (!SUPPORTED_HASHES.has(listed!.hash!.algorithm)) {
+      refuse(
+        `RECORD uses the ${
+          listed!.hash!.algorithm
+        } hash for "${entry.name}" (sha256 or stronger is required)`,
+        "record-mismatch",
+      );
+    }
+    if (listed!.size !== undefined && listed!.size !== entry.size) {
+      refuse(
+        `"${entry.name}" is ${entry.size} bytes but RECORD says ${listed!.size}`,
+        "record-mismatch",
+      );
+    }
+  }
+
+  // Then inflate, hash and write, entry by entry.
+  const made = new Set<string>([options.dir]);
+  const manifestFiles: WheelFile[] = [];
+  const dataScripts = (name: string) => {
+    const parts = name.split("/");
+    return parts[0]!.endsWith(".data") && parts[1] === "scripts" && parts.length > 2;
+  };
+  for (const entry of files) {
+    const listed = record.get(entry.name);
+    const checked = !unsigned.has(entry.name) && listed?.hash !== undefined;
+    const data = read(entry, !checked);
+    const sha256 = createHash("sha256").update(data).digest("base64url");
+    if (checked) {
+      const { algorithm, digest } = listed!.hash!;
+      const actual = algorithm === "sha256"
+        ? sha256
+        : createHash(algorithm.replace("_", "-")).update(data).digest("base64url");
+      if (actual !== digest.replace(/=+$/, "")) {
+        refuse(`"${entry.name}" does not match its ${algorithm} hash in RECORD`, "record-mismatch");
+      }
+    }
+    const executable = (entry.permissions & 0o111) !== 0 || dataScripts(entry.name);
+    const target = join(options.dir, entry.name);
+    const parent = dirname(target);
+    try {
+      if (!made.has(parent)) {
+        Deno.mkdirSync(parent, { recursive: true });
+        made.add(parent);
+      }
+      Deno.writeFileSync(target, data, { mode: executable ? 0o755 : 0o644, createNew: true });
+    } catch (error) {
+      refuse(`cannot unpack "${entry.name}": ${reasonOf(error)}`);
+    }
+    manifestFiles.push({
+      path: entry.name,
+      hash: `sha256=${sha256}`,
+      size: data.length,
+      executable,
+    });
+  }
+  return {
+    filename,
+    name: fromFilename.name,
+    displayName: displayName!,
+    version: fromFilename.version,
+    distInfo,
+    rootIsPurelib,
+    wheelVersion: wheelVersion.trim(),
+    files: manifestFiles,
+  };
+}
+
+function checkDistInfoName(
+  distInfo: string,
+  expected: { name: PackageName; version: string },
+  refuse: (reason: string) => never,
+): void {
+  const stem = distInfo.slice(0, -".dist-info".length);
+  const dash = stem.lastIndexOf("-");
+  const name = dash < 0 ? stem : stem.slice(0, dash);
+  const version = dash < 0 ? "" : stem.slice(dash + 1);
+  if (canonicalizeName(name) !== expected.name) {
+    refuse(`its ${distInfo} directory is for ${name}, not ${expected.name}`);
+  }
+  if (normalizeVersion(version) !== expected.version) {
+    refuse(`its ${distInfo} directory has version ${version}, not ${expected.version}`);
+  }
+}
+
+function normalizeVersion(text: string): string | undefined {
+  const version = tryParseVersion(text.trim());
+  return version === undefined ? undefined : String(version);
+}
+
+/** `Key: value` lines (RFC 822 headers, unfolded); keys lower-cased, first occurrence wins. */
+function parseHeaders(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of text.split(/\r\n|\n|\r/)) {
+    if (line === "") break;
+    const colon = line.indexOf(":");
+    if (colon <= 0 || /^\s/.test(line)) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    if (!fields.has(key)) fields.set(key, line.slice(colon + 1).trim());
+  }
+  return fields;
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Where and how a wheel is staged. */
+export interface StageWheelOptions {
+  /** The unpacked wheel's files. */
+  readonly tree: string;
+  readonly manifest: WheelManifest;
+  readonly scheme: Scheme;
+  /** An empty directory on the environment's file system. */
+  readonly stagingDir: string;
+  /** The interpreter path written into script shebangs. */
+  readonly python: string;
+  readonly pythonVersion: readonly [number, number];
+  readonly linker: Linker;
+  /** The directory name under `scheme.headers` (pip uses the requirement's name). */
+  readonly headersName?: string;
+  /** For `ENSUREPIP_OPTIONS`. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A staged file: where it is now and where it goes. */
+export interface StagedFile {
+  /** Index into {@link StagedWheel.roots}. */
+  readonly root: number;
+  /** The path under the root, `/`-separated. */
+  readonly path: string;
+  /** `algorithm=digest`, or undefined for files RECORD lists without a hash (`.pyc`). */
+  readonly hash?: string;
+  readonly size?: number;
+}
+
+/** A wheel laid out in a staging directory, `<stagingDir>/<root index>/<path>`. */
+export interface StagedWheel {
+  readonly manifest: WheelManifest;
+  readonly stagingDir: string;
+  /** The destination directories; staging `<i>/` mirrors `roots[i]`. */
+  readonly roots: readonly string[];
+  /** The root that holds the `.dist-info` directory (purelib or platlib). */
+  readonly libRoot: number;
+  /** Every staged file except the dist-info's generated ones. */
+  readonly files: StagedFile[];
+}
+
+/**
+ * Lays the unpacked wheel out for `scheme` in `stagingDir`: root files into
+ * purelib or platlib (by `Root-Is-Purelib`), `.data/<key>/` into the scheme's
+ * directories, `#!python` scripts rewritten to the interpreter, and console
+ * and GUI launchers generated. Unchanged files are linked from the unpacked
+ * tree. The dist-info's `INSTALLER`, `REQUESTED`, `direct_url.json` and
+ * `RECORD` come later, from {@link finishStagedWheel}.
+ */
+export function stageWheel(options: StageWheelOptions): StagedWheel {
+  const { manifest, scheme, stagingDir, tree } = options;
+  const libDir = manifest.rootIsPurelib ? scheme.purelib : scheme.platlib;
+  const headersDir = join(
+    scheme.headers,
+    options.headersName ?? manifest.filename.split("-", 1)[0]!.replaceAll("_", "-"),
+  );
+  const roots: string[] = [];
+  const rootOf = (dir: string): number => {
+    const index = roots.indexOf(dir);
+    if (index >= 0) return index;
+    roots.push(dir);
+    return roots.length - 1;
+  };
+  const libRoot = rootOf(libDir);
+  const keyDirs: Record<string, string> = {
+    purelib: scheme.purelib,
+    platlib: scheme.platlib,
+    scripts: scheme.scripts,
+    headers: headersDir,
+    data: scheme.data,
+  };
+  const made = new Set<string>();
+  const ensureParent = (path: string) => {
+    const parent = dirname(path);
+    if (made.has(parent)) return;
+    Deno.mkdirSync(parent, { recursive: true });
+    made.add(parent);
+  };
+  const files: StagedFile[] = [];
+  const recordPath = `${manifest.distInfo}/RECORD`;
+  for (const file of manifest.files) {
+    if (file.path === recordPath) continue;
+    const parts = file.path.split("/");
+    let root = libRoot;
+    let path = file.path;
+    let isScript = false;
+    if (parts[0]!.endsWith(".data") && parts.length > 2) {
+      const key = parts[1]!;
+      root = rootOf(keyDirs[key]!);
+      path = parts.slice(2).join("/");
+      isScript = key === "scripts";
+    }
+    const source = join(tree, file.path);
+    const target = join(stagingDir, String(root), path);
+    ensureParent(target);
+    if (isScript) {
+      const rewritten = rewriteScriptShebang(Deno.readFileSync(source), options.python);
+      if (rewritten !== undefined) {
+        writeNew(target, rewritten, 0o755);
+        files.push({ root, path, hash: hashOf(rewritten), size: rewritten.length });
+        continue;
+      }
+    }
+    options.linker.link(source, target);
+    files.push({ root, path, hash: file.hash, size: file.size });
+  }
+
+  const entryPointsFile = manifest.files.find((file) =>
+    file.path === `${manifest.distInfo}/entry_points.txt`
+  );
+  if (entryPointsFile !== undefined) {
+    const text = decoder.decode(Deno.readFileSync(join(tree, entryPointsFile.path)));
+    let launchers;
+    try {
+      launchers = launchersFor(parseEntryPoints(text), {
+        python: options.python,
+        pythonVersion: options.pythonVersion,
+        ...(options.env === undefined ? {} : { env: options.env }),
+      });
+    } catch (error) {
+      throw new WheelInstallError(manifest.filename, reasonOf(error), { cause: error });
+    }
+    const scripts = rootOf(scheme.scripts);
+    for (const launcher of launchers) {
+      const content = encoder.encode(launcher.content);
+      const target = join(stagingDir, String(scripts), launcher.name);
+      ensureParent(target);
+      const existing = files.findIndex((file) =>
+        file.root === scripts && file.path === launcher.name
+      );
+      if (existing >= 0) {
+        Deno.removeSync(target);
+        files.splice(existing, 1);
+      }
+      writeNew(target, content, 0o755);
+      files.push({
+        root: scripts,
+        path: launcher.name,
+        hash: hashOf(content),
+        size: content.length,
+      });
+    }
+  }
+  return { manifest, stagingDir, roots, libRoot, files };
+}
+
+/** What the dist-info records about how the wheel was installed. */
+export interface FinishStagedWheelOptions {
+  /** `INSTALLER`'s content (default `dpip`). */
+  readonly installer?: string;
+  /** Write `REQUESTED` (the user named this distribution). */
+  readonly requested: boolean;
+  /** Write `direct_url.json` (PEP 610). */
+  readonly directUrl?: DirectUrl;
+  /** Compiled files to list in RECORD (without hashes, as pip does). */
+  readonly compiled?: readonly { root: number; path: string }[];
+}
+
+/**
+ * Writes the dist-info's generated files into the staged wheel and its new
+ * `RECORD`, which lists every installed file relative to the library
+ * directory (`../../../bin/tool` for scripts) so pip can uninstall it.
+ */
+export function finishStagedWheel(staged: StagedWheel, options: FinishStagedWheelOptions): void {
+  const distInfo = staged.manifest.distInfo;
+  const distInfoDir = join(staged.stagingDir, String(staged.libRoot), distInfo);
+  Deno.mkdirSync(distInfoDir, { recursive: true });
+  const generated: [string, Uint8Array][] = [
+    ["INSTALLER", encoder.encode(`${options.installer ?? "dpip"}\n`)],
+  ];
+  if (options.requested) generated.push(["REQUESTED", new Uint8Array()]);
+  if (options.directUrl !== undefined) {
+    generated.push(["direct_url.json", encoder.encode(formatDirectUrl(options.directUrl))]);
+  }
+  const files = [...staged.files];
+  for (const [name, content] of generated) {
+    const path = `${distInfo}/${name}`;
+    const target = join(distInfoDir, name);
+    const existing = files.findIndex((file) => file.root === staged.libRoot && file.path === path);
+    if (existing >= 0) {
+      Deno.removeSync(target);
+      files.splice(existing, 1);
+    }
+    writeNew(target, content, 0o644);
+    files.push({ root: staged.libRoot, path, hash: hashOf(content), size: content.length });
+  }
+  for (const compiled of options.compiled ?? []) files.push(compiled);
+  const libDir = staged.roots[staged.libRoot]!;
+  const entries: RecordEntry[] = files.map((file) => {
+    const path = relative(libDir, join(staged.roots[file.root]!, file.path)).replaceAll("\\", "/");
+    if (file.hash === undefined) return { path };
+    const equals = file.hash.indexOf("=");
+    return {
+      path,
+      hash: { algorithm: file.hash.slice(0, equals), digest: file.hash.slice(equals + 1) },
+      ...(file.size === undefined ? {} : { size: file.size }),
+    };
+  });
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  entries.push({ path: `${distInfo}/RECORD` });
+  writeNew(join(distInfoDir, "RECORD"), encoder.encode(formatRecord(entries)), 0o644);
+}
+
+/** The final paths of a staged wheel's files (absolute), for planning what an upgrade removes. */
+export function stagedDestinations(staged: StagedWheel): string[] {
+  const libDir = staged.roots[staged.libRoot]!;
+  return [
+    ...staged.files.map((file) => join(staged.roots[file.root]!, file.path)),
+    join(libDir, staged.manifest.distInfo),
+  ];
+}
+
+function hashOf(content: Uint8Array): string {
+  return "sha256=" + createHash("sha256").update(content).digest("base64url");
+}
+
+function writeNew(path: string, content: Uint8Array, mode: number): void {
+  Deno.writeFileSync(path, content, { mode, createNew: true });
+}

@@ -1,0 +1,313 @@
+/**
+ * What removing an installed distribution deletes, as pip decides it.
+ *
+ * - A `.dist-info` install: every path its `RECORD` lists (relative to the
+ *   directory holding the dist-info), and for each removed `x.py` its
+ *   bytecode (`__pycache__/x.*.pyc`, legacy `x.pyc`/`x.pyo`).
+ * - A setuptools `.egg-info` directory: the directory, plus the paths of its
+ *   `installed-files.txt`, or else the top-level packages and modules that
+ *   `top_level.txt` names (namespace packages excepted).
+ * - An old `.egg` directory: the directory and its `easy-install.pth` line.
+ * - A develop install (`.egg-link`): the link and its `easy-install.pth` line.
+ * - A distutils `.egg-info` file: refused, as pip refuses it (its files are unknown).
+ * - In every case, the console and GUI scripts of `entry_points.txt` and the
+ *   distutils scripts of the metadata's `scripts/` directory.
+ *
+ * Only paths that exist are listed; paths outside the environment are set
+ * aside as `outside`, never removed. Removing them is `transaction.ts`'s job.
+ *
+ * @module
+ */
+
+import { basename, dirname, join, resolve } from "node:path";
+import { DpipError } from "../errors.ts";
+import { consoleScripts, guiScripts, parseEntryPoints } from "../dists/entry_points.ts";
+import type { InstalledDist } from "./site_packages.ts";
+
+/** A distribution dpip will not uninstall. */
+export class UninstallError extends DpipError {
+  /** The distribution's name as installed. */
+  readonly dist: string;
+
+  constructor(dist: string, message: string, options: { code?: string; hint?: string } = {}) {
+    super(
+      options.code ?? "cannot-uninstall",
+      message,
+      options.hint === undefined ? {} : {
+        hint: options.hint,
+      },
+    );
+    this.name = "UninstallError";
+    this.dist = dist;
+  }
+}
+
+/** A line to drop from a `.pth` file. */
+export interface PthEntry {
+  readonly file: string;
+  readonly line: string;
+}
+
+/** What uninstalling one distribution removes. */
+export interface RemovalPlan {
+  /** The metadata directory or file: removed first, so tools stop seeing the distribution at once. */
+  readonly metadataPath: string;
+  /** Every other path to remove (files, and whole directories for eggs), absolute, sorted. */
+  readonly paths: readonly string[];
+  /** `.pth` lines to drop (eggs and develop installs). */
+  readonly pthEntries: readonly PthEntry[];
+  /** Paths the metadata lists that lie outside the environment: left alone. */
+  readonly outside: readonly string[];
+}
+
+/** Inputs for {@link planRemoval}. */
+export interface PlanRemovalOptions {
+  /** The environment's scripts directory (where console scripts live). */
+  readonly scriptsDir: string;
+  /**
+   * Directories the environment owns; a path outside all of them is not
+   * removed. Undefined permits every path (pip outside a virtualenv).
+   */
+  readonly environmentDirs?: readonly string[];
+}
+
+/**
+ * Lists what uninstalling `dist` removes.
+ *
+ * @throws {UninstallError} for a distutils-installed project (an `.egg-info` file),
+ *   or a distribution whose metadata lists no files at all.
+ */
+export function planRemoval(dist: InstalledDist, options: PlanRemovalOptions): RemovalPlan {
+  const paths = new Set<string>();
+  const outside: string[] = [];
+  const pthEntries: PthEntry[] = [];
+  const permitted = (path: string) =>
+    options.environmentDirs === undefined ||
+    options.environmentDirs.some((dir) => isWithin(path, dir));
+  const add = (path: string) => {
+    const absolute = resolve(path);
+    if (!exists(absolute)) return;
+    if (!permitted(absolute)) {
+      outside.push(absolute);
+      return;
+    }
+    paths.add(absolute);
+  };
+  const addModule = (path: string) => {
+    add(path);
+    if (!path.endsWith(".py")) return;
+    const stem = basename(path).slice(0, -3);
+    const dir = dirname(path);
+    add(join(dir, `${stem}.pyc`));
+    add(join(dir, `${stem}.pyo`));
+    for (const cached of listDir(join(dir, "__pycache__"))) {
+      if (cached.startsWith(`${stem}.`) && cached.endsWith(".pyc") && isBytecodeOf(cached, stem)) {
+        add(join(dir, "__pycache__", cached));
+      }
+    }
+  };
+  const label = `${dist.rawName} ${dist.version}`;
+
+  switch (dist.kind) {
+    case "egg-info-file":
+      throw new UninstallError(
+        dist.rawName,
+        `Cannot uninstall ${label}: it is a distutils installed project, so which files belong to it cannot be known`,
+        { code: "distutils-installed" },
+      );
+    case "dist-info": {
+      if (dist.editableProjectLocation !== undefined && isEggLinkInstall(dist)) break;
+      const declared = dist.declaredFiles();
+      if (declared === undefined) {
+        throw new UninstallError(
+          dist.rawName,
+          `Cannot uninstall ${label}: its RECORD file is missing (${
+            join(dist.infoPath, "RECORD")
+          })`,
+          { code: "missing-record", hint: "reinstall it with --force-reinstall, then uninstall" },
+        );
+      }
+      for (const path of declared) addModule(join(dist.location, path));
+      break;
+    }
+    case "egg-info": {
+      if (isEggLinkInstall(dist)) break;
+      const declared = dist.declaredFiles();
+      if (declared !== undefined) {
+        for (const path of declared) addModule(join(dist.location, path));
+      } else {
+        const namespaces = new Set(lines(dist.readInfoFile("namespace_packages.txt")));
+        for (const top of lines(dist.readInfoFile("top_level.txt"))) {
+          if (namespaces.has(top)) continue;
+          const path = join(dist.location, top);
+          add(path);
+          addModule(`${path}.py`);
+        }
+      }
+      break;
+    }
+    case "egg":
+      pthEntries.push({
+        file: join(dist.installedLocation, "easy-install.pth"),
+        line: `./${basename(dist.location)}`,
+      });
+      add(dist.location);
+      break;
+  }
+
+  // Develop installs: the egg-link and its easy-install.pth line.
+  if (isEggLinkInstall(dist)) {
+    for (const name of eggLinkNames(dist.rawName)) {
+      const link = join(dist.installedLocation, name);
+      if (!exists(link)) continue;
+      add(link);
+      const target = (Deno.readTextFileSync(link).split(/\r?\n/)[0] ?? "").trim();
+      if (target !== "") {
+        pthEntries.push({ file: join(dist.installedLocation, "easy-install.pth"), line: target });
+      }
+      break;
+    }
+  }
+
+  const entryPointsText = dist.readInfoFile("entry_points.txt");
+  if (entryPointsText !== undefined) {
+    let entryPoints: ReturnType<typeof parseEntryPoints> = [];
+    try {
+      entryPoints = parseEntryPoints(entryPointsText);
+    } catch {
+      // A broken entry_points.txt only means there are no scripts to find.
+    }
+    for (const entry of [...consoleScripts(entryPoints), ...guiScripts(entryPoints)]) {
+      add(join(options.scriptsDir, entry.name));
+    }
+  }
+  for (const script of listDir(join(dist.infoPath, "scripts"))) {
+    add(join(options.scriptsDir, script));
+  }
+
+  const metadataPath = resolve(dist.infoPath);
+  for (const path of [...paths]) {
+    if (path === metadataPath || isWithin(path, metadataPath)) paths.delete(path);
+  }
+  if (!permitted(metadataPath)) {
+    throw new UninstallError(
+      dist.rawName,
+      `Not uninstalling ${dist.name} at ${dist.location}: it is outside the environment`,
+      { code: "outside-environment" },
+    );
+  }
+  return {
+    metadataPath,
+    paths: [...paths].sort(),
+    pthEntries,
+    outside: outside.sort(),
+  };
+}
+
+/**
+ * pip's listing of what will be removed: files, with a directory shown as
+ * `dir/*` when a package's `__init__.py` or a dist-info is removed from it,
+ * nested paths folded into the shortest one. `skipped` lists files in those
+ * directories that will stay (pip's "Would not remove").
+ */
+export function summarizeRemoval(plan: RemovalPlan): { remove: string[]; skipped: string[] } {
+  const all = [plan.metadataPath, ...plan.paths];
+  const removing = new Set(all);
+  const folders = new Set<string>();
+  const files = new Set<string>();
+  for (const path of all) {
+    if (path.endsWith(".pyc")) continue;
+    if (path === plan.metadataPath && isDirectory(path)) {
+      folders.add(path);
+      continue;
+    }
+    if (path.endsWith("__init__.py") || path.includes(".dist-info")) folders.add(dirname(path));
+    files.add(path);
+  }
+  const compactFolders = compact([...folders]);
+  const skipped: string[] = [];
+  for (const folder of compactFolders) {
+    for (const file of walkFiles(folder)) {
+      if (file.endsWith(".pyc")) continue;
+      if (!removing.has(file) && !isWithin(file, plan.metadataPath)) skipped.push(file);
+    }
+  }
+  const listed = [...files, ...compactFolders.map((folder) => join(folder, "*"))];
+  return { remove: compact(listed).sort(), skipped: compact(skipped).sort() };
+}
+
+/** Keeps only the shortest of nested paths (`a/*` covers `a/b.py`). */
+function compact(paths: string[]): string[] {
+  const sorted = [...new Set(paths)].sort((a, b) => a.length - b.length);
+  const kept: string[] = [];
+  for (const path of sorted) {
+    const covered = kept.some((short) => {
+      const base = short.endsWith("*") ? short.slice(0, -1).replace(/\/$/, "") : short;
+      return path.startsWith(base) && path[base.length] === "/";
+    });
+    if (!covered) kept.push(path);
+  }
+  return kept;
+}
+
+function* walkFiles(dir: string): Generator<string> {
+  for (const entry of safeReadDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) yield* walkFiles(path);
+    else yield path;
+  }
+}
+
+function safeReadDir(dir: string): Deno.DirEntry[] {
+  try {
+    return [...Deno.readDirSync(dir)];
+  } catch {
+    return [];
+  }
+}
+
+function listDir(dir: string): string[] {
+  return safeReadDir(dir).map((entry) => entry.name);
+}
+
+/** `x.cpython-311.pyc`, `x.cpython-311.opt-1.pyc` are bytecode of module `x`. */
+function isBytecodeOf(file: string, stem: string): boolean {
+  const rest = file.slice(stem.length + 1, -".pyc".length);
+  return rest !== "" && !rest.includes("/") && /^[A-Za-z0-9_-]+(\.opt-[0-9]+)?$/.test(rest);
+}
+
+function isEggLinkInstall(dist: InstalledDist): boolean {
+  return dist.editableProjectLocation !== undefined && dist.location !== dist.installedLocation;
+}
+
+function eggLinkNames(rawName: string): string[] {
+  return [`${rawName}.egg-link`, `${rawName.replace(/[^A-Za-z0-9.]+/g, "-")}.egg-link`];
+}
+
+function lines(text: string | undefined): string[] {
+  return (text ?? "").split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `path` is `dir` or inside it (lexically). */
+export function isWithin(path: string, dir: string): boolean {
+  const base = resolve(dir);
+  const target = resolve(path);
+  return target === base || target.startsWith(base.endsWith("/") ? base : base + "/");
+}

@@ -1,0 +1,398 @@
+/**
+ * `install` of local wheel files: validate and unpack every wheel (into the
+ * unpacked-wheel cache), then, holding the environment lock, stage each one,
+ * compile if asked (one interpreter process for all), and commit each
+ * distribution in turn, replacing an installed version only once the new one
+ * is staged. Nothing is printed: the result is an {@link InstallChangelog}.
+ *
+ * @module
+ */
+
+import { dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DpipError } from "../errors.ts";
+import type { DirectUrl } from "../dists/direct_url.ts";
+import type { PackageName } from "../names/mod.ts";
+import { tryParseVersion } from "../pep440/mod.ts";
+import type { Scheme } from "../python/environment.ts";
+import {
+  checkWheelFilename,
+  extractWheel,
+  finishStagedWheel,
+  stagedDestinations,
+  type StagedWheel,
+  stageWheel,
+  WheelInstallError,
+  type WheelManifest,
+} from "../installer/install_wheel.ts";
+import { lockEnvironment } from "../installer/lock.ts";
+import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
+import {
+  commitTransaction,
+  createWorkDir,
+  discardWorkDir,
+  recoverTransactions,
+  stageDir,
+} from "../installer/transaction.ts";
+import { planRemoval } from "../installer/uninstall.ts";
+import { fileSha256, Linker, type LinkMode, unpackCached } from "../installer/wheel_cache.ts";
+
+/** A wheel file to install. */
+export interface LocalWheelRequest {
+  readonly path: string;
+  /** The user named it (writes `REQUESTED`). */
+  readonly requested: boolean;
+}
+
+/** Inputs of {@link installWheels}. */
+export interface InstallWheelsOptions {
+  readonly scheme: Scheme;
+  /** The interpreter written into shebangs and used for `--compile`. */
+  readonly python: string;
+  readonly pythonVersion: readonly [number, number];
+  /** The interpreter's compatible tags; undefined installs whatever the tags say. */
+  readonly compatibleTags?: ReadonlySet<string>;
+  /** The `unpacked-v1` cache bucket; undefined unpacks into a temporary directory. */
+  readonly cacheBucket?: string;
+  readonly linkMode?: LinkMode;
+  /** Compile `.py` files to bytecode (one interpreter process). */
+  readonly compile?: boolean;
+  /** Reinstall even when the same version is installed. */
+  readonly forceReinstall?: boolean;
+  /** `--target` semantics: only replace an installed copy with `upgrade`. */
+  readonly targetDir?: boolean;
+  readonly upgrade?: boolean;
+  /** Directories the environment owns (old versions elsewhere are not removed). */
+  readonly environmentDirs?: readonly string[];
+  /** For `ENSUREPIP_OPTIONS` and `SOURCE_DATE_EPOCH`. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Called when another process holds the environment lock. */
+  readonly onLockWait?: (path: string) => void;
+}
+
+/** A distribution's name and version. */
+export interface DistSummary {
+  readonly name: PackageName;
+  /** As its metadata writes it. */
+  readonly displayName: string;
+  readonly version: string;
+}
+
+/** What {@link installWheels} did. */
+export interface InstallChangelog {
+  /** Installed, in argument order. */
+  readonly installed: DistSummary[];
+  /** Replaced by an installed one (same order as the replacements happened). */
+  readonly uninstalled: DistSummary[];
+  /** Left alone, with pip's reason. */
+  readonly skipped: {
+    dist: DistSummary;
+    reason: "same-version" | "target-exists";
+    path?: string;
+  }[];
+  /** Warnings (newer Wheel-Version, hard links unavailable). */
+  readonly warnings: string[];
+}
+
+/** Two wheels of one project were given. */
+export class DoubleRequirementError extends DpipError {
+  constructor(first: string, second: string) {
+    super(
+      "double-requirement",
+      `Double requirement given: ${second} (already given as ${first})`,
+    );
+    this.name = "DoubleRequirementError";
+  }
+}
+
+interface PreparedWheel {
+  readonly request: LocalWheelRequest;
+  readonly sha256: string;
+  readonly tree: string;
+  readonly manifest: WheelManifest;
+}
+
+/**
+ * Installs local wheel files into `scheme`, without dependencies.
+ *
+ * @throws {WheelInstallError} for a wheel refused by validation (nothing is changed).
+ */
+export async function installWheels(
+  requests: readonly LocalWheelRequest[],
+  options: InstallWheelsOptions,
+): Promise<InstallChangelog> {
+  const changelog: InstallChangelog = { installed: [], uninstalled: [], skipped: [], warnings: [] };
+  // Cheap checks of every wheel before reading any.
+  const names = new Map<string, string>();
+  for (const request of requests) {
+    const filename = request.path.split("/").at(-1)!;
+    const { name } = checkWheelFilename(filename, options.compatibleTags);
+    const previous = names.get(name);
+    if (previous !== undefined) throw new DoubleRequirementError(previous, filename);
+    names.set(name, filename);
+  }
+
+  const temporaryBucket = options.cacheBucket === undefined
+    ? await Deno.makeTempDir({ prefix: "dpip-unpacked-" })
+    : undefined;
+  const bucket = options.cacheBucket ?? temporaryBucket!;
+  try {
+    const prepared: PreparedWheel[] = [];
+    for (const request of requests) {
+      prepared.push(await prepareWheel(request, bucket, options, changelog.warnings));
+    }
+    await applyWheels(prepared, options, changelog);
+  } finally {
+    if (temporaryBucket !== undefined) {
+      await Deno.remove(temporaryBucket, { recursive: true }).catch(() => {});
+    }
+  }
+  return changelog;
+}
+
+async function prepareWheel(
+  request: LocalWheelRequest,
+  bucket: string,
+  options: InstallWheelsOptions,
+  warnings: string[],
+): Promise<PreparedWheel> {
+  const filename = request.path.split("/").at(-1)!;
+  let digest: { sha256: string; bytes?: Uint8Array };
+  try {
+    digest = await fileSha256(request.path, { bucket });
+  } catch (error) {
+    throw new WheelInstallError(filename, `cannot read ${request.path}: ${messageOf(error)}`, {
+      code: "wheel-not-found",
+      cause: error,
+    });
+  }
+  const entry = await unpackCached<WheelManifest>(bucket, digest.sha256, async (tree) => {
+    const bytes = digest.bytes ?? await Deno.readFile(request.path);
+    return extractWheel(bytes, {
+      filename,
+      dir: tree,
+      ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
+      onWarning: (message) => warnings.push(message),
+    });
+  });
+  // A cached entry was validated when stored, but under the wheel's own name.
+  if (entry.manifest.filename !== filename) {
+    checkWheelFilename(filename, options.compatibleTags);
+  }
+  return { request, sha256: digest.sha256, tree: entry.tree, manifest: entry.manifest };
+}
+
+async function applyWheels(
+  prepared: readonly PreparedWheel[],
+  options: InstallWheelsOptions,
+  changelog: InstallChangelog,
+): Promise<void> {
+  const { scheme } = options;
+  const libDirs = [...new Set([scheme.purelib, scheme.platlib])];
+  const lock = await lockEnvironment(scheme.purelib, {
+    ...(options.onLockWait === undefined ? {} : { onWait: options.onLockWait }),
+  });
+  const staged: {
+    wheel: PreparedWheel;
+    staged: StagedWheel;
+    workDir: string;
+    old?: InstalledDist;
+  }[] = [];
+  try {
+    for (const dir of libDirs) recoverTransactions(dir);
+    const installed = readInstalledDists(libDirs).dists;
+    const linker = new Linker(options.linkMode ?? "hardlink");
+    try {
+      for (const wheel of prepared) {
+        const { manifest } = wheel;
+        const summary = summaryOf(manifest);
+        const old = installed.find((dist) => dist.name === manifest.name);
+        if (old !== undefined && options.targetDir === true && options.upgrade !== true) {
+          changelog.skipped.push({ dist: summary, reason: "target-exists", path: old.infoPath });
+          continue;
+        }
+        if (
+          old !== undefined && sameVersion(old.version, manifest.version) &&
+          options.forceReinstall !== true &&
+          options.targetDir !== true
+        ) {
+          changelog.skipped.push({ dist: summary, reason: "same-version" });
+          continue;
+        }
+        const libDir = manifest.rootIsPurelib ? scheme.purelib : scheme.platlib;
+        const workDir = createWorkDir(libDir);
+        let stagedWheel: StagedWheel;
+        try {
+          stagedWheel = stageWheel({
+            tree: wheel.tree,
+            manifest,
+            scheme,
+            stagingDir: stageDir(workDir),
+            python: options.python,
+            pythonVersion: options.pythonVersion,
+            linker,
+            ...(options.env === undefined ? {} : { env: options.env }),
+          });
+        } catch (error) {
+          discardWorkDir(workDir);
+          throw error;
+        }
+        staged.push({ wheel, workDir, staged: stagedWheel, ...(old === undefined ? {} : { old }) });
+      }
+      if (linker.fellBack && options.linkMode === "hardlink") {
+        changelog.warnings.push(
+          "Hard links to the cache are not possible here (another file system?); files were copied instead",
+        );
+      }
+      const compiled = options.compile === true
+        ? await compileStaged(staged.map((entry) => entry.staged), options)
+        : new Map<StagedWheel, { root: number; path: string }[]>();
+      for (const entry of staged) {
+        finishStagedWheel(entry.staged, {
+          requested: entry.wheel.request.requested,
+          directUrl: directUrlOf(entry.wheel),
+          compiled: compiled.get(entry.staged) ?? [],
+        });
+      }
+    } catch (error) {
+      for (const entry of staged) discardWorkDir(entry.workDir);
+      throw error;
+    }
+
+    for (const [index, entry] of staged.entries()) {
+      const { staged: stagedWheel, old } = entry;
+      const keepDirs = [
+        ...new Set([scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers]),
+      ];
+      let remove;
+      if (old !== undefined) {
+        const plan = planRemoval(old, {
+          scriptsDir: scheme.scripts,
+          ...(options.environmentDirs === undefined
+            ? {}
+            : { environmentDirs: options.environmentDirs }),
+        });
+        const keep = new Set(stagedDestinations(stagedWheel));
+        remove = {
+          metadataPath: plan.metadataPath,
+          paths: plan.paths.filter((path) => !keep.has(path)),
+          pthEntries: plan.pthEntries,
+        };
+      }
+      try {
+        commitTransaction(entry.workDir, {
+          install: {
+            roots: stagedWheel.roots,
+            libRoot: stagedWheel.libRoot,
+            distInfo: stagedWheel.manifest.distInfo,
+          },
+          ...(remove === undefined ? {} : { remove }),
+          keepDirs,
+        });
+      } catch (error) {
+        for (const later of staged.slice(index + 1)) discardWorkDir(later.workDir);
+        throw error;
+      }
+      if (old !== undefined) {
+        changelog.uninstalled.push({
+          name: old.name,
+          displayName: old.rawName,
+          version: old.version,
+        });
+      }
+      changelog.installed.push(summaryOf(stagedWheel.manifest));
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+function sameVersion(installed: string, wanted: string): boolean {
+  const parsed = tryParseVersion(installed);
+  return (parsed === undefined ? installed : String(parsed)) === wanted;
+}
+
+function summaryOf(manifest: WheelManifest): DistSummary {
+  return { name: manifest.name, displayName: manifest.displayName, version: manifest.version };
+}
+
+function directUrlOf(wheel: PreparedWheel): DirectUrl {
+  return {
+    url: pathToFileURL(resolve(wheel.request.path)).href,
+    info: { kind: "archive", hash: `sha256=${wheel.sha256}` },
+  };
+}
+
+const COMPILE_SCRIPT = `
+import importlib.util, json, py_compile, sys
+done = []
+for staged, final in json.load(sys.stdin):
+    try:
+        cfile = importlib.util.cache_from_source(staged)
+        py_compile.compile(staged, cfile=cfile, dfile=final, doraise=True)
+        done.append(cfile)
+    except Exception:
+        done.append(None)
+json.dump(done, sys.stdout)
+`;
+
+/**
+ * Compiles the staged `.py` files of the library directories in one
+ * interpreter process, naming each by its final path (as tracebacks show
+ * it). Files that do not compile are skipped, as pip's `compileall` does.
+ */
+async function compileStaged(
+  wheels: readonly StagedWheel[],
+  options: InstallWheelsOptions,
+): Promise<Map<StagedWheel, { root: number; path: string }[]>> {
+  const jobs: { wheel: StagedWheel; root: number; path: string }[] = [];
+  const libs = new Set([options.scheme.purelib, options.scheme.platlib]);
+  for (const wheel of wheels) {
+    for (const file of wheel.files) {
+      if (file.path.endsWith(".py") && libs.has(wheel.roots[file.root]!)) {
+        jobs.push({ wheel, root: file.root, path: file.path });
+      }
+    }
+  }
+  const result = new Map<StagedWheel, { root: number; path: string }[]>();
+  if (jobs.length === 0) return result;
+  const input = jobs.map((job) => [
+    join(job.wheel.stagingDir, String(job.root), job.path),
+    join(job.wheel.roots[job.root]!, job.path),
+  ]);
+  const child = new Deno.Command(options.python, {
+    args: ["-c", COMPILE_SCRIPT],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { PYTHONIOENCODING: "utf-8" },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify(input)));
+  await writer.close();
+  const output = await child.output();
+  if (!output.success) {
+    throw new DpipError(
+      "compile-failed",
+      `Compiling to bytecode with ${options.python} failed: ${
+        new TextDecoder().decode(output.stderr).trim().split("\n").at(-1)
+      }`,
+    );
+  }
+  const written = JSON.parse(new TextDecoder().decode(output.stdout)) as (string | null)[];
+  written.forEach((cfile, index) => {
+    const job = jobs[index]!;
+    if (cfile === null || cfile === undefined) return;
+    const rootDir = join(job.wheel.stagingDir, String(job.root));
+    const path = relative(rootDir, cfile);
+    if (path.startsWith("..") || dirname(path) === path) return;
+    const list = result.get(job.wheel) ?? [];
+    list.push({ root: job.root, path });
+    result.set(job.wheel, list);
+  });
+  return result;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
