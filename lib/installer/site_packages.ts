@@ -59,9 +59,11 @@ interface RequiresEntry {
 
 const decoder = new TextDecoder();
 
+/** Reads a text file as Python's text mode does: UTF-8, universal newlines. */
 function readText(path: string): string | undefined {
   try {
-    return decoder.decode(Deno.readFileSync(path));
+    const text = decoder.decode(Deno.readFileSync(path));
+    return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
   } catch {
     return undefined;
   }
@@ -131,6 +133,41 @@ export function headerValue(message: EmailMessage, name: string): string | undef
 export function headerValues(message: EmailMessage, name: string): string[] {
   const lower = name.toLowerCase();
   return message.headers.filter(([key]) => key.toLowerCase() === lower).map(([, v]) => v);
+}
+
+/** `textwrap.dedent`: removes the common leading blanks; blank-only lines become empty. */
+function dedent(text: string): string {
+  const lines = text.split("\n");
+  let margin: string | undefined;
+  for (const line of lines) {
+    if (line.trim() === "") continue;
+    const indent = /^[ \t]*/.exec(line)![0];
+    if (margin === undefined) margin = indent;
+    else {
+      let i = 0;
+      while (i < margin.length && i < indent.length && margin[i] === indent[i]) i++;
+      margin = margin.slice(0, i);
+    }
+  }
+  return lines.map((line) => line.trim() === "" ? "" : line.slice(margin?.length ?? 0)).join("\n");
+}
+
+/**
+ * The metadata as pip sees it. With `importlib` (pip's backend on Python
+ * 3.11+), `importlib.metadata` re-indents folded values and adds the body as
+ * a last `Description` header; otherwise (`pkg_resources`) it is unchanged.
+ */
+export function metadataAsPipReadsIt(
+  message: EmailMessage,
+  options: { importlib: boolean },
+): EmailMessage {
+  if (!options.importlib) return message;
+  const headers: [string, string][] = message.headers.map(([key, value]) => [
+    key,
+    value.includes("\n") ? dedent(" ".repeat(8) + value) : value,
+  ]);
+  if (message.body !== "") headers.push(["Description", message.body]);
+  return { headers, body: message.body };
 }
 
 function stemName(infoName: string): string {

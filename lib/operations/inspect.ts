@@ -9,7 +9,11 @@
 
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { redactDirectUrl } from "../dists/direct_url.ts";
-import { headerValues, type InstalledDist } from "../installer/site_packages.ts";
+import {
+  headerValues,
+  type InstalledDist,
+  metadataAsPipReadsIt,
+} from "../installer/site_packages.ts";
 import { selectInstalled, type SelectOptions, type TargetEnvironment } from "./list.ts";
 
 /** A JSON value whose object keys keep insertion order. */
@@ -51,10 +55,14 @@ const METADATA_FIELDS: readonly (readonly [string, boolean])[] = [
  * with `_`, repeated fields as lists, `keywords` split, and the body as
  * `description`. Legacy egg-info requirements come from `requires.txt`.
  */
-export function metadataToJson(dist: InstalledDist): Record<string, JsonValue> {
+export function metadataToJson(
+  dist: InstalledDist,
+  options: { importlib: boolean },
+): Record<string, JsonValue> {
+  const message = metadataAsPipReadsIt(dist.message, options);
   const result: Record<string, JsonValue> = {};
   for (const [field, multiple] of METADATA_FIELDS) {
-    let values = headerValues(dist.message, field);
+    let values = headerValues(message, field);
     if (field === "Requires-Dist" && values.length === 0) values = dist.requiresDist();
     if (field === "Provides-Extra" && values.length === 0) values = dist.providesExtra();
     if (values.length === 0) continue;
@@ -113,9 +121,12 @@ function fileUrl(path: string): string {
 }
 
 /** One installed distribution in the report. */
-export function inspectDist(dist: InstalledDist): Record<string, JsonValue> {
+export function inspectDist(
+  dist: InstalledDist,
+  options: { importlib: boolean },
+): Record<string, JsonValue> {
   const result: Record<string, JsonValue> = {
-    metadata: metadataToJson(dist),
+    metadata: metadataToJson(dist, options),
     metadata_location: dist.infoPath,
   };
   if (dist.directUrl !== undefined) {
@@ -136,6 +147,8 @@ export function inspectDist(dist: InstalledDist): Record<string, JsonValue> {
 export interface InspectOptions extends Pick<SelectOptions, "paths" | "local" | "user" | "skip"> {
   /** The version string reported as `pip_version`. */
   readonly installerVersion: string;
+  /** Read metadata as pip's `importlib.metadata` backend does (pip on Python 3.11+). */
+  readonly importlib: boolean;
 }
 
 /**
@@ -156,7 +169,7 @@ export function inspectReport(
   return {
     version: "1",
     pip_version: options.installerVersion,
-    installed: selected.map(inspectDist),
+    installed: selected.map((dist) => inspectDist(dist, { importlib: options.importlib })),
     environment,
   };
 }

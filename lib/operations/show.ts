@@ -5,7 +5,12 @@
  * @module
  */
 
-import { headerValue, headerValues, type InstalledDist } from "../installer/site_packages.ts";
+import {
+  headerValue,
+  headerValues,
+  type InstalledDist,
+  metadataAsPipReadsIt,
+} from "../installer/site_packages.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { dependenciesOf, displayVersion, type TargetEnvironment } from "./list.ts";
 
@@ -60,6 +65,7 @@ export function showPackages(
   dists: readonly InstalledDist[],
   target: TargetEnvironment,
   query: readonly string[],
+  options: { importlib: boolean },
 ): ShowResult {
   const installed = new Map<string, InstalledDist>();
   for (const dist of dists) installed.set(dist.name, dist);
@@ -90,7 +96,8 @@ export function showPackages(
       .sort(byLower);
     const entryPointsText = dist.readInfoFile("entry_points.txt");
     const files = dist.declaredFiles()?.sort();
-    const get = (field: string) => headerValue(dist.message, field) ?? "";
+    const message = metadataAsPipReadsIt(dist.message, options);
+    const get = (field: string) => headerValue(message, field) ?? "";
     packages.push({
       name: dist.rawName,
       version: displayVersion(dist.version),
@@ -102,10 +109,10 @@ export function showPackages(
       requiredBy,
       installer: dist.installer,
       metadataVersion: get("Metadata-Version"),
-      classifiers: headerValues(dist.message, "Classifier"),
+      classifiers: headerValues(message, "Classifier"),
       summary: get("Summary"),
       homepage: get("Home-page"),
-      projectUrls: headerValues(dist.message, "Project-URL"),
+      projectUrls: headerValues(message, "Project-URL"),
       author: get("Author"),
       authorEmail: get("Author-email"),
       license: get("License"),

@@ -7,10 +7,20 @@
 
 import type { CommandRunner } from "../context.ts";
 import { runConfig } from "./config.ts";
+import { runCheck } from "./check.ts";
+import { runDebug } from "./debug.ts";
+import { runFreeze } from "./freeze.ts";
+import { runInspect } from "./inspect.ts";
 import { runList } from "./list.ts";
+import { runShow } from "./show.ts";
 
 /** Runners of the commands that are implemented. */
 export const RUNNERS: Readonly<Record<string, CommandRunner>> = {
   config: runConfig,
   list: runList,
+  freeze: runFreeze,
+  show: runShow,
+  check: runCheck,
+  inspect: runInspect,
+  debug: runDebug,
 };

@@ -1,0 +1,46 @@
+/**
+ * `dpip inspect`: pip's JSON inspect report (version 1) of the target environment.
+ *
+ * @module
+ */
+
+import { DpipError } from "../../errors.ts";
+import { inspectReport } from "../../operations/inspect.ts";
+import { readTargetDists, STDLIB_PACKAGES } from "../../operations/list.ts";
+import { DPIP_VERSION } from "../../version.ts";
+import type { CommandContext } from "../context.ts";
+import { ExitCode } from "../exit_codes.ts";
+import {
+  pathOption,
+  reportReadWarnings,
+  targetEnvironment,
+  targetInterpreter,
+} from "./installed_environment.ts";
+import { formatPythonJson } from "./python_json.ts";
+
+/** Runs `dpip inspect`. */
+export async function runInspect(context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  const paths = pathOption(context);
+  if (paths !== undefined && (options.flag("user") || options.flag("local"))) {
+    throw new DpipError(
+      "path-option-conflict",
+      "Cannot combine '--path' with '--user' or '--local'",
+    );
+  }
+  const interpreter = await targetInterpreter(context);
+  const target = targetEnvironment(interpreter);
+  const read = readTargetDists(target, paths === undefined ? {} : { paths });
+  reportReadWarnings(io, read.warnings);
+  const report = inspectReport(read.dists, target, {
+    ...(paths === undefined ? {} : { paths }),
+    local: options.flag("local"),
+    user: options.flag("user"),
+    skip: new Set(STDLIB_PACKAGES),
+    installerVersion: DPIP_VERSION,
+    importlib: interpreter.version[0] > 3 ||
+      (interpreter.version[0] === 3 && interpreter.version[1] >= 11),
+  });
+  io.stdout.write(formatPythonJson(report, { indent: 2, ensureAscii: false }) + "\n");
+  return ExitCode.success;
+}
