@@ -1,0 +1,400 @@
+/**
+ * Core metadata (`METADATA`, `PKG-INFO`), Metadata-Version 1.0 to 2.5: RFC
+ * 822-style headers read the way Python's `email` parser reads them (the
+ * reader `importlib.metadata` and pip use), with the description either in a
+ * `Description` header or in the message body.
+ *
+ * @module
+ */
+
+import { DpipError } from "../errors.ts";
+
+/** Metadata without the fields every version requires (`Name`, `Version`). */
+export class CoreMetadataError extends DpipError {
+  /** The start of the text that failed (its first 200 characters). */
+  readonly input: string;
+
+  constructor(input: string, why: string) {
+    const firstLine = input.split(/\r\n|\r|\n/, 1)[0] ?? "";
+    const shown = firstLine.length > 80 ? firstLine.slice(0, 80) + "…" : firstLine;
+    super(
+      "invalid-core-metadata",
+      `Invalid core metadata (starting ${JSON.stringify(shown)}): ${why}`,
+    );
+    this.name = "CoreMetadataError";
+    this.input = input.slice(0, 200);
+  }
+}
+
+/** A `Project-URL` entry: `label, url`. */
+export interface ProjectUrl {
+  readonly label: string;
+  readonly url: string;
+}
+
+/** The fields that appear at most once, by their camelCase name. */
+export interface CoreMetadataSingleFields {
+  /** `Metadata-Version`, e.g. `2.1`. */
+  readonly metadataVersion?: string;
+  /** `Name`, as written (normalize with `canonicalizeName`). */
+  readonly name: string;
+  /** `Version`, as written (parse with `parseVersion`). */
+  readonly version: string;
+  /** `Summary`. */
+  readonly summary?: string;
+  /** `Description`, from the header (with its indentation removed) or the body. */
+  readonly description?: string;
+  /** `Description-Content-Type`, e.g. `text/markdown`. */
+  readonly descriptionContentType?: string;
+  /** `Keywords`, as written (comma- or space-separated). */
+  readonly keywords?: string;
+  /** `Home-page`. */
+  readonly homePage?: string;
+  /** `Download-URL`. */
+  readonly downloadUrl?: string;
+  /** `Author`. */
+  readonly author?: string;
+  /** `Author-email`. */
+  readonly authorEmail?: string;
+  /** `Maintainer`. */
+  readonly maintainer?: string;
+  /** `Maintainer-email`. */
+  readonly maintainerEmail?: string;
+  /** `License` (free text, possibly several lines). */
+  readonly license?: string;
+  /** `License-Expression` (SPDX, Metadata 2.4). */
+  readonly licenseExpression?: string;
+  /** `Requires-Python`, a specifier set. */
+  readonly requiresPython?: string;
+}
+
+/** The fields that may appear several times, by their camelCase name. */
+export interface CoreMetadataListFields {
+  /** `Platform`. */
+  readonly platform: string[];
+  /** `Supported-Platform`. */
+  readonly supportedPlatform: string[];
+  /** `Classifier`. */
+  readonly classifiers: string[];
+  /** `Requires-Dist`, PEP 508 requirements. */
+  readonly requiresDist: string[];
+  /** `Requires-External`. */
+  readonly requiresExternal: string[];
+  /** `Provides-Extra`. */
+  readonly providesExtra: string[];
+  /** `Provides-Dist`. */
+  readonly providesDist: string[];
+  /** `Obsoletes-Dist`. */
+  readonly obsoletesDist: string[];
+  /** `Dynamic` (Metadata 2.2). */
+  readonly dynamic: string[];
+  /** `License-File` (Metadata 2.4). */
+  readonly licenseFile: string[];
+  /** `Import-Name` (Metadata 2.5). */
+  readonly importName: string[];
+  /** `Import-Namespace` (Metadata 2.5). */
+  readonly importNamespace: string[];
+  /** `Requires` (Metadata 1.1, deprecated). */
+  readonly requires: string[];
+  /** `Provides` (Metadata 1.1, deprecated). */
+  readonly provides: string[];
+  /** `Obsoletes` (Metadata 1.1, deprecated). */
+  readonly obsoletes: string[];
+}
+
+/** Parsed core metadata: typed fields, plus every raw header in order. */
+export interface CoreMetadata extends CoreMetadataSingleFields, CoreMetadataListFields {
+  /** `Project-URL` entries. */
+  readonly projectUrls: ProjectUrl[];
+  /**
+   * Every header as `[name, value]`, in order, names as written and values as
+   * Python's `email` module returns them (continuation lines kept, joined by `\n`).
+   */
+  readonly headers: [string, string][];
+  /** The message body (the description in Metadata 2.1+), `""` when there is none. */
+  readonly body: string;
+}
+
+type SingleKey = Exclude<keyof CoreMetadataSingleFields, "description">;
+type ListKey = keyof CoreMetadataListFields;
+
+const singleFields: readonly (readonly [string, SingleKey])[] = [
+  ["Metadata-Version", "metadataVersion"],
+  ["Name", "name"],
+  ["Version", "version"],
+  ["Summary", "summary"],
+  ["Description-Content-Type", "descriptionContentType"],
+  ["Keywords", "keywords"],
+  ["Home-page", "homePage"],
+  ["Download-URL", "downloadUrl"],
+  ["Author", "author"],
+  ["Author-email", "authorEmail"],
+  ["Maintainer", "maintainer"],
+  ["Maintainer-email", "maintainerEmail"],
+  ["License", "license"],
+  ["License-Expression", "licenseExpression"],
+  ["Requires-Python", "requiresPython"],
+];
+
+const listFields: readonly (readonly [string, ListKey])[] = [
+  ["Platform", "platform"],
+  ["Supported-Platform", "supportedPlatform"],
+  ["Classifier", "classifiers"],
+  ["Requires-Dist", "requiresDist"],
+  ["Requires-External", "requiresExternal"],
+  ["Provides-Extra", "providesExtra"],
+  ["Provides-Dist", "providesDist"],
+  ["Obsoletes-Dist", "obsoletesDist"],
+  ["Dynamic", "dynamic"],
+  ["License-File", "licenseFile"],
+  ["Import-Name", "importName"],
+  ["Import-Namespace", "importNamespace"],
+  ["Requires", "requires"],
+  ["Provides", "provides"],
+  ["Obsoletes", "obsoletes"],
+];
+
+const singleByName = new Map(singleFields.map(([header, key]) => [header.toLowerCase(), key]));
+const listByName = new Map(listFields.map(([header, key]) => [header.toLowerCase(), key]));
+const knownHeaders = new Set([
+  ...singleByName.keys(),
+  ...listByName.keys(),
+  "description",
+  "project-url",
+]);
+
+/** A header line as Python's `email.feedparser` recognizes one (`headerRE`). */
+const headerLine = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[\t ])/;
+
+/** Decodes bytes as UTF-8, falling back to Latin-1 when they are not valid UTF-8. */
+function decode(data: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    return new TextDecoder("latin1").decode(data);
+  }
+}
+
+/** Removes the `\n` of folded lines (RFC 5322 unfolding). */
+function unfold(value: string): string {
+  return value.includes("\n") ? value.replaceAll("\n", "") : value;
+}
+
+/** Python's `textwrap.dedent`. */
+function dedent(text: string): string {
+  const lines = text.split("\n").map((line) => (/^[ \t]+$/.test(line) ? "" : line));
+  let margin: string | undefined;
+  for (const line of lines) {
+    if (line === "") continue;
+    const indent = /^[ \t]*/.exec(line)![0];
+    if (margin === undefined || margin.startsWith(indent)) margin = indent;
+    else if (!indent.startsWith(margin)) {
+      let common = 0;
+      while (common < margin.length && margin[common] === indent[common]) common++;
+      margin = margin.slice(0, common);
+    }
+  }
+  const cut = margin?.length ?? 0;
+  return lines.map((line) => (line === "" ? line : line.slice(cut))).join("\n");
+}
+
+/**
+ * A multi-line header value (Description, License) without its folding: the
+ * `        |` continuation convention when every continuation line uses it,
+ * else the common indentation removed, the first line counting as indented.
+ */
+function unfoldMultiline(value: string): string {
+  if (!value.includes("\n")) return value;
+  const [first = "", ...rest] = value.split("\n");
+  if (rest.every((line) => /^[ \t]*\|/.test(line))) {
+    return [first, ...rest.map((line) => line.slice(line.indexOf("|") + 1))].join("\n");
+  }
+  return dedent(" ".repeat(8) + value);
+}
+
+function parseProjectUrl(value: string): ProjectUrl {
+  const comma = value.indexOf(",");
+  if (comma < 0) return { label: value.trim(), url: "" };
+  return { label: value.slice(0, comma).trim(), url: value.slice(comma + 1).trim() };
+}
+
+interface RawMessage {
+  headers: [string, string][];
+  body: string;
+}
+
+/** Splits text into headers and body as `email.parser.Parser(policy=compat32)` does. */
+function readMessage(text: string): RawMessage {
+  const lines = text.split(/\r\n|\r|\n/);
+  const endsWithNewline = lines.at(-1) === "";
+  if (endsWithNewline) lines.pop();
+  let bodyStart = lines.findIndex((line) => !headerLine.test(line));
+  if (bodyStart < 0) bodyStart = lines.length;
+  const headerLines = lines.slice(0, bodyStart);
+  // The blank separator line is dropped; any other line that ends the headers starts the body.
+  if (lines[bodyStart] === "") bodyStart++;
+  const headers: [string, string][] = [];
+  const bodyLines: string[] = [];
+  let current: string[] | undefined;
+  const flush = () => {
+    if (current === undefined) return;
+    const [first = "", ...continuation] = current;
+    const colon = first.indexOf(":");
+    const value = [first.slice(colon + 1).replace(/^[ \t]+/, ""), ...continuation].join("\n");
+    headers.push([first.slice(0, colon), value.replace(/[\r\n]+$/, "")]);
+    current = undefined;
+  };
+  for (const [index, line] of headerLines.entries()) {
+    if (line[0] === " " || line[0] === "\t") {
+      current?.push(line);
+      continue;
+    }
+    flush();
+    if (line.startsWith("From ")) {
+      // A Unix "From " envelope line: skipped, except that a last one belongs to the body.
+      if (index > 0 && index === headerLines.length - 1) bodyLines.push(line);
+      continue;
+    }
+    if (line.startsWith(":")) continue;
+    current = [line];
+  }
+  flush();
+  bodyLines.push(...lines.slice(bodyStart));
+  const body = bodyLines.length === 0 ? "" : bodyLines.join("\n") + (endsWithNewline ? "\n" : "");
+  return { headers, body };
+}
+
+/**
+ * Parses `METADATA`/`PKG-INFO`. Bytes are decoded as UTF-8, or Latin-1 when
+ * they are not valid UTF-8; a leading BOM is ignored; lines may end in `\n`,
+ * `\r\n` or `\r`. Header names match case-insensitively. A single-use field
+ * that repeats keeps its first value (as `email.message.Message.get` does);
+ * all values stay in `headers`. Folded values are unfolded; `Description` and
+ * `License` keep their lines, with the continuation indentation (or the
+ * `        |` prefix) removed. A non-empty body is the description.
+ *
+ * @throws {CoreMetadataError} when `Name` or `Version` is missing.
+ * @example
+ * ```ts
+ * import { parseCoreMetadata } from "./core_metadata.ts";
+ * const meta = parseCoreMetadata(
+ *   "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Dist: idna>=2\n" +
+ *     "Provides-Extra: socks\n\nThe long description.\n",
+ * );
+ * [meta.name, meta.requiresDist, meta.providesExtra, meta.description];
+ * // ["demo", ["idna>=2"], ["socks"], "The long description.\n"]
+ * ```
+ */
+export function parseCoreMetadata(text: string | Uint8Array): CoreMetadata {
+  let source = typeof text === "string" ? text : decode(text);
+  if (source.startsWith("\ufeff")) source = source.slice(1);
+  const { headers, body } = readMessage(source);
+  const single: { -readonly [K in SingleKey]?: string } = {};
+  const lists = Object.fromEntries(listFields.map(([, key]) => [key, [] as string[]])) as {
+    [K in ListKey]: string[];
+  };
+  const projectUrls: ProjectUrl[] = [];
+  let descriptionHeader: string | undefined;
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    const singleKey = singleByName.get(lower);
+    if (singleKey !== undefined) {
+      if (single[singleKey] === undefined) {
+        single[singleKey] = singleKey === "license" ? unfoldMultiline(value) : unfold(value);
+      }
+      continue;
+    }
+    const listKey = listByName.get(lower);
+    if (listKey !== undefined) lists[listKey].push(unfold(value));
+    else if (lower === "project-url") projectUrls.push(parseProjectUrl(unfold(value)));
+    else if (lower === "description") descriptionHeader ??= unfoldMultiline(value);
+  }
+  const { name, version } = single;
+  if (name === undefined) throw new CoreMetadataError(source, "the Name field is missing");
+  if (version === undefined) throw new CoreMetadataError(source, "the Version field is missing");
+  const description = body !== "" ? body : descriptionHeader;
+  return {
+    ...single,
+    name,
+    version,
+    ...(description === undefined ? {} : { description }),
+    ...lists,
+    projectUrls,
+    headers,
+    body,
+  };
+}
+
+/** Folds a multi-line value for a header: each further line indented by 8 spaces. */
+function fold(value: string): string {
+  return value.replaceAll(/\r\n|\r|\n/g, "\n" + " ".repeat(8));
+}
+
+/** Every field in the specification's order, for {@link formatCoreMetadata}. */
+const fieldOrder: readonly (readonly [string, SingleKey | ListKey | "projectUrls"])[] = [
+  ["Metadata-Version", "metadataVersion"],
+  ["Name", "name"],
+  ["Version", "version"],
+  ["Dynamic", "dynamic"],
+  ["Platform", "platform"],
+  ["Supported-Platform", "supportedPlatform"],
+  ["Summary", "summary"],
+  ["Description-Content-Type", "descriptionContentType"],
+  ["Keywords", "keywords"],
+  ["Home-page", "homePage"],
+  ["Download-URL", "downloadUrl"],
+  ["Author", "author"],
+  ["Author-email", "authorEmail"],
+  ["Maintainer", "maintainer"],
+  ["Maintainer-email", "maintainerEmail"],
+  ["License", "license"],
+  ["License-Expression", "licenseExpression"],
+  ["License-File", "licenseFile"],
+  ["Classifier", "classifiers"],
+  ["Requires-Dist", "requiresDist"],
+  ["Requires-Python", "requiresPython"],
+  ["Requires-External", "requiresExternal"],
+  ["Project-URL", "projectUrls"],
+  ["Provides-Extra", "providesExtra"],
+  ["Provides-Dist", "providesDist"],
+  ["Obsoletes-Dist", "obsoletesDist"],
+  ["Import-Name", "importName"],
+  ["Import-Namespace", "importNamespace"],
+  ["Requires", "requires"],
+  ["Provides", "provides"],
+  ["Obsoletes", "obsoletes"],
+];
+
+/**
+ * Serializes metadata: the typed fields in the specification's order (the
+ * description as the body), then any other headers from `headers` that no
+ * typed field covers. `parseCoreMetadata(formatCoreMetadata(m))` gives back
+ * the same typed fields.
+ *
+ * @example
+ * ```ts
+ * import { formatCoreMetadata, parseCoreMetadata } from "./core_metadata.ts";
+ * formatCoreMetadata(parseCoreMetadata("Name: demo\nVersion: 1.0\nX-Custom: kept\n"));
+ * // "Name: demo\nVersion: 1.0\nX-Custom: kept\n"
+ * ```
+ */
+export function formatCoreMetadata(meta: CoreMetadata): string {
+  const lines: string[] = [];
+  for (const [header, key] of fieldOrder) {
+    const value = meta[key];
+    if (typeof value === "string") lines.push(`${header}: ${fold(value)}`);
+    else if (key === "projectUrls") {
+      for (const url of meta.projectUrls) lines.push(`${header}: ${url.label}, ${url.url}`);
+    } else if (Array.isArray(value)) {
+      for (const each of value as string[]) lines.push(`${header}: ${fold(each)}`);
+    }
+  }
+  for (const [name, value] of meta.headers) {
+    if (!knownHeaders.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
+  }
+  let text = lines.join("\n") + "\n";
+  if (meta.description !== undefined && meta.description !== "") {
+    text += "\n" + meta.description;
+  }
+  return text;
+}
