@@ -59,3 +59,26 @@ export type {
   MarkerOperand,
   MarkerOperator,
 } from "./pep508/mod.ts";
+export {
+  compatibleTags,
+  CoreMetadataError,
+  formatCoreMetadata,
+  InvalidSdistFilenameError,
+  InvalidTagError,
+  InvalidWheelFilenameError,
+  isCompatible,
+  parseCoreMetadata,
+  parseSdistFilename,
+  parseTag,
+  parseWheelFilename,
+  Tag,
+  tagPriorities,
+} from "./dists/mod.ts";
+export type {
+  CoreMetadata,
+  ProjectUrl,
+  SdistFilename,
+  TagFacts,
+  WheelBuildTag,
+  WheelFilename,
+} from "./dists/mod.ts";

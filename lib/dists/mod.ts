@@ -26,6 +26,30 @@ export {
   tagPriorities,
 } from "./tags.ts";
 export {
+  InvalidWheelFilenameError,
+  parseWheelFilename,
+  tryParseWheelFilename,
+  type WheelBuildTag,
+  type WheelFilename,
+} from "./wheel_filename.ts";
+export {
+  InvalidSdistFilenameError,
+  type LegacySdistFilename,
+  parseSdistFilename,
+  SDIST_EXTENSIONS,
+  type SdistFilename,
+  tryParseSdistFilenameForProject,
+} from "./sdist_filename.ts";
+export {
+  type CoreMetadata,
+  CoreMetadataError,
+  type CoreMetadataListFields,
+  type CoreMetadataSingleFields,
+  formatCoreMetadata,
+  parseCoreMetadata,
+  type ProjectUrl,
+} from "./core_metadata.ts";
+export {
   formatRecord,
   type FormatRecordOptions,
   InvalidRecordError,
