@@ -1,0 +1,95 @@
+/**
+ * Memoized, concurrency-bounded requests with two urgencies.
+ *
+ * The resolver asks ahead for metadata it will probably need (speculative)
+ * while it waits on what it needs now (urgent). Both share one bound on
+ * requests in flight; an urgent request, or a speculative one that becomes
+ * urgent because the solver now waits on it, jumps the queue.
+ *
+ * @module
+ */
+
+interface Task<T> {
+  run: () => Promise<T>;
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+  started: boolean;
+  urgent: boolean;
+}
+
+/**
+ * Runs each keyed request once, at most `concurrency` at a time.
+ *
+ * @example
+ * ```ts
+ * const queue = new FetchQueue(4);
+ * const text = await queue.get("a", () => Promise.resolve("metadata of a"), { urgent: true });
+ * ```
+ */
+export class FetchQueue {
+  readonly #concurrency: number;
+  readonly #tasks = new Map<string, Task<unknown>>();
+  readonly #urgent: Task<unknown>[] = [];
+  readonly #speculative: Task<unknown>[] = [];
+  #running = 0;
+  #started = 0;
+
+  constructor(concurrency: number) {
+    this.#concurrency = Math.max(1, concurrency);
+  }
+
+  /** How many requests have been started so far. */
+  get started(): number {
+    return this.#started;
+  }
+
+  /** Whether `key` has been requested (started or queued). */
+  has(key: string): boolean {
+    return this.#tasks.has(key);
+  }
+
+  /**
+   * The result of `run` for `key`, running it once. An urgent get of a key
+   * already queued speculatively moves it to the front.
+   */
+  get<T>(key: string, run: () => Promise<T>, options: { urgent: boolean }): Promise<T> {
+    const existing = this.#tasks.get(key) as Task<T> | undefined;
+    if (existing !== undefined) {
+      if (options.urgent && !existing.urgent && !existing.started) {
+        existing.urgent = true;
+        const at = this.#speculative.indexOf(existing as Task<unknown>);
+        if (at >= 0) this.#speculative.splice(at, 1);
+        this.#urgent.push(existing as Task<unknown>);
+      }
+      return existing.promise;
+    }
+    let resolve!: (value: T) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // A speculative request nobody ends up awaiting must not fail the process.
+    promise.catch(() => {});
+    const task: Task<T> = { run, promise, resolve, reject, started: false, urgent: options.urgent };
+    this.#tasks.set(key, task as Task<unknown>);
+    (options.urgent ? this.#urgent : this.#speculative).push(task as Task<unknown>);
+    this.#pump();
+    return promise;
+  }
+
+  #pump(): void {
+    while (this.#running < this.#concurrency) {
+      const task = this.#urgent.shift() ?? this.#speculative.shift();
+      if (task === undefined) return;
+      task.started = true;
+      this.#running++;
+      this.#started++;
+      task.run().then(task.resolve, task.reject).finally(() => {
+        this.#running--;
+        this.#pump();
+      });
+    }
+  }
+}

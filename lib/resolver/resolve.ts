@@ -1,0 +1,943 @@
+/**
+ * Python dependency resolution: a {@link Manifest} (requirements,
+ * constraints, installed distributions) and a {@link ResolverProvider} in, a
+ * {@link Resolution} out, through the PubGrub solver in `pubgrub/`.
+ *
+ * How Python maps onto PubGrub:
+ * - **Versions.** A project's universe is every version its listing (and the
+ *   installed environment) has; a requirement's version set is the versions
+ *   its PEP 440 specifier contains (see `pubgrub/version_set.ts`).
+ * - **Extras** (PEP 685 names) are virtual packages: `a[x]` at version v
+ *   depends on `a==v` plus the `Requires-Dist` lines whose marker holds with
+ *   `extra == "x"` and not without it. An extra the version does not declare
+ *   in `Provides-Extra` adds nothing and yields a warning, as pip does.
+ * - **Markers** are evaluated against the target marker environment.
+ * - **Unusable versions** (no file fits the target, `Requires-Python`
+ *   excludes the target, yanked, a pre-release that is not allowed, metadata
+ *   that cannot be read) are never chosen, and when no usable version is
+ *   left the reason becomes part of the failure report.
+ * - **Pre-releases** (uv's "if necessary or explicit" rule): allowed for a
+ *   project with `--pre` (`prerelease: "allow"`), when one of *your*
+ *   requirements or constraints on it names a pre-release (`>=2.0b1`), or
+ *   when every version of the project is a pre-release. A pre-release named
+ *   only by a transitive requirement is not enough. Where pip differs
+ *   (packse `package-prereleases-specifier-boundary`,
+ *   `transitive-prerelease-and-stable-dependency`), dpip gives uv's outcome.
+ * - **Yanked** versions (PEP 592) are used only when one of your
+ *   requirements or constraints pins exactly that version with `==` or `===`.
+ * - **Constraints** limit versions and never add a project; they may not
+ *   carry extras or URLs (as pip 20.3+).
+ * - **Direct references** (`name @ url`) among your requirements pin the
+ *   project to the archive's version; a transitive direct reference makes the
+ *   version that declares it unusable (not supported yet).
+ * - **Installed distributions** are kept when acceptable unless the project
+ *   may be upgraded: with `upgrade` and `only-if-needed`, your requirements
+ *   may be upgraded and their dependencies keep what is installed; with
+ *   `eager`, everything may be. `ignoreInstalled` (`-I`,
+ *   `--force-reinstall`) leaves installed distributions out entirely.
+ * - **Decisions** go first to projects pinned to one usable version or with a
+ *   direct URL, then to projects that keep causing conflicts, then to your
+ *   direct requirements, then to projects with fewer usable versions.
+ * - **Metadata prefetch.** When a project's listing arrives, the metadata of
+ *   its best candidate is requested in the background, and so on through
+ *   that metadata's dependencies, with bounded concurrency; requests the
+ *   solver waits on jump the queue.
+ *
+ * @module
+ */
+
+import { DpipError } from "../errors.ts";
+import {
+  canonicalizeExtra,
+  canonicalizeName,
+  type ExtraName,
+  type PackageName,
+} from "../names/mod.ts";
+import {
+  parseSpecifierSet,
+  type SpecifierSet,
+  tryParseVersion,
+  type Version,
+} from "../pep440/mod.ts";
+import { compareVersions } from "../pep440/mod.ts";
+import {
+  type MarkerEvaluationEnvironment,
+  parseRequirement,
+  type Requirement,
+} from "../pep508/mod.ts";
+import { FetchQueue } from "./fetch_queue.ts";
+import type {
+  DistributionMetadata,
+  MetadataResult,
+  PackageListing,
+  ResolverProvider,
+  UnavailableReason,
+  VersionCandidate,
+} from "./provider.ts";
+import type { Incompatibility, UnavailableVersions } from "./pubgrub/incompatibility.ts";
+import {
+  type Dependency,
+  type DependencyAnswer,
+  solve,
+  type SolverStats,
+  type VersionChoice,
+} from "./pubgrub/solver.ts";
+import { Universe, VersionSet } from "./pubgrub/version_set.ts";
+import { type FailureReport, formatFailure, formatFailureText } from "./report.ts";
+
+/** A distribution already installed in the target environment. */
+export interface InstalledDistribution {
+  /** The project name (any spelling). */
+  name: string;
+  /** The installed version. */
+  version: string;
+  /** Its installed core metadata. */
+  metadata: DistributionMetadata;
+}
+
+/** What to resolve. */
+export interface Manifest {
+  /** Your requirements (PEP 508 strings or parsed). */
+  requirements: readonly (string | Requirement)[];
+  /** Constraints (`-c`): limit versions, never add projects. */
+  constraints?: readonly (string | Requirement)[];
+  /** What the target environment already has. */
+  installed?: readonly InstalledDistribution[];
+}
+
+/** Progress callbacks; the resolver never prints. */
+export interface ResolverReporter {
+  /** A version was tried; `tries` counts the versions of this project tried so far. */
+  onDecision?(event: {
+    name: PackageName;
+    version: string;
+    extra?: ExtraName;
+    tries: number;
+    stats: SolverStats;
+  }): void;
+}
+
+/** How to resolve. */
+export interface ResolveOptions {
+  /** Where versions and metadata come from. */
+  provider: ResolverProvider;
+  /** The target's marker environment (`extra` is set by the resolver). */
+  environment: MarkerEvaluationEnvironment;
+  /** The target Python for `Requires-Python`; `environment.python_full_version` by default. */
+  pythonVersion?: string;
+  /** `"allow"` for `--pre`; the default is uv's "if necessary or explicit" (see the module docs). */
+  prerelease?: "allow" | "if-necessary-or-explicit";
+  /** `--ignore-requires-python`. */
+  ignoreRequiresPython?: boolean;
+  /** `--no-deps`: resolve your requirements only. */
+  noDeps?: boolean;
+  /** `--upgrade`. */
+  upgrade?: boolean;
+  /** `--upgrade-strategy` (default `only-if-needed`). */
+  upgradeStrategy?: "only-if-needed" | "eager";
+  /** `--ignore-installed` / `--force-reinstall`: do not consider installed distributions. */
+  ignoreInstalled?: boolean;
+  /** Progress callbacks. */
+  reporter?: ResolverReporter;
+  /** Give up after this many decisions plus conflicts. */
+  maxRounds?: number;
+  /** Give up after this many milliseconds. */
+  timeoutMs?: number;
+  /** Provider requests in flight at once (default 16). */
+  concurrency?: number;
+}
+
+/** One project of a resolution. */
+export interface ResolvedDist {
+  /** Normalized name. */
+  name: PackageName;
+  /** The chosen version (normalized). */
+  version: string;
+  /** The extras whose dependencies were included (declared ones only), sorted. */
+  extras: ExtraName[];
+  /** Whether one of your requirements names it. */
+  requested: boolean;
+  /** The URL of your direct reference, if it came from one. */
+  url?: string;
+  /** Whether this is the distribution already installed (kept, not fetched). */
+  installed: boolean;
+  /** Set when the chosen version is yanked (you pinned it). */
+  yanked?: { reason?: string };
+  /** Its core metadata. */
+  metadata: DistributionMetadata;
+  /** The provider's opaque file information (absent for installed ones). */
+  source?: unknown;
+}
+
+/** Counters about one resolution. */
+export interface ResolutionStats extends SolverStats {
+  /** Provider requests made (listings and metadata, including prefetches). */
+  requests: number;
+}
+
+/** The result of {@link resolve}. */
+export interface Resolution {
+  /** Every project to have installed, sorted by name. */
+  dists: ResolvedDist[];
+  /** Non-fatal problems, in pip's wording (e.g. a missing extra). */
+  warnings: string[];
+  /** Counters. */
+  stats: ResolutionStats;
+}
+
+/** No set of versions satisfies the requirements. `report` explains why. */
+export class ResolutionImpossibleError extends DpipError {
+  /** The numbered reasons and hints. */
+  readonly report: FailureReport;
+  /** `report` as text. */
+  readonly text: string;
+
+  constructor(requirements: readonly string[], report: FailureReport) {
+    super(
+      "resolution-impossible",
+      `Cannot install ${
+        requirements.join(", ") || "the requirements"
+      }: no set of versions satisfies them`,
+    );
+    this.name = "ResolutionImpossibleError";
+    this.report = report;
+    this.text = formatFailureText(report);
+  }
+}
+
+/** The resolution hit `maxRounds` or `timeoutMs`. */
+export class ResolutionTooLongError extends DpipError {
+  constructor(limit: string, mostConflicted: readonly string[]) {
+    super(
+      "resolution-too-long",
+      `Resolution gave up after ${limit}${
+        mostConflicted.length > 0
+          ? `; the most conflicting projects were ${mostConflicted.slice(0, 5).join(", ")}`
+          : ""
+      }`,
+      { hint: "Pin some of these projects to narrow the search, or raise the limit." },
+    );
+    this.name = "ResolutionTooLongError";
+  }
+}
+
+/** A requirement or constraint the resolver cannot accept. */
+export class ResolverInputError extends DpipError {
+  /** The offending requirement text. */
+  readonly input: string;
+
+  constructor(input: string, problem: string) {
+    super("invalid-resolver-input", `Invalid requirement '${input}': ${problem}`);
+    this.name = "ResolverInputError";
+    this.input = input;
+  }
+}
+
+/**
+ * Resolves `manifest` to one version per project.
+ *
+ * Throws {@link ResolutionImpossibleError} (with a report) when nothing
+ * satisfies the requirements, and {@link ResolutionTooLongError} when a limit
+ * is hit.
+ *
+ * @example
+ * ```ts ignore
+ * const resolution = await resolve(
+ *   { requirements: ["flask>=2"] },
+ *   { provider, environment: interpreter.markerEnv },
+ * );
+ * resolution.dists.map((d) => `${d.name}-${d.version}`);
+ * ```
+ */
+export function resolve(manifest: Manifest, options: ResolveOptions): Promise<Resolution> {
+  return new Resolver(manifest, options).run();
+}
+
+const ROOT = "<root>";
+
+interface Entry {
+  version: Version;
+  label: string;
+  rank: number;
+  candidate?: VersionCandidate;
+  installed?: InstalledDistribution;
+  direct?: { url: string; metadata: DistributionMetadata; source?: unknown };
+}
+
+interface PackageData {
+  name: PackageName;
+  universe: Universe;
+  /** Ascending, aligned with the universe. */
+  entries: Entry[];
+  /** Universe indices, best first. */
+  order: number[];
+  /** Why each unusable index is unusable. */
+  unavailable: Map<number, UnavailableReason>;
+  /** The usable indices. */
+  available: VersionSet;
+  notFound?: { suggestions: readonly string[] };
+  tries: number;
+}
+
+type ParsedMetadata = { requirements: Requirement[] } | { error: string };
+
+function splitId(packageId: string): { name: PackageName; extra?: ExtraName } {
+  const open = packageId.indexOf("[");
+  if (open < 0) return { name: packageId as PackageName };
+  return {
+    name: packageId.slice(0, open) as PackageName,
+    extra: packageId.slice(open + 1, -1) as ExtraName,
+  };
+}
+
+function isPinned(specifier: SpecifierSet): boolean {
+  return specifier.specifiers.some((s) =>
+    s.operator === "===" || (s.operator === "==" && !s.version.endsWith(".*"))
+  );
+}
+
+class Resolver {
+  readonly #options: ResolveOptions;
+  readonly #provider: ResolverProvider;
+  readonly #environment: MarkerEvaluationEnvironment;
+  readonly #python: string;
+  readonly #queue: FetchQueue;
+  readonly #roots: Requirement[] = [];
+  readonly #rootTexts: string[];
+  readonly #rootNames = new Set<PackageName>();
+  readonly #constraints = new Map<PackageName, Requirement[]>();
+  readonly #explicitPrerelease = new Set<PackageName>();
+  readonly #pins = new Map<PackageName, SpecifierSet[]>();
+  readonly #directUrls = new Map<PackageName, string>();
+  readonly #installed = new Map<PackageName, InstalledDistribution>();
+  readonly #packages = new Map<PackageName, Promise<PackageData>>();
+  readonly #loaded = new Map<PackageName, PackageData>();
+  readonly #sets = new Map<string, VersionSet>();
+  readonly #parsed = new WeakMap<DistributionMetadata, ParsedMetadata>();
+  readonly #expanded = new Set<string>();
+  /** Projects in the order the solver first needed them (prefetches do not count). */
+  readonly #discovered = new Map<PackageName, number>();
+
+  constructor(manifest: Manifest, options: ResolveOptions) {
+    this.#options = options;
+    this.#provider = options.provider;
+    this.#environment = options.environment;
+    const python = options.pythonVersion ?? options.environment.python_full_version ??
+      options.environment.python_version;
+    if (python === undefined) {
+      throw new ResolverInputError("", "the target Python version is unknown");
+    }
+    this.#python = python;
+    this.#queue = new FetchQueue(options.concurrency ?? 16);
+    const parse = (item: string | Requirement) =>
+      typeof item === "string" ? parseRequirement(item) : item;
+    this.#rootTexts = manifest.requirements.map(String);
+    for (const requirement of manifest.requirements.map(parse)) {
+      if (requirement.marker !== undefined && !requirement.marker.evaluate(this.#env(""))) continue;
+      const name = canonicalizeName(requirement.name);
+      this.#roots.push(requirement);
+      this.#rootNames.add(name);
+      this.#notePolicy(name, requirement);
+      if (requirement.url !== undefined) {
+        const existing = this.#directUrls.get(name);
+        if (existing !== undefined && existing !== requirement.url) {
+          throw new ResolverInputError(
+            String(requirement),
+            `${name} is also required from ${existing}; a project can come from one URL only`,
+          );
+        }
+        this.#directUrls.set(name, requirement.url);
+      }
+    }
+    for (const constraint of (manifest.constraints ?? []).map(parse)) {
+      if (constraint.extras.length > 0) {
+        throw new ResolverInputError(String(constraint), "constraints cannot have extras");
+      }
+      if (constraint.url !== undefined) {
+        throw new ResolverInputError(String(constraint), "constraints cannot be URLs");
+      }
+      if (constraint.marker !== undefined && !constraint.marker.evaluate(this.#env(""))) continue;
+      const name = canonicalizeName(constraint.name);
+      this.#constraints.set(name, [...(this.#constraints.get(name) ?? []), constraint]);
+      this.#notePolicy(name, constraint);
+    }
+    if (!options.ignoreInstalled) {
+      for (const dist of manifest.installed ?? []) {
+        this.#installed.set(canonicalizeName(dist.name), dist);
+      }
+    }
+  }
+
+  async run(): Promise<Resolution> {
+    const deadline = this.#options.timeoutMs === undefined
+      ? undefined
+      : Date.now() + this.#options.timeoutMs;
+    for (const name of this.#rootNames) void this.#prefetchBest(name);
+    const result = await solve(ROOT, new Universe(["(root)"]), {
+      chooseVersion: (id, allowed, decided) => this.#chooseVersion(id, allowed, decided),
+      getDependencies: (id, index) => this.#getDependencies(id, index),
+      priority: (id, allowed, conflicts) => this.#priority(id, allowed, conflicts),
+      constraint: (id) => this.#constraint(id),
+      onDecision: (id, index, stats) => this.#onDecision(id, index, stats),
+    }, { maxRounds: this.#options.maxRounds, deadline });
+    switch (result.kind) {
+      case "solution":
+        return this.#resolution(result.decisions, result.stats);
+      case "failure":
+        throw new ResolutionImpossibleError(this.#rootTexts, this.#report(result.incompatibility));
+      case "limit":
+        throw new ResolutionTooLongError(
+          result.limit === "rounds"
+            ? `${this.#options.maxRounds} rounds`
+            : `${this.#options.timeoutMs} ms (${result.stats.decisions} decisions, ${result.stats.conflicts} conflicts)`,
+          result.mostConflicted.filter((id) => id !== ROOT),
+        );
+    }
+  }
+
+  #env(extra: string): MarkerEvaluationEnvironment {
+    return { ...this.#environment, extra };
+  }
+
+  /** Records what your requirement or constraint on `name` allows: pre-releases, yanked pins. */
+  #notePolicy(name: PackageName, requirement: Requirement): void {
+    if (requirement.specifier.prereleases) this.#explicitPrerelease.add(name);
+    if (isPinned(requirement.specifier)) {
+      this.#pins.set(name, [...(this.#pins.get(name) ?? []), requirement.specifier]);
+    }
+  }
+
+  // ---- package data ---------------------------------------------------------
+
+  #load(name: PackageName, urgent: boolean): Promise<PackageData> {
+    if (urgent && !this.#discovered.has(name)) this.#discovered.set(name, this.#discovered.size);
+    const listing = this.#queue.get(`list\u0000${name}`, () => this.#list(name), { urgent });
+    let data = this.#packages.get(name);
+    if (data === undefined) {
+      data = listing.then((answer) => {
+        const built = this.#build(name, answer);
+        this.#loaded.set(name, built);
+        return built;
+      });
+      data.catch(() => {});
+      this.#packages.set(name, data);
+    }
+    return data;
+  }
+
+  async #list(name: PackageName): Promise<PackageListing | { kind: "direct"; entry: Entry }> {
+    const url = this.#directUrls.get(name);
+    if (url === undefined) return await this.#provider.listVersions(name);
+    if (this.#provider.getDirectMetadata === undefined) {
+      throw new DirectReferenceError(name, url, "this provider cannot fetch direct references");
+    }
+    const answer = await this.#provider.getDirectMetadata(name, url);
+    if (answer.kind === "unavailable") {
+      throw new DirectReferenceError(name, url, reasonText(answer.reason));
+    }
+    const version = tryParseVersion(answer.version);
+    if (version === undefined) {
+      throw new DirectReferenceError(name, url, `its version '${answer.version}' is invalid`);
+    }
+    return {
+      kind: "direct",
+      entry: {
+        version,
+        label: String(version),
+        rank: 0,
+        direct: { url, metadata: answer.metadata, source: answer.source },
+      },
+    };
+  }
+
+  #build(
+    name: PackageName,
+    listing: PackageListing | { kind: "direct"; entry: Entry },
+  ): PackageData {
+    let entries: Entry[] = [];
+    let notFound: PackageData["notFound"];
+    if (listing.kind === "direct") {
+      entries.push(listing.entry);
+    } else if (listing.kind === "not-found") {
+      notFound = { suggestions: listing.suggestions ?? [] };
+    } else {
+      listing.candidates.forEach((candidate, rank) => {
+        const version = tryParseVersion(candidate.version);
+        if (version !== undefined) {
+          entries.push({ version, label: String(version), rank, candidate });
+        }
+      });
+    }
+    const installed = this.#installed.get(name);
+    const installedVersion = installed === undefined || listing.kind === "direct"
+      ? undefined
+      : tryParseVersion(installed.version);
+    if (installed !== undefined && installedVersion !== undefined) {
+      const same = entries.find((entry) => compareVersions(entry.version, installedVersion) === 0);
+      if (same !== undefined) {
+        same.installed = installed;
+      } else {
+        const newer = entries.filter((entry) =>
+          compareVersions(entry.version, installedVersion) > 0
+        );
+        entries.push({
+          version: installedVersion,
+          label: String(installedVersion),
+          rank: newer.length - 0.5,
+          installed,
+        });
+      }
+    }
+    entries.sort((a, b) => compareVersions(a.version, b.version) || a.rank - b.rank);
+    entries = entries.filter((entry, i) =>
+      i === 0 || compareVersions(entries[i - 1]!.version, entry.version) !== 0
+    );
+    const universe = new Universe(entries.map((entry) => entry.label));
+    const preferInstalled = !this.#mayUpgrade(name);
+    const order = entries.map((_, i) => i).sort((a, b) => {
+      const ea = entries[a]!, eb = entries[b]!;
+      if (preferInstalled && (ea.installed !== undefined) !== (eb.installed !== undefined)) {
+        return ea.installed !== undefined ? -1 : 1;
+      }
+      return ea.rank - eb.rank || compareVersions(eb.version, ea.version);
+    });
+    const allowPrerelease = this.#options.prerelease === "allow" ||
+      this.#explicitPrerelease.has(name) || entries.every((entry) => entry.version.isPrerelease);
+    const unavailable = new Map<number, UnavailableReason>();
+    entries.forEach((entry, i) => {
+      const reason = this.#staticReason(name, entry, allowPrerelease);
+      if (reason !== undefined) unavailable.set(i, reason);
+    });
+    return {
+      name,
+      universe,
+      entries,
+      order,
+      unavailable,
+      available: VersionSet.fromPredicate(universe, (i) => !unavailable.has(i)),
+      ...(notFound === undefined ? {} : { notFound }),
+      tries: 0,
+    };
+  }
+
+  #mayUpgrade(name: PackageName): boolean {
+    if (!this.#options.upgrade) return false;
+    return this.#options.upgradeStrategy === "eager" || this.#rootNames.has(name);
+  }
+
+  #staticReason(
+    name: PackageName,
+    entry: Entry,
+    allowPrerelease: boolean,
+  ): UnavailableReason | undefined {
+    if (entry.installed !== undefined || entry.direct !== undefined) return undefined;
+    const candidate = entry.candidate!;
+    if (candidate.unavailable !== undefined) return candidate.unavailable;
+    const requiresPython = candidate.requiresPython;
+    if (requiresPython !== undefined && !this.#pythonAllowed(requiresPython)) {
+      return { kind: "requires-python", requiresPython, python: this.#python };
+    }
+    if (candidate.yanked !== undefined) {
+      const pinned = (this.#pins.get(name) ?? []).some((pin) => pin.contains(entry.version));
+      if (!pinned) return { kind: "yanked", ...candidate.yanked };
+    }
+    if (entry.version.isPrerelease && !allowPrerelease) return { kind: "prerelease" };
+    return undefined;
+  }
+
+  #pythonAllowed(requiresPython: string): boolean {
+    if (this.#options.ignoreRequiresPython) return true;
+    try {
+      return parseSpecifierSet(requiresPython).contains(this.#python, { prereleases: true });
+    } catch {
+      // pip ignores a Requires-Python it cannot parse.
+      return true;
+    }
+  }
+
+  /** The versions of `data` that `requirement` allows. */
+  #setFor(data: PackageData, requirement: Requirement): VersionSet {
+    if (requirement.url !== undefined) return VersionSet.full(data.universe);
+    const label = requirement.specifier.specifiers.map(String).join(",");
+    const key = `${data.name}\u0000${label}`;
+    let set = this.#sets.get(key);
+    if (set === undefined || set.universe !== data.universe) {
+      const specifier = requirement.specifier;
+      set = VersionSet.fromPredicate(
+        data.universe,
+        (i) => specifier.contains(data.entries[i]!.version),
+        label,
+      );
+      this.#sets.set(key, set);
+    }
+    return set;
+  }
+
+  // ---- metadata ---------------------------------------------------------------
+
+  #metadata(data: PackageData, index: number, urgent: boolean): Promise<MetadataResult> {
+    const entry = data.entries[index]!;
+    if (entry.installed !== undefined) {
+      return Promise.resolve({ kind: "metadata", metadata: entry.installed.metadata });
+    }
+    if (entry.direct !== undefined) {
+      return Promise.resolve({ kind: "metadata", metadata: entry.direct.metadata });
+    }
+    const key = `meta\u0000${data.name}\u0000${entry.label}`;
+    const result = this.#queue.get(
+      key,
+      () => this.#provider.getMetadata(data.name, entry.candidate!),
+      { urgent },
+    );
+    if (!this.#expanded.has(key)) {
+      this.#expanded.add(key);
+      result.then((answer) => this.#expand(answer), () => {});
+    }
+    return result;
+  }
+
+  /** Background: list the dependencies of fetched metadata and fetch their best candidates. */
+  #expand(answer: MetadataResult): void {
+    if (answer.kind !== "metadata" || this.#options.noDeps) return;
+    const parsed = this.#parse(answer.metadata);
+    if ("error" in parsed) return;
+    for (const requirement of parsed.requirements) {
+      if (requirement.marker !== undefined && !requirement.marker.evaluate(this.#env(""))) continue;
+      void this.#prefetchBest(canonicalizeName(requirement.name), requirement);
+    }
+  }
+
+  async #prefetchBest(name: PackageName, requirement?: Requirement): Promise<void> {
+    try {
+      const data = await this.#load(name, false);
+      const set = requirement === undefined ? undefined : this.#setFor(data, requirement);
+      for (const index of data.order) {
+        if (!data.available.has(index) || (set !== undefined && !set.has(index))) continue;
+        await this.#metadata(data, index, false);
+        return;
+      }
+    } catch {
+      // Speculative: the solver will ask again and see the error itself.
+    }
+  }
+
+  #parse(metadata: DistributionMetadata): ParsedMetadata {
+    let parsed = this.#parsed.get(metadata);
+    if (parsed === undefined) {
+      try {
+        parsed = { requirements: metadata.requiresDist.map((line) => parseRequirement(line)) };
+      } catch (error) {
+        parsed = { error: error instanceof Error ? error.message : String(error) };
+      }
+      this.#parsed.set(metadata, parsed);
+    }
+    return parsed;
+  }
+
+  // ---- solver hooks -------------------------------------------------------------
+
+  #chooseVersion(
+    packageId: string,
+    allowed: VersionSet,
+    decided: (packageId: string) => number | undefined,
+  ): Promise<VersionChoice> {
+    if (packageId === ROOT) return Promise.resolve({ kind: "version", index: 0 });
+    const { name, extra } = splitId(packageId);
+    const data = this.#loaded.get(name)!;
+    if (extra !== undefined) {
+      const base = decided(name);
+      if (base !== undefined && allowed.has(base) && data.available.has(base)) {
+        return Promise.resolve({ kind: "version", index: base });
+      }
+    }
+    let chosen: number | undefined;
+    let next: number | undefined;
+    for (const index of data.order) {
+      if (!allowed.has(index) || !data.available.has(index)) continue;
+      if (chosen === undefined) chosen = index;
+      else {
+        next = index;
+        break;
+      }
+    }
+    if (chosen === undefined) {
+      return Promise.resolve({ kind: "none", unavailable: this.#unavailableIn(data, allowed) });
+    }
+    data.tries++;
+    // After a first failed try, the next candidate is likely to be wanted too.
+    if (next !== undefined && data.tries > 1 && extra === undefined) {
+      void this.#metadata(data, next, false).catch(() => {});
+    }
+    return Promise.resolve({ kind: "version", index: chosen });
+  }
+
+  #unavailableIn(data: PackageData, allowed: VersionSet): UnavailableVersions[] {
+    const groups = new Map<string, { indices: number[]; reason: UnavailableReason }>();
+    for (const index of allowed.indices()) {
+      const reason = data.unavailable.get(index);
+      if (reason === undefined) continue;
+      const key = JSON.stringify(reason);
+      const group = groups.get(key) ?? { indices: [], reason };
+      group.indices.push(index);
+      groups.set(key, group);
+    }
+    return [...groups.values()].map(({ indices, reason }) => ({
+      set: VersionSet.fromIndices(data.universe, indices),
+      reason,
+    }));
+  }
+
+  async #getDependencies(packageId: string, index: number): Promise<DependencyAnswer> {
+    if (packageId === ROOT) {
+      return { kind: "dependencies", dependencies: await this.#dependencies(this.#roots, ROOT) };
+    }
+    const { name, extra } = splitId(packageId);
+    const data = this.#loaded.get(name)!;
+    const entry = data.entries[index]!;
+    const answer = await this.#metadata(data, index, true);
+    if (answer.kind === "unavailable") return answer;
+    const metadata = answer.metadata;
+    const parsed = this.#parse(metadata);
+    if ("error" in parsed) {
+      return { kind: "unavailable", reason: { kind: "metadata", message: parsed.error } };
+    }
+    if (extra === undefined) {
+      const requiresPython = metadata.requiresPython;
+      if (
+        requiresPython !== undefined && entry.installed === undefined &&
+        !this.#pythonAllowed(requiresPython)
+      ) {
+        return {
+          kind: "unavailable",
+          reason: { kind: "requires-python", requiresPython, python: this.#python },
+        };
+      }
+      if (this.#options.noDeps) return { kind: "dependencies", dependencies: [] };
+      const env = this.#env("");
+      const requirements = parsed.requirements.filter((requirement) =>
+        requirement.marker === undefined || requirement.marker.evaluate(env)
+      );
+      return this.#answer(requirements, packageId, name, index);
+    }
+    const self: Dependency = {
+      package: name,
+      set: VersionSet.singleton(data.universe, index).withLabel(`==${entry.label}`),
+    };
+    const provides = new Set(metadata.providesExtra.map((item) => canonicalizeExtra(item)));
+    if (!provides.has(extra) || this.#options.noDeps) {
+      return { kind: "dependencies", dependencies: [self] };
+    }
+    const withExtra = this.#env(extra);
+    const without = this.#env("");
+    const requirements = parsed.requirements.filter((requirement) =>
+      requirement.marker !== undefined && requirement.marker.evaluate(withExtra) &&
+      !requirement.marker.evaluate(without)
+    );
+    const answerForExtra = await this.#answer(requirements, packageId, name, index);
+    if (answerForExtra.kind === "unavailable") return answerForExtra;
+    return { kind: "dependencies", dependencies: [self, ...answerForExtra.dependencies] };
+  }
+
+  async #answer(
+    requirements: readonly Requirement[],
+    packageId: string,
+    name: PackageName,
+    index: number,
+  ): Promise<DependencyAnswer> {
+    const direct = requirements.find((requirement) =>
+      requirement.url !== undefined &&
+      this.#directUrls.get(canonicalizeName(requirement.name)) === undefined
+    );
+    if (direct !== undefined) {
+      return {
+        kind: "unavailable",
+        reason: {
+          kind: "other",
+          message:
+            `it depends on '${direct}'; direct references are supported only in your own requirements`,
+        },
+      };
+    }
+    const dependencies = await this.#dependencies(requirements, packageId);
+    // A project depending on itself: drop the edge when this version satisfies it.
+    return {
+      kind: "dependencies",
+      dependencies: dependencies.filter((dependency) =>
+        !(dependency.package === name && dependency.set.has(index))
+      ),
+    };
+  }
+
+  /**
+   * Version sets for requirements. Your own requirements stay separate (so a
+   * report can say "you require a==1 and a==2"); a version's requirements on
+   * one project are intersected, as pip does.
+   */
+  async #dependencies(
+    requirements: readonly Requirement[],
+    dependent: string,
+  ): Promise<Dependency[]> {
+    const names = [
+      ...new Set(requirements.map((requirement) => canonicalizeName(requirement.name))),
+    ];
+    const loaded = await Promise.all(names.map((name) => this.#load(name, true)));
+    const byName = new Map(loaded.map((data) => [data.name, data]));
+    const result: Dependency[] = [];
+    const merged = new Map<string, Dependency>();
+    for (const requirement of requirements) {
+      const data = byName.get(canonicalizeName(requirement.name))!;
+      const set = this.#setFor(data, requirement);
+      void this.#prefetchBest(data.name, requirement);
+      const ids = [
+        data.name as string,
+        ...requirement.extras.map((extra) => `${data.name}[${canonicalizeExtra(extra)}]`),
+      ];
+      for (const id of ids) {
+        const existing = dependent === ROOT ? undefined : merged.get(id);
+        if (existing === undefined) {
+          const dependency = { package: id, set };
+          merged.set(id, dependency);
+          result.push(dependency);
+        } else {
+          const both = existing.set.intersect(set);
+          existing.set = both.label === undefined
+            ? both.withLabel([existing.set.label, set.label].filter((l) => l).join(","))
+            : both;
+        }
+      }
+    }
+    return result;
+  }
+
+  #priority(packageId: string, allowed: VersionSet, conflicts: number): number[] {
+    const { name, extra } = splitId(packageId);
+    const data = this.#loaded.get(name);
+    if (data === undefined) return [0];
+    const usable = allowed.intersect(data.available).size();
+    const pinned = this.#directUrls.has(name) || usable <= 1 ? 1 : 0;
+    return [
+      pinned,
+      conflicts >= 5 ? 1 : 0,
+      this.#rootNames.has(name) ? 1 : 0,
+      extra === undefined ? 1 : 0,
+      -usable,
+      -(this.#discovered.get(name) ?? Infinity),
+    ];
+  }
+
+  #constraint(packageId: string): VersionSet | undefined {
+    if (packageId === ROOT || packageId.includes("[")) return undefined;
+    const name = packageId as PackageName;
+    const constraints = this.#constraints.get(name);
+    const data = this.#loaded.get(name);
+    if (constraints === undefined || data === undefined) return undefined;
+    let set = VersionSet.full(data.universe);
+    for (const constraint of constraints) set = set.intersect(this.#setFor(data, constraint));
+    const label = constraints.flatMap((constraint) => constraint.specifier.specifiers.map(String));
+    return set.withLabel(label.join(","));
+  }
+
+  #onDecision(packageId: string, index: number, stats: SolverStats): void {
+    if (packageId === ROOT) return;
+    const { name, extra } = splitId(packageId);
+    const data = this.#loaded.get(name)!;
+    this.#options.reporter?.onDecision?.({
+      name,
+      version: data.entries[index]!.label,
+      ...(extra === undefined ? {} : { extra }),
+      tries: data.tries,
+      stats: { ...stats },
+    });
+  }
+
+  // ---- results --------------------------------------------------------------------
+
+  async #resolution(
+    decisions: ReadonlyMap<string, number>,
+    stats: SolverStats,
+  ): Promise<Resolution> {
+    const dists = new Map<PackageName, ResolvedDist>();
+    const warnings: string[] = [];
+    const extras: Array<[PackageName, ExtraName]> = [];
+    for (const [packageId, index] of decisions) {
+      if (packageId === ROOT) continue;
+      const { name, extra } = splitId(packageId);
+      if (extra !== undefined) {
+        extras.push([name, extra]);
+        continue;
+      }
+      const data = this.#loaded.get(name)!;
+      const entry = data.entries[index]!;
+      const answer = await this.#metadata(data, index, true);
+      if (answer.kind !== "metadata") throw new Error(`metadata of ${name} vanished`);
+      const keepInstalled = entry.installed !== undefined;
+      const dist: ResolvedDist = {
+        name,
+        version: entry.label,
+        extras: [],
+        requested: this.#rootNames.has(name),
+        installed: keepInstalled,
+        metadata: answer.metadata,
+      };
+      if (entry.direct !== undefined) {
+        dist.url = entry.direct.url;
+        if (entry.direct.source !== undefined) dist.source = entry.direct.source;
+      } else if (entry.candidate?.source !== undefined) {
+        dist.source = entry.candidate.source;
+      }
+      if (entry.candidate?.yanked !== undefined && !keepInstalled) {
+        dist.yanked = entry.candidate.yanked;
+      }
+      dists.set(name, dist);
+    }
+    for (const [name, extra] of extras.sort()) {
+      const dist = dists.get(name)!;
+      const provides = new Set(dist.metadata.providesExtra.map((item) => canonicalizeExtra(item)));
+      if (provides.has(extra)) dist.extras.push(extra);
+      else warnings.push(`${name} ${dist.version} does not provide the extra '${extra}'`);
+    }
+    return {
+      dists: [...dists.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+      warnings,
+      stats: { ...stats, requests: this.#queue.started },
+    };
+  }
+
+  #report(incompatibility: Incompatibility): FailureReport {
+    return formatFailure(incompatibility, {
+      root: ROOT,
+      notFound: (packageId) => this.#loaded.get(splitId(packageId).name)?.notFound,
+    });
+  }
+}
+
+/** A `name @ url` requirement whose archive cannot be used. */
+export class DirectReferenceError extends DpipError {
+  /** The URL of the direct reference. */
+  readonly url: string;
+
+  constructor(name: string, url: string, problem: string) {
+    super("direct-reference-unusable", `Cannot use ${name} @ ${url}: ${problem}`);
+    this.name = "DirectReferenceError";
+    this.url = url;
+  }
+}
+
+function reasonText(reason: UnavailableReason): string {
+  switch (reason.kind) {
+    case "yanked":
+      return "it was yanked";
+    case "prerelease":
+      return "it is a pre-release";
+    case "requires-python":
+      return `it requires Python${reason.requiresPython} (the target is ${reason.python})`;
+    case "no-compatible-wheel":
+      return "no wheel fits the target";
+    case "sdist-only":
+      return reason.message ??
+        "only a source distribution exists, and building is not supported yet";
+    case "metadata":
+    case "other":
+      return reason.message;
+  }
+}

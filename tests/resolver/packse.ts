@@ -1,0 +1,168 @@
+/**
+ * The packse resolver scenarios (`../shared/packse/scenarios.json`, read at
+ * run time and never copied) turned into resolver inputs: an in-memory index
+ * per scenario, the target environment, and the outcome to require.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import { compatibleTags, parseTag, type TagFacts, tagPriorities } from "../../lib/dists/mod.ts";
+import type { InMemoryIndex, InMemoryVersion } from "../../lib/resolver/in_memory_provider.ts";
+import type { UnavailableReason } from "../../lib/resolver/provider.ts";
+
+/** One version of a scenario package, as scenarios.json has it. */
+export interface ScenarioVersion {
+  requires_prefixed: string[];
+  extras_prefixed: Record<string, string[]>;
+  requires_python: string | null;
+  sdist: boolean;
+  wheel: boolean;
+  wheel_tags: string[];
+  yanked: boolean;
+}
+
+/** One scenario, as scenarios.json has it (the fields the tests read). */
+export interface Scenario {
+  name: string;
+  category: string;
+  description: string;
+  mode: "install" | "compile" | "lock";
+  root: { requires_prefixed: string[] };
+  packages: Record<string, { prefixed_name: string; versions: Record<string, ScenarioVersion> }>;
+  environment: { python: string };
+  resolver_options: {
+    prereleases: boolean;
+    no_build: string[];
+    no_binary: string[];
+  };
+  expected: { satisfiable: boolean; packages_prefixed: Record<string, string> };
+  pip_policy_differs?: boolean;
+  pip_outcome?: { satisfiable: boolean; packages: Record<string, string> };
+}
+
+/** Where scenarios.json lives, relative to this repository. */
+export const SCENARIOS_PATH = fileURLToPath(
+  new URL("../../../shared/packse/scenarios.json", import.meta.url),
+);
+
+/** The scenarios, or undefined when the file is absent. */
+export async function loadScenarios(): Promise<Scenario[] | undefined> {
+  try {
+    const data = JSON.parse(await Deno.readTextFile(SCENARIOS_PATH)) as { scenarios: Scenario[] };
+    return data.scenarios;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Scenarios whose expected success needs a source distribution: dpip cannot
+ * build sdists yet, so these get the sdist's metadata as if built.
+ */
+export const NEEDS_SDIST_BUILD = new Set(["no-binary"]);
+
+/** The target's full Python version: `3.12` means `3.12.0`. */
+export function targetPython(scenario: Scenario): string {
+  const python = scenario.environment.python;
+  return python.split(".").length === 2 ? `${python}.0` : python;
+}
+
+/** CPython of the scenario's version on x86_64 Linux with glibc 2.35 (manylinux2014 fits). */
+export function targetFacts(scenario: Scenario): TagFacts {
+  const [major, minor] = scenario.environment.python.split(".").map(Number) as [number, number];
+  const abi = `cpython-${major}${minor}-x86_64-linux-gnu`;
+  return {
+    implementationName: "cpython",
+    pythonVersion: [major, minor],
+    system: "Linux",
+    platform: "linux-x86_64",
+    is32Bit: false,
+    configVars: { EXT_SUFFIX: `.${abi}.so`, Py_DEBUG: 0, WITH_PYMALLOC: 1 },
+    hasTotalRefcount: false,
+    extensionSuffixes: [`.${abi}.so`, ".abi3.so", ".so"],
+    maxUnicode: 0x10ffff,
+    glibcVersion: [2, 35],
+    muslVersion: null,
+  };
+}
+
+/** The marker environment of {@link targetFacts}. */
+export function targetEnvironment(scenario: Scenario): Record<string, string> {
+  const full = targetPython(scenario);
+  return {
+    implementation_name: "cpython",
+    implementation_version: full,
+    os_name: "posix",
+    platform_machine: "x86_64",
+    platform_python_implementation: "CPython",
+    platform_system: "Linux",
+    python_full_version: full,
+    python_version: full.split(".").slice(0, 2).join("."),
+    sys_platform: "linux",
+  };
+}
+
+/** The wheel tags of a scenario version (empty means one `py3-none-any` wheel). */
+export function wheelTags(version: ScenarioVersion): string[] {
+  return version.wheel_tags.length === 0 ? ["py3-none-any"] : version.wheel_tags;
+}
+
+/**
+ * An in-memory index for a scenario: a version is usable when one of its
+ * wheels fits the target (and binaries are allowed for the package), or, for
+ * {@link NEEDS_SDIST_BUILD} scenarios, when it has an sdist that may be built.
+ */
+export function scenarioIndex(scenario: Scenario): InMemoryIndex {
+  const priorities = tagPriorities(compatibleTags(targetFacts(scenario)));
+  const noBinary = new Set(scenario.resolver_options.no_binary);
+  const noBuild = new Set(scenario.resolver_options.no_build);
+  const canBuild = NEEDS_SDIST_BUILD.has(scenario.name);
+  const index: Record<string, Record<string, InMemoryVersion>> = {};
+  for (const [short, project] of Object.entries(scenario.packages)) {
+    const versions: Record<string, InMemoryVersion> = {};
+    for (const [version, data] of Object.entries(project.versions)) {
+      const entry: InMemoryVersion = {
+        requires: data.requires_prefixed,
+        extras: data.extras_prefixed,
+      };
+      if (data.requires_python !== null) entry.requiresPython = data.requires_python;
+      if (data.yanked) entry.yanked = true;
+      const tags = wheelTags(data);
+      const wheelFits = data.wheel && !noBinary.has(short) &&
+        tags.some((tag) => parseTag(tag).some((one) => priorities.has(String(one))));
+      const sdistUsable = data.sdist && !noBuild.has(short) && canBuild;
+      if (!wheelFits && !sdistUsable) entry.unavailable = unavailability(data, short, scenario);
+      versions[version] = entry;
+    }
+    index[project.prefixed_name] = versions;
+  }
+  return index;
+}
+
+function unavailability(
+  data: ScenarioVersion,
+  short: string,
+  scenario: Scenario,
+): UnavailableReason {
+  if (data.sdist && scenario.resolver_options.no_build.includes(short)) {
+    return { kind: "sdist-only", message: "--only-binary forbids building it" };
+  }
+  if (data.sdist) return { kind: "sdist-only" };
+  return { kind: "no-compatible-wheel", tags: wheelTags(data) };
+}
+
+/** The outcomes a scenario accepts: its expectation, and pip's where pip's policy differs. */
+export function acceptedOutcomes(
+  scenario: Scenario,
+): Array<{ satisfiable: boolean; packages: Record<string, string> }> {
+  const outcomes = [{
+    satisfiable: scenario.expected.satisfiable,
+    packages: scenario.expected.packages_prefixed,
+  }];
+  if (scenario.pip_policy_differs && scenario.pip_outcome !== undefined) {
+    outcomes.push(scenario.pip_outcome);
+  }
+  return outcomes;
+}
