@@ -273,7 +273,7 @@ export function parseRequirement(text: string): Requirement {
   } catch (error) {
     throw new InvalidRequirementError(
       text,
-      `invalid version specifier ${JSON.stringify(specifierText)}: ${(error as Error).message}`,
+      `invalid version specifier ${JSON.stringify(specifierText)}`,
       specifierStart,
       { cause: error },
     );

@@ -380,14 +380,24 @@ export class Scanner {
     }
     if (end === at) end = at + 1;
     const excerpt = text.slice(at, end) + (end < text.length && end - at >= 20 ? "…" : "");
-    return JSON.stringify(excerpt);
+    return quote(excerpt);
   }
+}
+
+/**
+ * Quotes text for a one-line message: double quotes with JSON escapes, or
+ * single quotes when the text has double quotes but no single ones (markers).
+ */
+export function quote(text: string): string {
+  const json = JSON.stringify(text);
+  if (!text.includes('"') || text.includes("'")) return json;
+  return `'${json.slice(1, -1).replaceAll('\\"', '"')}'`;
 }
 
 /** Quotes an input for an error message, shortening very long ones. */
 export function quoteInput(text: string): string {
-  if (text.length <= 200) return JSON.stringify(text);
-  return `${JSON.stringify(text.slice(0, 100) + "…")} (${text.length} characters)`;
+  if (text.length <= 200) return quote(text);
+  return `${quote(text.slice(0, 100) + "…")} (${text.length} characters)`;
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
