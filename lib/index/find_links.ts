@@ -1,0 +1,117 @@
+/**
+ * `--find-links` sources: a local directory (every file in it), a local HTML
+ * file (its links), a remote page (its links), or a URL of one archive.
+ * Each source is read once per run and serves every project; the candidate
+ * selector keeps the files of the project asked for.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { redactUrl } from "../net/auth.ts";
+import type { HttpClient } from "../net/http_client.ts";
+import { HttpStatusError } from "../net/http_client.ts";
+import { SDIST_EXTENSIONS } from "../dists/sdist_filename.ts";
+import { filenameOfUrl, parseProjectPage, type ProjectFile } from "./simple_api.ts";
+
+/** The files a find-links source offers, with problems that did not stop it. */
+export interface FindLinksListing {
+  /** The source as given, redacted. */
+  readonly source: string;
+  readonly files: ProjectFile[];
+  readonly warnings: string[];
+}
+
+/**
+ * Turns a `--find-links` value into a URL: URLs stay as they are, paths
+ * (with `~` expanded) become `file:` URLs relative to `cwd`.
+ *
+ * @example
+ * ```ts
+ * import { findLinksUrl } from "./find_links.ts";
+ * findLinksUrl("wheels", { cwd: "/work", env: {} }); // "file:///work/wheels"
+ * findLinksUrl("https://h/links/", { cwd: "/", env: {} }); // "https://h/links/"
+ * ```
+ */
+export function findLinksUrl(
+  value: string,
+  options: { cwd: string; env: Readonly<Record<string, string>> },
+): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  const expanded = value === "~" || value.startsWith("~/")
+    ? (options.env["HOME"] ?? "") + value.slice(1)
+    : value;
+  return pathToFileURL(resolve(options.cwd, expanded)).href;
+}
+
+function isArchiveName(filename: string): boolean {
+  const lower = filename.toLowerCase();
+  return lower.endsWith(".whl") || SDIST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+function bareFile(url: URL): ProjectFile {
+  return {
+    filename: filenameOfUrl(url),
+    url: url.href,
+    hashes: {},
+    yanked: false,
+    coreMetadata: false,
+  };
+}
+
+/**
+ * Reads one find-links source at `url` (see {@link findLinksUrl}). A missing
+ * local path or an unreachable page gives no files and a warning, as pip does.
+ */
+export async function readFindLinks(client: HttpClient, url: string): Promise<FindLinksListing> {
+  const source = redactUrl(url);
+  const parsed = new URL(url);
+  if (parsed.protocol === "file:") {
+    const path = decodeURIComponent(parsed.pathname);
+    let stat: Deno.FileInfo;
+    try {
+      stat = await Deno.stat(path);
+    } catch {
+      return {
+        source,
+        files: [],
+        warnings: [`Location '${source}' is ignored: it does not exist.`],
+      };
+    }
+    if (stat.isDirectory) {
+      const names: string[] = [];
+      for await (const entry of Deno.readDir(path)) {
+        if (entry.isFile || entry.isSymlink) names.push(entry.name);
+      }
+      names.sort().reverse();
+      const base = parsed.href.endsWith("/") ? parsed : new URL(parsed.href + "/");
+      return {
+        source,
+        files: names.map((name) => bareFile(new URL(encodeURIComponent(name), base))),
+        warnings: [],
+      };
+    }
+    if (isArchiveName(filenameOfUrl(parsed))) {
+      return { source, files: [bareFile(parsed)], warnings: [] };
+    }
+  } else if (isArchiveName(filenameOfUrl(parsed))) {
+    return { source, files: [bareFile(parsed)], warnings: [] };
+  }
+  try {
+    const response = await client.get(url, { accept: "text/html" });
+    if (response.status !== 200) {
+      throw new HttpStatusError(url, response.status, { attempts: 1 });
+    }
+    const page = parseProjectPage(response.body, {
+      url: response.url,
+      contentType: response.contentType.startsWith("application/vnd.pypi.simple.v1+json")
+        ? response.contentType
+        : "text/html",
+    });
+    return { source, files: page.files, warnings: page.warnings };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { source, files: [], warnings: [`Could not read find-links page ${source}: ${reason}`] };
+  }
+}

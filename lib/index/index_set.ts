@@ -1,0 +1,210 @@
+/**
+ * The sources a run reads packages from, in order: `--find-links` sources,
+ * then `--index-url` (default PyPI), then each `--extra-index-url`;
+ * `--no-index` drops the indexes. Index URLs may be `file://` URLs or local
+ * paths of a directory laid out like a simple index.
+ *
+ * With pip's default strategy (`unsafe-merge`) the files of every index are
+ * merged; with `first-index` only the first index that knows the project is
+ * used (find-links still apply), which stops an extra index from shadowing a
+ * private project (dependency confusion).
+ *
+ * Plain-HTTP sources are used only for localhost, loopback addresses and
+ * `--trusted-host` hosts; others are skipped with pip's warning.
+ *
+ * @module
+ */
+
+import { redactUrl } from "../net/auth.ts";
+import type { HttpClient } from "../net/http_client.ts";
+import { canonicalizeName } from "../names/mod.ts";
+import { type FindLinksListing, findLinksUrl, readFindLinks } from "./find_links.ts";
+import { fetchProjectPage, type ProjectFile } from "./simple_api.ts";
+
+/** pip's default index. */
+export const DEFAULT_INDEX_URL = "https://pypi.org/simple";
+
+/** How several indexes combine. */
+export type IndexStrategy = "unsafe-merge" | "first-index";
+
+/** Options for {@link IndexSet}. */
+export interface IndexSetOptions {
+  /** `--index-url`; default PyPI. */
+  readonly indexUrl?: string;
+  readonly extraIndexUrls?: readonly string[];
+  readonly noIndex?: boolean;
+  readonly findLinks?: readonly string[];
+  readonly strategy?: IndexStrategy;
+  /** `--trusted-host` values (`host` or `host:port`). */
+  readonly trustedHosts?: readonly string[];
+  /** For relative paths. */
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** The files of one project across all sources. */
+export interface ProjectListing {
+  /** The normalized project name. */
+  readonly project: string;
+  /** Every file, find-links first, then indexes in order. */
+  readonly files: ProjectFile[];
+  /** The (redacted) indexes that have a page for the project. */
+  readonly foundOn: string[];
+  /** PEP 700 `versions` merged from the pages that give them. */
+  readonly versions?: string[];
+  /** Problems that did not stop the listing (skipped sources, odd pages). */
+  readonly warnings: string[];
+}
+
+/**
+ * Whether `url` may be used: HTTPS and `file:` always; plain HTTP only for
+ * localhost, loopback and trusted hosts.
+ *
+ * @example
+ * ```ts
+ * import { isSecureOrigin } from "./index_set.ts";
+ * isSecureOrigin(new URL("http://127.0.0.1:8080/simple/"), []); // true
+ * isSecureOrigin(new URL("http://example.com/simple/"), ["example.com"]); // true
+ * isSecureOrigin(new URL("http://example.com/simple/"), []); // false
+ * ```
+ */
+export function isSecureOrigin(url: URL, trustedHosts: readonly string[]): boolean {
+  if (url.protocol !== "http:") return true;
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host)) return true;
+  return trustedHosts.some((trusted) => {
+    const value = trusted.toLowerCase();
+    return value === host || value === url.host.toLowerCase();
+  });
+}
+
+/** Turns an index URL given as a local path into a `file:` URL. */
+function indexUrlOf(value: string, options: IndexSetOptions): string {
+  return findLinksUrl(value, options);
+}
+
+/**
+ * The package sources of a run. Find-links sources are read once; project
+ * pages are fetched on demand (all indexes in parallel under `unsafe-merge`).
+ *
+ * @example
+ * ```ts ignore
+ * const indexes = new IndexSet(client, { indexUrl: server.url, cwd: "/", env: {} });
+ * const listing = await indexes.projectFiles("Demo");
+ * listing.files.map((f) => f.filename);
+ * ```
+ */
+export class IndexSet {
+  readonly #client: HttpClient;
+  readonly #indexUrls: string[];
+  readonly #findLinks: string[];
+  readonly #strategy: IndexStrategy;
+  readonly #trusted: readonly string[];
+  readonly #skippedWarnings: string[] = [];
+  #findLinksListings?: Promise<FindLinksListing[]>;
+
+  constructor(client: HttpClient, options: IndexSetOptions) {
+    this.#client = client;
+    this.#trusted = options.trustedHosts ?? [];
+    this.#strategy = options.strategy ?? "unsafe-merge";
+    const indexes = options.noIndex
+      ? []
+      : [options.indexUrl ?? DEFAULT_INDEX_URL, ...(options.extraIndexUrls ?? [])];
+    this.#indexUrls = [];
+    for (const index of indexes) {
+      const url = indexUrlOf(index, options);
+      if (this.#indexUrls.includes(url)) continue;
+      if (this.#allowed(url)) this.#indexUrls.push(url);
+    }
+    this.#findLinks = [];
+    for (const link of options.findLinks ?? []) {
+      const url = findLinksUrl(link, options);
+      if (!this.#findLinks.includes(url) && this.#allowed(url)) this.#findLinks.push(url);
+    }
+  }
+
+  #allowed(url: string): boolean {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      this.#skippedWarnings.push(`Skipping ${redactUrl(url)}: not a valid URL`);
+      return false;
+    }
+    if (isSecureOrigin(parsed, this.#trusted)) return true;
+    this.#skippedWarnings.push(
+      `The repository located at ${parsed.hostname} is not a trusted or secure host and is being ignored. If this repository is available via HTTPS we recommend you use HTTPS instead, otherwise you may silence this warning and allow it anyway with '--trusted-host ${parsed.hostname}'.`,
+    );
+    return false;
+  }
+
+  /** The index URLs in use (redacted), in order. */
+  get indexUrls(): string[] {
+    return this.#indexUrls.map(redactUrl);
+  }
+
+  /** The find-links sources in use (redacted), in order. */
+  get findLinks(): string[] {
+    return this.#findLinks.map(redactUrl);
+  }
+
+  /** Whether there is any source at all. */
+  get isEmpty(): boolean {
+    return this.#indexUrls.length === 0 && this.#findLinks.length === 0;
+  }
+
+  /** Warnings about sources that were dropped (insecure, invalid). */
+  get sourceWarnings(): readonly string[] {
+    return this.#skippedWarnings;
+  }
+
+  #readFindLinks(): Promise<FindLinksListing[]> {
+    this.#findLinksListings ??= Promise.all(
+      this.#findLinks.map((url) => readFindLinks(this.#client, url)),
+    );
+    return this.#findLinksListings;
+  }
+
+  /** Every file of `project` across the sources (see the module doc for the order). */
+  async projectFiles(project: string): Promise<ProjectListing> {
+    const name = canonicalizeName(project);
+    const warnings: string[] = [];
+    const files: ProjectFile[] = [];
+    const foundOn: string[] = [];
+    const versions = new Set<string>();
+    let anyVersions = false;
+    const findLinks = await this.#readFindLinks();
+    for (const listing of findLinks) {
+      files.push(...listing.files);
+      warnings.push(...listing.warnings);
+    }
+    const addPage = (index: string, page: Awaited<ReturnType<typeof fetchProjectPage>>) => {
+      if (page === undefined) return false;
+      foundOn.push(redactUrl(index));
+      files.push(...page.files);
+      warnings.push(...page.warnings);
+      if (page.versions !== undefined) {
+        anyVersions = true;
+        for (const v of page.versions) versions.add(v);
+      }
+      return true;
+    };
+    if (this.#strategy === "first-index") {
+      for (const index of this.#indexUrls) {
+        if (addPage(index, await fetchProjectPage(this.#client, index, name))) break;
+      }
+    } else {
+      const pages = await Promise.all(
+        this.#indexUrls.map((index) => fetchProjectPage(this.#client, index, name)),
+      );
+      pages.forEach((page, i) => addPage(this.#indexUrls[i] ?? "", page));
+    }
+    return {
+      project: name,
+      files,
+      foundOn,
+      ...(anyVersions ? { versions: [...versions] } : {}),
+      warnings,
+    };
+  }
+}
