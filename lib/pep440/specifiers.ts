@@ -746,7 +746,7 @@ export function parseSpecifierSet(text: string, options: SpecifierParseOptions =
   if (cached !== undefined) return cached;
   const set = new SpecifierSet(text, options);
   if (text.length <= 256) {
-    if (setCache.size >= SET_CACHE_LIMIT) setCache.delete(setCache.keys().next().value!);
+    if (setCache.size >= SET_CACHE_LIMIT) setCache.clear();
     setCache.set(text, set);
   }
   return set;

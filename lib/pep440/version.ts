@@ -677,10 +677,22 @@ function scanVersion(text: string): Version | undefined {
   return new Version(parts);
 }
 
-/** Parsed versions (and `null` for invalid ones), bounded, oldest evicted first. */
-const cache = new Map<string, Version | null>();
-const CACHE_LIMIT = 16384;
+/**
+ * Parsed versions (and `null` for invalid ones), bounded: two generations,
+ * so recently used entries survive when the newer one fills up.
+ */
+let cache = new Map<string, Version | null>();
+let previousCache = new Map<string, Version | null>();
+const CACHE_GENERATION_SIZE = 8192;
 const CACHEABLE_LENGTH = 128;
+
+function remember(text: string, version: Version | null): void {
+  if (cache.size >= CACHE_GENERATION_SIZE) {
+    previousCache = cache;
+    cache = new Map();
+  }
+  cache.set(text, version);
+}
 
 /**
  * Parses a version without throwing: undefined when `text` is not a PEP 440 version.
@@ -695,11 +707,13 @@ const CACHEABLE_LENGTH = 128;
 export function tryParseVersion(text: string): Version | undefined {
   const cached = cache.get(text);
   if (cached !== undefined) return cached ?? undefined;
-  const version = scanVersion(text);
-  if (text.length <= CACHEABLE_LENGTH) {
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(text, version ?? null);
+  const older = previousCache.get(text);
+  if (older !== undefined) {
+    remember(text, older);
+    return older ?? undefined;
   }
+  const version = scanVersion(text);
+  if (text.length <= CACHEABLE_LENGTH) remember(text, version ?? null);
   return version;
 }
 

@@ -287,3 +287,55 @@ export function randomVersionNear(random: Random, specifierText: string): string
   }
   return base;
 }
+
+/** A version as projects really publish them: mostly plain releases, some pre/post/dev/local. */
+export function realisticVersion(random: Random): string {
+  const parts = 1 + random.int(4);
+  const release: number[] = [];
+  for (let i = 0; i < parts; i++) release.push(random.int(i === 0 ? 30 : 20));
+  let text = release.join(".");
+  if (random.chance(0.12)) text += random.pick(["a", "b", "rc"]) + random.int(5);
+  if (random.chance(0.06)) text += ".post" + random.int(3);
+  if (random.chance(0.06)) text += ".dev" + random.int(10);
+  if (random.chance(0.03)) text += "+" + random.pick(["cpu", "cu118", "ubuntu.1", "local"]);
+  if (random.chance(0.02)) text = random.int(3) + "!" + text;
+  return text;
+}
+
+/** A specifier set as requirements really write them. */
+export function realisticSpecifierSet(random: Random): string {
+  const release = () => realisticVersion(random).replace(/[^0-9.].*$/, "").replace(/\.$/, "");
+  const shapes = [
+    () => `>=${release()}`,
+    () => `>=${release()},<${random.int(30) + 1}`,
+    () => `~=${random.int(10)}.${random.int(20)}`,
+    () => `~=${random.int(10)}.${random.int(20)}.${random.int(10)}`,
+    () => `==${random.int(10)}.${random.int(20)}.*`,
+    () => `==${realisticVersion(random)}`,
+    () => `!=${release()},>=${release()}`,
+    () => `<${release()}`,
+    () => `>${release()},!=${random.int(10)}.*,<=${release()}`,
+    () => `>=${realisticVersion(random).replace(/\+.*$/, "")}`,
+  ];
+  return random.pick(shapes)();
+}
+
+/** The inputs the PEP 440 benchmarks use, identical for dpip and for `packaging`. */
+export interface BenchmarkInputs {
+  /** 100,000 versions, nearly all distinct. */
+  versions: string[];
+  /** 100,000 pairs of a specifier set (from a pool of 500) and a version. */
+  pairs: [string, string][];
+}
+
+/** Builds the benchmark inputs from a fixed seed. */
+export function benchmarkInputs(count = 100_000): BenchmarkInputs {
+  const random = new Random(2026);
+  const versions: string[] = [];
+  for (let i = 0; i < count; i++) versions.push(realisticVersion(random));
+  const sets: string[] = [];
+  for (let i = 0; i < 500; i++) sets.push(realisticSpecifierSet(random));
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < count; i++) pairs.push([random.pick(sets), versions[i]!]);
+  return { versions, pairs };
+}
