@@ -54,6 +54,7 @@ export interface InMemoryProviderOptions {
  *
  * @example
  * ```ts
+ * import { canonicalizeName } from "../names/mod.ts";
  * const provider = inMemoryProvider({ a: { "1.0": ["b>=2"] }, b: { "2.0": [] } });
  * const listing = await provider.listVersions(canonicalizeName("a"));
  * listing.kind; // "found"

@@ -27,6 +27,8 @@ export interface ReportContext {
   notFound?(packageId: string): { suggestions: readonly string[] } | undefined;
   /** Extra hint lines about a package appearing in the tree (missing extras, …). */
   packageHints?(packageId: string): readonly string[];
+  /** The URL a package is pinned to by a direct reference of yours, if it is. */
+  directReference?(packageId: string): string | undefined;
 }
 
 /** A rendered failure. */
@@ -259,6 +261,8 @@ class Reporter {
       return "which was not found in the package index";
     }
     if (set.universe.size === 0) return "which has no versions";
+    const url = this.#context.directReference?.(packageId);
+    if (url !== undefined) return `but ${this.#pinnedBy(packageId, set, url)}`;
     return `but there is no version of ${this.#setText(packageId, set)}`;
   }
 
@@ -266,7 +270,14 @@ class Reporter {
     const notFound = this.#context.notFound?.(packageId);
     if (notFound !== undefined) return `${packageId} was not found in the package index`;
     if (set.universe.size === 0) return `${packageId} has no versions`;
+    const url = this.#context.directReference?.(packageId);
+    if (url !== undefined) return this.#pinnedBy(packageId, set, url);
     return `there is no version of ${this.#setText(packageId, set)}`;
+  }
+
+  #pinnedBy(packageId: string, set: VersionSet, url: string): string {
+    const versions = set.universe.labels.join(", ");
+    return `your direct reference ${url} pins ${packageId} to ${versions}`;
   }
 
   #noVersions(term: Term, unavailable: readonly UnavailableVersions[]): string {

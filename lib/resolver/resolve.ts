@@ -907,6 +907,7 @@ class Resolver {
     return formatFailure(incompatibility, {
       root: ROOT,
       notFound: (packageId) => this.#loaded.get(splitId(packageId).name)?.notFound,
+      directReference: (packageId) => this.#directUrls.get(splitId(packageId).name),
     });
   }
 }

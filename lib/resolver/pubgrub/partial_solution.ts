@@ -35,7 +35,7 @@ export interface Assignment {
  *
  * @example
  * ```ts
- * import { Universe } from "./version_set.ts";
+ * import { Universe, VersionSet } from "./version_set.ts";
  * const solution = new PartialSolution();
  * solution.decide("a", VersionSet.singleton(new Universe(["1.0"]), 0));
  * solution.decisionLevel; // 1
