@@ -36,6 +36,24 @@ function isWordCodePoint(codePoint: number): boolean {
   return WORD_CHARACTER.test(String.fromCodePoint(codePoint));
 }
 
+/** Whether the character at `at` is a word character (false at the end). */
+function isWordAt(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 0x80) return isWordCodePoint(code);
+  const codePoint = text.codePointAt(at);
+  return codePoint !== undefined && isWordCodePoint(codePoint);
+}
+
+/** Whether the character before `at` is a word character (false at the start). */
+function isWordBefore(text: string, at: number): boolean {
+  if (at <= 0) return false;
+  const low = text.charCodeAt(at - 1);
+  if (low < 0x80) return isWordCodePoint(low);
+  const start = low >= 0xdc00 && low <= 0xdfff && at >= 2 ? at - 2 : at - 1;
+  const codePoint = text.codePointAt(start);
+  return codePoint !== undefined && isWordCodePoint(codePoint);
+}
+
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
@@ -49,28 +67,31 @@ function isVersionSeparator(code: number): boolean {
   return code === 45 || code === 95 || code === 46;
 }
 
-const MARKER_VARIABLES: readonly string[] = [
-  "python_version",
-  "python_full_version",
-  "os_name",
-  "os.name",
-  "sys_platform",
-  "sys.platform",
-  "platform_release",
-  "platform_system",
-  "platform_version",
-  "platform.version",
-  "platform_machine",
-  "platform.machine",
-  "platform_python_implementation",
-  "platform.python_implementation",
-  "python_implementation",
-  "implementation_name",
-  "implementation_version",
-  "extra",
-  "extras",
-  "dependency_groups",
+/** The spellings of marker variables packaging accepts, and their normalized names. */
+const MARKER_VARIABLES: readonly (readonly [string, string])[] = [
+  ["python_version", "python_version"],
+  ["python_full_version", "python_full_version"],
+  ["os_name", "os_name"],
+  ["os.name", "os_name"],
+  ["sys_platform", "sys_platform"],
+  ["sys.platform", "sys_platform"],
+  ["platform_release", "platform_release"],
+  ["platform_system", "platform_system"],
+  ["platform_version", "platform_version"],
+  ["platform.version", "platform_version"],
+  ["platform_machine", "platform_machine"],
+  ["platform.machine", "platform_machine"],
+  ["platform_python_implementation", "platform_python_implementation"],
+  ["platform.python_implementation", "platform_python_implementation"],
+  ["python_implementation", "platform_python_implementation"],
+  ["implementation_name", "implementation_name"],
+  ["implementation_version", "implementation_version"],
+  ["extra", "extra"],
+  ["extras", "extras"],
+  ["dependency_groups", "dependency_groups"],
 ];
+
+const VARIABLE_INITIALS = "posied";
 
 const MARKER_OPERATORS: readonly MarkerOperator[] = ["===", "==", "~=", "!=", "<=", ">=", "<", ">"];
 
@@ -217,20 +238,7 @@ export class Scanner {
 
   /** Python's `\b` at `at`: a word character on exactly one side. */
   isWordBoundary(at: number): boolean {
-    return this.#isWordBefore(at) !== this.#isWordAt(at);
-  }
-
-  #isWordAt(at: number): boolean {
-    const codePoint = this.source.codePointAt(at);
-    return codePoint !== undefined && isWordCodePoint(codePoint);
-  }
-
-  #isWordBefore(at: number): boolean {
-    if (at <= 0) return false;
-    const low = this.source.charCodeAt(at - 1);
-    const start = low >= 0xdc00 && low <= 0xdfff && at >= 2 ? at - 2 : at - 1;
-    const codePoint = this.source.codePointAt(start);
-    return codePoint !== undefined && isWordCodePoint(codePoint);
+    return isWordBefore(this.source, at) !== isWordAt(this.source, at);
   }
 
   /** Skips `[ \t]*`. */
@@ -291,12 +299,12 @@ export class Scanner {
   /** A marker variable, normalized (`os.name` → `os_name`, `python_implementation` → `platform_python_implementation`). */
   readVariable(): string | undefined {
     const start = this.position;
+    if (!VARIABLE_INITIALS.includes(this.source.charAt(start))) return undefined;
     if (!this.isWordBoundary(start)) return undefined;
-    for (const name of MARKER_VARIABLES) {
-      if (this.source.startsWith(name, start) && this.isWordBoundary(start + name.length)) {
-        this.position = start + name.length;
-        if (name === "python_implementation") return "platform_python_implementation";
-        return name.replace(".", "_");
+    for (const [spelling, name] of MARKER_VARIABLES) {
+      if (this.source.startsWith(spelling, start) && this.isWordBoundary(start + spelling.length)) {
+        this.position = start + spelling.length;
+        return name;
       }
     }
     return undefined;
@@ -400,6 +408,9 @@ export function quoteInput(text: string): string {
   return `${quote(text.slice(0, 100) + "…")} (${text.length} characters)`;
 }
 
+/** Characters that make a quoted string more than its text between the quotes. */
+const PLAIN_STRING_BREAKERS = /[\\\n\r\0]/;
+
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   "\\": "\\",
   "'": "'",
@@ -427,6 +438,7 @@ function isHexDigit(code: number): boolean {
  * NUL or bad escape is an error. `\N{name}` escapes are not supported.
  */
 export function decodePythonString(raw: string, start: number, fail: FailFunction): string {
+  if (!PLAIN_STRING_BREAKERS.test(raw)) return raw.slice(1, -1);
   let out = "";
   const end = raw.length - 1;
   let i = 1;
