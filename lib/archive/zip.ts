@@ -269,7 +269,8 @@ export function readZipEntry(
   } else {
     try {
       // One byte more than declared, so a longer stream is caught.
-      data = inflateRawSync(raw, { maxOutputLength: Math.max(entry.size + 1, 1) });
+      const inflated = inflateRawSync(raw, { maxOutputLength: Math.max(entry.size + 1, 1) });
+      data = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/maxOutputLength|buffer/i.test(message)) {

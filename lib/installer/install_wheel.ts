@@ -269,6 +269,19 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
     }
   }
 
+  // Launchers are generated at install time; a bad entry point must fail now, not then.
+  const entryPointsEntry = byName.get(`${distInfo}/entry_points.txt`);
+  if (entryPointsEntry !== undefined) {
+    try {
+      launchersFor(parseEntryPoints(decoder.decode(read(entryPointsEntry))), {
+        python: "python",
+        pythonVersion: [3, 0],
+      });
+    } catch (error) {
+      throw new WheelInstallError(filename, reasonOf(error), { cause: error });
+    }
+  }
+
   // Then inflate, hash and write, entry by entry.
   const made = new Set<string>([options.dir]);
   const manifestFiles: WheelFile[] = [];

@@ -66,14 +66,14 @@ export async function unpackCached<M>(
   const dir = unpackedEntryDir(bucket, sha256);
   const existing = readEntry<M>(dir);
   if (existing !== undefined) return { ...existing, cached: true };
-  const parent = dirname(dir);
-  await Deno.mkdir(parent, { recursive: true });
-  const temporary = await Deno.makeTempDir({ dir: parent, prefix: ".tmp-" });
+  await Deno.mkdir(bucket, { recursive: true });
+  const temporary = await Deno.makeTempDir({ dir: bucket, prefix: ".tmp-" });
   try {
     const tree = join(temporary, TREE);
     await Deno.mkdir(tree);
     const manifest = await fill(tree);
     await Deno.writeTextFile(join(temporary, MANIFEST), JSON.stringify(manifest));
+    await Deno.mkdir(dirname(dir), { recursive: true });
     try {
       await Deno.rename(temporary, dir);
     } catch (error) {

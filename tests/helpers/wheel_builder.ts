@@ -87,6 +87,10 @@ export interface WheelSpec {
   readonly record?: RecordTamper;
   /** Raw entries appended after everything else and never listed in RECORD (symlinks, `../x`). */
   readonly extraEntries?: readonly ZipWriterEntry[];
+  /** Archive paths to leave out of the archive (and RECORD), e.g. the dist-info's `WHEEL`. */
+  readonly omitFiles?: readonly string[];
+  /** Uncompressed sizes to declare instead of the real ones, by archive path (zip-bomb tests). */
+  readonly declaredSizes?: Readonly<Record<string, number>>;
   /** `store` or `deflate` (default) for every entry. */
   readonly compression?: "store" | "deflate";
 }
@@ -208,6 +212,11 @@ export function buildWheel(spec: WheelSpec): BuiltArchive {
     contents.push([`${distInfo}/${path}`, bytesOf(content)]);
   }
 
+  const omitted = new Set(spec.omitFiles ?? []);
+  const kept = contents.filter(([path]) => !omitted.has(path));
+  contents.length = 0;
+  contents.push(...kept);
+
   const recordPath = `${distInfo}/RECORD`;
   const omit = new Set(spec.record?.omit ?? []);
   let lines: RecordLine[] = contents
@@ -221,10 +230,12 @@ export function buildWheel(spec: WheelSpec): BuiltArchive {
 
   const entries: ZipWriterEntry[] = contents.map(([name, data]) => {
     const mode = spec.modes?.[name];
+    const declaredSize = spec.declaredSizes?.[name];
     return {
       name,
       data,
       ...(mode === undefined ? {} : { mode }),
+      ...(declaredSize === undefined ? {} : { declaredSize }),
       ...(spec.compression === undefined ? {} : { compression: spec.compression }),
     };
   });

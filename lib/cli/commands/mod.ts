@@ -11,8 +11,10 @@ import { runCheck } from "./check.ts";
 import { runDebug } from "./debug.ts";
 import { runFreeze } from "./freeze.ts";
 import { runInspect } from "./inspect.ts";
+import { runInstall } from "./install.ts";
 import { runList } from "./list.ts";
 import { runShow } from "./show.ts";
+import { runUninstall } from "./uninstall.ts";
 
 /** Runners of the commands that are implemented. */
 export const RUNNERS: Readonly<Record<string, CommandRunner>> = {
@@ -22,5 +24,7 @@ export const RUNNERS: Readonly<Record<string, CommandRunner>> = {
   show: runShow,
   check: runCheck,
   inspect: runInspect,
+  install: runInstall,
+  uninstall: runUninstall,
   debug: runDebug,
 };

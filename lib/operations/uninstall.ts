@@ -1,0 +1,109 @@
+/**
+ * `uninstall`: find the named distributions in the target environment, plan
+ * what removing each deletes ({@link planUninstall}), and remove them under
+ * the environment lock with rollback ({@link removeDists}). Nothing is
+ * printed; the caller shows plans, asks, and reports.
+ *
+ * @module
+ */
+
+import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
+import { lockEnvironment } from "../installer/lock.ts";
+import { commitTransaction, createWorkDir, recoverTransactions } from "../installer/transaction.ts";
+import { planRemoval, type RemovalPlan, UninstallError } from "../installer/uninstall.ts";
+import { canonicalizeName, type PackageName } from "../names/mod.ts";
+
+/** The environment `uninstall` acts on. */
+export interface UninstallEnvironment {
+  /** Where installed distributions are looked up (`sys.path` order). */
+  readonly sitePackages: readonly string[];
+  /** The scripts directory console scripts live in. */
+  readonly scriptsDir: string;
+  /** The user site, whose distributions' scripts live in {@link userScriptsDir}. */
+  readonly userSite?: string;
+  readonly userScriptsDir?: string;
+  /** Directories the environment owns; undefined permits all (pip outside a virtualenv). */
+  readonly environmentDirs?: readonly string[];
+  /** Directories never pruned (the scheme's). */
+  readonly keepDirs: readonly string[];
+  /** The directory whose lock serialises changes (the library directory). */
+  readonly lockDir: string;
+  readonly onLockWait?: (path: string) => void;
+}
+
+/** What uninstalling one requested name would do. */
+export type UninstallItem =
+  | { readonly kind: "remove"; readonly dist: InstalledDist; readonly plan: RemovalPlan }
+  | { readonly kind: "not-installed"; readonly name: string }
+  | { readonly kind: "outside"; readonly dist: InstalledDist; readonly message: string };
+
+/**
+ * Looks up each name (in the order given, duplicates dropped) and plans its removal.
+ *
+ * @throws {UninstallError} for a distribution pip also refuses to remove (distutils, no RECORD).
+ */
+export function planUninstall(
+  names: readonly string[],
+  environment: UninstallEnvironment,
+): UninstallItem[] {
+  const { dists } = readInstalledDists(environment.sitePackages);
+  const byName = new Map<PackageName, InstalledDist>(dists.map((dist) => [dist.name, dist]));
+  const seen = new Set<string>();
+  const items: UninstallItem[] = [];
+  for (const name of names) {
+    const canonical = canonicalizeName(name);
+    if (seen.has(canonical)) continue;
+    seen.add(canonical);
+    const dist = byName.get(canonical);
+    if (dist === undefined) {
+      items.push({ kind: "not-installed", name });
+      continue;
+    }
+    try {
+      const plan = planRemoval(dist, {
+        scriptsDir: environment.userSite !== undefined &&
+            environment.userScriptsDir !== undefined &&
+            dist.installedLocation === environment.userSite
+          ? environment.userScriptsDir
+          : environment.scriptsDir,
+        ...(environment.environmentDirs === undefined
+          ? {}
+          : { environmentDirs: environment.environmentDirs }),
+      });
+      items.push({ kind: "remove", dist, plan });
+    } catch (error) {
+      if (error instanceof UninstallError && error.code === "outside-environment") {
+        items.push({ kind: "outside", dist, message: error.message });
+        continue;
+      }
+      throw error;
+    }
+  }
+  return items;
+}
+
+/**
+ * Removes one planned distribution, holding the environment lock: its
+ * metadata first, then its files; everything is moved back if a removal fails.
+ *
+ * @throws {TransactionError} when the file system refuses (nothing is changed).
+ */
+export async function removeDist(
+  plan: RemovalPlan,
+  dist: InstalledDist,
+  environment: UninstallEnvironment,
+): Promise<void> {
+  const lock = await lockEnvironment(environment.lockDir, {
+    ...(environment.onLockWait === undefined ? {} : { onWait: environment.onLockWait }),
+  });
+  try {
+    recoverTransactions(dist.installedLocation);
+    const workDir = createWorkDir(dist.installedLocation);
+    commitTransaction(workDir, {
+      remove: { metadataPath: plan.metadataPath, paths: plan.paths, pthEntries: plan.pthEntries },
+      keepDirs: [...environment.keepDirs, dist.installedLocation],
+    });
+  } finally {
+    lock.release();
+  }
+}

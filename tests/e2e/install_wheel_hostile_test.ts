@@ -1,0 +1,283 @@
+/**
+ * The crafted-hostile-wheel suite: every refusal is one line naming the
+ * wheel and the reason, exits non-zero, and leaves the environment (and the
+ * cache) byte-identical.
+ */
+
+import { join } from "node:path";
+import { buildWheel, type WheelSpec } from "../helpers/wheel_builder.ts";
+import { readZipDirectory } from "../../lib/archive/zip.ts";
+import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
+import { skipUnless } from "../helpers/python.ts";
+import { dpip, makeVenv, python311, snapshotDiff, treeSnapshot } from "./install_wheel_support.ts";
+
+const base: WheelSpec = {
+  name: "victim",
+  version: "1.0",
+  files: { "victim/__init__.py": "VALUE = 1\n", "victim/data.txt": "data ".repeat(200) },
+  entryPoints: { console_scripts: { victim: "victim:main" } },
+};
+
+interface HostileCase {
+  readonly title: string;
+  /** The wheel file's bytes and name. */
+  readonly wheel: () => { filename: string; bytes: Uint8Array };
+  readonly reason: RegExp;
+  /** The start of the line, when not `ERROR: Cannot install <wheel>: `. */
+  readonly prefix?: string;
+}
+
+const spec = (extra: Partial<WheelSpec>): WheelSpec => ({ ...base, ...extra });
+const built = (extra: Partial<WheelSpec>) => () => buildWheel(spec(extra));
+
+const CASES: HostileCase[] = [
+  {
+    title: "a .. entry",
+    wheel: built({ extraEntries: [{ name: "../../../evil.py", data: "import os" }] }),
+    reason: /entry "\.\.\/\.\.\/\.\.\/evil\.py" escapes the target directory/,
+  },
+  {
+    title: "a .. inside a path",
+    wheel: built({ extraEntries: [{ name: "victim/../../evil.py", data: "x" }] }),
+    reason: /escapes the target directory/,
+  },
+  {
+    title: "an absolute path",
+    wheel: built({ extraEntries: [{ name: "/tmp/evil.py", data: "x" }] }),
+    reason: /entry "\/tmp\/evil\.py" has an absolute path/,
+  },
+  {
+    title: "a drive letter",
+    wheel: built({ extraEntries: [{ name: "C:/evil.py", data: "x" }] }),
+    reason: /starts with a drive letter/,
+  },
+  {
+    title: "backslashes that escape",
+    wheel: built({ extraEntries: [{ name: "..\\..\\evil.py", data: "x" }] }),
+    reason: /has a backslash in its name/,
+  },
+  {
+    title: "a symlink entry",
+    wheel: built({ extraEntries: [{ name: "victim/link", data: "/etc/passwd", mode: 0o120777 }] }),
+    reason: /entry "victim\/link" is a symbolic link/,
+  },
+  {
+    title: "entries sharing data (a hard link)",
+    wheel: () => {
+      const wheel = buildWheel(spec({}));
+      const bytes = wheel.bytes.slice();
+      const view = new DataView(bytes.buffer);
+      const directory = view.getUint32(bytes.length - 22 + 16, true);
+      // The second central record now points at the first entry's data.
+      const second = directory + 46 + view.getUint16(directory + 28, true);
+      view.setUint32(second + 42, 0, true);
+      return { filename: wheel.filename, bytes };
+    },
+    reason: /share data/,
+  },
+  {
+    title: "a RECORD hash mismatch",
+    wheel: built({
+      record: {
+        edit: (lines) =>
+          lines.map((line) =>
+            line.path === "victim/__init__.py"
+              ? { ...line, hash: "sha256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }
+              : line
+          ),
+      },
+    }),
+    reason: /"victim\/__init__\.py" does not match its sha256 hash in RECORD/,
+  },
+  {
+    title: "a RECORD size mismatch",
+    wheel: built({
+      record: {
+        edit: (lines) =>
+          lines.map((line) => line.path === "victim/data.txt" ? { ...line, size: "5" } : line),
+      },
+    }),
+    reason: /"victim\/data\.txt" is 1000 bytes but RECORD says 5/,
+  },
+  {
+    title: "a file missing from RECORD",
+    wheel: built({ record: { omit: ["victim/data.txt"] } }),
+    reason: /"victim\/data\.txt" is not listed in RECORD/,
+  },
+  {
+    title: "a file without a hash in RECORD",
+    wheel: built({
+      record: {
+        edit: (lines) =>
+          lines.map((line) =>
+            line.path === "victim/data.txt" ? { ...line, hash: "", size: "" } : line
+          ),
+      },
+    }),
+    reason: /RECORD has no hash for "victim\/data\.txt"/,
+  },
+  {
+    title: "a weak hash in RECORD",
+    wheel: built({
+      record: {
+        edit: (lines) =>
+          lines.map((line) =>
+            line.path === "victim/data.txt" ? { ...line, hash: "md5=AAAAAAAAAAAAAAAAAAAAAA" } : line
+          ),
+      },
+    }),
+    reason: /RECORD uses the md5 hash/,
+  },
+  {
+    title: "no RECORD",
+    wheel: built({ record: { absent: true } }),
+    reason: /victim-1\.0\.dist-info\/RECORD is missing/,
+  },
+  {
+    title: "a truncated zip",
+    wheel: () => {
+      const wheel = buildWheel(spec({}));
+      return { filename: wheel.filename, bytes: wheel.bytes.subarray(0, wheel.bytes.length - 100) };
+    },
+    reason: /not a zip archive, or truncated|truncated|corrupt/,
+  },
+  {
+    title: "garbage instead of a zip",
+    wheel: () => ({
+      filename: "victim-1.0-py3-none-any.whl",
+      bytes: new TextEncoder().encode("<html>404 Not Found</html>".repeat(10)),
+    }),
+    reason: /not a zip archive/,
+  },
+  {
+    title: "corrupt deflate data",
+    wheel: () => {
+      const wheel = buildWheel(spec({}));
+      const bytes = wheel.bytes.slice();
+      const zip = readZipDirectory(bytes, { archive: wheel.filename });
+      const entry = zip.entries.find((e) => e.name === "victim/data.txt")!;
+      for (let at = 2; at < entry.compressedSize - 2; at++) bytes[entry.dataOffset + at]! ^= 0x55;
+      return { filename: wheel.filename, bytes };
+    },
+    reason: /"victim\/data\.txt" (is corrupt|holds|does not match|inflates)/,
+  },
+  {
+    title: "a zip bomb declaring an absurd size",
+    wheel: built({
+      extraEntries: [{ name: "victim/bomb.bin", data: "0", declaredSize: 2 ** 31 }],
+    }),
+    reason: /entry "victim\/bomb\.bin" declares 2147483648 bytes/,
+  },
+  {
+    title: "a zip bomb inflating past its declared size",
+    wheel: built({
+      files: { ...base.files, "victim/bomb.bin": new Uint8Array(5_000_000) },
+      declaredSizes: { "victim/bomb.bin": 1024 },
+      record: {
+        edit: (lines) =>
+          lines.map((line) => line.path === "victim/bomb.bin" ? { ...line, size: "1024" } : line),
+      },
+    }),
+    reason: /entry "victim\/bomb\.bin" inflates to more than its declared 1024 bytes/,
+  },
+  {
+    title: "a Wheel-Version 2.0",
+    wheel: built({ wheelVersion: "2.0" }),
+    reason: /its Wheel-Version 2\.0 is not supported/,
+  },
+  {
+    title: "a missing WHEEL file",
+    wheel: built({ omitFiles: ["victim-1.0.dist-info/WHEEL"] }),
+    reason: /victim-1\.0\.dist-info\/WHEEL is missing/,
+  },
+  {
+    title: "a dist-info for another project",
+    wheel: built({ distInfoDir: "other-1.0.dist-info" }),
+    reason: /its other-1\.0\.dist-info directory is for other, not victim/,
+  },
+  {
+    title: "a dist-info for another version",
+    wheel: built({ distInfoDir: "victim-2.0.dist-info" }),
+    reason: /its victim-2\.0\.dist-info directory has version 2\.0, not 1\.0/,
+  },
+  {
+    title: "METADATA naming another version",
+    wheel: built({ filename: "victim-1.1-py3-none-any.whl", distInfoDir: "victim-1.1.dist-info" }),
+    reason: /its METADATA has version 1\.0, not 1\.1/,
+  },
+  {
+    title: "two dist-info directories",
+    wheel: built({ extraEntries: [{ name: "evil-1.0.dist-info/METADATA", data: "x" }] }),
+    reason: /it has several \.dist-info directories: evil-1\.0\.dist-info, victim-1\.0\.dist-info/,
+  },
+  {
+    title: "an unknown .data directory",
+    wheel: built({ dataFiles: { "etc/passwd": "x" } }),
+    reason: /"victim-1\.0\.data\/etc\/passwd" is not in a scheme directory/,
+  },
+  {
+    title: "an entry point without a callable",
+    wheel: built({ entryPoints: { console_scripts: { victim: "victim" } } }),
+    reason: /invalid script entry point "victim = victim": a callable suffix is required/,
+  },
+  {
+    title: "tags this Python cannot use",
+    wheel: built({ tags: "cp27-cp27mu-manylinux1_i686" }),
+    reason:
+      /it is not a supported wheel on this platform \(its tags: cp27-cp27mu-manylinux1_i686\)/,
+  },
+  {
+    title: "a filename that is not a wheel name",
+    wheel: built({ filename: "victim.whl" }),
+    prefix: "ERROR: Invalid requirement ",
+    reason: /victim\.whl": Invalid wheel filename "victim\.whl": expected 5 or 6 parts/,
+  },
+];
+
+Deno.test({
+  name: "hostile wheels are refused in one line, with the environment and cache byte-identical",
+  ignore: skipUnless(python311, "pyenv Python 3.11"),
+  fn: async (t) => {
+    const home = await Deno.makeTempDir({ prefix: "dpip-hostile-" });
+    try {
+      const venv = await makeVenv(join(home, "venv"));
+      const cache = join(home, "cache");
+      // A real install first, so the venv holds a dist to damage and the cache has content.
+      const good = buildWheel(spec({ name: "bystander", entryPoints: undefined }));
+      await Deno.writeFile(join(home, good.filename), good.bytes);
+      const first = await dpip(
+        ["install", "--python", venv.python, "--cache-dir", cache, join(home, good.filename)],
+        { home },
+      );
+      assertEquals(first.status, 0, first.stderr);
+      const before = treeSnapshot(venv.root);
+      // The cache may remember a file's digest (files/), but gains no unpacked entry.
+      const unpacked = (path: string) => path === "unpacked-v1/files";
+      const cacheBefore = treeSnapshot(cache, { ignore: unpacked });
+      for (const hostile of CASES) {
+        await t.step(hostile.title, async () => {
+          const { filename, bytes } = hostile.wheel();
+          const dir = await Deno.makeTempDir({ dir: home });
+          const path = join(dir, filename);
+          await Deno.writeFile(path, bytes);
+          const result = await dpip(
+            ["install", "--python", venv.python, "--cache-dir", cache, path],
+            { home },
+          );
+          assertEquals(result.status, 1, result.stdout + result.stderr);
+          const lines = result.stderr.trimEnd().split("\n");
+          assertEquals(lines.length, 1, result.stderr);
+          assert(
+            lines[0]!.startsWith(hostile.prefix ?? `ERROR: Cannot install ${filename}: `),
+            lines[0],
+          );
+          assertMatch(lines[0]!, hostile.reason);
+          assertEquals(snapshotDiff(before, treeSnapshot(venv.root)), []);
+          assertEquals(snapshotDiff(cacheBefore, treeSnapshot(cache, { ignore: unpacked })), []);
+        });
+      }
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
