@@ -7,6 +7,7 @@
 
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions } from "../pep440/mod.ts";
+import { similarNames } from "./similar_names.ts";
 import type {
   DistributionMetadata,
   MetadataResult,
@@ -145,32 +146,4 @@ function splitMarker(requirement: string): [string, string | undefined] {
   const at = requirement.indexOf(";");
   if (at < 0) return [requirement, undefined];
   return [requirement.slice(0, at).trim(), requirement.slice(at + 1).trim()];
-}
-
-/** Names within a small edit distance of `name`, closest first (at most 3). */
-export function similarNames(name: string, known: readonly string[]): string[] {
-  const limit = Math.max(1, Math.floor(name.length / 4));
-  return known
-    .map((candidate) => [candidate, editDistance(name, candidate, limit)] as const)
-    .filter(([, distance]) => distance <= limit)
-    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, 3)
-    .map(([candidate]) => candidate);
-}
-
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

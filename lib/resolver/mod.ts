@@ -32,7 +32,8 @@ export type {
 } from "./provider.ts";
 export { formatFailure, formatFailureText } from "./report.ts";
 export type { FailureReport, ReportContext } from "./report.ts";
-export { inMemoryProvider, similarNames } from "./in_memory_provider.ts";
+export { inMemoryProvider } from "./in_memory_provider.ts";
+export { similarNames } from "./similar_names.ts";
 export type {
   InMemoryIndex,
   InMemoryProvider,

@@ -1,0 +1,370 @@
+/**
+ * The provider dpip resolves with: project files from the indexes (through
+ * the candidate selector's per-file rules), and core metadata fetched the
+ * cheapest way available:
+ *
+ * 1. PEP 658/714: the index's `<file>.metadata` (hash-checked when the index
+ *    gives a hash);
+ * 2. for a wheel on a server that honours `Range`: the zip's tail (end of
+ *    central directory and the directory), then just the `METADATA` entry;
+ * 3. otherwise the whole wheel.
+ *
+ * Source distributions cannot be built yet: a version offering only an sdist
+ * is unusable, with that reason in any failure report.
+ *
+ * This is the only resolver file that does I/O, and it does it only through
+ * the `indexes` and `client` it is given.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { inflateRawSync } from "node:zlib";
+import { readZipDirectory, readZipEntry } from "../archive/zip.ts";
+import { parseCoreMetadata } from "../dists/core_metadata.ts";
+import { parseWheelFilename } from "../dists/wheel_filename.ts";
+import { DpipError } from "../errors.ts";
+import { canonicalizeName, type PackageName } from "../names/mod.ts";
+import { compareVersions } from "../pep440/mod.ts";
+import {
+  type Candidate,
+  type CandidatePolicy,
+  compareCandidates,
+  evaluateFiles,
+  type SelectableFile,
+  type TagRanking,
+} from "./candidate_selector.ts";
+import { similarNames } from "./similar_names.ts";
+import type {
+  DirectResult,
+  DistributionMetadata,
+  MetadataResult,
+  PackageListing,
+  ResolverProvider,
+  UnavailableReason,
+  VersionCandidate,
+} from "./provider.ts";
+
+/** A file as the index layer lists it (`ProjectFile` fits). */
+export interface IndexFile extends SelectableFile {
+  /** PEP 658/714: false when there is no `.metadata` file, else its hashes. */
+  readonly coreMetadata: false | Readonly<Record<string, string>>;
+}
+
+/** Where project files come from (`IndexSet` fits). */
+export interface ProjectFiles {
+  projectFiles(project: string): Promise<{
+    readonly files: readonly IndexFile[];
+    readonly foundOn: readonly string[];
+  }>;
+}
+
+/** The HTTP operations the provider needs (`HttpClient` fits). */
+export interface MetadataClient {
+  /** GET a whole body (`file:` URLs included); non-5xx error statuses are returned, not thrown. */
+  get(url: string): Promise<{ status: number; body: Uint8Array }>;
+  /** GET a byte range (`bytes=-65536`); a server without range support answers 200 with everything. */
+  getRange(url: string, range: string): Promise<{ status: number; body: Uint8Array }>;
+}
+
+/** Options for {@link defaultProvider}. */
+export interface DefaultProviderOptions {
+  indexes: ProjectFiles;
+  client: MetadataClient;
+  /** The target's compatible tags, ranked (`tagPriorities(compatibleTags(facts))`). */
+  tags: TagRanking;
+  /** Formats, `--prefer-binary` and the target Python. Requires-Python and pre-releases are left to the resolver. */
+  policy: CandidatePolicy;
+  /** Project names the indexes know, for "did you mean" (optional, may be slow). */
+  knownNames?: () => Promise<readonly string[]>;
+}
+
+/** What the provider keeps in {@link VersionCandidate.source}. */
+export interface IndexSource {
+  kind: "index";
+  file: IndexFile;
+  /** `wheel` or `sdist`. */
+  format: "wheel" | "sdist";
+}
+
+/** Core metadata that does not belong to the file it came with. */
+export class MetadataMismatchError extends DpipError {
+  constructor(filename: string, problem: string) {
+    super("metadata-mismatch", `The metadata of ${filename} is inconsistent: ${problem}`);
+    this.name = "MetadataMismatchError";
+  }
+}
+
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * A {@link ResolverProvider} over the indexes.
+ *
+ * @example
+ * ```ts ignore
+ * const provider = defaultProvider({
+ *   indexes: new IndexSet(client, { indexUrl, cwd, env }),
+ *   client,
+ *   tags: tagPriorities(compatibleTags(interpreter.tagFacts)),
+ *   policy: { pythonVersion: [3, 12, 4] },
+ * });
+ * ```
+ */
+export function defaultProvider(options: DefaultProviderOptions): ResolverProvider {
+  const { indexes, client, tags } = options;
+  const policy: CandidatePolicy = { ...options.policy, pre: true, ignoreRequiresPython: true };
+
+  return {
+    async listVersions(name: PackageName): Promise<PackageListing> {
+      const listing = await indexes.projectFiles(name);
+      if (listing.files.length === 0 && listing.foundOn.length === 0) {
+        const known = await options.knownNames?.().catch(() => []) ?? [];
+        return {
+          kind: "not-found",
+          suggestions: similarNames(name, known.map((item) => canonicalizeName(item))),
+        };
+      }
+      return { kind: "found", candidates: versionCandidates(listing.files, name, tags, policy) };
+    },
+
+    async getMetadata(name: PackageName, candidate: VersionCandidate): Promise<MetadataResult> {
+      const source = candidate.source as IndexSource;
+      if (source.format === "sdist") {
+        return { kind: "unavailable", reason: { kind: "sdist-only" } };
+      }
+      try {
+        const text = await fetchWheelMetadata(client, source.file);
+        return {
+          kind: "metadata",
+          metadata: checkedMetadata(text, name, candidate.version, source.file.filename),
+        };
+      } catch (error) {
+        if (error instanceof DpipError && !isNetworkError(error)) {
+          return { kind: "unavailable", reason: { kind: "metadata", message: error.message } };
+        }
+        throw error;
+      }
+    },
+
+    async getDirectMetadata(name: PackageName, url: string): Promise<DirectResult> {
+      const filename = decodeURIComponent(new URL(url).pathname.split("/").at(-1) ?? "");
+      if (!filename.toLowerCase().endsWith(".whl")) {
+        return {
+          kind: "unavailable",
+          reason: { kind: "sdist-only", message: "building from source is not supported yet" },
+        };
+      }
+      const wheel = parseWheelFilename(filename);
+      const file: IndexFile = {
+        filename,
+        url: url.split("#")[0]!,
+        hashes: {},
+        yanked: false,
+        coreMetadata: false,
+      };
+      const text = await fetchWheelMetadata(client, file);
+      const metadata = checkedMetadata(text, name, String(wheel.version), filename);
+      return {
+        kind: "metadata",
+        version: String(wheel.version),
+        metadata,
+        source: { kind: "index", file, format: "wheel" },
+      };
+    },
+  };
+}
+
+function isNetworkError(error: DpipError): boolean {
+  return error.code === "network" || error.code === "http-status";
+}
+
+/**
+ * One candidate per version, best first: each version's best file by the
+ * selector's order (so `--prefer-binary` puts wheel versions first), and
+ * versions with no usable file at all marked unavailable with the reason.
+ */
+export function versionCandidates(
+  files: readonly IndexFile[],
+  project: string,
+  tags: TagRanking,
+  policy: CandidatePolicy,
+): VersionCandidate[] {
+  const { candidates, skipped } = evaluateFiles(files, { project, tags, policy });
+  const byVersion = new Map<string, Candidate<IndexFile>[]>();
+  for (const candidate of candidates) {
+    const key = String(candidate.version);
+    byVersion.set(key, [...(byVersion.get(key) ?? []), candidate]);
+  }
+  const best: Candidate<IndexFile>[] = [];
+  for (const group of byVersion.values()) {
+    group.sort((a, b) => compareCandidates(a, b, { preferBinary: policy.preferBinary ?? false }));
+    best.push(group[0]!);
+  }
+  best.sort((a, b) => compareCandidates(a, b, { preferBinary: policy.preferBinary ?? false }));
+  const result: VersionCandidate[] = best.map((candidate) => {
+    const version: VersionCandidate = {
+      version: String(candidate.version),
+      source: { kind: "index", file: candidate.file, format: candidate.kind } satisfies IndexSource,
+    };
+    if (candidate.file.requiresPython !== undefined) {
+      version.requiresPython = candidate.file.requiresPython;
+    }
+    if (candidate.file.yanked) {
+      version.yanked = candidate.file.yankedReason === undefined
+        ? {}
+        : { reason: candidate.file.yankedReason };
+    }
+    if (candidate.kind === "sdist") version.unavailable = { kind: "sdist-only" };
+    return version;
+  });
+  const unusable = new Map<string, UnavailableReason>();
+  for (const skip of skipped) {
+    if (skip.version === undefined) continue;
+    const key = String(skip.version);
+    if (byVersion.has(key) || unusable.has(key)) continue;
+    if (skip.reason === "incompatible-tags") {
+      const wheelTags = files.filter((f) => f.filename.toLowerCase().endsWith(".whl"))
+        .flatMap((f) => {
+          try {
+            const wheel = parseWheelFilename(f.filename);
+            return compareVersions(wheel.version, skip.version!) === 0
+              ? wheel.tags.map(String)
+              : [];
+          } catch {
+            return [];
+          }
+        });
+      unusable.set(key, { kind: "no-compatible-wheel", tags: wheelTags });
+    } else if (skip.reason === "source-not-allowed") {
+      unusable.set(key, { kind: "sdist-only", message: "--only-binary forbids building it" });
+    } else if (skip.reason === "binary-not-allowed") {
+      unusable.set(key, { kind: "other", message: "--no-binary forbids its wheels" });
+    }
+  }
+  for (const [version, reason] of unusable) result.push({ version, unavailable: reason });
+  return result;
+}
+
+/** Fetches a wheel's METADATA: PEP 658 first, then a ranged read, then the whole file. */
+async function fetchWheelMetadata(client: MetadataClient, file: IndexFile): Promise<string> {
+  const decoder = new TextDecoder();
+  if (file.coreMetadata !== false) {
+    const answer = await client.get(`${file.url}.metadata`);
+    if (answer.status === 200) {
+      const expected = file.coreMetadata["sha256"];
+      if (expected !== undefined) {
+        const actual = createHash("sha256").update(answer.body).digest("hex");
+        if (actual !== expected.toLowerCase()) {
+          throw new MetadataMismatchError(
+            file.filename,
+            `its .metadata file's sha256 is ${actual}, the index says ${expected}`,
+          );
+        }
+      }
+      return decoder.decode(answer.body);
+    }
+  }
+  if (!file.url.startsWith("file:")) {
+    const ranged = await rangedMetadata(client, file);
+    if (ranged !== undefined) return decoder.decode(ranged);
+  }
+  const whole = await client.get(file.url);
+  if (whole.status !== 200) {
+    throw new MetadataMismatchError(file.filename, `fetching it answered HTTP ${whole.status}`);
+  }
+  return decoder.decode(metadataFromZip(whole.body, file.filename));
+}
+
+function metadataFromZip(bytes: Uint8Array, filename: string): Uint8Array {
+  const zip = readZipDirectory(bytes, { archive: filename });
+  const entry = zip.entries.find((e) => isMetadataPath(e.name));
+  if (entry === undefined) {
+    throw new MetadataMismatchError(filename, "it has no .dist-info/METADATA");
+  }
+  return readZipEntry(zip, entry);
+}
+
+function isMetadataPath(path: string): boolean {
+  return /^[^/]+\.dist-info\/METADATA$/.test(path);
+}
+
+/**
+ * Reads METADATA with two range requests: the tail (end of central directory
+ * and the directory, when it fits in 64 KiB), then the entry. Undefined when
+ * the server does not do ranges or the archive is unusual (zip64, a huge
+ * directory): the caller then fetches the whole wheel.
+ */
+async function rangedMetadata(
+  client: MetadataClient,
+  file: IndexFile,
+): Promise<Uint8Array | undefined> {
+  const tail = await client.getRange(file.url, `bytes=-${TAIL_BYTES}`);
+  if (tail.status === 200) return metadataFromZip(tail.body, file.filename);
+  if (tail.status !== 206) return undefined;
+  const bytes = tail.body;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let at = bytes.length - 22; at >= 0; at--) {
+    if (view.getUint32(at, true) === 0x06054b50) {
+      eocd = at;
+      break;
+    }
+  }
+  if (eocd < 0) return undefined;
+  const directorySize = view.getUint32(eocd + 12, true);
+  const directoryOffset = view.getUint32(eocd + 16, true);
+  if (directoryOffset === 0xffffffff || directorySize > eocd) return undefined;
+  const directoryStart = eocd - directorySize;
+  for (let at = directoryStart; at + 46 <= eocd;) {
+    if (view.getUint32(at, true) !== 0x02014b50) return undefined;
+    const method = view.getUint16(at + 10, true);
+    const compressedSize = view.getUint32(at + 20, true);
+    const size = view.getUint32(at + 24, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const extraLength = view.getUint16(at + 30, true);
+    const commentLength = view.getUint16(at + 32, true);
+    const localOffset = view.getUint32(at + 42, true);
+    const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + extraLength + commentLength;
+    if (!isMetadataPath(name)) continue;
+    if (compressedSize === 0xffffffff || localOffset === 0xffffffff) return undefined;
+    const span = 30 + nameLength + 1024 + compressedSize;
+    const local = await client.getRange(file.url, `bytes=${localOffset}-${localOffset + span - 1}`);
+    if (local.status !== 206) return undefined;
+    const header = new DataView(local.body.buffer, local.body.byteOffset, local.body.byteLength);
+    if (local.body.length < 30 || header.getUint32(0, true) !== 0x04034b50) return undefined;
+    const dataStart = 30 + header.getUint16(26, true) + header.getUint16(28, true);
+    if (dataStart + compressedSize > local.body.length) return undefined;
+    const data = local.body.subarray(dataStart, dataStart + compressedSize);
+    const content = method === 0
+      ? data
+      : method === 8
+      ? new Uint8Array(inflateRawSync(data))
+      : undefined;
+    if (content === undefined || content.length !== size) return undefined;
+    return content;
+  }
+  return undefined;
+}
+
+/** Parses METADATA and checks that it describes `name` at `version`. */
+function checkedMetadata(
+  text: string,
+  name: PackageName,
+  version: string,
+  filename: string,
+): DistributionMetadata {
+  const meta = parseCoreMetadata(text);
+  if (meta.name !== undefined && canonicalizeName(meta.name) !== name) {
+    throw new MetadataMismatchError(filename, `it names the project ${meta.name}`);
+  }
+  if (meta.version !== undefined && compareVersions(meta.version, version) !== 0) {
+    throw new MetadataMismatchError(filename, `it says version ${meta.version}`);
+  }
+  const metadata: DistributionMetadata = {
+    requiresDist: meta.requiresDist,
+    providesExtra: meta.providesExtra,
+  };
+  if (meta.requiresPython !== undefined) metadata.requiresPython = meta.requiresPython;
+  return metadata;
+}
