@@ -16,7 +16,8 @@
  *    those whose index hash does not (files without a hash stay).
  * 4. Order, best first: an allowed hash, not yanked, a wheel under
  *    `--prefer-binary`, the newest version, the best wheel tag (sdists last),
- *    the highest build tag; ties keep the input order (find-links first).
+ *    the highest build tag; among equals the one listed last comes first
+ *    (pip's resolver walks its ascending list backwards).
  * 5. PEP 592: yanked files are dropped unless every applicable file is yanked
  *    and the specifier pins a version with `==` (no wildcard) or `===`.
  *
@@ -196,7 +197,7 @@ function requiresPythonAllows(
 }
 
 /**
- * Evaluates each file on its own (step 1 above). Files are deduplicated by URL.
+ * Evaluates each file on its own (step 1 above). Files are deduplicated by URL and hashes.
  *
  * @example
  * ```ts
@@ -224,8 +225,11 @@ export function evaluateFiles<F extends SelectableFile>(
   const skipped: SkippedFile<F>[] = [];
   const seen = new Set<string>();
   for (const file of files) {
-    if (seen.has(file.url)) continue;
-    seen.add(file.url);
+    const identity = `${file.url}#${
+      Object.entries(file.hashes).map(([a, h]) => `${a}=${h}`).sort().join("&")
+    }`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
     const skip = (reason: SkipReason, detail: string, version?: Version) =>
       skipped.push({ file, reason, detail, ...(version === undefined ? {} : { version }) });
     const extension = extensionOf(file.filename);
@@ -430,7 +434,7 @@ export function selectCandidates<F extends SelectableFile>(
     .map((candidate, index) => ({ candidate, index }))
     .sort((a, b) =>
       compareCandidates(a.candidate, b.candidate, { preferBinary: policy.preferBinary ?? false }) ||
-      a.index - b.index
+      b.index - a.index
     )
     .map(({ candidate }) => candidate);
   const allYanked = sorted.length > 0 && sorted.every((c) => c.file.yanked);
