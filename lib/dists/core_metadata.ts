@@ -8,6 +8,7 @@
  */
 
 import { DpipError } from "../errors.ts";
+import { quoted } from "./message.ts";
 
 /** Metadata without the fields every version requires (`Name`, `Version`). */
 export class CoreMetadataError extends DpipError {
@@ -16,11 +17,7 @@ export class CoreMetadataError extends DpipError {
 
   constructor(input: string, why: string) {
     const firstLine = input.split(/\r\n|\r|\n/, 1)[0] ?? "";
-    const shown = firstLine.length > 80 ? firstLine.slice(0, 80) + "…" : firstLine;
-    super(
-      "invalid-core-metadata",
-      `Invalid core metadata (starting ${JSON.stringify(shown)}): ${why}`,
-    );
+    super("invalid-core-metadata", `Invalid core metadata (starting ${quoted(firstLine)}): ${why}`);
     this.name = "CoreMetadataError";
     this.input = input.slice(0, 200);
   }

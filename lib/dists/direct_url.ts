@@ -10,6 +10,7 @@
  */
 
 import { DpipError } from "../errors.ts";
+import { quoted } from "./message.ts";
 
 /** `direct_url.json` that is not valid JSON or breaks PEP 610. */
 export class InvalidDirectUrlError extends DpipError {
@@ -19,9 +20,8 @@ export class InvalidDirectUrlError extends DpipError {
   readonly context?: string;
 
   constructor(input: string, why: string, context?: string) {
-    const shown = input.length > 200 ? input.slice(0, 200) + "…" : input;
     const at = context === undefined ? "" : ` at ${JSON.stringify(context)}`;
-    super("invalid-direct-url", `Invalid direct_url.json ${shown}: ${why}${at}`);
+    super("invalid-direct-url", `Invalid direct_url.json ${quoted(input)}: ${why}${at}`);
     this.name = "InvalidDirectUrlError";
     this.input = input;
     if (context !== undefined) this.context = context;
@@ -134,12 +134,12 @@ function readArchive(reader: Reader, object: JsonObject): ArchiveInfo {
     if (hashes === undefined) hashes = { [algorithm]: value };
     else if (!Object.hasOwn(hashes, algorithm)) {
       reader.fail(
-        `algorithm ${JSON.stringify(algorithm)} of the hash field is not in the hashes field`,
+        `algorithm ${quoted(algorithm)} of the hash field is not in the hashes field`,
         "archive_info.hashes",
       );
     } else if (hashes[algorithm] !== value) {
       reader.fail(
-        `algorithm ${JSON.stringify(algorithm)} of the hash field has a different value in ` +
+        `algorithm ${quoted(algorithm)} of the hash field has a different value in ` +
           "the hashes field",
         "archive_info.hash",
       );

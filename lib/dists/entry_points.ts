@@ -8,6 +8,7 @@
  */
 
 import { DpipError } from "../errors.ts";
+import { quoted } from "./message.ts";
 import { splitLines, stripPython } from "./python_text.ts";
 
 /** An `entry_points.txt` line or value that cannot be read. */
@@ -19,7 +20,7 @@ export class InvalidEntryPointError extends DpipError {
 
   constructor(input: string, why: string, line?: number) {
     const where = line === undefined ? "" : ` on line ${line}`;
-    super("invalid-entry-point", `Invalid entry point ${JSON.stringify(input)}${where}: ${why}`);
+    super("invalid-entry-point", `Invalid entry point ${quoted(input)}${where}: ${why}`);
     this.name = "InvalidEntryPointError";
     this.input = input;
     if (line !== undefined) this.line = line;

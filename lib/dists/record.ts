@@ -11,6 +11,7 @@
  */
 
 import { DpipError } from "../errors.ts";
+import { quoted } from "./message.ts";
 import { splitLines } from "./python_text.ts";
 
 /** A `RECORD` that is not valid CSV, or a row that is not `path,hash,size`. */
@@ -21,7 +22,7 @@ export class InvalidRecordError extends DpipError {
   readonly line: number;
 
   constructor(input: string, line: number, why: string) {
-    super("invalid-record", `Invalid RECORD line ${line} ${JSON.stringify(input)}: ${why}`);
+    super("invalid-record", `Invalid RECORD line ${line} ${quoted(input)}: ${why}`);
     this.name = "InvalidRecordError";
     this.input = input;
     this.line = line;
@@ -183,7 +184,7 @@ export function parseRecord(text: string): RecordEntry[] {
     if (hash !== "") entry.hash = parseHash(hash, line);
     if (size !== "") {
       if (!/^[0-9]+$/.test(size)) {
-        throw new InvalidRecordError(shown, line, `size ${JSON.stringify(size)} is not a number`);
+        throw new InvalidRecordError(shown, line, `size ${quoted(size)} is not a number`);
       }
       entry.size = Number(size);
     }

@@ -7,6 +7,7 @@
  */
 
 import { DpipError } from "../errors.ts";
+import { quoted } from "./message.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { tryParseVersion, type Version } from "../pep440/mod.ts";
 
@@ -16,7 +17,7 @@ export class InvalidSdistFilenameError extends DpipError {
   readonly input: string;
 
   constructor(input: string, why: string) {
-    super("invalid-sdist-filename", `Invalid sdist filename ${JSON.stringify(input)}: ${why}`);
+    super("invalid-sdist-filename", `Invalid sdist filename ${quoted(input)}: ${why}`);
     this.name = "InvalidSdistFilenameError";
     this.input = input;
   }
@@ -56,7 +57,7 @@ export function parseSdistFilename(filename: string): SdistFilename {
   const versionPart = stem.slice(dash + 1);
   const version = tryParseVersion(versionPart);
   if (version === undefined) {
-    throw new InvalidSdistFilenameError(filename, `invalid version ${JSON.stringify(versionPart)}`);
+    throw new InvalidSdistFilenameError(filename, `invalid version ${quoted(versionPart)}`);
   }
   return { name: canonicalizeName(stem.slice(0, dash)), version };
 }
@@ -104,6 +105,41 @@ function splitExtension(filename: string): [string, string] {
   return [base, extension];
 }
 
+function isSeparator(char: string | undefined): boolean {
+  return char === "-" || char === "_" || char === ".";
+}
+
+/**
+ * The index after the first `-` whose prefix normalizes to `name`, or -1. Each
+ * distinct prefix is normalized once, and the scan stops once prefixes are too
+ * long to match, so hostile filenames with many dashes stay linear.
+ */
+function findVersionStart(base: string, name: string): number {
+  let letters = 0;
+  let runs = 0;
+  let inRun = false;
+  let checkedInRun = false;
+  for (let index = 0; index < base.length; index++) {
+    // A normalized prefix has at least one character per letter and per separator run.
+    if (letters + runs > name.length) return -1;
+    const char = base[index];
+    if (char === "-" && !(inRun && checkedInRun)) {
+      if (canonicalizeName(base.slice(0, index)) === name) return index + 1;
+      // Further separators in this run leave the normalized prefix unchanged.
+      if (inRun) checkedInRun = true;
+    }
+    if (isSeparator(char)) {
+      if (!inRun) runs++;
+      inRun = true;
+    } else {
+      letters++;
+      inRun = false;
+      checkedInRun = false;
+    }
+  }
+  return -1;
+}
+
 const pythonVersionSuffix = /-py([123]\.?[0-9]?)$/;
 
 /**
@@ -130,13 +166,7 @@ export function tryParseSdistFilenameForProject(
   const [base, extension] = splitExtension(filename);
   if (!SDIST_EXTENSIONS.includes(extension)) return undefined;
   const name = canonicalizeName(project);
-  let versionStart = -1;
-  for (let index = base.indexOf("-"); index >= 0; index = base.indexOf("-", index + 1)) {
-    if (canonicalizeName(base.slice(0, index)) === name) {
-      versionStart = index + 1;
-      break;
-    }
-  }
+  const versionStart = findVersionStart(base, name);
   if (versionStart < 0) return undefined;
   let versionText = base.slice(versionStart);
   if (versionText === "") return undefined;

@@ -11,18 +11,15 @@
  */
 
 import { DpipError } from "../errors.ts";
+import { quoted } from "./message.ts";
 
 /** A tag string that is not `interpreter-abi-platform`. */
 export class InvalidTagError extends DpipError {
   /** The text that failed to parse. */
   readonly input: string;
 
-  constructor(input: string) {
-    super(
-      "invalid-tag",
-      `Invalid wheel tag ${JSON.stringify(input)}: expected three parts ` +
-        `"interpreter-abi-platform", found ${input.split("-").length}`,
-    );
+  constructor(input: string, why: string) {
+    super("invalid-tag", `Invalid wheel tag ${quoted(input)}: ${why}`);
     this.name = "InvalidTagError";
     this.input = input;
   }
@@ -72,11 +69,15 @@ export class Tag {
   }
 }
 
+/** A bound on a compressed tag set's expansion, so hostile filenames cannot exhaust memory. */
+const maxExpandedTags = 4096;
+
 /**
  * Parses a tag, expanding a compressed tag set (`py2.py3-none-any`) into
  * every combination, without duplicates, in the order the parts are written.
  *
- * @throws {InvalidTagError} when the text does not have exactly three `-`-separated parts.
+ * @throws {InvalidTagError} when the text does not have exactly three `-`-separated parts,
+ *   or expands to more than 4096 tags (real wheels have a few dozen at most).
  * @example
  * ```ts
  * import { parseTag } from "./tags.ts";
@@ -85,19 +86,26 @@ export class Tag {
  */
 export function parseTag(text: string): Tag[] {
   const parts = text.split("-");
-  if (parts.length !== 3) throw new InvalidTagError(text);
-  const [interpreters, abis, platforms] = parts as [string, string, string];
-  const seen = new Set<string>();
+  if (parts.length !== 3) {
+    throw new InvalidTagError(
+      text,
+      `expected three parts "interpreter-abi-platform", found ${parts.length}`,
+    );
+  }
+  const [interpreters, abis, platforms] = parts.map((part) => [
+    ...new Set(part.toLowerCase().split(".")),
+  ]) as [string[], string[], string[]];
+  const count = interpreters.length * abis.length * platforms.length;
+  if (count > maxExpandedTags) {
+    throw new InvalidTagError(
+      text,
+      `the compressed tag set expands to ${count} tags (at most ${maxExpandedTags} are allowed)`,
+    );
+  }
   const tags: Tag[] = [];
-  for (const interpreter of interpreters.split(".")) {
-    for (const abi of abis.split(".")) {
-      for (const platform of platforms.split(".")) {
-        const tag = new Tag(interpreter, abi, platform);
-        const key = tag.toString();
-        if (seen.has(key)) continue;
-        seen.add(key);
-        tags.push(tag);
-      }
+  for (const interpreter of interpreters) {
+    for (const abi of abis) {
+      for (const platform of platforms) tags.push(new Tag(interpreter, abi, platform));
     }
   }
   return tags;

@@ -7,17 +7,22 @@
  */
 
 import { DpipError } from "../errors.ts";
+import { quoted } from "./message.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { tryParseVersion, type Version } from "../pep440/mod.ts";
-import { parseTag, type Tag } from "./tags.ts";
+import { InvalidTagError, parseTag, type Tag } from "./tags.ts";
 
 /** A filename that is not a valid wheel filename. */
 export class InvalidWheelFilenameError extends DpipError {
   /** The filename as given. */
   readonly input: string;
 
-  constructor(input: string, why: string) {
-    super("invalid-wheel-filename", `Invalid wheel filename ${JSON.stringify(input)}: ${why}`);
+  constructor(input: string, why: string, options: { cause?: unknown } = {}) {
+    super(
+      "invalid-wheel-filename",
+      `Invalid wheel filename ${quoted(input)}: ${why}`,
+      options,
+    );
     this.name = "InvalidWheelFilenameError";
     this.input = input;
   }
@@ -81,7 +86,7 @@ export function parseWheelFilename(filename: string): WheelFilename {
   if (namePart.includes("__") || !namePattern.test(namePart)) {
     throw new InvalidWheelFilenameError(
       filename,
-      `invalid project name ${JSON.stringify(namePart)} (only letters, digits, '_' and '.' ` +
+      `invalid project name ${quoted(namePart)} (only letters, digits, '_' and '.' ` +
         "are allowed, and no '__')",
     );
   }
@@ -89,7 +94,7 @@ export function parseWheelFilename(filename: string): WheelFilename {
   if (version === undefined) {
     throw new InvalidWheelFilenameError(
       filename,
-      `invalid version ${JSON.stringify(parts[1])}`,
+      `invalid version ${quoted(parts[1]!)}`,
     );
   }
   let build: WheelBuildTag | undefined;
@@ -98,12 +103,20 @@ export function parseWheelFilename(filename: string): WheelFilename {
     if (match === null) {
       throw new InvalidWheelFilenameError(
         filename,
-        `invalid build tag ${JSON.stringify(parts[2])} (it must start with a digit)`,
+        `invalid build tag ${quoted(parts[2]!)} (it must start with a digit)`,
       );
     }
     build = { number: Number(match[1]), tag: match[2] ?? "" };
   }
-  const tags = parseTag(parts.slice(-3).join("-"));
+  let tags: Tag[];
+  try {
+    tags = parseTag(parts.slice(-3).join("-"));
+  } catch (error) {
+    if (!(error instanceof InvalidTagError)) throw error;
+    throw new InvalidWheelFilenameError(filename, "the compressed tag set is too large", {
+      cause: error,
+    });
+  }
   const name = canonicalizeName(namePart);
   return build === undefined ? { name, version, tags } : { name, version, build, tags };
 }
