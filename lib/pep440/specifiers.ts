@@ -422,16 +422,8 @@ export class Specifier {
       this.#spec = spec;
       if (code === COMPATIBLE) this.#prefix = new PrefixPattern(compatiblePrefix(version));
       if (code === LESS && !spec.isPrerelease) {
-        const parts = {
-          epoch: spec.epoch,
-          release: spec.release,
-          dev: 0,
-          ...(spec.pre === undefined ? {} : { pre: spec.pre }),
-          ...(spec.post === undefined ? {} : { post: spec.post }),
-        };
-        this.#earliestPrereleaseKey = spec.hasHugeNumbers
-          ? parseVersion(`${spec.public}.dev0`).comparisonKey
-          : new Version(parts).comparisonKey;
+        // A final (or post) release has no dev segment: V.dev0 is its earliest pre-release.
+        this.#earliestPrereleaseKey = parseVersion(`${spec}.dev0`).comparisonKey;
       }
     }
   }

@@ -661,6 +661,7 @@ function scanVersion(text: string): Version | undefined {
         position + 1,
       );
     }
+    if (localEnd !== end) return fail(`unexpected ${describeCharacter(text, localEnd)}`, localEnd);
     local = normalizeLocalRange(text, position + 1, localEnd);
     if (local === undefined) return fail("a number has too many digits", position + 1);
     position = localEnd;

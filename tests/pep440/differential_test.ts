@@ -18,8 +18,10 @@ import {
   randomNearVersion,
   randomSpecifier,
   randomSpecifierSet,
+  randomSpecifierSoup,
   randomVersion,
   randomVersionNear,
+  randomVersionSoup,
 } from "./generate.ts";
 
 const python = await oraclePython();
@@ -105,7 +107,7 @@ def contains(case):
         return "error: " + repr(e)
 
 def spec_contains(case):
-    text, candidate = case
+    text, candidate, as_version = case
     try:
         spec = Specifier(text)
     except Exception:
@@ -113,7 +115,8 @@ def spec_contains(case):
     if not usable(spec):
         return "invalid"
     try:
-        return [spec.contains(candidate, prereleases=p) for p in (None, True, False)]
+        x = item(candidate, as_version)
+        return [spec.contains(x, prereleases=p) for p in (None, True, False)]
     except Exception as e:
         return "error: " + repr(e)
 
@@ -248,14 +251,19 @@ function ourContains(setText: string, candidate: string, asVersion: boolean): bo
   return [undefined, true, false].map((prereleases) => set.contains(item, { prereleases }));
 }
 
-function ourSpecContains(specText: string, candidate: string): boolean[] | string {
+function ourSpecContains(
+  specText: string,
+  candidate: string,
+  asVersion: boolean,
+): boolean[] | string {
   let spec;
   try {
     spec = parseSpecifier(specText);
   } catch {
     return "invalid";
   }
-  return [undefined, true, false].map((prereleases) => spec.contains(candidate, { prereleases }));
+  const item = asVersion ? tryParseVersion(candidate) ?? candidate : candidate;
+  return [undefined, true, false].map((prereleases) => spec.contains(item, { prereleases }));
 }
 
 function ourFilter(setText: string, candidates: string[], asVersion: boolean): string[][] | string {
@@ -279,6 +287,7 @@ Deno.test({
     const versions: string[] = [];
     for (let i = 0; i < 4000; i++) versions.push(randomVersion(random));
     for (let i = 0; i < 4000; i++) versions.push(randomNearVersion(random));
+    for (let i = 0; i < 6000; i++) versions.push(randomVersionSoup(random));
     versions.push(...hostileVersions(2000), ...hostileVersions(5000));
     versions.push("", " ", "v", "1.", ".1", "1..2", "1.0+", "1.0+a..b", "1!", "!1", "1.*", "٣");
     const sort: string[] = [];
@@ -328,6 +337,7 @@ Deno.test({
     const random = new Random(508);
     const specifiers: string[] = [];
     for (let i = 0; i < 3000; i++) specifiers.push(randomSpecifier(random));
+    for (let i = 0; i < 3000; i++) specifiers.push(randomSpecifierSoup(random));
     specifiers.push(
       "~=1.0.poſt1",
       "~=1.0prıview1",
@@ -348,10 +358,10 @@ Deno.test({
       const set = random.pick(sets);
       contains.push([set, randomVersionNear(random, set), random.chance(0.3)]);
     }
-    const specContains: [string, string][] = [];
+    const specContains: [string, string, boolean][] = [];
     for (let i = 0; i < 6000; i++) {
       const spec = random.pick(specifiers);
-      specContains.push([spec, randomVersionNear(random, spec)]);
+      specContains.push([spec, randomVersionNear(random, spec), random.chance(0.3)]);
     }
     const filters: [string, string[], boolean][] = [];
     for (let i = 0; i < 2000; i++) {
@@ -442,13 +452,13 @@ Deno.test({
         );
       }
     });
-    specContains.forEach(([spec, candidate], i) => {
-      const ours = ourSpecContains(spec, candidate);
+    specContains.forEach(([spec, candidate, asVersion], i) => {
+      const ours = ourSpecContains(spec, candidate, asVersion);
       const theirs = answers.spec_contains[i]!;
       if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
         mismatches.add(
           "Specifier.contains",
-          [spec, candidate],
+          [spec, candidate, asVersion],
           `ours ${JSON.stringify(ours)}, packaging ${JSON.stringify(theirs)}`,
         );
       }

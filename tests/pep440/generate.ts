@@ -339,3 +339,62 @@ export function benchmarkInputs(count = 100_000): BenchmarkInputs {
   for (let i = 0; i < count; i++) pairs.push([random.pick(sets), versions[i]!]);
   return { versions, pairs };
 }
+
+const SOUP_TOKENS = [
+  "1",
+  "0",
+  "00",
+  "12",
+  "2024",
+  ".",
+  ".",
+  "-",
+  "_",
+  "+",
+  "!",
+  "v",
+  "V",
+  "a",
+  "alpha",
+  "alph",
+  "b",
+  "beta",
+  "c",
+  "rc",
+  "r",
+  "pre",
+  "pr",
+  "preview",
+  "post",
+  "pos",
+  "rev",
+  "re",
+  "dev",
+  "de",
+  "DEV",
+  "Post",
+  "RC",
+  "local",
+  "x",
+  "*",
+  " ",
+];
+
+/**
+ * A random string of version-grammar tokens (`1`, `.`, `post`, `pr`, `+`, ...):
+ * explores the edges of the grammar where hand-written scanners go wrong.
+ */
+export function randomVersionSoup(random: Random): string {
+  let text = random.chance(0.8) ? String(random.int(20)) : "";
+  const count = 1 + random.int(7);
+  for (let i = 0; i < count; i++) text += random.pick(SOUP_TOKENS);
+  return text;
+}
+
+/** An operator (valid or not) followed by version soup, maybe with `.*`. */
+export function randomSpecifierSoup(random: Random): string {
+  let text = random.pick([...OPERATORS, ...OPERATORS, ...BAD_OPERATORS]) + maybeSpace(random);
+  text += randomVersionSoup(random);
+  if (random.chance(0.2)) text += ".*";
+  return text + maybeSpace(random);
+}
