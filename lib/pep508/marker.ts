@@ -16,6 +16,7 @@ import {
   decodePythonString,
   type FailFunction,
   type MarkerOperator,
+  quote,
   quoteInput,
   Scanner,
 } from "./scanner.ts";
@@ -109,8 +110,8 @@ export class InvalidMarkerError extends DpipError {
 
 /** A marker comparison that has no meaning, such as `os_name ~= "posix"`. */
 export class UndefinedComparisonError extends DpipError {
-  constructor(message: string) {
-    super("undefined-marker-comparison", message);
+  constructor(marker: string, reason: string) {
+    super("undefined-marker-comparison", `Cannot evaluate marker ${quoteInput(marker)}: ${reason}`);
     this.name = "UndefinedComparisonError";
   }
 }
@@ -161,8 +162,10 @@ export interface MarkerExpression {
 export type MarkerNode = MarkerComparison | MarkerExpression;
 
 /**
- * Nesting deeper than this is refused. packaging's recursive parser gives up
- * (RecursionError) a little past this depth, so both reject the same inputs.
+ * Nesting deeper than this is refused, so hostile input cannot exhaust the
+ * stack. packaging's recursive parser fails (RecursionError) two levels
+ * further under Python's default recursion limit, so the two agree on all
+ * but those levels.
  */
 export const MAX_MARKER_NESTING = 490;
 
@@ -347,13 +350,12 @@ function markerSpecifier(text: string): Specifier | null {
   return specifier;
 }
 
-function describeComparison(operator: string, left: unknown, right: unknown): string {
-  return `Undefined comparison ${JSON.stringify(left)} ${operator} ${
-    JSON.stringify(right)
-  } in marker`;
-}
-
-function compareStrings(operator: MarkerOperator, left: string, right: string): boolean {
+/** String comparison as packaging does it; undefined for `~=` and `===`, which need versions. */
+function compareStrings(
+  operator: MarkerOperator,
+  left: string,
+  right: string,
+): boolean | undefined {
   switch (operator) {
     case "in":
       return right.includes(left);
@@ -370,11 +372,16 @@ function compareStrings(operator: MarkerOperator, left: string, right: string): 
       return false;
     case "===":
     case "~=":
-      throw new UndefinedComparisonError(describeComparison(operator, left, right));
+      return undefined;
   }
 }
 
-function compareWithSet(operator: MarkerOperator, left: string, right: readonly string[]): boolean {
+/** A string against a set (`"a" in extras`); undefined for `~=` and `===`. */
+function compareWithSet(
+  operator: MarkerOperator,
+  left: string,
+  right: readonly string[],
+): boolean | undefined {
   switch (operator) {
     case "in":
       return right.includes(left);
@@ -390,7 +397,7 @@ function compareWithSet(operator: MarkerOperator, left: string, right: readonly 
       return false;
     case "===":
     case "~=":
-      throw new UndefinedComparisonError(describeComparison(operator, left, right));
+      return undefined;
   }
 }
 
@@ -418,7 +425,10 @@ function evaluateComparison(
     rightValue = resolve(key);
   }
   if (typeof leftValue !== "string") {
-    throw new UndefinedComparisonError(describeComparison(operator, leftValue, rightValue));
+    throw new UndefinedComparisonError(
+      source(),
+      `${quote(key)} is a set and can only be on the right of "in" or "not in"`,
+    );
   }
   if (SET_VARIABLES.has(key)) {
     leftValue = canonicalizeName(leftValue);
@@ -426,17 +436,31 @@ function evaluateComparison(
       ? canonicalizeName(rightValue)
       : rightValue.map((item) => canonicalizeName(item));
   }
-  if (typeof rightValue !== "string") return compareWithSet(operator, leftValue, rightValue);
-  if (key === "extra") {
-    // The environment's extra is normalized already; normalize the marker's side too.
-    if (left.kind === "variable") rightValue = canonicalizeName(rightValue);
-    else leftValue = canonicalizeName(leftValue);
+  let result: boolean | undefined;
+  if (typeof rightValue !== "string") {
+    result = compareWithSet(operator, leftValue, rightValue);
+  } else {
+    if (key === "extra") {
+      // The environment's extra is normalized already; normalize the marker's side too.
+      if (left.kind === "variable") rightValue = canonicalizeName(rightValue);
+      else leftValue = canonicalizeName(leftValue);
+    }
+    if (VERSION_VARIABLES.has(key)) {
+      const specifier = markerSpecifier(operator + rightValue);
+      if (specifier !== null) return specifier.contains(leftValue, { prereleases: true });
+    }
+    result = compareStrings(operator, leftValue, rightValue);
   }
-  if (VERSION_VARIABLES.has(key)) {
-    const specifier = markerSpecifier(operator + rightValue);
-    if (specifier !== null) return specifier.contains(leftValue, { prereleases: true });
+  if (result === undefined) {
+    const strings = `${quote(operator)} cannot compare strings`;
+    throw new UndefinedComparisonError(
+      source(),
+      VERSION_VARIABLES.has(key)
+        ? `${quote(operator + String(rightValue))} is not a valid version specifier, and ${strings}`
+        : `${strings} (${quote(leftValue)} ${operator} ${quote(String(rightValue))})`,
+    );
   }
-  return compareStrings(operator, leftValue, rightValue);
+  return result;
 }
 
 /** Evaluates every comparison (as packaging does, so errors surface the same way). */
@@ -555,7 +579,7 @@ function markerFailure(text: string): FailFunction {
  * @example
  * ```ts
  * import { parseMarker } from "./marker.ts";
- * String(parseMarker("os_name=='nt' and (extra == 'Foo_Bar')"));
+ * String(parseMarker("os_name=='nt' and extra == 'Foo_Bar'"));
  * // 'os_name == "nt" and extra == "foo-bar"'
  * ```
  */

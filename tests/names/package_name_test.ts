@@ -105,7 +105,7 @@ Deno.test("name functions stay linear on 100 KB inputs", () => {
   assertEquals(isNormalizedName(long), false);
   assertEquals(canonicalizeName(long), "a-!");
   assertThrows(() => parsePackageName(long), InvalidNameError);
-  assertEquals(performance.now() - start < 500, true);
+  assertEquals(performance.now() - start < 1000, true);
 });
 
 /** Random names mixing valid characters, separators, case and some invalid characters. */

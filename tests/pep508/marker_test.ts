@@ -146,7 +146,7 @@ Deno.test("parseMarker() fails fast on 100 KB hostile inputs", () => {
     const start = performance.now();
     assertThrows(() => parseMarker(input), InvalidMarkerError);
     const elapsed = performance.now() - start;
-    assert(elapsed < 250, `${JSON.stringify(input.slice(0, 20))}… took ${elapsed} ms`);
+    assert(elapsed < 1000, `${JSON.stringify(input.slice(0, 20))}… took ${elapsed} ms`);
   }
 });
 
@@ -218,14 +218,30 @@ Deno.test("Marker.evaluate() raises typed errors for undefined comparisons and n
     const error = assertThrows(() => parseMarker(marker).evaluate(), UndefinedComparisonError);
     assertEquals(error.code, "undefined-marker-comparison");
   }
-  assertEquals(
-    assertThrows(() => parseMarker('os_name ~= "x"').evaluate(), UndefinedComparisonError).message,
-    'Undefined comparison "posix" ~= "x" in marker',
-  );
-  assertThrows(
-    () => parseMarker('extras == "a"').evaluate({ extras: ["a"] }),
-    UndefinedComparisonError,
-  );
+  const messages: [string, MarkerEvaluationEnvironment, string][] = [
+    [
+      'os_name ~= "x"',
+      {},
+      `Cannot evaluate marker 'os_name ~= "x"': "~=" cannot compare strings ("posix" ~= "x")`,
+    ],
+    [
+      'python_version ~= "3"',
+      {},
+      `Cannot evaluate marker 'python_version ~= "3"': "~=3" is not a valid version specifier, and "~=" cannot compare strings`,
+    ],
+    [
+      'extras == "a"',
+      { extras: ["a"] },
+      `Cannot evaluate marker 'extras == "a"': "extras" is a set and can only be on the right of "in" or "not in"`,
+    ],
+  ];
+  for (const [marker, environment, message] of messages) {
+    const error = assertThrows(
+      () => parseMarker(marker).evaluate(environment),
+      UndefinedComparisonError,
+    );
+    assertEquals(error.message, message);
+  }
   const error = assertThrows(
     () => parseMarker('"a" in extras').evaluate(),
     UndefinedEnvironmentNameError,
