@@ -16,7 +16,13 @@ import {
 } from "../../lib/pep508/mod.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
-import { damage, generateMarker, generateRequirement, hostileInputs } from "./generators.ts";
+import {
+  damage,
+  generateMarker,
+  generateRequirement,
+  hostileInputs,
+  trickyInputs,
+} from "./generators.ts";
 import { Random } from "./random.ts";
 
 /** Environments each marker is evaluated in (missing keys take the defaults). */
@@ -253,9 +259,10 @@ async function differential(seed: number, count: { requirements: number; markers
     const text = generateMarker(random);
     markers.push(random.chance(0.3) ? damage(random, text) : text);
   }
-  const hostile = hostileInputs();
-  requirements.push(...hostile.requirements);
-  markers.push(...hostile.markers);
+  for (const extra of [hostileInputs(), trickyInputs()]) {
+    requirements.push(...extra.requirements);
+    markers.push(...extra.markers);
+  }
   const expected = await runPythonJson<
     { markers: MarkerResult[]; requirements: RequirementResult[] }
   >(python!, ORACLE, {

@@ -119,6 +119,7 @@ const OPERATORS = [
   "in",
   "not in",
   "not  in",
+  "not\tin",
 ];
 
 function space(random: Random): string {
@@ -207,7 +208,7 @@ function specifierList(random: Random): string {
       ? random.pick(["=", "=>", "<>"])
       : random.pick(["==", "!=", "<", "<=", ">", ">=", "~=", "==="]);
     const gap = random.chance(0.1)
-      ? random.pick(["\n", "\u00a0", "\u2003", "\x0c", " "])
+      ? random.pick(["\n", "\u00a0", "\u2003", "\x0c", "\x1f", "\x85", "\ufeff", " "])
       : space(random);
     items.push(`${operator}${gap}${random.chance(0.03) ? "" : version(random)}`);
   }
@@ -268,15 +269,30 @@ const DAMAGE = [
   ".",
   "*",
   "+",
-  "é",
   "=",
   "<",
   "~",
   "!",
-  "\u00a0",
-  "İ",
   "\\",
   "\0",
+  "_",
+  // Whitespace Python's \s knows and [ \t] does not (some JavaScript's \s lacks).
+  "\r",
+  "\x0b",
+  "\x0c",
+  "\x1c",
+  "\x85",
+  "\u00a0",
+  "\u2028",
+  "\ufeff",
+  // Word characters and not, for Python's Unicode \b.
+  "é",
+  "İ",
+  "ª",
+  "٣",
+  "½",
+  "\u0301",
+  "😀",
 ];
 
 /** Inserts, deletes or replaces one character, to probe the error paths. */
@@ -312,6 +328,112 @@ export function hostileInputs(): { requirements: string[]; markers: string[] } {
     "foo; " + deep(480),
     "foo; " + deep(600),
     "foo==" + "1.".repeat(10_000),
+  ];
+  return { requirements, markers };
+}
+
+/** Hand-picked inputs on the edges of packaging's tokenizer. */
+export function trickyInputs(): { requirements: string[]; markers: string[] } {
+  const requirements = [
+    "foo\n",
+    "foo\n\n",
+    "foo\r\n",
+    "foo @ x \n",
+    "foo @ x\n",
+    "foo-é",
+    "fooé",
+    "foo_",
+    "foo.",
+    "foo ()",
+    "foo ( )",
+    "foo(>=1)",
+    "foo>=1,",
+    "foo>=1, ",
+    "foo (>=1,)",
+    "foo>=1,,",
+    "foo===",
+    "foo===a(b",
+    "foo===a)b",
+    "foo=== a;os_name=='x'",
+    "foo===1,2",
+    "foo==1.0+abc.1",
+    "foo==1.0+ABC",
+    "foo>=1.0+ABC",
+    "foo>=1.0+abc",
+    "foo==1.0.*.*",
+    "foo~=1.0.*",
+    "foo~=1",
+    "foo~=1!2",
+    "foo~=1!2.0",
+    "foo==1!x",
+    "foo==v1.0",
+    "foo==V1.0",
+    "foo>=\n1.0",
+    "foo>=\x1c1.0",
+    "foo>=\ufeff1.0",
+    "foo[a b]",
+    "foo[a,]",
+    "foo[]",
+    "foo[ ]",
+    "foo[_a]",
+    "foo[a-]",
+    "foo[a_]",
+    "foo @",
+    "foo @ ",
+    "foo@http://x;os_name=='a'",
+    "foo @ http://x ;os_name=='a'",
+    "foo @ http://x\t; os_name=='a'",
+    "foo;",
+    "foo; ",
+    "foo;os_name=='a'",
+    "foo ; (os_name=='a')",
+    "foo; extra == os_name",
+    "foo; (extra == 'A_b')",
+    "foo; 'a' == 'b'",
+    "1",
+    "-foo",
+    " \tfoo",
+    "foo\t",
+    "foo\u00a0",
+  ];
+  const markers = [
+    "os_name == 'a'\n",
+    "os_name == 'a'\r\n",
+    "os_name=='a'or os_name=='b'",
+    "os_name=='a'orx",
+    "os_name == python_version",
+    "'posix' == 'os_name'",
+    "'a' == 'b'",
+    "extra == extra",
+    "(extra == extra)",
+    "extras == 'a'",
+    "'A_b' in extras",
+    "'dev' not in dependency_groups",
+    "os_name not in'posix'",
+    "os_name not\tin 'posix'",
+    "os_name notin 'posix'",
+    "os_name in'posix'",
+    "os_nameé == 'a'",
+    "os_name == 'a'é",
+    "python_version > '3.9'",
+    "python_version > '3.10'",
+    "python_version >= '3.10'",
+    "python_version < 'abc'",
+    "python_version == '3.*'",
+    "python_version == ' 3.11 '",
+    "python_version ~= '3'",
+    "python_version === '3.11'",
+    "platform_release >= '6'",
+    "os_name === 'posix'",
+    "os_name ~= 'posix'",
+    "os_name < 'z'",
+    "os_name <= 'posix'",
+    "os_name == '\\x41'",
+    "os_name == 'a\\\nb'",
+    "((os_name == 'a' or os_name == 'b')) and os_name == 'c'",
+    "(os_name == 'a') and (os_name == 'b' or os_name == 'c')",
+    "python_implementation == 'CPython'",
+    "platform.python_implementation == 'CPython'",
   ];
   return { requirements, markers };
 }
