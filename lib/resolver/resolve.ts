@@ -315,6 +315,7 @@ class Resolver {
   readonly #sets = new Map<string, VersionSet>();
   readonly #parsed = new WeakMap<DistributionMetadata, ParsedMetadata>();
   readonly #expanded = new Set<string>();
+  readonly #speculated = new Set<PackageName>();
   /** Projects in the order the solver first needed them (prefetches do not count). */
   readonly #discovered = new Map<PackageName, number>();
 
@@ -596,14 +597,21 @@ class Resolver {
     return result;
   }
 
-  /** Background: list the dependencies of fetched metadata and fetch their best candidates. */
+  /**
+   * Background: list the dependencies of fetched metadata and fetch the best
+   * candidate of each project not guessed at yet.
+   */
   #expand(answer: MetadataResult): void {
     if (answer.kind !== "metadata" || this.#options.noDeps) return;
     const parsed = this.#parse(answer.metadata);
     if ("error" in parsed) return;
     for (const requirement of parsed.requirements) {
       if (requirement.marker !== undefined && !requirement.marker.evaluate(this.#env(""))) continue;
-      void this.#prefetchBest(canonicalizeName(requirement.name), requirement);
+      const name = canonicalizeName(requirement.name);
+      // One guess per project: the transitive walk must not fan out over every range.
+      if (this.#speculated.has(name)) continue;
+      this.#speculated.add(name);
+      void this.#prefetchBest(name, requirement);
     }
   }
 

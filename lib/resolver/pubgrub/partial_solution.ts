@@ -46,6 +46,8 @@ export class PartialSolution {
   #byPackage = new Map<string, Assignment[]>();
   #decisions = new Map<string, number>();
   #decisionLevel = 0;
+  /** Packages with a positive term and no decision, kept up to date for {@link undecided}. */
+  #undecided = new Set<string>();
 
   /** The current decision level: how many decisions are in force. */
   get decisionLevel(): number {
@@ -103,12 +105,9 @@ export class PartialSolution {
     throw new Error(`no assignment satisfies ${term}`);
   }
 
-  /** Packages that must be selected but have no version decided yet, in first-derived order. */
+  /** Packages that must be selected but have no version decided yet. */
   *undecided(): IterableIterator<Term> {
-    for (const [packageId, assignments] of this.#byPackage) {
-      const accumulated = assignments.at(-1)?.accumulated;
-      if (accumulated?.positive && !this.#decisions.has(packageId)) yield accumulated;
-    }
+    for (const packageId of this.#undecided) yield this.termFor(packageId)!;
   }
 
   /** Undoes every assignment made above `level`. */
@@ -122,6 +121,7 @@ export class PartialSolution {
       if (list.length === 0) this.#byPackage.delete(assignment.package);
       if (assignment.cause === undefined) this.#decisions.delete(assignment.package);
     }
+    for (const assignment of removed) this.#track(assignment.package);
     this.#decisionLevel = level;
   }
 
@@ -139,5 +139,14 @@ export class PartialSolution {
     this.#assignments.push(assignment);
     list.push(assignment);
     this.#byPackage.set(term.package, list);
+    this.#track(term.package);
+  }
+
+  #track(packageId: string): void {
+    if (this.termFor(packageId)?.positive && !this.#decisions.has(packageId)) {
+      this.#undecided.add(packageId);
+    } else {
+      this.#undecided.delete(packageId);
+    }
   }
 }
