@@ -534,16 +534,16 @@ function normalizeLocalRange(text: string, start: number, stop: number): string 
   return result;
 }
 
-/** Why a version failed to parse: a message and a position. */
+/** Why a version failed to parse: a message and, when it helps, a position. */
 interface ScanFailure {
   detail: string;
-  position: number;
+  position?: number;
 }
 
-let lastFailure: ScanFailure = { detail: "", position: 0 };
+let lastFailure: ScanFailure = { detail: "" };
 
-function fail(detail: string, position: number): undefined {
-  lastFailure = { detail, position };
+function fail(detail: string, position?: number): undefined {
+  lastFailure = position === undefined ? { detail } : { detail, position };
   return undefined;
 }
 
@@ -557,7 +557,7 @@ function scanVersion(text: string): Version | undefined {
   let position = 0;
   while (position < end && isPythonWhitespace(text.charCodeAt(position))) position++;
   while (end > position && isPythonWhitespace(text.charCodeAt(end - 1))) end--;
-  if (position === end) return fail("it is empty", position);
+  if (position === end) return fail(text.length === 0 ? "it is empty" : "it is only whitespace");
 
   if ((text.charCodeAt(position) | 0x20) === 0x76) position++; // v
   let start = position;
@@ -733,7 +733,8 @@ export function parseVersion(text: string): Version {
   const version = tryParseVersion(text);
   if (version !== undefined) return version;
   scanVersion(text); // sets lastFailure (cached failures keep no detail)
-  throw new InvalidVersionError(text, lastFailure.detail, { position: lastFailure.position });
+  const { detail, position } = lastFailure;
+  throw new InvalidVersionError(text, detail, position === undefined ? {} : { position });
 }
 
 /**

@@ -71,8 +71,8 @@ Deno.test("parseVersion() normalizes every accepted spelling", () => {
 
 Deno.test("parseVersion() rejects non-versions with a one-line message naming the problem", () => {
   const table: [string, string][] = [
-    ["", 'Invalid version "": it is empty at position 0'],
-    ["   ", 'Invalid version "   ": it is empty at position 3'],
+    ["", 'Invalid version "": it is empty'],
+    ["   ", 'Invalid version "   ": it is only whitespace'],
     [
       "french toast",
       'Invalid version "french toast": expected a release number, found "f" at position 0',
