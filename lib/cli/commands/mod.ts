@@ -9,7 +9,10 @@ import type { CommandRunner } from "../context.ts";
 import { runConfig } from "./config.ts";
 import { runCheck } from "./check.ts";
 import { runDebug } from "./debug.ts";
+import { runDownload } from "./download.ts";
 import { runFreeze } from "./freeze.ts";
+import { runHash } from "./hash.ts";
+import { runIndex } from "./index.ts";
 import { runInspect } from "./inspect.ts";
 import { runInstall } from "./install.ts";
 import { runList } from "./list.ts";
@@ -27,4 +30,7 @@ export const RUNNERS: Readonly<Record<string, CommandRunner>> = {
   install: runInstall,
   uninstall: runUninstall,
   debug: runDebug,
+  download: runDownload,
+  index: runIndex,
+  hash: runHash,
 };

@@ -1,0 +1,223 @@
+/**
+ * `dpip download`: the best file of each requirement into `-d/--dest`
+ * (default: the working directory), with `--no-deps`. Requirements come from
+ * the arguments and `-r` files (with `--hash` lines and the index options a
+ * file may set); `-c` files narrow versions. Foreign targets (`--platform`,
+ * `--python-version`, `--implementation`, `--abi`) follow pip's rule that
+ * they need `--no-deps` or `--only-binary=:all:`.
+ *
+ * Output is pip's (`Collecting`, `Downloading`, `Saved`, `Successfully
+ * downloaded`), written in requirement order once the parallel downloads
+ * are done; progress bars appear only on a terminal.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { DpipError } from "../../errors.ts";
+import { redactUrl } from "../../net/auth.ts";
+import {
+  type DownloadItem,
+  type DownloadOutcome,
+  downloadRequirements,
+} from "../../operations/download.ts";
+import { parseSpecifierSet } from "../../pep440/mod.ts";
+import { buildSpecification } from "../../requirements/specification.ts";
+import type { PathKind } from "../../requirements/source.ts";
+import type { CommandContext } from "../context.ts";
+import { ExitCode } from "../exit_codes.ts";
+import { candidateSettings, openIndexSession } from "../index_session.ts";
+import { formatSize, ProgressBars } from "../progress.ts";
+import { targetInterpreter } from "./installed_environment.ts";
+
+/** A requirement form `download` cannot handle yet. */
+export class UnsupportedDownloadError extends DpipError {
+  constructor(requirement: string, why: string, hint: string) {
+    super("unsupported-requirement", `Cannot download ${requirement}: ${why}`, { hint });
+    this.name = "UnsupportedDownloadError";
+  }
+}
+
+function statKind(path: string): PathKind {
+  try {
+    return Deno.statSync(path).isDirectory ? "directory" : "file";
+  } catch {
+    return undefined;
+  }
+}
+
+/** pip's `display_path`: `./x` under the working directory, else the absolute path. */
+export function displayPath(path: string, cwd: string): string {
+  const prefix = cwd.endsWith("/") ? cwd : cwd + "/";
+  return path.startsWith(prefix) ? "./" + path.slice(prefix.length) : path;
+}
+
+/** Runs `dpip download`. */
+export async function runDownload(context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  if (options.strings("editables").length > 0) {
+    throw new UnsupportedDownloadError(
+      options.strings("editables")[0] ?? "",
+      "editable requirements need a build, which dpip cannot do yet",
+      "download a built wheel instead",
+    );
+  }
+  const spec = await buildSpecification({
+    args: context.args,
+    requirementFiles: options.strings("requirements"),
+    constraintFiles: options.strings("constraints"),
+  }, { cwd: io.cwd, env: io.env, read: (path) => Deno.readTextFile(path), stat: statKind });
+  if (spec.requirements.length === 0) {
+    throw new DpipError(
+      "usage",
+      `You must give at least one requirement to download (maybe you meant "${context.program} download PACKAGE"?)`,
+    );
+  }
+  const fileOptions = spec.fileOptions;
+  const extra = {
+    ...(fileOptions.indexUrl === undefined ? {} : { indexUrl: fileOptions.indexUrl }),
+    extraIndexUrls: fileOptions.extraIndexUrls,
+    noIndex: fileOptions.noIndex,
+    findLinks: fileOptions.findLinks,
+    trustedHosts: fileOptions.trustedHosts,
+    noBinary: fileOptions.noBinary,
+    onlyBinary: fileOptions.onlyBinary,
+    preferBinary: fileOptions.preferBinary,
+    pre: fileOptions.pre,
+  };
+  const interpreter = await targetInterpreter(context);
+  const { tags, policy, foreign } = candidateSettings(context, interpreter, extra);
+  const noDeps = options.flag("noDeps");
+  if (foreign && !noDeps) {
+    const onlyBinary = [...fileOptions.onlyBinary, ...options.strings("onlyBinary")];
+    const noBinary = [...fileOptions.noBinary, ...options.strings("noBinary")];
+    if (!onlyBinary.includes(":all:") || noBinary.some((v) => v !== ":none:")) {
+      throw new DpipError(
+        "usage",
+        "When restricting platform and interpreter constraints using --python-version, --platform, --abi, or --implementation, either --no-deps must be set, or --only-binary=:all: must be set and --no-binary must not be set (or must be set to :none:).",
+      );
+    }
+  }
+  if (!noDeps) {
+    throw new DpipError(
+      "resolver-unavailable",
+      "dpip download cannot resolve dependencies yet: run it with --no-deps to download just the requirements given",
+      { hint: "list the dependencies you need as requirements too, with --no-deps" },
+    );
+  }
+
+  const items: DownloadItem[] = [];
+  const notes: string[] = [];
+  const constraints = spec.constraints;
+  for (const { source, hashes } of spec.requirements) {
+    if (source.marker !== undefined && !source.marker.evaluate(interpreter.markerEnvironment)) {
+      notes.push(
+        `Ignoring ${
+          source.name ?? source.text
+        }: markers '${source.marker}' don't match your environment`,
+      );
+      continue;
+    }
+    const allHashes: Record<string, string[]> = {};
+    for (const [algorithm, values] of Object.entries(hashes)) allHashes[algorithm] = [...values];
+    for (const [algorithm, value] of Object.entries(source.urlHashes)) {
+      allHashes[algorithm] = [...(allHashes[algorithm] ?? []), value];
+    }
+    const hashPart = Object.keys(allHashes).length > 0 ? { hashes: allHashes } : {};
+    switch (source.kind) {
+      case "registry": {
+        const narrowing = constraints.filter((c) => c.name === source.name)
+          .map((c) => String(c.requirement?.specifier ?? "")).filter((s) => s !== "");
+        const specifier = [String(source.requirement.specifier), ...narrowing]
+          .filter((s) => s !== "").join(",");
+        items.push({
+          text: source.text,
+          name: source.name,
+          specifier: parseSpecifierSet(specifier),
+          ...hashPart,
+        });
+        break;
+      }
+      case "url":
+      case "path":
+        if (source.kind === "path" && source.pathKind === "directory") {
+          throw new UnsupportedDownloadError(
+            source.text,
+            "it is a project directory, which needs a build",
+            "building from source is not available in dpip yet",
+          );
+        }
+        items.push({
+          text: source.text,
+          ...(source.name === undefined ? {} : { name: source.name }),
+          url: source.url,
+          ...hashPart,
+        });
+        break;
+      case "vcs":
+        throw new UnsupportedDownloadError(
+          source.text,
+          "version-control URLs need a checkout and a build",
+          "building from source is not available in dpip yet",
+        );
+    }
+  }
+
+  const session = await openIndexSession(context, extra);
+  const out = (line: string) => io.stdout.write(line + "\n");
+  if (!options.flag("noIndex") && !fileOptions.noIndex) {
+    const indexes = session.indexes.indexUrls;
+    if (indexes.length > 0 && !(indexes.length === 1 && indexes[0] === "https://pypi.org/simple")) {
+      out(`Looking in indexes: ${indexes.join(", ")}`);
+    }
+  }
+  if (session.indexes.findLinks.length > 0) {
+    out(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
+  }
+  for (const note of notes) out(note);
+  const bars = io.stderr.isTerminal && options.string("progressBar") !== "off"
+    ? new ProgressBars(io.stderr)
+    : undefined;
+  const dest = resolve(io.cwd, options.string("dest") ?? ".");
+  let outcome: DownloadOutcome;
+  try {
+    outcome = await downloadRequirements(items, {
+      sources: session.indexes,
+      downloader: session.client,
+      tags,
+      policy,
+      dest,
+      requireHashes: options.flag("requireHashes") || fileOptions.requireHashes,
+      ...(bars === undefined ? {} : { reporter: bars }),
+    });
+  } finally {
+    bars?.finish();
+    session.client.close();
+  }
+  for (const warning of new Set(outcome.warnings)) io.stderr.write(`WARNING: ${warning}\n`);
+  for (const file of outcome.files) {
+    out(`Collecting ${file.requirement}`);
+    switch (file.origin) {
+      case "present":
+        out(`  File was already downloaded ${file.path}`);
+        break;
+      case "cached":
+        out(`  Using cached ${file.filename} (${formatSize(file.size)})`);
+        break;
+      case "downloaded":
+        out(
+          file.url.startsWith("file:")
+            ? `  Processing ${redactUrl(file.url).replace(/^file:\/\//, "")}`
+            : `  Downloading ${file.filename} (${formatSize(file.size)})`,
+        );
+        break;
+    }
+  }
+  for (const file of outcome.files) {
+    if (file.origin !== "present") out(`Saved ${displayPath(file.path, io.cwd)}`);
+  }
+  if (outcome.files.length > 0) {
+    out(`Successfully downloaded ${outcome.files.map((f) => f.name).join(" ")}`);
+  }
+  return ExitCode.success;
+}

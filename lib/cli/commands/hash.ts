@@ -1,0 +1,27 @@
+/**
+ * `dpip hash FILE... [-a sha256|sha384|sha512]`: prints, for each file,
+ * `FILE:` and a `--hash=ALG:HEX` line, as pip does.
+ *
+ * @module
+ */
+
+import { DpipError } from "../../errors.ts";
+import { type HashAlgorithm, hashFiles } from "../../operations/hash.ts";
+import type { CommandContext } from "../context.ts";
+import { ExitCode } from "../exit_codes.ts";
+
+/** Runs `dpip hash`. */
+export async function runHash(context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  if (context.args.length === 0) {
+    throw new DpipError("no-files", "You must give at least one file to hash.", {
+      hint: `${context.program} hash FILE... [-a sha256|sha384|sha512]`,
+    });
+  }
+  const algorithm = (options.string("algorithm") ?? "sha256") as HashAlgorithm;
+  const digests = await hashFiles(context.args, { algorithm, cwd: io.cwd });
+  for (const { path, digest } of digests) {
+    io.stdout.write(`${path}:\n--hash=${algorithm}:${digest}\n`);
+  }
+  return ExitCode.success;
+}

@@ -1,0 +1,169 @@
+/**
+ * What the commands that read package indexes share (`download`, `index`,
+ * `list --outdated`): the HTTP client built from the general options
+ * (timeouts, retries, proxy, TLS, cache, credentials), the sources built from
+ * the index options, and the target's tags and candidate policy.
+ *
+ * @module
+ */
+
+import { bucketDir, CacheBucket, resolveCacheRoot } from "../cache/cache_dir.ts";
+import { tagPriorities } from "../dists/tags.ts";
+import { DpipError } from "../errors.ts";
+import { IndexSet, type IndexStrategy } from "../index/index_set.ts";
+import {
+  isForeignTarget,
+  type TargetOptions,
+  targetPythonVersion,
+  targetTags,
+} from "../index/target_tags.ts";
+import { Authenticator, loadNetrc, subprocessKeyring } from "../net/auth.ts";
+import { HttpCache } from "../net/http_cache.ts";
+import { HttpClient } from "../net/http_client.ts";
+import type { Interpreter } from "../python/mod.ts";
+import {
+  type CandidatePolicy,
+  parseFormatControl,
+  type TagRanking,
+} from "../resolver/candidate_selector.ts";
+import { DPIP_VERSION } from "../version.ts";
+import type { CommandContext } from "./context.ts";
+
+/** Index options that requirements files may add to (`--index-url` etc. inside a file). */
+export interface ExtraIndexOptions {
+  readonly indexUrl?: string;
+  readonly extraIndexUrls?: readonly string[];
+  readonly noIndex?: boolean;
+  readonly findLinks?: readonly string[];
+  readonly trustedHosts?: readonly string[];
+  readonly noBinary?: readonly string[];
+  readonly onlyBinary?: readonly string[];
+  readonly preferBinary?: boolean;
+  readonly pre?: boolean;
+}
+
+/** The HTTP client and the sources of one run. */
+export interface IndexSession {
+  readonly client: HttpClient;
+  readonly indexes: IndexSet;
+}
+
+/** A file the user named with `--cert` / `--client-cert` that cannot be read. */
+export class CertificateFileError extends DpipError {
+  constructor(path: string, option: string, cause: unknown) {
+    super("certificate-file", `Cannot read ${option} file ${path}: ${String(cause)}`, { cause });
+    this.name = "CertificateFileError";
+  }
+}
+
+async function readPem(path: string, option: string, cwd: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path.startsWith("/") ? path : `${cwd}/${path}`);
+  } catch (error) {
+    throw new CertificateFileError(path, option, error);
+  }
+}
+
+/** Splits a PEM bundle into its private key and its certificates. */
+function splitClientPem(pem: string): { cert: string; key: string } {
+  const blocks = pem.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g) ?? [];
+  return {
+    key: blocks.filter((b) => /PRIVATE KEY/.test(b)).join("\n"),
+    cert: blocks.filter((b) => /CERTIFICATE/.test(b)).join("\n"),
+  };
+}
+
+/** Builds the HTTP client and index set from the options (plus what requirements files add). */
+export async function openIndexSession(
+  context: CommandContext,
+  extra: ExtraIndexOptions = {},
+): Promise<IndexSession> {
+  const { io, options } = context;
+  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
+  const cacheRoot = resolveCacheRoot({
+    ...(cacheDir === undefined ? {} : { cacheDir }),
+    env: io.env,
+    cwd: io.cwd,
+  });
+  const indexUrl = options.string("indexUrl") ?? extra.indexUrl;
+  const extraIndexUrls = [...options.strings("extraIndexUrls"), ...(extra.extraIndexUrls ?? [])];
+  const keyringProvider = options.string("keyringProvider");
+  const cert = options.string("cert");
+  const clientCert = options.string("clientCert");
+  const proxy = options.string("proxy");
+  const authenticator = new Authenticator({
+    indexUrls: [...(indexUrl === undefined ? [] : [indexUrl]), ...extraIndexUrls],
+    netrc: await loadNetrc(io.env),
+    ...(keyringProvider === "subprocess" ? { keyring: subprocessKeyring({ env: io.env }) } : {}),
+  });
+  const client = new HttpClient({
+    timeout: options.number("timeout", 15),
+    retries: options.number("retries", 5),
+    authenticator,
+    ...(proxy === undefined ? {} : { proxy }),
+    env: io.env,
+    ...(cert === undefined ? {} : { caCerts: [await readPem(cert, "--cert", io.cwd)] }),
+    ...(clientCert === undefined
+      ? {}
+      : { clientCert: splitClientPem(await readPem(clientCert, "--client-cert", io.cwd)) }),
+    ...(cacheRoot === undefined
+      ? {}
+      : { cache: new HttpCache(bucketDir(cacheRoot, CacheBucket.http)) }),
+    userAgent: `dpip/${DPIP_VERSION}`,
+  });
+  const strategy = options.string("indexStrategy") as IndexStrategy | undefined;
+  const indexes = new IndexSet(client, {
+    ...(indexUrl === undefined ? {} : { indexUrl }),
+    extraIndexUrls,
+    noIndex: options.flag("noIndex") || (extra.noIndex ?? false),
+    findLinks: [...options.strings("findLinks"), ...(extra.findLinks ?? [])],
+    ...(strategy === undefined ? {} : { strategy }),
+    trustedHosts: [...options.strings("trustedHosts"), ...(extra.trustedHosts ?? [])],
+    cwd: io.cwd,
+    env: io.env,
+  });
+  for (const warning of indexes.sourceWarnings) io.stderr.write(`WARNING: ${warning}\n`);
+  return { client, indexes };
+}
+
+/** The foreign-target options given on the command line. */
+export function targetOptionsOf(context: CommandContext): TargetOptions {
+  const { options } = context;
+  const pythonVersion = options.string("pythonVersion");
+  const implementation = options.string("implementation");
+  return {
+    platforms: options.strings("platforms"),
+    ...(pythonVersion === undefined ? {} : { pythonVersion }),
+    ...(implementation === undefined ? {} : { implementation }),
+    abis: options.strings("abis"),
+  };
+}
+
+/** The ranked tags and the candidate policy for `interpreter` (or the foreign target). */
+export function candidateSettings(
+  context: CommandContext,
+  interpreter: Interpreter,
+  extra: ExtraIndexOptions = {},
+): { tags: TagRanking; policy: CandidatePolicy; foreign: boolean } {
+  const { options } = context;
+  const target = targetOptionsOf(context);
+  const formatValues: ["no-binary" | "only-binary", string][] = [
+    ...[...(extra.noBinary ?? []), ...options.strings("noBinary")].map((
+      v,
+    ): ["no-binary", string] => ["no-binary", v]),
+    ...[...(extra.onlyBinary ?? []), ...options.strings("onlyBinary")].map((
+      v,
+    ): ["only-binary", string] => ["only-binary", v]),
+  ];
+  return {
+    tags: tagPriorities(targetTags(interpreter.tagFacts, target)),
+    policy: {
+      formatControl: parseFormatControl(formatValues),
+      preferBinary: options.flag("preferBinary") || (extra.preferBinary ?? false),
+      pre: options.flag("pre") || (extra.pre ?? false),
+      pythonVersion: targetPythonVersion(interpreter.version, target),
+      ignoreRequiresPython: options.flag("ignoreRequiresPython"),
+    },
+    foreign: isForeignTarget(target),
+  };
+}
