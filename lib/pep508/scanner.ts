@@ -91,9 +91,15 @@ const MARKER_VARIABLES: readonly (readonly [string, string])[] = [
   ["dependency_groups", "dependency_groups"],
 ];
 
-const VARIABLE_INITIALS = "posied";
-
-const MARKER_OPERATORS: readonly MarkerOperator[] = ["===", "==", "~=", "!=", "<=", ">=", "<", ">"];
+/** {@link MARKER_VARIABLES} by first letter, to try few spellings at each position. */
+const VARIABLES_BY_INITIAL: ReadonlyMap<string, readonly (readonly [string, string])[]> = (() => {
+  const map = new Map<string, (readonly [string, string])[]>();
+  for (const entry of MARKER_VARIABLES) {
+    const initial = entry[0].charAt(0);
+    map.set(initial, [...(map.get(initial) ?? []), entry]);
+  }
+  return map;
+})();
 
 const PRE_RELEASE_WORDS = ["alpha", "beta", "preview", "pre", "a", "b", "c", "rc"];
 const POST_RELEASE_WORDS = ["post", "rev", "r"];
@@ -183,15 +189,15 @@ function specifierEnd(text: string, at: number): number {
     }
     return end;
   }
-  const two = text.slice(at, at + 2);
-  const one = text.charAt(at);
+  const first = text.charCodeAt(at);
+  const secondIsEquals = text.charCodeAt(at + 1) === 61;
   let kind: "equality" | "compatible" | "ordered";
   let end: number;
-  if (two === "==" || two === "!=") [kind, end] = ["equality", at + 2];
-  else if (two === "~=") [kind, end] = ["compatible", at + 2];
-  else if (two === "<=" || two === ">=") [kind, end] = ["ordered", at + 2];
-  else if (one === "<" || one === ">") [kind, end] = ["ordered", at + 1];
-  else return -1;
+  if ((first === 61 || first === 33) && secondIsEquals) [kind, end] = ["equality", at + 2];
+  else if (first === 126 && secondIsEquals) [kind, end] = ["compatible", at + 2];
+  else if (first === 60 || first === 62) {
+    [kind, end] = ["ordered", secondIsEquals ? at + 2 : at + 1];
+  } else return -1;
   end = pythonSpaceEnd(text, end);
   if (text.charCodeAt(end) === 118 || text.charCodeAt(end) === 86) end++;
   const epochDigits = digitsEnd(text, end);
@@ -299,9 +305,9 @@ export class Scanner {
   /** A marker variable, normalized (`os.name` → `os_name`, `python_implementation` → `platform_python_implementation`). */
   readVariable(): string | undefined {
     const start = this.position;
-    if (!VARIABLE_INITIALS.includes(this.source.charAt(start))) return undefined;
-    if (!this.isWordBoundary(start)) return undefined;
-    for (const [spelling, name] of MARKER_VARIABLES) {
+    const candidates = VARIABLES_BY_INITIAL.get(this.source.charAt(start));
+    if (candidates === undefined || !this.isWordBoundary(start)) return undefined;
+    for (const [spelling, name] of candidates) {
       if (this.source.startsWith(spelling, start) && this.isWordBoundary(start + spelling.length)) {
         this.position = start + spelling.length;
         return name;
@@ -343,13 +349,21 @@ export class Scanner {
 
   /** One of `=== == ~= != <= >= < >`. */
   readComparisonOperator(): MarkerOperator | undefined {
-    for (const operator of MARKER_OPERATORS) {
-      if (this.source.startsWith(operator, this.position)) {
-        this.position += operator.length;
-        return operator;
-      }
+    const at = this.position;
+    const first = this.source.charCodeAt(at);
+    const secondIsEquals = this.source.charCodeAt(at + 1) === 61;
+    let operator: MarkerOperator | undefined;
+    if (first === 61) {
+      if (secondIsEquals) operator = this.source.charCodeAt(at + 2) === 61 ? "===" : "==";
+    } else if (first === 33 || first === 126) {
+      if (secondIsEquals) operator = first === 33 ? "!=" : "~=";
+    } else if (first === 60) {
+      operator = secondIsEquals ? "<=" : "<";
+    } else if (first === 62) {
+      operator = secondIsEquals ? ">=" : ">";
     }
-    return undefined;
+    if (operator !== undefined) this.position = at + operator.length;
+    return operator;
   }
 
   /** `[^ \t]+`: a URL after `@`. */

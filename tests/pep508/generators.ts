@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Random } from "./random.ts";
+import { Random } from "./random.ts";
 
 const VARIABLES = [
   "python_version",
@@ -436,4 +436,35 @@ export function trickyInputs(): { requirements: string[]; markers: string[] } {
     "platform.python_implementation == 'CPython'",
   ];
   return { requirements, markers };
+}
+
+/** 10,000 distinct, realistic requirements (names, extras, specifiers, markers). */
+export function benchmarkRequirements(count = 10_000): string[] {
+  const random = new Random(508);
+  const names = ["requests", "Django", "zope.interface", "typing_extensions", "numpy", "PyYAML"];
+  const markers = [
+    'python_version < "3.11"',
+    'python_version >= "3.8" and platform_system == "Windows"',
+    'extra == "socks"',
+    'sys_platform == "win32" or (platform_machine == "arm64" and python_full_version >= "3.9.1")',
+    'implementation_name == "cpython" and extra == "test"',
+    '"linux" in sys_platform and os_name != "nt"',
+  ];
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let text = `${random.pick(names)}-${i}`;
+    if (random.chance(0.2)) text += random.pick(["[socks]", "[security, socks]", "[test]"]);
+    const major = random.int(0, 30);
+    text += random.pick([
+      `>=${major}.${random.int(0, 20)}`,
+      `>=${major}.0,<${major + 1}`,
+      `~=${major}.${random.int(0, 9)}.${random.int(0, 9)}`,
+      `==${major}.*`,
+      ` (!=${major}.1, >=${major}.0rc1)`,
+      "",
+    ]);
+    if (random.chance(0.5)) text += `; ${random.pick(markers)}`;
+    out.push(text);
+  }
+  return out;
 }
