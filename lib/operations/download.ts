@@ -168,12 +168,10 @@ function notesOf(selection: Selection<ProjectFile>): string[] {
         [...new Set(pythonSkips.map((s) => s.detail))].join(", "),
     );
   }
-  const yanked = selection.excluded.filter((e) => e.reason === "yanked");
+  const yanked = [...selection.candidates, ...selection.excluded.map((e) => e.candidate)]
+    .filter((c) => c.file.yanked).map((c) => c.version).sort((a, b) => a.compare(b));
   if (yanked.length > 0) {
-    notes.push(
-      "ignored yanked versions: " +
-        [...new Set(yanked.map((e) => e.candidate.version.toString()))].join(", "),
-    );
+    notes.push(`ignored yanked versions: ${[...new Set(yanked.map(String))].join(", ")}`);
   }
   const tagSkips = selection.skipped.filter((s) => s.reason === "incompatible-tags");
   if (tagSkips.length > 0 && selection.candidates.length === 0) {

@@ -1,0 +1,704 @@
+/**
+ * End-to-end tests of `dpip download`, `dpip index versions` and `dpip hash`
+ * against the in-process index server: every feature of the index client,
+ * fault injection, auth, proxies and redaction. dpip runs in-process
+ * through `main(args, io)`, isolated from the machine's pip configuration.
+ */
+
+import { join } from "node:path";
+import { main } from "../../lib/cli/main.ts";
+import { captureIo } from "../../lib/cli/io.ts";
+import { formatSize } from "../../lib/cli/progress.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
+import {
+  type IndexFile,
+  type IndexServer,
+  type IndexServerOptions,
+  startIndexServer,
+  wheelFile,
+} from "../helpers/index_server.ts";
+import { oraclePython, skipUnless } from "../helpers/python.ts";
+
+const python = await oraclePython();
+const ignore = skipUnless(python, "a Python 3.11 interpreter");
+
+const DEMO_ANY = wheelFile({ name: "demo", version: "1.0", files: { "demo/__init__.py": "" } });
+const DEMO_2 = wheelFile({ name: "demo", version: "2.0", files: { "demo/__init__.py": "x=2" } });
+const DEMO_SDIST: IndexFile = { filename: "demo-2.0.tar.gz", bytes: new Uint8Array(300).fill(7) };
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function files(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isDirectory) {
+        out.push(...(await files(join(dir, entry.name))).map((f) => `${entry.name}/${f}`));
+      } else out.push(entry.name);
+    }
+  } catch {
+    // Missing directory: no files.
+  }
+  return out.sort();
+}
+
+interface Run {
+  status: number;
+  out: string;
+  err: string;
+}
+
+interface Env {
+  tmp: string;
+  server: IndexServer;
+  run(args: string[], options?: { env?: Record<string, string>; terminal?: boolean }): Promise<Run>;
+}
+
+async function withIndex(
+  serverOptions: IndexServerOptions,
+  fn: (env: Env) => Promise<void>,
+): Promise<void> {
+  const server = await startIndexServer(serverOptions);
+  const tmp = await Deno.makeTempDir({ prefix: "dpip-e2e-dl-" });
+  const baseEnv = {
+    HOME: tmp,
+    PATH: Deno.env.get("PATH") ?? "",
+    PIP_CONFIG_FILE: "/dev/null",
+    XDG_CACHE_HOME: join(tmp, "xdg-cache"),
+  };
+  const run = async (
+    args: string[],
+    options: { env?: Record<string, string>; terminal?: boolean } = {},
+  ): Promise<Run> => {
+    const io = captureIo({
+      env: { ...baseEnv, ...(options.env ?? {}) },
+      cwd: tmp,
+      terminal: options.terminal ?? false,
+    });
+    const status = await main([...args, "--python", python ?? "python3", "--retries", "2"], io);
+    return { status, out: io.out(), err: io.err() };
+  };
+  try {
+    await fn({ tmp, server, run });
+  } finally {
+    await server.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "download: the best file, pip's output, and the HTTP cache on a second run",
+  ignore,
+  fn: () =>
+    withIndex({ files: [DEMO_ANY, DEMO_2, DEMO_SDIST] }, async ({ tmp, server, run }) => {
+      const first = await run(["download", "--no-deps", "-i", server.url, "demo", "-d", "out"]);
+      assertEquals(first.err, "");
+      assertEquals(first.status, 0);
+      assertEquals(
+        first.out,
+        [
+          `Looking in indexes: ${server.url}`,
+          "Collecting demo",
+          `  Downloading ${DEMO_2.filename} (${formatSize(DEMO_2.bytes.length)})`,
+          `Saved ./out/${DEMO_2.filename}`,
+          "Successfully downloaded demo",
+          "",
+        ].join("\n"),
+      );
+      assertEquals(await Deno.readFile(join(tmp, "out", DEMO_2.filename)), DEMO_2.bytes);
+      assertEquals(server.requests.map((r) => r.path), [
+        "/simple/demo/",
+        `/files/${DEMO_2.filename}`,
+      ]);
+      assertStringIncludes(server.requests[0]?.accept ?? "", "application/vnd.pypi.simple.v1+json");
+      // Again into another directory: the file comes from the cache, the page is revalidated.
+      const second = await run(["download", "--no-deps", "-i", server.url, "demo", "-d", "again"]);
+      assertEquals(second.status, 0);
+      assertStringIncludes(second.out, `  Using cached ${DEMO_2.filename}`);
+      assertEquals(server.requests.length, 3);
+      assertEquals(server.requests[2]?.status, 304);
+      // Into the same directory: already there.
+      const third = await run(["download", "--no-deps", "-i", server.url, "demo", "-d", "out"]);
+      assertStringIncludes(
+        third.out,
+        `  File was already downloaded ${join(tmp, "out", DEMO_2.filename)}`,
+      );
+      assert(!third.out.includes("Saved"));
+    }),
+});
+
+Deno.test({
+  name: "download: specifiers, --prefer-binary, --only-binary, --no-binary, pre-releases",
+  ignore,
+  fn: () =>
+    withIndex({
+      files: [DEMO_ANY, DEMO_SDIST, wheelFile({ name: "demo", version: "3.0b1" })],
+      formats: ["html"],
+    }, async ({ tmp, server, run }) => {
+      const dl = async (...args: string[]) => {
+        const result = await run(["download", "--no-deps", "-i", server.url, "-d", "d", ...args]);
+        return { ...result, files: await files(join(tmp, "d")) };
+      };
+      assertEquals((await dl("demo")).files, ["demo-2.0.tar.gz"]);
+      await Deno.remove(join(tmp, "d"), { recursive: true });
+      assertEquals((await dl("demo", "--prefer-binary")).files, [DEMO_ANY.filename]);
+      await Deno.remove(join(tmp, "d"), { recursive: true });
+      assertEquals((await dl("demo<2")).files, [DEMO_ANY.filename]);
+      await Deno.remove(join(tmp, "d"), { recursive: true });
+      assertEquals((await dl("demo", "--pre")).files, ["demo-3.0b1-py3-none-any.whl"]);
+      await Deno.remove(join(tmp, "d"), { recursive: true });
+      assertEquals((await dl("demo", "--only-binary", ":all:")).files, [DEMO_ANY.filename]);
+      await Deno.remove(join(tmp, "d"), { recursive: true });
+      const none = await dl("demo<2", "--no-binary", "demo");
+      assertEquals(none.status, 1);
+      assertEquals(
+        none.err,
+        "ERROR: No matching distribution found for demo<2 (from versions: 2.0)\n",
+      );
+      assertEquals(none.files, []);
+    }),
+});
+
+Deno.test({
+  name: "download: Requires-Python and yanked files, with pip's warning for a pinned yanked file",
+  ignore,
+  fn: () =>
+    withIndex({
+      files: [
+        DEMO_ANY,
+        { ...DEMO_2, yanked: "broken build" },
+        wheelFile({ name: "demo", version: "3.0" }, { requiresPython: ">=3.99" }),
+      ],
+    }, async ({ tmp, server, run }) => {
+      const plain = await run(["download", "--no-deps", "-i", server.url, "demo", "-d", "a"]);
+      assertEquals(await files(join(tmp, "a")), [DEMO_ANY.filename]);
+      assertEquals(plain.err, "");
+      const pinned = await run(["download", "--no-deps", "-i", server.url, "demo==2.0", "-d", "b"]);
+      assertEquals(await files(join(tmp, "b")), [DEMO_2.filename]);
+      assertEquals(
+        pinned.err,
+        `WARNING: The candidate selected for download or install is a yanked version: 'demo' candidate (version 2.0 at ${DEMO_2.filename})\nReason for being yanked: broken build\n`,
+      );
+      const newer = await run(["download", "--no-deps", "-i", server.url, "demo>=3", "-d", "c"]);
+      assertEquals(newer.status, 1);
+      assertEquals(
+        newer.err,
+        "ERROR: No matching distribution found for demo>=3 (from versions: 1.0)\n" +
+          "hint: ignored versions that require a different Python: 3.0 Requires-Python >=3.99; ignored yanked versions: 2.0\n",
+      );
+      const ignored = await run([
+        "download",
+        "--no-deps",
+        "--ignore-requires-python",
+        "-i",
+        server.url,
+        "demo>=3",
+        "-d",
+        "c",
+      ]);
+      assertEquals(ignored.status, 0);
+    }),
+});
+
+Deno.test({
+  name: "download: 5xx answers are retried; persistent failure leaves nothing behind",
+  ignore,
+  fn: () =>
+    withIndex({
+      files: [DEMO_ANY],
+      faults: [
+        { path: "/simple/demo/", kind: "status", status: 503, times: 1 },
+        { path: "/files/", kind: "status", status: 500, times: 2 },
+      ],
+    }, async ({ tmp, server, run }) => {
+      const ok = await run(["download", "--no-deps", "-i", server.url, "demo", "-d", "ok"]);
+      assertEquals(ok.status, 0, ok.err);
+      assertEquals(server.requests.map((r) => r.status), [503, 200, 500, 500, 200]);
+      server.setFaults([{ path: "/files/", kind: "status", status: 502 }]);
+      const bad = await run([
+        "download",
+        "--no-deps",
+        "--cache-dir",
+        "fresh-cache",
+        "-i",
+        server.url,
+        "demo",
+        "-d",
+        "bad",
+      ]);
+      assertEquals(bad.status, 1);
+      assertEquals(
+        bad.err,
+        `ERROR: HTTP 502 for ${server.fileUrl(DEMO_ANY.filename)} (after 3 attempts)\n`,
+      );
+      assertEquals(await files(join(tmp, "bad")), []);
+      // Only the project page reached the fresh cache; no temporary file is left.
+      const cached = await files(join(tmp, "fresh-cache"));
+      assertEquals(cached.filter((f) => f.endsWith(".body")).length, 1);
+      assert(!cached.some((f) => f.endsWith(".tmp")));
+    }),
+});
+
+Deno.test({
+  name:
+    "download: a dropped connection resumes; a truncated file that never completes fails cleanly",
+  ignore,
+  fn: () =>
+    withIndex({
+      files: [DEMO_ANY],
+      faults: [{ path: "/files/", kind: "truncate", bytes: 200, times: 1 }],
+    }, async ({ tmp, server, run }) => {
+      const ok = await run(["download", "--no-deps", "-i", server.url, "demo", "-d", "ok"]);
+      assertEquals(ok.status, 0, ok.err);
+      assertEquals(await Deno.readFile(join(tmp, "ok", DEMO_ANY.filename)), DEMO_ANY.bytes);
+      assertEquals(server.requests.filter((r) => r.range !== null).map((r) => r.range), [
+        "bytes=200-",
+      ]);
+      server.setFaults([{ path: "/files/", kind: "drop" }]);
+      const bad = await run([
+        "download",
+        "--no-deps",
+        "--no-cache-dir",
+        "-i",
+        server.url,
+        "demo",
+        "-d",
+        "bad",
+      ]);
+      assertEquals(bad.status, 1);
+      assertMatch(
+        bad.err,
+        /^ERROR: Could not fetch http:\/\/127\.0\.0\.1:\d+\/files\/demo-1\.0-py3-none-any\.whl: connection lost after 0 bytes: .* \(after 3 attempts\)\n/,
+      );
+      assertEquals(await files(join(tmp, "bad")), []);
+    }),
+});
+
+Deno.test({
+  name: "download: a corrupted file fails the index hash; --hash and --require-hashes",
+  ignore,
+  fn: async () => {
+    const good = await sha256(DEMO_ANY.bytes);
+    await withIndex(
+      { files: [DEMO_ANY], faults: [{ path: "/files/", kind: "corrupt", times: 1 }] },
+      async ({ tmp, server, run }) => {
+        const corrupt = await run(["download", "--no-deps", "-i", server.url, "demo", "-d", "x"]);
+        assertEquals(corrupt.status, 1);
+        assertMatch(
+          corrupt.err,
+          new RegExp(
+            `^ERROR: Hash mismatch for ${DEMO_ANY.filename}: the index expected sha256:${good}, got sha256:[0-9a-f]{64}\n`,
+          ),
+        );
+        assertEquals(await files(join(tmp, "x")), []);
+        // Only the page is cached: the corrupted file never reached the cache.
+        assertEquals(
+          (await files(join(tmp, "xdg-cache"))).filter((f) => f.endsWith(".body")).length,
+          1,
+        );
+        const req = join(tmp, "req.txt");
+        await Deno.writeTextFile(req, `demo==1.0 --hash=sha256:${good}\n`);
+        const ok = await run(["download", "--no-deps", "-i", server.url, "-r", req, "-d", "ok"]);
+        assertEquals(ok.status, 0, ok.err);
+        await Deno.writeTextFile(req, `demo==1.0 --hash=sha256:${"0".repeat(64)}\n`);
+        const wrong = await run([
+          "download",
+          "--no-deps",
+          "--no-cache-dir",
+          "-i",
+          server.url,
+          "-r",
+          req,
+          "-d",
+          "wrong",
+        ]);
+        assertEquals(wrong.status, 1);
+        // No file matches the hash, so pip's rule keeps them all and the check fails.
+        assertEquals(
+          wrong.err.split("\n")[0],
+          `ERROR: Hash mismatch for ${DEMO_ANY.filename}: the requirement expected sha256:${
+            "0".repeat(64)
+          }, got sha256:${good}`,
+        );
+        assertEquals(await files(join(tmp, "wrong")), []);
+        await Deno.writeTextFile(req, "demo>=1.0 --hash=sha256:00\n");
+        const unpinned = await run([
+          "download",
+          "--no-deps",
+          "-i",
+          server.url,
+          "-r",
+          req,
+          "-d",
+          "u",
+        ]);
+        assertEquals(
+          unpinned.err.split("\n")[0],
+          "ERROR: In --require-hashes mode, all requirements must have their versions pinned with ==. These do not: demo>=1.0",
+        );
+        const missing = await run([
+          "download",
+          "--no-deps",
+          "--require-hashes",
+          "-i",
+          server.url,
+          "demo==1.0",
+          "-d",
+          "m",
+        ]);
+        assertEquals(missing.status, 1);
+        assertStringIncludes(missing.err, `demo==1.0 --hash=sha256:${good}`);
+        assertEquals(await files(join(tmp, "m")), []);
+      },
+    );
+  },
+});
+
+Deno.test({
+  name: "download: a --hash that does not match the served bytes names expected and got",
+  ignore,
+  fn: async () => {
+    const good = await sha256(DEMO_ANY.bytes);
+    // The index advertises no hash, so only the user's hash is checked (after download).
+    await withIndex({ files: [{ ...DEMO_ANY, hashes: {} }] }, async ({ tmp, server, run }) => {
+      const req = join(tmp, "req.txt");
+      await Deno.writeTextFile(req, `demo==1.0 --hash=sha256:${"0".repeat(64)}\n`);
+      const wrong = await run(["download", "--no-deps", "-i", server.url, "-r", req, "-d", "w"]);
+      assertEquals(wrong.status, 1);
+      assertStringIncludes(
+        wrong.err,
+        `ERROR: Hash mismatch for ${DEMO_ANY.filename}: the requirement expected sha256:${
+          "0".repeat(64)
+        }, got sha256:${good}\n`,
+      );
+      assertEquals(await files(join(tmp, "w")), []);
+    });
+  },
+});
+
+Deno.test({
+  name: "download: basic auth from the URL (redacted in output), .netrc, and a clear 401",
+  ignore,
+  fn: () =>
+    withIndex(
+      { files: [DEMO_ANY], auth: { username: "alice", password: "s3cr3t" } },
+      async ({ tmp, server, run }) => {
+        const withCreds = server.url.replace("http://", "http://alice:s3cr3t@");
+        const ok = await run(["download", "--no-deps", "-i", withCreds, "demo", "-d", "a"]);
+        assertEquals(ok.status, 0, ok.err);
+        assertStringIncludes(
+          ok.out,
+          `Looking in indexes: ${server.url.replace("http://", "http://alice:****@")}`,
+        );
+        assert(!ok.out.includes("s3cr3t") && !ok.err.includes("s3cr3t"));
+        const netrc = join(tmp, "netrc");
+        await Deno.writeTextFile(netrc, "machine 127.0.0.1 login alice password s3cr3t\n");
+        const viaNetrc = await run(["download", "--no-deps", "-i", server.url, "demo", "-d", "b"], {
+          env: { NETRC: netrc },
+        });
+        assertEquals(viaNetrc.status, 0, viaNetrc.err);
+        const denied = await run([
+          "download",
+          "--no-deps",
+          "-i",
+          server.url.replace("http://", "http://alice:wrong@"),
+          "demo",
+          "-d",
+          "c",
+        ]);
+        assertEquals(denied.status, 1);
+        assertEquals(
+          denied.err,
+          `ERROR: HTTP 401 for ${server.url.replace("http://", "http://alice:****@")}demo/\n` +
+            "hint: the index needs credentials: put them in the URL, in .netrc, or use --keyring-provider subprocess\n",
+        );
+      },
+    ),
+});
+
+Deno.test({
+  name: "download: --proxy and HTTP_PROXY go through a proxy",
+  ignore,
+  fn: () =>
+    withIndex({ files: [DEMO_ANY] }, async ({ server, run }) => {
+      const seen: string[] = [];
+      const proxy = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (r) => {
+        seen.push(new URL(r.url).pathname);
+        const response = await fetch(r.url, { headers: r.headers });
+        return new Response(response.body, { status: response.status, headers: response.headers });
+      });
+      try {
+        const proxyUrl = `http://127.0.0.1:${proxy.addr.port}`;
+        const viaFlag = await run([
+          "download",
+          "--no-deps",
+          "--no-cache-dir",
+          "--proxy",
+          proxyUrl,
+          "-i",
+          server.url,
+          "demo",
+          "-d",
+          "a",
+        ]);
+        assertEquals(viaFlag.status, 0, viaFlag.err);
+        const viaEnv = await run(
+          ["download", "--no-deps", "--no-cache-dir", "-i", server.url, "demo", "-d", "b"],
+          { env: { HTTP_PROXY: proxyUrl } },
+        );
+        assertEquals(viaEnv.status, 0, viaEnv.err);
+        assertEquals(seen, [
+          "/simple/demo/",
+          `/files/${DEMO_ANY.filename}`,
+          "/simple/demo/",
+          `/files/${DEMO_ANY.filename}`,
+        ]);
+      } finally {
+        await proxy.shutdown();
+      }
+    }),
+});
+
+Deno.test({
+  name: "download: foreign targets (--platform, --python-version, --implementation, --abi)",
+  ignore,
+  fn: () =>
+    withIndex({
+      files: [
+        DEMO_SDIST,
+        wheelFile({ name: "demo", version: "2.0", tags: "cp312-cp312-win_amd64" }),
+        wheelFile({ name: "demo", version: "2.0", tags: "cp311-cp311-manylinux_2_17_x86_64" }),
+      ],
+    }, async ({ tmp, server, run }) => {
+      const win = await run([
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--platform",
+        "win_amd64",
+        "--python-version",
+        "3.12",
+        "--implementation",
+        "cp",
+        "--abi",
+        "cp312",
+        "-i",
+        server.url,
+        "demo",
+        "-d",
+        "win",
+      ]);
+      assertEquals(win.status, 0, win.err);
+      assertEquals(await files(join(tmp, "win")), ["demo-2.0-cp312-cp312-win_amd64.whl"]);
+      const refused = await run([
+        "download",
+        "--platform",
+        "win_amd64",
+        "-i",
+        server.url,
+        "demo",
+        "-d",
+        "x",
+      ]);
+      assertEquals(refused.status, 2);
+      assertStringIncludes(refused.err, "either --no-deps must be set, or --only-binary=:all:");
+    }),
+});
+
+Deno.test({
+  name: "download: --find-links directories and pages, --no-index, file:// indexes",
+  ignore,
+  fn: () =>
+    withIndex({ files: [DEMO_ANY] }, async ({ tmp, server, run }) => {
+      const links = join(tmp, "links");
+      await Deno.mkdir(links);
+      await Deno.writeFile(join(links, DEMO_2.filename), DEMO_2.bytes);
+      await Deno.writeTextFile(join(links, "notes.txt"), "not a distribution");
+      const local = await run([
+        "download",
+        "--no-deps",
+        "--no-index",
+        "-f",
+        "links",
+        "demo",
+        "-d",
+        "a",
+      ]);
+      assertEquals(local.status, 0, local.err);
+      assertStringIncludes(local.out, `Looking in links: file://${links}`);
+      assertEquals(await files(join(tmp, "a")), [DEMO_2.filename]);
+      // A remote find-links page (the server's project page serves as one) merged with nothing else.
+      const page = await run([
+        "download",
+        "--no-deps",
+        "--no-index",
+        "-f",
+        `${server.url}demo/`,
+        "demo",
+        "-d",
+        "b",
+      ]);
+      assertEquals(page.status, 0, page.err);
+      assertEquals(await files(join(tmp, "b")), [DEMO_ANY.filename]);
+      // A file:// index laid out like a simple index.
+      const simple = join(tmp, "simple", "demo");
+      await Deno.mkdir(simple, { recursive: true });
+      await Deno.writeTextFile(
+        join(simple, "index.html"),
+        `<a href="../../links/${DEMO_2.filename}">x</a>`,
+      );
+      const fileIndex = await run([
+        "download",
+        "--no-deps",
+        "-i",
+        `file://${tmp}/simple`,
+        "demo",
+        "-d",
+        "c",
+      ]);
+      assertEquals(fileIndex.status, 0, fileIndex.err);
+      assertEquals(await files(join(tmp, "c")), [DEMO_2.filename]);
+      const missing = await run(["download", "--no-deps", "--no-index", "nothing", "-d", "d"]);
+      assertEquals(missing.status, 1);
+      assertEquals(
+        missing.err,
+        "ERROR: No matching distribution found for nothing (from versions: none)\n" +
+          "hint: no index or find-links source has this project\n",
+      );
+    }),
+});
+
+Deno.test({
+  name: "download: --index-strategy first-index stops at the first index that has the project",
+  ignore,
+  fn: () =>
+    withIndex({ files: [DEMO_ANY] }, async ({ tmp, server, run }) => {
+      const other = await startIndexServer({ files: [DEMO_2] });
+      try {
+        const merged = await run([
+          "download",
+          "--no-deps",
+          "-i",
+          server.url,
+          "--extra-index-url",
+          other.url,
+          "demo",
+          "-d",
+          "m",
+        ]);
+        assertEquals(merged.status, 0, merged.err);
+        assertEquals(await files(join(tmp, "m")), [DEMO_2.filename]);
+        const first = await run([
+          "download",
+          "--no-deps",
+          "--index-strategy",
+          "first-index",
+          "-i",
+          server.url,
+          "--extra-index-url",
+          other.url,
+          "demo",
+          "-d",
+          "f",
+        ]);
+        assertEquals(first.status, 0, first.err);
+        assertEquals(await files(join(tmp, "f")), [DEMO_ANY.filename]);
+        assertEquals(other.requests.filter((r) => r.path === "/simple/demo/").length, 1);
+      } finally {
+        await other.close();
+      }
+    }),
+});
+
+Deno.test({
+  name: "download: progress bars only on a terminal, and never with --progress-bar off",
+  ignore,
+  fn: () =>
+    withIndex({ files: [DEMO_ANY] }, async ({ server, run }) => {
+      const tty = await run(
+        ["download", "--no-deps", "--no-cache-dir", "-i", server.url, "demo", "-d", "t"],
+        { terminal: true },
+      );
+      assertEquals(tty.status, 0, tty.err);
+      assertStringIncludes(tty.err, "1/1 files");
+      assertStringIncludes(tty.err, "\x1b[");
+      const off = await run(
+        [
+          "download",
+          "--no-deps",
+          "--no-cache-dir",
+          "--progress-bar",
+          "off",
+          "-i",
+          server.url,
+          "demo",
+          "-d",
+          "o",
+        ],
+        { terminal: true },
+      );
+      assertEquals(off.err, "");
+      const pipe = await run([
+        "download",
+        "--no-deps",
+        "--no-cache-dir",
+        "-i",
+        server.url,
+        "demo",
+        "-d",
+        "q",
+      ]);
+      assertEquals(pipe.err, "");
+    }),
+});
+
+Deno.test({
+  name: "index versions: pip's text output and --json",
+  ignore,
+  fn: () =>
+    withIndex({
+      files: [
+        DEMO_ANY,
+        DEMO_2,
+        { ...wheelFile({ name: "demo", version: "2.5" }), yanked: true },
+        wheelFile({ name: "demo", version: "3.0rc1" }),
+      ],
+    }, async ({ server, run }) => {
+      const text = await run(["index", "versions", "demo", "-i", server.url]);
+      assertEquals(text.status, 0, text.err);
+      assertEquals(text.out, "demo (2.0)\nAvailable versions: 2.0, 1.0\n");
+      const pre = await run(["index", "versions", "demo", "--pre", "--json", "-i", server.url]);
+      assertEquals(JSON.parse(pre.out), {
+        name: "demo",
+        versions: ["3.0rc1", "2.0", "1.0"],
+        latest: "3.0rc1",
+      });
+      const none = await run(["index", "versions", "nothing", "-i", server.url]);
+      assertEquals(none.status, 1);
+      assertStringIncludes(none.err, "No matching distribution found for nothing");
+      const noAction = await run(["index", "-i", server.url]);
+      assertEquals(noAction.err.split("\n")[0], "ERROR: Need an action (versions) to perform.");
+    }),
+});
+
+Deno.test({
+  name: "hash: pip's output for each file and algorithm; a clear error for a missing file",
+  ignore,
+  fn: () =>
+    withIndex({}, async ({ tmp, run }) => {
+      await Deno.writeTextFile(join(tmp, "a.txt"), "abc");
+      const result = await run(["hash", "a.txt"]);
+      assertEquals(
+        result.out,
+        "a.txt:\n--hash=sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n",
+      );
+      const sha512 = await run(["hash", "-a", "sha512", "a.txt"]);
+      assertMatch(sha512.out, /^a\.txt:\n--hash=sha512:ddaf35a193617aba[0-9a-f]{112}\n$/);
+      const missing = await run(["hash", "nope.whl"]);
+      assertEquals(missing.status, 1);
+      assertEquals(missing.err, "ERROR: Cannot hash nope.whl: no such file\n");
+    }),
+});
