@@ -3,6 +3,12 @@
  * semantics: every operator, local-version and pre-release rules, arbitrary
  * equality (`===`) against strings that are not versions, and filtering.
  *
+ * Two deliberate differences, both where `packaging` accepts a specifier it
+ * can never evaluate (every use fails an assertion or a `ValueError`): a
+ * version number over 4300 digits, and `~=` with `post` spelled with a long
+ * s (`poſt`, which Python's case-insensitive matching lets through). dpip
+ * rejects those with {@link InvalidSpecifierError} when parsing.
+ *
  * @module
  */
 
@@ -65,7 +71,11 @@ export interface ContainsOptions {
 
 /** Options for {@link SpecifierSet.filter}. */
 export interface FilterOptions<T> extends ContainsOptions {
-  /** Gets the version (string or {@link Version}) of an item; the item itself by default. */
+  /**
+   * Gets the version (string or {@link Version}) of an item; the item itself
+   * by default. `===` compares with this value's text (`packaging` uses the
+   * item's own `str()`, which only differs for items that are not strings).
+   */
   key?: (item: T) => string | Version;
 }
 

@@ -202,13 +202,13 @@ export class Version {
       if (!unsafe && isUnsafe(value)) unsafe = true;
     }
     this.epoch = parts.epoch === undefined ? 0 : toNumber(parts.epoch, "epoch");
-    this.release = numbers;
+    this.release = Object.freeze(numbers);
     if (parts.pre !== undefined) {
       const letter = parts.pre[0];
       if (letter !== "a" && letter !== "b" && letter !== "rc") {
         throw new RangeError(`pre-release letter must be a, b or rc, got ${letter}`);
       }
-      this.pre = [letter, toNumber(parts.pre[1], "pre-release")];
+      this.pre = Object.freeze([letter, toNumber(parts.pre[1], "pre-release")] as const);
     }
     if (parts.post !== undefined) this.post = toNumber(parts.post, "post-release");
     if (parts.dev !== undefined) this.dev = toNumber(parts.dev, "development release");

@@ -139,6 +139,8 @@ Deno.test("Version fields, flags and derived strings", () => {
 
   const plain = parseVersion("7");
   assertEquals([plain.major, plain.minor, plain.micro], [7, 0, 0]);
+  assertThrows(() => (v.release as number[]).push(4), TypeError);
+  assertThrows(() => ((v.pre as unknown as number[])[1] = 9), TypeError);
   assertEquals([plain.pre, plain.post, plain.dev, plain.local], [
     undefined,
     undefined,
