@@ -5,8 +5,9 @@
  * current position, the way packaging's tokenizer does (including its quirks:
  * Python's Unicode `\s` and `\b`, `$` matching before one final newline, and
  * the exact prefix its version specifier pattern accepts), and advances past it
- * or returns `undefined` without moving. Everything is a linear scan: no
- * regular expression with backtracking ever sees the input.
+ * or returns `undefined` without moving. Everything is a linear scan; the
+ * few regular expressions (for error messages) see a few dozen characters at
+ * most, so hostile input cannot make parsing slow.
  *
  * @module
  */
