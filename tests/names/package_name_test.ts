@@ -112,7 +112,25 @@ Deno.test("name functions stay linear on 100 KB inputs", () => {
 function generateNames(count: number): string[] {
   const random = new Random(0x5eed_0503);
   const names: string[] = [];
-  const pieces = ["a", "Z", "0", "9", "-", "_", ".", "--", "-_.", "foo", "Bar", " ", "!", "é", "İ"];
+  const pieces = [
+    "a",
+    "Z",
+    "0",
+    "9",
+    "-",
+    "_",
+    ".",
+    "--",
+    "-_.",
+    "foo",
+    "Bar",
+    " ",
+    "!",
+    "é",
+    "İ",
+    "Σ",
+    "ẞ",
+  ];
   for (let i = 0; i < count; i++) {
     let name = "";
     const length = random.int(0, 8);
