@@ -407,6 +407,13 @@ export interface ReadInstalledOptions {
    * Defaults to the paths being read.
    */
   readonly eggLinkSearchPaths?: readonly string[];
+  /**
+   * Read as pip's `importlib.metadata` backend (pip on Python 3.11+, the
+   * default): metadata without `Name` is skipped with a warning. Otherwise
+   * (`pkg_resources`, older Pythons) the name and version come from the
+   * metadata directory's name when the metadata lacks them.
+   */
+  readonly importlib?: boolean;
 }
 
 /** What {@link readInstalledDists} found. */
@@ -467,8 +474,11 @@ class Reader {
   readonly #seen = new Set<string>();
   readonly #eggLinks: Set<string>;
 
-  constructor(eggLinks: Set<string>) {
+  readonly #importlib: boolean;
+
+  constructor(eggLinks: Set<string>, importlib: boolean) {
     this.#eggLinks = eggLinks;
+    this.#importlib = importlib;
   }
 
   /** `*.dist-info` / `*.egg-info` in `location`, in directory order. */
@@ -570,8 +580,17 @@ class Reader {
     },
     metadataText: string | undefined,
   ): void {
-    const message = parseEmailMessage(metadataText ?? "");
-    const rawName = headerValue(message, "Name");
+    let message = parseEmailMessage(metadataText ?? "");
+    let rawName = headerValue(message, "Name");
+    if (rawName === undefined && !this.#importlib) {
+      // pkg_resources names the distribution after its directory.
+      const stem = found.infoPath.split("/").at(-1)!.replace(/\.(dist|egg)-info$/i, "");
+      const [name = "", version = ""] = stem.split("-");
+      rawName = name.replace(/[^A-Za-z0-9.]+/g, "-");
+      const headers: (readonly [string, string])[] = [["Name", rawName], ...message.headers];
+      if (headerValue(message, "Version") === undefined) headers.push(["Version", version]);
+      message = { headers, body: message.body };
+    }
     if (rawName === undefined) {
       this.warnings.push({
         kind: "invalid-metadata",
@@ -678,7 +697,7 @@ export function readInstalledDists(
   for (const path of options.eggLinkSearchPaths ?? paths) {
     for (const name of list(path)?.names ?? []) if (name.endsWith(".egg-link")) eggLinks.add(name);
   }
-  const reader = new Reader(eggLinks);
+  const reader = new Reader(eggLinks, options.importlib ?? true);
   for (const path of paths) {
     const listing = list(path);
     if (listing === undefined) continue;

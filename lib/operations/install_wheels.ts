@@ -42,6 +42,10 @@ export interface LocalWheelRequest {
   readonly path: string;
   /** The user named it (writes `REQUESTED`). */
   readonly requested: boolean;
+  /** The file's sha256 (hex), when already verified: a wheel already unpacked is then not read. */
+  readonly sha256?: string;
+  /** `direct_url.json` to write; `null` writes none (from an index). Default: the file's URL. */
+  readonly directUrl?: DirectUrl | null;
 }
 
 /** Inputs of {@link installWheels}. */
@@ -137,10 +141,12 @@ export async function installWheels(
     : undefined;
   const bucket = options.cacheBucket ?? temporaryBucket!;
   try {
+    const T0 = performance.now();
     const prepared: PreparedWheel[] = [];
     for (const request of requests) {
       prepared.push(await prepareWheel(request, bucket, options, changelog.warnings));
     }
+    console.error("prepare", performance.now() - T0);
     await applyWheels(prepared, options, changelog);
   } finally {
     if (temporaryBucket !== undefined) {
@@ -159,7 +165,9 @@ async function prepareWheel(
   const filename = request.path.split("/").at(-1)!;
   let digest: { sha256: string; bytes?: Uint8Array };
   try {
-    digest = await fileSha256(request.path, { bucket });
+    digest = request.sha256 === undefined
+      ? await fileSha256(request.path, { bucket })
+      : { sha256: request.sha256 };
   } catch (error) {
     throw new WheelInstallError(filename, `cannot read ${request.path}: ${messageOf(error)}`, {
       code: "wheel-not-found",
@@ -199,6 +207,7 @@ async function applyWheels(
     old?: InstalledDist;
   }[] = [];
   try {
+    let T = performance.now();
     for (const dir of libDirs) recoverTransactions(dir);
     const installed = readInstalledDists(libDirs).dists;
     const linker = new Linker(options.linkMode ?? "hardlink");
@@ -239,6 +248,8 @@ async function applyWheels(
         }
         staged.push({ wheel, workDir, staged: stagedWheel, ...(old === undefined ? {} : { old }) });
       }
+      console.error("stage", performance.now() - T);
+      T = performance.now();
       if (linker.fellBack && options.linkMode === "hardlink") {
         changelog.warnings.push(
           "Hard links to the cache are not possible here (another file system?); files were copied instead",
@@ -250,7 +261,9 @@ async function applyWheels(
       for (const entry of staged) {
         finishStagedWheel(entry.staged, {
           requested: entry.wheel.request.requested,
-          directUrl: directUrlOf(entry.wheel),
+          ...(entry.wheel.request.directUrl === null
+            ? {}
+            : { directUrl: entry.wheel.request.directUrl ?? directUrlOf(entry.wheel) }),
           compiled: compiled.get(entry.staged) ?? [],
         });
       }
@@ -259,6 +272,8 @@ async function applyWheels(
       throw error;
     }
 
+    console.error("finish", performance.now() - T);
+    T = performance.now();
     for (const [index, entry] of staged.entries()) {
       const { staged: stagedWheel, old } = entry;
       const keepDirs = [
@@ -302,6 +317,8 @@ async function applyWheels(
       }
       changelog.installed.push(summaryOf(stagedWheel.manifest));
     }
+    console.error("commit", performance.now() - T);
+    T = performance.now();
   } finally {
     lock.release();
   }

@@ -28,6 +28,8 @@ export interface TargetEnvironment {
   readonly userSite?: string;
   readonly isVenv: boolean;
   readonly markerEnvironment: MarkerEnvironment;
+  /** Read metadata as pip's `importlib.metadata` backend does (pip on Python 3.11+). */
+  readonly importlib: boolean;
 }
 
 /** pip's `stdlib_pkgs`: projects `list` and friends never show. */
@@ -65,7 +67,10 @@ export function readTargetDists(
   const paths = options.paths !== undefined && options.paths.length > 0
     ? options.paths
     : target.sitePackages;
-  return readInstalledDists(paths, { eggLinkSearchPaths: target.sitePackages });
+  return readInstalledDists(paths, {
+    eggLinkSearchPaths: target.sitePackages,
+    importlib: target.importlib,
+  });
 }
 
 /**

@@ -38,8 +38,7 @@ export async function runInspect(context: CommandContext): Promise<number> {
     user: options.flag("user"),
     skip: new Set(STDLIB_PACKAGES),
     installerVersion: DPIP_VERSION,
-    importlib: interpreter.version[0] > 3 ||
-      (interpreter.version[0] === 3 && interpreter.version[1] >= 11),
+    importlib: target.importlib,
   });
   io.stdout.write(formatPythonJson(report, { indent: 2, ensureAscii: false }) + "\n");
   return ExitCode.success;

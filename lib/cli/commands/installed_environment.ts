@@ -40,6 +40,8 @@ export function targetEnvironment(interpreter: Interpreter): TargetEnvironment {
     ...(interpreter.userSite === undefined ? {} : { userSite: interpreter.userSite }),
     isVenv: interpreter.isVenv,
     markerEnvironment: interpreter.markerEnvironment,
+    importlib: interpreter.version[0] > 3 ||
+      (interpreter.version[0] === 3 && interpreter.version[1] >= 11),
   };
 }
 

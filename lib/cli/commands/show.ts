@@ -65,10 +65,7 @@ export async function runShow(context: CommandContext): Promise<number> {
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target);
   reportReadWarnings(io, read.warnings);
-  const [major, minor] = interpreter.version;
-  const result = showPackages(read.dists, target, args, {
-    importlib: major > 3 || (major === 3 && minor >= 11),
-  });
+  const result = showPackages(read.dists, target, args, { importlib: target.importlib });
   if (result.missing.length > 0) {
     io.stderr.write(`WARNING: Package(s) not found: ${result.missing.join(", ")}\n`);
   }
