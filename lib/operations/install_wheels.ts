@@ -42,10 +42,6 @@ export interface LocalWheelRequest {
   readonly path: string;
   /** The user named it (writes `REQUESTED`). */
   readonly requested: boolean;
-  /** The file's sha256 (hex), when already verified: a wheel already unpacked is then not read. */
-  readonly sha256?: string;
-  /** `direct_url.json` to write; `null` writes none (from an index). Default: the file's URL. */
-  readonly directUrl?: DirectUrl | null;
 }
 
 /** Inputs of {@link installWheels}. */
@@ -141,12 +137,10 @@ export async function installWheels(
     : undefined;
   const bucket = options.cacheBucket ?? temporaryBucket!;
   try {
-    const T0 = performance.now();
     const prepared: PreparedWheel[] = [];
     for (const request of requests) {
       prepared.push(await prepareWheel(request, bucket, options, changelog.warnings));
     }
-    console.error("prepare", performance.now() - T0);
     await applyWheels(prepared, options, changelog);
   } finally {
     if (temporaryBucket !== undefined) {
@@ -165,9 +159,7 @@ async function prepareWheel(
   const filename = request.path.split("/").at(-1)!;
   let digest: { sha256: string; bytes?: Uint8Array };
   try {
-    digest = request.sha256 === undefined
-      ? await fileSha256(request.path, { bucket })
-      : { sha256: request.sha256 };
+    digest = await fileSha256(request.path, { bucket });
   } catch (error) {
     throw new WheelInstallError(filename, `cannot read ${request.path}: ${messageOf(error)}`, {
       code: "wheel-not-found",
@@ -207,7 +199,6 @@ async function applyWheels(
     old?: InstalledDist;
   }[] = [];
   try {
-    let T = performance.now();
     for (const dir of libDirs) recoverTransactions(dir);
     const installed = readInstalledDists(libDirs).dists;
     const linker = new Linker(options.linkMode ?? "hardlink");
@@ -248,8 +239,6 @@ async function applyWheels(
         }
         staged.push({ wheel, workDir, staged: stagedWheel, ...(old === undefined ? {} : { old }) });
       }
-      console.error("stage", performance.now() - T);
-      T = performance.now();
       if (linker.fellBack && options.linkMode === "hardlink") {
         changelog.warnings.push(
           "Hard links to the cache are not possible here (another file system?); files were copied instead",
@@ -261,9 +250,7 @@ async function applyWheels(
       for (const entry of staged) {
         finishStagedWheel(entry.staged, {
           requested: entry.wheel.request.requested,
-          ...(entry.wheel.request.directUrl === null
-            ? {}
-            : { directUrl: entry.wheel.request.directUrl ?? directUrlOf(entry.wheel) }),
+          directUrl: directUrlOf(entry.wheel),
           compiled: compiled.get(entry.staged) ?? [],
         });
       }
@@ -272,8 +259,6 @@ async function applyWheels(
       throw error;
     }
 
-    console.error("finish", performance.now() - T);
-    T = performance.now();
     for (const [index, entry] of staged.entries()) {
       const { staged: stagedWheel, old } = entry;
       const keepDirs = [
@@ -317,8 +302,6 @@ async function applyWheels(
       }
       changelog.installed.push(summaryOf(stagedWheel.manifest));
     }
-    console.error("commit", performance.now() - T);
-    T = performance.now();
   } finally {
     lock.release();
   }
