@@ -1,0 +1,130 @@
+/**
+ * Reading installed distributions: every metadata kind, egg-links, editables,
+ * duplicates, corrupt and unreadable inputs, and the speed on a real
+ * environment.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { parseEmailMessage, readInstalledDists } from "../../lib/installer/site_packages.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
+
+function write(path: string, text: string) {
+  Deno.mkdirSync(join(path, ".."), { recursive: true });
+  Deno.writeTextFileSync(path, text);
+}
+
+Deno.test("reads dist-info, egg-info dirs and files, egg-links, editables and duplicates", () => {
+  const root = Deno.makeTempDirSync();
+  try {
+    const site = join(root, "site");
+    const other = join(root, "other");
+    const project = join(root, "project");
+    write(join(site, "Foo_Bar-1.0.dist-info", "METADATA"), "Name: Foo_Bar\nVersion: 1.0\n");
+    write(join(site, "Foo_Bar-1.0.dist-info", "INSTALLER"), "\n  dpip \n");
+    write(join(site, "Foo_Bar-1.0.dist-info", "REQUESTED"), "");
+    write(join(other, "foo_bar-2.0.dist-info", "METADATA"), "Name: foo-bar\nVersion: 2.0\n");
+    write(join(site, "old-0.1-py3.egg-info", "PKG-INFO"), "Name: old\nVersion: 0.1\n");
+    write(
+      join(site, "old-0.1-py3.egg-info", "requires.txt"),
+      "a\n[X Y]\nb\n[:os_name == 'nt']\nc\n[z:python_version<'3']\nd\n",
+    );
+    write(join(site, "single-0.2.egg-info"), "Metadata-Version: 1.0\nName: single\nVersion: 0.2\n");
+    write(join(site, "ed-1.0.dist-info", "METADATA"), "Name: ed\nVersion: 1.0\n");
+    write(
+      join(site, "ed-1.0.dist-info", "direct_url.json"),
+      `{"url": "file://${project}", "dir_info": {"editable": true}}`,
+    );
+    write(join(project, "linked.egg-info", "PKG-INFO"), "Name: linked\nVersion: 3\n");
+    write(join(site, "linked.egg-link"), `${project}\n.\n`);
+    write(join(site, "bad-1.0.dist-info", "METADATA"), "garbage without headers\n");
+    write(join(site, "~roken-1.0.dist-info", "METADATA"), "Name: ~roken\nVersion: 1.0\n");
+    write(join(site, "url-1.0.dist-info", "METADATA"), "Name: url\nVersion: 1.0\n");
+    write(join(site, "url-1.0.dist-info", "direct_url.json"), "{not json");
+    Deno.symlinkSync(join(root, "loop"), join(root, "loop"));
+    const found = readInstalledDists([site, other, join(root, "loop"), join(root, "missing")]);
+    const names = found.dists.map((d) => `${d.name} ${d.rawName} ${d.version} ${d.kind}`).sort();
+    assertEquals(names, [
+      "ed ed 1.0 dist-info",
+      "foo-bar Foo_Bar 1.0 dist-info",
+      "linked linked 3 egg-info",
+      "old old 0.1 egg-info",
+      "single single 0.2 egg-info-file",
+      "url url 1.0 dist-info",
+    ]);
+    assertEquals(found.shadowed.map((d) => `${d.name} ${d.version} ${d.location}`), [
+      `foo-bar 2.0 ${other}`,
+    ]);
+    const byName = new Map(found.dists.map((d) => [d.name, d]));
+    const foo = byName.get("foo-bar" as never)!;
+    assertEquals([foo.installer, foo.requested], ["dpip", true]);
+    assertEquals(byName.get("ed" as never)!.editableProjectLocation, project);
+    const linked = byName.get("linked" as never)!;
+    assertEquals([linked.location, linked.installedLocation, linked.editableProjectLocation], [
+      project,
+      site,
+      project,
+    ]);
+    assertEquals(byName.get("old" as never)!.requiresDist(), [
+      "a",
+      'b ; extra == "x_y"',
+      "c ; os_name == 'nt'",
+      `d ; (python_version<'3') and extra == "z"`,
+    ]);
+    assertEquals(byName.get("old" as never)!.providesExtra(), ["X Y", "z"]);
+    const warnings = found.warnings.map((w) => `${w.kind} ${w.path.replace(root, "[TEMP]")}`)
+      .sort();
+    assertEquals(warnings, [
+      "invalid-direct-url [TEMP]/site/url-1.0.dist-info/direct_url.json",
+      "invalid-metadata [TEMP]/site/bad-1.0.dist-info",
+      "invalid-name [TEMP]/site",
+      "unreadable-directory [TEMP]/loop",
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("metadata headers split as email.parser does (folded values, body, bad header lines)", () => {
+  const message = parseEmailMessage(
+    "Name: a\nLicense: one\n  two\nVersion:1\r\n\r\nbody\n\nmore\n",
+  );
+  assertEquals(message.headers, [["Name", "a"], ["License", "one\n  two"], ["Version", "1"]]);
+  assertEquals(message.body, "body\n\nmore\n");
+  const broken = parseEmailMessage("Name: a\nnot a header\nVersion: 1\n");
+  assertEquals(broken.headers, [["Name", "a"]]);
+  assertEquals(broken.body, "not a header\nVersion: 1\n");
+});
+
+const oracle = await oraclePython();
+
+Deno.test({
+  name: "reads the oracle's ~100 distributions in a few milliseconds",
+  ignore: skipUnless(oracle, "the oracle Python"),
+  async fn() {
+    const path = await runPythonJson<string[]>(
+      oracle!,
+      "import json, sys; print(json.dumps(sys.path[1:]))",
+      null,
+    );
+    readInstalledDists(path);
+    const runs: number[] = [];
+    let count = 0;
+    for (let i = 0; i < 10; i++) {
+      const start = performance.now();
+      count = readInstalledDists(path).dists.length;
+      runs.push(performance.now() - start);
+    }
+    runs.sort((a, b) => a - b);
+    // deno-lint-ignore no-console
+    console.log(
+      `read ${count} distributions: median ${runs[5]!.toFixed(1)} ms, best ${
+        runs[0]!.toFixed(1)
+      } ms`,
+    );
+    assert(count > 10);
+    assert(runs[0]! < 100, `reading took ${runs[0]} ms`);
+  },
+});
