@@ -13,7 +13,13 @@ import {
   readTargetDists,
   STDLIB_PACKAGES,
 } from "../../operations/list.ts";
+import {
+  compareWithLatest,
+  type LatestInfo,
+  latestVersions,
+} from "../../operations/list_latest.ts";
 import type { CommandContext } from "../context.ts";
+import { candidateSettings, openIndexSession } from "../index_session.ts";
 import { ExitCode } from "../exit_codes.ts";
 import {
   pathOption,
@@ -44,15 +50,24 @@ export function tabulate(
   return { lines, sizes };
 }
 
-/** The `columns` format. */
-export function formatColumns(packages: readonly ListedPackage[], verbose: number): string {
+/** The `columns` format; `latest` adds pip's `Latest` and `Type` columns (`--outdated`). */
+export function formatColumns(
+  packages: readonly ListedPackage[],
+  verbose: number,
+  latest?: ReadonlyMap<string, LatestInfo>,
+): string {
   if (packages.length === 0) return "";
   const header = ["Package", "Version"];
+  if (latest !== undefined) header.push("Latest", "Type");
   const editables = packages.some((p) => p.editableProjectLocation !== undefined);
   if (editables) header.push("Editable project location");
   if (verbose >= 1) header.push("Location", "Installer");
   const rows = packages.map((p) => {
     const row = [p.name, p.version];
+    if (latest !== undefined) {
+      const info = latest.get(canonicalizeName(p.name));
+      row.push(info?.version ?? "", info?.filetype ?? "");
+    }
     if (editables) row.push(p.editableProjectLocation ?? "");
     if (verbose >= 1) row.push(p.location, p.installer);
     return row;
@@ -62,13 +77,22 @@ export function formatColumns(packages: readonly ListedPackage[], verbose: numbe
   return lines.map((line) => line + "\n").join("");
 }
 
-/** The `json` format. */
-export function formatJson(packages: readonly ListedPackage[], verbose: number): string {
+/** The `json` format; `latest` adds `latest_version` and `latest_filetype` (`--outdated`). */
+export function formatJson(
+  packages: readonly ListedPackage[],
+  verbose: number,
+  latest?: ReadonlyMap<string, LatestInfo>,
+): string {
   return formatPythonJson(packages.map((p) => {
     const info: Record<string, string> = { name: p.name, version: p.version };
     if (verbose >= 1) {
       info["location"] = p.location;
       info["installer"] = p.installer;
+    }
+    const newest = latest?.get(canonicalizeName(p.name));
+    if (newest !== undefined) {
+      info["latest_version"] = newest.version;
+      info["latest_filetype"] = newest.filetype;
     }
     if (p.editableProjectLocation) info["editable_project_location"] = p.editableProjectLocation;
     return info;
@@ -91,21 +115,13 @@ export async function runList(context: CommandContext): Promise<number> {
   if (paths !== undefined && (options.flag("user") || options.flag("local"))) {
     throw new ListCommandError("Cannot combine '--path' with '--user' or '--local'");
   }
-  if (outdated || uptodate) {
-    throw new ListCommandError(
-      `list --${
-        outdated ? "outdated" : "uptodate"
-      } needs the package index client, which dpip does not have yet`,
-      { hint: "Use 'pip list --outdated' meanwhile." },
-    );
-  }
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target, paths === undefined ? {} : { paths });
   reportReadWarnings(io, read.warnings);
   const skip = new Set<string>(STDLIB_PACKAGES);
   for (const name of options.strings("exclude")) skip.add(canonicalizeName(name));
-  const packages = listPackages(read.dists, target, {
+  let packages = listPackages(read.dists, target, {
     ...(paths === undefined ? {} : { paths }),
     local: options.flag("local"),
     user: options.flag("user"),
@@ -114,14 +130,35 @@ export async function runList(context: CommandContext): Promise<number> {
     skip,
     notRequired: options.flag("notRequired"),
   });
+  let latest: Map<string, LatestInfo> | undefined;
+  if (outdated || uptodate) {
+    const { tags, policy } = candidateSettings(context, interpreter);
+    const session = await openIndexSession(context);
+    try {
+      latest = await latestVersions(packages.map((p) => p.name), {
+        sources: session.indexes,
+        tags,
+        policy,
+      });
+    } finally {
+      session.client.close();
+    }
+    const found = latest;
+    packages = packages.filter((p) => {
+      const info = found.get(canonicalizeName(p.name));
+      return info !== undefined &&
+        compareWithLatest(p.version, info.version) === (outdated ? "outdated" : "uptodate");
+    });
+  }
+  const shown = outdated ? latest : undefined;
   const verbose = options.count("verbose");
-  if (format === "json") io.stdout.write(formatJson(packages, verbose));
+  if (format === "json") io.stdout.write(formatJson(packages, verbose, shown));
   else if (format === "freeze") {
     for (const p of packages) {
       io.stdout.write(
         verbose >= 1 ? `${p.name}==${p.version} (${p.location})\n` : `${p.name}==${p.version}\n`,
       );
     }
-  } else io.stdout.write(formatColumns(packages, verbose));
+  } else io.stdout.write(formatColumns(packages, verbose, shown));
   return ExitCode.success;
 }
