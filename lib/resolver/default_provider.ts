@@ -22,10 +22,11 @@ import { createHash } from "node:crypto";
 import { inflateRawSync } from "node:zlib";
 import { readZipDirectory, readZipEntry } from "../archive/zip.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
+import { tryParseSdistFilenameForProject } from "../dists/sdist_filename.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
 import { DpipError } from "../errors.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
-import { compareVersions } from "../pep440/mod.ts";
+import { compareVersions, type Version } from "../pep440/mod.ts";
 import {
   type Candidate,
   type CandidatePolicy,
@@ -219,8 +220,9 @@ export function versionCandidates(
   });
   const unusable = new Map<string, UnavailableReason>();
   for (const skip of skipped) {
-    if (skip.version === undefined) continue;
-    const key = String(skip.version);
+    const skipVersion = skip.version ?? versionOfFile(skip.file.filename, project);
+    if (skipVersion === undefined) continue;
+    const key = String(skipVersion);
     if (byVersion.has(key) || unusable.has(key)) continue;
     if (skip.reason === "incompatible-tags") {
       const wheelTags = files.filter((f) => f.filename.toLowerCase().endsWith(".whl"))
@@ -245,8 +247,20 @@ export function versionCandidates(
   return result;
 }
 
+/** The version in a wheel or sdist filename of `project`, if it has one. */
+function versionOfFile(filename: string, project: string): Version | undefined {
+  if (filename.toLowerCase().endsWith(".whl")) {
+    try {
+      return parseWheelFilename(filename).version;
+    } catch {
+      return undefined;
+    }
+  }
+  return tryParseSdistFilenameForProject(filename, canonicalizeName(project))?.version;
+}
+
 /** Fetches a wheel's METADATA: PEP 658 first, then a ranged read, then the whole file. */
-async function fetchWheelMetadata(client: MetadataClient, file: IndexFile): Promise<string> {
+export async function fetchWheelMetadata(client: MetadataClient, file: IndexFile): Promise<string> {
   const decoder = new TextDecoder();
   if (file.coreMetadata !== false) {
     const answer = await client.get(`${file.url}.metadata`);

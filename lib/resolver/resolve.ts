@@ -35,9 +35,11 @@
  *   may be upgraded and their dependencies keep what is installed; with
  *   `eager`, everything may be. `ignoreInstalled` (`-I`,
  *   `--force-reinstall`) leaves installed distributions out entirely.
- * - **Decisions** go first to projects pinned to one usable version or with a
- *   direct URL, then to projects that keep causing conflicts, then to your
- *   direct requirements, then to projects with fewer usable versions.
+ * - **Decisions** go first to projects left with one usable version or
+ *   pinned by a direct URL, then to projects that keep causing conflicts
+ *   (five or more, as uv does), then to your direct requirements, then in the
+ *   order projects were discovered (breadth first, close to pip's and uv's
+ *   order, so that when several resolutions exist the same one is found).
  * - **Metadata prefetch.** When a project's listing arrives, the metadata of
  *   its best candidate is requested in the background, and so on through
  *   that metadata's dependencies, with bounded concurrency; requests the
@@ -316,6 +318,8 @@ class Resolver {
   readonly #parsed = new WeakMap<DistributionMetadata, ParsedMetadata>();
   readonly #expanded = new Set<string>();
   readonly #speculated = new Set<PackageName>();
+  /** Extras asked for that a version does not provide: package id → version labels. */
+  readonly #missingExtras = new Map<string, Set<string>>();
   /** Projects in the order the solver first needed them (prefetches do not count). */
   readonly #discovered = new Map<PackageName, number>();
 
@@ -732,6 +736,10 @@ class Resolver {
       set: VersionSet.singleton(data.universe, index).withLabel(`==${entry.label}`),
     };
     const provides = new Set(metadata.providesExtra.map((item) => canonicalizeExtra(item)));
+    if (!provides.has(extra)) {
+      const versions = this.#missingExtras.get(packageId) ?? new Set();
+      this.#missingExtras.set(packageId, versions.add(entry.label));
+    }
     if (!provides.has(extra) || this.#options.noDeps) {
       return { kind: "dependencies", dependencies: [self] };
     }
@@ -821,15 +829,13 @@ class Resolver {
     const { name, extra } = splitId(packageId);
     const data = this.#loaded.get(name);
     if (data === undefined) return [0];
-    const usable = allowed.intersect(data.available).size();
-    const pinned = this.#directUrls.has(name) || usable <= 1 ? 1 : 0;
+    const pinned = this.#directUrls.has(name) || allowed.intersect(data.available).size() <= 1;
     return [
-      pinned,
+      pinned ? 1 : 0,
       conflicts >= 5 ? 1 : 0,
       this.#rootNames.has(name) ? 1 : 0,
-      extra === undefined ? 1 : 0,
-      -usable,
       -(this.#discovered.get(name) ?? Infinity),
+      extra === undefined ? 1 : 0,
     ];
   }
 
@@ -916,6 +922,14 @@ class Resolver {
       root: ROOT,
       notFound: (packageId) => this.#loaded.get(splitId(packageId).name)?.notFound,
       directReference: (packageId) => this.#directUrls.get(splitId(packageId).name),
+      packageHints: (packageId) => {
+        const base = splitId(packageId).name;
+        return [...this.#missingExtras].flatMap(([id, versions]) => {
+          const { name, extra } = splitId(id);
+          if (name !== base || extra === undefined) return [];
+          return [`${name} ${[...versions].join(", ")} does not provide the extra '${extra}'`];
+        });
+      },
     });
   }
 }

@@ -30,6 +30,15 @@ Deno.test("extras: a missing extra is a warning, not a failure", async () => {
   ]);
 });
 
+Deno.test("extras: a failure report mentions an extra the version does not provide", async () => {
+  const outcome = await run(["a[fast]", "c"], {
+    a: { "1.0": ["b>=2"] },
+    b: { "1.0": [], "2.0": [] },
+    c: { "1.0": ["b<2"] },
+  });
+  assertStringIncludes(report(outcome), "hint: a 1.0 does not provide the extra 'fast'");
+});
+
 Deno.test("extras: the extra's version follows the base project's", async () => {
   const outcome = await run(["a[x]", "a<2"], {
     a: { "1.0": { extras: { x: ["b"] } }, "2.0": { extras: { x: ["b"] } } },

@@ -1,0 +1,149 @@
+/**
+ * The default provider with fake index and HTTP layers: which versions it
+ * offers (and why others are unusable), and how it checks metadata. The
+ * HTTP paths (PEP 658, ranged reads) run for real in tests/e2e/packse_test.ts.
+ */
+
+import { compatibleTags, tagPriorities } from "../../lib/dists/mod.ts";
+import { canonicalizeName } from "../../lib/names/mod.ts";
+import { parseFormatControl } from "../../lib/resolver/candidate_selector.ts";
+import {
+  defaultProvider,
+  type IndexFile,
+  type MetadataClient,
+  versionCandidates,
+} from "../../lib/resolver/default_provider.ts";
+import { assertEquals } from "../helpers/assert.ts";
+import { buildWheel, formatMetadata } from "../helpers/wheel_builder.ts";
+
+const tags = tagPriorities(compatibleTags({
+  implementationName: "cpython",
+  pythonVersion: [3, 12],
+  system: "Linux",
+  platform: "linux-x86_64",
+  is32Bit: false,
+  configVars: { EXT_SUFFIX: ".cpython-312-x86_64-linux-gnu.so", Py_DEBUG: 0, WITH_PYMALLOC: 1 },
+  hasTotalRefcount: false,
+  extensionSuffixes: [".cpython-312-x86_64-linux-gnu.so", ".abi3.so", ".so"],
+  maxUnicode: 0x10ffff,
+  glibcVersion: [2, 35],
+  muslVersion: null,
+}));
+
+function file(filename: string, extra: Partial<IndexFile> = {}): IndexFile {
+  return {
+    filename,
+    url: `https://example.invalid/${filename}`,
+    hashes: {},
+    yanked: false,
+    coreMetadata: false,
+    ...extra,
+  };
+}
+
+const files = [
+  file("demo-3.0.tar.gz"),
+  file("demo-2.0-cp313-cp313-win_amd64.whl"),
+  file("demo-1.5-py3-none-any.whl", { yanked: true, yankedReason: "oops" }),
+  file("demo-1.0-py3-none-any.whl", { requiresPython: ">=3.8" }),
+  file("demo-1.0.tar.gz"),
+];
+
+Deno.test("versionCandidates() gives one candidate per version, best first, with reasons", () => {
+  const candidates = versionCandidates(files, "demo", tags, {
+    pythonVersion: [3, 12, 4],
+    pre: true,
+  });
+  assertEquals(
+    candidates.map((c) => [c.version, c.unavailable?.kind, c.yanked, c.requiresPython]),
+    [
+      ["3.0", "sdist-only", undefined, undefined],
+      ["1.0", undefined, undefined, ">=3.8"],
+      ["1.5", undefined, { reason: "oops" }, undefined],
+      ["2.0", "no-compatible-wheel", undefined, undefined],
+    ],
+  );
+  assertEquals(candidates[3]!.unavailable, {
+    kind: "no-compatible-wheel",
+    tags: ["cp313-cp313-win_amd64"],
+  });
+});
+
+Deno.test("versionCandidates() follows --prefer-binary and --only-binary", () => {
+  const preferBinary = versionCandidates(files, "demo", tags, {
+    pythonVersion: [3, 12, 4],
+    preferBinary: true,
+  });
+  assertEquals(preferBinary[0]!.version, "1.0");
+  const onlyBinary = versionCandidates(files, "demo", tags, {
+    pythonVersion: [3, 12, 4],
+    formatControl: parseFormatControl([["only-binary", ":all:"]]),
+  });
+  assertEquals(
+    onlyBinary.find((c) => c.version === "3.0")?.unavailable,
+    { kind: "sdist-only", message: "--only-binary forbids building it" },
+  );
+});
+
+function fakeClient(bodies: Record<string, Uint8Array>): MetadataClient {
+  const answer = (url: string) =>
+    Promise.resolve(
+      bodies[url] === undefined
+        ? { status: 404, body: new Uint8Array() }
+        : { status: 200, body: bodies[url]! },
+    );
+  return { get: answer, getRange: answer };
+}
+
+Deno.test("getMetadata() checks PEP 658 hashes and the name and version inside", async () => {
+  const metadata = new TextEncoder().encode(
+    formatMetadata("demo", "1.0", { requiresDist: ["b>=2"] }),
+  );
+  const wheel = buildWheel({ name: "other", version: "1.0" });
+  const good = file("demo-1.0-py3-none-any.whl", { coreMetadata: {} });
+  const badHash = file("demo-1.1-py3-none-any.whl", { coreMetadata: { sha256: "00" } });
+  const wrongName = file("demo-1.2-py3-none-any.whl");
+  const provider = defaultProvider({
+    indexes: {
+      projectFiles: () => Promise.resolve({ files: [good, badHash, wrongName], foundOn: ["x"] }),
+    },
+    client: fakeClient({
+      [`${good.url}.metadata`]: metadata,
+      [`${badHash.url}.metadata`]: metadata,
+      [wrongName.url]: wheel.bytes,
+    }),
+    tags,
+    policy: { pythonVersion: [3, 12, 4] },
+  });
+  const name = canonicalizeName("demo");
+  const listing = await provider.listVersions(name);
+  if (listing.kind !== "found") throw new Error("expected a listing");
+  const byVersion = new Map(listing.candidates.map((c) => [c.version, c]));
+  const first = await provider.getMetadata(name, byVersion.get("1.0")!);
+  assertEquals(first.kind === "metadata" && first.metadata.requiresDist, ["b>=2"]);
+  const second = await provider.getMetadata(name, byVersion.get("1.1")!);
+  assertEquals(second.kind === "unavailable" && second.reason.kind, "metadata");
+  const third = await provider.getMetadata(name, byVersion.get("1.2")!);
+  assertEquals(
+    third.kind === "unavailable" && third.reason,
+    {
+      kind: "metadata",
+      message:
+        "The metadata of demo-1.2-py3-none-any.whl is inconsistent: it names the project other",
+    },
+  );
+});
+
+Deno.test("listVersions() says when no index knows a project, with similar names", async () => {
+  const provider = defaultProvider({
+    indexes: { projectFiles: () => Promise.resolve({ files: [], foundOn: [] }) },
+    client: fakeClient({}),
+    tags,
+    policy: { pythonVersion: [3, 12, 4] },
+    knownNames: () => Promise.resolve(["Requests", "flask"]),
+  });
+  assertEquals(await provider.listVersions(canonicalizeName("requestz")), {
+    kind: "not-found",
+    suggestions: ["requests"],
+  });
+});

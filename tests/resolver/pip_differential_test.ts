@@ -1,0 +1,153 @@
+/**
+ * Differential test against pip on the machine's local mirror of real PyPI
+ * projects: for each requirement set, `pip install --dry-run --report` (the
+ * oracle Python 3.11's pip, isolated from the machine's pip configuration)
+ * and dpip's resolver (default provider over the same `file://` indexes, the
+ * same interpreter's markers and tags) must choose the same versions.
+ *
+ * The mirror's index URLs are discovered at run time from the oracle pip's
+ * configuration; the test skips when there is none.
+ */
+
+import { compatibleTags, tagPriorities } from "../../lib/dists/mod.ts";
+import { IndexSet } from "../../lib/index/mod.ts";
+import { HttpClient } from "../../lib/net/mod.ts";
+import { canonicalizeName } from "../../lib/names/mod.ts";
+import { queryInterpreter } from "../../lib/python/mod.ts";
+import { defaultProvider } from "../../lib/resolver/default_provider.ts";
+import { resolve } from "../../lib/resolver/resolve.ts";
+import { assertEquals } from "../helpers/assert.ts";
+import { pyenvPython, skipUnless } from "../helpers/python.ts";
+
+const REQUIREMENT_SETS: readonly (readonly string[])[] = [
+  ["flask"],
+  ["requests[socks]"],
+  ["boto3"],
+  ["scipy<1.12"],
+  ["scipy", "numpy<2"],
+  ["scipy==1.10.1", "numpy>=1.24"],
+  ["pandas", "numpy<2.1"],
+  ["fsspec[http]<2026.9"],
+  ["jupyterlab"],
+];
+
+async function output(command: string, args: string[], env: Record<string, string> = {}) {
+  const result = await new Deno.Command(command, {
+    args,
+    env: {
+      PIP_CONFIG_FILE: "/dev/null",
+      PIP_FIND_LINKS: "",
+      PIP_DISABLE_PIP_VERSION_CHECK: "1",
+      ...env,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    ok: result.success,
+    stdout: new TextDecoder().decode(result.stdout),
+    stderr: new TextDecoder().decode(result.stderr),
+  };
+}
+
+/** The `file://` index URLs of the machine's pip configuration (the mirror), if any. */
+async function mirrorIndexes(python: string): Promise<string[]> {
+  const result = await new Deno.Command(python, {
+    args: ["-m", "pip", "config", "get", "global.extra-index-url"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!result.success) return [];
+  const urls = new TextDecoder().decode(result.stdout).split(/\s+/).filter((url) =>
+    url.startsWith("file:")
+  );
+  const present: string[] = [];
+  for (const url of urls) {
+    try {
+      await Deno.stat(new URL(url));
+      present.push(url);
+    } catch {
+      // A configured mirror that is not on this machine.
+    }
+  }
+  return present;
+}
+
+const python = await pyenvPython("3.11");
+const indexes = python === undefined ? [] : await mirrorIndexes(python);
+
+async function pipChoice(requirements: readonly string[]): Promise<string[]> {
+  const [first, ...extra] = indexes;
+  const args = [
+    "-m",
+    "pip",
+    "install",
+    "--dry-run",
+    "--ignore-installed",
+    "--quiet",
+    "--report",
+    "-",
+    "--index-url",
+    first!,
+    ...extra.flatMap((url) => ["--extra-index-url", url]),
+    ...requirements,
+  ];
+  const result = await output(python!, args);
+  if (!result.ok) throw new Error(`pip failed for ${requirements.join(" ")}:\n${result.stderr}`);
+  const report = JSON.parse(result.stdout) as {
+    install: { metadata: { name: string; version: string } }[];
+  };
+  return report.install.map(({ metadata }) =>
+    `${canonicalizeName(metadata.name)}==${metadata.version}`
+  ).sort();
+}
+
+Deno.test({
+  name: "the resolver chooses what pip chooses on real projects",
+  ignore: skipUnless(
+    python !== undefined && indexes.length > 0,
+    "Python 3.11 with pip and the local PyPI mirror",
+  ),
+  sanitizeResources: false,
+  async fn(t) {
+    const interpreter = await queryInterpreter(python!, { env: {}, cwd: Deno.cwd() });
+    const client = new HttpClient({ retries: 0 });
+    const [first, ...extra] = indexes;
+    const indexSet = new IndexSet(client, {
+      indexUrl: first!,
+      extraIndexUrls: extra,
+      cwd: Deno.cwd(),
+      env: {},
+    });
+    const provider = defaultProvider({
+      indexes: indexSet,
+      client,
+      tags: tagPriorities(compatibleTags(interpreter.tagFacts)),
+      policy: { pythonVersion: [...interpreter.version] },
+    });
+    // pip runs are slow: start them all (three at a time) before comparing.
+    const pending = new Map<readonly string[], Promise<string[]>>();
+    const chain: Promise<unknown>[] = [Promise.resolve(), Promise.resolve(), Promise.resolve()];
+    REQUIREMENT_SETS.forEach((requirements, i) => {
+      const lane = i % chain.length;
+      const run = chain[lane]!.then(() => pipChoice(requirements));
+      chain[lane] = run.catch(() => {});
+      pending.set(requirements, run);
+    });
+    try {
+      for (const requirements of REQUIREMENT_SETS) {
+        await t.step(requirements.join(" "), async () => {
+          const resolution = await resolve({ requirements }, {
+            provider,
+            environment: interpreter.markerEnvironment,
+          });
+          const ours = resolution.dists.map((dist) => `${dist.name}==${dist.version}`).sort();
+          assertEquals(ours, await pending.get(requirements)!);
+        });
+      }
+    } finally {
+      await Promise.allSettled(chain);
+      client.close();
+    }
+  },
+});
