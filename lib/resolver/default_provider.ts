@@ -278,15 +278,40 @@ export async function fetchWheelMetadata(client: MetadataClient, file: IndexFile
       return decoder.decode(answer.body);
     }
   }
-  if (!file.url.startsWith("file:")) {
-    const ranged = await rangedMetadata(client, file);
-    if (ranged !== undefined) return decoder.decode(ranged);
-  }
+  const readRange: RangeReader = file.url.startsWith("file:")
+    ? (range) => readLocalRange(new URL(file.url), range)
+    : (range) => client.getRange(file.url, range);
+  const ranged = await rangedMetadata(readRange, file);
+  if (ranged !== undefined) return decoder.decode(ranged);
   const whole = await client.get(file.url);
   if (whole.status !== 200) {
     throw new MetadataMismatchError(file.filename, `fetching it answered HTTP ${whole.status}`);
   }
   return decoder.decode(metadataFromZip(whole.body, file.filename));
+}
+
+/** Reads a `Range` (`bytes=-N` or `bytes=A-B`) of a resource, answering like HTTP (206, or 200 with everything). */
+type RangeReader = (range: string) => Promise<{ status: number; body: Uint8Array }>;
+
+/** A {@link RangeReader} over a local file, so `file:` indexes skip reading whole wheels too. */
+async function readLocalRange(
+  url: URL,
+  range: string,
+): Promise<{ status: number; body: Uint8Array }> {
+  using handle = await Deno.open(url, { read: true });
+  const size = (await handle.stat()).size;
+  const suffix = /^bytes=-(\d+)$/.exec(range);
+  const span = /^bytes=(\d+)-(\d+)$/.exec(range);
+  const start = suffix ? Math.max(0, size - Number(suffix[1])) : Number(span?.[1] ?? 0);
+  const end = suffix ? size : Math.min(size, Number(span?.[2] ?? size - 1) + 1);
+  const body = new Uint8Array(Math.max(0, end - start));
+  await handle.seek(start, Deno.SeekMode.Start);
+  for (let read = 0; read < body.length;) {
+    const count = await handle.read(body.subarray(read));
+    if (count === null) break;
+    read += count;
+  }
+  return { status: start === 0 && end === size ? 200 : 206, body };
 }
 
 function metadataFromZip(bytes: Uint8Array, filename: string): Uint8Array {
@@ -309,10 +334,10 @@ function isMetadataPath(path: string): boolean {
  * directory): the caller then fetches the whole wheel.
  */
 async function rangedMetadata(
-  client: MetadataClient,
+  readRange: RangeReader,
   file: IndexFile,
 ): Promise<Uint8Array | undefined> {
-  const tail = await client.getRange(file.url, `bytes=-${TAIL_BYTES}`);
+  const tail = await readRange(`bytes=-${TAIL_BYTES}`);
   if (tail.status === 200) return metadataFromZip(tail.body, file.filename);
   if (tail.status !== 206) return undefined;
   const bytes = tail.body;
@@ -327,9 +352,27 @@ async function rangedMetadata(
   if (eocd < 0) return undefined;
   const directorySize = view.getUint32(eocd + 12, true);
   const directoryOffset = view.getUint32(eocd + 16, true);
-  if (directoryOffset === 0xffffffff || directorySize > eocd) return undefined;
-  const directoryStart = eocd - directorySize;
-  for (let at = directoryStart; at + 46 <= eocd;) {
+  if (directoryOffset === 0xffffffff) return undefined;
+  let directory = bytes.subarray(eocd - directorySize, eocd);
+  if (directorySize > eocd) {
+    // A big directory (thousands of files): fetch exactly it.
+    const answer = await readRange(
+      `bytes=${directoryOffset}-${directoryOffset + directorySize - 1}`,
+    );
+    if (answer.status !== 206 || answer.body.length !== directorySize) return undefined;
+    directory = answer.body;
+  }
+  return await metadataEntry(readRange, directory);
+}
+
+/** Finds `*.dist-info/METADATA` in a central directory and reads just that entry. */
+async function metadataEntry(
+  readRange: RangeReader,
+  directory: Uint8Array,
+): Promise<Uint8Array | undefined> {
+  const bytes = directory;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at + 46 <= bytes.length;) {
     if (view.getUint32(at, true) !== 0x02014b50) return undefined;
     const method = view.getUint16(at + 10, true);
     const compressedSize = view.getUint32(at + 20, true);
@@ -343,7 +386,7 @@ async function rangedMetadata(
     if (!isMetadataPath(name)) continue;
     if (compressedSize === 0xffffffff || localOffset === 0xffffffff) return undefined;
     const span = 30 + nameLength + 1024 + compressedSize;
-    const local = await client.getRange(file.url, `bytes=${localOffset}-${localOffset + span - 1}`);
+    const local = await readRange(`bytes=${localOffset}-${localOffset + span - 1}`);
     if (local.status !== 206) return undefined;
     const header = new DataView(local.body.buffer, local.body.byteOffset, local.body.byteLength);
     if (local.body.length < 30 || header.getUint32(0, true) !== 0x04034b50) return undefined;

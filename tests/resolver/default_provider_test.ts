@@ -13,7 +13,10 @@ import {
   type MetadataClient,
   versionCandidates,
 } from "../../lib/resolver/default_provider.ts";
-import { assertEquals } from "../helpers/assert.ts";
+import { IndexSet } from "../../lib/index/mod.ts";
+import { HttpClient } from "../../lib/net/mod.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { buildWheel, formatMetadata } from "../helpers/wheel_builder.ts";
 
 const tags = tagPriorities(compatibleTags({
@@ -146,4 +149,32 @@ Deno.test("listVersions() says when no index knows a project, with similar names
     kind: "not-found",
     suggestions: ["requests"],
   });
+});
+
+Deno.test("getMetadata() reads a big wheel's METADATA with range requests only", async () => {
+  const files = Object.fromEntries(
+    Array.from({ length: 3000 }, (_, i) => [`big/module_with_a_long_name_${i}.py`, ""]),
+  );
+  const big = wheelFile({ name: "big", version: "1.0", files, metadata: { requiresDist: ["x"] } });
+  const server = await startIndexServer({ files: [{ ...big, metadata: undefined }] });
+  const client = new HttpClient({ retries: 0 });
+  try {
+    const provider = defaultProvider({
+      indexes: new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} }),
+      client,
+      tags,
+      policy: { pythonVersion: [3, 12, 4] },
+    });
+    const name = canonicalizeName("big");
+    const listing = await provider.listVersions(name);
+    if (listing.kind !== "found") throw new Error("expected a listing");
+    const answer = await provider.getMetadata(name, listing.candidates[0]!);
+    assertEquals(answer.kind === "metadata" && answer.metadata.requiresDist, ["x"]);
+    const fileRequests = server.requests.filter((request) => request.path.startsWith("/files/"));
+    assertEquals(fileRequests.map((request) => request.range !== null), [true, true, true]);
+    assert(big.bytes.length > 3 * 65536, "the central directory does not fit the first range");
+  } finally {
+    client.close();
+    await server.close();
+  }
 });
