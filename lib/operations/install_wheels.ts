@@ -42,6 +42,10 @@ export interface LocalWheelRequest {
   readonly path: string;
   /** The user named it (writes `REQUESTED`). */
   readonly requested: boolean;
+  /** The file's sha256 (hex), when already verified: a wheel already unpacked is then not read. */
+  readonly sha256?: string;
+  /** `direct_url.json` to write; `null` writes none (from an index). Default: the file's URL. */
+  readonly directUrl?: DirectUrl | null;
 }
 
 /** Inputs of {@link installWheels}. */
@@ -159,7 +163,9 @@ async function prepareWheel(
   const filename = request.path.split("/").at(-1)!;
   let digest: { sha256: string; bytes?: Uint8Array };
   try {
-    digest = await fileSha256(request.path, { bucket });
+    digest = request.sha256 === undefined
+      ? await fileSha256(request.path, { bucket })
+      : { sha256: request.sha256 };
   } catch (error) {
     throw new WheelInstallError(filename, `cannot read ${request.path}: ${messageOf(error)}`, {
       code: "wheel-not-found",
@@ -250,7 +256,9 @@ async function applyWheels(
       for (const entry of staged) {
         finishStagedWheel(entry.staged, {
           requested: entry.wheel.request.requested,
-          directUrl: directUrlOf(entry.wheel),
+          ...(entry.wheel.request.directUrl === null
+            ? {}
+            : { directUrl: entry.wheel.request.directUrl ?? directUrlOf(entry.wheel) }),
           compiled: compiled.get(entry.staged) ?? [],
         });
       }

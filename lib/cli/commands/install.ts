@@ -1,7 +1,10 @@
 /**
- * `dpip install` of local wheel files (`dpip install ./a.whl ./b.whl`), with
- * `--no-deps` semantics until the resolver exists; anything else (a project
- * name, an sdist, a directory, a URL) is refused with a clear message.
+ * `dpip install`: requirements from the arguments, `-r`/`-c` files and
+ * wheel paths or URLs, resolved against the indexes (and what is installed),
+ * downloaded in parallel and installed; `--dry-run` and `--report` stop
+ * after planning (the report is written for real installs too). The
+ * pipeline is `operations/install.ts`; this file turns options into its
+ * settings and its outcome into pip's lines (`../install_render.ts`).
  *
  * Targets: the interpreter's environment, `--user`, `--prefix`, `--root`,
  * `--target` (with `--upgrade` to replace a copy already there). Files come
@@ -12,34 +15,36 @@
  * @module
  */
 
-import { isAbsolute, relative, resolve } from "node:path";
-import { bucketDir, CacheBucket, resolveCacheRoot } from "../../cache/cache_dir.ts";
-import { compatibleTags } from "../../dists/tags.ts";
+import { resolve } from "node:path";
+import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import { DpipError } from "../../errors.ts";
 import type { LinkMode } from "../../installer/wheel_cache.ts";
-import { type InstallChangelog, installWheels } from "../../operations/install_wheels.ts";
-import type { Interpreter, SchemeKind } from "../../python/mod.ts";
-import { parseRequirementsFile } from "../../requirements/requirements_txt.ts";
-import { parseRequirementSource, type PathKind } from "../../requirements/source.ts";
+import {
+  ExternallyManagedError,
+  type InstallOutcome,
+  installRequirements,
+  type InstallSettings,
+} from "../../operations/install.ts";
+import type { SchemeKind } from "../../python/mod.ts";
+import { defaultProvider } from "../../resolver/default_provider.ts";
+import { ResolutionImpossibleError } from "../../resolver/mod.ts";
+import { buildSpecification } from "../../requirements/specification.ts";
+import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
+import { candidateSettings, type IndexSession, openIndexSession } from "../index_session.ts";
+import {
+  changelogLines,
+  collectingLines,
+  conflictText,
+  externallyManagedText,
+  InstallPrinter,
+  successLine,
+  wheelLines,
+  wouldInstallLine,
+} from "../install_render.ts";
+import { ProgressBars } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
-
-/** A requirement this version of dpip cannot install (only local wheels can be). */
-export class UnsupportedRequirementError extends DpipError {
-  /** The requirement as given. */
-  readonly requirement: string;
-
-  constructor(requirement: string, what: string) {
-    super(
-      "unsupported-requirement",
-      `Cannot install ${requirement}: ${what}; this version of dpip installs local wheel files only (installing from an index is not available yet)`,
-      { hint: "download the wheel and pass its path: dpip install ./name-1.0-py3-none-any.whl" },
-    );
-    this.name = "UnsupportedRequirementError";
-    this.requirement = requirement;
-  }
-}
 
 function statKind(path: string): PathKind {
   try {
@@ -50,62 +55,15 @@ function statKind(path: string): PathKind {
   }
 }
 
-/** The wheel paths named by the arguments and `-r` files. */
-async function wheelPaths(context: CommandContext): Promise<string[]> {
-  const { io, options } = context;
-  const texts: { text: string; origin: string; cwd: string }[] = context.args.map((text) => ({
-    text,
-    origin: "command line",
-    cwd: io.cwd,
-  }));
-  for (const file of options.strings("requirements")) {
-    const location = resolve(io.cwd, file);
-    const parsed = await parseRequirementsFile(location, {
-      read: (path) => Deno.readTextFile(path),
-      env: io.env,
-    });
-    for (const line of parsed.requirements) {
-      texts.push({
-        text: line.text,
-        origin: `${line.origin.file}:${line.origin.line}`,
-        cwd: resolve(location, ".."),
-      });
-    }
+/** Reads a requirements file: a path, or an `http(s):`/`file:` URL. */
+async function readLocation(location: string): Promise<string> {
+  if (/^https?:\/\//i.test(location)) {
+    const response = await fetch(location);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.text();
   }
-  if (options.strings("editables").length > 0) {
-    throw new UnsupportedRequirementError(
-      options.strings("editables")[0]!,
-      "editable installs are not available yet",
-    );
-  }
-  const paths: string[] = [];
-  for (const { text, origin, cwd } of texts) {
-    const source = parseRequirementSource(text, { cwd, stat: statKind, origin });
-    switch (source.kind) {
-      case "path":
-        if (source.pathKind !== "wheel") {
-          throw new UnsupportedRequirementError(
-            text,
-            source.pathKind === "directory"
-              ? "it is a project directory"
-              : "it is a source archive",
-          );
-        }
-        paths.push(source.path);
-        break;
-      case "url":
-        if (source.url.startsWith("file:") && source.archive === "wheel") {
-          paths.push(decodeURIComponent(new URL(source.url).pathname));
-          break;
-        }
-        throw new UnsupportedRequirementError(text, "it is a URL");
-      case "vcs":
-        throw new UnsupportedRequirementError(text, "it is a version-control URL");
-      case "registry":
-        throw new UnsupportedRequirementError(text, "it names a project, to find on an index");
-    }
-  }
-  return paths;
+  if (location.startsWith("file:")) return await Deno.readTextFile(new URL(location));
+  return await Deno.readTextFile(location);
 }
 
 function schemeKind(context: CommandContext): { kind: SchemeKind; target?: string } {
@@ -141,107 +99,194 @@ function schemeKind(context: CommandContext): { kind: SchemeKind; target?: strin
   return { kind: { kind: "default" } };
 }
 
-function displayPath(path: string, cwd: string): string {
-  const shown = relative(cwd, path);
-  if (shown.startsWith("..") || isAbsolute(shown)) return path;
-  return `./${shown}`;
+function settingsOf(
+  context: CommandContext,
+  filePre: boolean,
+  fileHashes: boolean,
+): InstallSettings {
+  const { options } = context;
+  return {
+    upgrade: options.flag("upgrade"),
+    upgradeStrategy: options.string("upgradeStrategy") === "eager" ? "eager" : "only-if-needed",
+    forceReinstall: options.flag("forceReinstall"),
+    ignoreInstalled: options.flag("ignoreInstalled"),
+    noDeps: options.flag("noDeps"),
+    pre: options.flag("pre") || filePre,
+    ignoreRequiresPython: options.flag("ignoreRequiresPython"),
+    dryRun: options.flag("dryRun"),
+    requireHashes: options.flag("requireHashes") || fileHashes,
+    compile: options.flag("compile", false),
+    ...(options.string("linkMode") === undefined
+      ? {}
+      : { linkMode: options.string("linkMode") as LinkMode }),
+    breakSystemPackages: options.flag("breakSystemPackages"),
+    warnConflicts: options.flag("warnConflicts", true),
+    report: options.string("report") !== undefined,
+  };
 }
 
 /** Runs `dpip install`. */
 export async function runInstall(context: CommandContext): Promise<number> {
   const { io, options } = context;
-  const paths = await wheelPaths(context);
-  if (paths.length === 0) {
-    io.stderr.write(
-      `ERROR: You must give at least one requirement to install (see "${context.program} help install")\n`,
+  const log: string[] | undefined = options.string("log") === undefined ? undefined : [];
+  const printer = new InstallPrinter(io, {
+    quiet: options.count("quiet"),
+    verbose: options.count("verbose"),
+    color: io.stderr.isTerminal && !options.flag("noColor") && !io.env["NO_COLOR"],
+    ...(log === undefined ? {} : { log }),
+  });
+  try {
+    return await install(context, printer);
+  } catch (error) {
+    if (error instanceof ExternallyManagedError) {
+      printer.raw(
+        externallyManagedText(
+          error,
+          io.stderr.isTerminal && !options.flag("noColor") && !io.env["NO_COLOR"],
+        ),
+      );
+      return ExitCode.error;
+    }
+    if (error instanceof ResolutionImpossibleError) {
+      printer.error(error.message);
+      printer.raw(error.text + "\n");
+      return ExitCode.error;
+    }
+    if (error instanceof DpipError) {
+      printer.error(error.message);
+      if (error.hint !== undefined) printer.raw(`hint: ${error.hint}\n`);
+      return error.code === "usage" ? ExitCode.usage : ExitCode.error;
+    }
+    throw error;
+  } finally {
+    const logFile = options.string("log");
+    if (log !== undefined && logFile !== undefined && log.length > 0) {
+      await Deno.writeTextFile(resolve(io.cwd, logFile), log.join("\n") + "\n", { append: true });
+    }
+  }
+}
+
+async function install(context: CommandContext, printer: InstallPrinter): Promise<number> {
+  const { io, options } = context;
+  const spec = await buildSpecification({
+    args: context.args,
+    requirementFiles: options.strings("requirements"),
+    constraintFiles: options.strings("constraints"),
+    editables: options.strings("editables"),
+  }, { cwd: io.cwd, env: io.env, read: readLocation, stat: statKind });
+  if (spec.requirements.length === 0) {
+    printer.error(
+      `You must give at least one requirement to install (see "${context.program} help install")`,
     );
     return ExitCode.error;
   }
-  const interpreter: Interpreter = await targetInterpreter(context);
-  const { kind, target } = schemeKind(context);
-  if (
-    interpreter.externallyManaged !== undefined && !options.flag("breakSystemPackages") &&
-    (kind.kind === "default" || kind.kind === "user")
-  ) {
-    throw new DpipError(
-      "externally-managed-environment",
-      `Cannot install into ${interpreter.prefix}: it is externally managed (PEP 668)${
-        interpreter.externallyManaged.message === undefined
-          ? ""
-          : `: ${interpreter.externallyManaged.message.split("\n")[0]}`
-      }`,
-      { hint: "use a virtual environment, or pass --break-system-packages to override" },
-    );
+  const interpreter = await targetInterpreter(context);
+  if (options.flag("requireVirtualenv") && !interpreter.isVenv) {
+    printer.error("Could not find an activated virtualenv (required).");
+    return 3;
   }
-  const scheme = interpreter.scheme(kind);
+  const { kind } = schemeKind(context);
+  const fileOptions = spec.fileOptions;
+  const extra = {
+    ...(fileOptions.indexUrl === undefined ? {} : { indexUrl: fileOptions.indexUrl }),
+    extraIndexUrls: fileOptions.extraIndexUrls,
+    noIndex: fileOptions.noIndex,
+    findLinks: fileOptions.findLinks,
+    trustedHosts: fileOptions.trustedHosts,
+    noBinary: fileOptions.noBinary,
+    onlyBinary: fileOptions.onlyBinary,
+    preferBinary: fileOptions.preferBinary,
+    pre: fileOptions.pre,
+  };
   const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
   const cacheRoot = resolveCacheRoot({
     ...(cacheDir === undefined ? {} : { cacheDir }),
     env: io.env,
     cwd: io.cwd,
   });
-  const linkMode = options.string("linkMode") as LinkMode | undefined;
-  for (const path of paths) io.stdout.write(`Processing ${displayPath(path, io.cwd)}\n`);
-  const environmentDirs = target !== undefined
-    ? [target]
-    : kind.kind === "default" && interpreter.isVenv
-    ? [interpreter.prefix]
+  const session: IndexSession = await openIndexSession(context, extra);
+  const { tags, policy } = candidateSettings(context, interpreter, extra);
+  if (!options.flag("noIndex") && !fileOptions.noIndex) {
+    const indexes = session.indexes.indexUrls;
+    if (indexes.length > 0 && !(indexes.length === 1 && indexes[0] === "https://pypi.org/simple")) {
+      printer.info(`Looking in indexes: ${indexes.join(", ")}`);
+    }
+  }
+  if (session.indexes.findLinks.length > 0) {
+    printer.info(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
+  }
+  const bars = io.stderr.isTerminal && options.string("progressBar") !== "off" &&
+      options.count("quiet") === 0
+    ? new ProgressBars(io.stderr)
     : undefined;
-  let lockWaitShown = false;
-  const changelog = await installWheels(
-    paths.map((path) => ({ path, requested: true })),
-    {
-      scheme,
-      python: interpreter.executable,
-      pythonVersion: [interpreter.version[0], interpreter.version[1]],
-      compatibleTags: new Set(compatibleTags(interpreter.tagFacts).map(String)),
-      ...(cacheRoot === undefined
-        ? {}
-        : { cacheBucket: bucketDir(cacheRoot, CacheBucket.unpacked) }),
-      ...(linkMode === undefined ? {} : { linkMode }),
-      compile: options.flag("compile", false),
-      forceReinstall: options.flag("forceReinstall"),
-      targetDir: target !== undefined,
-      upgrade: options.flag("upgrade"),
-      ...(environmentDirs === undefined ? {} : { environmentDirs }),
-      env: io.env,
-      onLockWait: (path) => {
-        if (lockWaitShown) return;
-        lockWaitShown = true;
-        io.stderr.write(`Waiting for another dpip process to release ${path}\n`);
+  let outcome: InstallOutcome;
+  try {
+    outcome = await installRequirements(spec, {
+      settings: settingsOf(context, fileOptions.pre, fileOptions.requireHashes),
+      target: { interpreter, scheme: kind },
+      services: {
+        provider: defaultProvider({
+          indexes: session.indexes,
+          client: session.client,
+          tags,
+          policy,
+        }),
+        metadataClient: session.client,
+        downloader: session.client,
+        ...(cacheRoot === undefined ? {} : { cacheRoot }),
       },
-    },
-  );
-  renderChangelog(context, changelog);
+      reporter: {
+        onPlanned: (planned) => {
+          for (const line of collectingLines(planned, io.cwd)) printer.info(line);
+        },
+        ...(bars === undefined ? {} : {
+          onStart: (filename: string, size: number | undefined) => bars.onStart(filename, size),
+          onProgress: (filename: string, received: number, total: number | undefined) =>
+            bars.onProgress(filename, received, total),
+          onDone: (filename: string) => bars.onDone(filename),
+        }),
+        onLockWait: (path) => printer.raw(`Waiting for another dpip process to release ${path}\n`),
+      },
+      env: io.env,
+    });
+  } finally {
+    bars?.finish();
+    session.client.close();
+  }
+  renderOutcome(context, printer, outcome);
   return ExitCode.success;
 }
 
-function renderChangelog(context: CommandContext, changelog: InstallChangelog): void {
-  const { io } = context;
-  for (const warning of changelog.warnings) io.stderr.write(`WARNING: ${warning}\n`);
-  for (const skipped of changelog.skipped) {
-    if (skipped.reason === "same-version") {
-      io.stdout.write(
-        `${skipped.dist.name} is already installed with the same version as the provided wheel. Use --force-reinstall to force an installation of the wheel.\n`,
-      );
-    } else {
-      io.stderr.write(
-        `WARNING: Target directory ${skipped.path} already exists. Specify --upgrade to force replacement.\n`,
-      );
-    }
+function renderOutcome(
+  context: CommandContext,
+  printer: InstallPrinter,
+  outcome: InstallOutcome,
+): void {
+  const { io, options } = context;
+  for (const warning of outcome.warnings) printer.warning(warning);
+  if (outcome.changelog === undefined) {
+    for (const line of collectingLines(outcome, io.cwd)) printer.info(line);
   }
-  if (changelog.installed.length === 0) return;
-  io.stdout.write(
-    `Installing collected packages: ${changelog.installed.map((dist) => dist.name).join(", ")}\n`,
-  );
-  for (const old of changelog.uninstalled) {
-    io.stdout.write(
-      `  Attempting uninstall: ${old.name}\n    Found existing installation: ${old.displayName} ${old.version}\n    Uninstalling ${old.displayName}-${old.version}:\n      Successfully uninstalled ${old.displayName}-${old.version}\n`,
-    );
+  const reportPath = options.string("report");
+  if (reportPath !== undefined && outcome.report !== undefined) {
+    const text = JSON.stringify(outcome.report, null, 2) + "\n";
+    if (reportPath === "-") io.stdout.write(text);
+    else Deno.writeTextFileSync(resolve(io.cwd, reportPath), text);
   }
-  io.stdout.write(
-    `Successfully installed ${
-      changelog.installed.map((dist) => `${dist.name}-${dist.version}`).join(" ")
-    }\n`,
-  );
+  if (options.flag("dryRun")) {
+    const line = wouldInstallLine(outcome);
+    if (line !== undefined) printer.info(line);
+    return;
+  }
+  for (const line of wheelLines(outcome.wheels)) printer.info(line);
+  const changelog = outcome.changelog;
+  if (changelog === undefined) return;
+  const names = new Map(outcome.collected.map((c) => [c.name as string, c.displayName]));
+  const { info, warnings } = changelogLines(changelog, names);
+  for (const warning of warnings) printer.warning(warning);
+  for (const line of info) printer.info(line);
+  const conflicts = outcome.conflicts === undefined ? undefined : conflictText(outcome.conflicts);
+  if (conflicts !== undefined) printer.error(conflicts);
+  const success = successLine(changelog, names);
+  if (success !== undefined) printer.info(success);
 }

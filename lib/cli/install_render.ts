@@ -1,0 +1,272 @@
+/**
+ * `install`'s output in pip's words: `Collecting`, `Requirement already
+ * satisfied`, `Downloading` with sizes, `Would install`, `Installing
+ * collected packages`, the uninstall lines of a replacement, `Successfully
+ * installed`, the warning about dependency conflicts, and PEP 668's refusal.
+ *
+ * Verbosity follows pip: `-q` hides the progress lines, `-qq` warnings too;
+ * `--log FILE` gets every line whatever the verbosity. Colour only on a
+ * terminal, and never with `--no-color` or `NO_COLOR`.
+ *
+ * @module
+ */
+
+import { isAbsolute, relative } from "node:path";
+import type { CheckResult } from "../operations/check.ts";
+import type {
+  CollectedDist,
+  ExternallyManagedError,
+  InstallOutcome,
+  PlannedInstall,
+} from "../operations/install.ts";
+import type { InstallChangelog } from "../operations/install_wheels.ts";
+import type { LocalWheel } from "../installer/prepare.ts";
+import type { Io } from "./io.ts";
+import { formatSize } from "./progress.ts";
+
+/** How much to show, and where else to write it. */
+export interface InstallPrinterOptions {
+  /** `-q` count. */
+  readonly quiet: number;
+  /** `-v` count. */
+  readonly verbose: number;
+  /** Colour `ERROR:`/`WARNING:` (a terminal, no `--no-color`, no `NO_COLOR`). */
+  readonly color: boolean;
+  /** `--log FILE` lines are collected here (with times), whatever the verbosity. */
+  readonly log?: string[];
+  /** The clock for log lines. */
+  readonly now?: () => Date;
+}
+
+/** Writes pip's levels of output to an `Io`. */
+export class InstallPrinter {
+  readonly #io: Io;
+  readonly #options: InstallPrinterOptions;
+
+  constructor(io: Io, options: InstallPrinterOptions) {
+    this.#io = io;
+    this.#options = options;
+  }
+
+  #log(text: string): void {
+    if (this.#options.log === undefined) return;
+    const stamp = (this.#options.now?.() ?? new Date()).toISOString().replace("Z", "")
+      .replace(".", ",");
+    for (const line of text.split("\n")) this.#options.log.push(`${stamp} ${line}`);
+  }
+
+  /** A progress line (stdout; hidden by `-q`). */
+  info(text: string): void {
+    this.#log(text);
+    if (this.#options.quiet < 1) this.#io.stdout.write(text + "\n");
+  }
+
+  /** A line shown only with `-v`. */
+  debug(text: string): void {
+    this.#log(text);
+    if (this.#options.verbose > 0 && this.#options.quiet < 1) this.#io.stdout.write(text + "\n");
+  }
+
+  /** `WARNING: …` on stderr (hidden by `-qq`). */
+  warning(text: string): void {
+    this.#log(`WARNING: ${text}`);
+    if (this.#options.quiet < 2) {
+      this.#io.stderr.write(`${this.#paint("WARNING:", "33")} ${text}\n`);
+    }
+  }
+
+  /** `ERROR: …` on stderr (hidden by `-qqq`). */
+  error(text: string): void {
+    this.#log(`ERROR: ${text}`);
+    if (this.#options.quiet < 3) this.#io.stderr.write(`${this.#paint("ERROR:", "31")} ${text}\n`);
+  }
+
+  /** Text written as is to stderr (hidden by `-qqq`). */
+  raw(text: string): void {
+    this.#log(text.replace(/\n$/, ""));
+    if (this.#options.quiet < 3) this.#io.stderr.write(text);
+  }
+
+  #paint(text: string, code: string): string {
+    return this.#options.color ? `\x1b[${code}m${text}\x1b[0m` : text;
+  }
+}
+
+/**
+ * pip's `display_path`: `./x` for paths under the working directory, else the path.
+ *
+ * @example
+ * ```ts
+ * import { displayPath } from "./install_render.ts";
+ * displayPath("/home/u/venv/lib", "/home/u"); // "./venv/lib"
+ * ```
+ */
+export function displayPath(path: string, cwd: string): string {
+  const shown = relative(cwd, path);
+  if (shown === "" || shown.startsWith("..") || isAbsolute(shown)) return path;
+  return `./${shown}`;
+}
+
+function fromChain(collected: CollectedDist): string {
+  return collected.chain.length === 0 ? "" : ` (from ${collected.chain.join("->")})`;
+}
+
+/**
+ * The lines pip prints while collecting: `Ignoring` for your requirements
+ * whose markers do not match, then per distribution `Requirement already
+ * satisfied: … in … (version)`, `Processing ./x.whl` or `Collecting …`.
+ */
+export function collectingLines(planned: PlannedInstall, cwd: string): string[] {
+  const lines: string[] = [];
+  for (const ignored of planned.ignored) {
+    lines.push(
+      `Ignoring ${ignored.text}: markers '${ignored.marker}' don't match your environment`,
+    );
+  }
+  const satisfied = new Map(planned.plan.satisfied.map((entry) => [entry.dist.name, entry]));
+  for (const item of planned.collected) {
+    const entry = satisfied.get(item.name);
+    if (entry !== undefined && !entry.sameWheel) {
+      lines.push(
+        `Requirement already satisfied: ${item.requirement} in ${
+          displayPath(entry.installed.location, cwd)
+        }${fromChain(item)} (${entry.installed.version})`,
+      );
+      continue;
+    }
+    if (item.url?.startsWith("file:") && item.chain.length === 0) {
+      lines.push(`Processing ${displayPath(decodeURIComponent(new URL(item.url).pathname), cwd)}`);
+      if (entry?.sameWheel === true) {
+        lines.push(
+          `${item.displayName} is already installed with the same version as the provided wheel. Use --force-reinstall to force an installation of the wheel.`,
+        );
+      }
+      continue;
+    }
+    lines.push(`Collecting ${item.requirement}${fromChain(item)}`);
+  }
+  return lines;
+}
+
+/** One line per wheel fetched: `Downloading x.whl (62 kB)`, `Using cached …`. */
+export function wheelLines(wheels: readonly LocalWheel[]): string[] {
+  const lines: string[] = [];
+  for (const wheel of wheels) {
+    const size = wheel.size === undefined ? "" : ` (${formatSize(wheel.size)})`;
+    switch (wheel.origin) {
+      case "downloaded":
+        lines.push(`Downloading ${wheel.request.filename}${size}`);
+        break;
+      case "cached":
+      case "unpacked":
+        lines.push(`Using cached ${wheel.request.filename}${size}`);
+        break;
+      case "local":
+        break;
+    }
+  }
+  return lines;
+}
+
+/**
+ * pip's `Would install a-1.0 b-2.0` (names as the metadata spells them,
+ * sorted), or nothing when there is nothing to install.
+ */
+export function wouldInstallLine(outcome: InstallOutcome): string | undefined {
+  const items = [...outcome.plan.install, ...outcome.plan.reinstall.map((entry) => entry.dist)]
+    .map((dist) => {
+      const name = outcome.collected.find((c) => c.name === dist.name)?.displayName ?? dist.name;
+      return [name, dist.version] as const;
+    });
+  if (items.length === 0) return undefined;
+  items.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+  return `Would install ${items.map(([name, version]) => `${name}-${version}`).join(" ")}`;
+}
+
+/** The lines of the install step: what was skipped, installed and replaced. */
+export function changelogLines(
+  changelog: InstallChangelog,
+  names: ReadonlyMap<string, string>,
+): { info: string[]; warnings: string[] } {
+  const info: string[] = [];
+  const warnings: string[] = [...changelog.warnings];
+  const shown = (name: string) => names.get(name) ?? name;
+  for (const skipped of changelog.skipped) {
+    if (skipped.reason === "same-version") {
+      info.push(
+        `${
+          shown(skipped.dist.name)
+        } is already installed with the same version as the provided wheel. Use --force-reinstall to force an installation of the wheel.`,
+      );
+    } else {
+      warnings.push(
+        `Target directory ${skipped.path} already exists. Specify --upgrade to force replacement.`,
+      );
+    }
+  }
+  if (changelog.installed.length === 0) return { info, warnings };
+  info.push(
+    `Installing collected packages: ${
+      changelog.installed.map((dist) => shown(dist.name)).join(", ")
+    }`,
+  );
+  for (const old of changelog.uninstalled) {
+    info.push(
+      `  Attempting uninstall: ${shown(old.name)}`,
+      `    Found existing installation: ${old.displayName} ${old.version}`,
+      `    Uninstalling ${old.displayName}-${old.version}:`,
+      `      Successfully uninstalled ${old.displayName}-${old.version}`,
+    );
+  }
+  return { info, warnings };
+}
+
+/** `Successfully installed a-1.0 b-2.0`, sorted by name as pip sorts (case-sensitive). */
+export function successLine(
+  changelog: InstallChangelog,
+  names: ReadonlyMap<string, string>,
+): string | undefined {
+  if (changelog.installed.length === 0) return undefined;
+  const items = changelog.installed.map((dist) => ({
+    name: names.get(dist.name) ?? dist.name,
+    version: dist.version,
+  }));
+  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return `Successfully installed ${items.map((i) => `${i.name}-${i.version}`).join(" ")}`;
+}
+
+/** pip's warning about broken dependencies after an install, or undefined when there are none. */
+export function conflictText(conflicts: CheckResult): string | undefined {
+  if (conflicts.missing.length === 0 && conflicts.conflicting.length === 0) return undefined;
+  const lines = [
+    "pip's dependency resolver does not currently take into account all the packages that are installed. This behaviour is the source of the following dependency conflicts.",
+  ];
+  for (const missing of conflicts.missing) {
+    lines.push(
+      `${missing.project} ${missing.version} requires ${missing.requirement}, which is not installed.`,
+    );
+  }
+  for (const conflict of conflicts.conflicting) {
+    lines.push(
+      `${conflict.project} ${conflict.version} requires ${conflict.requirement}, but you have ${conflict.dependency} ${conflict.installedVersion} which is incompatible.`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** PEP 668's refusal as pip shows it (to stderr, exit status 1). */
+export function externallyManagedText(error: ExternallyManagedError, color: boolean): string {
+  const red = (text: string) => (color ? `\x1b[1;31m${text}\x1b[0m` : text);
+  const [first, ...rest] = error.detail.split("\n");
+  return [
+    `${red("error")}: externally-managed-environment`,
+    "",
+    `${red("×")} This environment is externally managed`,
+    `${red("╰─>")} ${first ?? ""}`,
+    ...rest.map((line) => (line === "" ? "" : `    ${line}`)),
+    "",
+    "note: If you believe this is a mistake, please contact your Python installation or OS distribution provider. You can override this, at the risk of breaking your Python installation or OS, by passing --break-system-packages.",
+    "hint: See PEP 668 for the detailed specification.",
+    "",
+  ].join("\n");
+}

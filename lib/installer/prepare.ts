@@ -1,0 +1,282 @@
+/**
+ * Getting the wheels of a plan onto local disk, verified: downloads run in a
+ * bounded pool, each streamed to disk while hashed and checked against the
+ * index's hash and the user's `--hash` values (through the HTTP client,
+ * whose cache keeps the files for the next run). Two shortcuts keep warm
+ * runs cheap:
+ *
+ * - a wheel whose sha256 the index gives and whose unpacked tree is already
+ *   in the unpacked-wheel cache is not fetched at all;
+ * - a `file:` URL (a local mirror, a wheel path) is used in place, only
+ *   hashed (and that digest is remembered by the file's stamp).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  type AllowedHashes,
+  hashFile,
+  HashMismatchError,
+  isSupportedHash,
+  matchesHashes,
+} from "../net/hashes.ts";
+import type { DownloadOptions, DownloadResult, HashCheck } from "../net/http_client.ts";
+import type { PackageName } from "../names/mod.ts";
+import {
+  checkWheelFilename,
+  extractWheel,
+  WheelInstallError,
+  type WheelManifest,
+} from "./install_wheel.ts";
+import { fileSha256, unpackCached, unpackedEntryDir } from "./wheel_cache.ts";
+
+/** One wheel to have on disk. */
+export interface WheelRequest {
+  readonly name: PackageName;
+  readonly version: string;
+  readonly filename: string;
+  /** Where it is: an `http(s):` or `file:` URL (without a fragment). */
+  readonly url: string;
+  /** The size the index gives (PEP 700), for progress. */
+  readonly size?: number;
+  /** The hashes the index (or the URL's fragment) gives, by algorithm. */
+  readonly hashes: Readonly<Record<string, string>>;
+  /** The user's `--hash` values (hash-checking mode). */
+  readonly userHashes?: AllowedHashes;
+}
+
+/** How a wheel came to be on disk. */
+export type WheelOrigin =
+  /** Fetched over the network now. */
+  | "downloaded"
+  /** From the HTTP cache. */
+  | "cached"
+  /** Already unpacked in the cache: no file was needed. */
+  | "unpacked"
+  /** A local file, used in place. */
+  | "local";
+
+/** A wheel ready to install. */
+export interface LocalWheel {
+  readonly request: WheelRequest;
+  /** The wheel file (for `unpacked` it may not exist: the cache entry is used). */
+  readonly path: string;
+  /** The file's sha256 (hex), verified. */
+  readonly sha256: string;
+  /** Its size in bytes, when known. */
+  readonly size?: number;
+  readonly origin: WheelOrigin;
+}
+
+/** Fetches files (`HttpClient` fits). */
+export interface WheelDownloader {
+  download(url: string, dest: string, options?: DownloadOptions): Promise<DownloadResult>;
+}
+
+/** Progress callbacks (the CLI's progress bars fit). */
+export interface PrepareReporter {
+  onStart?(filename: string, size: number | undefined): void;
+  onProgress?(filename: string, received: number, total: number | undefined): void;
+  onDone?(filename: string): void;
+}
+
+/** Options for {@link prepareWheels}. */
+export interface PrepareOptions {
+  readonly downloader: WheelDownloader;
+  /** A directory for downloaded files (on the cache's file system, for hard links). */
+  readonly dir: string;
+  /** The `unpacked-v1` bucket, to skip wheels already unpacked; none disables the shortcut. */
+  readonly unpackedBucket?: string;
+  /** Parallel downloads (default 16). */
+  readonly concurrency?: number;
+  readonly reporter?: PrepareReporter;
+}
+
+function checksOf(request: WheelRequest): HashCheck[] {
+  const checks: HashCheck[] = [];
+  const index = Object.entries(request.hashes).filter(([algorithm]) => isSupportedHash(algorithm));
+  if (index.length > 0) {
+    checks.push({
+      source: "the index",
+      allowed: Object.fromEntries(index.map(([algorithm, digest]) => [algorithm, [digest]])),
+    });
+  }
+  if (request.userHashes !== undefined && Object.keys(request.userHashes).length > 0) {
+    checks.push({ source: "the requirement", allowed: request.userHashes });
+  }
+  return checks;
+}
+
+function verify(filename: string, digests: Record<string, string>, checks: HashCheck[]): void {
+  for (const check of checks) {
+    if (!matchesHashes(digests, check.allowed)) {
+      throw new HashMismatchError(filename, {
+        expected: check.allowed,
+        got: digests,
+        source: check.source,
+      });
+    }
+  }
+}
+
+/** The sha256 every check agrees on without reading the file, if there is one. */
+function knownSha256(request: WheelRequest, checks: HashCheck[]): string | undefined {
+  const sha256 = request.hashes["sha256"]?.toLowerCase();
+  if (sha256 === undefined || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+  const agreed = checks.every((check) => matchesHashes({ sha256 }, check.allowed)) &&
+    checks.every((check) => Object.keys(check.allowed).every((a) => a.toLowerCase() === "sha256"));
+  return agreed ? sha256 : undefined;
+}
+
+function isUnpacked(bucket: string | undefined, sha256: string): boolean {
+  if (bucket === undefined) return false;
+  try {
+    return Deno.statSync(join(unpackedEntryDir(bucket, sha256), "manifest.json")).isFile;
+  } catch {
+    return false;
+  }
+}
+
+async function prepareOne(request: WheelRequest, options: PrepareOptions): Promise<LocalWheel> {
+  const checks = checksOf(request);
+  const known = knownSha256(request, checks);
+  const isFile = request.url.startsWith("file:");
+  const inPlace = isFile ? fileURLToPath(request.url) : join(options.dir, request.filename);
+  if (known !== undefined && isUnpacked(options.unpackedBucket, known)) {
+    options.reporter?.onDone?.(request.filename);
+    return {
+      request,
+      path: inPlace,
+      sha256: known,
+      ...(request.size === undefined ? {} : { size: request.size }),
+      origin: "unpacked",
+    };
+  }
+  if (isFile) {
+    const algorithms = checks.flatMap((check) => Object.keys(check.allowed))
+      .filter((a) => a.toLowerCase() !== "sha256");
+    const { sha256 } = await fileSha256(inPlace, {
+      ...(options.unpackedBucket === undefined ? {} : { bucket: options.unpackedBucket }),
+    });
+    const digests = algorithms.length > 0
+      ? { ...(await hashFile(inPlace, algorithms)), sha256 }
+      : { sha256 };
+    verify(request.filename, digests, checks);
+    options.reporter?.onDone?.(request.filename);
+    return {
+      request,
+      path: inPlace,
+      sha256,
+      size: (await Deno.stat(inPlace)).size,
+      origin: "local",
+    };
+  }
+  options.reporter?.onStart?.(request.filename, request.size);
+  const result = await options.downloader.download(request.url, inPlace, {
+    checks,
+    onProgress: (received, total) =>
+      options.reporter?.onProgress?.(request.filename, received, total),
+  });
+  options.reporter?.onDone?.(request.filename);
+  return {
+    request,
+    path: result.path,
+    sha256: result.digests["sha256"] ?? "",
+    size: result.size,
+    origin: result.fromCache ? "cached" : "downloaded",
+  };
+}
+
+/**
+ * Puts every requested wheel on local disk (or finds it already unpacked),
+ * with every hash verified, `concurrency` at a time. Results are in request
+ * order. The first failure is thrown once the downloads in flight finish;
+ * files already fetched stay in `dir` for the caller to remove.
+ *
+ * @throws {HashMismatchError} when a file does not match its hashes (the file is not kept).
+ * @example
+ * ```ts ignore
+ * const wheels = await prepareWheels(requests, { downloader: client, dir: workDir });
+ * wheels.map((wheel) => wheel.path);
+ * ```
+ */
+export async function prepareWheels(
+  requests: readonly WheelRequest[],
+  options: PrepareOptions,
+): Promise<LocalWheel[]> {
+  await Deno.mkdir(options.dir, { recursive: true });
+  const results: LocalWheel[] = new Array(requests.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < requests.length && failure === undefined) {
+      const index = next++;
+      try {
+        results[index] = await prepareOne(requests[index]!, options);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 16, requests.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  if (failure !== undefined) throw failure.error;
+  return results;
+}
+
+/** A local wheel validated and unpacked into the cache. */
+export interface UnpackedWheel {
+  readonly sha256: string;
+  /** The unpacked files (`<dist-info>/METADATA` among them). */
+  readonly tree: string;
+  readonly manifest: WheelManifest;
+}
+
+/**
+ * Validates a wheel file (its name, tags, every entry and RECORD) and
+ * unpacks it into `bucket`, or finds it there already (by sha256), as pip
+ * "processes" a wheel path before resolving. Nothing outside the bucket is
+ * written.
+ *
+ * @throws {WheelInstallError} naming the wheel and what is wrong with it.
+ * @example
+ * ```ts ignore
+ * const { manifest, tree } = await unpackLocalWheel("./demo-1.0-py3-none-any.whl", { bucket });
+ * Deno.readTextFileSync(`${tree}/${manifest.distInfo}/METADATA`);
+ * ```
+ */
+export async function unpackLocalWheel(
+  path: string,
+  options: {
+    bucket: string;
+    compatibleTags?: ReadonlySet<string>;
+    onWarning?: (message: string) => void;
+  },
+): Promise<UnpackedWheel> {
+  const filename = path.split("/").at(-1) ?? path;
+  checkWheelFilename(filename, options.compatibleTags);
+  let digest: { sha256: string; bytes?: Uint8Array };
+  try {
+    digest = await fileSha256(path, { bucket: options.bucket });
+  } catch (error) {
+    throw new WheelInstallError(
+      filename,
+      `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { code: "wheel-not-found", cause: error },
+    );
+  }
+  const entry = await unpackCached<WheelManifest>(
+    options.bucket,
+    digest.sha256,
+    async (tree) =>
+      extractWheel(digest.bytes ?? await Deno.readFile(path), {
+        filename,
+        dir: tree,
+        ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
+        ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+      }),
+  );
+  return { sha256: digest.sha256, tree: entry.tree, manifest: entry.manifest };
+}

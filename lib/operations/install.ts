@@ -1,0 +1,877 @@
+/**
+ * `install`: the whole pipeline, returning data and never printing.
+ *
+ * 1. Refuse what cannot be done before touching anything: PEP 668
+ *    (externally managed, unless `breakSystemPackages`; not for `--target`,
+ *    `--prefix`, `--root` or `--dry-run`), requirements that need a build.
+ * 2. Read what is installed. When nothing may be upgraded and everything
+ *    named (and everything it depends on) is installed at an acceptable
+ *    version, stop there: all of it is "already satisfied", and no index is
+ *    asked anything.
+ * 3. Resolve (the provider fetches index pages and metadata), then plan:
+ *    new, replacing and satisfied distributions. The report is built here;
+ *    `dryRun` stops here.
+ * 4. Prepare the wheels (downloads in parallel, every hash verified, the
+ *    unpacked-wheel cache used when it already has one), then install them
+ *    dependencies first with the wheel installer, which replaces each old
+ *    version only once the new one is staged. A failure part way is wrapped
+ *    in an {@link InstallInterruptedError} that says which distributions are
+ *    new and which are still old.
+ * 5. Check the dependencies of what is installed afterwards (pip's warning
+ *    about conflicts it did not take into account).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseCoreMetadata } from "../dists/core_metadata.ts";
+import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
+import type { DirectUrl } from "../dists/direct_url.ts";
+import { compatibleTags } from "../dists/tags.ts";
+import { DpipError } from "../errors.ts";
+import { installationOrder, type Plan, planInstall } from "../installer/plan.ts";
+import {
+  type LocalWheel,
+  type PrepareReporter,
+  prepareWheels,
+  type UnpackedWheel,
+  unpackLocalWheel,
+  type WheelDownloader,
+  type WheelRequest,
+} from "../installer/prepare.ts";
+import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
+import type { LinkMode } from "../installer/wheel_cache.ts";
+import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
+import type { AllowedHashes } from "../net/hashes.ts";
+import { tryParseVersion } from "../pep440/mod.ts";
+import { parseRequirement, type Requirement } from "../pep508/mod.ts";
+import type { Interpreter, SchemeKind } from "../python/mod.ts";
+import {
+  fetchWheelMetadata,
+  type IndexSource,
+  type MetadataClient,
+} from "../resolver/default_provider.ts";
+import {
+  type DirectResult,
+  type InstalledDistribution,
+  type Resolution,
+  resolve,
+  type ResolvedDist,
+  type ResolverProvider,
+  type ResolverReporter,
+} from "../resolver/mod.ts";
+import type { RequirementSource } from "../requirements/source.ts";
+import { hashesByProject, type RequirementsSpecification } from "../requirements/specification.ts";
+import { checkInstalled, type CheckResult } from "./check.ts";
+import { HashRequirementError } from "./download.ts";
+import { formatInstallReport, type ReportItem } from "./install_report.ts";
+import { type InstallChangelog, installWheels } from "./install_wheels.ts";
+import type { JsonValue } from "./inspect.ts";
+
+/** How to install (the typed form of the install options). */
+export interface InstallSettings {
+  readonly upgrade: boolean;
+  readonly upgradeStrategy: "only-if-needed" | "eager";
+  readonly forceReinstall: boolean;
+  /** `-I`: ignore what is installed (it is replaced, never kept). */
+  readonly ignoreInstalled: boolean;
+  readonly noDeps: boolean;
+  readonly pre: boolean;
+  readonly ignoreRequiresPython: boolean;
+  readonly dryRun: boolean;
+  readonly requireHashes: boolean;
+  readonly compile: boolean;
+  readonly linkMode?: LinkMode;
+  readonly breakSystemPackages: boolean;
+  /** Check the installed dependencies afterwards (not `--no-warn-conflicts`). */
+  readonly warnConflicts: boolean;
+  /** Build pip's installation report. */
+  readonly report: boolean;
+}
+
+/** Where to install. */
+export interface InstallTarget {
+  readonly interpreter: Interpreter;
+  /** The install scheme (`--user`, `--prefix`, `--root`, `--target`, or the default). */
+  readonly scheme: SchemeKind;
+}
+
+/** What the pipeline reaches the outside world through. */
+export interface InstallServices {
+  /** Versions and metadata (the default provider over the indexes). */
+  readonly provider: ResolverProvider;
+  /** Fetches metadata for the report. */
+  readonly metadataClient: MetadataClient;
+  readonly downloader: WheelDownloader;
+  /** The cache root; undefined for `--no-cache-dir`. */
+  readonly cacheRoot?: string;
+  /** Parallel downloads (default 16). */
+  readonly concurrency?: number;
+}
+
+/** Progress callbacks; the pipeline never prints. */
+export interface InstallReporter extends PrepareReporter {
+  /** Resolved and planned; downloads come next (not called for a dry run). */
+  onPlanned?(outcome: PlannedInstall): void;
+  /** A project version was tried during resolution. */
+  onResolving?: ResolverReporter["onDecision"];
+  /** Another process holds the environment lock. */
+  onLockWait?(path: string): void;
+}
+
+/** Options for {@link installRequirements}. */
+export interface InstallOptions {
+  readonly settings: InstallSettings;
+  readonly target: InstallTarget;
+  readonly services: InstallServices;
+  readonly reporter?: InstallReporter;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** One distribution met while collecting, in pip's order (requirements first, then breadth first). */
+export interface CollectedDist {
+  readonly name: PackageName;
+  /** The requirement that first named it, as packaging prints it. */
+  readonly requirement: string;
+  /** The requirements that led to it, nearest first (`["jinja2>=3.1.2", "flask"]`); empty for yours. */
+  readonly chain: readonly string[];
+  /** The name as that requirement wrote it (pip shows it in "Installing collected packages"). */
+  readonly displayName: string;
+  /** The wheel path or URL you named, for direct references. */
+  readonly url?: string;
+  readonly action: "install" | "reinstall" | "satisfied";
+}
+
+/** The plan, with what it was made from. */
+export interface PlannedInstall {
+  readonly plan: Plan<ResolvedDist, InstalledDist>;
+  /** Everything the requirements reach, in pip's collection order. */
+  readonly collected: readonly CollectedDist[];
+  /** Undefined when everything was already satisfied without resolving. */
+  readonly resolution?: Resolution;
+  /** Your requirements whose markers exclude this environment (pip's "Ignoring" lines). */
+  readonly ignored: readonly { text: string; marker: string }[];
+}
+
+/** What {@link installRequirements} did (or, for a dry run, would do). */
+export interface InstallOutcome extends PlannedInstall {
+  /** The order distributions were (or would be) installed in. */
+  readonly order: readonly PackageName[];
+  /** pip's installation report, when asked for. */
+  readonly report?: Record<string, JsonValue>;
+  /** The wheels prepared (not for a dry run). */
+  readonly wheels: readonly LocalWheel[];
+  /** What the installer did (not for a dry run). */
+  readonly changelog?: InstallChangelog;
+  /** Broken dependencies after the install involving what was installed. */
+  readonly conflicts?: CheckResult;
+  /** Non-fatal problems. */
+  readonly warnings: readonly string[];
+}
+
+/** PEP 668: the target environment is managed by another package manager. */
+export class ExternallyManagedError extends DpipError {
+  /** The distributor's message (or the default one). */
+  readonly detail: string;
+  constructor(prefix: string, detail: string | undefined) {
+    const text = detail ??
+      `The Python environment under ${prefix} is managed externally, and may not be\nmanipulated by the user. Please use specific tooling from the distributor of\nthe Python installation to interact with this Python environment instead.`;
+    super(
+      "externally-managed-environment",
+      `Cannot install into ${prefix}: this environment is externally managed (PEP 668)`,
+      {
+        hint:
+          "use a virtual environment, or pass --break-system-packages to override at the risk of breaking the system's Python",
+      },
+    );
+    this.name = "ExternallyManagedError";
+    this.detail = text;
+  }
+}
+
+/** A requirement this version of dpip cannot install (it needs a build or a checkout). */
+export class UnsupportedRequirementError extends DpipError {
+  readonly requirement: string;
+  constructor(requirement: string, what: string) {
+    super(
+      "unsupported-requirement",
+      `Cannot install ${requirement}: ${what}; building from source is not available in dpip yet`,
+      {
+        hint: "install a built wheel instead (a wheel file, a wheel URL, or a project on an index)",
+      },
+    );
+    this.name = "UnsupportedRequirementError";
+    this.requirement = requirement;
+  }
+}
+
+/** Installing stopped part way; every distribution is either old or new, and this says which. */
+export class InstallInterruptedError extends DpipError {
+  /** Installed at the new version. */
+  readonly installed: readonly string[];
+  /** Not installed (still at the old version, or absent). */
+  readonly notInstalled: readonly string[];
+  constructor(
+    cause: unknown,
+    outcome: { installed: readonly string[]; notInstalled: readonly string[] },
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const done = outcome.installed.length > 0 ? outcome.installed.join(" ") : "none";
+    super(
+      "install-interrupted",
+      `${reason}; installing stopped part way: installed ${done}; not installed (previous version kept): ${
+        outcome.notInstalled.join(" ") || "none"
+      }`,
+      { cause },
+    );
+    this.name = "InstallInterruptedError";
+    this.installed = outcome.installed;
+    this.notInstalled = outcome.notInstalled;
+  }
+}
+
+/** A requirement for the resolver, with what the user wrote. */
+interface Root {
+  readonly source: RequirementSource;
+  readonly requirement: Requirement;
+  readonly url?: string;
+}
+
+function withoutFragment(url: string): string {
+  const at = url.indexOf("#");
+  return at < 0 ? url : url.slice(0, at);
+}
+
+/** Your requirements as PEP 508 requirements; refuses what needs a build. */
+function rootsOf(spec: RequirementsSpecification): Root[] {
+  const roots: Root[] = [];
+  for (const { source } of spec.requirements) {
+    if (source.editable) {
+      throw new UnsupportedRequirementError(source.text, "editable installs need a build");
+    }
+    switch (source.kind) {
+      case "registry":
+        roots.push({ source, requirement: source.requirement });
+        break;
+      case "path":
+      case "url": {
+        const archive = source.kind === "path" ? source.pathKind : source.archive;
+        if (archive !== "wheel" || source.requirement === undefined) {
+          throw new UnsupportedRequirementError(
+            source.text,
+            archive === "directory"
+              ? "it is a project directory"
+              : archive === "sdist"
+              ? "it is a source archive"
+              : "it is not a wheel",
+          );
+        }
+        const url = withoutFragment(source.url);
+        const extras = source.extras.length > 0 ? `[${source.extras.join(",")}]` : "";
+        const marker = source.marker === undefined ? "" : ` ; ${source.marker}`;
+        roots.push({
+          source,
+          requirement: parseRequirement(`${source.requirement.name}${extras} @ ${url}${marker}`),
+          url,
+        });
+        break;
+      }
+      case "vcs":
+        throw new UnsupportedRequirementError(source.text, "it is a version-control URL");
+    }
+  }
+  return roots;
+}
+
+function installedDistribution(dist: InstalledDist): InstalledDistribution {
+  const requiresPython = dist.message.headers.find(([key]) =>
+    key.toLowerCase() === "requires-python"
+  )?.[1];
+  return {
+    name: dist.name,
+    version: dist.version,
+    metadata: {
+      requiresDist: dist.requiresDist(),
+      providesExtra: dist.providesExtra(),
+      ...(requiresPython === undefined ? {} : { requiresPython }),
+    },
+  };
+}
+
+function versionText(version: string): string {
+  const parsed = tryParseVersion(version);
+  return parsed === undefined ? version : String(parsed);
+}
+
+function parseDependencies(requiresDist: readonly string[]): Requirement[] {
+  const parsed: Requirement[] = [];
+  for (const text of requiresDist) {
+    try {
+      parsed.push(parseRequirement(text));
+    } catch {
+      // pip skips what it cannot parse here too; `check` reports it.
+    }
+  }
+  return parsed;
+}
+
+function markerHolds(
+  requirement: Requirement,
+  interpreter: Interpreter,
+  extras: readonly string[],
+): boolean {
+  if (requirement.marker === undefined) return true;
+  return ["", ...extras].some((extra) =>
+    requirement.marker!.evaluate({ ...interpreter.markerEnvironment, extra })
+  );
+}
+
+/**
+ * Whether the installed distributions satisfy every requirement (and,
+ * unless `noDeps`, everything they depend on) as they are. Constraints
+ * must hold too. Undefined means "resolve".
+ */
+function satisfiedAsInstalled(
+  roots: readonly Root[],
+  constraints: readonly RequirementSource[],
+  installed: ReadonlyMap<PackageName, InstalledDist>,
+  options: { interpreter: Interpreter; noDeps: boolean },
+): ResolvedDist[] | undefined {
+  const seen = new Map<PackageName, { dist: ResolvedDist; extras: Set<string> }>();
+  const queue: { requirement: Requirement; requested: boolean }[] = roots.map((root) => ({
+    requirement: root.requirement,
+    requested: true,
+  }));
+  while (queue.length > 0) {
+    const { requirement, requested } = queue.shift()!;
+    if (requirement.url !== undefined) return undefined;
+    const name = canonicalizeName(requirement.name);
+    const dist = installed.get(name);
+    if (dist === undefined) return undefined;
+    const version = tryParseVersion(dist.version);
+    if (version === undefined) return undefined;
+    const limits = [
+      requirement.specifier,
+      ...constraints.filter((c) => c.name === name).map((c) => c.requirement?.specifier),
+    ];
+    if (!limits.every((s) => s === undefined || s.contains(version, { prereleases: true }))) {
+      return undefined;
+    }
+    const extras = requirement.extras.map((extra) => canonicalizeExtra(extra));
+    const provided = new Set(dist.providesExtra().map((extra) => canonicalizeExtra(extra)));
+    if (extras.some((extra) => !provided.has(extra))) return undefined;
+    const known = seen.get(name);
+    const fresh = extras.filter((extra) => !(known?.extras.has(extra) ?? false));
+    if (known !== undefined && fresh.length === 0) {
+      if (requested) known.dist.requested = true;
+      continue;
+    }
+    const entry = known ?? {
+      dist: {
+        name,
+        version: versionText(dist.version),
+        extras: [],
+        requested,
+        installed: true,
+        metadata: installedDistribution(dist).metadata,
+      },
+      extras: new Set<string>(),
+    };
+    for (const extra of fresh) entry.extras.add(extra);
+    entry.dist.extras = [...entry.extras].sort() as ResolvedDist["extras"];
+    if (requested) entry.dist.requested = true;
+    seen.set(name, entry);
+    if (requested && options.noDeps) continue;
+    if (options.noDeps) continue;
+    for (const dependency of parseDependencies(entry.dist.metadata.requiresDist)) {
+      if (markerHolds(dependency, options.interpreter, [...entry.extras])) {
+        queue.push({ requirement: dependency, requested: false });
+      }
+    }
+  }
+  return [...seen.values()].map((entry) => entry.dist);
+}
+
+/**
+ * The distributions your requirements reach, in pip's order: your
+ * requirements first, then their dependencies breadth first, each with the
+ * requirement that first named it.
+ */
+function collect(
+  roots: readonly Root[],
+  dists: readonly ResolvedDist[],
+  interpreter: Interpreter,
+): {
+  name: PackageName;
+  requirement: string;
+  chain: string[];
+  displayName: string;
+  url?: string;
+}[] {
+  const byName = new Map(dists.map((dist) => [dist.name, dist]));
+  const out: ReturnType<typeof collect> = [];
+  const seen = new Set<PackageName>();
+  const queue: { requirement: Requirement; text: string; chain: string[]; url?: string }[] = roots
+    .map((root) => ({
+      requirement: root.requirement,
+      text: root.url === undefined ? String(root.requirement) : root.source.text,
+      chain: [],
+      ...(root.url === undefined ? {} : { url: root.url }),
+    }));
+  while (queue.length > 0) {
+    const item = queue.shift()!;
+    const name = canonicalizeName(item.requirement.name);
+    const dist = byName.get(name);
+    if (dist === undefined || seen.has(name)) continue;
+    seen.add(name);
+    out.push({
+      name,
+      requirement: item.text,
+      chain: item.chain,
+      displayName: item.requirement.name,
+      ...(item.url === undefined ? {} : { url: item.url }),
+    });
+    const parent = String(item.requirement);
+    for (const dependency of parseDependencies(dist.metadata.requiresDist)) {
+      if (!markerHolds(dependency, interpreter, dist.extras)) continue;
+      queue.push({
+        requirement: dependency,
+        text: String(dependency),
+        chain: [item.url === undefined ? parent : item.requirement.name, ...item.chain],
+      });
+    }
+  }
+  for (const dist of dists) {
+    if (!seen.has(dist.name)) {
+      out.push({ name: dist.name, requirement: dist.name, chain: [], displayName: dist.name });
+    }
+  }
+  return out;
+}
+
+function wheelSource(dist: ResolvedDist): IndexSource | undefined {
+  const source = dist.source as IndexSource | undefined;
+  return source?.kind === "index" && source.format === "wheel" ? source : undefined;
+}
+
+/** The wheel to fetch for a resolved distribution. */
+function wheelRequest(
+  dist: ResolvedDist,
+  userHashes: AllowedHashes | undefined,
+  urlHashes: Readonly<Record<string, string>>,
+): WheelRequest {
+  const source = wheelSource(dist);
+  if (source === undefined) {
+    throw new UnsupportedRequirementError(
+      `${dist.name}==${dist.version}`,
+      "only a source distribution was chosen",
+    );
+  }
+  const file = source.file as IndexSource["file"] & { size?: number };
+  return {
+    name: dist.name,
+    version: dist.version,
+    filename: file.filename,
+    url: withoutFragment(file.url),
+    ...(file.size === undefined ? {} : { size: file.size }),
+    hashes: { ...file.hashes, ...urlHashes },
+    ...(userHashes === undefined ? {} : { userHashes }),
+  };
+}
+
+function schemeAllowsExternallyManaged(kind: SchemeKind): boolean {
+  return kind.kind === "target" || kind.kind === "prefix" || kind.kind === "root";
+}
+
+/** The dists whose dependencies may be broken by installing `changed` (pip's "whitelist"). */
+function affectedProjects(
+  changed: ReadonlySet<PackageName>,
+  dists: readonly InstalledDist[],
+): Set<string> {
+  const affected = new Set<string>(changed);
+  for (const dist of dists) {
+    if (affected.has(dist.name)) continue;
+    if (parseDependencies(dist.requiresDist()).some((r) => changed.has(canonicalizeName(r.name)))) {
+      affected.add(dist.name);
+    }
+  }
+  return affected;
+}
+
+function checkAfterInstall(
+  target: InstallTarget,
+  changed: ReadonlySet<PackageName>,
+): CheckResult {
+  const { interpreter } = target;
+  const dists = readInstalledDists(interpreter.sitePackages).dists;
+  const affected = affectedProjects(changed, dists);
+  const result = checkInstalled(dists, {
+    sitePackages: interpreter.sitePackages,
+    prefix: interpreter.prefix,
+    isVenv: interpreter.isVenv,
+    markerEnvironment: interpreter.markerEnvironment,
+    importlib: isImportlib(interpreter),
+  });
+  return {
+    missing: result.missing.filter((m) => affected.has(m.project)),
+    conflicting: result.conflicting.filter((c) => affected.has(c.project)),
+    parsingProblems: [],
+    duplicates: [],
+  };
+}
+
+function isImportlib(interpreter: Interpreter): boolean {
+  const [major, minor] = interpreter.version;
+  return major > 3 || (major === 3 && minor >= 11);
+}
+
+/**
+ * The provider, answering direct references to local wheels from their
+ * unpacked (validated) trees instead of reading the archives again.
+ */
+function withLocalWheels(
+  provider: ResolverProvider,
+  local: ReadonlyMap<string, UnpackedWheel>,
+): ResolverProvider {
+  if (local.size === 0) return provider;
+  return {
+    listVersions: (name) => provider.listVersions(name),
+    getMetadata: (name, candidate) => provider.getMetadata(name, candidate),
+    getDirectMetadata: async (name, url): Promise<DirectResult> => {
+      const wheel = local.get(url);
+      if (wheel === undefined) {
+        return provider.getDirectMetadata === undefined
+          ? { kind: "unavailable", reason: { kind: "other", message: `${url} is not supported` } }
+          : await provider.getDirectMetadata(name, url);
+      }
+      const text = await Deno.readTextFile(join(wheel.tree, wheel.manifest.distInfo, "METADATA"));
+      const meta = parseCoreMetadata(text);
+      const file: IndexSource["file"] = {
+        filename: wheel.manifest.filename,
+        url,
+        hashes: { sha256: wheel.sha256 },
+        yanked: false,
+        coreMetadata: false,
+      };
+      return {
+        kind: "metadata",
+        version: wheel.manifest.version,
+        metadata: {
+          requiresDist: meta.requiresDist,
+          providesExtra: meta.providesExtra,
+          ...(meta.requiresPython === undefined ? {} : { requiresPython: meta.requiresPython }),
+        },
+        source: { kind: "index", file, format: "wheel" } satisfies IndexSource,
+      };
+    },
+  };
+}
+
+/** Hash-checking mode: every requirement pinned, and (afterwards) every distribution hashed. */
+function checkHashMode(roots: readonly Root[]): void {
+  const unpinned = roots.filter((root) =>
+    root.url === undefined &&
+    !root.requirement.specifier.specifiers.some((s) =>
+      s.operator === "===" || (s.operator === "==" && !s.version.endsWith(".*"))
+    )
+  );
+  if (unpinned.length > 0) {
+    throw new HashRequirementError(
+      `In --require-hashes mode, all requirements must have their versions pinned with ==. These do not: ${
+        unpinned.map((root) => root.source.text).join(", ")
+      }`,
+      "pin each requirement with ==, e.g. name==1.0, and give its --hash",
+    );
+  }
+}
+
+async function reportItems(
+  dists: readonly ResolvedDist[],
+  roots: readonly Root[],
+  metadataOf: (file: IndexSource["file"]) => Promise<string>,
+): Promise<ReportItem[]> {
+  return await Promise.all(dists.map(async (dist) => {
+    const source = wheelSource(dist);
+    if (source === undefined) {
+      throw new UnsupportedRequirementError(
+        `${dist.name}==${dist.version}`,
+        "only a source distribution was chosen",
+      );
+    }
+    const root = roots.find((r) => canonicalizeName(r.requirement.name) === dist.name);
+    const url = withoutFragment(source.file.url);
+    return {
+      metadata: await metadataOf(source.file),
+      url,
+      hashes: { ...source.file.hashes, ...(root?.source.urlHashes ?? {}) },
+      isDirect: dist.url !== undefined,
+      isYanked: dist.yanked !== undefined,
+      requested: dist.requested,
+      ...(root === undefined ? {} : { requestedExtras: root.requirement.extras }),
+    };
+  }));
+}
+
+/**
+ * Installs what `spec` asks for into `options.target` (see the module docs
+ * for the phases).
+ *
+ * @throws {ExternallyManagedError} for a PEP 668 environment (nothing changed).
+ * @throws {UnsupportedRequirementError} for what needs a build (nothing changed).
+ * @throws {ResolutionImpossibleError} when no versions fit (nothing changed).
+ * @throws {InstallInterruptedError} when installing failed part way.
+ * @example
+ * ```ts ignore
+ * const outcome = await installRequirements(spec, { settings, target, services });
+ * outcome.changelog?.installed.map((d) => `${d.name}-${d.version}`);
+ * ```
+ */
+export async function installRequirements(
+  spec: RequirementsSpecification,
+  options: InstallOptions,
+): Promise<InstallOutcome> {
+  const cacheRoot = options.services.cacheRoot;
+  const bucket = cacheRoot === undefined
+    ? await Deno.makeTempDir({ prefix: "dpip-unpacked-" })
+    : bucketDir(cacheRoot, CacheBucket.unpacked);
+  try {
+    return await runPipeline(spec, options, bucket);
+  } finally {
+    if (cacheRoot === undefined) await Deno.remove(bucket, { recursive: true }).catch(() => {});
+  }
+}
+
+async function runPipeline(
+  spec: RequirementsSpecification,
+  options: InstallOptions,
+  bucket: string,
+): Promise<InstallOutcome> {
+  const { settings, target, services, reporter } = options;
+  const { interpreter } = target;
+  if (
+    interpreter.externallyManaged !== undefined && !settings.breakSystemPackages &&
+    !settings.dryRun && !schemeAllowsExternallyManaged(target.scheme)
+  ) {
+    throw new ExternallyManagedError(interpreter.prefix, interpreter.externallyManaged.message);
+  }
+  const ignored: { text: string; marker: string }[] = [];
+  const roots = rootsOf(spec).filter((root) => {
+    const marker = root.requirement.marker;
+    if (marker === undefined || marker.evaluate({ ...interpreter.markerEnvironment, extra: "" })) {
+      return true;
+    }
+    ignored.push({ text: root.source.text.split(";")[0]!.trim(), marker: String(marker) });
+    return false;
+  });
+  const hashes = hashesByProject(spec);
+  const hashMode = settings.requireHashes || hashes.size > 0;
+  if (hashMode) checkHashMode(roots);
+  const tags = new Set(compatibleTags(interpreter.tagFacts).map(String));
+  const warnings: string[] = [];
+  const localWheels = new Map<string, UnpackedWheel>();
+  for (const root of roots) {
+    if (root.url === undefined || !root.url.startsWith("file:")) continue;
+    localWheels.set(
+      root.url,
+      await unpackLocalWheel(fileURLToPath(root.url), {
+        bucket,
+        compatibleTags: tags,
+        onWarning: (message) => warnings.push(message),
+      }),
+    );
+  }
+  const provider = withLocalWheels(services.provider, localWheels);
+
+  const isTarget = target.scheme.kind === "target";
+  const scheme = interpreter.scheme(target.scheme);
+  const installedSet = isTarget
+    ? []
+    : readInstalledDists(interpreter.sitePackages, { importlib: isImportlib(interpreter) }).dists;
+  const installed = new Map(installedSet.map((dist) => [dist.name, dist]));
+  const reinstallAll = settings.forceReinstall || settings.ignoreInstalled;
+
+  let resolution: Resolution | undefined;
+  let dists: ResolvedDist[] | undefined;
+  if (!settings.upgrade && !reinstallAll && !isTarget && roots.length > 0) {
+    dists = satisfiedAsInstalled(roots, spec.constraints, installed, {
+      interpreter,
+      noDeps: settings.noDeps,
+    });
+  }
+  if (dists === undefined) {
+    resolution = await resolve({
+      requirements: roots.map((root) => root.requirement),
+      constraints: spec.constraints.flatMap((c) =>
+        c.requirement === undefined ? [] : [c.requirement]
+      ),
+      installed: installedSet.map(installedDistribution),
+    }, {
+      provider,
+      environment: interpreter.markerEnvironment,
+      pythonVersion: interpreter.markerEnvironment.python_full_version,
+      ...(settings.pre ? { prerelease: "allow" as const } : {}),
+      ignoreRequiresPython: settings.ignoreRequiresPython,
+      noDeps: settings.noDeps,
+      upgrade: settings.upgrade,
+      upgradeStrategy: settings.upgradeStrategy,
+      ignoreInstalled: reinstallAll || isTarget,
+      ...(reporter?.onResolving === undefined
+        ? {}
+        : { reporter: { onDecision: reporter.onResolving } }),
+    });
+    dists = resolution.dists;
+  }
+
+  const plan = planInstall(dists, installedSet, { reinstallAll, targetDir: isTarget });
+  const action = new Map<PackageName, CollectedDist["action"]>();
+  for (const dist of plan.install) action.set(dist.name, "install");
+  for (const entry of plan.reinstall) action.set(entry.dist.name, "reinstall");
+  for (const entry of plan.satisfied) action.set(entry.dist.name, "satisfied");
+  const collected: CollectedDist[] = collect(roots, dists, interpreter).map((item) => ({
+    ...item,
+    action: action.get(item.name) ?? "satisfied",
+  }));
+  const toInstall = [...plan.install, ...plan.reinstall.map((entry) => entry.dist)];
+  const byName = new Map(dists.map((dist) => [dist.name, dist]));
+  const order = installationOrder(
+    collected.filter((c) => c.action !== "satisfied").map((c) => c.name),
+    (name) =>
+      parseDependencies(byName.get(name)?.metadata.requiresDist ?? [])
+        .filter((r) => markerHolds(r, interpreter, byName.get(name)?.extras ?? []))
+        .map((r) => canonicalizeName(r.name)),
+  );
+  const planned: PlannedInstall = {
+    plan,
+    collected,
+    ...(resolution === undefined ? {} : { resolution }),
+    ignored,
+  };
+  warnings.push(...(resolution?.warnings ?? []));
+
+  if (hashMode) {
+    const missing = toInstall.filter((dist) => dist.url === undefined && !hashes.has(dist.name));
+    if (missing.length > 0) {
+      throw new HashRequirementError(
+        `Hashes are required in --require-hashes mode, but they are missing from some requirements: ${
+          missing.map((dist) => `${dist.name}==${dist.version}`).join(", ")
+        }`,
+        "add a --hash for every distribution, dependencies included (or use --no-deps)",
+      );
+    }
+  }
+
+  const report = settings.report
+    ? formatInstallReport(
+      await reportItems(toInstall, roots, (file) => {
+        const local = localWheels.get(file.url);
+        return local === undefined
+          ? fetchWheelMetadata(services.metadataClient, file)
+          : Deno.readTextFile(join(local.tree, local.manifest.distInfo, "METADATA"));
+      }),
+      {
+        environment: interpreter.markerEnvironment,
+        importlib: isImportlib(interpreter),
+      },
+    )
+    : undefined;
+  const base = { ...planned, order, ...(report === undefined ? {} : { report }), warnings };
+  if (settings.dryRun || toInstall.length === 0) return { ...base, wheels: [] };
+  reporter?.onPlanned?.(planned);
+
+  const urlHashes = new Map(
+    roots.filter((r) => r.url !== undefined).map((r) => [
+      canonicalizeName(r.requirement.name),
+      r.source.urlHashes,
+    ]),
+  );
+  const ordered = order.map((name) => byName.get(name)!).filter((dist) => dist !== undefined);
+  const cacheRoot = services.cacheRoot;
+  const workDir = cacheRoot === undefined
+    ? await Deno.makeTempDir({ prefix: "dpip-wheels-" })
+    : join(
+      bucketDir(cacheRoot, CacheBucket.wheels),
+      `.tmp-${crypto.randomUUID().slice(0, 8)}`,
+    );
+  try {
+    const wheels = await prepareWheels(
+      ordered.map((dist) =>
+        wheelRequest(dist, hashes.get(dist.name), urlHashes.get(dist.name) ?? {})
+      ),
+      {
+        downloader: services.downloader,
+        dir: workDir,
+        unpackedBucket: bucket,
+        ...(services.concurrency === undefined ? {} : { concurrency: services.concurrency }),
+        ...(reporter === undefined ? {} : { reporter }),
+      },
+    );
+    let changelog: InstallChangelog;
+    try {
+      changelog = await installWheels(
+        wheels.map((wheel, index) => {
+          const dist = ordered[index]!;
+          const directUrl: DirectUrl | null = dist.url === undefined ? null : {
+            url: wheel.request.url,
+            info: { kind: "archive", hash: `sha256=${wheel.sha256}` },
+          };
+          return { path: wheel.path, requested: dist.requested, sha256: wheel.sha256, directUrl };
+        }),
+        {
+          scheme,
+          python: interpreter.executable,
+          pythonVersion: [interpreter.version[0], interpreter.version[1]],
+          compatibleTags: tags,
+          cacheBucket: bucket,
+          ...(settings.linkMode === undefined ? {} : { linkMode: settings.linkMode }),
+          compile: settings.compile,
+          forceReinstall: true,
+          targetDir: isTarget,
+          upgrade: settings.upgrade,
+          ...(isTarget
+            ? { environmentDirs: [scheme.purelib] }
+            : target.scheme.kind === "default" && interpreter.isVenv
+            ? { environmentDirs: [interpreter.prefix] }
+            : {}),
+          ...(options.env === undefined ? {} : { env: options.env }),
+          ...(reporter?.onLockWait === undefined ? {} : { onLockWait: reporter.onLockWait }),
+        },
+      );
+    } catch (error) {
+      throw interrupted(error, ordered, scheme);
+    }
+    const conflicts = settings.warnConflicts && !isTarget
+      ? checkAfterInstall(target, new Set(changelog.installed.map((dist) => dist.name)))
+      : undefined;
+    return {
+      ...base,
+      wheels,
+      changelog,
+      ...(conflicts === undefined ? {} : { conflicts }),
+      warnings: [...warnings, ...changelog.warnings],
+    };
+  } finally {
+    await Deno.remove(workDir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Says which distributions are new after a failure (errors before any commit change nothing). */
+function interrupted(
+  error: unknown,
+  ordered: readonly ResolvedDist[],
+  scheme: { purelib: string; platlib: string },
+): unknown {
+  const now = new Map(
+    readInstalledDists([...new Set([scheme.purelib, scheme.platlib])]).dists.map((
+      dist,
+    ) => [dist.name, versionText(dist.version)]),
+  );
+  const installed = ordered.filter((dist) => now.get(dist.name) === dist.version);
+  if (installed.length === 0) return error;
+  return new InstallInterruptedError(error, {
+    installed: installed.map((dist) => `${dist.name}-${dist.version}`),
+    notInstalled: ordered.filter((dist) => !installed.includes(dist)).map((dist) =>
+      `${dist.name}-${dist.version}`
+    ),
+  });
+}
