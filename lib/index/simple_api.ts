@@ -97,8 +97,60 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   rpar: ")",
 };
 /** Entities HTML accepts without a trailing `;` (the legacy ones that matter here). */
-const LEGACY_ENTITIES = new Set(["amp", "lt", "gt", "quot", "nbsp"]);
-const ENTITY_RE = /&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[a-zA-Z][a-zA-Z0-9]*;?)/g;
+const LEGACY_ENTITIES = ["amp", "lt", "gt", "quot", "nbsp"];
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || ((code | 0x20) >= 97 && (code | 0x20) <= 122);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isHexDigit(code: number): boolean {
+  return (code >= 48 && code <= 57) || ((code | 0x20) >= 97 && (code | 0x20) <= 102);
+}
+
+function codePointText(code: number): string {
+  if (
+    !Number.isFinite(code) || code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)
+  ) {
+    return "\ufffd";
+  }
+  return String.fromCodePoint(code);
+}
+
+/** Decodes the character reference at `at` (an `&`): its text and length, or undefined. */
+function entityAt(text: string, at: number): { value: string; length: number } | undefined {
+  let i = at + 1;
+  if (text.charCodeAt(i) === 35 /* # */) {
+    i++;
+    const hex = (text.charCodeAt(i) | 0x20) === 120 /* x */;
+    if (hex) i++;
+    const digitsStart = i;
+    const digit = hex ? isHexDigit : isDigit;
+    while (i < text.length && digit(text.charCodeAt(i))) i++;
+    if (i === digitsStart) return undefined;
+    const code = parseInt(text.slice(digitsStart, i), hex ? 16 : 10);
+    if (text.charCodeAt(i) === 59 /* ; */) i++;
+    return { value: codePointText(code), length: i - at };
+  }
+  const nameStart = i;
+  if (!isAlphanumeric(text.charCodeAt(i)) || isDigit(text.charCodeAt(i))) return undefined;
+  while (i < text.length && isAlphanumeric(text.charCodeAt(i))) i++;
+  const name = text.slice(nameStart, i);
+  if (text.charCodeAt(i) === 59) {
+    const value = NAMED_ENTITIES[name];
+    if (value !== undefined) return { value, length: i + 1 - at };
+  }
+  // Legacy entities also match without `;`, as the longest prefix of the name.
+  for (const legacy of LEGACY_ENTITIES) {
+    if (name.startsWith(legacy)) {
+      return { value: NAMED_ENTITIES[legacy] ?? "", length: legacy.length + 1 };
+    }
+  }
+  return undefined;
+}
 
 /**
  * Decodes HTML character references as browsers (and Python's `html.unescape`) do.
@@ -110,89 +162,70 @@ const ENTITY_RE = /&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[a-zA-Z][a-zA-Z0-9]*;?)/g;
  * ```
  */
 export function unescapeHtml(text: string): string {
-  if (!text.includes("&")) return text;
-  return text.replace(ENTITY_RE, (match, body: string) => {
-    if (body.startsWith("#")) {
-      const hex = body[1] === "x" || body[1] === "X";
-      const digits = body.slice(hex ? 2 : 1).replace(/;$/, "");
-      const code = parseInt(digits, hex ? 16 : 10);
-      if (!Number.isFinite(code) || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-        return "\ufffd";
-      }
-      return code === 0 ? "\ufffd" : String.fromCodePoint(code);
+  let amp = text.indexOf("&");
+  if (amp < 0) return text;
+  let out = "";
+  let last = 0;
+  while (amp >= 0) {
+    const entity = entityAt(text, amp);
+    if (entity === undefined) {
+      amp = text.indexOf("&", amp + 1);
+      continue;
     }
-    const terminated = body.endsWith(";");
-    const name = terminated ? body.slice(0, -1) : body;
-    const value = NAMED_ENTITIES[name];
-    if (value === undefined) return match;
-    if (!terminated && !LEGACY_ENTITIES.has(name)) return match;
-    return value;
-  });
+    out += text.slice(last, amp) + entity.value;
+    last = amp + entity.length;
+    amp = text.indexOf("&", last);
+  }
+  return out + text.slice(last);
 }
 
-/** Parses the attributes of a tag (the text between the tag name and `>`). Names lower-cased. */
-function parseAttributes(text: string): Map<string, string> {
+/**
+ * Parses a tag's attributes from `start` (just after the tag name) to its
+ * closing `>` (outside quoted values). Names are lower-cased, values
+ * unescaped, and a repeated attribute keeps its last value, as pip's parser
+ * does. Returns where the tag ends (the text's length when it never does).
+ */
+function parseTag(html: string, start: number): { attributes: Map<string, string>; end: number } {
   const attributes = new Map<string, string>();
-  const length = text.length;
-  let i = 0;
+  const length = html.length;
+  let i = start;
   while (i < length) {
-    let code = text.charCodeAt(i);
+    let code = html.charCodeAt(i);
     // Skip whitespace and stray slashes.
-    while (i < length && (code <= 32 || code === 47)) code = text.charCodeAt(++i);
+    while (i < length && (code <= 32 || code === 47)) code = html.charCodeAt(++i);
     if (i >= length) break;
+    if (code === 62 /* > */) return { attributes, end: i };
     const nameStart = i;
     while (i < length) {
-      code = text.charCodeAt(i);
+      code = html.charCodeAt(i);
       if (code <= 32 || code === 61 || code === 47 || code === 62) break;
       i++;
     }
-    const name = text.slice(nameStart, i).toLowerCase();
-    while (i < length && text.charCodeAt(i) <= 32) i++;
+    const name = html.slice(nameStart, i).toLowerCase();
+    while (i < length && html.charCodeAt(i) <= 32) i++;
     let value = "";
-    if (text.charCodeAt(i) === 61) {
+    if (html.charCodeAt(i) === 61 /* = */) {
       i++;
-      while (i < length && text.charCodeAt(i) <= 32) i++;
-      const quote = text[i];
-      if (quote === '"' || quote === "'") {
-        const end = text.indexOf(quote, i + 1);
-        const stop = end < 0 ? length : end;
-        value = text.slice(i + 1, stop);
+      while (i < length && html.charCodeAt(i) <= 32) i++;
+      const quote = html.charCodeAt(i);
+      if (quote === 34 || quote === 39) {
+        const close = html.indexOf(quote === 34 ? '"' : "'", i + 1);
+        const stop = close < 0 ? length : close;
+        value = html.slice(i + 1, stop);
         i = stop + 1;
       } else {
         const valueStart = i;
-        while (i < length && text.charCodeAt(i) > 32) i++;
-        value = text.slice(valueStart, i);
+        while (i < length) {
+          code = html.charCodeAt(i);
+          if (code <= 32 || code === 62) break;
+          i++;
+        }
+        value = html.slice(valueStart, i);
       }
-    } else if (name === "") {
-      i++;
-      continue;
     }
     if (name !== "") attributes.set(name, unescapeHtml(value));
   }
-  return attributes;
-}
-
-/** Finds the end of a tag starting at `start` (the index after the tag name): the `>` outside quotes. */
-function tagEnd(html: string, start: number): number {
-  let quote = 0;
-  for (let i = start; i < html.length; i++) {
-    const code = html.charCodeAt(i);
-    if (quote !== 0) {
-      if (code === quote) quote = 0;
-    } else if (code === 62) {
-      return i;
-    } else if ((code === 34 || code === 39) && isAttributeValueStart(html, i)) {
-      quote = code;
-    }
-  }
-  return html.length;
-}
-
-/** A quote opens a value only right after `=` (and optional spaces), as HTML tokenizers do. */
-function isAttributeValueStart(html: string, quoteAt: number): boolean {
-  let j = quoteAt - 1;
-  while (j >= 0 && html.charCodeAt(j) <= 32) j--;
-  return html.charCodeAt(j) === 61;
+  return { attributes, end: length };
 }
 
 function isNameBoundary(code: number): boolean {
@@ -237,16 +270,18 @@ export function scanHtml(html: string): HtmlLinks {
     const c1 = html.charCodeAt(i + 1) | 0x20;
     let end = -1;
     if (c1 === 97 /* a */ && isNameBoundary(html.charCodeAt(i + 2))) {
-      end = tagEnd(html, i + 2);
-      anchors.push({ attributes: parseAttributes(html.slice(i + 2, end)) });
+      const tag = parseTag(html, i + 2);
+      end = tag.end;
+      anchors.push({ attributes: tag.attributes });
     } else if (
       (c1 === 98 /* b */ || c1 === 109 /* m */) &&
       (html.slice(i + 1, i + 5).toLowerCase() === "base" ||
         html.slice(i + 1, i + 5).toLowerCase() === "meta") &&
       isNameBoundary(html.charCodeAt(i + 5))
     ) {
-      end = tagEnd(html, i + 5);
-      const attributes = parseAttributes(html.slice(i + 5, end));
+      const tag = parseTag(html, i + 5);
+      end = tag.end;
+      const attributes = tag.attributes;
       if (c1 === 98 && baseHref === undefined && attributes.has("href")) {
         baseHref = attributes.get("href");
       }
@@ -278,14 +313,70 @@ function fragmentHashes(fragment: string): Record<string, string> {
   return hashes;
 }
 
-/** The file name of a URL: its last path segment, percent-decoded. */
-export function filenameOfUrl(url: URL): string {
-  const segment = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
+/** A resolved link: the URL without its fragment, the fragment, and the file name. */
+interface ResolvedLink {
+  readonly url: string;
+  readonly fragment: string;
+  readonly filename: string;
+}
+
+/** Characters a URL path segment may hold as they are (so appending needs no escaping). */
+const PLAIN_SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=:@%-]+$/;
+
+/**
+ * Resolves links against one base, fast: the directory part of each href is
+ * resolved once (`new URL` per distinct directory) and the file name is
+ * appended, falling back to a full parse for anything unusual. Real pages
+ * have thousands of links sharing one or two directories.
+ */
+class LinkResolver {
+  readonly #base: URL;
+  readonly #directories = new Map<string, string>();
+
+  constructor(base: URL) {
+    this.#base = base;
+  }
+
+  /** Resolves `href`; throws a TypeError for an invalid URL. */
+  resolve(href: string): ResolvedLink {
+    const hashAt = href.indexOf("#");
+    const withoutFragment = hashAt < 0 ? href : href.slice(0, hashAt);
+    const fragment = hashAt < 0 ? "" : href.slice(hashAt + 1);
+    const slash = withoutFragment.lastIndexOf("/");
+    const segment = withoutFragment.slice(slash + 1);
+    if (segment !== "" && segment !== "." && segment !== ".." && PLAIN_SEGMENT.test(segment)) {
+      const directoryPart = withoutFragment.slice(0, slash + 1);
+      let directory = this.#directories.get(directoryPart);
+      if (directory === undefined) {
+        const resolved = new URL(directoryPart === "" ? "./" : directoryPart, this.#base);
+        resolved.search = "";
+        resolved.hash = "";
+        directory = resolved.href.endsWith("/") ? resolved.href : undefined;
+        if (directory !== undefined) this.#directories.set(directoryPart, directory);
+      }
+      if (directory !== undefined) {
+        return { url: directory + segment, fragment, filename: decodeSegment(segment) };
+      }
+    }
+    const link = new URL(href, this.#base);
+    const slow = link.hash.slice(1);
+    link.hash = "";
+    return { url: link.href, fragment: slow, filename: filenameOfUrl(link) };
+  }
+}
+
+function decodeSegment(segment: string): string {
+  if (!segment.includes("%")) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
     return segment;
   }
+}
+
+/** The file name of a URL: its last path segment, percent-decoded. */
+export function filenameOfUrl(url: URL): string {
+  return decodeSegment(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
 }
 
 /** Parses an HTML metadata attribute (`true`, `sha256=<hex>`); `false` for absent or `false`. */
@@ -347,19 +438,19 @@ export function parseHtmlPage(html: string, url: string): ProjectPage {
     base = new URL(url);
   }
   const files: ProjectFile[] = [];
+  const resolver = new LinkResolver(base);
   for (const anchor of anchors) {
-    const href = anchor.attributes.get("href");
-    if (href === undefined || href.trim() === "") continue;
-    let link: URL;
+    const href = anchor.attributes.get("href")?.trim();
+    if (href === undefined || href === "") continue;
+    let link: ResolvedLink;
     try {
-      link = new URL(href.trim(), base);
+      link = resolver.resolve(href);
     } catch {
       warnings.push(`skipped a link with an invalid URL: ${JSON.stringify(href)}`);
       continue;
     }
-    const hashes = fragmentHashes(link.hash.slice(1));
-    link.hash = "";
-    const filename = filenameOfUrl(link);
+    const hashes = fragmentHashes(link.fragment);
+    const filename = link.filename;
     if (filename === "") continue;
     const yanked = anchor.attributes.get("data-yanked");
     const requiresPython = anchor.attributes.get("data-requires-python");
@@ -369,7 +460,7 @@ export function parseHtmlPage(html: string, url: string): ProjectPage {
     );
     files.push({
       filename,
-      url: link.href,
+      url: link.url,
       hashes,
       ...(requiresPython === undefined || requiresPython.trim() === "" ? {} : { requiresPython }),
       yanked: yanked !== undefined,
@@ -440,23 +531,22 @@ export function parseJsonPage(text: string, url: string): ProjectPage {
   checkApiVersion(url, apiVersion, warnings);
   const rawFiles = data["files"];
   if (!Array.isArray(rawFiles)) throw new IndexPageError(url, `"files" is not a list`);
-  const base = new URL(url);
+  const resolver = new LinkResolver(new URL(url));
   const files: ProjectFile[] = [];
   for (const [position, raw] of rawFiles.entries()) {
     if (!isRecord(raw) || typeof raw["url"] !== "string") {
       warnings.push(`skipped files[${position}]: no "url"`);
       continue;
     }
-    let link: URL;
+    let link: ResolvedLink;
     try {
-      link = new URL(raw["url"], base);
+      link = resolver.resolve(raw["url"]);
     } catch {
       warnings.push(`skipped files[${position}]: invalid URL ${JSON.stringify(raw["url"])}`);
       continue;
     }
-    const fragment = fragmentHashes(link.hash.slice(1));
-    link.hash = "";
-    const filename = typeof raw["filename"] === "string" ? raw["filename"] : filenameOfUrl(link);
+    const fragment = fragmentHashes(link.fragment);
+    const filename = typeof raw["filename"] === "string" ? raw["filename"] : link.filename;
     const yanked = raw["yanked"];
     const requiresPython = raw["requires-python"];
     const size = raw["size"];
@@ -466,7 +556,7 @@ export function parseJsonPage(text: string, url: string): ProjectPage {
       : jsonMetadata(raw["dist-info-metadata"]);
     files.push({
       filename,
-      url: link.href,
+      url: link.url,
       hashes: { ...fragment, ...hashesOf(raw["hashes"]) },
       ...(typeof requiresPython === "string" && requiresPython.trim() !== ""
         ? { requiresPython }
