@@ -213,9 +213,19 @@ async function compareAll(
     const ours = await dpip([...args, "--python", python]);
     const expected = theirs[index]!;
     // Documented difference: pip's pkg_resources backend (Python < 3.11) walks each
-    // directory in its own version-sorted order, so `check` lines come in another order.
+    // directory in its own version-sorted order, so `check` lines and `inspect`'s
+    // `installed` list come in another order there.
     const unordered = args[0] === "check" && label.startsWith("3.8");
-    const mask = args[0] === "inspect"
+    const mask = args[0] === "inspect" && label.startsWith("3.8")
+      ? (s: string) => {
+        const report = JSON.parse(maskInspect(s));
+        report.installed.sort((
+          a: { metadata_location: string },
+          b: { metadata_location: string },
+        ) => a.metadata_location < b.metadata_location ? -1 : 1);
+        return JSON.stringify(report);
+      }
+      : args[0] === "inspect"
       ? maskInspect
       : unordered
       ? (s: string) => s.split("\n").sort().join("\n")
