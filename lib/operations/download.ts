@@ -257,6 +257,78 @@ async function runPool<T>(
   return results;
 }
 
+/** Downloads the planned files in a bounded pool; enforces hash-checking mode after. */
+async function fetchPlans(
+  plans: readonly Planned[],
+  options: Pick<DownloadRequirementsOptions, "dest" | "downloader" | "reporter" | "concurrency">,
+  hashMode: boolean,
+): Promise<DownloadedFile[]> {
+  await Deno.mkdir(options.dest, { recursive: true });
+  const reporter = options.reporter;
+  const tasks = plans.map((plan) => async (): Promise<DownloadedFile> => {
+    const path = join(options.dest, plan.filename);
+    const base = {
+      requirement: plan.item.text,
+      name: plan.name,
+      ...(plan.version === undefined ? {} : { version: plan.version }),
+      filename: plan.filename,
+      path,
+      url: redactUrl(plan.url),
+    };
+    const algorithms = plan.checks.flatMap((c) => Object.keys(c.allowed));
+    const present = await Deno.stat(path).then((s) => s.isFile, () => false);
+    if (present) {
+      const digests = await hashFile(path, algorithms);
+      if (plan.checks.every((check) => matchesHashes(digests, check.allowed))) {
+        reporter?.onDone?.(plan.filename);
+        return {
+          ...base,
+          size: (await Deno.stat(path)).size,
+          origin: "present",
+          sha256: digests["sha256"] ?? "",
+        };
+      }
+      await Deno.remove(path);
+    }
+    reporter?.onStart?.(plan.filename, plan.size);
+    const result = await options.downloader.download(plan.url, path, {
+      checks: plan.checks,
+      onProgress: (received, total) => reporter?.onProgress?.(plan.filename, received, total),
+    });
+    reporter?.onDone?.(plan.filename);
+    return {
+      ...base,
+      size: result.size,
+      origin: result.fromCache ? "cached" : "downloaded",
+      sha256: result.digests["sha256"] ?? "",
+    };
+  });
+  const settled = await runPool(tasks, options.concurrency ?? 16);
+  const failure = settled.find((r) => r.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
+  const files = settled.map((r) => (r as PromiseFulfilledResult<DownloadedFile>).value);
+
+  if (hashMode) {
+    const missing = files.filter((_, i) =>
+      plans[i]?.checks.every((c) => c.source !== "the requirement") ?? false
+    );
+    if (missing.length > 0) {
+      await Promise.all(
+        missing.filter((f) => f.origin !== "present").map((f) =>
+          Deno.remove(f.path).catch(() => {})
+        ),
+      );
+      throw new HashRequirementError(
+        `Hashes are required in --require-hashes mode, but they are missing from some requirements: ${
+          missing.map((f) => `${f.name}==${f.version ?? "?"} --hash=sha256:${f.sha256}`).join(", ")
+        }`,
+        "add these --hash values to your requirements (after checking the files are the ones you expect)",
+      );
+    }
+  }
+  return files;
+}
+
 /**
  * Chooses and downloads the best file for each requirement (no dependencies).
  *
@@ -321,68 +393,67 @@ export async function downloadRequirements(
     };
   }));
 
-  await Deno.mkdir(options.dest, { recursive: true });
-  const reporter = options.reporter;
-  const tasks = plans.map((plan) => async (): Promise<DownloadedFile> => {
-    const path = join(options.dest, plan.filename);
-    const base = {
-      requirement: plan.item.text,
-      name: plan.name,
-      ...(plan.version === undefined ? {} : { version: plan.version }),
-      filename: plan.filename,
-      path,
-      url: redactUrl(plan.url),
-    };
-    const algorithms = plan.checks.flatMap((c) => Object.keys(c.allowed));
-    const present = await Deno.stat(path).then((s) => s.isFile, () => false);
-    if (present) {
-      const digests = await hashFile(path, algorithms);
-      if (plan.checks.every((check) => matchesHashes(digests, check.allowed))) {
-        reporter?.onDone?.(plan.filename);
-        return {
-          ...base,
-          size: (await Deno.stat(path)).size,
-          origin: "present",
-          sha256: digests["sha256"] ?? "",
-        };
-      }
-      await Deno.remove(path);
-    }
-    reporter?.onStart?.(plan.filename, plan.size);
-    const result = await options.downloader.download(plan.url, path, {
-      checks: plan.checks,
-      onProgress: (received, total) => reporter?.onProgress?.(plan.filename, received, total),
-    });
-    reporter?.onDone?.(plan.filename);
-    return {
-      ...base,
-      size: result.size,
-      origin: result.fromCache ? "cached" : "downloaded",
-      sha256: result.digests["sha256"] ?? "",
-    };
-  });
-  const settled = await runPool(tasks, options.concurrency ?? 16);
-  const failure = settled.find((r) => r.status === "rejected");
-  if (failure !== undefined) throw failure.reason;
-  const files = settled.map((r) => (r as PromiseFulfilledResult<DownloadedFile>).value);
-
-  if (hashMode) {
-    const missing = files.filter((_, i) =>
-      plans[i]!.checks.every((c) => c.source !== "the requirement")
-    );
-    if (missing.length > 0) {
-      await Promise.all(
-        missing.filter((f) => f.origin !== "present").map((f) =>
-          Deno.remove(f.path).catch(() => {})
-        ),
-      );
-      throw new HashRequirementError(
-        `Hashes are required in --require-hashes mode, but they are missing from some requirements: ${
-          missing.map((f) => `${f.name}==${f.version ?? "?"} --hash=sha256:${f.sha256}`).join(", ")
-        }`,
-        "add these --hash values to your requirements (after checking the files are the ones you expect)",
-      );
-    }
-  }
+  const files = await fetchPlans(plans, options, hashMode);
   return { files, warnings };
+}
+
+/** A project the resolver chose, as `downloadResolved` needs it (a `ResolvedDist` fits). */
+export interface ResolvedFile {
+  readonly name: string;
+  readonly version: string;
+  /** The direct reference's URL, when the project came from one. */
+  readonly url?: string;
+  /** The provider's file information: `{ file: ProjectFile }` for index files. */
+  readonly source?: unknown;
+}
+
+function fileOf(source: unknown): ProjectFile | undefined {
+  if (typeof source !== "object" || source === null || !("file" in source)) return undefined;
+  const file = (source as { file: unknown }).file;
+  if (typeof file !== "object" || file === null) return undefined;
+  const candidate = file as Partial<ProjectFile>;
+  return typeof candidate.url === "string" && typeof candidate.filename === "string"
+    ? file as ProjectFile
+    : undefined;
+}
+
+/**
+ * Downloads the files of a resolution (with dependencies): each project's
+ * chosen file, checked against the index's hash and the `--hash` values of
+ * `items` that name it. In hash-checking mode every project needs hashes.
+ */
+export async function downloadResolved(
+  dists: readonly ResolvedFile[],
+  items: readonly DownloadItem[],
+  options: Omit<DownloadRequirementsOptions, "sources" | "tags" | "policy">,
+): Promise<DownloadOutcome> {
+  const requested = mergeItems(items);
+  const hashMode = options.requireHashes === true ||
+    requested.some((item) => Object.keys(item.hashes ?? {}).length > 0);
+  if (hashMode) checkHashMode(requested);
+  const byName = new Map(
+    requested.filter((i) => i.name !== undefined).map((i) => [canonicalizeName(i.name ?? ""), i]),
+  );
+  const plans: Planned[] = [];
+  for (const dist of dists) {
+    const name = canonicalizeName(dist.name);
+    const item = byName.get(name) ?? { text: `${name}==${dist.version}`, name };
+    const userHashes = item.hashes ?? {};
+    const userChecks: HashCheck[] = Object.keys(userHashes).length > 0
+      ? [{ source: "the requirement", allowed: userHashes }]
+      : [];
+    const file = fileOf(dist.source);
+    const url = file?.url ?? dist.url;
+    if (url === undefined) continue;
+    plans.push({
+      item,
+      name,
+      version: dist.version,
+      url,
+      filename: file?.filename ?? filenameOfUrl(new URL(url)),
+      ...(file?.size === undefined ? {} : { size: file.size }),
+      checks: [...(file === undefined ? [] : indexChecks(file)), ...userChecks],
+    });
+  }
+  return { files: await fetchPlans(plans, options, hashMode), warnings: [] };
 }

@@ -702,3 +702,47 @@ Deno.test({
       assertEquals(missing.err, "ERROR: Cannot hash nope.whl: no such file\n");
     }),
 });
+
+Deno.test({
+  name: "download: without --no-deps, dependencies are resolved and downloaded",
+  ignore,
+  fn: () =>
+    withIndex({
+      files: [
+        wheelFile({
+          name: "app",
+          version: "1.0",
+          metadata: { requiresDist: ["lib>=2", "other; python_version < '3'"] },
+        }),
+        wheelFile({ name: "lib", version: "1.0" }),
+        wheelFile({ name: "lib", version: "2.1" }),
+        wheelFile({ name: "other", version: "1.0" }),
+      ],
+    }, async ({ tmp, server, run }) => {
+      const result = await run(["download", "-i", server.url, "app", "-d", "d"]);
+      assertEquals(result.status, 0, result.err);
+      assertEquals(await files(join(tmp, "d")), [
+        "app-1.0-py3-none-any.whl",
+        "lib-2.1-py3-none-any.whl",
+      ]);
+      assertStringIncludes(result.out, "Successfully downloaded app lib\n");
+      // The metadata came from the PEP 658 files, not from the wheels.
+      assert(server.requests.some((r) => r.path.endsWith(".whl.metadata")));
+      const pinned = join(tmp, "req.txt");
+      await Deno.writeTextFile(
+        pinned,
+        `app==1.0 --hash=sha256:${await sha256(
+          wheelFile({
+            name: "app",
+            version: "1.0",
+            metadata: { requiresDist: ["lib>=2", "other; python_version < '3'"] },
+          }).bytes,
+        )}\n`,
+      );
+      const hashed = await run(["download", "-i", server.url, "-r", pinned, "-d", "h"]);
+      assertEquals(hashed.status, 1);
+      assertStringIncludes(hashed.err, "Hashes are required in --require-hashes mode");
+      assertStringIncludes(hashed.err, "lib==2.1 --hash=sha256:");
+      assertEquals(await files(join(tmp, "h")), ["app-1.0-py3-none-any.whl"]);
+    }),
+});

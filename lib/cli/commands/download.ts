@@ -1,6 +1,7 @@
 /**
- * `dpip download`: the best file of each requirement into `-d/--dest`
- * (default: the working directory), with `--no-deps`. Requirements come from
+ * `dpip download`: the requirements and their dependencies (resolved with
+ * the PubGrub resolver), or with `--no-deps` the best file of each
+ * requirement, into `-d/--dest` (default: the working directory). Requirements come from
  * the arguments and `-r` files (with `--hash` lines and the index options a
  * file may set); `-c` files narrow versions. Foreign targets (`--platform`,
  * `--python-version`, `--implementation`, `--abi`) follow pip's rule that
@@ -13,14 +14,17 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve as resolvePath } from "node:path";
 import { DpipError } from "../../errors.ts";
 import { redactUrl } from "../../net/auth.ts";
 import {
   type DownloadItem,
   type DownloadOutcome,
   downloadRequirements,
+  downloadResolved,
 } from "../../operations/download.ts";
+import { defaultProvider } from "../../resolver/default_provider.ts";
+import { resolve } from "../../resolver/mod.ts";
 import { parseSpecifierSet } from "../../pep440/mod.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { PathKind } from "../../requirements/source.ts";
@@ -98,13 +102,6 @@ export async function runDownload(context: CommandContext): Promise<number> {
       );
     }
   }
-  if (!noDeps) {
-    throw new DpipError(
-      "resolver-unavailable",
-      "dpip download cannot resolve dependencies yet: run it with --no-deps to download just the requirements given",
-      { hint: "list the dependencies you need as requirements too, with --no-deps" },
-    );
-  }
 
   const items: DownloadItem[] = [];
   const notes: string[] = [];
@@ -178,18 +175,55 @@ export async function runDownload(context: CommandContext): Promise<number> {
   const bars = io.stderr.isTerminal && options.string("progressBar") !== "off"
     ? new ProgressBars(io.stderr)
     : undefined;
-  const dest = resolve(io.cwd, options.string("dest") ?? ".");
+  const dest = resolvePath(io.cwd, options.string("dest") ?? ".");
   let outcome: DownloadOutcome;
+  const requireHashes = options.flag("requireHashes") || fileOptions.requireHashes;
   try {
-    outcome = await downloadRequirements(items, {
-      sources: session.indexes,
-      downloader: session.client,
-      tags,
-      policy,
-      dest,
-      requireHashes: options.flag("requireHashes") || fileOptions.requireHashes,
-      ...(bars === undefined ? {} : { reporter: bars }),
-    });
+    if (noDeps) {
+      outcome = await downloadRequirements(items, {
+        sources: session.indexes,
+        downloader: session.client,
+        tags,
+        policy,
+        dest,
+        requireHashes,
+        ...(bars === undefined ? {} : { reporter: bars }),
+      });
+    } else {
+      const direct = items.find((item) => item.url !== undefined);
+      if (direct !== undefined) {
+        throw new UnsupportedDownloadError(
+          direct.text,
+          "direct URL and path requirements are only downloaded with --no-deps for now",
+          "add --no-deps, and list its dependencies as requirements",
+        );
+      }
+      const resolution = await resolve({
+        requirements: items.map((item) => `${item.name ?? ""}${item.specifier ?? ""}`),
+        constraints: spec.constraints.flatMap((c) =>
+          c.requirement === undefined ? [] : [c.requirement]
+        ),
+      }, {
+        provider: defaultProvider({
+          indexes: session.indexes,
+          client: session.client,
+          tags,
+          policy,
+        }),
+        environment: interpreter.markerEnvironment,
+        pythonVersion: policy.pythonVersion.join("."),
+        ...(policy.pre ? { prerelease: "allow" as const } : {}),
+        ignoreRequiresPython: policy.ignoreRequiresPython ?? false,
+        ignoreInstalled: true,
+      });
+      outcome = await downloadResolved(resolution.dists, items, {
+        downloader: session.client,
+        dest,
+        requireHashes,
+        ...(bars === undefined ? {} : { reporter: bars }),
+      });
+      outcome.warnings.push(...resolution.warnings);
+    }
   } finally {
     bars?.finish();
     session.client.close();
