@@ -60,13 +60,14 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       io.stdout.write(formatCommandHelp(program, command) + "\n");
       return ExitCode.success;
     }
-    const runner = RUNNERS[command.name];
-    if (runner === undefined) {
+    const loadRunner = RUNNERS[command.name];
+    if (loadRunner === undefined) {
       io.stderr.write(
         `ERROR: "${command.name}" is not available yet in dpip ${DPIP_VERSION}; see the README for what works today.\n`,
       );
       return ExitCode.error;
     }
+    const runner = await loadRunner();
     return await runner({ io, command, options, args: parsed.args, program, configuration });
   } catch (error) {
     return reportError(error, io, program, debug);

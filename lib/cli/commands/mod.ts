@@ -2,35 +2,29 @@
  * The registry of command runners, by command name. A command in the table
  * (`../commands.ts`) without a runner here reports that it is not available yet.
  *
+ * Runners are loaded on first use, so `dpip --version` or `dpip list` does not
+ * pay for compiling the installer, the resolver and the HTTP stack.
+ *
  * @module
  */
 
 import type { CommandRunner } from "../context.ts";
-import { runConfig } from "./config.ts";
-import { runCheck } from "./check.ts";
-import { runDebug } from "./debug.ts";
-import { runDownload } from "./download.ts";
-import { runFreeze } from "./freeze.ts";
-import { runHash } from "./hash.ts";
-import { runIndex } from "./index.ts";
-import { runInspect } from "./inspect.ts";
-import { runInstall } from "./install.ts";
-import { runList } from "./list.ts";
-import { runShow } from "./show.ts";
-import { runUninstall } from "./uninstall.ts";
 
-/** Runners of the commands that are implemented. */
-export const RUNNERS: Readonly<Record<string, CommandRunner>> = {
-  config: runConfig,
-  list: runList,
-  freeze: runFreeze,
-  show: runShow,
-  check: runCheck,
-  inspect: runInspect,
-  install: runInstall,
-  uninstall: runUninstall,
-  debug: runDebug,
-  download: runDownload,
-  index: runIndex,
-  hash: runHash,
+/** Loads a command's runner. */
+export type RunnerLoader = () => Promise<CommandRunner>;
+
+/** Loaders of the commands that are implemented. */
+export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
+  config: () => import("./config.ts").then((m) => m.runConfig),
+  list: () => import("./list.ts").then((m) => m.runList),
+  freeze: () => import("./freeze.ts").then((m) => m.runFreeze),
+  show: () => import("./show.ts").then((m) => m.runShow),
+  check: () => import("./check.ts").then((m) => m.runCheck),
+  inspect: () => import("./inspect.ts").then((m) => m.runInspect),
+  install: () => import("./install.ts").then((m) => m.runInstall),
+  uninstall: () => import("./uninstall.ts").then((m) => m.runUninstall),
+  debug: () => import("./debug.ts").then((m) => m.runDebug),
+  download: () => import("./download.ts").then((m) => m.runDownload),
+  index: () => import("./index.ts").then((m) => m.runIndex),
+  hash: () => import("./hash.ts").then((m) => m.runHash),
 };
