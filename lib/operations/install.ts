@@ -393,6 +393,14 @@ function satisfiedAsInstalled(
   return [...seen.values()].map((entry) => entry.dist);
 }
 
+/** A requirement as pip shows a dependency: without its marker. */
+function withoutMarker(requirement: Requirement): string {
+  const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(",")}]` : "";
+  return requirement.url === undefined
+    ? `${requirement.name}${extras}${requirement.specifier}`
+    : `${requirement.name}${extras} @ ${requirement.url}`;
+}
+
 /**
  * The distributions your requirements reach, in pip's order: your
  * requirements first, then their dependencies breadth first, each with the
@@ -432,12 +440,12 @@ function collect(
       displayName: item.requirement.name,
       ...(item.url === undefined ? {} : { url: item.url }),
     });
-    const parent = String(item.requirement);
+    const parent = withoutMarker(item.requirement);
     for (const dependency of parseDependencies(dist.metadata.requiresDist)) {
       if (!markerHolds(dependency, interpreter, dist.extras)) continue;
       queue.push({
         requirement: dependency,
-        text: String(dependency),
+        text: withoutMarker(dependency),
         chain: [item.url === undefined ? parent : item.requirement.name, ...item.chain],
       });
     }

@@ -55,6 +55,11 @@ function statKind(path: string): PathKind {
   }
 }
 
+/** A requirements file's location: URLs as they are, paths made absolute. */
+function located(file: string, cwd: string): string {
+  return /^(https?|file):/i.test(file) ? file : resolve(cwd, file);
+}
+
 /** Reads a requirements file: a path, or an `http(s):`/`file:` URL. */
 async function readLocation(location: string): Promise<string> {
   if (/^https?:\/\//i.test(location)) {
@@ -170,8 +175,8 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
   const { io, options } = context;
   const spec = await buildSpecification({
     args: context.args,
-    requirementFiles: options.strings("requirements"),
-    constraintFiles: options.strings("constraints"),
+    requirementFiles: options.strings("requirements").map((file) => located(file, io.cwd)),
+    constraintFiles: options.strings("constraints").map((file) => located(file, io.cwd)),
     editables: options.strings("editables"),
   }, { cwd: io.cwd, env: io.env, read: readLocation, stat: statKind });
   if (spec.requirements.length === 0) {
