@@ -9,6 +9,7 @@ import { type InMemoryIndex, inMemoryProvider } from "../../lib/resolver/in_memo
 import type { MarkerEvaluationEnvironment } from "../../lib/pep508/mod.ts";
 import { ResolutionImpossibleError, resolve } from "../../lib/resolver/resolve.ts";
 import {
+import { Random } from "../helpers/random.ts";
   loadScenarios,
   type Scenario,
   scenarioIndex,
@@ -33,25 +34,14 @@ async function attempt(
   }
 }
 
-/** mulberry32. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `projects` projects of `versions` versions each; project i's versions
  * depend on up to 4 later projects with ranges that narrow with the version,
  * so newer versions of early projects conflict and force backtracking.
  */
 function syntheticGraph(projects: number, versions: number, seed: number): InMemoryIndex {
-  const next = random(seed);
+  const rng = new Random(seed);
+  const next = () => rng.next();
   const index: Record<string, Record<string, string[]>> = {};
   for (let p = 0; p < projects; p++) {
     const project: Record<string, string[]> = {};

@@ -6,7 +6,7 @@ import {
 } from "../../lib/dists/core_metadata.ts";
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { oraclePython, pyenvPython, runPythonJson, skipUnless } from "../helpers/python.ts";
-import { Random } from "./random.ts";
+import { Random } from "../helpers/random.ts";
 
 const oracle = await oraclePython();
 const python311 = await pyenvPython("3.11");

@@ -8,7 +8,7 @@ import {
 } from "../../lib/dists/entry_points.ts";
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
-import { Random } from "./random.ts";
+import { Random } from "../helpers/random.ts";
 
 const oracle = await oraclePython();
 

@@ -13,7 +13,7 @@ import {
 } from "../../lib/dists/tags.ts";
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { oraclePython, pyenvPython, runPythonJson, skipUnless } from "../helpers/python.ts";
-import { Random } from "./random.ts";
+import { Random } from "../helpers/random.ts";
 
 const oracle = await oraclePython();
 

@@ -1,5 +1,5 @@
 /**
- * A small seeded PRNG (mulberry32) for generated differential test inputs, so
+ * A small seeded PRNG (mulberry32) for generated test inputs, so
  * every run produces the same cases.
  *
  * @module

@@ -8,7 +8,7 @@ import {
 } from "../../lib/names/mod.ts";
 import { assertEquals, assertThrows } from "../helpers/assert.ts";
 import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
-import { Random } from "../pep508/random.ts";
+import { Random } from "../helpers/random.ts";
 
 Deno.test("canonicalizeName() lowercases and folds separator runs (PEP 503)", () => {
   const cases: [string, string][] = [

@@ -23,7 +23,7 @@ import {
   hostileInputs,
   trickyInputs,
 } from "./generators.ts";
-import { Random } from "./random.ts";
+import { Random } from "../helpers/random.ts";
 
 /** Environments each marker is evaluated in (missing keys take the defaults). */
 const ENVIRONMENTS: MarkerEvaluationEnvironment[] = [

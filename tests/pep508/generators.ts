@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Random } from "./random.ts";
+import { Random } from "../helpers/random.ts";
 
 const VARIABLES = [
   "python_version",

@@ -6,25 +6,15 @@
 import { Term } from "../../lib/resolver/pubgrub/term.ts";
 import { Universe, VersionSet } from "../../lib/resolver/pubgrub/version_set.ts";
 import { assertEquals } from "../helpers/assert.ts";
-
-/** mulberry32: a small seeded PRNG. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Random } from "../helpers/random.ts";
 
 function bits(set: VersionSet): boolean[] {
   return set.universe.labels.map((_, i) => set.has(i));
 }
 
 Deno.test("VersionSet algebra matches a boolean-array model", () => {
-  const next = random(42);
+  const rng = new Random(42);
+  const next = () => rng.next();
   for (let round = 0; round < 300; round++) {
     const size = Math.floor(next() * 70);
     const universe = new Universe(Array.from({ length: size }, (_, i) => `${i}.0`));
@@ -47,7 +37,8 @@ Deno.test("VersionSet algebra matches a boolean-array model", () => {
 });
 
 Deno.test("Term relations match the model (a negative term admits 'not selected')", () => {
-  const next = random(7);
+  const rng = new Random(7);
+  const next = () => rng.next();
   // A term's meaning: the set of outcomes it allows, where outcome `size` is "not selected".
   const meaning = (term: Term, size: number) =>
     Array.from(
