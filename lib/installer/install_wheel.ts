@@ -29,7 +29,7 @@ import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { tryParseVersion } from "../pep440/mod.ts";
 import type { Scheme } from "../python/environment.ts";
 import { launchersFor, rewriteScriptShebang } from "./scripts.ts";
-import type { Linker } from "./wheel_cache.ts";
+import { DirectoryMaker, type Linker } from "./wheel_cache.ts";
 
 /** A wheel that dpip refuses to install; the message is `Cannot install <wheel>: <reason>`. */
 export class WheelInstallError extends DpipError {
@@ -81,6 +81,8 @@ export const DATA_SCHEME_KEYS = ["purelib", "platlib", "scripts", "headers", "da
 /** One of {@link DATA_SCHEME_KEYS}. */
 export type DataSchemeKey = (typeof DATA_SCHEME_KEYS)[number];
 
+/** How many file writes may be in flight while unpacking. */
+const WRITE_CONCURRENCY = 16;
 const SUPPORTED_HASHES = new Set([
   "sha256",
   "sha384",
@@ -136,13 +138,16 @@ export function checkWheelFilename(
 
 /**
  * Validates the wheel in `bytes` and unpacks it into `options.dir`: files with
- * mode 0644, or 0755 when the archive marks them executable or they are
- * `.data/scripts`. Hashes are computed on the inflated bytes before they are
+ * the default mode (0644 under the usual umask), or 0755 when the archive marks
+ * them executable or they are `.data/scripts`. Hashes are computed on the inflated bytes before they are
  * written; a mismatch stops extraction (the caller discards `dir`).
  *
  * @throws {WheelInstallError} naming the wheel and what is wrong.
  */
-export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): WheelManifest {
+export async function extractWheel(
+  bytes: Uint8Array,
+  options: ExtractWheelOptions,
+): Promise<WheelManifest> {
   const { filename } = options;
   const refuse = (reason: string, code?: string): never => {
     throw new WheelInstallError(filename, reason, code === undefined ? {} : { code });
@@ -282,45 +287,62 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
     }
   }
 
-  // Then inflate, hash and write, entry by entry.
-  const made = new Set<string>([options.dir]);
+  // Then inflate, hash and write, entry by entry; writes overlap (file creation, not
+  // inflation, is what costs on most file systems).
+  const directories = new DirectoryMaker();
+  directories.make(options.dir);
   const manifestFiles: WheelFile[] = [];
   const dataScripts = (name: string) => {
     const parts = name.split("/");
     return parts[0]!.endsWith(".data") && parts[1] === "scripts" && parts.length > 2;
   };
-  for (const entry of files) {
-    const listed = record.get(entry.name);
-    const checked = !unsigned.has(entry.name) && listed?.hash !== undefined;
-    const data = read(entry, !checked);
-    const sha256 = createHash("sha256").update(data).digest("base64url");
-    if (checked) {
-      const { algorithm, digest } = listed!.hash!;
-      const actual = algorithm === "sha256"
-        ? sha256
-        : createHash(algorithm.replace("_", "-")).update(data).digest("base64url");
-      if (actual !== digest.replace(/=+$/, "")) {
-        refuse(`"${entry.name}" does not match its ${algorithm} hash in RECORD`, "record-mismatch");
+  const pending = new Set<Promise<void>>();
+  try {
+    for (const entry of files) {
+      const listed = record.get(entry.name);
+      const checked = !unsigned.has(entry.name) && listed?.hash !== undefined;
+      const data = read(entry, !checked);
+      const sha256 = createHash("sha256").update(data).digest("base64url");
+      if (checked) {
+        const { algorithm, digest } = listed!.hash!;
+        const actual = algorithm === "sha256"
+          ? sha256
+          : createHash(algorithm.replace("_", "-")).update(data).digest("base64url");
+        if (actual !== digest.replace(/=+$/, "")) {
+          refuse(
+            `"${entry.name}" does not match its ${algorithm} hash in RECORD`,
+            "record-mismatch",
+          );
+        }
       }
-    }
-    const executable = (entry.permissions & 0o111) !== 0 || dataScripts(entry.name);
-    const target = join(options.dir, entry.name);
-    const parent = dirname(target);
-    try {
-      if (!made.has(parent)) {
-        Deno.mkdirSync(parent, { recursive: true });
-        made.add(parent);
+      const executable = (entry.permissions & 0o111) !== 0 || dataScripts(entry.name);
+      const target = join(options.dir, entry.name);
+      try {
+        directories.make(dirname(target));
+      } catch (error) {
+        refuse(`cannot unpack "${entry.name}": ${reasonOf(error)}`);
       }
-      Deno.writeFileSync(target, data, { mode: executable ? 0o755 : 0o644, createNew: true });
-    } catch (error) {
-      refuse(`cannot unpack "${entry.name}": ${reasonOf(error)}`);
+      if (pending.size >= WRITE_CONCURRENCY) await Promise.race(pending);
+      const write: Promise<void> = Deno.writeFile(
+        target,
+        data,
+        executable ? { mode: 0o755, createNew: true } : { createNew: true },
+      ).then(
+        () => void pending.delete(write),
+        (error) => refuse(`cannot unpack "${entry.name}": ${reasonOf(error)}`),
+      );
+      pending.add(write);
+      manifestFiles.push({
+        path: entry.name,
+        hash: `sha256=${sha256}`,
+        size: data.length,
+        executable,
+      });
     }
-    manifestFiles.push({
-      path: entry.name,
-      hash: `sha256=${sha256}`,
-      size: data.length,
-      executable,
-    });
+    await Promise.all(pending);
+  } catch (error) {
+    await Promise.allSettled(pending);
+    throw error;
   }
   return {
     filename,
@@ -445,13 +467,8 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
     headers: headersDir,
     data: scheme.data,
   };
-  const made = new Set<string>();
-  const ensureParent = (path: string) => {
-    const parent = dirname(path);
-    if (made.has(parent)) return;
-    Deno.mkdirSync(parent, { recursive: true });
-    made.add(parent);
-  };
+  const directories = new DirectoryMaker();
+  const ensureParent = (path: string) => directories.make(dirname(path));
   const files: StagedFile[] = [];
   const recordPath = `${manifest.distInfo}/RECORD`;
   for (const file of manifest.files) {

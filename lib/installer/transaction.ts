@@ -5,9 +5,9 @@
  *
  * A transaction lives in a work directory inside the library directory
  * (`.dpip-txn-*`, on the environment's file system, invisible to Python's
- * metadata scanners). A new wheel is staged there completely (`stage/<i>/`
- * mirrors destination root `i`); then `journal.json` is written (atomically)
- * and the commit runs:
+ * metadata scanners). New wheels are staged there completely
+ * (`stage/<wheel>/<i>/` mirrors destination root `i`); then `journal.json` is
+ * written (atomically) and the commit runs, for each distribution in turn:
  *
  * 1. every staged file except the dist-info moves into place (whole
  *    directories by one rename where the destination has none yet);
@@ -15,7 +15,7 @@
  * 3. the new `.dist-info` moves into place: the commit point, one rename;
  * 4. the old distribution's other files move to the trash, `.pth` lines go,
  *    emptied directories are pruned;
- * 5. the work directory is deleted.
+ * 5. at the end, the work directory is deleted.
  *
  * Every step is idempotent, so a later dpip run that finds a work directory
  * with a journal finishes the commit ({@link recoverTransactions}); one
@@ -33,11 +33,13 @@ import type { PthEntry } from "./uninstall.ts";
 export const WORK_DIR_PREFIX = ".dpip-txn-";
 const JOURNAL = "journal.json";
 
-/** What a transaction does; written to the journal before the commit starts. */
-export interface TransactionPlan {
+/** One distribution's change within a transaction. */
+export interface DistChange {
   /** A staged distribution to move into place. */
   readonly install?: {
-    /** Destination roots; `stage/<i>/` mirrors `roots[i]`. */
+    /** Its staging directory's name under `stage/`. */
+    readonly stage: string;
+    /** Destination roots; `stage/<stage>/<i>/` mirrors `roots[i]`. */
     readonly roots: readonly string[];
     /** The root that receives the `.dist-info` directory. */
     readonly libRoot: number;
@@ -52,6 +54,12 @@ export interface TransactionPlan {
     readonly paths: readonly string[];
     readonly pthEntries: readonly PthEntry[];
   };
+}
+
+/** What a transaction does; written to the journal before the commit starts. */
+export interface TransactionPlan {
+  /** The changes, committed in order. */
+  readonly changes: readonly DistChange[];
   /** Directories never pruned even when emptied (the scheme's directories). */
   readonly keepDirs: readonly string[];
 }
@@ -73,9 +81,9 @@ export function createWorkDir(libDir: string): string {
   return Deno.makeTempDirSync({ dir: libDir, prefix: WORK_DIR_PREFIX });
 }
 
-/** The staging directory of a work directory. */
-export function stageDir(workDir: string): string {
-  return join(workDir, "stage");
+/** The staging directory named `name` in a work directory. */
+export function stageDir(workDir: string, name: string): string {
+  return join(workDir, "stage", name);
 }
 
 /** Deletes a work directory that was never committed. */
@@ -94,7 +102,7 @@ export function commitTransaction(workDir: string, plan: TransactionPlan): void 
   const temporary = journal + ".tmp";
   Deno.writeTextFileSync(temporary, JSON.stringify(plan));
   Deno.renameSync(temporary, journal);
-  if (plan.install === undefined && plan.remove !== undefined) {
+  if (plan.changes.every((change) => change.install === undefined)) {
     removeWithRollback(workDir, plan);
     return;
   }
@@ -132,66 +140,80 @@ export function recoverTransactions(libDir: string): number {
     } catch {
       plan = undefined;
     }
-    if (plan === undefined) removeTree(workDir);
-    else rollForward(workDir, plan);
+    try {
+      if (plan === undefined) removeTree(workDir);
+      else rollForward(workDir, plan);
+    } catch (error) {
+      throw new TransactionError(
+        `Could not finish an interrupted change of the environment in ${workDir} (${
+          messageOf(error)
+        })`,
+        error,
+      );
+    }
   }
   return found;
 }
 
 function rollForward(workDir: string, plan: TransactionPlan): void {
   const trash = join(workDir, "trash");
-  let trashed = 0;
   const toTrash = (path: string) => {
     if (!exists(path)) return;
     Deno.mkdirSync(trash, { recursive: true });
-    Deno.renameSync(path, join(trash, String(trashed++)));
+    Deno.renameSync(path, join(trash, crypto.randomUUID()));
   };
   const removed: string[] = [];
-  if (plan.install !== undefined) {
-    const { roots, libRoot, distInfo } = plan.install;
-    const stage = stageDir(workDir);
-    roots.forEach((root, index) => {
-      const from = join(stage, String(index));
-      if (!exists(from)) return;
-      Deno.mkdirSync(root, { recursive: true });
-      for (const entry of Deno.readDirSync(from)) {
-        if (index === libRoot && entry.name === distInfo) continue;
-        mergeMove(join(from, entry.name), join(root, entry.name));
+  for (const { install, remove } of plan.changes) {
+    if (install !== undefined) {
+      const { roots, libRoot, distInfo } = install;
+      const stage = stageDir(workDir, install.stage);
+      roots.forEach((root, index) => {
+        const from = join(stage, String(index));
+        if (!exists(from)) return;
+        Deno.mkdirSync(root, { recursive: true });
+        for (const entry of Deno.readDirSync(from)) {
+          if (index === libRoot && entry.name === distInfo) continue;
+          mergeMove(join(from, entry.name), join(root, entry.name));
+        }
+      });
+      const stagedDistInfo = join(stage, String(libRoot), distInfo);
+      if (exists(stagedDistInfo)) {
+        if (remove !== undefined) toTrash(remove.metadataPath);
+        // The commit point of this distribution.
+        Deno.renameSync(stagedDistInfo, join(roots[libRoot]!, distInfo));
       }
-    });
-    const stagedDistInfo = join(stage, String(libRoot), distInfo);
-    if (exists(stagedDistInfo)) {
-      if (plan.remove !== undefined) toTrash(plan.remove.metadataPath);
-      // The commit point.
-      Deno.renameSync(stagedDistInfo, join(roots[libRoot]!, distInfo));
+    } else if (remove !== undefined) {
+      toTrash(remove.metadataPath);
     }
-  } else if (plan.remove !== undefined) {
-    toTrash(plan.remove.metadataPath);
-  }
-  if (plan.remove !== undefined) {
-    for (const path of plan.remove.paths) {
-      if (!exists(path)) continue;
-      toTrash(path);
-      removed.push(path);
+    if (remove !== undefined) {
+      for (const path of remove.paths) {
+        if (!exists(path)) continue;
+        toTrash(path);
+        removed.push(path);
+      }
+      dropPthEntries(remove.pthEntries);
+      removed.push(remove.metadataPath);
     }
-    dropPthEntries(plan.remove.pthEntries);
-    removed.push(plan.remove.metadataPath);
   }
   pruneEmptyDirs(removed, plan.keepDirs);
   removeTree(workDir);
 }
 
 function removeWithRollback(workDir: string, plan: TransactionPlan): void {
-  const remove = plan.remove!;
   const trash = join(workDir, "trash");
   Deno.mkdirSync(trash, { recursive: true });
   const moved: [string, string][] = [];
+  const removals = plan.changes.flatMap((change) =>
+    change.remove === undefined ? [] : [change.remove]
+  );
   try {
-    for (const path of [remove.metadataPath, ...remove.paths]) {
-      if (!exists(path)) continue;
-      const target = join(trash, String(moved.length));
-      Deno.renameSync(path, target);
-      moved.push([path, target]);
+    for (const remove of removals) {
+      for (const path of [remove.metadataPath, ...remove.paths]) {
+        if (!exists(path)) continue;
+        const target = join(trash, String(moved.length));
+        Deno.renameSync(path, target);
+        moved.push([path, target]);
+      }
     }
   } catch (error) {
     for (const [original, target] of moved.reverse()) {
@@ -204,11 +226,13 @@ function removeWithRollback(workDir: string, plan: TransactionPlan): void {
     }
     removeTree(workDir);
     throw new TransactionError(
-      `Could not remove ${remove.metadataPath} (${messageOf(error)}); nothing was changed`,
+      `Could not remove ${removals.map((r) => r.metadataPath).join(", ")} (${
+        messageOf(error)
+      }); nothing was changed`,
       error,
     );
   }
-  dropPthEntries(remove.pthEntries);
+  for (const remove of removals) dropPthEntries(remove.pthEntries);
   pruneEmptyDirs(moved.map(([original]) => original), plan.keepDirs);
   removeTree(workDir);
 }
@@ -234,6 +258,11 @@ function mergeMove(from: string, to: string): void {
     return;
   }
   if (target.isDirectory) removeTree(to);
+  else if (source.ino !== null && source.ino === target.ino && source.dev === target.dev) {
+    // Two hard links to one file (a reinstall from the cache): rename(2) would do nothing.
+    Deno.removeSync(from);
+    return;
+  }
   move(from, to);
 }
 

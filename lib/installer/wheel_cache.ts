@@ -146,6 +146,33 @@ export async function fileSha256(
   return { sha256, bytes };
 }
 
+/**
+ * Creates directories, remembering which exist, with plain (non-recursive)
+ * `mkdir` calls: recursive `mkdir` costs a `stat` per component, which adds
+ * up over the hundreds of directories of a large wheel.
+ */
+export class DirectoryMaker {
+  readonly #made = new Set<string>();
+
+  /** Creates `dir` and any missing parents. */
+  make(dir: string): void {
+    if (this.#made.has(dir)) return;
+    try {
+      Deno.mkdirSync(dir);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        const parent = dirname(dir);
+        if (parent === dir) throw error;
+        this.make(parent);
+        Deno.mkdirSync(dir);
+      } else if (!(error instanceof Deno.errors.AlreadyExists)) {
+        throw error;
+      }
+    }
+    this.#made.add(dir);
+  }
+}
+
 /** A link from the cache failed in a way no fallback could fix. */
 export class LinkError extends DpipError {
   constructor(source: string, target: string, mode: LinkMode, cause: unknown) {

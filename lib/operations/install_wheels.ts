@@ -188,6 +188,13 @@ async function prepareWheel(
   return { request, sha256: digest.sha256, tree: entry.tree, manifest: entry.manifest };
 }
 
+interface StagedEntry {
+  readonly wheel: PreparedWheel;
+  readonly staged: StagedWheel;
+  readonly stage: string;
+  readonly old?: InstalledDist;
+}
+
 async function applyWheels(
   prepared: readonly PreparedWheel[],
   options: InstallWheelsOptions,
@@ -198,52 +205,50 @@ async function applyWheels(
   const lock = await lockEnvironment(scheme.purelib, {
     ...(options.onLockWait === undefined ? {} : { onWait: options.onLockWait }),
   });
-  const staged: {
-    wheel: PreparedWheel;
-    staged: StagedWheel;
-    workDir: string;
-    old?: InstalledDist;
-  }[] = [];
   try {
     for (const dir of libDirs) recoverTransactions(dir);
     const installed = readInstalledDists(libDirs).dists;
+    const toStage: { wheel: PreparedWheel; old?: InstalledDist }[] = [];
+    for (const wheel of prepared) {
+      const { manifest } = wheel;
+      const old = installed.find((dist) => dist.name === manifest.name);
+      if (old !== undefined && options.targetDir === true && options.upgrade !== true) {
+        changelog.skipped.push({
+          dist: summaryOf(manifest),
+          reason: "target-exists",
+          path: old.infoPath,
+        });
+        continue;
+      }
+      if (
+        old !== undefined && sameVersion(old.version, manifest.version) &&
+        options.forceReinstall !== true && options.targetDir !== true
+      ) {
+        changelog.skipped.push({ dist: summaryOf(manifest), reason: "same-version" });
+        continue;
+      }
+      toStage.push(old === undefined ? { wheel } : { wheel, old });
+    }
+    if (toStage.length === 0) return;
+
+    // One work directory in the library directory, so renames stay on its file system.
+    const workDir = createWorkDir(scheme.purelib);
+    const staged: StagedEntry[] = [];
     const linker = new Linker(options.linkMode ?? "hardlink");
     try {
-      for (const wheel of prepared) {
-        const { manifest } = wheel;
-        const summary = summaryOf(manifest);
-        const old = installed.find((dist) => dist.name === manifest.name);
-        if (old !== undefined && options.targetDir === true && options.upgrade !== true) {
-          changelog.skipped.push({ dist: summary, reason: "target-exists", path: old.infoPath });
-          continue;
-        }
-        if (
-          old !== undefined && sameVersion(old.version, manifest.version) &&
-          options.forceReinstall !== true &&
-          options.targetDir !== true
-        ) {
-          changelog.skipped.push({ dist: summary, reason: "same-version" });
-          continue;
-        }
-        const libDir = manifest.rootIsPurelib ? scheme.purelib : scheme.platlib;
-        const workDir = createWorkDir(libDir);
-        let stagedWheel: StagedWheel;
-        try {
-          stagedWheel = stageWheel({
-            tree: wheel.tree,
-            manifest,
-            scheme,
-            stagingDir: stageDir(workDir),
-            python: options.python,
-            pythonVersion: options.pythonVersion,
-            linker,
-            ...(options.env === undefined ? {} : { env: options.env }),
-          });
-        } catch (error) {
-          discardWorkDir(workDir);
-          throw error;
-        }
-        staged.push({ wheel, workDir, staged: stagedWheel, ...(old === undefined ? {} : { old }) });
+      for (const [index, { wheel, old }] of toStage.entries()) {
+        const stage = String(index);
+        const stagedWheel = stageWheel({
+          tree: wheel.tree,
+          manifest: wheel.manifest,
+          scheme,
+          stagingDir: stageDir(workDir, stage),
+          python: options.python,
+          pythonVersion: options.pythonVersion,
+          linker,
+          ...(options.env === undefined ? {} : { env: options.env }),
+        });
+        staged.push({ wheel, staged: stagedWheel, stage, ...(old === undefined ? {} : { old }) });
       }
       if (linker.fellBack && options.linkMode === "hardlink") {
         changelog.warnings.push(
@@ -263,44 +268,42 @@ async function applyWheels(
         });
       }
     } catch (error) {
-      for (const entry of staged) discardWorkDir(entry.workDir);
+      discardWorkDir(workDir);
       throw error;
     }
 
-    for (const [index, entry] of staged.entries()) {
+    const changes = staged.map((entry) => {
       const { staged: stagedWheel, old } = entry;
-      const keepDirs = [
-        ...new Set([scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers]),
-      ];
-      let remove;
-      if (old !== undefined) {
-        const plan = planRemoval(old, {
-          scriptsDir: scheme.scripts,
-          ...(options.environmentDirs === undefined
-            ? {}
-            : { environmentDirs: options.environmentDirs }),
-        });
-        const keep = new Set(stagedDestinations(stagedWheel));
-        remove = {
+      const install = {
+        stage: entry.stage,
+        roots: stagedWheel.roots,
+        libRoot: stagedWheel.libRoot,
+        distInfo: stagedWheel.manifest.distInfo,
+      };
+      if (old === undefined) return { install };
+      const plan = planRemoval(old, {
+        scriptsDir: scheme.scripts,
+        ...(options.environmentDirs === undefined
+          ? {}
+          : { environmentDirs: options.environmentDirs }),
+      });
+      const keep = new Set(stagedDestinations(stagedWheel));
+      return {
+        install,
+        remove: {
           metadataPath: plan.metadataPath,
           paths: plan.paths.filter((path) => !keep.has(path)),
           pthEntries: plan.pthEntries,
-        };
-      }
-      try {
-        commitTransaction(entry.workDir, {
-          install: {
-            roots: stagedWheel.roots,
-            libRoot: stagedWheel.libRoot,
-            distInfo: stagedWheel.manifest.distInfo,
-          },
-          ...(remove === undefined ? {} : { remove }),
-          keepDirs,
-        });
-      } catch (error) {
-        for (const later of staged.slice(index + 1)) discardWorkDir(later.workDir);
-        throw error;
-      }
+        },
+      };
+    });
+    commitTransaction(workDir, {
+      changes,
+      keepDirs: [
+        ...new Set([scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers]),
+      ],
+    });
+    for (const { staged: stagedWheel, old } of staged) {
       if (old !== undefined) {
         changelog.uninstalled.push({
           name: old.name,

@@ -100,7 +100,13 @@ export async function removeDist(
     recoverTransactions(dist.installedLocation);
     const workDir = createWorkDir(dist.installedLocation);
     commitTransaction(workDir, {
-      remove: { metadataPath: plan.metadataPath, paths: plan.paths, pthEntries: plan.pthEntries },
+      changes: [{
+        remove: {
+          metadataPath: plan.metadataPath,
+          paths: plan.paths,
+          pthEntries: plan.pthEntries,
+        },
+      }],
       keepDirs: [...environment.keepDirs, dist.installedLocation],
     });
   } finally {
