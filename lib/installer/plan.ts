@@ -70,8 +70,9 @@ export interface PlanOptions {
 }
 
 function sameVersion(installed: string, resolved: string): boolean {
-  const parsed = tryParseVersion(installed);
-  return (parsed === undefined ? installed : String(parsed)) === resolved;
+  const a = tryParseVersion(installed);
+  const b = tryParseVersion(resolved);
+  return a === undefined || b === undefined ? installed === resolved : a.compare(b) === 0;
 }
 
 /**

@@ -1,0 +1,106 @@
+import { installationOrder, planInstall, type PlannedDist } from "../../lib/installer/plan.ts";
+import type { PackageName } from "../../lib/names/mod.ts";
+import { assertEquals } from "../helpers/assert.ts";
+
+const name = (text: string) => text as PackageName;
+const resolved = (n: string, version: string, extra: Partial<PlannedDist> = {}): PlannedDist => ({
+  name: name(n),
+  version,
+  installed: false,
+  ...extra,
+});
+const installed = (n: string, version: string) => ({ name: name(n), version });
+
+function summary(
+  plan: ReturnType<typeof planInstall<PlannedDist, { name: PackageName; version: string }>>,
+) {
+  return {
+    install: plan.install.map((d) => `${d.name}-${d.version}`),
+    reinstall: plan.reinstall.map((e) => `${e.installed.version}->${e.dist.version}`),
+    uninstall: plan.uninstall.map((d) => `${d.name}-${d.version}`),
+    satisfied: plan.satisfied.map((e) => `${e.dist.name}${e.sameWheel ? " (same wheel)" : ""}`),
+  };
+}
+
+Deno.test("planInstall() splits a resolution into new, replacing and satisfied", async (t) => {
+  const cases: {
+    title: string;
+    dists: PlannedDist[];
+    installed: { name: PackageName; version: string }[];
+    options?: Parameters<typeof planInstall>[2];
+    expected: ReturnType<typeof summary>;
+  }[] = [
+    {
+      title: "nothing installed",
+      dists: [resolved("a", "1.0"), resolved("b", "2.0")],
+      installed: [],
+      expected: { install: ["a-1.0", "b-2.0"], reinstall: [], uninstall: [], satisfied: [] },
+    },
+    {
+      title: "kept by the resolver, upgraded, and the same version by another spelling",
+      dists: [
+        resolved("a", "1.0", { installed: true }),
+        resolved("b", "2.0"),
+        resolved("c", "1.0"),
+      ],
+      installed: [installed("a", "1.0"), installed("b", "1.0"), installed("c", "1.0.0")],
+      expected: {
+        install: [],
+        reinstall: ["1.0->2.0"],
+        uninstall: ["b-1.0"],
+        satisfied: ["a", "c"],
+      },
+    },
+    {
+      title: "a wheel you named, at the installed version",
+      dists: [resolved("a", "1.0", { url: "file:///w/a-1.0-py3-none-any.whl" })],
+      installed: [installed("a", "1.0")],
+      expected: { install: [], reinstall: [], uninstall: [], satisfied: ["a (same wheel)"] },
+    },
+    {
+      title: "--force-reinstall replaces even the same version",
+      dists: [resolved("a", "1.0"), resolved("b", "1.0")],
+      installed: [installed("a", "1.0")],
+      options: { reinstallAll: true },
+      expected: {
+        install: ["b-1.0"],
+        reinstall: ["1.0->1.0"],
+        uninstall: ["a-1.0"],
+        satisfied: [],
+      },
+    },
+    {
+      title: "--target installs everything (the target directory is handled when installing)",
+      dists: [resolved("a", "1.0")],
+      installed: [installed("a", "1.0")],
+      options: { targetDir: true },
+      expected: { install: ["a-1.0"], reinstall: [], uninstall: [], satisfied: [] },
+    },
+    {
+      title: "a downgrade",
+      dists: [resolved("a", "1.0")],
+      installed: [installed("a", "2.0")],
+      expected: { install: [], reinstall: ["2.0->1.0"], uninstall: ["a-2.0"], satisfied: [] },
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.title, () => {
+      assertEquals(summary(planInstall(c.dists, c.installed, c.options)), c.expected);
+    });
+  }
+});
+
+Deno.test("installationOrder() puts dependencies first, breaks cycles, keeps ties in order", () => {
+  const graph: Record<string, string[]> = {
+    app: ["web", "db"],
+    web: ["util"],
+    db: ["util", "app"],
+    util: [],
+    lone: [],
+  };
+  assertEquals(
+    installationOrder(["app", "lone", "web", "db", "util"], (n) => graph[n] ?? []),
+    ["util", "web", "db", "app", "lone"],
+  );
+  assertEquals(installationOrder(["x", "y"], () => ["outside"]), ["x", "y"]);
+});
