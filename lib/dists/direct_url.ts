@@ -11,6 +11,7 @@
 
 import { DpipError } from "../errors.ts";
 import { quoted } from "./message.ts";
+import { formatPythonJson } from "./python_json.ts";
 
 /** `direct_url.json` that is not valid JSON or breaks PEP 610. */
 export class InvalidDirectUrlError extends DpipError {
@@ -233,38 +234,6 @@ export function redactDirectUrl(url: string, info: DirectUrl["info"]): string {
   return scheme + netloc.slice(at + 1) + rest;
 }
 
-/** Python's `json.dumps` string escaping with `ensure_ascii=True`. */
-function pythonJsonString(text: string): string {
-  let out = '"';
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    const char = text[index]!;
-    if (char === '"') out += '\\"';
-    else if (char === "\\") out += "\\\\";
-    else if (char === "\n") out += "\\n";
-    else if (char === "\r") out += "\\r";
-    else if (char === "\t") out += "\\t";
-    else if (char === "\b") out += "\\b";
-    else if (char === "\f") out += "\\f";
-    else if (code < 0x20 || code > 0x7e) out += "\\u" + code.toString(16).padStart(4, "0");
-    else out += char;
-  }
-  return out + '"';
-}
-
-/** Python's `json.dumps(value, sort_keys=True)` for strings, booleans and objects. */
-function pythonJson(value: Json): string {
-  if (typeof value === "string") return pythonJsonString(value);
-  if (typeof value === "boolean") return value ? "true" : "false";
-  if (value === null) return "null";
-  if (typeof value === "number") return String(value);
-  if (Array.isArray(value)) return "[" + value.map(pythonJson).join(", ") + "]";
-  const keys = Object.keys(value).sort();
-  return "{" +
-    keys.map((key) => `${pythonJsonString(key)}: ${pythonJson(value[key]!)}`).join(", ") +
-    "}";
-}
-
 /**
  * Writes `direct_url.json` as pip does: keys sorted, `", "`/`": "` separators,
  * non-ASCII escaped, credentials redacted, absent fields (and `editable: false`)
@@ -308,5 +277,5 @@ export function formatDirectUrl(directUrl: DirectUrl): string {
       break;
     }
   }
-  return pythonJson(data);
+  return formatPythonJson(data, { sortKeys: true });
 }

@@ -21,6 +21,8 @@ export interface PythonJsonOptions {
   readonly indent?: number;
   /** Escape every non-ASCII character as `\uXXXX` (Python's default: true). */
   readonly ensureAscii?: boolean;
+  /** Write object keys in sorted order (`sort_keys=True`). */
+  readonly sortKeys?: boolean;
 }
 
 function quote(text: string, ensureAscii: boolean): string {
@@ -35,7 +37,7 @@ function quote(text: string, ensureAscii: boolean): string {
     else if (char === "\t") out += "\\t";
     else if (char === "\b") out += "\\b";
     else if (char === "\f") out += "\\f";
-    else if (code < 0x20 || (ensureAscii && code > 0x7e && code !== 0x7f)) {
+    else if (code < 0x20 || (ensureAscii && code > 0x7e)) {
       out += "\\u" + code.toString(16).padStart(4, "0");
     } else out += char;
   }
@@ -43,7 +45,8 @@ function quote(text: string, ensureAscii: boolean): string {
 }
 
 /**
- * Formats `value` as `json.dumps(value, indent=indent, ensure_ascii=ensureAscii)`.
+ * Formats `value` as `json.dumps(value, indent=indent, ensure_ascii=ensureAscii,
+ * sort_keys=sortKeys)`.
  *
  * @example
  * ```ts
@@ -54,6 +57,7 @@ function quote(text: string, ensureAscii: boolean): string {
 export function formatPythonJson(value: PythonJsonValue, options: PythonJsonOptions = {}): string {
   const ensureAscii = options.ensureAscii ?? true;
   const indent = options.indent;
+  const sortKeys = options.sortKeys ?? false;
   const write = (item: PythonJsonValue, depth: number): string => {
     if (item === null) return "null";
     if (typeof item === "string") return quote(item, ensureAscii);
@@ -62,7 +66,7 @@ export function formatPythonJson(value: PythonJsonValue, options: PythonJsonOpti
     const isArray = Array.isArray(item);
     const parts = isArray
       ? (item as readonly PythonJsonValue[]).map((v) => write(v, depth + 1))
-      : Object.entries(item as Record<string, PythonJsonValue>).map(([k, v]) =>
+      : entries(item as Record<string, PythonJsonValue>, sortKeys).map(([k, v]) =>
         `${quote(k, ensureAscii)}: ${write(v, depth + 1)}`
       );
     const [open, close] = isArray ? ["[", "]"] : ["{", "}"];
@@ -72,4 +76,12 @@ export function formatPythonJson(value: PythonJsonValue, options: PythonJsonOpti
     return open + inner + parts.join("," + inner) + "\n" + " ".repeat(indent * depth) + close;
   };
   return write(value, 0);
+}
+
+function entries(
+  object: Record<string, PythonJsonValue>,
+  sortKeys: boolean,
+): [string, PythonJsonValue][] {
+  const all = Object.entries(object);
+  return sortKeys ? all.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : all;
 }

@@ -16,7 +16,7 @@ import {
   targetEnvironment,
   targetInterpreter,
 } from "./installed_environment.ts";
-import { formatPythonJson } from "./python_json.ts";
+import { formatPythonJson } from "../../dists/python_json.ts";
 
 /** Runs `dpip inspect`. */
 export async function runInspect(context: CommandContext): Promise<number> {

@@ -27,7 +27,7 @@ import {
   targetEnvironment,
   targetInterpreter,
 } from "./installed_environment.ts";
-import { formatPythonJson } from "./python_json.ts";
+import { formatPythonJson } from "../../dists/python_json.ts";
 
 /** A `list` option combination pip refuses. */
 export class ListCommandError extends DpipError {
