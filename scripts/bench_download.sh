@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Downloads 40 real wheels from the machine's local PyPI mirror served by
 # nginx on 127.0.0.1: `dpip download --no-deps` (deno run main.ts) against
-# `pip download --no-deps` (the oracle Python 3.11), cold (no cache), one run
-# each with hyperfine; then parses a 20,000-file HTML page and the equivalent
+# `pip download --no-deps` (the oracle Python 3.11), cold (no HTTP cache; pip
+# with --no-cache-dir), one run each with hyperfine; then parses a 20,000-file HTML page and the equivalent
 # JSON page (deno bench). Prints the ratio.
 #
 # Usage: scripts/bench_download.sh [python]   (default: pyenv's newest 3.11)
@@ -57,30 +57,37 @@ trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' 
 index="http://127.0.0.1:$port/simple/"
 for _ in $(seq 50); do curl -sf "$index" >/dev/null && break; sleep 0.1; done
 
-# 40 projects spread over the alphabet whose best file pip can download as a wheel.
+# 40 projects spread over the alphabet that have a wheel for the interpreter
+# (checked with `dpip index versions --only-binary=:all:`, which downloads nothing).
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1
 unset PIP_FIND_LINKS
+cache="$work/dpip-cache"
+dpip_cmd=(deno run --allow-all main.ts --cache-dir "$cache" --python "$python")
 pip=("$python" -m pip download --no-deps --only-binary=:all: --no-cache-dir --progress-bar off -q -i "$index")
 mapfile -t all < <(ls "$simple" | grep -v '\.html$' | sort)
-step=$(( ${#all[@]} / 80 > 0 ? ${#all[@]} / 80 : 1 ))
+step=$(( ${#all[@]} / 60 > 0 ? ${#all[@]} / 60 : 1 ))
 projects=()
 for ((i = 0; i < ${#all[@]} && ${#projects[@]} < 40; i += step)); do
   p="${all[$i]}"
-  if "${pip[@]}" -d "$work/probe" "$p" >/dev/null 2>&1; then projects+=("$p"); fi
+  if "${dpip_cmd[@]}" index versions --only-binary=:all: -i "$index" "$p" >/dev/null 2>&1; then
+    projects+=("$p")
+  fi
 done
-size="$(du -sh "$work/probe" | cut -f1)"
-rm -rf "$work/probe"
-echo "projects (${#projects[@]}, $size): ${projects[*]}"
+echo "projects (${#projects[@]}): ${projects[*]}"
 
-deno cache main.ts >/dev/null
-dpip="deno run --allow-all main.ts download --no-deps --only-binary=:all: --no-cache-dir --python $python -i $index -d $work/dpip ${projects[*]}"
+# dpip keeps its interpreter facts in the cache (warmed above); the HTTP
+# bucket is emptied before each run, so downloads are cold for both.
+dpip="${dpip_cmd[*]} download --no-deps --only-binary=:all: -i $index -d $work/dpip ${projects[*]}"
 pipcmd="${pip[*]} -d $work/pip ${projects[*]}"
 out="$work/hyperfine.json"
-hyperfine --runs 1 --export-json "$out" \
-  --prepare "rm -rf $work/dpip $work/pip" \
+hyperfine --warmup 1 --runs 1 --export-json "$out" \
+  --prepare "rm -rf $cache/http-v1 $work/dpip $work/pip" \
   -n "dpip download" "$dpip" \
   -n "pip download" "$pipcmd"
-diff <(ls "$work/dpip") <(ls "$work/pip") >/dev/null && echo "same ${#projects[@]} files downloaded by both" ||
+# Once more, untimed, to compare what each downloaded.
+$dpip >/dev/null && $pipcmd >/dev/null
+echo "downloaded: $(du -sh "$work/dpip" | cut -f1) in $(ls "$work/dpip" | wc -l) files"
+diff <(ls "$work/dpip") <(ls "$work/pip") >/dev/null && echo "same files downloaded by both" ||
   echo "WARNING: dpip and pip downloaded different files"
 
 deno eval --quiet "

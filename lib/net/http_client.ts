@@ -17,7 +17,13 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DpipError } from "../errors.ts";
 import { Authenticator, redactText, redactUrl } from "./auth.ts";
-import { type AllowedHashes, HashMismatchError, matchesHashes, MultiHasher } from "./hashes.ts";
+import {
+  type AllowedHashes,
+  hashFile,
+  HashMismatchError,
+  matchesHashes,
+  MultiHasher,
+} from "./hashes.ts";
 import {
   type CacheEntry,
   type HttpCache,
@@ -183,6 +189,33 @@ function tempPathFor(path: string): string {
 async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < chunk.length) offset += await file.write(chunk.subarray(offset));
+}
+
+/** Gathers small network chunks into 1 MiB writes (one file-system call each). */
+class WriteBuffer {
+  readonly #file: Deno.FsFile;
+  readonly #buffer = new Uint8Array(1 << 20);
+  #used = 0;
+
+  constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.#used + chunk.length > this.#buffer.length) await this.flush();
+    if (chunk.length >= this.#buffer.length) {
+      await writeAll(this.#file, chunk);
+      return;
+    }
+    this.#buffer.set(chunk, this.#used);
+    this.#used += chunk.length;
+  }
+
+  async flush(): Promise<void> {
+    if (this.#used === 0) return;
+    await writeAll(this.#file, this.#buffer.subarray(0, this.#used));
+    this.#used = 0;
+  }
 }
 
 /**
@@ -431,14 +464,14 @@ export class HttpClient {
       cached !== undefined &&
       (isFresh(cached, Date.now()) || expectedSha256.includes(cached.sha256))
     ) {
-      const result = await copyHashing(cached.bodyPath, dest, algorithms, options);
-      try {
-        verify(result.digests);
-      } catch (error) {
-        await Deno.remove(result.path).catch(() => {});
-        throw error;
+      // The entry must still be what was stored (a hard-linked copy may have been edited).
+      const digests = await hashFile(cached.bodyPath, algorithms).catch(() => undefined);
+      if (digests !== undefined && digests["sha256"] === cached.sha256) {
+        verify(digests);
+        await linkOrCopy(cached.bodyPath, dest);
+        options.onProgress?.(cached.size, cached.size);
+        return { path: dest, size: cached.size, digests, fromCache: true };
       }
-      return await finish(result, dest, true);
     }
     const pending = await this.#cache?.begin(key, "*/*").catch(() => undefined);
     const tmp = pending?.path ?? tempPathFor(dest);
@@ -466,14 +499,7 @@ export class HttpClient {
           sha256,
           size: fetched.size,
         });
-        const copy = tempPathFor(dest);
-        try {
-          await Deno.copyFile(entry.bodyPath, copy);
-          await Deno.rename(copy, dest);
-        } catch (error) {
-          await Deno.remove(copy).catch(() => {});
-          throw error;
-        }
+        await linkOrCopy(entry.bodyPath, dest);
       } else {
         await moveFile(tmp, dest);
       }
@@ -547,15 +573,21 @@ export class HttpClient {
         const kept = keptHeaders(response.headers);
         const finalUrl = response.url === "" ? url.href : stripUrl(new URL(response.url)).href;
         if (response.body === null) throw new RetryableError("empty response body");
+        const buffer = new WriteBuffer(file);
         try {
           for await (const chunk of response.body) {
             timer.touch();
             hasher.update(chunk);
-            await writeAll(file, chunk);
+            await buffer.write(chunk);
             received += chunk.length;
             options.onProgress?.(received, total);
           }
+          await buffer.flush();
         } catch (error) {
+          // Keep what arrived so a retry can resume after it; if even that fails, start over.
+          await buffer.flush().catch(() => {
+            validator = undefined;
+          });
           throw new RetryableError(
             `connection lost after ${received} bytes: ${
               describe(timer.controller.signal.reason ?? error)
@@ -688,6 +720,25 @@ async function copyHashing(
     throw error;
   }
   return { path: tmp, size, digests: hasher.digest() };
+}
+
+/**
+ * Puts `source` at `dest` as a hard link (no copy: cache entries are
+ * re-hashed before reuse), or a copy across file systems.
+ */
+async function linkOrCopy(source: string, dest: string): Promise<void> {
+  const tmp = tempPathFor(dest);
+  try {
+    try {
+      await Deno.link(source, tmp);
+    } catch {
+      await Deno.copyFile(source, tmp);
+    }
+    await Deno.rename(tmp, dest);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
 }
 
 /** Renames `source` to `dest`, copying through a temporary file across file systems. */
