@@ -756,6 +756,15 @@ async function runPipeline(
     ignored,
   };
   warnings.push(...(resolution?.warnings ?? []));
+  for (const dist of toInstall) {
+    if (dist.yanked === undefined) continue;
+    const url = wheelSource(dist)?.file.url ?? dist.url ?? "";
+    warnings.push(
+      `The candidate selected for download or install is a yanked version: '${dist.name}' candidate (version ${dist.version} at ${url})\nReason for being yanked: ${
+        dist.yanked.reason ?? "<none given>"
+      }`,
+    );
+  }
 
   if (hashMode) {
     const missing = toInstall.filter((dist) => dist.url === undefined && !hashes.has(dist.name));

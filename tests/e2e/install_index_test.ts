@@ -534,11 +534,13 @@ Deno.test({
 });
 
 Deno.test({
-  name: "a requirement whose marker excludes this Python is ignored as pip says",
+  name: "markers that exclude this Python, yanked pins and --user in a venv, as pip says",
   ignore: needs,
   async fn() {
     const { home, done } = await tempHome("dpip-install-");
-    const server = await startIndexServer({ files: [demoWheel("lib", "1.0")] });
+    const server = await startIndexServer({
+      files: [demoWheel("lib", "1.0"), demoWheel("lib", "2.0", {}, { yanked: "bad build" })],
+    });
     try {
       const venv = await makeVenv(join(home, "venv"));
       const result = await dpip([
@@ -554,6 +556,25 @@ Deno.test({
       assertStringIncludes(
         result.stdout,
         `Ignoring lib: markers 'python_version < "3"' don't match your environment\n`,
+      );
+      // A yanked version is used only when pinned, with pip's warning.
+      const yanked = await dpip(
+        ["install", "--python", venv.python, "-i", server.url, "lib==2.0"],
+        {
+          home,
+        },
+      );
+      assertEquals(yanked.status, 0, yanked.stderr);
+      assertStringIncludes(
+        yanked.stderr,
+        "WARNING: The candidate selected for download or install is a yanked version: 'lib' candidate (version 2.0 at ",
+      );
+      assertStringIncludes(yanked.stderr, "\nReason for being yanked: bad build\n");
+      const user = await dpip(["install", "--python", venv.python, "--user", "lib"], { home });
+      assertEquals(user.status, 1);
+      assertEquals(
+        user.stderr,
+        "ERROR: Can not perform a '--user' install. User site-packages are not visible in this virtualenv.\n",
       );
     } finally {
       await server.close();

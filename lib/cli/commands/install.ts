@@ -190,6 +190,12 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     printer.error("Could not find an activated virtualenv (required).");
     return 3;
   }
+  if (options.flag("user") && interpreter.isVenv && !interpreter.includeSystemSitePackages) {
+    printer.error(
+      "Can not perform a '--user' install. User site-packages are not visible in this virtualenv.",
+    );
+    return ExitCode.error;
+  }
   const { kind } = schemeKind(context);
   const fileOptions = spec.fileOptions;
   const extra = {

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Installs jupyterlab (and its ~89 dependencies) from the machine's local PyPI
+# mirror served by nginx on 127.0.0.1 into fresh venvs, pip against dpip, with
+# hyperfine in one run:
+#
+#   pip cold     pip install --no-compile --no-cache-dir           (the venv's own pip)
+#   pip warm     pip install --no-compile --cache-dir D --trusted-host 127.0.0.1   (D primed)
+#   dpip cold    dpip install --cache-dir E                          (E emptied before each run)
+#   dpip warm    dpip install --cache-dir E                          (E primed)
+#   floor        cp -al of the installed site-packages and bin       (the physical floor)
+#   pip no-op    pip install jupyterlab into a venv that has it
+#   dpip no-op   dpip install jupyterlab into a venv that has it
+#
+# and prints the ratios: pip cold / dpip cold, dpip warm / floor, pip warm /
+# dpip warm, pip no-op / dpip no-op. Each venv is made outside the timing
+# (hyperfine --prepare).
+#
+# Usage: scripts/bench_install.sh [python] [runs]   (default: pyenv's newest 3.11, 3 runs)
+# The mirror is the first file:// URL of `pip config get global.extra-index-url`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)" >&2; exit 1; }
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "needs nginx (apt-get install -y nginx)" >&2; exit 1; }
+PATH="$PATH:/usr/sbin"
+python="${1:-}"
+runs="${2:-3}"
+if [[ -z "$python" ]]; then
+  root="${PYENV_ROOT:-$(pyenv root 2>/dev/null || true)}"
+  python="$(ls -d "$root"/versions/3.11.*/bin/python3.11 2>/dev/null | sort -V | tail -1 || true)"
+fi
+[[ -x "$python" ]] || { echo "no Python 3.11 found; pass one as the first argument" >&2; exit 1; }
+mirror_url="$("$python" -m pip config get global.extra-index-url 2>/dev/null | tr ' ' '\n' | grep '^file://' | head -1 || true)"
+[[ -n "$mirror_url" ]] || { echo "no file:// mirror in pip's configuration" >&2; exit 1; }
+simple="${mirror_url#file://}"
+mirror="$(cd "$simple/.." && pwd)"
+
+work="$(mktemp -d)"
+port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 512; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  sendfile on;
+  keepalive_timeout 65;
+  server {
+    listen 127.0.0.1:$port;
+    root $mirror;
+    location /simple/ { index index.html; types { text/html html; } }
+  }
+}
+EOF
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+nginx_pid=$!
+trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
+index="http://127.0.0.1:$port/simple/"
+for _ in $(seq 50); do curl -sf "$index" >/dev/null && break; sleep 0.1; done
+
+export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PYTHONDONTWRITEBYTECODE=1
+unset PIP_FIND_LINKS
+req=jupyterlab
+deno cache main.ts >/dev/null 2>&1 || true
+dpip="deno run --allow-all $PWD/main.ts"
+
+# Venvs: pip's have pip (23.2.1 from ensurepip, made once and copied), dpip's have none.
+"$python" -m venv "$work/pip-template"
+"$python" -m venv --without-pip "$work/bare-template"
+fresh_pip="rm -rf $work/v && cp -a $work/pip-template $work/v"
+fresh_bare="rm -rf $work/v && cp -a $work/bare-template $work/v"
+
+# Primed caches and reference installs (also checks that both succeed).
+$dpip install -q --python "$work/bare-template/bin/python" --cache-dir "$work/dpip-warm" -i "$index" --dry-run $req
+eval "$fresh_bare" && $dpip install -q --python "$work/v/bin/python" --cache-dir "$work/dpip-warm" -i "$index" $req
+cp -a "$work/v" "$work/dpip-done"
+eval "$fresh_pip" && "$work/v/bin/python" -m pip install -q --no-compile --cache-dir "$work/pip-warm" --trusted-host 127.0.0.1 -i "$index" $req
+cp -a "$work/v" "$work/pip-done"
+site="lib/python3.11/site-packages"
+echo "installed: $(ls "$work/dpip-done/$site" | grep -c '\.dist-info$') distributions, $(find "$work/dpip-done/$site" -type f | wc -l) files"
+
+hyperfine --runs "$runs" --export-json "$work/result.json" \
+  --command-name "pip cold" --prepare "$fresh_pip" \
+  "$work/v/bin/python -m pip install -q --no-compile --no-cache-dir -i $index $req" \
+  --command-name "pip warm" --prepare "$fresh_pip" \
+  "$work/v/bin/python -m pip install -q --no-compile --cache-dir $work/pip-warm --trusted-host 127.0.0.1 -i $index $req" \
+  --command-name "dpip cold" --prepare "$fresh_bare && rm -rf $work/dpip-cold" \
+  "$dpip install -q --python $work/v/bin/python --cache-dir $work/dpip-cold -i $index $req" \
+  --command-name "dpip warm" --prepare "$fresh_bare" \
+  "$dpip install -q --python $work/v/bin/python --cache-dir $work/dpip-warm -i $index $req" \
+  --command-name "floor (cp -al)" --prepare "rm -rf $work/floor && mkdir -p $work/floor" \
+  "cp -al $work/dpip-done/$site $work/floor/site-packages && cp -al $work/dpip-done/bin $work/floor/bin" \
+  --command-name "pip no-op" --prepare "true" \
+  "$work/pip-done/bin/python -m pip install -q --no-compile --no-cache-dir -i $index $req" \
+  --command-name "dpip no-op" --prepare "true" \
+  "$dpip install -q --python $work/dpip-done/bin/python --cache-dir $work/dpip-warm -i $index $req"
+
+"$python" - "$work/result.json" <<'EOF'
+import json, sys
+results = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
+def ratio(a, b):
+    return f"{results[a] / results[b]:.1f}x  ({a} {results[a]:.2f} s / {b} {results[b]:.3f} s)"
+print("pip cold / dpip cold:   ", ratio("pip cold", "dpip cold"))
+print("pip warm / dpip warm:   ", ratio("pip warm", "dpip warm"))
+print("dpip warm / floor:      ", ratio("dpip warm", "floor (cp -al)"))
+print("pip no-op / dpip no-op: ", ratio("pip no-op", "dpip no-op"))
+EOF
