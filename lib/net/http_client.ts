@@ -165,13 +165,14 @@ function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
+/** One line about what went wrong (Deno's multi-line hints are dropped). */
 function describe(error: unknown): string {
   if (error instanceof RetryableError) return error.message;
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return `${error.message}${cause}`;
+    return `${error.message}${cause}`.split("\n")[0] ?? "";
   }
-  return String(error);
+  return String(error).split("\n")[0] ?? "";
 }
 
 function stripUrl(url: URL): URL {
@@ -296,7 +297,10 @@ export class HttpClient {
       } catch (error) {
         if (error instanceof DpipError) throw error;
         const attempts = attempt + 1;
-        if (attempt < this.#retries) {
+        // A certificate problem will not go away by asking again.
+        const permanent = !(error instanceof RetryableError) &&
+          /certificate|handshake/i.test(describe(error));
+        if (attempt < this.#retries && !permanent) {
           await this.#sleepBeforeRetry(attempt);
           continue;
         }

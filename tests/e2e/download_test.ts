@@ -746,3 +746,119 @@ Deno.test({
       assertEquals(await files(join(tmp, "h")), ["app-1.0-py3-none-any.whl"]);
     }),
 });
+
+/** A private CA and a server certificate for 127.0.0.1 signed by it (PEM), made with openssl. */
+async function privateCertificate(dir: string): Promise<{ cert: string; key: string } | undefined> {
+  const openssl = (args: string[]) =>
+    new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "null" }).output();
+  try {
+    await Deno.writeTextFile(
+      join(dir, "leaf.ext"),
+      "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    );
+    const steps = [
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem"]
+        .concat(["-days", "1", "-subj", "/CN=dpip test CA"]),
+      ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "leaf.csr"]
+        .concat(["-subj", "/CN=127.0.0.1"]),
+      ["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key"]
+        .concat(["-CAcreateserial", "-out", "cert.pem", "-days", "1", "-extfile", "leaf.ext"]),
+    ];
+    for (const step of steps) if (!(await openssl(step)).success) return undefined;
+    return {
+      cert: await Deno.readTextFile(join(dir, "cert.pem")),
+      key: await Deno.readTextFile(join(dir, "key.pem")),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const certDir = await Deno.makeTempDir({ prefix: "dpip-cert-" });
+const certificate = await privateCertificate(certDir);
+
+Deno.test({
+  name: "download: HTTPS with --cert trusts a private CA; without it the error is clear",
+  ignore: ignore || skipUnless(certificate, "openssl to make a certificate"),
+  fn: async () => {
+    try {
+      await withIndex({ files: [DEMO_ANY], tls: certificate }, async ({ tmp, server, run }) => {
+        assert(server.url.startsWith("https://"));
+        const ok = await run([
+          "download",
+          "--no-deps",
+          "--cert",
+          join(certDir, "ca.pem"),
+          "-i",
+          server.url,
+          "demo",
+          "-d",
+          "ok",
+        ]);
+        assertEquals(ok.status, 0, ok.err);
+        assertEquals(await files(join(tmp, "ok")), [DEMO_ANY.filename]);
+        const untrusted = await run([
+          "download",
+          "--no-deps",
+          "--retries",
+          "0",
+          "-i",
+          server.url,
+          "demo",
+          "-d",
+          "no",
+        ]);
+        assertEquals(untrusted.status, 1);
+        assertMatch(
+          untrusted.err,
+          /^ERROR: Could not fetch https:\/\/127\.0\.0\.1:\d+\/simple\/demo\/: .*certificate/i,
+        );
+        // One line, not retried (a certificate does not get better), then dpip's hint.
+        assertEquals(untrusted.err.split("\n").length, 3);
+        assert(!untrusted.err.includes("attempts"));
+      });
+    } finally {
+      await Deno.remove(certDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "download: --keyring-provider subprocess asks the keyring command after a 401",
+  ignore,
+  fn: () =>
+    withIndex(
+      { files: [DEMO_ANY], auth: { username: "bob", password: "from-keyring" } },
+      async ({ tmp, server, run }) => {
+        const bin = join(tmp, "bin");
+        await Deno.mkdir(bin);
+        await Deno.writeTextFile(
+          join(bin, "keyring"),
+          `#!/bin/sh\nif [ "$1" = get ] && [ "$3" = bob ]; then echo from-keyring; exit 0; fi\nexit 1\n`,
+        );
+        await Deno.chmod(join(bin, "keyring"), 0o755);
+        const withUser = server.url.replace("http://", "http://bob@");
+        const env = { PATH: `${bin}:${Deno.env.get("PATH") ?? ""}` };
+        const ok = await run(
+          [
+            "download",
+            "--no-deps",
+            "--keyring-provider",
+            "subprocess",
+            "-i",
+            withUser,
+            "demo",
+            "-d",
+            "k",
+          ],
+          { env },
+        );
+        assertEquals(ok.status, 0, ok.err);
+        assertEquals(await files(join(tmp, "k")), [DEMO_ANY.filename]);
+        const without = await run(["download", "--no-deps", "-i", withUser, "demo", "-d", "n"], {
+          env,
+        });
+        assertEquals(without.status, 1);
+      },
+    ),
+});

@@ -107,6 +107,8 @@ export interface IndexServerOptions {
   readonly pageCacheControl?: string;
   /** `Cache-Control` of files (default `max-age=365000000, immutable`). */
   readonly fileCacheControl?: string;
+  /** Serve HTTPS with this certificate and key (PEM); the URLs then start with `https://`. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /** One request the server received. */
@@ -540,9 +542,10 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     signal: abort.signal,
     onListen: () => {},
     onError: () => new Response(null, { status: 500 }),
+    ...(options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key }),
   }, handle);
   const port = server.addr.port;
-  origin = `http://127.0.0.1:${port}/`;
+  origin = `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${port}/`;
   return {
     url: `${origin}simple/`,
     origin,
