@@ -24,6 +24,15 @@ export async function corpusScripts(): Promise<string | undefined> {
   }
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 let built: Promise<string | undefined> | undefined;
 
 /**
@@ -35,14 +44,23 @@ export function corpusDir(): Promise<string | undefined> {
   built ??= (async () => {
     const dir = Deno.env.get("DPIP_CORPUS_DIR") ??
       join(Deno.env.get("TMPDIR") ?? "/tmp", "dpip-corpus");
-    try {
-      await Deno.stat(join(dir, "simple", "index.json"));
-      return dir;
-    } catch {
-      // Not built yet.
-    }
+    if (await exists(join(dir, "simple", "index.json"))) return dir;
     const scripts = await corpusScripts();
     if (scripts === undefined) return undefined;
+    // Test modules run in parallel workers: one builds, the others wait for it.
+    const lock = `${dir}.building`;
+    const age = await Deno.stat(lock).then((s) => Date.now() - (s.mtime?.getTime() ?? 0), () => 0);
+    if (age > 15 * 60_000) await Deno.remove(lock).catch(() => {}); // left by an interrupted build
+    try {
+      await Deno.mkdir(lock, { recursive: false });
+    } catch {
+      for (let waited = 0; waited < 600; waited++) {
+        if (await exists(join(dir, "simple", "index.json"))) return dir;
+        if (!(await exists(lock))) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      return (await exists(join(dir, "simple", "index.json"))) ? dir : undefined;
+    }
     try {
       const result = await new Deno.Command(join(scripts, "build-index"), {
         args: [dir],
@@ -52,6 +70,8 @@ export function corpusDir(): Promise<string | undefined> {
       return result.success ? dir : undefined;
     } catch {
       return undefined;
+    } finally {
+      await Deno.remove(lock).catch(() => {});
     }
   })();
   return built;
