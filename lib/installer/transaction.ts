@@ -187,8 +187,8 @@ function rollForward(workDir: string, plan: TransactionPlan): void {
     }
     if (remove !== undefined) {
       for (const path of remove.paths) {
-        if (!exists(path)) continue;
         toTrash(path);
+        // Pruned even when already gone: an interrupted run may have emptied its directory.
         removed.push(path);
       }
       dropPthEntries(remove.pthEntries);
