@@ -17,7 +17,7 @@ import {
   targetPythonVersion,
   targetTags,
 } from "../index/target_tags.ts";
-import { Authenticator, loadNetrc, subprocessKeyring } from "../net/auth.ts";
+import { Authenticator, loadNetrc, redactText, subprocessKeyring } from "../net/auth.ts";
 import { HttpCache } from "../net/http_cache.ts";
 import { HttpClient } from "../net/http_client.ts";
 import type { Interpreter } from "../python/mod.ts";
@@ -122,7 +122,9 @@ export async function openIndexSession(
     cwd: io.cwd,
     env: io.env,
   });
-  for (const warning of indexes.sourceWarnings) io.stderr.write(`WARNING: ${warning}\n`);
+  for (const warning of indexes.sourceWarnings) {
+    io.stderr.write(`WARNING: ${redactText(warning)}\n`);
+  }
   return { client, indexes };
 }
 

@@ -17,7 +17,7 @@
 import { join } from "node:path";
 import { DpipError } from "../errors.ts";
 import { filenameOfUrl, type ProjectFile } from "../index/simple_api.ts";
-import { redactUrl } from "../net/auth.ts";
+import { redactText, redactUrl } from "../net/auth.ts";
 import { type AllowedHashes, hashFile, isSupportedHash, matchesHashes } from "../net/hashes.ts";
 import type { DownloadOptions, DownloadResult, HashCheck } from "../net/http_client.ts";
 import { canonicalizeName } from "../names/mod.ts";
@@ -123,7 +123,7 @@ export class NoMatchingDistributionError extends DpipError {
       : undefined;
     super(
       "no-matching-distribution",
-      `No matching distribution found for ${requirement} (from versions: ${from})`,
+      `No matching distribution found for ${redactText(requirement)} (from versions: ${from})`,
       hint === undefined ? {} : { hint },
     );
     this.name = "NoMatchingDistributionError";

@@ -394,6 +394,18 @@ Deno.test({
           `Looking in indexes: ${server.url.replace("http://", "http://alice:****@")}`,
         );
         assert(!ok.out.includes("s3cr3t") && !ok.err.includes("s3cr3t"));
+        // A direct URL with credentials: downloaded, and shown redacted.
+        const direct = await run([
+          "download",
+          "--no-deps",
+          `demo @ ${server.fileUrl(DEMO_ANY.filename).replace("http://", "http://alice:s3cr3t@")}`,
+          "-d",
+          "direct",
+        ]);
+        assertEquals(direct.status, 0, direct.err);
+        assertStringIncludes(direct.out, "Collecting demo @ http://alice:****@127.0.0.1:");
+        assert(!direct.out.includes("s3cr3t") && !direct.err.includes("s3cr3t"));
+        assertEquals(await files(join(tmp, "direct")), [DEMO_ANY.filename]);
         const netrc = join(tmp, "netrc");
         await Deno.writeTextFile(netrc, "machine 127.0.0.1 login alice password s3cr3t\n");
         const viaNetrc = await run(["download", "--no-deps", "-i", server.url, "demo", "-d", "b"], {

@@ -16,7 +16,7 @@
 
 import { resolve as resolvePath } from "node:path";
 import { DpipError } from "../../errors.ts";
-import { redactUrl } from "../../net/auth.ts";
+import { redactText, redactUrl } from "../../net/auth.ts";
 import {
   type DownloadItem,
   type DownloadOutcome,
@@ -171,7 +171,7 @@ export async function runDownload(context: CommandContext): Promise<number> {
   if (session.indexes.findLinks.length > 0) {
     out(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
   }
-  for (const note of notes) out(note);
+  for (const note of notes) out(redactText(note));
   const bars = io.stderr.isTerminal && options.string("progressBar") !== "off"
     ? new ProgressBars(io.stderr)
     : undefined;
@@ -228,9 +228,11 @@ export async function runDownload(context: CommandContext): Promise<number> {
     bars?.finish();
     session.client.close();
   }
-  for (const warning of new Set(outcome.warnings)) io.stderr.write(`WARNING: ${warning}\n`);
+  for (const warning of new Set(outcome.warnings)) {
+    io.stderr.write(`WARNING: ${redactText(warning)}\n`);
+  }
   for (const file of outcome.files) {
-    out(`Collecting ${file.requirement}`);
+    out(`Collecting ${redactText(file.requirement)}`);
     switch (file.origin) {
       case "present":
         out(`  File was already downloaded ${file.path}`);

@@ -9,6 +9,7 @@
 
 import { DpipError } from "../../errors.ts";
 import { canonicalizeName } from "../../names/mod.ts";
+import { redactText } from "../../net/auth.ts";
 import { indexVersions } from "../../operations/index_versions.ts";
 import { readTargetDists } from "../../operations/list.ts";
 import { tryParseVersion } from "../../pep440/mod.ts";
@@ -39,7 +40,9 @@ export async function runIndex(context: CommandContext): Promise<number> {
   } finally {
     session.client.close();
   }
-  for (const warning of new Set(result.warnings)) io.stderr.write(`WARNING: ${warning}\n`);
+  for (const warning of new Set(result.warnings)) {
+    io.stderr.write(`WARNING: ${redactText(warning)}\n`);
+  }
   const project = canonicalizeName(name);
   const installed = readTargetDists(targetEnvironment(interpreter)).dists.find((d) =>
     d.name === project
