@@ -254,7 +254,10 @@ Deno.test({
       const ours = await makeVenv(join(home, "ours"));
       const theirs = await makeVenv(join(home, "theirs"));
       for (const venv of [ours, theirs]) {
-        const setup = await pip(venv.python, ["install", "-i", server.url, "pinned", "app==1.0"]);
+        const setup = await dpip(
+          ["install", "--python", venv.python, "-i", server.url, "pinned", "app==1.0"],
+          { home },
+        );
         assertEquals(setup.status, 0, setup.stderr);
       }
       const mine = await dpip(["install", "--python", ours.python, "-i", server.url, "lib==2.0"], {
