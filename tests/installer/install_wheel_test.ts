@@ -1,0 +1,207 @@
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import {
+  checkWheelFilename,
+  extractWheel,
+  finishStagedWheel,
+  stageWheel,
+  WheelInstallError,
+} from "../../lib/installer/install_wheel.ts";
+import { Linker } from "../../lib/installer/wheel_cache.ts";
+import { parseRecord } from "../../lib/dists/record.ts";
+import type { Scheme } from "../../lib/python/environment.ts";
+import { buildWheel, type WheelSpec } from "../helpers/wheel_builder.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
+
+const spec: WheelSpec = {
+  name: "Demo_Pkg",
+  version: "1.0",
+  files: { "demo_pkg/__init__.py": "X = 1\n", "demo_pkg/tool.sh": "#!/bin/sh\n" },
+  modes: { "demo_pkg/tool.sh": 0o100755 },
+  dataFiles: {
+    "scripts/run": "#!python -u\nprint(1)\n",
+    "scripts/plain": "echo plain\n",
+    "headers/demo.h": "int x;\n",
+    "data/share/demo.txt": "d",
+    "platlib/_native.so": "ELF",
+  },
+  entryPoints: {
+    console_scripts: { demo: "demo_pkg:main" },
+    gui_scripts: { "demo-gui": "demo_pkg.gui:run" },
+  },
+};
+
+function scheme(root: string): Scheme {
+  return {
+    purelib: join(root, "lib", "site-packages"),
+    platlib: join(root, "lib64", "site-packages"),
+    scripts: join(root, "bin"),
+    data: root,
+    headers: join(root, "include", "site"),
+  };
+}
+
+async function unpack(wheelSpec: WheelSpec, options: { warnings?: string[] } = {}) {
+  const wheel = buildWheel(wheelSpec);
+  const dir = await Deno.makeTempDir();
+  const manifest = await extractWheel(wheel.bytes, {
+    filename: wheel.filename,
+    dir,
+    compatibleTags: new Set(["py3-none-any"]),
+    onWarning: (message) => options.warnings?.push(message),
+  });
+  return { wheel, dir, manifest };
+}
+
+Deno.test("extractWheel() unpacks files with exec bits and returns the manifest", async () => {
+  const { dir, manifest } = await unpack(spec);
+  assertEquals(manifest.name, "demo-pkg");
+  assertEquals(manifest.displayName, "Demo_Pkg");
+  assertEquals(manifest.version, "1.0");
+  assertEquals(manifest.distInfo, "demo_pkg-1.0.dist-info");
+  assertEquals(manifest.rootIsPurelib, true);
+  const executable = manifest.files.filter((f) => f.executable).map((f) => f.path).sort();
+  assertEquals(executable, [
+    "demo_pkg-1.0.data/scripts/plain",
+    "demo_pkg-1.0.data/scripts/run",
+    "demo_pkg/tool.sh",
+  ]);
+  assertEquals(Deno.readTextFileSync(join(dir, "demo_pkg/__init__.py")), "X = 1\n");
+  assert(((Deno.statSync(join(dir, "demo_pkg/tool.sh")).mode ?? 0) & 0o111) !== 0);
+  assertEquals((Deno.statSync(join(dir, "demo_pkg/__init__.py")).mode ?? 0) & 0o111, 0);
+});
+
+Deno.test("extractWheel() warns on a newer Wheel-Version minor and accepts RECORD.jws unlisted", async () => {
+  const warnings: string[] = [];
+  await unpack({ ...spec, wheelVersion: "1.9", distInfoFiles: {} }, { warnings });
+  assertEquals(warnings, ["Installing from a newer Wheel-Version (1.9)"]);
+  const signed = buildWheel({
+    ...spec,
+    distInfoFiles: { "RECORD.jws": "sig" },
+    record: { omit: ["demo_pkg-1.0.dist-info/RECORD.jws"] },
+  });
+  const manifest = await extractWheel(signed.bytes, {
+    filename: signed.filename,
+    dir: await Deno.makeTempDir(),
+  });
+  assert(manifest.files.some((f) => f.path.endsWith("RECORD.jws")));
+});
+
+Deno.test("extractWheel() accepts sha384/sha512 RECORD hashes and padded digests", async () => {
+  const wheel = buildWheel({
+    ...spec,
+    record: {
+      edit: (lines) =>
+        lines.map((line) =>
+          line.path === "demo_pkg/__init__.py"
+            ? { ...line, hash: "sha512=" + sha512("X = 1\n") }
+            : line.path === "demo_pkg/tool.sh"
+            ? { ...line, hash: line.hash + "=" }
+            : line
+        ),
+    },
+  });
+  await extractWheel(wheel.bytes, { filename: wheel.filename, dir: await Deno.makeTempDir() });
+});
+
+function sha512(text: string): string {
+  return createHash("sha512").update(text).digest("base64url");
+}
+
+Deno.test("extractWheel() names the wheel and the reason in every refusal", async () => {
+  const cases: [Partial<WheelSpec>, string][] = [
+    [
+      { record: { omit: ["demo_pkg/__init__.py"] } },
+      '"demo_pkg/__init__.py" is not listed in RECORD',
+    ],
+    [{ wheelVersion: "3.0" }, "its Wheel-Version 3.0 is not supported (dpip reads 1.x)"],
+    [{ wheelFile: "Root-Is-Purelib: true\n" }, 'demo_pkg-1.0.dist-info/WHEEL has no valid Wheel-Version ("")'],
+    [{
+      metadata: { headers: [] },
+      filename: "other-1.0-py3-none-any.whl",
+      distInfoDir: "other-1.0.dist-info",
+    }, "its METADATA names Demo_Pkg, not other"],
+  ];
+  for (const [extra, reason] of cases) {
+    const wheel = buildWheel({ ...spec, ...extra });
+    const error = await assertRejects(
+      () => extractWheel(wheel.bytes, { filename: wheel.filename, dir: Deno.makeTempDirSync() }),
+      WheelInstallError,
+    );
+    assertEquals(error.message, `Cannot install ${wheel.filename}: ${reason}`);
+  }
+});
+
+Deno.test("checkWheelFilename() checks tags against the interpreter's", () => {
+  const tags = new Set(["cp311-cp311-manylinux_2_17_x86_64", "py3-none-any"]);
+  assertEquals(checkWheelFilename("a-1.0-py2.py3-none-any.whl", tags), {
+    name: "a",
+    version: "1.0",
+  });
+  assertEquals(checkWheelFilename("a-1.0-cp27-cp27m-win32.whl", undefined).version, "1.0");
+  const error = assertThrows(
+    () => checkWheelFilename("a-1.0-cp27-cp27m-win32.whl", tags),
+    WheelInstallError,
+  );
+  assertEquals(error.code, "incompatible-wheel");
+});
+
+Deno.test("stageWheel() + finishStagedWheel() spread files by scheme and write a RECORD pip can use", async () => {
+  const { dir, manifest } = await unpack({ ...spec, rootIsPurelib: false });
+  const root = await Deno.makeTempDir();
+  const target = scheme(root);
+  const staging = join(root, "stage");
+  const staged = stageWheel({
+    tree: dir,
+    manifest,
+    scheme: target,
+    stagingDir: staging,
+    python: "/env/bin/python",
+    pythonVersion: [3, 11],
+    linker: new Linker("copy"),
+  });
+  assertEquals(staged.roots[staged.libRoot], target.platlib);
+  finishStagedWheel(staged, {
+    requested: true,
+    directUrl: {
+      url: "file:///w/demo_pkg-1.0-py3-none-any.whl",
+      info: { kind: "archive", hash: "sha256=ab" },
+    },
+  });
+  const where = (dest: string) => staged.roots.indexOf(dest);
+  const read = (dest: string, path: string) =>
+    Deno.readTextFileSync(join(staging, String(where(dest)), path));
+  assertEquals(read(target.scripts, "run"), "#!/env/bin/python\nprint(1)\n");
+  assertEquals(read(target.scripts, "plain"), "echo plain\n");
+  assert(read(target.scripts, "demo").startsWith("#!/env/bin/python\n# -*- coding: utf-8 -*-\n"));
+  assertEquals(read(join(target.headers, "demo-pkg"), "demo.h"), "int x;\n");
+  assertEquals(read(target.data, "share/demo.txt"), "d");
+  assertEquals(read(target.platlib, "_native.so"), "ELF");
+  assertEquals(read(target.platlib, "demo_pkg-1.0.dist-info/INSTALLER"), "dpip\n");
+  assertEquals(read(target.platlib, "demo_pkg-1.0.dist-info/REQUESTED"), "");
+  assertEquals(
+    read(target.platlib, "demo_pkg-1.0.dist-info/direct_url.json"),
+    '{"archive_info": {"hash": "sha256=ab", "hashes": {"sha256": "ab"}}, "url": "file:///w/demo_pkg-1.0-py3-none-any.whl"}',
+  );
+  const record = read(target.platlib, "demo_pkg-1.0.dist-info/RECORD");
+  assert(record.includes("\r\n"));
+  const paths = parseRecord(record).map((row) => row.path);
+  assertEquals(paths.at(-1), "demo_pkg-1.0.dist-info/RECORD");
+  assertEquals(paths.slice(0, -1), [...paths.slice(0, -1)].sort());
+  for (
+    const expected of [
+      "../../bin/demo",
+      "../../bin/demo-gui",
+      "../../bin/plain",
+      "../../bin/run",
+      "../../include/site/demo-pkg/demo.h",
+      "../../share/demo.txt",
+      "_native.so",
+      "demo_pkg/__init__.py",
+      "demo_pkg-1.0.dist-info/INSTALLER",
+      "demo_pkg-1.0.dist-info/REQUESTED",
+      "demo_pkg-1.0.dist-info/direct_url.json",
+    ]
+  ) assert(paths.includes(expected), expected);
+  assert(!paths.some((path) => path.includes(".data/")));
+});
