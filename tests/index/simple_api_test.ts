@@ -9,7 +9,7 @@ import {
 } from "../../lib/index/simple_api.ts";
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { corpusDir } from "./corpus.ts";
-import { skipUnless } from "../helpers/python.ts";
+import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
 
 const PAGE = "https://example.com/simple/demo/";
 const H = "a".repeat(64);
@@ -252,5 +252,129 @@ Deno.test({
       projects++;
     }
     assert(projects > 100, `only ${projects} projects`);
+  },
+});
+
+// --- Differential test of HTML parsing against pip 23.2.1's parse_links().
+
+const PIP_PARSE = String.raw`
+import json, sys
+from pip._internal.index.collector import IndexContent, parse_links
+out = []
+for case in json.load(sys.stdin):
+    page = IndexContent(case["html"].encode("utf-8"), "text/html", encoding=None, url=case["url"])
+    links = []
+    for link in parse_links(page):
+        links.append({
+            "url": link.url_without_fragment,
+            "requiresPython": link.requires_python,
+            "yanked": link.yanked_reason,
+            "hash": [link.hash_name, link.hash] if link.hash else None,
+        })
+    out.append(links)
+print(json.dumps(out))
+`;
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generatePages(count: number, seed: number): { html: string; url: string }[] {
+  const random = mulberry32(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const hrefs = [
+    `../../files/demo-1.0.tar.gz#sha256=${H}`,
+    "/abs/demo-1.0-py3-none-any.whl",
+    "https://other.example/x/demo-2.0.zip#md5=abc123",
+    "demo-3.0.tar.gz#sha1=ab&amp;sha256=cd",
+    "./demo%2B1.0.tar.gz",
+    "demo-1.1.tar.gz#egg=demo",
+    "HTTPS://Other.Example/Y/demo-1.2.tar.gz",
+    "sub/dir/../demo-1.3.tar.gz",
+    "demo-1.4.tar.gz#sha256=DEADBEEF",
+  ];
+  const requires = [undefined, "&gt;=3.6", "&lt;4,&gt;=3.8", ">=3.7", "&amp;weird", ""];
+  const yanked = [undefined, undefined, "", "broken &amp; bad", "reason"];
+  // Only absolute bases: pip joins hrefs to a relative <base href> without resolving the base
+  // against the page URL (giving relative "URLs"); dpip resolves it as browsers do.
+  const bases = [undefined, "https://cdn.example/pkgs/", "HTTPS://CDN.example/a/b/"];
+  const quote = (value: string) => {
+    const style = random();
+    if (style < 0.5) return `"${value}"`;
+    if (style < 0.8) return `'${value}'`;
+    return /[\s"'<>=`]/.test(value) || value === "" ? `"${value}"` : value;
+  };
+  const pages: { html: string; url: string }[] = [];
+  for (let n = 0; n < count; n++) {
+    const parts: string[] = ["<!DOCTYPE html><html><head>"];
+    const base = pick(bases);
+    if (base !== undefined) parts.push(`<${pick(["base", "BASE"])} href=${quote(base)}>`);
+    parts.push("</head><body>");
+    const anchors = 1 + Math.floor(random() * 5);
+    for (let i = 0; i < anchors; i++) {
+      const attributes = [`${pick(["href", "HREF", "Href"])}=${quote(pick(hrefs))}`];
+      const rp = pick(requires);
+      if (rp !== undefined) attributes.push(`data-requires-python=${quote(rp)}`);
+      const y = pick(yanked);
+      if (y !== undefined) {
+        // A valueless `data-yanked` is left out: PEP 592 says its presence means yanked (and
+        // dpip reads it so, see above), but pip's parser sees no value and ignores it.
+        attributes.push(`data-yanked=${quote(y)}`);
+      }
+      if (random() < 0.3) attributes.push(`class=${quote("x")}`);
+      attributes.sort(() => random() - 0.5);
+      parts.push(
+        `<${pick(["a", "A"])} ${attributes.join(pick([" ", "  ", "\n"]))}>link</${
+          pick(["a", "A"])
+        }><br/>`,
+      );
+    }
+    parts.push("</body></html>");
+    pages.push({ html: parts.join("\n"), url: `https://example.com/simple/demo${n}/` });
+  }
+  return pages;
+}
+
+const parsePython = await oraclePython();
+
+Deno.test({
+  name: "parseHtmlPage() reads generated pages as pip 23.2.1's parse_links() does (300 pages)",
+  ignore: skipUnless(parsePython, "Python 3.11 with pip"),
+  fn: async () => {
+    const pages = generatePages(300, 77);
+    const expected = await runPythonJson<
+      {
+        url: string;
+        requiresPython: string | null;
+        yanked: string | null;
+        hash: [string, string] | null;
+      }[][]
+    >(parsePython ?? "", PIP_PARSE, pages);
+    for (const [i, page] of pages.entries()) {
+      const ours = parseHtmlPage(page.html, page.url).files.map((f) => ({
+        url: f.url,
+        requiresPython: f.requiresPython ?? null,
+        yanked: f.yanked ? f.yankedReason ?? "" : null,
+      }));
+      const theirs = (expected[i] ?? []).map((l) => ({
+        // Equal URLs may be spelled differently (pip keeps the host's case): compare parsed.
+        url: new URL(l.url).href,
+        requiresPython: l.requiresPython === "" ? null : l.requiresPython,
+        yanked: l.yanked,
+      }));
+      assertEquals(ours, theirs, page.html);
+      // pip keeps one hash (the first of its algorithms in the fragment); ours must include it.
+      const files = parseHtmlPage(page.html, page.url).files;
+      for (const [j, link] of (expected[i] ?? []).entries()) {
+        if (link.hash === null) continue;
+        assertEquals(files[j]?.hashes[link.hash[0]], link.hash[1].toLowerCase(), page.html);
+      }
+    }
   },
 });
