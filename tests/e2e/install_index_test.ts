@@ -128,7 +128,13 @@ Deno.test({
       );
       assertEquals(snapshotDiff(before, treeSnapshot(venv.root, { ignore: noise })), []);
 
-      const ours = await dpip([...args, "-q", "--report", "-", "app[extra]", "tool"], { home });
+      const wheel = await writeWheel(join(home, "wheels"), {
+        name: "Local.Thing",
+        version: "0.3",
+        files: { "local_thing.py": "" },
+        metadata: { requiresDist: ["tool"], summary: "A local wheel" },
+      });
+      const ours = await dpip([...args, "-q", "--report", "-", "app[extra]", wheel.path], { home });
       assertEquals(ours.status, 0, ours.stderr);
       const theirs = await pip(venv.python, [
         "install",
@@ -139,7 +145,7 @@ Deno.test({
         "-i",
         server.url,
         "app[extra]",
-        "tool",
+        wheel.path,
       ]);
       assertEquals(theirs.status, 0, theirs.stderr);
       const normalize = (text: string) => {
