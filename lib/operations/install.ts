@@ -304,14 +304,22 @@ function versionText(version: string): string {
   return parsed === undefined ? version : String(parsed);
 }
 
+/** Parsed `Requires-Dist` strings (each is read several times per run); undefined when invalid. */
+const parsedRequirements = new Map<string, Requirement | undefined>();
+
 function parseDependencies(requiresDist: readonly string[]): Requirement[] {
   const parsed: Requirement[] = [];
   for (const text of requiresDist) {
-    try {
-      parsed.push(parseRequirement(text));
-    } catch {
-      // pip skips what it cannot parse here too; `check` reports it.
+    let requirement = parsedRequirements.get(text);
+    if (requirement === undefined && !parsedRequirements.has(text)) {
+      try {
+        requirement = parseRequirement(text);
+      } catch {
+        // pip skips what it cannot parse here too; `check` reports it.
+      }
+      parsedRequirements.set(text, requirement);
     }
+    if (requirement !== undefined) parsed.push(requirement);
   }
   return parsed;
 }
