@@ -16,6 +16,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { dirname, join, relative } from "node:path";
 import { DpipError } from "../errors.ts";
@@ -308,7 +309,7 @@ export async function extractWheel(
         const actual = algorithm === "sha256"
           ? sha256
           : createHash(algorithm.replace("_", "-")).update(data).digest("base64url");
-        if (actual !== digest.replace(/=+$/, "")) {
+        if (actual !== digest.replace(/=+$/, "") && !matchesHex(digest, actual)) {
           refuse(
             `"${entry.name}" does not match its ${algorithm} hash in RECORD`,
             "record-mismatch",
@@ -354,6 +355,15 @@ export async function extractWheel(
     wheelVersion: wheelVersion.trim(),
     files: manifestFiles,
   };
+}
+
+/**
+ * Whether a RECORD digest is the hex spelling of `actual` (base64url): some
+ * build tools write hex; the content is still verified, so such wheels install.
+ */
+function matchesHex(digest: string, actual: string): boolean {
+  if (!/^[0-9a-f]+$/i.test(digest)) return false;
+  return Buffer.from(digest, "hex").toString("base64url") === actual;
 }
 
 function checkDistInfoName(

@@ -108,6 +108,28 @@ function sha512(text: string): string {
   return createHash("sha512").update(text).digest("base64url");
 }
 
+Deno.test("extractWheel() accepts a RECORD digest spelt in hex when it matches (some tools write hex)", async () => {
+  const hex = (text: string) => createHash("sha256").update(text).digest("hex");
+  const withHex = (digest: string) =>
+    buildWheel({
+      ...spec,
+      record: {
+        edit: (lines) =>
+          lines.map((line) =>
+            line.path === "demo_pkg/__init__.py" ? { ...line, hash: `sha256=${digest}` } : line
+          ),
+      },
+    });
+  const good = withHex(hex("X = 1\n"));
+  await extractWheel(good.bytes, { filename: good.filename, dir: await Deno.makeTempDir() });
+  const bad = withHex(hex("X = 2\n"));
+  await assertRejects(
+    () => extractWheel(bad.bytes, { filename: bad.filename, dir: Deno.makeTempDirSync() }),
+    WheelInstallError,
+    "does not match its sha256 hash in RECORD",
+  );
+});
+
 Deno.test("extractWheel() names the wheel and the reason in every refusal", async () => {
   const cases: [Partial<WheelSpec>, string][] = [
     [
@@ -115,7 +137,10 @@ Deno.test("extractWheel() names the wheel and the reason in every refusal", asyn
       '"demo_pkg/__init__.py" is not listed in RECORD',
     ],
     [{ wheelVersion: "3.0" }, "its Wheel-Version 3.0 is not supported (dpip reads 1.x)"],
-    [{ wheelFile: "Root-Is-Purelib: true\n" }, 'demo_pkg-1.0.dist-info/WHEEL has no valid Wheel-Version ("")'],
+    [
+      { wheelFile: "Root-Is-Purelib: true\n" },
+      'demo_pkg-1.0.dist-info/WHEEL has no valid Wheel-Version ("")',
+    ],
     [{
       metadata: { headers: [] },
       filename: "other-1.0-py3-none-any.whl",
