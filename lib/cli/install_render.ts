@@ -235,6 +235,33 @@ export function successLine(
   return `Successfully installed ${items.map((i) => `${i.name}-${i.version}`).join(" ")}`;
 }
 
+/**
+ * pip's warning about console scripts outside PATH.
+ *
+ * @example
+ * ```ts
+ * import { scriptLocationText } from "./install_render.ts";
+ * scriptLocationText(new Map([["/p/bin", ["a", "b", "c"]]]));
+ * // "The scripts a, b and c are installed in '/p/bin' which is not on PATH.\n…"
+ * ```
+ */
+export function scriptLocationText(dirs: ReadonlyMap<string, readonly string[]>): string {
+  const lines: string[] = [];
+  for (const [dir, scripts] of [...dirs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const sorted = [...scripts].sort();
+    const start = sorted.length === 1
+      ? `script ${sorted[0]} is`
+      : `scripts ${sorted.slice(0, -1).join(", ")} and ${sorted.at(-1)} are`;
+    lines.push(`The ${start} installed in '${dir}' which is not on PATH.`);
+  }
+  lines.push(
+    `Consider adding ${
+      lines.length === 1 ? "this directory" : "these directories"
+    } to PATH or, if you prefer to suppress this warning, use --no-warn-script-location.`,
+  );
+  return lines.join("\n");
+}
+
 /** pip's warning about broken dependencies after an install, or undefined when there are none. */
 export function conflictText(conflicts: CheckResult): string | undefined {
   if (conflicts.missing.length === 0 && conflicts.conflicting.length === 0) return undefined;

@@ -23,9 +23,10 @@
  * @module
  */
 
-import { join } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
+import { consoleScripts, parseEntryPoints } from "../dists/entry_points.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { compatibleTags } from "../dists/tags.ts";
@@ -86,6 +87,8 @@ export interface InstallSettings {
   readonly breakSystemPackages: boolean;
   /** Check the installed dependencies afterwards (not `--no-warn-conflicts`). */
   readonly warnConflicts: boolean;
+  /** Say when console scripts land outside PATH (not `--no-warn-script-location`). */
+  readonly warnScriptLocation?: boolean;
   /** Build pip's installation report. */
   readonly report: boolean;
 }
@@ -166,6 +169,8 @@ export interface InstallOutcome extends PlannedInstall {
   readonly changelog?: InstallChangelog;
   /** Broken dependencies after the install involving what was installed. */
   readonly conflicts?: CheckResult;
+  /** Per installed distribution (in install order), its console scripts in a directory not on PATH. */
+  readonly scriptsNotOnPath?: readonly ReadonlyMap<string, readonly string[]>[];
   /** Non-fatal problems. */
   readonly warnings: readonly string[];
 }
@@ -868,16 +873,56 @@ async function runPipeline(
     const conflicts = settings.warnConflicts && !isTarget
       ? checkAfterInstall(target, new Set(changelog.installed.map((dist) => dist.name)))
       : undefined;
+    const hidden = settings.warnScriptLocation === false || isTarget ||
+        target.scheme.kind === "prefix"
+      ? undefined
+      : scriptsNotOnPath(changelog, scheme, interpreter, options.env ?? {});
     return {
       ...base,
       wheels,
       changelog,
       ...(conflicts === undefined ? {} : { conflicts }),
+      ...(hidden === undefined ? {} : { scriptsNotOnPath: hidden }),
       warnings: [...warnings, ...changelog.warnings],
     };
   } finally {
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * The console scripts just installed into a directory that is neither on
+ * PATH nor the interpreter's own, as pip checks them.
+ */
+function scriptsNotOnPath(
+  changelog: InstallChangelog,
+  scheme: { purelib: string; platlib: string; scripts: string },
+  interpreter: Interpreter,
+  env: Readonly<Record<string, string>>,
+): Map<string, string[]>[] | undefined {
+  const clean = (dir: string) => normalize(dir).replace(/\/+$/, "");
+  const onPath = new Set((env["PATH"] ?? "").split(":").filter((d) => d !== "").map(clean));
+  onPath.add(clean(dirname(interpreter.executable)));
+  const dir = clean(scheme.scripts);
+  if (onPath.has(dir)) return undefined;
+  const found = new Map(
+    readInstalledDists([...new Set([scheme.purelib, scheme.platlib])]).dists.map((
+      dist,
+    ) => [dist.name, dist]),
+  );
+  const warnings: Map<string, string[]>[] = [];
+  for (const { name } of changelog.installed) {
+    const text = found.get(name)?.readInfoFile("entry_points.txt");
+    if (text === undefined) continue;
+    let scripts: string[];
+    try {
+      scripts = consoleScripts(parseEntryPoints(text)).map((entry) => entry.name);
+    } catch {
+      continue; // The installer refused invalid entry points already.
+    }
+    if (scripts.length > 0) warnings.push(new Map([[dir, scripts.sort()]]));
+  }
+  return warnings.length === 0 ? undefined : warnings;
 }
 
 /** Says which distributions are new after a failure (errors before any commit change nothing). */

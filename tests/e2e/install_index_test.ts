@@ -306,6 +306,20 @@ Deno.test({
       assertEquals(prefixed.status, 0, prefixed.stderr);
       assertEquals(distInfos(join(prefix, "lib/python3.11/site-packages")), ["tool-1.0"]);
       Deno.statSync(join(prefix, "bin/demo-tool"));
+      assertEquals(prefixed.stderr, "", "pip does not warn about scripts under --prefix");
+      // Under --root the scripts directory is not on PATH: pip's warning, word for word.
+      const root = join(home, "root");
+      const rooted = await dpip([...base, "--root", root, "tool"], { home });
+      const pipRoot = join(home, "pip-root");
+      const pips = await pip(venv.python, ["install", "-i", server.url, "--root", pipRoot, "tool"]);
+      assertEquals(pips.status, 0, pips.stderr);
+      assertEquals(rooted.stderr.replaceAll(root, "ROOT"), pips.stderr.replaceAll(pipRoot, "ROOT"));
+      assertStringIncludes(rooted.stderr, "  WARNING: The script demo-tool is installed in");
+      const silent = await dpip(
+        [...base, "--root", root, "--no-warn-script-location", "--force-reinstall", "tool"],
+        { home },
+      );
+      assertEquals(silent.stderr, "");
 
       const wheel = await writeWheel(join(home, "wheels"), {
         name: "local-app",

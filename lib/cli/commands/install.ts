@@ -39,6 +39,7 @@ import {
   conflictText,
   externallyManagedText,
   InstallPrinter,
+  scriptLocationText,
   successLine,
   wheelLines,
   wouldInstallLine,
@@ -126,6 +127,7 @@ function settingsOf(
       : { linkMode: options.string("linkMode") as LinkMode }),
     breakSystemPackages: options.flag("breakSystemPackages"),
     warnConflicts: options.flag("warnConflicts", true),
+    warnScriptLocation: options.flag("warnScriptLocation", true),
     report: options.string("report") !== undefined,
   };
 }
@@ -296,6 +298,12 @@ function renderOutcome(
   const { info, warnings } = changelogLines(changelog, names);
   for (const warning of warnings) printer.warning(warning);
   for (const line of info) printer.info(line);
+  for (const dirs of outcome.scriptsNotOnPath ?? []) {
+    // Inside "Installing collected packages", indented as pip indents it.
+    printer.raw(
+      `WARNING: ${scriptLocationText(dirs)}`.split("\n").map((line) => `  ${line}\n`).join(""),
+    );
+  }
   const conflicts = outcome.conflicts === undefined ? undefined : conflictText(outcome.conflicts);
   if (conflicts !== undefined) printer.error(conflicts);
   const success = successLine(changelog, names);
