@@ -85,7 +85,8 @@ export async function openIndexSession(
     env: io.env,
     cwd: io.cwd,
   });
-  const indexUrl = options.string("indexUrl") ?? extra.indexUrl;
+  // As pip: a requirements file's --index-url replaces the command line's.
+  const indexUrl = extra.indexUrl ?? options.string("indexUrl");
   const extraIndexUrls = [...options.strings("extraIndexUrls"), ...(extra.extraIndexUrls ?? [])];
   const keyringProvider = options.string("keyringProvider");
   const cert = options.string("cert");

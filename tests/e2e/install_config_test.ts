@@ -180,6 +180,12 @@ const CASES: Case[] = [
     expect: ["cfg-demo==3.0"],
   },
   {
+    title: "a requirements file's --index-url replaces the one given on the command line",
+    files: { "r.txt": "--index-url {B}\ncfg-demo\n" },
+    args: ["-i", "{C}", "-r", "r.txt"],
+    expect: ["cfg-demo==2.0"],
+  },
+  {
     title: "--no-index and -f inside a requirements file",
     files: { "r.txt": "--no-index\n-f {LINKS}\ncfg-demo\n" },
     args: ["-i", "{A}", "-r", "r.txt"],
