@@ -524,12 +524,38 @@ Deno.test({
     try {
       const venv = await makeVenv(join(home, "venv"));
       const base = ["install", "--python", venv.python, "-i", server.url, "--progress-bar", "off"];
-      const quiet = await dpip([...base, "-q", "--log", "install.log", "lib==1.0"], { home });
+      const quiet = await dpip(
+        [...base, "-q", "--log", "install.log", "--report", "report.json", "lib==1.0"],
+        { home },
+      );
       assertEquals(quiet.status, 0, quiet.stderr);
       assertEquals(quiet.stdout, "");
       const log = await Deno.readTextFile(join(home, "install.log"));
       assertMatch(log, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d{3} Collecting lib==1\.0$/m);
       assertMatch(log, / Successfully installed lib-1\.0$/m);
+      // --report works for a real install too.
+      const report = JSON.parse(await Deno.readTextFile(join(home, "report.json")));
+      assertEquals(
+        report.install.map((item: { metadata: { version: string } }) => item.metadata.version),
+        ["1.0"],
+      );
+      // Progress bars only on a terminal, erased at the end.
+      const bars = await dpip(
+        [
+          "install",
+          "--python",
+          venv.python,
+          "-i",
+          server.url,
+          "--no-cache-dir",
+          "--force-reinstall",
+          "lib==1.0",
+        ],
+        { home, terminal: true },
+      );
+      assertStringIncludes(bars.stderr, "  lib-1.0-py3-none-any.whl");
+      assertStringIncludes(bars.stderr, "1/1 files");
+      assertStringIncludes(bars.stderr, "\x1b[J");
 
       await dpip([...base, "pinned"], { home });
       const colored = await dpip([...base, "--no-deps", "lib==2.0"], { home, terminal: true });
