@@ -175,7 +175,8 @@ export function wheelLines(wheels: readonly LocalWheel[]): string[] {
 export function wouldInstallLine(outcome: InstallOutcome): string | undefined {
   const items = [...outcome.plan.install, ...outcome.plan.reinstall.map((entry) => entry.dist)]
     .map((dist) => {
-      const name = outcome.collected.find((c) => c.name === dist.name)?.displayName ?? dist.name;
+      const name = outcome.metadataNames?.get(dist.name) ??
+        outcome.collected.find((c) => c.name === dist.name)?.displayName ?? dist.name;
       return [name, dist.version] as const;
     });
   if (items.length === 0) return undefined;

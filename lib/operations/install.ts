@@ -163,6 +163,8 @@ export interface InstallOutcome extends PlannedInstall {
   readonly order: readonly PackageName[];
   /** pip's installation report, when asked for. */
   readonly report?: Record<string, JsonValue>;
+  /** What is to be installed, by the names their metadata gives (for a dry run or a report). */
+  readonly metadataNames?: ReadonlyMap<PackageName, string>;
   /** The wheels prepared (not for a dry run). */
   readonly wheels: readonly LocalWheel[];
   /** What the installer did (not for a dry run). */
@@ -791,21 +793,32 @@ async function runPipeline(
     }
   }
 
-  const report = settings.report
-    ? formatInstallReport(
-      await reportItems(toInstall, roots, (file) => {
-        const local = localWheels.get(file.url);
-        return local === undefined
-          ? fetchWheelMetadata(services.metadataClient, file)
-          : Deno.readTextFile(join(local.tree, local.manifest.distInfo, "METADATA"));
-      }),
-      {
-        environment: interpreter.markerEnvironment,
-        importlib: isImportlib(interpreter),
-      },
-    )
+  const items = settings.report || settings.dryRun
+    ? await reportItems(toInstall, roots, (file) => {
+      const local = localWheels.get(file.url);
+      return local === undefined
+        ? fetchWheelMetadata(services.metadataClient, file)
+        : Deno.readTextFile(join(local.tree, local.manifest.distInfo, "METADATA"));
+    })
     : undefined;
-  const base = { ...planned, order, ...(report === undefined ? {} : { report }), warnings };
+  const report = settings.report && items !== undefined
+    ? formatInstallReport(items, {
+      environment: interpreter.markerEnvironment,
+      importlib: isImportlib(interpreter),
+    })
+    : undefined;
+  const metadataNames = new Map<PackageName, string>();
+  items?.forEach((item, index) => {
+    const name = parseCoreMetadata(item.metadata).name;
+    if (name !== undefined) metadataNames.set(toInstall[index]!.name, name);
+  });
+  const base = {
+    ...planned,
+    order,
+    ...(report === undefined ? {} : { report }),
+    ...(items === undefined ? {} : { metadataNames }),
+    warnings,
+  };
   if (settings.dryRun || toInstall.length === 0) return { ...base, wheels: [] };
   reporter?.onPlanned?.(planned);
 

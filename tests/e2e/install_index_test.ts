@@ -120,11 +120,24 @@ Deno.test({
       const dry = await dpip([...args, "app[extra]==2.0", "pinned"], { home });
       assertEquals(dry.status, 1, "pinned needs lib<2, app 2.0 needs lib>=2");
       assertStringIncludes(dry.stderr, "ERROR: Cannot install");
-      const ok = await dpip([...args, "app[extra]", "lib"], { home });
+      const ok = await dpip([...args, "app[extra]", "lib", "cased-name"], { home });
       assertEquals(ok.status, 0, ok.stderr);
       assertEquals(
         ok.stdout.trimEnd().split("\n").at(-1),
-        "Would install app-2.0 extra-dep-1.0 lib-2.0",
+        "Would install Cased.Name-1.0 app-2.0 extra-dep-1.0 lib-2.0",
+      );
+      const pipDry = await pip(venv.python, [
+        "install",
+        "--dry-run",
+        "-i",
+        server.url,
+        "app[extra]",
+        "lib",
+        "cased-name",
+      ]);
+      assertEquals(
+        pipDry.stdout.trimEnd().split("\n").at(-1),
+        ok.stdout.trimEnd().split("\n").at(-1),
       );
       assertEquals(snapshotDiff(before, treeSnapshot(venv.root, { ignore: noise })), []);
 

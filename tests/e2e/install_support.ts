@@ -143,7 +143,7 @@ export function demoWheel(
  * The demo projects most tests use:
  * - `app` 1.0 (needs `lib>=1`), 2.0 (needs `lib>=2`, and `extra-dep` with the `extra` extra);
  * - `lib` 1.0, 2.0, 3.0b1; `extra-dep` 1.0; `tool` 1.0 with a console script;
- * - `pinned` 1.0 (needs `lib<2`).
+ * - `pinned` 1.0 (needs `lib<2`); `Cased.Name` 1.0 (a name the metadata spells with capitals).
  */
 export function demoFiles(): IndexFile[] {
   return [
@@ -164,6 +164,7 @@ export function demoFiles(): IndexFile[] {
       entryPoints: { console_scripts: { "demo-tool": "tool:main" } },
     }),
     demoWheel("pinned", "1.0", { metadata: { requiresDist: ["lib<2"] } }),
+    demoWheel("Cased.Name", "1.0", { files: { "cased_name.py": "" } }),
   ];
 }
 
