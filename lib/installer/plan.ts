@@ -125,35 +125,66 @@ export function planInstall<D extends PlannedDist, I extends PlanInstalled>(
 }
 
 /**
- * The order to install in: dependencies before their dependents (pip's
- * order), so that a failure part way leaves what is installed usable. A
- * cycle is broken where it is met; ties keep the given order.
+ * A dependency graph as pip's resolver leaves it: node ids are project names,
+ * `name[extras]` for a project with extras, and any other id for other
+ * requirements (pip's `Requires-Python` node); `null` is the root, whose
+ * children are your requirements.
+ */
+export type DependencyGraph = ReadonlyMap<string | null, readonly string[]>;
+
+/**
+ * pip's installation order: dependencies before their dependents. Leaves
+ * are peeled off round by round (each round's leaves weigh more than the
+ * next's), then what is left (cycles and what leads to them) is weighed by
+ * its longest path from the root; heavier first, ties by name, descending,
+ * as pip sorts them. Only `keys` are returned.
  *
  * @example
  * ```ts
  * import { installationOrder } from "./plan.ts";
- * installationOrder(["app", "lib"], (name) => (name === "app" ? ["lib"] : []));
- * // ["lib", "app"]
+ * const graph = new Map<string | null, string[]>([[null, ["app"]], ["app", ["lib"]], ["lib", []]]);
+ * installationOrder(["app", "lib"], graph); // ["lib", "app"]
  * ```
  */
-export function installationOrder<K>(
-  items: readonly K[],
-  dependencies: (item: K) => readonly K[],
-): K[] {
-  const members = new Set(items);
-  const done = new Set<K>();
-  const visiting = new Set<K>();
-  const order: K[] = [];
-  const visit = (item: K) => {
-    if (done.has(item) || visiting.has(item)) return;
-    visiting.add(item);
-    for (const dependency of dependencies(item)) {
-      if (members.has(dependency)) visit(dependency);
-    }
-    visiting.delete(item);
-    done.add(item);
-    order.push(item);
+export function installationOrder(keys: readonly string[], graph: DependencyGraph): string[] {
+  const wanted = new Set(keys);
+  const children = new Map<string | null, Set<string>>();
+  const node = (id: string | null) => {
+    let set = children.get(id);
+    if (set === undefined) children.set(id, set = new Set());
+    return set;
   };
-  for (const item of items) visit(item);
-  return order;
+  for (const [id, targets] of graph) {
+    node(id);
+    for (const target of targets) {
+      node(id).add(target);
+      node(target);
+    }
+  }
+  const weights = new Map<string, number>();
+  for (;;) {
+    const leaves = [...children].filter(([id, set]) => id !== null && set.size === 0)
+      .map(([id]) => id as string);
+    if (leaves.length === 0) break;
+    const weight = children.size - 1;
+    for (const leaf of leaves) {
+      if (wanted.has(leaf)) weights.set(leaf, weight);
+      children.delete(leaf);
+    }
+    for (const set of children.values()) for (const leaf of leaves) set.delete(leaf);
+  }
+  const path = new Set<string | null>();
+  const visit = (id: string | null) => {
+    if (path.has(id)) return;
+    path.add(id);
+    for (const child of children.get(id) ?? []) visit(child);
+    path.delete(id);
+    if (id === null || !wanted.has(id)) return;
+    weights.set(id, Math.max(weights.get(id) ?? 0, path.size));
+  };
+  visit(null);
+  return [...wanted].sort((a, b) => {
+    const difference = (weights.get(b) ?? 0) - (weights.get(a) ?? 0);
+    return difference !== 0 ? difference : a < b ? 1 : a > b ? -1 : 0;
+  });
 }

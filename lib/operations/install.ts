@@ -473,6 +473,59 @@ function collect(
   return out;
 }
 
+/** pip's node for a requirement with extras: `name[a,b]` (normalized, sorted). */
+function graphId(requirement: Requirement): string {
+  const name = canonicalizeName(requirement.name);
+  const extras = [...new Set(requirement.extras.map((e) => canonicalizeExtra(e)))].sort();
+  return extras.length === 0 ? name : `${name}[${extras.join(",")}]`;
+}
+
+const REQUIRES_PYTHON_NODE = "<Python from Requires-Python>";
+
+/**
+ * The dependency graph pip's resolver leaves (see `installationOrder`):
+ * a project with extras is its own node depending on the project and the
+ * extras' dependencies; a project with `Requires-Python` depends on a
+ * Python node (unless the requirement is ignored or the project was kept
+ * installed).
+ */
+function dependencyGraph(
+  roots: readonly Root[],
+  dists: readonly ResolvedDist[],
+  options: { interpreter: Interpreter; ignoreRequiresPython: boolean },
+): Map<string | null, string[]> {
+  const byName = new Map(dists.map((dist) => [dist.name as string, dist]));
+  const graph = new Map<string | null, string[]>([[
+    null,
+    roots.map((root) => graphId(root.requirement)),
+  ]]);
+  const pending = [...graph.get(null)!];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (graph.has(id)) continue;
+    const open = id.indexOf("[");
+    const dist = byName.get(open < 0 ? id : id.slice(0, open));
+    const extras = open < 0 ? [] : id.slice(open + 1, -1).split(",");
+    const children: string[] = [];
+    if (dist !== undefined) {
+      if (extras.length > 0) children.push(dist.name);
+      else if (
+        dist.metadata.requiresPython?.trim() && !dist.installed && !options.ignoreRequiresPython
+      ) {
+        children.push(REQUIRES_PYTHON_NODE);
+      }
+      for (const dependency of parseDependencies(dist.metadata.requiresDist)) {
+        if (markerHolds(dependency, options.interpreter, extras)) {
+          children.push(graphId(dependency));
+        }
+      }
+    }
+    graph.set(id, children);
+    pending.push(...children);
+  }
+  return graph;
+}
+
 function wheelSource(dist: ResolvedDist): IndexSource | undefined {
   const source = dist.source as IndexSource | undefined;
   return source?.kind === "index" && source.format === "wheel" ? source : undefined;
@@ -759,11 +812,11 @@ async function runPipeline(
   const byName = new Map(dists.map((dist) => [dist.name, dist]));
   const order = installationOrder(
     collected.filter((c) => c.action !== "satisfied").map((c) => c.name),
-    (name) =>
-      parseDependencies(byName.get(name)?.metadata.requiresDist ?? [])
-        .filter((r) => markerHolds(r, interpreter, byName.get(name)?.extras ?? []))
-        .map((r) => canonicalizeName(r.name)),
-  );
+    dependencyGraph(roots, dists, {
+      interpreter,
+      ignoreRequiresPython: settings.ignoreRequiresPython,
+    }),
+  ) as PackageName[];
   const planned: PlannedInstall = {
     plan,
     collected,

@@ -56,7 +56,7 @@ Deno.test({
       ]);
       assertMatch(lines.join("\n"), /Downloading app-2\.0-py3-none-any\.whl \(\d+ bytes\)/);
       const installing = lines.find((line) => line.startsWith("Installing collected packages:"));
-      assertEquals(installing, "Installing collected packages: lib, extra-dep, app, tool");
+      assertEquals(installing, "Installing collected packages: tool, extra-dep, lib, app");
       assertEquals(
         lines.at(-1),
         "Successfully installed app-2.0 extra-dep-1.0 lib-2.0 tool-1.0",
@@ -67,6 +67,14 @@ Deno.test({
         "lib-2.0",
         "tool-1.0",
       ]);
+      // pip's lines for the same install, but for how downloads are shown.
+      const twin = await makeVenv(join(home, "twin"));
+      const pips = await pip(twin.python, ["install", "-i", server.url, "app[extra]", "tool"]);
+      const shown = (text: string) =>
+        text.trimEnd().split("\n").filter((line) =>
+          !/^\s*(Downloading|Obtaining|Using cached|━)/.test(line.trim()) && !line.startsWith(" ")
+        );
+      assertEquals(shown(first.stdout), shown(pips.stdout));
       assert(Deno.statSync(join(venv.sitePackages, "app-2.0.dist-info/REQUESTED")).isFile);
       let requested = true;
       try {

@@ -154,6 +154,9 @@ Deno.test({
               assertEquals(pips.status, 0, pips.stderr);
               assertEquals(mine.status, 0, mine.stderr);
               assertEquals(await frozen(ours.python), await frozen(theirs.python));
+              const installing = (text: string) =>
+                text.split("\n").find((line) => line.startsWith("Installing collected packages:"));
+              assertEquals(installing(mine.stdout), installing(pips.stdout));
               const [a, b] = await Promise.all([imports(ours.python), imports(theirs.python)]);
               assert(a.modules > 0);
               assertEquals(a, b);

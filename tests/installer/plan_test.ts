@@ -90,17 +90,29 @@ Deno.test("planInstall() splits a resolution into new, replacing and satisfied",
   }
 });
 
-Deno.test("installationOrder() puts dependencies first, breaks cycles, keeps ties in order", () => {
-  const graph: Record<string, string[]> = {
-    app: ["web", "db"],
-    web: ["util"],
-    db: ["util", "app"],
-    util: [],
-    lone: [],
-  };
-  assertEquals(
-    installationOrder(["app", "lone", "web", "db", "util"], (n) => graph[n] ?? []),
-    ["util", "web", "db", "app", "lone"],
-  );
-  assertEquals(installationOrder(["x", "y"], () => ["outside"]), ["x", "y"]);
+Deno.test("installationOrder() peels leaves first, then weighs what is left by depth", () => {
+  const graph = new Map<string | null, string[]>([
+    [null, ["app[extra]", "tool"]],
+    ["app[extra]", ["app", "lib", "extra-dep"]],
+    ["app", ["<python>", "lib"]],
+    ["lib", ["<python>"]],
+    ["extra-dep", []],
+    ["tool", []],
+    ["<python>", []],
+  ]);
+  // Round one: tool, extra-dep and the Python node; then lib; then app.
+  assertEquals(installationOrder(["app", "lib", "extra-dep", "tool"], graph), [
+    "tool",
+    "extra-dep",
+    "lib",
+    "app",
+  ]);
+  // A cycle is weighed by depth from the root: the deeper one goes first.
+  const cycle = new Map<string | null, string[]>([
+    [null, ["a"]],
+    ["a", ["b"]],
+    ["b", ["a", "c"]],
+    ["c", []],
+  ]);
+  assertEquals(installationOrder(["a", "b", "c"], cycle), ["c", "b", "a"]);
 });
