@@ -408,6 +408,12 @@ function satisfiedAsInstalled(
   return [...seen.values()].map((entry) => entry.dist);
 }
 
+/** pip's "from" for a requirements-file line: `-r reqs.txt (line 3)`. */
+function fileOrigin(origin: string): string[] {
+  const match = /^(.*):(\d+)$/.exec(origin);
+  return match === null ? [] : [`-r ${match[1]} (line ${match[2]})`];
+}
+
 /** A requirement as pip shows a dependency: without its marker. */
 function withoutMarker(requirement: Requirement): string {
   const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(",")}]` : "";
@@ -439,7 +445,7 @@ function collect(
     .map((root) => ({
       requirement: root.requirement,
       text: root.url === undefined ? String(root.requirement) : root.source.text,
-      chain: [],
+      chain: fileOrigin(root.source.origin),
       ...(root.url === undefined ? {} : { url: root.url }),
     }));
   while (queue.length > 0) {

@@ -652,3 +652,50 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "requirements-file lines are shown with their file and line, as pip shows them",
+  ignore: needs,
+  async fn() {
+    const { home, done } = await tempHome("dpip-install-");
+    const server = await startIndexServer({ files: demoFiles() });
+    try {
+      await Deno.mkdir(join(home, "reqs"));
+      await Deno.writeTextFile(join(home, "reqs/r.txt"), "# demo\ntool\n-r more.txt\n");
+      await Deno.writeTextFile(join(home, "reqs/more.txt"), "app==1.0\n");
+      const ours = await makeVenv(join(home, "ours"));
+      const theirs = await makeVenv(join(home, "theirs"));
+      const mine = await dpip(
+        ["install", "--python", ours.python, "-i", server.url, "-r", "reqs/r.txt"],
+        { home },
+      );
+      assertEquals(mine.status, 0, mine.stderr);
+      const pips = await pip(theirs.python, ["install", "-i", server.url, "-r", "reqs/r.txt"], {
+        cwd: home,
+      });
+      const shown = (text: string) =>
+        text.trimEnd().split("\n").filter((line) =>
+          !/^(Downloading|Obtaining|Using cached|━)/.test(line.trim()) && !line.startsWith(" ")
+        );
+      assertEquals(shown(mine.stdout), shown(pips.stdout));
+      assertStringIncludes(
+        mine.stdout,
+        "Collecting lib>=1 (from app==1.0->-r reqs/more.txt (line 1))",
+      );
+      const again = await dpip(
+        ["install", "--python", ours.python, "-i", server.url, "-r", "reqs/r.txt"],
+        { home },
+      );
+      const pipAgain = await pip(theirs.python, ["install", "-i", server.url, "-r", "reqs/r.txt"], {
+        cwd: home,
+      });
+      assertEquals(
+        again.stdout.replaceAll("./ours/", "./VENV/"),
+        pipAgain.stdout.replaceAll("./theirs/", "./VENV/"),
+      );
+    } finally {
+      await server.close();
+      await done();
+    }
+  },
+});

@@ -177,10 +177,15 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
   const { io, options } = context;
   const spec = await buildSpecification({
     args: context.args,
-    requirementFiles: options.strings("requirements").map((file) => located(file, io.cwd)),
-    constraintFiles: options.strings("constraints").map((file) => located(file, io.cwd)),
+    requirementFiles: options.strings("requirements"),
+    constraintFiles: options.strings("constraints"),
     editables: options.strings("editables"),
-  }, { cwd: io.cwd, env: io.env, read: readLocation, stat: statKind });
+  }, {
+    cwd: io.cwd,
+    env: io.env,
+    read: (location) => readLocation(located(location, io.cwd)),
+    stat: statKind,
+  });
   if (spec.requirements.length === 0) {
     printer.error(
       `You must give at least one requirement to install (see "${context.program} help install")`,
