@@ -580,16 +580,16 @@ class Reader {
     },
     metadataText: string | undefined,
   ): void {
-    let message = parseEmailMessage(metadataText ?? "");
+    const message = parseEmailMessage(metadataText ?? "");
     let rawName = headerValue(message, "Name");
+    let version = headerValue(message, "Version");
     if (rawName === undefined && !this.#importlib) {
-      // pkg_resources names the distribution after its directory.
+      // pkg_resources names the distribution after its directory; the metadata itself
+      // (what `inspect` shows) stays as written.
       const stem = found.infoPath.split("/").at(-1)!.replace(/\.(dist|egg)-info$/i, "");
-      const [name = "", version = ""] = stem.split("-");
+      const [name = "", stemVersion = ""] = stem.split("-");
       rawName = name.replace(/[^A-Za-z0-9.]+/g, "-");
-      const headers: (readonly [string, string])[] = [["Name", rawName], ...message.headers];
-      if (headerValue(message, "Version") === undefined) headers.push(["Version", version]);
-      message = { headers, body: message.body };
+      version ??= stemVersion;
     }
     if (rawName === undefined) {
       this.warnings.push({
@@ -604,7 +604,7 @@ class Reader {
     const key = canonicalizeName(rawName);
     if (this.#seen.has(key)) {
       if (validProjectName.test(found.canonical)) {
-        this.shadowed.push(this.#build(found, message, rawName));
+        this.shadowed.push(this.#build(found, message, { rawName, version: version ?? "" }));
       }
       return;
     }
@@ -618,7 +618,7 @@ class Reader {
       });
       return;
     }
-    this.dists.push(this.#build(found, message, rawName));
+    this.dists.push(this.#build(found, message, { rawName, version: version ?? "" }));
   }
 
   #build(
@@ -631,7 +631,7 @@ class Reader {
       canonical: PackageName;
     },
     message: EmailMessage,
-    rawName: string,
+    { rawName, version }: { rawName: string; version: string },
   ): InstalledDist {
     let directUrl: DirectUrl | undefined;
     if (found.infoFiles.has("direct_url.json")) {
@@ -660,7 +660,7 @@ class Reader {
     return new InstalledDist({
       name: found.canonical,
       rawName,
-      version: headerValue(message, "Version") ?? "",
+      version,
       kind: found.kind,
       location: found.location,
       installedLocation: found.installedLocation,

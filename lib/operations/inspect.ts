@@ -127,7 +127,8 @@ export function inspectDist(
 ): Record<string, JsonValue> {
   const result: Record<string, JsonValue> = {
     metadata: metadataToJson(dist, options),
-    metadata_location: dist.infoPath,
+    // pip's pkg_resources backend (Python < 3.11) has no location for a distutils egg-info file.
+    metadata_location: dist.kind === "egg-info-file" && !options.importlib ? null : dist.infoPath,
   };
   if (dist.directUrl !== undefined) {
     result["direct_url"] = directUrlToJson(dist.directUrl);

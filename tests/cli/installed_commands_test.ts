@@ -219,10 +219,8 @@ async function compareAll(
     const mask = args[0] === "inspect" && label.startsWith("3.8")
       ? (s: string) => {
         const report = JSON.parse(maskInspect(s));
-        report.installed.sort((
-          a: { metadata_location: string },
-          b: { metadata_location: string },
-        ) => a.metadata_location < b.metadata_location ? -1 : 1);
+        const key = (entry: unknown) => JSON.stringify(entry);
+        report.installed.sort((a: unknown, b: unknown) => key(a) < key(b) ? -1 : 1);
         return JSON.stringify(report);
       }
       : args[0] === "inspect"
