@@ -53,9 +53,10 @@ export class WheelInstallError extends DpipError {
 export interface WheelFile {
   /** The archive path. */
   readonly path: string;
-  /** `algorithm=digest` as RECORD writes it (recomputed while extracting). */
+  /** `algorithm=digest` as the wheel's RECORD writes it (verified), or its sha256 if unlisted. */
   readonly hash: string;
-  readonly size: number;
+  /** The size as RECORD gives it (absent when RECORD leaves it out). */
+  readonly size?: number;
   readonly executable: boolean;
 }
 
@@ -333,12 +334,17 @@ export async function extractWheel(
         (error) => refuse(`cannot unpack "${entry.name}": ${reasonOf(error)}`),
       );
       pending.add(write);
-      manifestFiles.push({
-        path: entry.name,
-        hash: `sha256=${sha256}`,
-        size: data.length,
-        executable,
-      });
+      // RECORD's own spelling is kept, as pip keeps it (and so its rows stay identical).
+      manifestFiles.push(
+        checked
+          ? {
+            path: entry.name,
+            hash: `${listed!.hash!.algorithm}=${listed!.hash!.digest}`,
+            ...(listed!.size === undefined ? {} : { size: listed!.size }),
+            executable,
+          }
+          : { path: entry.name, hash: `sha256=${sha256}`, size: data.length, executable },
+      );
     }
     await Promise.all(pending);
   } catch (error) {
@@ -505,7 +511,12 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
       }
     }
     options.linker.link(source, target);
-    files.push({ root, path, hash: file.hash, size: file.size });
+    files.push({
+      root,
+      path,
+      hash: file.hash,
+      ...(file.size === undefined ? {} : { size: file.size }),
+    });
   }
 
   const entryPointsFile = manifest.files.find((file) =>
