@@ -30,7 +30,7 @@ import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { tryParseVersion } from "../pep440/mod.ts";
 import type { Scheme } from "../python/environment.ts";
 import { launchersFor, rewriteScriptShebang } from "./scripts.ts";
-import { DirectoryMaker, type Linker } from "./wheel_cache.ts";
+import { DirectoryMaker, type Linker, LinkError } from "./wheel_cache.ts";
 
 /** A wheel that dpip refuses to install; the message is `Cannot install <wheel>: <reason>`. */
 export class WheelInstallError extends DpipError {
@@ -412,14 +412,61 @@ function reasonOf(error: unknown): string {
   return String(error);
 }
 
+/**
+ * The staging directory of one install, shared by its wheels: `<dir>/<i>/`
+ * mirrors destination root `roots[i]` (purelib, scripts, ...), so the commit
+ * moves whole top-level directories with one rename each.
+ */
+export class StagingArea {
+  /** An empty directory on the environment's file system. */
+  readonly dir: string;
+  /** The destination directories, in the order first used. */
+  readonly roots: string[] = [];
+  readonly directories = new DirectoryMaker();
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** The index of destination directory `destination`, added if new. */
+  rootOf(destination: string): number {
+    const index = this.roots.indexOf(destination);
+    if (index >= 0) return index;
+    this.roots.push(destination);
+    return this.roots.length - 1;
+  }
+
+  /** Where `path` of root `root` is staged. */
+  path(root: number, path: string): string {
+    return join(this.dir, String(root), path);
+  }
+
+  /**
+   * Puts a file at `path` of root `root` with `put` (link or write), creating
+   * its directory; a file another wheel staged there is replaced, as pip's
+   * last-installed-wins.
+   */
+  place(root: number, path: string, put: (target: string) => void): void {
+    const target = this.path(root, path);
+    this.directories.make(dirname(target));
+    try {
+      put(target);
+    } catch (error) {
+      const cause = error instanceof LinkError ? error.cause : error;
+      if (!(cause instanceof Deno.errors.AlreadyExists)) throw error;
+      Deno.removeSync(target);
+      put(target);
+    }
+  }
+}
+
 /** Where and how a wheel is staged. */
 export interface StageWheelOptions {
   /** The unpacked wheel's files. */
   readonly tree: string;
   readonly manifest: WheelManifest;
   readonly scheme: Scheme;
-  /** An empty directory on the environment's file system. */
-  readonly stagingDir: string;
+  readonly staging: StagingArea;
   /** The interpreter path written into script shebangs. */
   readonly python: string;
   readonly pythonVersion: readonly [number, number];
@@ -432,7 +479,7 @@ export interface StageWheelOptions {
 
 /** A staged file: where it is now and where it goes. */
 export interface StagedFile {
-  /** Index into {@link StagedWheel.roots}. */
+  /** Index into the staging area's roots. */
   readonly root: number;
   /** The path under the root, `/`-separated. */
   readonly path: string;
@@ -441,12 +488,10 @@ export interface StagedFile {
   readonly size?: number;
 }
 
-/** A wheel laid out in a staging directory, `<stagingDir>/<root index>/<path>`. */
+/** A wheel laid out in a staging area. */
 export interface StagedWheel {
   readonly manifest: WheelManifest;
-  readonly stagingDir: string;
-  /** The destination directories; staging `<i>/` mirrors `roots[i]`. */
-  readonly roots: readonly string[];
+  readonly staging: StagingArea;
   /** The root that holds the `.dist-info` directory (purelib or platlib). */
   readonly libRoot: number;
   /** Every staged file except the dist-info's generated ones. */
@@ -454,28 +499,21 @@ export interface StagedWheel {
 }
 
 /**
- * Lays the unpacked wheel out for `scheme` in `stagingDir`: root files into
- * purelib or platlib (by `Root-Is-Purelib`), `.data/<key>/` into the scheme's
- * directories, `#!python` scripts rewritten to the interpreter, and console
- * and GUI launchers generated. Unchanged files are linked from the unpacked
- * tree. The dist-info's `INSTALLER`, `REQUESTED`, `direct_url.json` and
- * `RECORD` come later, from {@link finishStagedWheel}.
+ * Lays the unpacked wheel out for `scheme` in the staging area: root files
+ * into purelib or platlib (by `Root-Is-Purelib`), `.data/<key>/` into the
+ * scheme's directories, `#!python` scripts rewritten to the interpreter, and
+ * console and GUI launchers generated. Unchanged files are linked from the
+ * unpacked tree. The dist-info's `INSTALLER`, `REQUESTED`, `direct_url.json`
+ * and `RECORD` come later, from {@link finishStagedWheel}.
  */
 export function stageWheel(options: StageWheelOptions): StagedWheel {
-  const { manifest, scheme, stagingDir, tree } = options;
+  const { manifest, scheme, staging, tree } = options;
   const libDir = manifest.rootIsPurelib ? scheme.purelib : scheme.platlib;
   const headersDir = join(
     scheme.headers,
     options.headersName ?? manifest.filename.split("-", 1)[0]!.replaceAll("_", "-"),
   );
-  const roots: string[] = [];
-  const rootOf = (dir: string): number => {
-    const index = roots.indexOf(dir);
-    if (index >= 0) return index;
-    roots.push(dir);
-    return roots.length - 1;
-  };
-  const libRoot = rootOf(libDir);
+  const libRoot = staging.rootOf(libDir);
   const keyDirs: Record<string, string> = {
     purelib: scheme.purelib,
     platlib: scheme.platlib,
@@ -483,8 +521,6 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
     headers: headersDir,
     data: scheme.data,
   };
-  const directories = new DirectoryMaker();
-  const ensureParent = (path: string) => directories.make(dirname(path));
   const files: StagedFile[] = [];
   const recordPath = `${manifest.distInfo}/RECORD`;
   for (const file of manifest.files) {
@@ -495,22 +531,20 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
     let isScript = false;
     if (parts[0]!.endsWith(".data") && parts.length > 2) {
       const key = parts[1]!;
-      root = rootOf(keyDirs[key]!);
+      root = staging.rootOf(keyDirs[key]!);
       path = parts.slice(2).join("/");
       isScript = key === "scripts";
     }
     const source = join(tree, file.path);
-    const target = join(stagingDir, String(root), path);
-    ensureParent(target);
     if (isScript) {
       const rewritten = rewriteScriptShebang(Deno.readFileSync(source), options.python);
       if (rewritten !== undefined) {
-        writeNew(target, rewritten, 0o755);
+        staging.place(root, path, (target) => writeNew(target, rewritten, 0o755));
         files.push({ root, path, hash: hashOf(rewritten), size: rewritten.length });
         continue;
       }
     }
-    options.linker.link(source, target);
+    staging.place(root, path, (target) => options.linker.link(source, target));
     files.push({
       root,
       path,
@@ -534,19 +568,14 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
     } catch (error) {
       throw new WheelInstallError(manifest.filename, reasonOf(error), { cause: error });
     }
-    const scripts = rootOf(scheme.scripts);
+    const scripts = staging.rootOf(scheme.scripts);
     for (const launcher of launchers) {
       const content = encoder.encode(launcher.content);
-      const target = join(stagingDir, String(scripts), launcher.name);
-      ensureParent(target);
       const existing = files.findIndex((file) =>
         file.root === scripts && file.path === launcher.name
       );
-      if (existing >= 0) {
-        Deno.removeSync(target);
-        files.splice(existing, 1);
-      }
-      writeNew(target, content, 0o755);
+      if (existing >= 0) files.splice(existing, 1);
+      staging.place(scripts, launcher.name, (target) => writeNew(target, content, 0o755));
       files.push({
         root: scripts,
         path: launcher.name,
@@ -555,7 +584,7 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
       });
     }
   }
-  return { manifest, stagingDir, roots, libRoot, files };
+  return { manifest, staging, libRoot, files };
 }
 
 /** What the dist-info records about how the wheel was installed. */
@@ -577,8 +606,8 @@ export interface FinishStagedWheelOptions {
  */
 export function finishStagedWheel(staged: StagedWheel, options: FinishStagedWheelOptions): void {
   const distInfo = staged.manifest.distInfo;
-  const distInfoDir = join(staged.stagingDir, String(staged.libRoot), distInfo);
-  Deno.mkdirSync(distInfoDir, { recursive: true });
+  const distInfoDir = staged.staging.path(staged.libRoot, distInfo);
+  staged.staging.directories.make(distInfoDir);
   const generated: [string, Uint8Array][] = [
     ["INSTALLER", encoder.encode(`${options.installer ?? "dpip"}\n`)],
   ];
@@ -599,9 +628,10 @@ export function finishStagedWheel(staged: StagedWheel, options: FinishStagedWhee
     files.push({ root: staged.libRoot, path, hash: hashOf(content), size: content.length });
   }
   for (const compiled of options.compiled ?? []) files.push(compiled);
-  const libDir = staged.roots[staged.libRoot]!;
+  const roots = staged.staging.roots;
+  const libDir = roots[staged.libRoot]!;
   const entries: RecordEntry[] = files.map((file) => {
-    const path = relative(libDir, join(staged.roots[file.root]!, file.path)).replaceAll("\\", "/");
+    const path = relative(libDir, join(roots[file.root]!, file.path)).replaceAll("\\", "/");
     if (file.hash === undefined) return { path };
     const equals = file.hash.indexOf("=");
     return {
@@ -617,9 +647,10 @@ export function finishStagedWheel(staged: StagedWheel, options: FinishStagedWhee
 
 /** The final paths of a staged wheel's files (absolute), for planning what an upgrade removes. */
 export function stagedDestinations(staged: StagedWheel): string[] {
-  const libDir = staged.roots[staged.libRoot]!;
+  const roots = staged.staging.roots;
+  const libDir = roots[staged.libRoot]!;
   return [
-    ...staged.files.map((file) => join(staged.roots[file.root]!, file.path)),
+    ...staged.files.map((file) => join(roots[file.root]!, file.path)),
     join(libDir, staged.manifest.distInfo),
   ];
 }

@@ -5,22 +5,23 @@
  *
  * A transaction lives in a work directory inside the library directory
  * (`.dpip-txn-*`, on the environment's file system, invisible to Python's
- * metadata scanners). New wheels are staged there completely
- * (`stage/<wheel>/<i>/` mirrors destination root `i`); then `journal.json` is
- * written (atomically) and the commit runs, for each distribution in turn:
+ * metadata scanners). New wheels are staged there completely (`stage/<i>/`
+ * mirrors destination root `i`, shared by the install's wheels); then
+ * `journal.json` is written (atomically) and the commit runs:
  *
- * 1. every staged file except the dist-info moves into place (whole
- *    directories by one rename where the destination has none yet);
- * 2. the old metadata directory, if any, moves into the work directory's trash;
- * 3. the new `.dist-info` moves into place: the commit point, one rename;
- * 4. the old distribution's other files move to the trash, `.pth` lines go,
- *    emptied directories are pruned;
- * 5. at the end, the work directory is deleted.
+ * 1. every staged file except the dist-info directories moves into place
+ *    (whole directories by one rename where the destination has none yet);
+ * 2. then for each distribution in turn: the old metadata directory, if any,
+ *    moves into the work directory's trash; the new `.dist-info` moves into
+ *    place (the distribution's commit point, one rename); the old
+ *    distribution's other files move to the trash and its `.pth` lines go;
+ * 3. emptied directories are pruned and the work directory is deleted.
  *
  * Every step is idempotent, so a later dpip run that finds a work directory
  * with a journal finishes the commit ({@link recoverTransactions}); one
  * without a journal was still staging and is deleted. Uninstalling alone is
- * steps 2, 4 and 5, and rolls back (moves everything back) when a step fails.
+ * the removals of step 2 and step 3, and rolls back (moves everything back)
+ * when a removal fails.
  *
  * @module
  */
@@ -35,13 +36,9 @@ const JOURNAL = "journal.json";
 
 /** One distribution's change within a transaction. */
 export interface DistChange {
-  /** A staged distribution to move into place. */
+  /** A staged distribution whose `.dist-info` moves into place. */
   readonly install?: {
-    /** Its staging directory's name under `stage/`. */
-    readonly stage: string;
-    /** Destination roots; `stage/<stage>/<i>/` mirrors `roots[i]`. */
-    readonly roots: readonly string[];
-    /** The root that receives the `.dist-info` directory. */
+    /** The staged root (and destination) that holds the `.dist-info` directory. */
     readonly libRoot: number;
     /** The `.dist-info` directory's name. */
     readonly distInfo: string;
@@ -58,7 +55,9 @@ export interface DistChange {
 
 /** What a transaction does; written to the journal before the commit starts. */
 export interface TransactionPlan {
-  /** The changes, committed in order. */
+  /** Destination roots: `stage/<i>/` mirrors `roots[i]`. */
+  readonly roots: readonly string[];
+  /** The changes, committed in order after every staged file is in place. */
   readonly changes: readonly DistChange[];
   /** Directories never pruned even when emptied (the scheme's directories). */
   readonly keepDirs: readonly string[];
@@ -81,9 +80,9 @@ export function createWorkDir(libDir: string): string {
   return Deno.makeTempDirSync({ dir: libDir, prefix: WORK_DIR_PREFIX });
 }
 
-/** The staging directory named `name` in a work directory. */
-export function stageDir(workDir: string, name: string): string {
-  return join(workDir, "stage", name);
+/** The staging directory of a work directory. */
+export function stageDir(workDir: string): string {
+  return join(workDir, "stage");
 }
 
 /** Deletes a work directory that was never committed. */
@@ -163,24 +162,29 @@ function rollForward(workDir: string, plan: TransactionPlan): void {
     Deno.renameSync(path, join(trash, crypto.randomUUID()));
   };
   const removed: string[] = [];
+  const stage = stageDir(workDir);
+  const distInfos = new Set(
+    plan.changes.flatMap(({ install }) =>
+      install === undefined ? [] : [`${install.libRoot}/${install.distInfo}`]
+    ),
+  );
+  // Every staged file but the dist-info directories, whole directories where possible.
+  plan.roots.forEach((root, index) => {
+    const from = join(stage, String(index));
+    if (!exists(from)) return;
+    Deno.mkdirSync(root, { recursive: true });
+    for (const entry of Deno.readDirSync(from)) {
+      if (distInfos.has(`${index}/${entry.name}`)) continue;
+      mergeMove(join(from, entry.name), join(root, entry.name));
+    }
+  });
   for (const { install, remove } of plan.changes) {
     if (install !== undefined) {
-      const { roots, libRoot, distInfo } = install;
-      const stage = stageDir(workDir, install.stage);
-      roots.forEach((root, index) => {
-        const from = join(stage, String(index));
-        if (!exists(from)) return;
-        Deno.mkdirSync(root, { recursive: true });
-        for (const entry of Deno.readDirSync(from)) {
-          if (index === libRoot && entry.name === distInfo) continue;
-          mergeMove(join(from, entry.name), join(root, entry.name));
-        }
-      });
-      const stagedDistInfo = join(stage, String(libRoot), distInfo);
+      const stagedDistInfo = join(stage, String(install.libRoot), install.distInfo);
       if (exists(stagedDistInfo)) {
         if (remove !== undefined) toTrash(remove.metadataPath);
         // The commit point of this distribution.
-        Deno.renameSync(stagedDistInfo, join(roots[libRoot]!, distInfo));
+        Deno.renameSync(stagedDistInfo, join(plan.roots[install.libRoot]!, install.distInfo));
       }
     } else if (remove !== undefined) {
       toTrash(remove.metadataPath);

@@ -22,6 +22,7 @@ import {
   stagedDestinations,
   type StagedWheel,
   stageWheel,
+  StagingArea,
   WheelInstallError,
   type WheelManifest,
 } from "../installer/install_wheel.ts";
@@ -191,7 +192,6 @@ async function prepareWheel(
 interface StagedEntry {
   readonly wheel: PreparedWheel;
   readonly staged: StagedWheel;
-  readonly stage: string;
   readonly old?: InstalledDist;
 }
 
@@ -233,22 +233,22 @@ async function applyWheels(
 
     // One work directory in the library directory, so renames stay on its file system.
     const workDir = createWorkDir(scheme.purelib);
+    const staging = new StagingArea(stageDir(workDir));
     const staged: StagedEntry[] = [];
     const linker = new Linker(options.linkMode ?? "hardlink");
     try {
-      for (const [index, { wheel, old }] of toStage.entries()) {
-        const stage = String(index);
+      for (const { wheel, old } of toStage) {
         const stagedWheel = stageWheel({
           tree: wheel.tree,
           manifest: wheel.manifest,
           scheme,
-          stagingDir: stageDir(workDir, stage),
+          staging,
           python: options.python,
           pythonVersion: options.pythonVersion,
           linker,
           ...(options.env === undefined ? {} : { env: options.env }),
         });
-        staged.push({ wheel, staged: stagedWheel, stage, ...(old === undefined ? {} : { old }) });
+        staged.push({ wheel, staged: stagedWheel, ...(old === undefined ? {} : { old }) });
       }
       if (linker.fellBack && options.linkMode === "hardlink") {
         changelog.warnings.push(
@@ -272,14 +272,11 @@ async function applyWheels(
       throw error;
     }
 
+    // What any new distribution installs is never removed with an old one.
+    const keep = new Set(staged.flatMap((entry) => stagedDestinations(entry.staged)));
     const changes = staged.map((entry) => {
       const { staged: stagedWheel, old } = entry;
-      const install = {
-        stage: entry.stage,
-        roots: stagedWheel.roots,
-        libRoot: stagedWheel.libRoot,
-        distInfo: stagedWheel.manifest.distInfo,
-      };
+      const install = { libRoot: stagedWheel.libRoot, distInfo: stagedWheel.manifest.distInfo };
       if (old === undefined) return { install };
       const plan = planRemoval(old, {
         scriptsDir: scheme.scripts,
@@ -287,7 +284,6 @@ async function applyWheels(
           ? {}
           : { environmentDirs: options.environmentDirs }),
       });
-      const keep = new Set(stagedDestinations(stagedWheel));
       return {
         install,
         remove: {
@@ -298,6 +294,7 @@ async function applyWheels(
       };
     });
     commitTransaction(workDir, {
+      roots: staging.roots,
       changes,
       keepDirs: [
         ...new Set([scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers]),
@@ -360,7 +357,7 @@ async function compileStaged(
   const libs = new Set([options.scheme.purelib, options.scheme.platlib]);
   for (const wheel of wheels) {
     for (const file of wheel.files) {
-      if (file.path.endsWith(".py") && libs.has(wheel.roots[file.root]!)) {
+      if (file.path.endsWith(".py") && libs.has(wheel.staging.roots[file.root]!)) {
         jobs.push({ wheel, root: file.root, path: file.path });
       }
     }
@@ -368,8 +365,8 @@ async function compileStaged(
   const result = new Map<StagedWheel, { root: number; path: string }[]>();
   if (jobs.length === 0) return result;
   const input = jobs.map((job) => [
-    join(job.wheel.stagingDir, String(job.root), job.path),
-    join(job.wheel.roots[job.root]!, job.path),
+    job.wheel.staging.path(job.root, job.path),
+    join(job.wheel.staging.roots[job.root]!, job.path),
   ]);
   const child = new Deno.Command(options.python, {
     args: ["-c", COMPILE_SCRIPT],
@@ -394,7 +391,7 @@ async function compileStaged(
   written.forEach((cfile, index) => {
     const job = jobs[index]!;
     if (cfile === null || cfile === undefined) return;
-    const rootDir = join(job.wheel.stagingDir, String(job.root));
+    const rootDir = job.wheel.staging.path(job.root, "");
     const path = relative(rootDir, cfile);
     if (path.startsWith("..") || dirname(path) === path) return;
     const list = result.get(job.wheel) ?? [];

@@ -100,6 +100,7 @@ export async function removeDist(
     recoverTransactions(dist.installedLocation);
     const workDir = createWorkDir(dist.installedLocation);
     commitTransaction(workDir, {
+      roots: [],
       changes: [{
         remove: {
           metadataPath: plan.metadataPath,

@@ -5,6 +5,7 @@ import {
   extractWheel,
   finishStagedWheel,
   stageWheel,
+  StagingArea,
   WheelInstallError,
 } from "../../lib/installer/install_wheel.ts";
 import { Linker } from "../../lib/installer/wheel_cache.ts";
@@ -175,17 +176,17 @@ Deno.test("stageWheel() + finishStagedWheel() spread files by scheme and write a
   const { dir, manifest } = await unpack({ ...spec, rootIsPurelib: false });
   const root = await Deno.makeTempDir();
   const target = scheme(root);
-  const staging = join(root, "stage");
+  const staging = new StagingArea(join(root, "stage"));
   const staged = stageWheel({
     tree: dir,
     manifest,
     scheme: target,
-    stagingDir: staging,
+    staging,
     python: "/env/bin/python",
     pythonVersion: [3, 11],
     linker: new Linker("copy"),
   });
-  assertEquals(staged.roots[staged.libRoot], target.platlib);
+  assertEquals(staging.roots[staged.libRoot], target.platlib);
   finishStagedWheel(staged, {
     requested: true,
     directUrl: {
@@ -193,9 +194,8 @@ Deno.test("stageWheel() + finishStagedWheel() spread files by scheme and write a
       info: { kind: "archive", hash: "sha256=ab" },
     },
   });
-  const where = (dest: string) => staged.roots.indexOf(dest);
   const read = (dest: string, path: string) =>
-    Deno.readTextFileSync(join(staging, String(where(dest)), path));
+    Deno.readTextFileSync(staging.path(staging.roots.indexOf(dest), path));
   assertEquals(read(target.scripts, "run"), "#!/env/bin/python\nprint(1)\n");
   assertEquals(read(target.scripts, "plain"), "echo plain\n");
   assert(read(target.scripts, "demo").startsWith("#!/env/bin/python\n# -*- coding: utf-8 -*-\n"));

@@ -41,15 +41,16 @@ function setUp() {
   write(join(site, "shared_ns/other.py"), "another project's");
   write(join(bin, "pkg-old"), "script");
   const workDir = createWorkDir(site);
-  const stage = stageDir(workDir, "0");
+  const stage = stageDir(workDir);
   write(join(stage, "0/pkg/__init__.py"), "v2");
   write(join(stage, "0/pkg/new_only.py"), "new");
   write(join(stage, "0/shared_ns/mine.py"), "mine");
   write(join(stage, "0/pkg-2.0.dist-info/RECORD"), "v2 record");
   write(join(stage, "1/pkg-new"), "script");
   const plan = {
+    roots: [site, bin],
     changes: [{
-      install: { stage: "0", roots: [site, bin], libRoot: 0, distInfo: "pkg-2.0.dist-info" },
+      install: { libRoot: 0, distInfo: "pkg-2.0.dist-info" },
       remove: {
         metadataPath: join(site, "pkg-1.0.dist-info"),
         paths: [join(site, "pkg/old_only.py"), join(site, "pkg/gone/mod.py"), join(bin, "pkg-old")],
@@ -86,7 +87,7 @@ Deno.test("recoverTransactions() finishes a journaled commit and discards unjour
   Deno.writeTextFileSync(join(workDir, "journal.json"), JSON.stringify(plan));
   // And a second, unfinished staging that never reached its journal.
   const abandoned = createWorkDir(site);
-  write(join(stageDir(abandoned, "0"), "0/half/file.py"), "x");
+  write(join(stageDir(abandoned), "0/half/file.py"), "x");
   assertEquals(recoverTransactions(site), 2);
   assertEquals(listing(root), expected);
   assert(![...Deno.readDirSync(site)].some((e) => e.name.startsWith(WORK_DIR_PREFIX)));
@@ -97,7 +98,7 @@ Deno.test("recoverTransactions() is idempotent from any point of the commit", ()
   // Simulate a crash after the dist-info swap but before the old files went.
   const { root, site, bin, workDir, plan, expected } = setUp();
   Deno.writeTextFileSync(join(workDir, "journal.json"), JSON.stringify(plan));
-  const stage = stageDir(workDir, "0");
+  const stage = stageDir(workDir);
   Deno.renameSync(join(stage, "0/pkg/__init__.py"), join(site, "pkg/__init__.py"));
   Deno.renameSync(join(stage, "0/pkg/new_only.py"), join(site, "pkg/new_only.py"));
   Deno.renameSync(join(stage, "0/shared_ns/mine.py"), join(site, "shared_ns/mine.py"));
@@ -135,6 +136,7 @@ Deno.test({
     assertThrows(
       () =>
         commitTransaction(workDir, {
+          roots: [],
           changes: [{
             remove: {
               metadataPath: join(site, "pkg-1.0.dist-info"),
@@ -160,6 +162,7 @@ Deno.test("removal drops .pth lines and prunes emptied directories but keeps sch
   write(join(site, "easy-install.pth"), "./other.egg\n/src/project\n./keep.egg\n");
   const workDir = createWorkDir(site);
   commitTransaction(workDir, {
+    roots: [],
     changes: [{
       remove: {
         metadataPath: join(site, "pkg-1.0.egg-info"),
