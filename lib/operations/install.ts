@@ -4,7 +4,9 @@
  * 1. Refuse what cannot be done before touching anything: PEP 668
  *    (externally managed, unless `breakSystemPackages`; not for `--target`,
  *    `--prefix`, `--root` or `--dry-run`), requirements that need a build.
- * 2. Read what is installed. When nothing may be upgraded and everything
+ * 2. Finish what an interrupted dpip left half done (the installer's
+ *    journaled transactions), then read what is installed. When nothing may
+ *    be upgraded and everything
  *    named (and everything it depends on) is installed at an acceptable
  *    version, stop there: all of it is "already satisfied", and no index is
  *    asked anything.
@@ -13,10 +15,12 @@
  *    `dryRun` stops here.
  * 4. Prepare the wheels (downloads in parallel, every hash verified, the
  *    unpacked-wheel cache used when it already has one), then install them
- *    dependencies first with the wheel installer, which replaces each old
- *    version only once the new one is staged. A failure part way is wrapped
- *    in an {@link InstallInterruptedError} that says which distributions are
- *    new and which are still old.
+ *    dependencies first (pip's order) with the wheel installer, which
+ *    replaces old versions only once the new ones are staged, in one
+ *    journaled transaction: a failure while committing leaves every
+ *    distribution old (the next run completes the change, and says so); if
+ *    some were committed already, an {@link InstallInterruptedError} says
+ *    which distributions are new and which are still old.
  * 5. Check the dependencies of what is installed afterwards (pip's warning
  *    about conflicts it did not take into account).
  *
@@ -31,6 +35,7 @@ import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { compatibleTags } from "../dists/tags.ts";
 import { DpipError } from "../errors.ts";
+import { lockEnvironment } from "../installer/lock.ts";
 import { installationOrder, type Plan, planInstall } from "../installer/plan.ts";
 import {
   type LocalWheel,
@@ -42,6 +47,7 @@ import {
   type WheelRequest,
 } from "../installer/prepare.ts";
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
+import { recoverTransactions, WORK_DIR_PREFIX } from "../installer/transaction.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
 import type { AllowedHashes } from "../net/hashes.ts";
@@ -767,6 +773,7 @@ async function runPipeline(
 
   const isTarget = target.scheme.kind === "target";
   const scheme = interpreter.scheme(target.scheme);
+  if (!settings.dryRun) await finishPendingChanges(scheme, reporter);
   const installedSet = isTarget
     ? []
     : readInstalledDists(interpreter.sitePackages, { importlib: isImportlib(interpreter) }).dists;
@@ -995,6 +1002,38 @@ function scriptsNotOnPath(
     if (scripts.length > 0) warnings.push(new Map([[dir, scripts.sort()]]));
   }
   return warnings.length === 0 ? undefined : warnings;
+}
+
+/**
+ * Completes what an interrupted dpip left half done in the target (its
+ * journaled transactions), under the environment lock, so that planning
+ * sees the environment as it really is. Reads one directory listing when
+ * there is nothing to do.
+ */
+async function finishPendingChanges(
+  scheme: { purelib: string; platlib: string },
+  reporter: InstallReporter | undefined,
+): Promise<void> {
+  const dirs = [...new Set([scheme.purelib, scheme.platlib])];
+  const pending = dirs.some((dir) => {
+    try {
+      for (const entry of Deno.readDirSync(dir)) {
+        if (entry.name.startsWith(WORK_DIR_PREFIX)) return true;
+      }
+    } catch {
+      // No such directory yet: nothing pending.
+    }
+    return false;
+  });
+  if (!pending) return;
+  const lock = await lockEnvironment(scheme.purelib, {
+    ...(reporter?.onLockWait === undefined ? {} : { onWait: reporter.onLockWait }),
+  });
+  try {
+    for (const dir of dirs) recoverTransactions(dir);
+  } finally {
+    lock.release();
+  }
 }
 
 /** Says which distributions are new after a failure (errors before any commit change nothing). */
