@@ -442,6 +442,13 @@ export const OPTIONS = {
       metavar: "file",
     },
   ),
+  resolutionTimeout: opt(
+    "resolutionTimeout",
+    ["--resolution-timeout"],
+    "number",
+    "Give up resolving after this many seconds, with a report of where it got to.",
+    { metavar: "sec" },
+  ),
   linkMode: opt(
     "linkMode",
     ["--link-mode"],

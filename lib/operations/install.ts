@@ -97,6 +97,8 @@ export interface InstallSettings {
   readonly warnScriptLocation?: boolean;
   /** Build pip's installation report. */
   readonly report: boolean;
+  /** Give up resolving after this long (`--resolution-timeout`). */
+  readonly resolutionTimeoutMs?: number;
 }
 
 /** Where to install. */
@@ -805,6 +807,9 @@ async function runPipeline(
       upgrade: settings.upgrade,
       upgradeStrategy: settings.upgradeStrategy,
       ignoreInstalled: reinstallAll || isTarget,
+      ...(settings.resolutionTimeoutMs === undefined
+        ? {}
+        : { timeoutMs: settings.resolutionTimeoutMs }),
       ...(reporter?.onResolving === undefined
         ? {}
         : { reporter: { onDecision: reporter.onResolving } }),

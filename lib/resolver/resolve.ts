@@ -217,7 +217,7 @@ export class ResolutionTooLongError extends DpipError {
           ? `; the most conflicting projects were ${mostConflicted.slice(0, 5).join(", ")}`
           : ""
       }`,
-      { hint: "Pin some of these projects to narrow the search, or raise the limit." },
+      { hint: "Pin some of these projects to narrow the search, or raise --resolution-timeout." },
     );
     this.name = "ResolutionTooLongError";
   }

@@ -33,6 +33,7 @@ import { ExitCode } from "../exit_codes.ts";
 import { candidateSettings, openIndexSession } from "../index_session.ts";
 import { formatSize, ProgressBars } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
+import { resolutionBounds } from "../resolution_progress.ts";
 
 /** A requirement form `download` cannot handle yet. */
 export class UnsupportedDownloadError extends DpipError {
@@ -215,6 +216,7 @@ export async function runDownload(context: CommandContext): Promise<number> {
         ...(policy.pre ? { prerelease: "allow" as const } : {}),
         ignoreRequiresPython: policy.ignoreRequiresPython ?? false,
         ignoreInstalled: true,
+        ...resolutionBounds(context),
       });
       outcome = await downloadResolved(resolution.dists, items, {
         downloader: session.client,

@@ -31,6 +31,7 @@ import { ResolutionImpossibleError } from "../../resolver/mod.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
+import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { candidateSettings, type IndexSession, openIndexSession } from "../index_session.ts";
 import {
@@ -111,6 +112,7 @@ function settingsOf(
   fileHashes: boolean,
 ): InstallSettings {
   const { options } = context;
+  const { timeoutMs } = resolutionBounds(context);
   return {
     upgrade: options.flag("upgrade"),
     upgradeStrategy: options.string("upgradeStrategy") === "eager" ? "eager" : "only-if-needed",
@@ -129,6 +131,7 @@ function settingsOf(
     warnConflicts: options.flag("warnConflicts", true),
     warnScriptLocation: options.flag("warnScriptLocation", true),
     report: options.string("report") !== undefined,
+    ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
   };
 }
 
@@ -237,6 +240,9 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
       options.count("quiet") === 0
     ? new ProgressBars(io.stderr)
     : undefined;
+  const status = io.stderr.isTerminal && options.count("quiet") === 0
+    ? new ResolutionStatus(io.stderr)
+    : undefined;
   let outcome: InstallOutcome;
   try {
     outcome = await installRequirements(spec, {
@@ -254,7 +260,9 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
         ...(cacheRoot === undefined ? {} : { cacheRoot }),
       },
       reporter: {
+        ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
         onPlanned: (planned) => {
+          status?.finish();
           for (const line of collectingLines(planned, io.cwd)) printer.info(line);
         },
         ...(bars === undefined ? {} : {
@@ -268,6 +276,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
       env: io.env,
     });
   } finally {
+    status?.finish();
     bars?.finish();
     session.client.close();
   }
