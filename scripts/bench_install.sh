@@ -77,29 +77,36 @@ dpip="deno run --allow-all $PWD/main.ts"
 # Venvs: pip's have pip (23.2.1 from ensurepip, made once and copied), dpip's have none.
 "$python" -m venv "$work/pip-template"
 "$python" -m venv --without-pip "$work/bare-template"
-fresh_pip="rm -rf $work/v && cp -a $work/pip-template $work/v"
-fresh_bare="rm -rf $work/v && cp -a $work/bare-template $work/v"
+# Every timed run gets a fresh directory name: deleting a big tree right before a
+# timed run slows this disk down for minutes, so nothing is removed until the end.
+# --prepare makes the directory and records it in $work/current; the timed command
+# reads it back (a `cat`, far below the noise).
+fresh() { echo "d=\$(mktemp -d $work/run.XXXXXX) && cp -a $1/. \$d/ && echo \$d > $work/current"; }
+fresh_pip="$(fresh "$work/pip-template")"
+fresh_bare="$(fresh "$work/bare-template")"
+fresh_empty="d=\$(mktemp -d $work/run.XXXXXX) && echo \$d > $work/current"
+v='$(cat '"$work"'/current)'
 
 # Primed caches and reference installs (also checks that both succeed).
 $dpip install -q --python "$work/bare-template/bin/python" --cache-dir "$work/dpip-warm" -i "$index" --dry-run $req
-eval "$fresh_bare" && $dpip install -q --python "$work/v/bin/python" --cache-dir "$work/dpip-warm" -i "$index" $req
-cp -a "$work/v" "$work/dpip-done"
-eval "$fresh_pip" && "$work/v/bin/python" -m pip install -q --no-compile --cache-dir "$work/pip-warm" --trusted-host 127.0.0.1 -i "$index" $req
-cp -a "$work/v" "$work/pip-done"
+cp -a "$work/bare-template" "$work/dpip-done"
+$dpip install -q --python "$work/dpip-done/bin/python" --cache-dir "$work/dpip-warm" -i "$index" $req
+cp -a "$work/pip-template" "$work/pip-done"
+"$work/pip-done/bin/python" -m pip install -q --no-compile --cache-dir "$work/pip-warm" --trusted-host 127.0.0.1 -i "$index" $req
 site="lib/python3.11/site-packages"
 echo "installed: $(ls "$work/dpip-done/$site" | grep -c '\.dist-info$') distributions, $(find "$work/dpip-done/$site" -type f | wc -l) files"
 
 hyperfine --runs "$runs" --export-json "$work/result.json" \
   --command-name "pip cold" --prepare "$fresh_pip" \
-  "$work/v/bin/python -m pip install -q --no-compile --no-cache-dir -i $index $req" \
+  "$v/bin/python -m pip install -q --no-compile --no-cache-dir -i $index $req" \
   --command-name "pip warm" --prepare "$fresh_pip" \
-  "$work/v/bin/python -m pip install -q --no-compile --cache-dir $work/pip-warm --trusted-host 127.0.0.1 -i $index $req" \
-  --command-name "dpip cold" --prepare "$fresh_bare && rm -rf $work/dpip-cold" \
-  "$dpip install -q --python $work/v/bin/python --cache-dir $work/dpip-cold -i $index $req" \
+  "$v/bin/python -m pip install -q --no-compile --cache-dir $work/pip-warm --trusted-host 127.0.0.1 -i $index $req" \
+  --command-name "dpip cold" --prepare "$fresh_bare" \
+  "$dpip install -q --python $v/bin/python --cache-dir $v/dpip-cache -i $index $req" \
   --command-name "dpip warm" --prepare "$fresh_bare" \
-  "$dpip install -q --python $work/v/bin/python --cache-dir $work/dpip-warm -i $index $req" \
-  --command-name "floor (cp -al)" --prepare "rm -rf $work/floor && mkdir -p $work/floor" \
-  "cp -al $work/dpip-done/$site $work/floor/site-packages && cp -al $work/dpip-done/bin $work/floor/bin" \
+  "$dpip install -q --python $v/bin/python --cache-dir $work/dpip-warm -i $index $req" \
+  --command-name "floor (cp -al)" --prepare "$fresh_empty" \
+  "cp -al $work/dpip-done/$site $v/site-packages && cp -al $work/dpip-done/bin $v/bin" \
   --command-name "pip no-op" --prepare "true" \
   "$work/pip-done/bin/python -m pip install -q --no-compile --no-cache-dir -i $index $req" \
   --command-name "dpip no-op" --prepare "true" \
