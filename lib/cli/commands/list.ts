@@ -13,13 +13,8 @@ import {
   readTargetDists,
   STDLIB_PACKAGES,
 } from "../../operations/list.ts";
-import {
-  compareWithLatest,
-  type LatestInfo,
-  latestVersions,
-} from "../../operations/list_latest.ts";
+import type { LatestInfo } from "../../operations/list_latest.ts";
 import type { CommandContext } from "../context.ts";
-import { candidateSettings, openIndexSession } from "../index_session.ts";
 import { ExitCode } from "../exit_codes.ts";
 import {
   pathOption,
@@ -132,6 +127,12 @@ export async function runList(context: CommandContext): Promise<number> {
   });
   let latest: Map<string, LatestInfo> | undefined;
   if (outdated || uptodate) {
+    // The index client is loaded only when asked for, keeping plain `list` fast.
+    const [{ candidateSettings, openIndexSession }, { compareWithLatest, latestVersions }] =
+      await Promise.all([
+        import("../index_session.ts"),
+        import("../../operations/list_latest.ts"),
+      ]);
     const { tags, policy } = candidateSettings(context, interpreter);
     const session = await openIndexSession(context);
     try {
