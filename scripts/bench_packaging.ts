@@ -1,5 +1,5 @@
 /**
- * Times dpip's PEP 440 hot paths and `packaging` 26.2 (in the oracle Python)
+ * Times dpip's PEP 440 and PEP 508 hot paths and `packaging` 26.2 (in the oracle Python)
  * doing the same work on the same inputs, and prints them side by side.
  *
  *     deno run -A scripts/bench_packaging.ts [--rounds 5] [--passes 3]
@@ -17,19 +17,23 @@ import {
   parseVersion,
   type Version,
 } from "../lib/pep440/mod.ts";
+import { parseRequirement } from "../lib/pep508/mod.ts";
 import { benchmarkInputs } from "../tests/pep440/generate.ts";
+import { benchmarkRequirements } from "../tests/pep508/generators.ts";
 import { oraclePython, runPythonJson } from "../tests/helpers/python.ts";
 
 const PYTHON_BENCH = String.raw`
 import json, sys, time
 from packaging.version import Version
 from packaging.specifiers import SpecifierSet
+from packaging.requirements import Requirement
 import packaging
 
 data = json.load(sys.stdin)
 rounds = data["rounds"]
 versions = data["versions"]
 pairs = data["pairs"]
+requirements = data["requirements"]
 repeated = versions[:1000]
 
 def best(fn):
@@ -58,6 +62,7 @@ json.dump({
     "parse_repeated": best(lambda: [Version(repeated[i % 1000]) for i in range(100000)]),
     "sort": best(lambda: sorted(parsed)),
     "contains": best(contains),
+    "requirements": best(lambda: [Requirement(r) for r in requirements]),
 }, sys.stdout)
 `;
 
@@ -84,8 +89,9 @@ const { versions, pairs } = benchmarkInputs();
 const repeated = versions.slice(0, 1000);
 const parsed: Version[] = versions.map(parseVersion);
 const sets = pairs.map(([set]) => parseSpecifierSet(set));
+const requirements = benchmarkRequirements(10_000);
 
-type Timings = Record<"parse" | "parse_repeated" | "sort" | "contains", number>;
+type Timings = Record<"parse" | "parse_repeated" | "sort" | "contains" | "requirements", number>;
 
 function timeOurs(): Timings {
   return {
@@ -101,6 +107,9 @@ function timeOurs(): Timings {
     contains: best(rounds, () => {
       for (let i = 0; i < pairs.length; i++) sets[i]!.contains(pairs[i]![1]);
     }),
+    requirements: best(rounds, () => {
+      for (let i = 0; i < requirements.length; i++) parseRequirement(requirements[i]!);
+    }),
   };
 }
 
@@ -113,7 +122,7 @@ for (let i = 0; i < passes; i++) {
   const other = await runPythonJson<Timings & { packaging: string; python: string }>(
     python,
     PYTHON_BENCH,
-    { rounds, versions, pairs },
+    { rounds, versions, pairs, requirements },
   );
   ours = ours === undefined ? mine : minimum(ours, mine);
   theirs = theirs === undefined ? other : { ...other, ...minimum(theirs, other) };
@@ -125,6 +134,7 @@ function minimum(a: Timings, b: Timings): Timings {
     parse_repeated: Math.min(a.parse_repeated, b.parse_repeated),
     sort: Math.min(a.sort, b.sort),
     contains: Math.min(a.contains, b.contains),
+    requirements: Math.min(a.requirements, b.requirements),
   };
 }
 
@@ -134,6 +144,7 @@ const rows: [string, keyof Timings][] = [
   ["parse 100,000 versions (1,000 distinct)", "parse_repeated"],
   ["sort 100,000 parsed versions", "sort"],
   ["contains: 100,000 version/set pairs", "contains"],
+  ["parse 10,000 requirements (PEP 508)", "requirements"],
 ];
 const lines = [
   `dpip (Deno ${Deno.version.deno}) vs packaging ${theirs.packaging} (Python ${theirs.python}), ` +
