@@ -24,7 +24,7 @@ import {
   scanLocal,
   stripPythonWhitespace,
   tryParseVersion,
-  Version,
+  type Version,
 } from "./version.ts";
 
 /** A specifier's comparison operator. */

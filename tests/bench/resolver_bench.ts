@@ -8,8 +8,8 @@
 import { type InMemoryIndex, inMemoryProvider } from "../../lib/resolver/in_memory_provider.ts";
 import type { MarkerEvaluationEnvironment } from "../../lib/pep508/mod.ts";
 import { ResolutionImpossibleError, resolve } from "../../lib/resolver/resolve.ts";
-import {
 import { Random } from "../helpers/random.ts";
+import {
   loadScenarios,
   type Scenario,
   scenarioIndex,
