@@ -10,52 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v hyperfine >/dev/null || { echo "needs hyperfine (.ci/install-debs)" >&2; exit 1; }
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "needs nginx (.ci/install-debs)" >&2; exit 1; }
-PATH="$PATH:/usr/sbin"
-python="${1:-}"
-if [[ -z "$python" ]]; then
-  root="${PYENV_ROOT:-$(pyenv root 2>/dev/null || true)}"
-  python="$(ls -d "$root"/versions/3.11.*/bin/python3.11 2>/dev/null | sort -V | tail -1 || true)"
-fi
-[[ -x "$python" ]] || { echo "no Python 3.11 found; pass one as the first argument" >&2; exit 1; }
-mirror_url="$("$python" -m pip config get global.extra-index-url 2>/dev/null | tr ' ' '\n' | grep '^file://' | head -1 || true)"
-[[ -n "$mirror_url" ]] || { echo "no file:// mirror in pip's configuration" >&2; exit 1; }
-simple="${mirror_url#file://}"
-mirror="$(cd "$simple/.." && pwd)"
-
-work="$(mktemp -d)"
-port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<EOF
-daemon off;
-worker_processes 2;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 512; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  sendfile on;
-  keepalive_timeout 65;
-  server {
-    listen 127.0.0.1:$port;
-    root $mirror;
-    location /simple/ { index index.html; types { text/html html; } }
-  }
-}
-EOF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
-index="http://127.0.0.1:$port/simple/"
-for _ in $(seq 50); do curl -sf "$index" >/dev/null && break; sleep 0.1; done
+source scripts/lib/mirror.sh
+find_python "${1:-}"
+serve_mirror
 
 # 40 projects spread over the alphabet that have a wheel for the interpreter
 # (checked with `dpip index versions --only-binary=:all:`, which downloads nothing).
@@ -64,7 +21,7 @@ unset PIP_FIND_LINKS
 cache="$work/dpip-cache"
 dpip_cmd=(deno run --allow-all main.ts --cache-dir "$cache" --python "$python")
 pip=("$python" -m pip download --no-deps --only-binary=:all: --no-cache-dir --progress-bar off -q -i "$index")
-mapfile -t all < <(ls "$simple" | grep -v '\.html$' | sort)
+mapfile -t all < <(ls "$mirror/simple" | grep -v '\.html$' | sort)
 step=$(( ${#all[@]} / 60 > 0 ? ${#all[@]} / 60 : 1 ))
 projects=()
 for ((i = 0; i < ${#all[@]} && ${#projects[@]} < 40; i += step)); do

@@ -7,48 +7,10 @@
 # The mirror is the first file:// URL of `pip config get global.extra-index-url`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)" >&2; exit 1; }
-PATH="$PATH:/usr/sbin"
-command -v nginx >/dev/null || { echo "needs nginx (apt-get install -y nginx)" >&2; exit 1; }
-root="${PYENV_ROOT:-$(pyenv root 2>/dev/null || true)}"
-python="$(ls -d "$root"/versions/3.11.*/bin/python3.11 2>/dev/null | sort -V | tail -1 || true)"
-[[ -x "$python" ]] || { echo "no pyenv Python 3.11" >&2; exit 1; }
-mirror_url="$("$python" -m pip config get global.extra-index-url 2>/dev/null | tr ' ' '\n' | grep '^file://' | head -1 || true)"
-[[ -n "$mirror_url" ]] || { echo "no file:// mirror in pip's configuration" >&2; exit 1; }
-mirror="$(cd "${mirror_url#file://}/.." && pwd)"
+source scripts/lib/mirror.sh
+find_python ""
 reqs=("${@:-jupyterlab}")
-
-work="$(mktemp -d)"
-port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes 2;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 512; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  sendfile on;
-  server {
-    listen 127.0.0.1:$port;
-    root $mirror;
-    location /simple/ { index index.html; types { text/html html; } }
-  }
-}
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
-index="http://127.0.0.1:$port/simple/"
-for _ in $(seq 50); do curl -sf "$index" >/dev/null && break; sleep 0.1; done
+serve_mirror
 
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 unset PIP_FIND_LINKS

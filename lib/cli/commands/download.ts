@@ -30,7 +30,7 @@ import { buildSpecification } from "../../requirements/specification.ts";
 import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
-import { candidateSettings, openIndexSession } from "../index_session.ts";
+import { candidateSettings, type ExtraIndexOptions, openIndexSession } from "../index_session.ts";
 import { formatSize, ProgressBars } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
@@ -79,17 +79,8 @@ export async function runDownload(context: CommandContext): Promise<number> {
     );
   }
   const fileOptions = spec.fileOptions;
-  const extra = {
-    ...(fileOptions.indexUrl === undefined ? {} : { indexUrl: fileOptions.indexUrl }),
-    extraIndexUrls: fileOptions.extraIndexUrls,
-    noIndex: fileOptions.noIndex,
-    findLinks: fileOptions.findLinks,
-    trustedHosts: fileOptions.trustedHosts,
-    noBinary: fileOptions.noBinary,
-    onlyBinary: fileOptions.onlyBinary,
-    preferBinary: fileOptions.preferBinary,
-    pre: fileOptions.pre,
-  };
+  // A requirements file's index and format options add to (or replace) the command line's.
+  const extra: ExtraIndexOptions = fileOptions;
   const interpreter = await targetInterpreter(context);
   const { tags, policy, foreign } = candidateSettings(context, interpreter, extra);
   const noDeps = options.flag("noDeps");

@@ -58,12 +58,6 @@ async function readRequirementFiles(context: CommandContext): Promise<FreezeRequ
 export async function runFreeze(context: CommandContext): Promise<number> {
   const { io, options } = context;
   const paths = pathOption(context);
-  if (paths !== undefined && (options.flag("user") || options.flag("local"))) {
-    throw new DpipError(
-      "path-option-conflict",
-      "Cannot combine '--path' with '--user' or '--local'",
-    );
-  }
   const requirementFiles = await readRequirementFiles(context);
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { DpipError } from "../../errors.ts";
 import { inspectReport } from "../../operations/inspect.ts";
 import { readTargetDists, STDLIB_PACKAGES } from "../../operations/list.ts";
 import { DPIP_VERSION } from "../../version.ts";
@@ -22,12 +21,6 @@ import { formatPythonJson } from "../../dists/python_json.ts";
 export async function runInspect(context: CommandContext): Promise<number> {
   const { io, options } = context;
   const paths = pathOption(context);
-  if (paths !== undefined && (options.flag("user") || options.flag("local"))) {
-    throw new DpipError(
-      "path-option-conflict",
-      "Cannot combine '--path' with '--user' or '--local'",
-    );
-  }
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target, paths === undefined ? {} : { paths });

@@ -33,7 +33,12 @@ import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
 import { ExitCode } from "../exit_codes.ts";
-import { candidateSettings, type IndexSession, openIndexSession } from "../index_session.ts";
+import {
+  candidateSettings,
+  type ExtraIndexOptions,
+  type IndexSession,
+  openIndexSession,
+} from "../index_session.ts";
 import {
   changelogLines,
   collectingLines,
@@ -208,17 +213,8 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
   }
   const { kind } = schemeKind(context);
   const fileOptions = spec.fileOptions;
-  const extra = {
-    ...(fileOptions.indexUrl === undefined ? {} : { indexUrl: fileOptions.indexUrl }),
-    extraIndexUrls: fileOptions.extraIndexUrls,
-    noIndex: fileOptions.noIndex,
-    findLinks: fileOptions.findLinks,
-    trustedHosts: fileOptions.trustedHosts,
-    noBinary: fileOptions.noBinary,
-    onlyBinary: fileOptions.onlyBinary,
-    preferBinary: fileOptions.preferBinary,
-    pre: fileOptions.pre,
-  };
+  // A requirements file's index and format options add to (or replace) the command line's.
+  const extra: ExtraIndexOptions = fileOptions;
   const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
   const cacheRoot = resolveCacheRoot({
     ...(cacheDir === undefined ? {} : { cacheDir }),

@@ -8,7 +8,7 @@
 
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import type { SitePackagesWarning } from "../../installer/site_packages.ts";
-import type { TargetEnvironment } from "../../operations/list.ts";
+import { PathOptionConflictError, type TargetEnvironment } from "../../operations/list.ts";
 import { findInterpreter, type Interpreter } from "../../python/mod.ts";
 import type { CommandContext } from "../context.ts";
 import type { Io } from "../io.ts";
@@ -49,6 +49,9 @@ export function targetEnvironment(interpreter: Interpreter): TargetEnvironment {
 export function pathOption(context: CommandContext): string[] | undefined {
   const paths = context.options.strings("paths");
   if (paths.length === 0) return undefined;
+  if (context.options.flag("user") || context.options.flag("local")) {
+    throw new PathOptionConflictError();
+  }
   return paths.map((p) => (p.startsWith("/") ? p : `${context.io.cwd}/${p}`));
 }
 

@@ -1,0 +1,59 @@
+# Sourced by the benchmark scripts: finds pyenv's newest Python 3.11 and the
+# machine's local PyPI mirror (the first file:// URL of pip's
+# global.extra-index-url), and serves the mirror with nginx on 127.0.0.1.
+#
+#   source scripts/lib/mirror.sh
+#   find_python "${1:-}"          # sets $python
+#   serve_mirror                  # sets $work (a temp dir), $mirror and $index; cleans up on exit
+
+find_python() {
+  python="$1"
+  if [[ -z "$python" ]]; then
+    local root="${PYENV_ROOT:-$(pyenv root 2>/dev/null || true)}"
+    python="$(ls -d "$root"/versions/3.11.*/bin/python3.11 2>/dev/null | sort -V | tail -1 || true)"
+  fi
+  [[ -x "$python" ]] || { echo "no Python 3.11 found; pass one as the first argument" >&2; exit 1; }
+}
+
+serve_mirror() {
+  command -v hyperfine >/dev/null || { echo "needs hyperfine (.ci/install-debs)" >&2; exit 1; }
+  PATH="$PATH:/usr/sbin"
+  command -v nginx >/dev/null || { echo "needs nginx (.ci/install-debs)" >&2; exit 1; }
+  local mirror_url
+  mirror_url="$("$python" -m pip config get global.extra-index-url 2>/dev/null | tr ' ' '\n' | grep '^file://' | head -1 || true)"
+  [[ -n "$mirror_url" ]] || { echo "no file:// mirror in pip's configuration" >&2; exit 1; }
+  mirror="$(cd "${mirror_url#file://}/.." && pwd)"
+  work="$(mktemp -d)"
+  local port
+  port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 512; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  sendfile on;
+  keepalive_timeout 65;
+  server {
+    listen 127.0.0.1:$port;
+    root $mirror;
+    location /simple/ { index index.html; types { text/html html; } }
+  }
+}
+CONF
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+  nginx_pid=$!
+  trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
+  index="http://127.0.0.1:$port/simple/"
+  for _ in $(seq 50); do curl -sf "$index" >/dev/null && break; sleep 0.1; done
+}
