@@ -13,7 +13,6 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
 import type { TagFacts } from "../dists/tags.ts";
@@ -283,7 +282,23 @@ async function cacheKey(
     options.env["PYTHONPATH"] === undefined ? null : options.cwd,
     await launcherState(executable, options),
   ]);
-  return createHash("sha256").update(material).digest("hex");
+  return material;
+}
+
+/**
+ * A short file name for a cache key. Not cryptographic: the entry stores the
+ * whole key and is used only when it matches, so a collision is just a miss.
+ * (Loading `node:crypto` would cost more start-up time than the lookup saves.)
+ */
+function fileNameOf(key: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
 }
 
 async function readCache(path: string, key: string): Promise<CacheEntry | undefined> {
@@ -329,7 +344,7 @@ export async function queryInterpreter(
   const key = await cacheKey(executable, stat, options);
   const path = options.cacheRoot === undefined
     ? undefined
-    : join(bucketDir(options.cacheRoot, CacheBucket.interpreters), `${key}.json`);
+    : join(bucketDir(options.cacheRoot, CacheBucket.interpreters), `${fileNameOf(key)}.json`);
   if (path !== undefined) {
     const cached = await readCache(path, key);
     if (cached !== undefined) return new Interpreter(executable, cached.probe, options.env);
