@@ -4,23 +4,31 @@
 # on 127.0.0.1, cold (no cache) and warm (metadata and pages cached).
 #
 # Usage: scripts/bench_resolve.sh [requirements...]   (default: jupyterlab)
-# The mirror is the first file:// URL of `pip config get global.extra-index-url`.
+# The mirror is the first file:// URL of `pip config get global.extra-index-url`;
+# INDEX_URL=http://... uses another index instead (e.g. ../shared/corpus served
+# with its serve-index script, for its backtracking sets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/mirror.sh
 find_python ""
 reqs=("${@:-jupyterlab}")
-serve_mirror
+if [[ -n "${INDEX_URL:-}" ]]; then
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  index="$INDEX_URL"
+else
+  serve_mirror
+fi
 
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 unset PIP_FIND_LINKS
 "$python" -m venv "$work/venv"
 venv_python="$work/venv/bin/python"
 dpip="deno run --allow-all $PWD/main.ts"
-req="${reqs[*]}"
+req="$(printf '%q ' "${reqs[@]}")"  # quoted for the shells hyperfine starts
 # Prime both warm caches (and check both resolve).
-$dpip install -q --dry-run --python "$venv_python" --cache-dir "$work/dpip-warm" -i "$index" $req
-"$venv_python" -m pip install -q --dry-run --cache-dir "$work/pip-warm" --trusted-host 127.0.0.1 -i "$index" $req
+$dpip install -q --dry-run --python "$venv_python" --cache-dir "$work/dpip-warm" -i "$index" "${reqs[@]}"
+"$venv_python" -m pip install -q --dry-run --cache-dir "$work/pip-warm" --trusted-host 127.0.0.1 -i "$index" "${reqs[@]}"
 fresh="d=\$(mktemp -d $work/cache.XXXXXX) && echo \$d > $work/current"
 hyperfine --runs "${RUNS:-3}" --export-json "$work/result.json" \
   --command-name "pip cold" "$venv_python -m pip install -q --dry-run --no-cache-dir -i $index $req" \
