@@ -30,7 +30,7 @@ export interface FindLinksListing {
  * @example
  * ```ts
  * import { findLinksUrl } from "./find_links.ts";
- * findLinksUrl("wheels", { cwd: "/work", env: {} }); // "file:///work/wheels"
+ * findLinksUrl("wheels", { cwd: "/home/u", env: {} }); // "file:///home/u/wheels"
  * findLinksUrl("https://h/links/", { cwd: "/", env: {} }); // "https://h/links/"
  * ```
  */

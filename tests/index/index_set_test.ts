@@ -28,10 +28,13 @@ Deno.test("IndexSet: sources, pip's insecure-host warning, local paths, --no-ind
     extraIndexUrls: ["http://trusted.example/simple/", "mirror/simple", "mirror/simple"],
     findLinks: ["~/wheels"],
     trustedHosts: ["trusted.example"],
-    cwd: "/work",
+    cwd: "/home/u",
     env: { HOME: "/home/u" },
   });
-  assertEquals(indexes.indexUrls, ["http://trusted.example/simple/", "file:///work/mirror/simple"]);
+  assertEquals(indexes.indexUrls, [
+    "http://trusted.example/simple/",
+    "file:///home/u/mirror/simple",
+  ]);
   assertEquals(indexes.findLinks, ["file:///home/u/wheels"]);
   assertEquals(indexes.sourceWarnings, [
     "The repository located at insecure.example is not a trusted or secure host and is being ignored. If this repository is available via HTTPS we recommend you use HTTPS instead, otherwise you may silence this warning and allow it anyway with '--trusted-host insecure.example'.",
