@@ -18,6 +18,7 @@ import { defaultProvider } from "../../lib/resolver/default_provider.ts";
 import { resolve } from "../../lib/resolver/resolve.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import { pyenvPython, skipUnless } from "../helpers/python.ts";
+import { mirrorIndexUrls } from "../index/corpus.ts";
 
 const REQUIREMENT_SETS: readonly (readonly string[])[] = [
   ["flask"],
@@ -50,31 +51,8 @@ async function output(command: string, args: string[], env: Record<string, strin
   };
 }
 
-/** The `file://` index URLs of the machine's pip configuration (the mirror), if any. */
-async function mirrorIndexes(python: string): Promise<string[]> {
-  const result = await new Deno.Command(python, {
-    args: ["-m", "pip", "config", "get", "global.extra-index-url"],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  if (!result.success) return [];
-  const urls = new TextDecoder().decode(result.stdout).split(/\s+/).filter((url) =>
-    url.startsWith("file:")
-  );
-  const present: string[] = [];
-  for (const url of urls) {
-    try {
-      await Deno.stat(new URL(url));
-      present.push(url);
-    } catch {
-      // A configured mirror that is not on this machine.
-    }
-  }
-  return present;
-}
-
 const python = await pyenvPython("3.11");
-const indexes = python === undefined ? [] : await mirrorIndexes(python);
+const indexes = python === undefined ? [] : await mirrorIndexUrls();
 
 async function pipChoice(requirements: readonly string[]): Promise<string[]> {
   const [first, ...extra] = indexes;
