@@ -874,3 +874,25 @@ Deno.test({
       },
     ),
 });
+
+Deno.test({
+  name: "download: -q hides pip's informational lines, -qq the warnings too",
+  ignore,
+  fn: () =>
+    withIndex(
+      { files: [DEMO_ANY, { ...DEMO_2, yanked: "broken build" }] },
+      async ({ tmp, server, run }) => {
+        const args = ["download", "--no-deps", "-i", server.url, "demo==2.0"];
+        const quiet = await run([...args, "-q", "-d", "q"]);
+        assertEquals([quiet.status, quiet.out], [0, ""]);
+        assertMatch(
+          quiet.err,
+          /^WARNING: The candidate selected for download or install is a yanked version/,
+        );
+        assertEquals(await files(join(tmp, "q")), [DEMO_2.filename]);
+        const silent = await run([...args, "-qq", "-d", "qq"]);
+        assertEquals([silent.status, silent.out, silent.err], [0, "", ""]);
+        assertEquals(await files(join(tmp, "qq")), [DEMO_2.filename]);
+      },
+    ),
+});

@@ -153,7 +153,11 @@ export async function runDownload(context: CommandContext): Promise<number> {
   }
 
   const session = await openIndexSession(context, extra);
-  const out = (line: string) => io.stdout.write(line + "\n");
+  // -q hides the informational lines, -qq the warnings too (pip's log levels).
+  const quiet = options.count("quiet");
+  const out = (line: string) => {
+    if (quiet === 0) io.stdout.write(line + "\n");
+  };
   if (!options.flag("noIndex") && !fileOptions.noIndex) {
     const indexes = session.indexes.indexUrls;
     if (indexes.length > 0 && !(indexes.length === 1 && indexes[0] === "https://pypi.org/simple")) {
@@ -164,7 +168,7 @@ export async function runDownload(context: CommandContext): Promise<number> {
     out(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
   }
   for (const note of notes) out(redactText(note));
-  const bars = io.stderr.isTerminal && options.string("progressBar") !== "off"
+  const bars = io.stderr.isTerminal && options.string("progressBar") !== "off" && quiet === 0
     ? new ProgressBars(io.stderr)
     : undefined;
   const dest = resolvePath(io.cwd, options.string("dest") ?? ".");
@@ -222,6 +226,7 @@ export async function runDownload(context: CommandContext): Promise<number> {
     session.client.close();
   }
   for (const warning of new Set(outcome.warnings)) {
+    if (quiet >= 2) break;
     io.stderr.write(`WARNING: ${redactText(warning)}\n`);
   }
   for (const file of outcome.files) {
