@@ -14,7 +14,13 @@ import { isAbsolute, normalize, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { DpipError } from "../errors.ts";
 import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
-import { type Marker, parseMarker, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import {
+  InvalidRequirementError,
+  type Marker,
+  parseMarker,
+  parseRequirement,
+  type Requirement,
+} from "../pep508/mod.ts";
 import { parseWheelFilename } from "../dists/mod.ts";
 
 /** A requirement that cannot be understood, with the text and where it came from. */
@@ -229,7 +235,10 @@ function tryParse(text: string, fail: (message: string, hint?: string) => never)
   try {
     return parseRequirement(text);
   } catch (error) {
-    const message = (error as Error).message;
+    // The requirement is already named by the wrapping error: keep the reason and position.
+    const message = error instanceof InvalidRequirementError
+      ? `${error.reason} at position ${error.position}`
+      : (error as Error).message;
     const hint = /^[A-Za-z0-9._-]+\s*=[^=~]/.test(text)
       ? "= is not a valid operator. Did you mean == ?"
       : undefined;
