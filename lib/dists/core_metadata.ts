@@ -115,41 +115,50 @@ export interface CoreMetadata extends CoreMetadataSingleFields, CoreMetadataList
 type SingleKey = Exclude<keyof CoreMetadataSingleFields, "description">;
 type ListKey = keyof CoreMetadataListFields;
 
-const singleFields: readonly (readonly [string, SingleKey])[] = [
-  ["Metadata-Version", "metadataVersion"],
-  ["Name", "name"],
-  ["Version", "version"],
-  ["Summary", "summary"],
-  ["Description-Content-Type", "descriptionContentType"],
-  ["Keywords", "keywords"],
-  ["Home-page", "homePage"],
-  ["Download-URL", "downloadUrl"],
-  ["Author", "author"],
-  ["Author-email", "authorEmail"],
-  ["Maintainer", "maintainer"],
-  ["Maintainer-email", "maintainerEmail"],
-  ["License", "license"],
-  ["License-Expression", "licenseExpression"],
-  ["Requires-Python", "requiresPython"],
-];
+/** Every typed field in the specification's order: its header, key and whether it repeats. */
+const FIELDS:
+  readonly (readonly [string, SingleKey | ListKey | "projectUrls", "single" | "list"])[] = [
+    ["Metadata-Version", "metadataVersion", "single"],
+    ["Name", "name", "single"],
+    ["Version", "version", "single"],
+    ["Dynamic", "dynamic", "list"],
+    ["Platform", "platform", "list"],
+    ["Supported-Platform", "supportedPlatform", "list"],
+    ["Summary", "summary", "single"],
+    ["Description-Content-Type", "descriptionContentType", "single"],
+    ["Keywords", "keywords", "single"],
+    ["Home-page", "homePage", "single"],
+    ["Download-URL", "downloadUrl", "single"],
+    ["Author", "author", "single"],
+    ["Author-email", "authorEmail", "single"],
+    ["Maintainer", "maintainer", "single"],
+    ["Maintainer-email", "maintainerEmail", "single"],
+    ["License", "license", "single"],
+    ["License-Expression", "licenseExpression", "single"],
+    ["License-File", "licenseFile", "list"],
+    ["Classifier", "classifiers", "list"],
+    ["Requires-Dist", "requiresDist", "list"],
+    ["Requires-Python", "requiresPython", "single"],
+    ["Requires-External", "requiresExternal", "list"],
+    ["Project-URL", "projectUrls", "list"],
+    ["Provides-Extra", "providesExtra", "list"],
+    ["Provides-Dist", "providesDist", "list"],
+    ["Obsoletes-Dist", "obsoletesDist", "list"],
+    ["Import-Name", "importName", "list"],
+    ["Import-Namespace", "importNamespace", "list"],
+    ["Requires", "requires", "list"],
+    ["Provides", "provides", "list"],
+    ["Obsoletes", "obsoletes", "list"],
+  ];
 
-const listFields: readonly (readonly [string, ListKey])[] = [
-  ["Platform", "platform"],
-  ["Supported-Platform", "supportedPlatform"],
-  ["Classifier", "classifiers"],
-  ["Requires-Dist", "requiresDist"],
-  ["Requires-External", "requiresExternal"],
-  ["Provides-Extra", "providesExtra"],
-  ["Provides-Dist", "providesDist"],
-  ["Obsoletes-Dist", "obsoletesDist"],
-  ["Dynamic", "dynamic"],
-  ["License-File", "licenseFile"],
-  ["Import-Name", "importName"],
-  ["Import-Namespace", "importNamespace"],
-  ["Requires", "requires"],
-  ["Provides", "provides"],
-  ["Obsoletes", "obsoletes"],
-];
+const singleFields = FIELDS.filter(([, , kind]) => kind === "single") as readonly (readonly [
+  string,
+  SingleKey,
+  "single",
+])[];
+const listFields = FIELDS.filter(([, key, kind]) =>
+  kind === "list" && key !== "projectUrls"
+) as readonly (readonly [string, ListKey, "list"])[];
 
 const singleByName = new Map(singleFields.map(([header, key]) => [header.toLowerCase(), key]));
 const listByName = new Map(listFields.map(([header, key]) => [header.toLowerCase(), key]));
@@ -327,41 +336,6 @@ function fold(value: string): string {
   return value.replaceAll(/\r\n|\r|\n/g, "\n" + " ".repeat(8));
 }
 
-/** Every field in the specification's order, for {@link formatCoreMetadata}. */
-const fieldOrder: readonly (readonly [string, SingleKey | ListKey | "projectUrls"])[] = [
-  ["Metadata-Version", "metadataVersion"],
-  ["Name", "name"],
-  ["Version", "version"],
-  ["Dynamic", "dynamic"],
-  ["Platform", "platform"],
-  ["Supported-Platform", "supportedPlatform"],
-  ["Summary", "summary"],
-  ["Description-Content-Type", "descriptionContentType"],
-  ["Keywords", "keywords"],
-  ["Home-page", "homePage"],
-  ["Download-URL", "downloadUrl"],
-  ["Author", "author"],
-  ["Author-email", "authorEmail"],
-  ["Maintainer", "maintainer"],
-  ["Maintainer-email", "maintainerEmail"],
-  ["License", "license"],
-  ["License-Expression", "licenseExpression"],
-  ["License-File", "licenseFile"],
-  ["Classifier", "classifiers"],
-  ["Requires-Dist", "requiresDist"],
-  ["Requires-Python", "requiresPython"],
-  ["Requires-External", "requiresExternal"],
-  ["Project-URL", "projectUrls"],
-  ["Provides-Extra", "providesExtra"],
-  ["Provides-Dist", "providesDist"],
-  ["Obsoletes-Dist", "obsoletesDist"],
-  ["Import-Name", "importName"],
-  ["Import-Namespace", "importNamespace"],
-  ["Requires", "requires"],
-  ["Provides", "provides"],
-  ["Obsoletes", "obsoletes"],
-];
-
 /**
  * Serializes metadata: the typed fields in the specification's order (the
  * description as the body), then any other headers from `headers` that no
@@ -377,7 +351,7 @@ const fieldOrder: readonly (readonly [string, SingleKey | ListKey | "projectUrls
  */
 export function formatCoreMetadata(meta: CoreMetadata): string {
   const lines: string[] = [];
-  for (const [header, key] of fieldOrder) {
+  for (const [header, key] of FIELDS) {
     const value = meta[key];
     if (typeof value === "string") lines.push(`${header}: ${fold(value)}`);
     else if (key === "projectUrls") {
