@@ -366,39 +366,19 @@ class Reporter {
     secondLine?: number,
   ): string | undefined {
     if (first.terms.length === 1 || second.terms.length === 1) return undefined;
-    const firstNegative = singleTerm(first, false);
-    const secondNegative = singleTerm(second, false);
-    const firstPositive = singleTerm(first, true);
-    const secondPositive = singleTerm(second, true);
-    let prior: Incompatibility, priorNegative: Term, priorLine: number | undefined;
-    let latter: Incompatibility, latterLine: number | undefined;
-    if (
-      firstNegative !== undefined && secondPositive !== undefined &&
-      firstNegative.package === secondPositive.package &&
-      firstNegative.negate().isSubsetOf(secondPositive)
-    ) {
-      [prior, priorNegative, priorLine, latter, latterLine] = [
-        first,
-        firstNegative,
-        firstLine,
-        second,
-        secondLine,
-      ];
-    } else if (
-      secondNegative !== undefined && firstPositive !== undefined &&
-      secondNegative.package === firstPositive.package &&
-      secondNegative.negate().isSubsetOf(firstPositive)
-    ) {
-      [prior, priorNegative, priorLine, latter, latterLine] = [
-        second,
-        secondNegative,
-        secondLine,
-        first,
-        firstLine,
-      ];
-    } else {
-      return undefined;
-    }
+    // Either order may chain: the prior's negative term must be implied by the latter's positive.
+    const chain = ([
+      [first, firstLine, second, secondLine],
+      [second, secondLine, first, firstLine],
+    ] as const).map(([prior, priorLine, latter, latterLine]) => {
+      const negative = singleTerm(prior, false);
+      const positive = singleTerm(latter, true);
+      const chains = negative !== undefined && positive !== undefined &&
+        negative.package === positive.package && negative.negate().isSubsetOf(positive);
+      return chains ? { prior, priorNegative: negative, priorLine, latter, latterLine } : undefined;
+    }).find((found) => found !== undefined);
+    if (chain === undefined) return undefined;
+    const { prior, priorNegative, priorLine, latter, latterLine } = chain;
     const priorPositives = prior.terms.filter((term) => term.positive);
     const head = priorPositives.length > 1
       ? `if ${priorPositives.map((term) => this.#termText(term)).join(" or ")} then`
