@@ -14,6 +14,7 @@ import {
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { oraclePython, pyenvPython, runPythonJson, skipUnless } from "../helpers/python.ts";
 import { Random } from "../helpers/random.ts";
+import { linuxCpythonFacts } from "../helpers/tag_facts.ts";
 
 const oracle = await oraclePython();
 
@@ -27,19 +28,7 @@ async function oracleSitePackages(): Promise<string> {
   return result;
 }
 
-const linuxFacts: TagFacts = {
-  implementationName: "cpython",
-  pythonVersion: [3, 11],
-  system: "Linux",
-  platform: "linux-x86_64",
-  is32Bit: false,
-  configVars: { EXT_SUFFIX: ".cpython-311-x86_64-linux-gnu.so", Py_DEBUG: 0, WITH_PYMALLOC: 1 },
-  hasTotalRefcount: false,
-  extensionSuffixes: [".cpython-311-x86_64-linux-gnu.so", ".abi3.so", ".so"],
-  maxUnicode: 0x10ffff,
-  glibcVersion: [2, 35],
-  muslVersion: null,
-};
+const linuxFacts: TagFacts = linuxCpythonFacts(3, 11);
 
 Deno.test("Tag lowercases its parts and prints interpreter-abi-platform", () => {
   const tag = new Tag("CP311", "Abi3", "Win_AMD64");

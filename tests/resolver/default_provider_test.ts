@@ -18,20 +18,9 @@ import { HttpClient } from "../../lib/net/mod.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { buildWheel, formatMetadata } from "../helpers/wheel_builder.ts";
+import { linuxCpythonFacts } from "../helpers/tag_facts.ts";
 
-const tags = tagPriorities(compatibleTags({
-  implementationName: "cpython",
-  pythonVersion: [3, 12],
-  system: "Linux",
-  platform: "linux-x86_64",
-  is32Bit: false,
-  configVars: { EXT_SUFFIX: ".cpython-312-x86_64-linux-gnu.so", Py_DEBUG: 0, WITH_PYMALLOC: 1 },
-  hasTotalRefcount: false,
-  extensionSuffixes: [".cpython-312-x86_64-linux-gnu.so", ".abi3.so", ".so"],
-  maxUnicode: 0x10ffff,
-  glibcVersion: [2, 35],
-  muslVersion: null,
-}));
+const tags = tagPriorities(compatibleTags(linuxCpythonFacts(3, 12)));
 
 function file(filename: string, extra: Partial<IndexFile> = {}): IndexFile {
   return {

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { compatibleTags, parseTag, type TagFacts, tagPriorities } from "../../lib/dists/mod.ts";
 import type { InMemoryIndex, InMemoryVersion } from "../../lib/resolver/in_memory_provider.ts";
 import type { UnavailableReason } from "../../lib/resolver/provider.ts";
+import { linuxCpythonFacts } from "../helpers/tag_facts.ts";
 
 /** One version of a scenario package, as scenarios.json has it. */
 export interface ScenarioVersion {
@@ -72,20 +73,7 @@ export function targetPython(scenario: Scenario): string {
 /** CPython of the scenario's version on x86_64 Linux with glibc 2.35 (manylinux2014 fits). */
 export function targetFacts(scenario: Scenario): TagFacts {
   const [major, minor] = scenario.environment.python.split(".").map(Number) as [number, number];
-  const abi = `cpython-${major}${minor}-x86_64-linux-gnu`;
-  return {
-    implementationName: "cpython",
-    pythonVersion: [major, minor],
-    system: "Linux",
-    platform: "linux-x86_64",
-    is32Bit: false,
-    configVars: { EXT_SUFFIX: `.${abi}.so`, Py_DEBUG: 0, WITH_PYMALLOC: 1 },
-    hasTotalRefcount: false,
-    extensionSuffixes: [`.${abi}.so`, ".abi3.so", ".so"],
-    maxUnicode: 0x10ffff,
-    glibcVersion: [2, 35],
-    muslVersion: null,
-  };
+  return linuxCpythonFacts(major, minor);
 }
 
 /** The marker environment of {@link targetFacts}. */
