@@ -12,9 +12,11 @@
  */
 
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { captureIo } from "../../lib/cli/io.ts";
 import { main } from "../../lib/cli/main.ts";
 import { assertEquals } from "../helpers/assert.ts";
+import { mirrorIndexUrls } from "../index/corpus.ts";
 import { oraclePython, pyenvPython, skipUnless } from "../helpers/python.ts";
 
 const decoder = new TextDecoder();
@@ -38,26 +40,8 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
 }
 
 /** The directory of the mirror's files, from pip's own configuration. */
-async function mirrorFiles(): Promise<string | undefined> {
-  if (oracle === undefined) return undefined;
-  const result = await new Deno.Command(oracle, {
-    args: ["-m", "pip", "config", "get", "global.extra-index-url"],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  for (const url of decoder.decode(result.stdout).split(/\s+/)) {
-    if (!url.startsWith("file://")) continue;
-    const files = join(new URL(url).pathname, "..", "files");
-    try {
-      if ((await Deno.stat(files)).isDirectory) return files;
-    } catch {
-      // Not there.
-    }
-  }
-  return undefined;
-}
-
-const mirror = await mirrorFiles();
+const mirrorUrl = (await mirrorIndexUrls())[0];
+const mirror = mirrorUrl === undefined ? undefined : join(fileURLToPath(mirrorUrl), "..", "files");
 const cacheDir = await Deno.makeTempDir({ prefix: "dpip-e2e-cache-" });
 
 async function dpip(args: string[], cwd = "/") {
