@@ -110,6 +110,7 @@ export async function openIndexSession(
     ...(cacheRoot === undefined
       ? {}
       : { cache: new HttpCache(bucketDir(cacheRoot, CacheBucket.http)) }),
+    trustedHosts: [...options.strings("trustedHosts"), ...(extra.trustedHosts ?? [])],
     userAgent: `dpip/${DPIP_VERSION}`,
   });
   const strategy = options.string("indexStrategy") as IndexStrategy | undefined;

@@ -9,6 +9,10 @@
  * `file:` URLs are read from disk, so `file://` indexes and find-links work
  * through the same calls. Every URL in an error is redacted.
  *
+ * `--trusted-host` HTTPS hosts skip certificate verification for that host
+ * only, through `node:https` (see `unverified_https.ts`); redirects are then
+ * followed here, hop by hop, so each hop is verified unless its host is trusted.
+ *
  * @module
  */
 
@@ -33,6 +37,7 @@ import {
   revalidationHeaders,
 } from "./http_cache.ts";
 import { proxyFor } from "./proxy.ts";
+import { isTrustedHost, UnverifiedHttps } from "./unverified_https.ts";
 
 /** The `Accept` header for simple API pages: JSON first, then HTML (pip's preference). */
 export const SIMPLE_ACCEPT =
@@ -44,12 +49,29 @@ export class NetworkError extends DpipError {
   constructor(url: string, reason: string, options: { attempts: number; cause?: unknown }) {
     const tries = options.attempts > 1 ? ` (after ${options.attempts} attempts)` : "";
     super("network-error", `Could not fetch ${redactUrl(url)}: ${redactText(reason)}${tries}`, {
-      hint: "check the URL, your network and proxy settings; --retries and --timeout tune retrying",
+      hint: networkHint(url, reason),
       cause: options.cause,
     });
     this.name = "NetworkError";
     this.url = redactUrl(url);
   }
+}
+
+/** What to try after a failed request, by what went wrong. */
+function networkHint(url: string, reason: string): string {
+  if (/certificate ?required/i.test(reason)) {
+    return "the server asks for a client certificate: pass one with --client-cert (a PEM file holding the certificate and its key)";
+  }
+  if (/certificate|handshake/i.test(reason)) {
+    let host = url;
+    try {
+      host = new URL(url).host;
+    } catch {
+      // Not a URL: name it as it is.
+    }
+    return `the server's certificate could not be verified: pass its CA bundle with --cert, or, for a host you trust, --trusted-host ${host}`;
+  }
+  return "check the URL, your network and proxy settings; --retries and --timeout tune retrying";
 }
 
 /** The server answered with an error status. */
@@ -90,6 +112,11 @@ export interface HttpClientOptions {
   readonly caCerts?: readonly string[];
   /** A client certificate and key (PEM), from `--client-cert`. */
   readonly clientCert?: { readonly cert: string; readonly key: string };
+  /**
+   * `--trusted-host` values (`host` or `host:port`): HTTPS requests to them
+   * skip certificate verification (plain HTTP is allowed by the index layer).
+   */
+  readonly trustedHosts?: readonly string[];
   /** The HTTP cache; none disables caching. */
   readonly cache?: HttpCache;
   readonly userAgent?: string;
@@ -128,6 +155,9 @@ export interface DownloadResult {
   readonly digests: Readonly<Record<string, string>>;
   readonly fromCache: boolean;
 }
+
+const MAX_REDIRECTS = 20;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 class RetryableError extends Error {
   readonly status?: number;
@@ -238,6 +268,8 @@ export class HttpClient {
   readonly #options: HttpClientOptions;
   readonly #clients = new Map<string, Deno.HttpClient>();
   readonly #cache?: HttpCache;
+  readonly #trustedHosts: readonly string[];
+  #unverified: UnverifiedHttps | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     this.#timeoutMs = Math.max(1, (options.timeout ?? 15) * 1000);
@@ -245,6 +277,7 @@ export class HttpClient {
     this.#backoffMs = options.backoffMs ?? 250;
     this.#auth = options.authenticator ?? new Authenticator();
     this.#options = options;
+    this.#trustedHosts = options.trustedHosts ?? [];
     if (options.cache !== undefined) this.#cache = options.cache;
   }
 
@@ -252,6 +285,8 @@ export class HttpClient {
   close(): void {
     for (const client of this.#clients.values()) client.close();
     this.#clients.clear();
+    this.#unverified?.close();
+    this.#unverified = undefined;
   }
 
   #clientFor(url: URL): Deno.HttpClient {
@@ -279,6 +314,59 @@ export class HttpClient {
       this.#clients.set(key, client);
     }
     return client;
+  }
+
+  /**
+   * One request, redirects followed. Without trusted hosts this is `fetch`;
+   * with them each hop picks its transport, so only trusted HTTPS hosts skip
+   * verification, and credentials are not sent to another origin.
+   */
+  async #fetch(
+    url: URL,
+    init: { headers: Record<string, string>; signal: AbortSignal },
+  ): Promise<Response> {
+    if (this.#trustedHosts.length === 0) {
+      return await fetch(url, { ...init, client: this.#clientFor(url) });
+    }
+    let current = url;
+    let headers = init.headers;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const response = current.protocol === "https:" && isTrustedHost(current, this.#trustedHosts)
+        ? await this.#unverifiedTransport().fetch(current, {
+          headers,
+          signal: init.signal,
+          ...this.#proxyOption(current),
+        })
+        : await fetch(current, {
+          headers,
+          signal: init.signal,
+          client: this.#clientFor(current),
+          redirect: "manual",
+        });
+      const location = response.headers.get("location");
+      if (!REDIRECTS.has(response.status) || location === null) return response;
+      await response.body?.cancel();
+      const next = new URL(location, current);
+      if (next.origin !== current.origin) {
+        headers = Object.fromEntries(
+          Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"),
+        );
+      }
+      current = next;
+    }
+    throw new NetworkError(url.href, `more than ${MAX_REDIRECTS} redirects`, { attempts: 1 });
+  }
+
+  #unverifiedTransport(): UnverifiedHttps {
+    this.#unverified ??= new UnverifiedHttps(
+      this.#options.clientCert ? { clientCert: this.#options.clientCert } : {},
+    );
+    return this.#unverified;
+  }
+
+  #proxyOption(url: URL): { proxy?: string } {
+    const proxy = proxyFor(url, { proxy: this.#options.proxy, env: this.#options.env ?? {} });
+    return proxy === undefined ? {} : { proxy };
   }
 
   async #sleepBeforeRetry(attempt: number): Promise<void> {
@@ -326,9 +414,8 @@ export class HttpClient {
     };
     let authorization = this.#auth.authorization(url);
     for (let round = 0; round < 2; round++) {
-      const response = await fetch(target, {
+      const response = await this.#fetch(target, {
         headers: authorization === undefined ? all : { ...all, authorization },
-        client: this.#clientFor(target),
         signal: timer.controller.signal,
       });
       timer.touch();

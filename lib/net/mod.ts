@@ -42,3 +42,4 @@ export {
   SIMPLE_ACCEPT,
 } from "./http_client.ts";
 export { proxyFor, type ProxySettings } from "./proxy.ts";
+export { isTrustedHost } from "./unverified_https.ts";
