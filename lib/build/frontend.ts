@@ -1,0 +1,305 @@
+/**
+ * The PEP 517 build frontend (with PEP 518 build isolation and PEP 660
+ * editable wheels), following pip's flow: read the build system, install its
+ * `requires` into a fresh environment, ask the backend for more
+ * (`get_requires_for_build_wheel`), install those, then call `build_wheel`.
+ *
+ * Every hook runs in a subprocess of the target interpreter through one
+ * embedded runner script ({@link HOOK_RUNNER_SCRIPT}); the backend's output is
+ * merged, forwarded line by line, and its last lines kept for the error.
+ *
+ * @module
+ */
+
+import { basename, join } from "node:path";
+import { DpipError } from "../errors.ts";
+import { InvalidRequirementError, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { type BuildSystem, readBuildSystem } from "./build_system.ts";
+import { HOOK_RUNNER_SCRIPT, ISOLATION_SITECUSTOMIZE } from "./hook_runner_script.ts";
+
+/** Installs build requirements into an isolated environment; implemented by `operations/`. */
+export interface BuildEnvironmentInstaller {
+  /** Installs `requirements` (and their dependencies) into the isolated environment rooted at `dir`
+   *  (a `--target`-style flat directory: packages directly in `dir`, console scripts in `dir/bin`). */
+  install(requirements: readonly Requirement[], dir: string): Promise<void>;
+}
+
+/** How to build. */
+export interface BuildOptions {
+  /** The interpreter that builds (the target interpreter). */
+  python: string;
+  /** The wheel is written here (created if missing). */
+  outDir: string;
+  /** PEP 660 `build_editable` instead of `build_wheel`. */
+  editable?: boolean;
+  /** PEP 517 `config_settings` (`--config-settings`); `None` to the backend when absent. */
+  configSettings?: Record<string, string | string[]>;
+  /** Build isolation; undefined means `--no-build-isolation` (the interpreter's own site-packages). */
+  isolation?: BuildEnvironmentInstaller;
+  /** The base environment of the backend process (default `Deno.env.toObject()`). */
+  env?: Record<string, string>;
+  /** Receives the backend's output lines as they come (stdout and stderr merged). */
+  onOutput?: (line: string) => void;
+  /** Where the build directories go (default: the OS temporary directory); always removed. */
+  tempDir?: string;
+}
+
+/** The wheel a build produced. */
+export interface BuiltWheel {
+  /** The wheel's path, in `outDir`. */
+  path: string;
+  /** Its file name. */
+  filename: string;
+}
+
+/** A hook that failed, a backend that cannot be imported or lacks a hook, or a bad hook result. */
+export class BuildBackendError extends DpipError {
+  /** The project being built. */
+  readonly projectDir: string;
+  /** The backend (`module:object`). */
+  readonly backend: string;
+  /** The hook that failed (`build_wheel`). */
+  readonly hook: string;
+  /** What went wrong, one line (`RuntimeError: boom`). */
+  readonly reason: string;
+  /** The last lines of the backend's output, oldest first. */
+  readonly outputTail: readonly string[];
+
+  constructor(
+    reason: string,
+    context: { projectDir: string; backend: string; hook: string; outputTail?: readonly string[] },
+  ) {
+    super(
+      "build-backend-failed",
+      `Building ${context.projectDir} failed: ${context.backend} ${context.hook}: ${reason}`,
+    );
+    this.name = "BuildBackendError";
+    this.projectDir = context.projectDir;
+    this.backend = context.backend;
+    this.hook = context.hook;
+    this.reason = reason;
+    this.outputTail = context.outputTail ?? [];
+  }
+}
+
+/** How many of the last output lines an error keeps. */
+const OUTPUT_TAIL_LINES = 50;
+
+type HookResult =
+  | { kind: "ok"; value: unknown }
+  | { kind: "missing-hook" }
+  | { kind: "backend-unavailable" | "backend-invalid" | "hook-failed"; message: string };
+
+/**
+ * Builds a wheel (or, with `editable`, a PEP 660 editable wheel) of the
+ * project in `projectDir` and moves it into `options.outDir`.
+ *
+ * @example
+ * ```ts ignore
+ * import { buildWheel } from "./frontend.ts";
+ * const wheel = await buildWheel("./myproject", { python: "/usr/bin/python3", outDir: "dist" });
+ * wheel.filename; // "myproject-1.0-py3-none-any.whl"
+ * ```
+ */
+export async function buildWheel(projectDir: string, options: BuildOptions): Promise<BuiltWheel> {
+  const system = await readBuildSystem(projectDir);
+  const work = await Deno.makeTempDir({
+    prefix: "dpip-build-",
+    ...(options.tempDir === undefined ? {} : { dir: options.tempDir }),
+  });
+  try {
+    const runnerPath = join(work, "hook_runner.py");
+    await Deno.writeTextFile(runnerPath, HOOK_RUNNER_SCRIPT);
+    const env = await buildEnvironment(system, { work, options });
+    const hooks = new HookCaller({ projectDir, system, runnerPath, work, env, options });
+    const kind = options.editable === true ? "editable" : "wheel";
+    if (options.isolation !== undefined) {
+      const extra = await hooks.call(`get_requires_for_build_${kind}`, {
+        config_settings: options.configSettings ?? null,
+      });
+      const requirements = hooks.requirementList(`get_requires_for_build_${kind}`, extra);
+      if (requirements.length > 0) {
+        await options.isolation.install(requirements, join(work, "env"));
+      }
+    }
+    const wheelDir = join(work, "wheel");
+    await Deno.mkdir(wheelDir);
+    const hook = `build_${kind}`;
+    const name = await hooks.call(hook, {
+      wheel_directory: wheelDir,
+      config_settings: options.configSettings ?? null,
+      metadata_directory: null,
+    });
+    const filename = typeof name === "string" ? basename(name) : "";
+    if (!filename.endsWith(".whl") || !(await isFile(join(wheelDir, filename)))) {
+      throw hooks.error(hook, `it returned ${JSON.stringify(name)}, which is not a wheel it wrote`);
+    }
+    await Deno.mkdir(options.outDir, { recursive: true });
+    const path = join(options.outDir, filename);
+    await moveFile(join(wheelDir, filename), path);
+    return { path, filename };
+  } finally {
+    await Deno.remove(work, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * The hook subprocess's environment. Isolated: a fresh `env/` holding the
+ * build requirements, and a `sitecustomize.py` (through `PYTHONPATH`) that
+ * swaps the interpreter's site-packages for it.
+ */
+async function buildEnvironment(
+  system: BuildSystem,
+  context: { work: string; options: BuildOptions },
+): Promise<Record<string, string>> {
+  const { work, options } = context;
+  const base: Record<string, string> = {
+    ...(options.env ?? Deno.env.toObject()),
+    PYTHONUNBUFFERED: "1",
+  };
+  if (options.isolation === undefined) return base;
+  const envDir = join(work, "env");
+  const siteDir = join(work, "site");
+  await Deno.mkdir(join(envDir, "bin"), { recursive: true });
+  await Deno.mkdir(siteDir);
+  await Deno.writeTextFile(
+    join(siteDir, "sitecustomize.py"),
+    ISOLATION_SITECUSTOMIZE.replace("%ENV_DIR%", () => JSON.stringify(envDir)),
+  );
+  if (system.requires.length > 0) await options.isolation.install(system.requires, envDir);
+  const path = base.PATH === undefined || base.PATH === ""
+    ? join(envDir, "bin")
+    : `${join(envDir, "bin")}:${base.PATH}`;
+  return { ...base, PYTHONNOUSERSITE: "1", PYTHONPATH: siteDir, PATH: path };
+}
+
+/** Runs hooks of one backend and turns their results into values or {@link BuildBackendError}s. */
+class HookCaller {
+  #tail: string[] = [];
+  #calls = 0;
+
+  constructor(
+    private readonly context: {
+      projectDir: string;
+      system: BuildSystem;
+      runnerPath: string;
+      work: string;
+      env: Record<string, string>;
+      options: BuildOptions;
+    },
+  ) {}
+
+  /** Calls `hook` with keyword arguments; returns its value or throws. */
+  async call(hook: string, kwargs: Record<string, unknown>): Promise<unknown> {
+    const { projectDir, system, runnerPath, work, env, options } = this.context;
+    const call = ++this.#calls;
+    const input = join(work, `hook-${call}-input.json`);
+    const output = join(work, `hook-${call}-output.json`);
+    await Deno.writeTextFile(
+      input,
+      JSON.stringify({ backend: system.backend, backend_path: system.backendPath, kwargs }),
+    );
+    let status: Deno.CommandStatus;
+    try {
+      const child = new Deno.Command(options.python, {
+        args: [runnerPath, hook, input, output],
+        cwd: projectDir,
+        env,
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const onLine = (line: string) => {
+        this.#tail.push(line);
+        if (this.#tail.length > OUTPUT_TAIL_LINES) this.#tail.shift();
+        options.onOutput?.(line);
+      };
+      await Promise.all([readLines(child.stdout, onLine), readLines(child.stderr, onLine)]);
+      status = await child.status;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw this.error(hook, `cannot run ${options.python} (${message})`);
+    }
+    let result: HookResult;
+    try {
+      result = JSON.parse(await Deno.readTextFile(output)) as HookResult;
+    } catch {
+      throw this.error(
+        hook,
+        `the hook process exited with status ${status.code} without a result`,
+      );
+    }
+    switch (result.kind) {
+      case "ok":
+        return result.value;
+      case "missing-hook":
+        throw this.error(
+          hook,
+          hook === "build_editable"
+            ? "the backend does not support editable installs (it has no build_editable hook, PEP 660)"
+            : `the backend has no ${hook} hook`,
+        );
+      case "backend-unavailable":
+        throw this.error(hook, `cannot import the backend: ${result.message}`);
+      case "backend-invalid":
+      case "hook-failed":
+        throw this.error(hook, result.message);
+    }
+  }
+
+  /** A `get_requires_*` result as requirements, or an error naming the bad item. */
+  requirementList(hook: string, value: unknown): Requirement[] {
+    if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+      throw this.error(hook, `it returned ${JSON.stringify(value)}, not a list of strings`);
+    }
+    return (value as string[]).map((text) => {
+      try {
+        return parseRequirement(text);
+      } catch (error) {
+        if (!(error instanceof InvalidRequirementError)) throw error;
+        throw this.error(hook, `it returned an invalid requirement: ${error.message}`);
+      }
+    });
+  }
+
+  /** A {@link BuildBackendError} for `hook` with the output so far. */
+  error(hook: string, reason: string): BuildBackendError {
+    return new BuildBackendError(reason, {
+      projectDir: this.context.projectDir,
+      backend: this.context.system.backend,
+      hook,
+      outputTail: [...this.#tail],
+    });
+  }
+}
+
+async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  let buffered = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk;
+    const lines = buffered.split(/\r?\n/);
+    buffered = lines.pop()!;
+    for (const line of lines) onLine(line);
+  }
+  if (buffered !== "") onLine(buffered);
+}
+
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await Deno.rename(from, to);
+  } catch {
+    await Deno.copyFile(from, to);
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
