@@ -32,15 +32,17 @@ export interface TestCertificates {
 const SAN = "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n";
 
 /**
- * Makes the certificates in `dir`, or returns `undefined` when `openssl` is
- * missing or fails.
+ * Makes the certificates in a new temporary directory (removed when the test
+ * module unloads), or returns `undefined` when `openssl` is missing or fails.
  *
  * @example
  * ```ts ignore
- * const certificates = await makeCertificates(await Deno.makeTempDir());
+ * const certificates = await makeCertificates();
  * ```
  */
-export async function makeCertificates(dir: string): Promise<TestCertificates | undefined> {
+export async function makeCertificates(): Promise<TestCertificates | undefined> {
+  const dir = await Deno.makeTempDir({ prefix: "dpip-certs-" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
   const openssl = (args: string[]) =>
     new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "null" }).output();
   const newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];

@@ -19,7 +19,7 @@ import {
 import { skipUnless } from "../helpers/python.ts";
 import { makeCertificates } from "./certificates.ts";
 
-const certificates = await makeCertificates(await Deno.makeTempDir({ prefix: "dpip-certs-" }));
+const certificates = await makeCertificates();
 const ignore = skipUnless(certificates, "openssl to make certificates");
 const selfSigned = certificates?.selfSigned ?? { cert: "", key: "" };
 
