@@ -82,3 +82,19 @@ export type {
   WheelBuildTag,
   WheelFilename,
 } from "./dists/mod.ts";
+export {
+  BuildBackendError,
+  buildWheel,
+  InvalidArchiveError,
+  InvalidBuildSystemError,
+  NotAPythonProjectError,
+  readBuildSystem,
+  unpackSourceArchive,
+  UnsafeArchiveError,
+} from "./build/mod.ts";
+export type {
+  BuildEnvironmentInstaller,
+  BuildOptions,
+  BuildSystem,
+  BuiltWheel,
+} from "./build/mod.ts";
