@@ -11,7 +11,7 @@
  * @module
  */
 
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { DpipError } from "../errors.ts";
 import { InvalidRequirementError, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { type BuildSystem, readBuildSystem } from "./build_system.ts";
@@ -103,10 +103,12 @@ type HookResult =
  */
 export async function buildWheel(projectDir: string, options: BuildOptions): Promise<BuiltWheel> {
   const system = await readBuildSystem(projectDir);
-  const work = await Deno.makeTempDir({
-    prefix: "dpip-build-",
-    ...(options.tempDir === undefined ? {} : { dir: options.tempDir }),
-  });
+  const work = resolve(
+    await Deno.makeTempDir({
+      prefix: "dpip-build-",
+      ...(options.tempDir === undefined ? {} : { dir: options.tempDir }),
+    }),
+  );
   try {
     const runnerPath = join(work, "hook_runner.py");
     await Deno.writeTextFile(runnerPath, HOOK_RUNNER_SCRIPT);

@@ -13,8 +13,9 @@
  * - `{"kind": "backend-unavailable" | "backend-invalid" | "hook-failed", "message": ..., "traceback": ...}`
  *
  * stderr is redirected into stdout at the file-descriptor level, so the
- * frontend reads one merged stream (compilers' output included). Needs
- * Python 3.7 or newer.
+ * frontend reads one merged stream (compilers' output included). Backends
+ * need Python 3.7 or newer; older interpreters get a clear result instead of
+ * a syntax error, so the script itself stays Python 2 compatible.
  *
  * @module
  */
@@ -55,8 +56,6 @@ def load_backend(spec, backend_path):
 
 
 def run(hook, request):
-    if sys.version_info < (3, 7):
-        return {"kind": "backend-unavailable", "message": "the build needs Python 3.7 or newer"}
     try:
         backend = load_backend(request["backend"], request["backend_path"])
     except BackendInvalid as error:
@@ -87,9 +86,12 @@ def main():
     hook, input_path, output_path = sys.argv[1:4]
     sys.stdout.flush()
     os.dup2(sys.stdout.fileno(), sys.stderr.fileno())
-    with open(input_path, encoding="utf-8") as stream:
-        request = json.load(stream)
-    result = run(hook, request)
+    if sys.version_info < (3, 7):
+        result = {"kind": "hook-failed",
+                  "message": "building needs Python 3.7 or newer, not " + sys.version.split()[0]}
+    else:
+        with open(input_path, encoding="utf-8") as stream:
+            result = run(hook, json.load(stream))
     sys.stdout.flush()
     if result.get("traceback"):
         sys.stdout.write(result["traceback"])
@@ -98,8 +100,8 @@ def main():
     except (TypeError, ValueError):
         text = json.dumps({"kind": "hook-failed", "message": "it returned " + repr(result["value"])
                            + ", which is not a JSON value"})
-    with open(output_path, "w", encoding="utf-8") as stream:
-        stream.write(text)
+    with open(output_path, "wb") as stream:
+        stream.write(text.encode("utf-8"))
 
 
 main()

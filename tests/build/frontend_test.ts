@@ -57,7 +57,7 @@ def _wheel(directory, files):
     return name
 
 def get_requires_for_build_wheel(config_settings=None):
-    return ["extra-wheel-req>=1"]
+    return (config_settings or {}).get("requires", ["extra-wheel-req>=1"])
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     print("building demo on stdout")
@@ -327,5 +327,38 @@ Deno.test({
       const plain = await build(inTree, join(dir, "intree"), { env, configSettings });
       assertStringIncludes(plain.probe!.imports.packaging!, "site-packages");
       assert(plain.probe!.imports.fromenvvar!.startsWith(outsidePath));
+    }),
+});
+
+Deno.test({
+  name: "buildWheel(): bad get_requires results, an interpreter that cannot run, Python 2",
+  ignore,
+  fn: () =>
+    withTemp(async (dir) => {
+      const project = await writeProject(dir);
+      const isolation = recordingInstaller();
+      await assertRejects(
+        () => build(project, dir, { isolation, configSettings: { requires: ["ok", "bad >="] } }),
+        BuildBackendError,
+        `mybackend get_requires_for_build_wheel: it returned an invalid requirement: Invalid requirement "bad >="`,
+      );
+      await assertRejects(
+        () => build(project, dir, { isolation, configSettings: { requires: "setuptools" } }),
+        BuildBackendError,
+        `mybackend get_requires_for_build_wheel: it returned "setuptools", not a list of strings`,
+      );
+      await assertRejects(
+        () => build(project, dir, { python: join(dir, "no-such-python") }),
+        BuildBackendError,
+        `mybackend build_wheel: cannot run ${join(dir, "no-such-python")}`,
+      );
+      const python2 = await pyenvPython("2.7");
+      if (python2 !== undefined) {
+        await assertRejects(
+          () => build(project, dir, { python: python2 }),
+          BuildBackendError,
+          "mybackend build_wheel: building needs Python 3.7 or newer, not 2.7.",
+        );
+      }
     }),
 });
