@@ -11,7 +11,7 @@
  * @module
  */
 
-import { basename, join, resolve } from "node:path";
+import { basename, delimiter, join, resolve } from "node:path";
 import { DpipError } from "../errors.ts";
 import { InvalidRequirementError, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { type BuildSystem, readBuildSystem } from "./build_system.ts";
@@ -116,9 +116,9 @@ export async function buildWheel(projectDir: string, options: BuildOptions): Pro
     const hooks = new HookCaller({ projectDir, system, runnerPath, work, env, options });
     const kind = options.editable === true ? "editable" : "wheel";
     if (options.isolation !== undefined) {
-      const extra = await hooks.call(`get_requires_for_build_${kind}`, {
-        config_settings: options.configSettings ?? null,
-      });
+      const extra = await hooks.call(`get_requires_for_build_${kind}`, [
+        options.configSettings ?? null,
+      ]);
       const requirements = hooks.requirementList(`get_requires_for_build_${kind}`, extra);
       if (requirements.length > 0) {
         await options.isolation.install(requirements, join(work, "env"));
@@ -127,11 +127,7 @@ export async function buildWheel(projectDir: string, options: BuildOptions): Pro
     const wheelDir = join(work, "wheel");
     await Deno.mkdir(wheelDir);
     const hook = `build_${kind}`;
-    const name = await hooks.call(hook, {
-      wheel_directory: wheelDir,
-      config_settings: options.configSettings ?? null,
-      metadata_directory: null,
-    });
+    const name = await hooks.call(hook, [wheelDir, options.configSettings ?? null, null]);
     const filename = typeof name === "string" ? basename(name) : "";
     if (!filename.endsWith(".whl") || !(await isFile(join(wheelDir, filename)))) {
       throw hooks.error(hook, `it returned ${JSON.stringify(name)}, which is not a wheel it wrote`);
@@ -171,7 +167,7 @@ async function buildEnvironment(
   if (system.requires.length > 0) await options.isolation.install(system.requires, envDir);
   const path = base.PATH === undefined || base.PATH === ""
     ? join(envDir, "bin")
-    : `${join(envDir, "bin")}:${base.PATH}`;
+    : `${join(envDir, "bin")}${delimiter}${base.PATH}`;
   return { ...base, PYTHONNOUSERSITE: "1", PYTHONPATH: siteDir, PATH: path };
 }
 
@@ -191,15 +187,15 @@ class HookCaller {
     },
   ) {}
 
-  /** Calls `hook` with keyword arguments; returns its value or throws. */
-  async call(hook: string, kwargs: Record<string, unknown>): Promise<unknown> {
+  /** Calls `hook` with positional arguments; returns its value or throws. */
+  async call(hook: string, args: readonly unknown[]): Promise<unknown> {
     const { projectDir, system, runnerPath, work, env, options } = this.context;
     const call = ++this.#calls;
     const input = join(work, `hook-${call}-input.json`);
     const output = join(work, `hook-${call}-output.json`);
     await Deno.writeTextFile(
       input,
-      JSON.stringify({ backend: system.backend, backend_path: system.backendPath, kwargs }),
+      JSON.stringify({ backend: system.backend, backend_path: system.backendPath, args }),
     );
     let status: Deno.CommandStatus;
     try {

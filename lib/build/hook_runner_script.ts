@@ -3,9 +3,10 @@
  * interpreter probe is) and written to a temporary file for each build.
  *
  * `python hook_runner.py <hook> <input.json> <output.json>` reads
- * `{backend, backend_path, kwargs}`, imports the backend (`module:object`,
+ * `{backend, backend_path, args}`, imports the backend (`module:object`,
  * with `backend-path` entries first on `sys.path` and checked to be where it
- * came from), calls the hook and writes one result:
+ * came from), calls the hook with `args` positionally (as PEP 517 frontends
+ * do: backends name the parameters as they like) and writes one result:
  *
  * - `{"kind": "ok", "value": ...}`
  * - `{"kind": "missing-hook"}` for a mandatory hook the backend lacks
@@ -69,12 +70,13 @@ def run(hook, request):
             return {"kind": "ok", "value": []}
         return {"kind": "missing-hook"}
     try:
-        return {"kind": "ok", "value": function(**request["kwargs"])}
+        return {"kind": "ok", "value": function(*request["args"])}
     except BaseException as error:
         if isinstance(error, KeyboardInterrupt):
             raise
-        return {"kind": "hook-failed", "message": describe(error),
-                "traceback": traceback.format_exc()}
+        # The first frame is this runner's; the backend's start after it.
+        frames = traceback.format_exception(type(error), error, error.__traceback__.tb_next)
+        return {"kind": "hook-failed", "message": describe(error), "traceback": "".join(frames)}
 
 
 def describe(error):

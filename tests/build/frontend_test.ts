@@ -59,14 +59,15 @@ def _wheel(directory, files):
 def get_requires_for_build_wheel(config_settings=None):
     return (config_settings or {}).get("requires", ["extra-wheel-req>=1"])
 
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+# Hooks are called positionally: backends may name their parameters as they like.
+def build_wheel(out, settings=None, metadata=None):
     print("building demo on stdout")
     print("a warning on stderr", file=sys.stderr)
-    if config_settings and "fail" in config_settings:
+    if settings and "fail" in settings:
         print("about to fail")
-        raise RuntimeError(config_settings["fail"])
-    probe = _probe(config_settings)
-    return _wheel(wheel_directory, {"demo.py": "VALUE = 1\n", "demo-1.0.dist-info/probe.json": json.dumps(probe)})
+        raise RuntimeError(settings["fail"])
+    probe = _probe(settings)
+    return _wheel(out, {"demo.py": "VALUE = 1\n", "demo-1.0.dist-info/probe.json": json.dumps(probe)})
 `;
 
 const EDITABLE_HOOKS = String.raw`
@@ -234,7 +235,10 @@ Deno.test({
         "RuntimeError: the compiler exploded",
       ]);
       assertStringIncludes(error.outputTail.join("\n"), "about to fail");
-      assertStringIncludes(error.outputTail.join("\n"), "Traceback (most recent call last)");
+      const output = error.outputTail.join("\n");
+      assertStringIncludes(output, "Traceback (most recent call last)");
+      assertStringIncludes(output, 'mybackend.py", line');
+      assertEquals(output.includes("hook_runner.py"), false);
       assertEquals(error.outputTail.at(-1), "RuntimeError: the compiler exploded");
     }),
 });
