@@ -291,6 +291,13 @@ async function extractMembers(
         `symbolic link ${JSON.stringify(link.path)} lies under another symbolic link`,
       );
     }
+    if (await Deno.lstat(at).then(() => true, () => false)) {
+      throw new UnsafeArchiveError(
+        archive,
+        link.path,
+        `entry ${JSON.stringify(link.path)} is both a symbolic link and a file or directory`,
+      );
+    }
     await Deno.symlink(link.target, at);
   }
   for (const link of links) {

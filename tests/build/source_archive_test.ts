@@ -218,7 +218,13 @@ const HOSTILE: HostileCase[] = [
   {
     name: "write through a symlink",
     members: [OK_FILE, ["p-1.0/d", "symlink", ".", 0o777], ["p-1.0/d/x", "file", "x", 0o644]],
-    error: 'cannot unpack entry "p-1.0/d"',
+    error: 'entry "p-1.0/d" is both a symbolic link and a file or directory',
+    errorClass: UnsafeArchiveError,
+  },
+  {
+    name: "a file where a directory was unpacked",
+    members: [OK_FILE, ["p-1.0/x", "dir", "", 0o755], ["p-1.0/x", "file", "x", 0o644]],
+    error: 'cannot unpack entry "p-1.0/x"',
     errorClass: InvalidArchiveError,
   },
   {
