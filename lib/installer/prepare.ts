@@ -151,7 +151,7 @@ async function prepareOne(request: WheelRequest, options: PrepareOptions): Promi
       path: inPlace,
       sha256: known,
       ...(request.size === undefined ? {} : { size: request.size }),
-      origin: "unpacked",
+      origin: isFile ? "local" : "unpacked",
     };
   }
   if (isFile) {

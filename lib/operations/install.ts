@@ -27,8 +27,10 @@
  * @module
  */
 
+import { tmpdir } from "node:os";
 import { dirname, join, normalize } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BuildEnvironmentInstaller } from "../build/mod.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import { consoleScripts, parseEntryPoints } from "../dists/entry_points.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
@@ -68,8 +70,16 @@ import {
   type ResolverProvider,
   type ResolverReporter,
 } from "../resolver/mod.ts";
-import type { RequirementSource } from "../requirements/source.ts";
+import { emptyFileOptions } from "../requirements/requirements_txt.ts";
+import { parseRequirementSource, type RequirementSource } from "../requirements/source.ts";
 import { hashesByProject, type RequirementsSpecification } from "../requirements/specification.ts";
+import {
+  buildRequirement,
+  type BuiltRequirement,
+  needsBuild,
+  type SourceBuildContext,
+  withSdistBuilds,
+} from "./build_sources.ts";
 import { checkInstalled, type CheckResult } from "./check.ts";
 import { HashRequirementError } from "./download.ts";
 import { formatInstallReport, type ReportItem } from "./install_report.ts";
@@ -99,6 +109,10 @@ export interface InstallSettings {
   readonly report: boolean;
   /** Give up resolving after this long (`--resolution-timeout`). */
   readonly resolutionTimeoutMs?: number;
+  /** Build in an isolated environment with the project's build requirements (default true). */
+  readonly buildIsolation?: boolean;
+  /** `--config-settings` for every build. */
+  readonly configSettings?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /** Where to install. */
@@ -129,6 +143,12 @@ export interface InstallReporter extends PrepareReporter {
   onResolving?: ResolverReporter["onDecision"];
   /** Another process holds the environment lock. */
   onLockWait?(path: string): void;
+  /** A requirement is about to be built from source. */
+  onBuildStart?(requirement: string): void;
+  /** A line of a build backend's output. */
+  onBuildOutput?(line: string): void;
+  /** A requirement was built into `filename`. */
+  onBuilt?(name: PackageName, filename: string): void;
 }
 
 /** Options for {@link installRequirements}. */
@@ -258,12 +278,30 @@ function withoutFragment(url: string): string {
   return at < 0 ? url : url.slice(0, at);
 }
 
-/** Your requirements as PEP 508 requirements; refuses what needs a build. */
-function rootsOf(spec: RequirementsSpecification): Root[] {
+function referenceRoot(
+  source: RequirementSource,
+  name: string,
+  url: string,
+): Root {
+  const extras = source.extras.length > 0 ? `[${source.extras.join(",")}]` : "";
+  const marker = source.marker === undefined ? "" : ` ; ${source.marker}`;
+  return { source, requirement: parseRequirement(`${name}${extras} @ ${url}${marker}`), url };
+}
+
+/**
+ * Your requirements as PEP 508 requirements; what needs a build is taken
+ * from `built` (see {@link buildRequirement}).
+ */
+function rootsOf(
+  spec: RequirementsSpecification,
+  built: ReadonlyMap<RequirementSource, BuiltRequirement>,
+): Root[] {
   const roots: Root[] = [];
   for (const { source } of spec.requirements) {
-    if (source.editable) {
-      throw new UnsupportedRequirementError(source.text, "editable installs need a build");
+    const build = built.get(source);
+    if (build !== undefined) {
+      roots.push(referenceRoot(source, build.name, build.url));
+      continue;
     }
     switch (source.kind) {
       case "registry":
@@ -275,25 +313,15 @@ function rootsOf(spec: RequirementsSpecification): Root[] {
         if (archive !== "wheel" || source.requirement === undefined) {
           throw new UnsupportedRequirementError(
             source.text,
-            archive === "directory"
-              ? "it is a project directory"
-              : archive === "sdist"
-              ? "it is a source archive"
-              : "it is not a wheel",
+            "it is not a wheel or a source archive",
           );
         }
-        const url = withoutFragment(source.url);
-        const extras = source.extras.length > 0 ? `[${source.extras.join(",")}]` : "";
-        const marker = source.marker === undefined ? "" : ` ; ${source.marker}`;
-        roots.push({
-          source,
-          requirement: parseRequirement(`${source.requirement.name}${extras} @ ${url}${marker}`),
-          url,
-        });
+        roots.push(referenceRoot(source, source.requirement.name, withoutFragment(source.url)));
         break;
       }
       case "vcs":
-        throw new UnsupportedRequirementError(source.text, "it is a version-control URL");
+        // Every VCS requirement is built; one left here was excluded by its marker.
+        break;
     }
   }
   return roots;
@@ -475,7 +503,10 @@ function collect(
       queue.push({
         requirement: dependency,
         text: withoutMarker(dependency),
-        chain: [item.url === undefined ? parent : item.requirement.name, ...item.chain],
+        chain: [
+          item.url === undefined ? parent : `${item.requirement.name}==${dist.version}`,
+          ...item.chain,
+        ],
       });
     }
   }
@@ -616,13 +647,21 @@ function isImportlib(interpreter: Interpreter): boolean {
   return major > 3 || (major === 3 && minor >= 11);
 }
 
+/** A local or built wheel named by a direct reference, unpacked. */
+interface LocalReference extends UnpackedWheel {
+  /** The wheel file's own URL (a built wheel's differs from the reference). */
+  readonly fileUrl: string;
+  /** What `direct_url.json` records, for built wheels. */
+  readonly directUrl?: DirectUrl;
+}
+
 /**
  * The provider, answering direct references to local wheels from their
  * unpacked (validated) trees instead of reading the archives again.
  */
 function withLocalWheels(
   provider: ResolverProvider,
-  local: ReadonlyMap<string, UnpackedWheel>,
+  local: ReadonlyMap<string, LocalReference>,
 ): ResolverProvider {
   if (local.size === 0) return provider;
   return {
@@ -639,7 +678,7 @@ function withLocalWheels(
       const meta = parseCoreMetadata(text);
       const file: IndexSource["file"] = {
         filename: wheel.manifest.filename,
-        url,
+        url: wheel.fileUrl,
         hashes: { sha256: wheel.sha256 },
         yanked: false,
         coreMetadata: false,
@@ -725,18 +764,112 @@ export async function installRequirements(
   const bucket = cacheRoot === undefined
     ? await Deno.makeTempDir({ prefix: "dpip-unpacked-" })
     : bucketDir(cacheRoot, CacheBucket.unpacked);
+  const run: PipelineRun = {
+    bucket,
+    workDir: join(tmpdir(), `dpip-build-${crypto.randomUUID().slice(0, 8)}`),
+  };
   try {
-    return await runPipeline(spec, options, bucket);
+    return await runPipeline(spec, options, run);
   } finally {
+    await Deno.remove(run.workDir, { recursive: true }).catch(() => {});
     if (cacheRoot === undefined) await Deno.remove(bucket, { recursive: true }).catch(() => {});
   }
+}
+
+/** What a build environment is installed with: only what it needs, quietly. */
+function buildEnvironmentSettings(settings: InstallSettings): InstallSettings {
+  return {
+    upgrade: false,
+    upgradeStrategy: "only-if-needed",
+    forceReinstall: false,
+    ignoreInstalled: false,
+    noDeps: false,
+    pre: settings.pre,
+    ignoreRequiresPython: false,
+    dryRun: false,
+    requireHashes: false,
+    compile: false,
+    ...(settings.linkMode === undefined ? {} : { linkMode: settings.linkMode }),
+    breakSystemPackages: true,
+    warnConflicts: false,
+    warnScriptLocation: false,
+    report: false,
+    buildIsolation: true,
+  };
+}
+
+/** Installs build requirements into a `--target`-style directory, with the same indexes. */
+function isolatedInstaller(options: InstallOptions, run: PipelineRun): BuildEnvironmentInstaller {
+  return {
+    install: async (requirements, dir) => {
+      const spec: RequirementsSpecification = {
+        requirements: requirements.map((requirement) => ({
+          source: parseRequirementSource(String(requirement), {
+            cwd: dir,
+            stat: () => undefined,
+          }),
+          hashes: {},
+          configSettings: {},
+        })),
+        constraints: [],
+        fileOptions: emptyFileOptions(),
+      };
+      await runPipeline(spec, {
+        settings: buildEnvironmentSettings(options.settings),
+        target: { interpreter: options.target.interpreter, scheme: { kind: "target", dir } },
+        services: options.services,
+        ...(options.env === undefined ? {} : { env: options.env }),
+      }, run);
+    },
+  };
+}
+
+/** How a run builds from source. */
+function buildContext(options: InstallOptions, run: PipelineRun): SourceBuildContext {
+  const { settings, reporter } = options;
+  return {
+    python: options.target.interpreter.executable,
+    downloader: options.services.downloader,
+    workDir: run.workDir,
+    ...(settings.buildIsolation === false ? {} : { isolation: isolatedInstaller(options, run) }),
+    ...(settings.configSettings === undefined ? {} : { configSettings: settings.configSettings }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(reporter?.onBuildOutput === undefined ? {} : { onOutput: reporter.onBuildOutput }),
+  };
+}
+
+/** Builds every requirement that needs it (pip's order: as given), before resolving. */
+async function buildSources(
+  wanted: RequirementsSpecification["requirements"],
+  options: InstallOptions,
+  run: PipelineRun,
+): Promise<Map<RequirementSource, BuiltRequirement>> {
+  const built = new Map<RequirementSource, BuiltRequirement>();
+  const { reporter } = options;
+  for (const { source, configSettings } of wanted) {
+    if (!needsBuild(source)) continue;
+    reporter?.onBuildStart?.(source.text);
+    const result = await buildRequirement(source, configSettings, buildContext(options, run));
+    reporter?.onBuilt?.(result.name, result.wheelPath.split("/").at(-1)!);
+    built.set(source, result);
+  }
+  return built;
+}
+
+/** What one run shares with the installs of its build environments. */
+interface PipelineRun {
+  /** The unpacked-wheel bucket. */
+  readonly bucket: string;
+  /** Scratch space for builds (made on first use), removed when the run ends. */
+  readonly workDir: string;
 }
 
 async function runPipeline(
   spec: RequirementsSpecification,
   options: InstallOptions,
-  bucket: string,
+  run: PipelineRun,
 ): Promise<InstallOutcome> {
+  const { bucket } = run;
   const { settings, target, services, reporter } = options;
   const { interpreter } = target;
   if (
@@ -746,32 +879,52 @@ async function runPipeline(
     throw new ExternallyManagedError(interpreter.prefix, interpreter.externallyManaged.message);
   }
   const ignored: { text: string; marker: string }[] = [];
-  const roots = rootsOf(spec).filter((root) => {
-    const marker = root.requirement.marker;
+  const wanted = spec.requirements.filter(({ source }) => {
+    const marker = source.marker;
     if (marker === undefined || marker.evaluate({ ...interpreter.markerEnvironment, extra: "" })) {
       return true;
     }
-    ignored.push({ text: root.source.text.split(";")[0]!.trim(), marker: String(marker) });
+    ignored.push({ text: source.text.split(";")[0]!.trim(), marker: String(marker) });
     return false;
   });
+  const built = await buildSources(wanted, options, run);
+  const roots = rootsOf({ ...spec, requirements: wanted }, built);
   const hashes = hashesByProject(spec);
   const hashMode = settings.requireHashes || hashes.size > 0;
   if (hashMode) checkHashMode(roots);
   const tags = new Set(compatibleTags(interpreter.tagFacts).map(String));
   const warnings: string[] = [];
-  const localWheels = new Map<string, UnpackedWheel>();
+  const builtByUrl = new Map([...built.values()].map((b) => [b.url, b]));
+  const localWheels = new Map<string, LocalReference>();
   for (const root of roots) {
-    if (root.url === undefined || !root.url.startsWith("file:")) continue;
-    localWheels.set(
-      root.url,
-      await unpackLocalWheel(fileURLToPath(root.url), {
-        bucket,
-        compatibleTags: tags,
-        onWarning: (message) => warnings.push(message),
-      }),
-    );
+    if (root.url === undefined) continue;
+    const build = builtByUrl.get(root.url);
+    if (build === undefined && !root.url.startsWith("file:")) continue;
+    const path = build?.wheelPath ?? fileURLToPath(root.url);
+    const unpacked = await unpackLocalWheel(path, {
+      bucket,
+      compatibleTags: tags,
+      onWarning: (message) => warnings.push(message),
+    });
+    localWheels.set(root.url, {
+      ...unpacked,
+      fileUrl: build === undefined ? root.url : pathToFileURL(path).href,
+      ...(build === undefined ? {} : { directUrl: build.directUrl }),
+    });
   }
-  const provider = withLocalWheels(services.provider, localWheels);
+  const localFiles = new Map([...localWheels.values()].map((local) => [local.fileUrl, local]));
+  const builds = withSdistBuilds(services.provider, {
+    ...buildContext(options, run),
+    ...(services.cacheRoot === undefined
+      ? {}
+      : { wheelCache: bucketDir(services.cacheRoot, CacheBucket.wheels) }),
+    interpreterKey: String(compatibleTags(interpreter.tagFacts)[0] ?? interpreter.executable),
+    ...(reporter?.onBuilt === undefined ? {} : { onBuilt: reporter.onBuilt }),
+    ...(reporter?.onBuildStart === undefined
+      ? {}
+      : { onBuildStart: (name: PackageName) => reporter.onBuildStart!(name) }),
+  });
+  const provider = withLocalWheels(builds.provider, localWheels);
 
   const isTarget = target.scheme.kind === "target";
   const scheme = interpreter.scheme(target.scheme);
@@ -814,7 +967,13 @@ async function runPipeline(
         ? {}
         : { reporter: { onDecision: reporter.onResolving } }),
     });
-    dists = resolution.dists;
+    dists = resolution.dists.map((dist) => {
+      const source = dist.source as IndexSource | undefined;
+      const wheel = source?.format === "sdist" ? builds.builtWheel(source.file.url) : undefined;
+      return wheel === undefined
+        ? dist
+        : { ...dist, source: { kind: "index", file: wheel.file, format: "wheel" } };
+    });
   }
 
   const plan = planInstall(dists, installedSet, { reinstallAll, targetDir: isTarget });
@@ -866,7 +1025,7 @@ async function runPipeline(
 
   const items = settings.report || settings.dryRun
     ? await reportItems(toInstall, roots, (file) => {
-      const local = localWheels.get(file.url);
+      const local = localFiles.get(file.url);
       return local === undefined
         ? fetchWheelMetadata(services.metadataClient, file)
         : Deno.readTextFile(join(local.tree, local.manifest.distInfo, "METADATA"));
@@ -925,10 +1084,12 @@ async function runPipeline(
       changelog = await installWheels(
         wheels.map((wheel, index) => {
           const dist = ordered[index]!;
-          const directUrl: DirectUrl | null = dist.url === undefined ? null : {
-            url: wheel.request.url,
-            info: { kind: "archive", hash: `sha256=${wheel.sha256}` },
-          };
+          const directUrl: DirectUrl | null = dist.url === undefined
+            ? null
+            : localWheels.get(dist.url)?.directUrl ?? {
+              url: wheel.request.url,
+              info: { kind: "archive", hash: `sha256=${wheel.sha256}` },
+            };
           return { path: wheel.path, requested: dist.requested, sha256: wheel.sha256, directUrl };
         }),
         {

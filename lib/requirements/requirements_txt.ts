@@ -393,8 +393,18 @@ function parseHashes(
   return hashes;
 }
 
-function parseConfigSettings(
-  raw: string[],
+/**
+ * Parses `--config-settings KEY=VALUE` entries; a key given twice collects a
+ * list, as pip does.
+ *
+ * @example
+ * ```ts
+ * import { parseConfigSettings } from "./requirements_txt.ts";
+ * parseConfigSettings(["a=1", "a=2"], (m) => { throw new Error(m); }); // { a: ["1", "2"] }
+ * ```
+ */
+export function parseConfigSettings(
+  raw: readonly string[],
   fail: (message: string) => never,
 ): Record<string, string | string[]> {
   const settings: Record<string, string | string[]> = {};

@@ -222,10 +222,10 @@ const CASES: Case[] = [
     error: /pylock\.toml lock files \(PEP 751\) are not supported yet/,
   },
   {
-    title: "-e needs a build, which dpip cannot do yet",
+    title: "-e of a project whose build backend no index has names the build dependencies",
     files: { "proj/pyproject.toml": "[project]\nname = 'p'\n" },
     args: ["-i", "{A}", "-e", "./proj"],
-    error: /editable installs need a build/,
+    error: /Cannot build \.\/proj: cannot install its build dependencies \(setuptools>=40\.8\.0/,
   },
   {
     title: "a constraint with extras is refused",

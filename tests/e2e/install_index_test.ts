@@ -351,7 +351,7 @@ Deno.test({
       const local = await dpip([...base, "./wheels/" + wheel.filename], { home, cwd: home });
       assertEquals(local.status, 0, local.stderr);
       assertStringIncludes(local.stdout, `Processing ./wheels/${wheel.filename}\n`);
-      assertStringIncludes(local.stdout, "Collecting lib<2 (from local-app)\n");
+      assertStringIncludes(local.stdout, "Collecting lib<2 (from local-app==0.1)\n");
       assertStringIncludes(local.stdout, "Successfully installed lib-1.0 local-app-0.1");
       const inspect = JSON.parse((await pip(venv.python, ["inspect"])).stdout);
       const direct = Object.fromEntries(

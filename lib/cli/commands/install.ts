@@ -17,7 +17,7 @@
 
 import { resolve } from "node:path";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
-import { DpipError } from "../../errors.ts";
+import { DpipError, UsageError } from "../../errors.ts";
 import type { LinkMode } from "../../installer/wheel_cache.ts";
 import {
   ExternallyManagedError,
@@ -28,6 +28,7 @@ import {
 import type { SchemeKind } from "../../python/mod.ts";
 import { defaultProvider } from "../../resolver/default_provider.ts";
 import { ResolutionImpossibleError } from "../../resolver/mod.ts";
+import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
@@ -137,6 +138,10 @@ function settingsOf(
     warnScriptLocation: options.flag("warnScriptLocation", true),
     report: options.string("report") !== undefined,
     ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
+    buildIsolation: options.flag("buildIsolation", true),
+    configSettings: parseConfigSettings(options.strings("configSettings"), (message) => {
+      throw new UsageError(message);
+    }),
   };
 }
 
@@ -239,6 +244,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
   const status = io.stderr.isTerminal && options.count("quiet") === 0
     ? new ResolutionStatus(io.stderr)
     : undefined;
+  const built: { name: string; filename: string }[] = [];
   let outcome: InstallOutcome;
   try {
     outcome = await installRequirements(spec, {
@@ -260,7 +266,11 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
         onPlanned: (planned) => {
           status?.finish();
           for (const line of collectingLines(planned, io.cwd)) printer.info(line);
+          for (const line of builtLines(built)) printer.info(line);
         },
+        onBuildStart: (requirement) => printer.debug(`Building ${requirement}`),
+        onBuildOutput: (line) => printer.debug(`  ${line}`),
+        onBuilt: (name, filename) => built.push({ name, filename }),
         ...(bars === undefined ? {} : {
           onStart: (filename: string, size: number | undefined) => bars.onStart(filename, size),
           onProgress: (filename: string, received: number, total: number | undefined) =>
@@ -278,6 +288,20 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
   }
   renderOutcome(context, printer, outcome);
   return ExitCode.success;
+}
+
+/** pip's lines for the wheels built from source. */
+function builtLines(built: readonly { name: string; filename: string }[]): string[] {
+  if (built.length === 0) return [];
+  const names = built.map((b) => b.name);
+  return [
+    `Building wheels for collected packages: ${names.join(", ")}`,
+    ...built.flatMap((b) => [
+      `  Building wheel for ${b.name} (pyproject.toml) ... done`,
+      `  Created wheel for ${b.name}: filename=${b.filename}`,
+    ]),
+    `Successfully built ${names.join(" ")}`,
+  ];
 }
 
 function renderOutcome(
