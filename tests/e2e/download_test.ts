@@ -301,7 +301,17 @@ Deno.test({
         );
         const req = join(tmp, "req.txt");
         await Deno.writeTextFile(req, `demo==1.0 --hash=sha256:${good}\n`);
-        const ok = await run(["download", "--no-deps", "-i", server.url, "-r", req, "-d", "ok"]);
+        // A relative -r path is read from the working directory (tmp), not the process's.
+        const ok = await run([
+          "download",
+          "--no-deps",
+          "-i",
+          server.url,
+          "-r",
+          "req.txt",
+          "-d",
+          "ok",
+        ]);
         assertEquals(ok.status, 0, ok.err);
         await Deno.writeTextFile(req, `demo==1.0 --hash=sha256:${"0".repeat(64)}\n`);
         const wrong = await run([

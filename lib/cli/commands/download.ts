@@ -27,6 +27,7 @@ import { defaultProvider } from "../../resolver/default_provider.ts";
 import { resolve } from "../../resolver/mod.ts";
 import { parseSpecifierSet } from "../../pep440/mod.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
+import { readRequirementsLocation } from "../requirement_files.ts";
 import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -71,7 +72,12 @@ export async function runDownload(context: CommandContext): Promise<number> {
     args: context.args,
     requirementFiles: options.strings("requirements"),
     constraintFiles: options.strings("constraints"),
-  }, { cwd: io.cwd, env: io.env, read: (path) => Deno.readTextFile(path), stat: statKind });
+  }, {
+    cwd: io.cwd,
+    env: io.env,
+    read: (location) => readRequirementsLocation(location, io.cwd),
+    stat: statKind,
+  });
   if (spec.requirements.length === 0) {
     throw new DpipError(
       "usage",

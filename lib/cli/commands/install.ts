@@ -52,6 +52,7 @@ import {
   wouldInstallLine,
 } from "../install_render.ts";
 import { ProgressBars } from "../progress.ts";
+import { readRequirementsLocation } from "../requirement_files.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
 function statKind(path: string): PathKind {
@@ -61,22 +62,6 @@ function statKind(path: string): PathKind {
   } catch {
     return undefined;
   }
-}
-
-/** A requirements file's location: URLs as they are, paths made absolute. */
-function located(file: string, cwd: string): string {
-  return /^(https?|file):/i.test(file) ? file : resolve(cwd, file);
-}
-
-/** Reads a requirements file: a path, or an `http(s):`/`file:` URL. */
-async function readLocation(location: string): Promise<string> {
-  if (/^https?:\/\//i.test(location)) {
-    const response = await fetch(location);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return await response.text();
-  }
-  if (location.startsWith("file:")) return await Deno.readTextFile(new URL(location));
-  return await Deno.readTextFile(location);
 }
 
 function schemeKind(context: CommandContext): { kind: SchemeKind; target?: string } {
@@ -196,7 +181,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
   }, {
     cwd: io.cwd,
     env: io.env,
-    read: (location) => readLocation(located(location, io.cwd)),
+    read: (location) => readRequirementsLocation(location, io.cwd),
     stat: statKind,
   });
   if (spec.requirements.length === 0) {
