@@ -8,10 +8,50 @@
  * @module
  */
 
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
 import { DpipError } from "../errors.ts";
 
 /** Acceptable hex digests by hashlib algorithm name: a file matches when any one matches. */
+/**
+ * The sha256 of a small input, hex, with Web Crypto: no `node:crypto` to
+ * load (see {@link loadCrypto}); for large or streamed data use
+ * {@link MultiHasher}, which is faster.
+ *
+ * @example
+ * ```ts
+ * import { sha256Hex } from "./hashes.ts";
+ * (await sha256Hex("abc")).slice(0, 8); // "ba7816bf"
+ * ```
+ */
+export async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
+  );
+  let hex = "";
+  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+type NodeCrypto = typeof import("node:crypto");
+let nodeCrypto: NodeCrypto | undefined;
+
+/**
+ * `node:crypto`, imported on first use: loading it costs about 25 ms of
+ * start-up (measured), which commands that hash nothing (`list`, a no-op
+ * install) should not pay.
+ *
+ * @example
+ * ```ts
+ * import { loadCrypto } from "./hashes.ts";
+ * const { createHash } = await loadCrypto();
+ * createHash("sha256").update("abc").digest("hex").slice(0, 8); // "ba7816bf"
+ * ```
+ */
+export async function loadCrypto(): Promise<NodeCrypto> {
+  return nodeCrypto ??= await import("node:crypto");
+}
+
 export type AllowedHashes = Readonly<Record<string, readonly string[]>>;
 
 const NODE_NAMES: Readonly<Record<string, string>> = {
@@ -69,7 +109,7 @@ export class HashMismatchError extends DpipError {
  * @example
  * ```ts
  * import { MultiHasher } from "./hashes.ts";
- * const hasher = new MultiHasher(["sha256"]);
+ * const hasher = await MultiHasher.create(["sha256"]);
  * hasher.update(new TextEncoder().encode("abc"));
  * hasher.digest().sha256; // "ba7816bf…"
  * ```
@@ -77,13 +117,19 @@ export class HashMismatchError extends DpipError {
 export class MultiHasher {
   readonly #hashes = new Map<string, Hash>();
 
-  /** `algorithms` are hashlib names; unsupported ones are left out, sha256 is always in. */
-  constructor(algorithms: Iterable<string>) {
+  private constructor(crypto: NodeCrypto, algorithms: Iterable<string>) {
     for (const algorithm of ["sha256", ...algorithms]) {
       const lower = algorithm.toLowerCase();
       const node = NODE_NAMES[lower];
-      if (node !== undefined && !this.#hashes.has(lower)) this.#hashes.set(lower, createHash(node));
+      if (node !== undefined && !this.#hashes.has(lower)) {
+        this.#hashes.set(lower, crypto.createHash(node));
+      }
     }
+  }
+
+  /** A hasher for `algorithms` (hashlib names; unsupported ones are left out, sha256 is always in). */
+  static async create(algorithms: Iterable<string>): Promise<MultiHasher> {
+    return new MultiHasher(await loadCrypto(), algorithms);
   }
 
   update(chunk: Uint8Array): void {
@@ -125,7 +171,7 @@ export async function hashFile(
   path: string,
   algorithms: Iterable<string> = [],
 ): Promise<Record<string, string>> {
-  const hasher = new MultiHasher(algorithms);
+  const hasher = await MultiHasher.create(algorithms);
   using file = await Deno.open(path, { read: true });
   const buffer = new Uint8Array(1 << 20);
   while (true) {

@@ -17,8 +17,8 @@
  * @module
  */
 
-import { createHash, randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
+import { sha256Hex } from "./hashes.ts";
 
 /** The response headers an entry keeps. */
 const KEPT_HEADERS = ["cache-control", "content-type", "etag", "last-modified", "date", "vary"];
@@ -156,14 +156,14 @@ export class HttpCache {
     return this.#dir;
   }
 
-  #base(url: string, accept: string): string {
-    const key = createHash("sha256").update(`${accept}\n${url}`).digest("hex");
+  async #base(url: string, accept: string): Promise<string> {
+    const key = await sha256Hex(`${accept}\n${url}`);
     return join(this.#dir, key.slice(0, 2), key.slice(2, 4), key);
   }
 
   /** The entry for `url` fetched with `accept`, if stored and its body is present. */
   async lookup(url: string, accept: string): Promise<CacheEntry | undefined> {
-    const base = this.#base(url, accept);
+    const base = await this.#base(url, accept);
     try {
       const meta = JSON.parse(await Deno.readTextFile(base + ".json")) as CacheEntry;
       const stat = await Deno.stat(base + ".body");
@@ -176,9 +176,9 @@ export class HttpCache {
 
   /** Starts writing a body for `url`/`accept`; nothing is visible until `commit`. */
   async begin(url: string, accept: string): Promise<PendingBody> {
-    const base = this.#base(url, accept);
+    const base = await this.#base(url, accept);
     await Deno.mkdir(dirname(base), { recursive: true });
-    const tmp = `${base}.${randomBytes(6).toString("hex")}.tmp`;
+    const tmp = `${base}.${crypto.randomUUID().slice(0, 12)}.tmp`;
     return {
       path: tmp,
       commit: async (meta) => {
@@ -205,14 +205,14 @@ export class HttpCache {
       headers: { ...entry.headers, ...keptHeaders(headers) },
       storedAt: Date.now(),
     };
-    const base = this.#base(entry.requestUrl, accept);
+    const base = await this.#base(entry.requestUrl, accept);
     await writeAtomic(base + ".json", JSON.stringify(refreshed)).catch(() => {});
     return refreshed;
   }
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 12)}.tmp`;
   try {
     await Deno.writeTextFile(tmp, text);
     await Deno.rename(tmp, path);

@@ -16,7 +16,6 @@
  * @module
  */
 
-import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DpipError } from "../errors.ts";
@@ -214,7 +213,7 @@ function stripUrl(url: URL): URL {
 }
 
 function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.part`);
+  return join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 12)}.part`);
 }
 
 async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<void> {
@@ -468,7 +467,7 @@ export class HttpClient {
           const pending = await this.#cache.begin(key, accept);
           try {
             await Deno.writeFile(pending.path, body);
-            const hasher = new MultiHasher([]);
+            const hasher = await MultiHasher.create([]);
             hasher.update(body);
             await pending.commit({
               url: finalUrl,
@@ -618,7 +617,7 @@ export class HttpClient {
       headers: Record<string, string>;
     }
   > {
-    let hasher = new MultiHasher(options.algorithms);
+    let hasher = await MultiHasher.create(options.algorithms);
     let received = 0;
     let validator: string | undefined;
     using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
@@ -650,7 +649,7 @@ export class HttpClient {
         const resumed = resuming && response.status === 206 &&
           contentRange?.startsWith(`bytes ${received}-`) === true;
         if (!resumed) {
-          hasher = new MultiHasher(options.algorithms);
+          hasher = await MultiHasher.create(options.algorithms);
           received = 0;
           await file.truncate(0);
           await file.seek(0, Deno.SeekMode.Start);
@@ -787,7 +786,7 @@ async function copyHashing(
   options: DownloadOptions,
 ): Promise<CopiedFile> {
   const tmp = tempPathFor(dest);
-  const hasher = new MultiHasher(algorithms);
+  const hasher = await MultiHasher.create(algorithms);
   let size = 0;
   try {
     using input = await Deno.open(source, { read: true });

@@ -18,13 +18,11 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
-import { inflateRawSync } from "node:zlib";
-import { readZipDirectory, readZipEntry } from "../archive/zip.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import { tryParseSdistFilenameForProject } from "../dists/sdist_filename.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
 import { DpipError } from "../errors.ts";
+import { sha256Hex } from "../net/hashes.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions, type Version } from "../pep440/mod.ts";
 import {
@@ -267,7 +265,7 @@ export async function fetchWheelMetadata(client: MetadataClient, file: IndexFile
     if (answer.status === 200) {
       const expected = file.coreMetadata["sha256"];
       if (expected !== undefined) {
-        const actual = createHash("sha256").update(answer.body).digest("hex");
+        const actual = await sha256Hex(answer.body);
         if (actual !== expected.toLowerCase()) {
           throw new MetadataMismatchError(
             file.filename,
@@ -287,7 +285,7 @@ export async function fetchWheelMetadata(client: MetadataClient, file: IndexFile
   if (whole.status !== 200) {
     throw new MetadataMismatchError(file.filename, `fetching it answered HTTP ${whole.status}`);
   }
-  return decoder.decode(metadataFromZip(whole.body, file.filename));
+  return decoder.decode(await metadataFromZip(whole.body, file.filename));
 }
 
 /** Reads a `Range` (`bytes=-N` or `bytes=A-B`) of a resource, answering like HTTP (206, or 200 with everything). */
@@ -314,7 +312,9 @@ async function readLocalRange(
   return { status: start === 0 && end === size ? 200 : 206, body };
 }
 
-function metadataFromZip(bytes: Uint8Array, filename: string): Uint8Array {
+/** The METADATA of a whole wheel (the zip reader, and its zlib, load only for this fallback). */
+async function metadataFromZip(bytes: Uint8Array, filename: string): Promise<Uint8Array> {
+  const { readZipDirectory, readZipEntry } = await import("../archive/zip.ts");
   const zip = readZipDirectory(bytes, { archive: filename });
   const entry = zip.entries.find((e) => isMetadataPath(e.name));
   if (entry === undefined) {
@@ -338,7 +338,7 @@ async function rangedMetadata(
   file: IndexFile,
 ): Promise<Uint8Array | undefined> {
   const tail = await readRange(`bytes=-${TAIL_BYTES}`);
-  if (tail.status === 200) return metadataFromZip(tail.body, file.filename);
+  if (tail.status === 200) return await metadataFromZip(tail.body, file.filename);
   if (tail.status !== 206) return undefined;
   const bytes = tail.body;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -396,7 +396,7 @@ async function metadataEntry(
     const content = method === 0
       ? data
       : method === 8
-      ? new Uint8Array(inflateRawSync(data))
+      ? new Uint8Array((await import("node:zlib")).inflateRawSync(data))
       : undefined;
     if (content === undefined || content.length !== size) return undefined;
     return content;
