@@ -8,7 +8,7 @@
  * @module
  */
 
-import { isAbsolute, join, normalize, relative, sep } from "node:path";
+import { isAbsolute, join, normalize, relative, sep } from "../paths.ts";
 import { parse as parseToml } from "smol-toml";
 import { DpipError } from "../errors.ts";
 import { InvalidRequirementError, parseRequirement, type Requirement } from "../pep508/mod.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { basename, delimiter, join, resolve } from "node:path";
+import { basename, delimiter, join, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import { InvalidRequirementError, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { type BuildSystem, readBuildSystem } from "./build_system.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { dirname, join, normalize, relative, sep } from "node:path";
+import { dirname, join, normalize, relative, sep } from "../paths.ts";
 import { gunzipSync } from "node:zlib";
 import { readZipDirectory, readZipEntry, ZipError } from "../archive/zip.ts";
 import { DpipError } from "../errors.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { join, resolve } from "node:path";
+import { join, resolve } from "../paths.ts";
 
 /** The cache buckets, each a versioned directory under the cache root. */
 export const CacheBucket = {

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../paths.ts";
 import type { CommandSpec } from "./commands.ts";
 import { formatIni, type IniDocument, parseIni } from "./ini.ts";
 import { configKeysOf, envVarName, type OptionSpec } from "./options.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { isAbsolute, relative } from "node:path";
+import { isAbsolute, relative } from "../paths.ts";
 import type { CheckResult } from "../operations/check.ts";
 import type {
   CollectedDist,

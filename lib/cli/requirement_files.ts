@@ -5,7 +5,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../paths.ts";
 
 /**
  * Reads a requirements file: a path (relative to `cwd`), or an

@@ -7,8 +7,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { pathToFileURL, resolve } from "../paths.ts";
 import { redactUrl } from "../net/auth.ts";
 import type { HttpClient } from "../net/http_client.ts";
 import { HttpStatusError } from "../net/http_client.ts";

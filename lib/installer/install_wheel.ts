@@ -18,7 +18,7 @@
 
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import { readZipDirectory, readZipEntry, ZipError } from "../archive/zip.ts";
 import { formatRecord, parseRecord, type RecordEntry } from "../dists/record.ts";

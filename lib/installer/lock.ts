@@ -9,7 +9,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 
 /** The lock file's name inside the library directory. */

@@ -13,8 +13,7 @@
  * @module
  */
 
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, join } from "../paths.ts";
 import {
   type AllowedHashes,
   hashFile,

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { join, resolve } from "node:path";
+import { join, resolve } from "../paths.ts";
 import { type DirectUrl, parseDirectUrl } from "../dists/direct_url.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 

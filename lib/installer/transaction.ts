@@ -26,7 +26,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, join } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import type { PthEntry } from "./uninstall.ts";
 

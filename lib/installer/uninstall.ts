@@ -19,7 +19,7 @@
  * @module
  */
 
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import { consoleScripts, guiScripts, parseEntryPoints } from "../dists/entry_points.ts";
 import type { InstalledDist } from "./site_packages.ts";

@@ -19,7 +19,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 
 /** How files come out of the cache (`--link-mode`). */

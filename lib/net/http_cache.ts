@@ -17,7 +17,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, join } from "../paths.ts";
 import { sha256Hex } from "./hashes.ts";
 
 /** The response headers an entry keeps. */

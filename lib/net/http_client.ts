@@ -16,8 +16,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, dirname, fileURLToPath, join } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import { Authenticator, redactText, redactUrl } from "./auth.ts";
 import {

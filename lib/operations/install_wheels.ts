@@ -8,8 +8,7 @@
  * @module
  */
 
-import { dirname, join, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, join, pathToFileURL, relative, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import type { PackageName } from "../names/mod.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 
 /** No interpreter could be found; the message lists every path tried. */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../paths.ts";
 import { assertNever } from "../errors.ts";
 import { PREFIX_SENTINEL, type ProbeSchemePaths } from "./probe_script.ts";
 

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, join } from "../paths.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
 import type { TagFacts } from "../dists/tags.ts";
 import { DpipError } from "../errors.ts";

@@ -10,8 +10,7 @@
  * @module
  */
 
-import { isAbsolute, normalize, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath, isAbsolute, normalize, pathToFileURL, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
 import {

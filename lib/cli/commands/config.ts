@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../../paths.ts";
 import { DpipError } from "../../errors.ts";
 import {
   type ConfigFile,

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { resolve as resolvePath } from "node:path";
+import { resolve as resolvePath } from "../../paths.ts";
 import { DpipError } from "../../errors.ts";
 import { redactText, redactUrl } from "../../net/auth.ts";
 import {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../../paths.ts";
 import { DpipError } from "../../errors.ts";
 import {
   freezeDevPackages,

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../../paths.ts";
 import { DpipError } from "../../errors.ts";
 import { summarizeRemoval } from "../../installer/uninstall.ts";
 import {
