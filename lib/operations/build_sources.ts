@@ -10,8 +10,7 @@
 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type BuildEnvironmentInstaller, buildWheel, unpackSourceArchive } from "../build/mod.ts";
-import { readZipDirectory, readZipEntry } from "../archive/zip.ts";
+import type { BuildEnvironmentInstaller } from "../build/mod.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
@@ -23,6 +22,11 @@ import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";
 import type { ResolverProvider } from "../resolver/mod.ts";
 import type { RequirementSource } from "../requirements/source.ts";
 import type { WheelDownloader } from "../installer/prepare.ts";
+
+/** The build frontend, loaded only when something is built (it brings a TOML parser and zlib). */
+function buildFrontend(): Promise<typeof import("../build/mod.ts")> {
+  return import("../build/mod.ts");
+}
 
 /** A requirement that cannot be built (an unsupported VCS, a failed checkout, a name mismatch). */
 export class SourceBuildError extends DpipError {
@@ -119,7 +123,10 @@ async function checkout(
           },
         };
       }
-      const root = await unpackSourceArchive(source.path, await scratch(context, "sdist"));
+      const root = await (await buildFrontend()).unpackSourceArchive(
+        source.path,
+        await scratch(context, "sdist"),
+      );
       const digest = await sha256File(source.path);
       const url = withoutFragment(source.url);
       return {
@@ -139,7 +146,10 @@ async function checkout(
         ),
       }];
       const downloaded = await context.downloader.download(url, join(dir, filename), { checks });
-      const root = await unpackSourceArchive(downloaded.path, await scratch(context, "sdist"));
+      const root = await (await buildFrontend()).unpackSourceArchive(
+        downloaded.path,
+        await scratch(context, "sdist"),
+      );
       return {
         projectDir: inner(root),
         url,
@@ -302,7 +312,7 @@ export async function buildRequirement(
   const isolation = context.isolation === undefined
     ? undefined
     : explainedIsolation(source.text, context.isolation);
-  const built = await buildWheel(projectDir, {
+  const built = await (await buildFrontend()).buildWheel(projectDir, {
     python: context.python,
     outDir,
     editable: source.editable,
@@ -480,12 +490,15 @@ async function buildIndexSdist(
     join(dir, file.filename),
     { checks },
   );
-  const root = await unpackSourceArchive(downloaded.path, await scratch(options, "sdist"));
+  const root = await (await buildFrontend()).unpackSourceArchive(
+    downloaded.path,
+    await scratch(options, "sdist"),
+  );
   const outDir = await scratch(options, "wheel");
   const isolation = options.isolation === undefined
     ? undefined
     : explainedIsolation(file.filename, options.isolation);
-  const wheel = await buildWheel(root, {
+  const wheel = await (await buildFrontend()).buildWheel(root, {
     python: options.python,
     outDir,
     configSettings: mergeSettings(options.configSettings, {}),
@@ -551,6 +564,7 @@ async function describeWheel(path: string): Promise<BuiltIndexWheel> {
   const filename = path.split("/").at(-1)!;
   const { createHash } = await import("node:crypto");
   const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const { readZipDirectory, readZipEntry } = await import("../archive/zip.ts");
   const zip = readZipDirectory(bytes, { archive: filename });
   const metadataEntry = zip.entries.find((entry) =>
     /^[^/]+\.dist-info\/METADATA$/.test(entry.name)

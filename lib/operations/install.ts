@@ -27,7 +27,6 @@
  * @module
  */
 
-import { tmpdir } from "node:os";
 import { dirname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildEnvironmentInstaller } from "../build/mod.ts";
@@ -39,14 +38,12 @@ import { compatibleTags } from "../dists/tags.ts";
 import { DpipError } from "../errors.ts";
 import { lockEnvironment } from "../installer/lock.ts";
 import { installationOrder, type Plan, planInstall } from "../installer/plan.ts";
-import {
-  type LocalWheel,
-  type PrepareReporter,
-  prepareWheels,
-  type UnpackedWheel,
-  unpackLocalWheel,
-  type WheelDownloader,
-  type WheelRequest,
+import type {
+  LocalWheel,
+  PrepareReporter,
+  UnpackedWheel,
+  WheelDownloader,
+  WheelRequest,
 } from "../installer/prepare.ts";
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
 import { recoverTransactions, WORK_DIR_PREFIX } from "../installer/transaction.ts";
@@ -83,7 +80,7 @@ import {
 import { checkInstalled, type CheckResult } from "./check.ts";
 import { HashRequirementError } from "./download.ts";
 import { formatInstallReport, type ReportItem } from "./install_report.ts";
-import { type InstallChangelog, installWheels } from "./install_wheels.ts";
+import type { InstallChangelog } from "./install_wheels.ts";
 import type { JsonValue } from "./inspect.ts";
 
 /** How to install (the typed form of the install options). */
@@ -766,7 +763,10 @@ export async function installRequirements(
     : bucketDir(cacheRoot, CacheBucket.unpacked);
   const run: PipelineRun = {
     bucket,
-    workDir: join(tmpdir(), `dpip-build-${crypto.randomUUID().slice(0, 8)}`),
+    workDir: join(
+      Deno.env.get("TMPDIR") || "/tmp",
+      `dpip-build-${crypto.randomUUID().slice(0, 8)}`,
+    ),
   };
   try {
     return await runPipeline(spec, options, run);
@@ -901,6 +901,7 @@ async function runPipeline(
     const build = builtByUrl.get(root.url);
     if (build === undefined && !root.url.startsWith("file:")) continue;
     const path = build?.wheelPath ?? fileURLToPath(root.url);
+    const { unpackLocalWheel } = await import("../installer/prepare.ts");
     const unpacked = await unpackLocalWheel(path, {
       bucket,
       compatibleTags: tags,
@@ -1067,6 +1068,8 @@ async function runPipeline(
       `.tmp-${crypto.randomUUID().slice(0, 8)}`,
     );
   try {
+    const { prepareWheels } = await import("../installer/prepare.ts");
+    const { installWheels } = await import("./install_wheels.ts");
     const wheels = await prepareWheels(
       ordered.map((dist) =>
         wheelRequest(dist, hashes.get(dist.name), urlHashes.get(dist.name) ?? {})
