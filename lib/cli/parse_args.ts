@@ -5,14 +5,14 @@
  * arguments may be interleaved after it, unique prefixes of long options are
  * accepted (`--upgr` is `--upgrade`), and `--` ends option parsing. Values set
  * on the command line override configuration files and `PIP_*` variables
- * (`configuration.ts`). Argument scanning itself is `node:util`'s
- * `parseArgs`; this module only builds its configuration from the table and
- * translates its errors into pip's wording.
+ * (`configuration.ts`). Argument scanning itself is `../args.ts`; this module
+ * builds its configuration from the table, expands prefixes and reports
+ * unknown options and bad values in pip's wording.
  *
  * @module
  */
 
-import { parseArgs as nodeParseArgs } from "node:util";
+import { type ArgToken, tokenizeArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { COMMANDS, type CommandSpec, findCommand } from "./commands.ts";
 import { OptionValues } from "./option_values.ts";
@@ -51,7 +51,7 @@ export function optionsOf(command: CommandSpec | undefined): OptionSpec[] {
 }
 
 interface ParserTable {
-  readonly config: Record<string, { type: "string" | "boolean"; short?: string; multiple: true }>;
+  readonly config: Record<string, { type: "string" | "boolean"; short?: string }>;
   readonly byName: Map<string, OptionSpec>;
   readonly longs: string[];
 }
@@ -70,12 +70,10 @@ function tableFor(command: CommandSpec | undefined): ParserTable {
     const short = spec.flags.find((f) => /^-[^-]$/.test(f))?.slice(1);
     const [first, ...aliases] = longNames(spec);
     if (first === undefined) continue;
-    config[first] = short === undefined
-      ? { type, multiple: true }
-      : { type, short, multiple: true };
+    config[first] = short === undefined ? { type } : { type, short };
     byName.set(first, spec);
     for (const alias of aliases) {
-      config[alias] = { type, multiple: true };
+      config[alias] = { type };
       byName.set(alias, spec);
     }
   }
@@ -84,55 +82,40 @@ function tableFor(command: CommandSpec | undefined): ParserTable {
   return table;
 }
 
-/** Expands unique prefixes of long options (`--upg` → `--upgrade`), as optparse does. */
-function expandPrefixes(args: string[], table: ParserTable, command?: CommandSpec): string[] {
-  const out: string[] = [];
-  let expectValue = false;
-  let ended = false;
-  for (const arg of args) {
-    if (ended || expectValue || !arg.startsWith("--") || arg === "--") {
-      if (arg === "--") ended = true;
-      out.push(arg);
-      expectValue = false;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    let full = name;
-    if (!table.byName.has(name)) {
-      const matches = table.longs.filter((l) => l.startsWith(name));
-      const specs = new Set(matches.map((m) => table.byName.get(m)));
-      if (matches.length > 1 && specs.size > 1) {
-        const list = matches.map((m) => `--${m}`).join(", ");
-        throw new CommandUsageError(`ambiguous option: --${name} (${list}?)`, command);
-      }
-      if (matches[0] !== undefined) full = matches[0];
-    }
-    const spec = table.byName.get(full);
-    expectValue = eq === -1 && spec !== undefined && spec.kind !== "flag" &&
-      spec.kind !== "count";
-    out.push(eq === -1 ? `--${full}` : `--${full}${arg.slice(eq)}`);
+/**
+ * The long option that `name` stands for: itself, or the options it is a
+ * unique prefix of (`upg` → `upgrade`), as optparse does. Several options
+ * sharing a prefix are an error, unless they are aliases of one option.
+ */
+function expandLong(name: string, table: ParserTable, command?: CommandSpec): string {
+  if (table.byName.has(name)) return name;
+  const matches = table.longs.filter((l) => l.startsWith(name));
+  const specs = new Set(matches.map((m) => table.byName.get(m)));
+  if (matches.length > 1 && specs.size > 1) {
+    const list = matches.map((m) => `--${m}`).join(", ");
+    throw new CommandUsageError(`ambiguous option: --${name} (${list}?)`, command);
   }
-  return out;
+  return matches[0] ?? name;
 }
 
-function translate(error: unknown, command: CommandSpec | undefined): never {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: string }).code;
-  const quoted = (/'([^']*)'/.exec(message)?.[1] ?? "").split(/[ ,]+/).filter((s) =>
-    s.startsWith("-")
-  );
-  const option = quoted.find((s) => s.startsWith("--")) ?? quoted[0] ?? "";
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    throw new CommandUsageError(`no such option: ${option}`, command);
+/** The spec of an option token, or pip's usage error for an unknown option or a misused value. */
+function specOf(
+  token: ArgToken & { kind: "option" },
+  table: ParserTable,
+  command?: CommandSpec,
+): OptionSpec {
+  const spec = table.byName.get(token.name);
+  if (spec === undefined) {
+    throw new CommandUsageError(`no such option: ${token.rawName}`, command);
   }
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    if (message.includes("does not take an argument")) {
-      throw new CommandUsageError(`${option} option does not take a value`, command);
-    }
-    throw new CommandUsageError(`${option} option requires 1 argument`, command);
+  const takesValue = spec.kind !== "flag" && spec.kind !== "count";
+  if (!takesValue && token.value !== undefined) {
+    throw new CommandUsageError(`${token.rawName} option does not take a value`, command);
   }
-  throw error;
+  if (takesValue && token.value === undefined) {
+    throw new CommandUsageError(`${token.rawName} option requires 1 argument`, command);
+  }
+  return spec;
 }
 
 /** Checks and converts one value of `spec`, reporting the flag as the user spelled it. */
@@ -183,45 +166,29 @@ function store(
 /** Parses `args` for one command (or for the bare general options when `command` is undefined). */
 function parseFor(command: CommandSpec | undefined, args: string[], values: OptionValues) {
   const table = tableFor(command);
-  let result;
-  try {
-    result = nodeParseArgs({
-      args: expandPrefixes(args, table, command),
-      options: table.config,
-      allowPositionals: true,
-      strict: true,
-      tokens: true,
-    });
-  } catch (error) {
-    translate(error, command);
-  }
+  const tokens = tokenizeArgs(args, table.config, {
+    expandLong: (name) => expandLong(name, table, command),
+  });
   const positionals: string[] = [];
-  for (const token of result.tokens) {
+  for (const token of tokens) {
     if (token.kind === "positional") positionals.push(token.value);
     if (token.kind !== "option") continue;
-    const spec = table.byName.get(token.name);
-    if (spec !== undefined) store(values, spec, token.value, token.rawName, command);
+    store(values, specOf(token, table, command), token.value, token.rawName, command);
   }
   return positionals;
 }
 
-/** Finds the index of the command name: the first argument that is not a general option. */
+/**
+ * Finds the index of the command name: the first argument that is not a
+ * general option or its value. Errors wait for the command's own options.
+ */
 function commandIndex(args: string[]): number {
   const table = tableFor(undefined);
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    if (arg === "--") return i + 1 < args.length ? i + 1 : -1;
-    if (!arg.startsWith("-") || arg === "-") return i;
-    const name = arg.startsWith("--") ? arg.slice(2).split("=")[0] ?? "" : "";
-    const spec = arg.startsWith("--")
-      ? table.byName.get(name) ??
-        table.byName.get(table.longs.find((l) => l.startsWith(name)) ?? "")
-      : [...table.byName.values()].find((s) => s.flags.includes(arg.slice(0, 2)));
-    const takesValue = spec !== undefined && spec.kind !== "flag" && spec.kind !== "count";
-    const inline = arg.includes("=") || (!arg.startsWith("--") && arg.length > 2);
-    if (takesValue && !inline) i++;
-  }
-  return -1;
+  const tokens = tokenizeArgs(args, table.config, {
+    expandLong: (name) =>
+      table.byName.has(name) ? name : table.longs.find((l) => l.startsWith(name)) ?? name,
+  });
+  return tokens.find((t) => t.kind === "positional")?.index ?? -1;
 }
 
 /**
