@@ -17,8 +17,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { dirname, isAbsolute, join } from "node:path";
+import { type ArgOption, tokenizeArgs } from "../args.ts";
 import { DpipError } from "../errors.ts";
 
 /** A line that could not be understood, or a file that could not be read. */
@@ -110,26 +110,26 @@ const COMMENT = /(^|\s+)#.*$/;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
 const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
 
-const LINE_OPTIONS = {
-  "index-url": { type: "string", short: "i", multiple: true },
-  "pypi-url": { type: "string", multiple: true },
-  "extra-index-url": { type: "string", multiple: true },
-  "no-index": { type: "boolean", multiple: true },
-  "find-links": { type: "string", short: "f", multiple: true },
-  "no-binary": { type: "string", multiple: true },
-  "only-binary": { type: "string", multiple: true },
-  "prefer-binary": { type: "boolean", multiple: true },
-  "require-hashes": { type: "boolean", multiple: true },
-  pre: { type: "boolean", multiple: true },
-  "trusted-host": { type: "string", multiple: true },
-  "use-feature": { type: "string", multiple: true },
-  requirement: { type: "string", short: "r", multiple: true },
-  constraint: { type: "string", short: "c", multiple: true },
-  editable: { type: "string", short: "e", multiple: true },
-  hash: { type: "string", multiple: true },
-  "config-settings": { type: "string", short: "C", multiple: true },
-  "global-option": { type: "string", multiple: true },
-} as const;
+const LINE_OPTIONS: Readonly<Record<string, ArgOption>> = {
+  "index-url": { type: "string", short: "i" },
+  "pypi-url": { type: "string" },
+  "extra-index-url": { type: "string" },
+  "no-index": { type: "boolean" },
+  "find-links": { type: "string", short: "f" },
+  "no-binary": { type: "string" },
+  "only-binary": { type: "string" },
+  "prefer-binary": { type: "boolean" },
+  "require-hashes": { type: "boolean" },
+  pre: { type: "boolean" },
+  "trusted-host": { type: "string" },
+  "use-feature": { type: "string" },
+  requirement: { type: "string", short: "r" },
+  constraint: { type: "string", short: "c" },
+  editable: { type: "string", short: "e" },
+  hash: { type: "string" },
+  "config-settings": { type: "string", short: "C" },
+  "global-option": { type: "string" },
+};
 
 const PER_REQUIREMENT = new Set(["hash", "config-settings", "global-option"]);
 
@@ -292,25 +292,19 @@ async function parseLine(
   } catch (error) {
     return fail(`${(error as Error).message} in "${optionText}"`);
   }
-  let values: Record<string, (string | boolean)[] | undefined>;
-  try {
-    values = parseArgs({
-      args: words,
-      options: LINE_OPTIONS,
-      strict: true,
-      allowPositionals: false,
-    })
-      .values as Record<string, (string | boolean)[] | undefined>;
-  } catch (error) {
-    const message = (error as Error).message.split("\n")[0] ?? "";
-    const option = /'(-[^' ,]*)/.exec(message)?.[1];
-    if ((error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-      return fail(`no such option: ${option} (line: "${line}")`);
+  const values: Record<string, (string | boolean)[] | undefined> = {};
+  for (const token of tokenizeArgs(words, LINE_OPTIONS)) {
+    if (token.kind === "positional") return fail(`unexpected argument in "${optionText}"`);
+    if (token.kind === "option-terminator") continue;
+    const option = Object.hasOwn(LINE_OPTIONS, token.name) ? LINE_OPTIONS[token.name] : undefined;
+    if (option === undefined) return fail(`no such option: ${token.rawName} (line: "${line}")`);
+    if (option.type === "boolean" && token.value !== undefined) {
+      return fail(`${token.rawName} option does not take a value (line: "${line}")`);
     }
-    if ((error as { code?: string }).code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-      return fail(`unexpected argument in "${optionText}"`);
+    if (option.type === "string" && token.value === undefined) {
+      return fail(`${token.rawName} option requires 1 argument (line: "${line}")`);
     }
-    return fail(`${message} (line: "${line}")`);
+    (values[token.name] ??= []).push(token.value ?? true);
   }
   const strings = (key: string) => (values[key] ?? []).map(String);
   const used = Object.keys(values).filter((k) => values[k] !== undefined);
