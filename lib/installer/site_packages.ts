@@ -69,6 +69,44 @@ function readText(path: string): string | undefined {
   }
 }
 
+/**
+ * Reads a metadata file and splits it as {@link parseEmailMessage} does,
+ * decoding only the header block: the body (often most of the file, the
+ * long description) is decoded when first asked for. Files with carriage
+ * returns are read whole (universal newlines).
+ */
+function readMessage(path: string): EmailMessage | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  let headerEnd = -1;
+  if (bytes.indexOf(13) < 0) {
+    for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) {
+      if (at === 0 || bytes[at + 1] === 10) {
+        headerEnd = at === 0 ? 1 : at + 2;
+        break;
+      }
+    }
+  }
+  if (headerEnd < 0) {
+    const text = decoder.decode(bytes);
+    return parseEmailMessage(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
+  }
+  const head = decoder.decode(bytes.subarray(0, headerEnd));
+  const parsed = parseEmailMessage(head);
+  const headBody = parsed.body;
+  let body: string | undefined;
+  return {
+    headers: parsed.headers,
+    get body(): string {
+      return body ??= headBody + decoder.decode(bytes.subarray(headerEnd));
+    },
+  };
+}
+
 /** A metadata file split the way `email.parser` (compat32) splits it. */
 export interface EmailMessage {
   /** Every header in order, `[name, value]`; folded values keep their line breaks. */
@@ -193,8 +231,7 @@ export class InstalledDist {
   readonly installedLocation: string;
   /** The metadata directory (or file, for `egg-info-file`). */
   readonly infoPath: string;
-  /** The files of the metadata directory. */
-  readonly infoFiles: ReadonlySet<string>;
+  #infoFiles?: ReadonlySet<string>;
   /** `direct_url.json` (PEP 610), when present and valid. */
   readonly directUrl?: DirectUrl;
   /** The project directory of an editable install (PEP 660 `dir_info.editable`, or an egg-link). */
@@ -211,7 +248,8 @@ export class InstalledDist {
     location: string;
     installedLocation: string;
     infoPath: string;
-    infoFiles: ReadonlySet<string>;
+    /** The files of the metadata directory, when already listed (else listed on first use). */
+    infoFiles?: ReadonlySet<string>;
     message: EmailMessage;
     directUrl?: DirectUrl;
     editableProjectLocation?: string;
@@ -223,12 +261,19 @@ export class InstalledDist {
     this.location = fields.location;
     this.installedLocation = fields.installedLocation;
     this.infoPath = fields.infoPath;
-    this.infoFiles = fields.infoFiles;
+    if (fields.infoFiles !== undefined) this.#infoFiles = fields.infoFiles;
     this.message = fields.message;
     if (fields.directUrl !== undefined) this.directUrl = fields.directUrl;
     if (fields.editableProjectLocation !== undefined) {
       this.editableProjectLocation = fields.editableProjectLocation;
     }
+  }
+
+  /** The files of the metadata directory (listed on first use). */
+  get infoFiles(): ReadonlySet<string> {
+    return this.#infoFiles ??= this.kind === "egg-info-file"
+      ? new Set()
+      : new Set(listDir(this.infoPath)?.names ?? []);
   }
 
   /** Whether this is an editable install. */
@@ -253,7 +298,6 @@ export class InstalledDist {
   /** A file of the metadata directory, or undefined when absent. */
   readInfoFile(file: string): string | undefined {
     if (this.kind === "egg-info-file") return undefined;
-    if (!this.infoFiles.has(file)) return undefined;
     return readText(join(this.infoPath, file));
   }
 
@@ -531,41 +575,27 @@ class Reader {
     const lower = name.toLowerCase();
     const canonical = canonicalizeName(stemName(name));
     let kind: InstalledDistKind = lower.endsWith(".dist-info") ? "dist-info" : "egg-info";
-    let infoFiles: Set<string> = new Set();
-    let metadataText: string | undefined;
-    const files = listDir(infoPath);
-    if (files === undefined) {
+    // importlib.metadata tries METADATA, then PKG-INFO, whatever the suffix. Reading
+    // them directly costs less than listing the directory (which waits for first use).
+    let message = readMessage(join(infoPath, "METADATA")) ??
+      readMessage(join(infoPath, "PKG-INFO"));
+    if (message === undefined && kind === "egg-info" && !isDir(infoPath)) {
       // Not a directory: a distutils egg-info file is its own PKG-INFO.
-      if (kind === "egg-info") {
-        kind = "egg-info-file";
-        metadataText = readText(infoPath);
-      }
-    } else {
-      infoFiles = new Set(files.names);
-      // importlib.metadata tries METADATA, then PKG-INFO, whatever the suffix.
-      for (const file of ["METADATA", "PKG-INFO"]) {
-        if (metadataText === undefined && infoFiles.has(file)) {
-          metadataText = readText(join(infoPath, file));
-        }
-      }
+      kind = "egg-info-file";
+      message = readMessage(infoPath);
     }
-    this.#register(
-      { location, installedLocation, infoPath, kind, infoFiles, canonical },
-      metadataText,
-    );
+    this.#register({ location, installedLocation, infoPath, kind, canonical }, message);
   }
 
   #addEgg(eggDir: string, installedLocation: string, name: string): void {
     const infoPath = join(eggDir, "EGG-INFO");
     const files = listDir(infoPath);
     const infoFiles = new Set(files?.names ?? []);
-    const metadataText = infoFiles.has("PKG-INFO")
-      ? readText(join(infoPath, "PKG-INFO"))
-      : undefined;
+    const message = infoFiles.has("PKG-INFO") ? readMessage(join(infoPath, "PKG-INFO")) : undefined;
     const canonical = canonicalizeName(name.split("-", 1)[0] ?? name);
     this.#register(
       { location: eggDir, installedLocation, infoPath, kind: "egg", infoFiles, canonical },
-      metadataText,
+      message,
     );
   }
 
@@ -575,12 +605,12 @@ class Reader {
       installedLocation: string;
       infoPath: string;
       kind: InstalledDistKind;
-      infoFiles: Set<string>;
+      infoFiles?: Set<string>;
       canonical: PackageName;
     },
-    metadataText: string | undefined,
+    metadata: EmailMessage | undefined,
   ): void {
-    const message = parseEmailMessage(metadataText ?? "");
+    const message = metadata ?? parseEmailMessage("");
     let rawName = headerValue(message, "Name");
     let version = headerValue(message, "Version");
     if (rawName === undefined && !this.#importlib) {
@@ -627,14 +657,14 @@ class Reader {
       installedLocation: string;
       infoPath: string;
       kind: InstalledDistKind;
-      infoFiles: Set<string>;
+      infoFiles?: Set<string>;
       canonical: PackageName;
     },
     message: EmailMessage,
     { rawName, version }: { rawName: string; version: string },
   ): InstalledDist {
     let directUrl: DirectUrl | undefined;
-    if (found.infoFiles.has("direct_url.json")) {
+    if (found.kind !== "egg-info-file") {
       const text = readText(join(found.infoPath, "direct_url.json"));
       if (text !== undefined) {
         try {
@@ -665,7 +695,7 @@ class Reader {
       location: found.location,
       installedLocation: found.installedLocation,
       infoPath: found.infoPath,
-      infoFiles: found.infoFiles,
+      ...(found.infoFiles === undefined ? {} : { infoFiles: found.infoFiles }),
       message,
       ...(directUrl === undefined ? {} : { directUrl }),
       ...(editableProjectLocation === undefined ? {} : { editableProjectLocation }),
