@@ -3,7 +3,7 @@
  *
  * Like pip: general options may come before the command name, options and
  * arguments may be interleaved after it, unique prefixes of long options are
- * accepted (`--upgr` is `--upgrade`), and `--` ends option parsing. Values set
+ * accepted (`--force-r` is `--force-reinstall`), and `--` ends option parsing. Values set
  * on the command line override configuration files and `PIP_*` variables
  * (`configuration.ts`). Argument scanning itself is `../args.ts`; this module
  * builds its configuration from the table, expands prefixes and reports
@@ -84,7 +84,7 @@ function tableFor(command: CommandSpec | undefined): ParserTable {
 
 /**
  * The long option that `name` stands for: itself, or the options it is a
- * unique prefix of (`upg` → `upgrade`), as optparse does. Several options
+ * unique prefix of (`force-r` → `force-reinstall`), as optparse does. Several options
  * sharing a prefix are an error, unless they are aliases of one option.
  */
 function expandLong(name: string, table: ParserTable, command?: CommandSpec): string {
@@ -197,9 +197,9 @@ function commandIndex(args: string[]): number {
  * @example
  * ```ts
  * import { parseArgs } from "./parse_args.ts";
- * const parsed = parseArgs(["-v", "install", "--upgr", "requests"]);
+ * const parsed = parseArgs(["-v", "install", "--force-r", "requests"]);
  * parsed.command?.name; // "install"
- * parsed.options.flag("upgrade"); // true
+ * parsed.options.flag("forceReinstall"); // true
  * ```
  */
 export function parseArgs(args: readonly string[]): ParsedArgs {
