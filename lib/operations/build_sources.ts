@@ -8,8 +8,7 @@
  * @module
  */
 
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join, pathToFileURL } from "../paths.ts";
 import type { BuildEnvironmentInstaller } from "../build/mod.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
@@ -173,7 +172,7 @@ async function sha256File(path: string): Promise<string> {
 }
 
 /** Splits `git+https://host/repo.git@v1.0` into the clone URL and the revision. */
-export function splitVcsUrl(url: string): { cloneUrl: string; revision?: string } {
+function splitVcsUrl(url: string): { cloneUrl: string; revision?: string } {
   const bare = withoutFragment(url).replace(/^[a-z]+\+/, "");
   const schemeEnd = bare.indexOf("://");
   const pathStart = schemeEnd < 0 ? 0 : bare.indexOf("/", schemeEnd + 3);
@@ -331,11 +330,6 @@ export async function buildRequirement(
     );
   }
   return { source, name, url, wheelPath: built.path, directUrl };
-}
-
-/** The `file:` URL of a built wheel. */
-export function wheelFileUrl(built: BuiltRequirement): string {
-  return pathToFileURL(built.wheelPath).href;
 }
 
 /** A wheel built from an index's sdist, as the installer fetches it. */

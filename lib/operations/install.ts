@@ -27,8 +27,7 @@
  * @module
  */
 
-import { dirname, join, normalize } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { dirname, fileURLToPath, join, normalize, pathToFileURL } from "../paths.ts";
 import type { BuildEnvironmentInstaller } from "../build/mod.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import { consoleScripts, parseEntryPoints } from "../dists/entry_points.ts";

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "../paths.ts";
 import { type ArgOption, tokenizeArgs } from "../args.ts";
 import { DpipError } from "../errors.ts";
 

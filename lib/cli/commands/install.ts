@@ -15,7 +15,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../../paths.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import { DpipError, UsageError } from "../../errors.ts";
 import type { LinkMode } from "../../installer/wheel_cache.ts";
