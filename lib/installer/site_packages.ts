@@ -297,7 +297,7 @@ export class InstalledDist {
 
   /** A file of the metadata directory, or undefined when absent. */
   readInfoFile(file: string): string | undefined {
-    if (this.kind === "egg-info-file") return undefined;
+    if (this.kind === "egg-info-file" || !this.infoFiles.has(file)) return undefined;
     return readText(join(this.infoPath, file));
   }
 
@@ -575,16 +575,37 @@ class Reader {
     const lower = name.toLowerCase();
     const canonical = canonicalizeName(stemName(name));
     let kind: InstalledDistKind = lower.endsWith(".dist-info") ? "dist-info" : "egg-info";
-    // importlib.metadata tries METADATA, then PKG-INFO, whatever the suffix. Reading
-    // them directly costs less than listing the directory (which waits for first use).
-    let message = readMessage(join(infoPath, "METADATA")) ??
-      readMessage(join(infoPath, "PKG-INFO"));
-    if (message === undefined && kind === "egg-info" && !isDir(infoPath)) {
+    // One listing tells which files exist: a failed read costs more than it (Deno
+    // builds an error object), and most dist-info directories have no direct_url.json.
+    const files = listDir(infoPath);
+    let message: EmailMessage | undefined;
+    let infoFiles: Set<string> | undefined;
+    if (files === undefined) {
       // Not a directory: a distutils egg-info file is its own PKG-INFO.
-      kind = "egg-info-file";
-      message = readMessage(infoPath);
+      if (kind === "egg-info") {
+        kind = "egg-info-file";
+        message = readMessage(infoPath);
+      }
+    } else {
+      infoFiles = new Set(files.names);
+      // importlib.metadata tries METADATA, then PKG-INFO, whatever the suffix.
+      for (const file of ["METADATA", "PKG-INFO"]) {
+        if (message === undefined && infoFiles.has(file)) {
+          message = readMessage(join(infoPath, file));
+        }
+      }
     }
-    this.#register({ location, installedLocation, infoPath, kind, canonical }, message);
+    this.#register(
+      {
+        location,
+        installedLocation,
+        infoPath,
+        kind,
+        canonical,
+        ...(infoFiles ? { infoFiles } : {}),
+      },
+      message,
+    );
   }
 
   #addEgg(eggDir: string, installedLocation: string, name: string): void {
@@ -664,7 +685,7 @@ class Reader {
     { rawName, version }: { rawName: string; version: string },
   ): InstalledDist {
     let directUrl: DirectUrl | undefined;
-    if (found.kind !== "egg-info-file") {
+    if (found.infoFiles?.has("direct_url.json")) {
       const text = readText(join(found.infoPath, "direct_url.json"));
       if (text !== undefined) {
         try {
