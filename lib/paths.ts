@@ -31,6 +31,9 @@ export class FileUrlError extends DpipError {
   }
 }
 
+/** What {@link foldSegments} would change: `//`, or a `.` or `..` segment. Paths without are normal already. */
+const NEEDS_FOLDING = /\/\/|(?:^|\/)\.\.?(?:\/|$)/;
+
 /**
  * Drops empty and `.` segments and folds `..` into its parent. A `..` with no
  * parent is kept when `aboveRoot` is true (relative paths), dropped otherwise.
@@ -74,6 +77,7 @@ export function isAbsolute(path: string): boolean {
  */
 export function normalize(path: string): string {
   if (path === "") return ".";
+  if (!NEEDS_FOLDING.test(path)) return path;
   const absolute = isAbsolute(path);
   const trailing = path.endsWith("/");
   const folded = foldSegments(path, !absolute);
@@ -114,7 +118,10 @@ export function resolve(...segments: string[]): string {
     const segment = segments[i] ?? "";
     if (segment === "") continue;
     joined = joined === "" ? segment : `${segment}/${joined}`;
-    if (isAbsolute(segment)) return `/${foldSegments(joined, false)}`;
+    if (isAbsolute(segment)) {
+      if (NEEDS_FOLDING.test(joined)) return `/${foldSegments(joined, false)}`;
+      return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
+    }
   }
   return `/${foldSegments(`${Deno.cwd()}/${joined}`, false)}`;
 }
@@ -203,8 +210,14 @@ export function extname(path: string): string {
  */
 export function relative(from: string, to: string): string {
   if (from === to) return "";
-  const fromParts = resolve(from).split("/").filter((part) => part !== "");
-  const toParts = resolve(to).split("/").filter((part) => part !== "");
+  const fromPath = resolve(from);
+  const toPath = resolve(to);
+  // The common case (a path below a directory) without splitting.
+  if (fromPath !== "/" && toPath.startsWith(fromPath) && toPath[fromPath.length] === "/") {
+    return toPath.slice(fromPath.length + 1);
+  }
+  const fromParts = fromPath.split("/").filter((part) => part !== "");
+  const toParts = toPath.split("/").filter((part) => part !== "");
   let common = 0;
   while (
     common < fromParts.length && common < toParts.length &&

@@ -154,9 +154,36 @@ export async function fileSha256(
 export class DirectoryMaker {
   readonly #made = new Set<string>();
 
-  /** Creates `dir` and any missing parents. */
+  /**
+   * Creates `dir` and any missing parents. Below a directory made (or met)
+   * before, the missing ones are made top-down, so no `mkdir` fails: a failed
+   * one costs far more than a good one (Deno builds an error object).
+   */
   make(dir: string): void {
     if (this.#made.has(dir)) return;
+    const missing = [dir];
+    let known = dirname(dir);
+    while (!this.#made.has(known)) {
+      const parent = dirname(known);
+      if (parent === known) return this.#makeUnknown(dir);
+      missing.push(known);
+      known = parent;
+    }
+    for (let i = missing.length - 1; i >= 0; i--) this.#makeOne(missing[i]!);
+  }
+
+  /** `mkdir` of a directory whose parent exists; it may exist already. */
+  #makeOne(dir: string): void {
+    try {
+      Deno.mkdirSync(dir);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+    this.#made.add(dir);
+  }
+
+  /** With no known ancestor: try `dir`, and its parent first when that is missing. */
+  #makeUnknown(dir: string): void {
     try {
       Deno.mkdirSync(dir);
     } catch (error) {
