@@ -22,6 +22,8 @@ export const CacheBucket = {
   wheels: "wheels-v1",
   /** Unpacked wheels to hard-link from, by the wheel's sha256. */
   unpacked: "unpacked-v1",
+  /** Wheels' core metadata, by the wheel's sha256. */
+  metadata: "metadata-v1",
 } as const;
 
 /** A bucket name. */

@@ -18,6 +18,7 @@ import {
   targetTags,
 } from "../index/target_tags.ts";
 import { Authenticator, loadNetrc, redactText, subprocessKeyring } from "../net/auth.ts";
+import { MetadataCache } from "../cache/metadata_cache.ts";
 import { HttpCache } from "../net/http_cache.ts";
 import { HttpClient } from "../net/http_client.ts";
 import type { Interpreter } from "../python/mod.ts";
@@ -46,6 +47,8 @@ export interface ExtraIndexOptions {
 export interface IndexSession {
   readonly client: HttpClient;
   readonly indexes: IndexSet;
+  /** Wheels' metadata by sha256, unless the cache is off. */
+  readonly metadataStore?: MetadataCache;
 }
 
 /** A file the user named with `--cert` / `--client-cert` that cannot be read. */
@@ -127,7 +130,13 @@ export async function openIndexSession(
   for (const warning of indexes.sourceWarnings) {
     io.stderr.write(`WARNING: ${redactText(warning)}\n`);
   }
-  return { client, indexes };
+  return {
+    client,
+    indexes,
+    ...(cacheRoot === undefined
+      ? {}
+      : { metadataStore: new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata)) }),
+  };
 }
 
 /** The foreign-target options given on the command line. */

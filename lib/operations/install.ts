@@ -56,6 +56,7 @@ import {
   fetchWheelMetadata,
   type IndexSource,
   type MetadataClient,
+  type MetadataStore,
 } from "../resolver/default_provider.ts";
 import {
   type DirectResult,
@@ -124,6 +125,8 @@ export interface InstallServices {
   readonly provider: ResolverProvider;
   /** Fetches metadata for the report. */
   readonly metadataClient: MetadataClient;
+  /** Wheels' metadata kept by sha256, for the report. */
+  readonly metadataStore?: MetadataStore;
   readonly downloader: WheelDownloader;
   /** The cache root; undefined for `--no-cache-dir`. */
   readonly cacheRoot?: string;
@@ -1027,7 +1030,7 @@ async function runPipeline(
     ? await reportItems(toInstall, roots, (file) => {
       const local = localFiles.get(file.url);
       return local === undefined
-        ? fetchWheelMetadata(services.metadataClient, file)
+        ? fetchWheelMetadata(services.metadataClient, file, services.metadataStore)
         : Deno.readTextFile(join(local.tree, local.manifest.distInfo, "METADATA"));
     })
     : undefined;

@@ -76,6 +76,14 @@ export interface DefaultProviderOptions {
   policy: CandidatePolicy;
   /** Project names the indexes know, for "did you mean" (optional, may be slow). */
   knownNames?: () => Promise<readonly string[]>;
+  /** Where wheels' metadata is kept by their sha256 (`MetadataCache` fits). */
+  metadataStore?: MetadataStore;
+}
+
+/** Wheels' core metadata kept by the wheel's sha256. */
+export interface MetadataStore {
+  get(sha256: string): Promise<string | undefined>;
+  put(sha256: string, text: string): Promise<void>;
 }
 
 /** What the provider keeps in {@link VersionCandidate.source}. */
@@ -132,7 +140,7 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
         return { kind: "unavailable", reason: { kind: "sdist-only" } };
       }
       try {
-        const text = await fetchWheelMetadata(client, source.file);
+        const text = await fetchWheelMetadata(client, source.file, options.metadataStore);
         return {
           kind: "metadata",
           metadata: checkedMetadata(text, name, candidate.version, source.file.filename),
@@ -257,8 +265,26 @@ function versionOfFile(filename: string, project: string): Version | undefined {
   return tryParseSdistFilenameForProject(filename, canonicalizeName(project))?.version;
 }
 
-/** Fetches a wheel's METADATA: PEP 658 first, then a ranged read, then the whole file. */
-export async function fetchWheelMetadata(client: MetadataClient, file: IndexFile): Promise<string> {
+/**
+ * Fetches a wheel's METADATA: from `store` when it has the wheel's sha256,
+ * else PEP 658 first, then a ranged read, then the whole file (and keeps it
+ * in `store`).
+ */
+export async function fetchWheelMetadata(
+  client: MetadataClient,
+  file: IndexFile,
+  store?: MetadataStore,
+): Promise<string> {
+  const sha256 = file.hashes["sha256"];
+  if (store === undefined || sha256 === undefined) return await fetchFromIndex(client, file);
+  const kept = await store.get(sha256);
+  if (kept !== undefined) return kept;
+  const text = await fetchFromIndex(client, file);
+  await store.put(sha256, text);
+  return text;
+}
+
+async function fetchFromIndex(client: MetadataClient, file: IndexFile): Promise<string> {
   const decoder = new TextDecoder();
   if (file.coreMetadata !== false) {
     const answer = await client.get(`${file.url}.metadata`);

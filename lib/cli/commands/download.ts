@@ -211,6 +211,7 @@ export async function runDownload(context: CommandContext): Promise<number> {
           client: session.client,
           tags,
           policy,
+          ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
         }),
         environment: interpreter.markerEnvironment,
         pythonVersion: policy.pythonVersion.join("."),
