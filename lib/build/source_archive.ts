@@ -15,7 +15,7 @@ import { dirname, join, normalize, relative, sep } from "../paths.ts";
 import { gunzipSync } from "node:zlib";
 import { readZipDirectory, readZipEntry, ZipError } from "../archive/zip.ts";
 import { DpipError } from "../errors.ts";
-import { readTarEntries, TarFormatError } from "./tar.ts";
+import { readTarEntries, TarFormatError } from "../archive/tar.ts";
 
 /** An archive member that would escape the target directory, or is a device or FIFO. */
 export class UnsafeArchiveError extends DpipError {

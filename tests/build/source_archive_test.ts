@@ -14,7 +14,7 @@ import {
   unpackSourceArchive,
   UnsafeArchiveError,
 } from "../../lib/build/mod.ts";
-import { readTarEntries } from "../../lib/build/tar.ts";
+import { readTarEntries } from "../../lib/archive/tar.ts";
 import { writeZip } from "../../lib/archive/zip_writer.ts";
 
 const python = await pyenvPython("3.11");
