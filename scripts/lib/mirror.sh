@@ -53,7 +53,13 @@ http {
 CONF
   nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
   nginx_pid=$!
-  trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
+  # DPIP_BENCH_KEEP=1 leaves the work directory behind: deleting its large trees slows the
+  # disk down for minutes, which would skew a benchmark run right after this one.
+  if [[ "${DPIP_BENCH_KEEP:-}" == 1 ]]; then
+    trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; echo "kept $work" >&2' EXIT
+  else
+    trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
+  fi
   index="http://127.0.0.1:$port/simple/"
   for _ in $(seq 50); do curl -sf "$index" >/dev/null && break; sleep 0.1; done
 }
