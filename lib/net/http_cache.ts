@@ -198,13 +198,20 @@ export class HttpCache {
     };
   }
 
-  /** Records a successful revalidation (a 304): new headers, new `storedAt`. */
+  /**
+   * Records a successful revalidation (a 304): new headers, new `storedAt`.
+   * An entry that can never be fresh (no `max-age`, or `no-cache`) and whose
+   * headers did not change is not rewritten: the next use revalidates it
+   * anyway, and the write would cost more than the request.
+   */
   async refresh(entry: CacheEntry, headers: Headers, accept: string): Promise<CacheEntry> {
-    const refreshed: CacheEntry = {
-      ...entry,
-      headers: { ...entry.headers, ...keptHeaders(headers) },
-      storedAt: Date.now(),
-    };
+    const merged = { ...entry.headers, ...keptHeaders(headers) };
+    const control = parseCacheControl(merged["cache-control"]);
+    const changed = Object.entries(merged).some(([name, value]) =>
+      name !== "date" && entry.headers[name] !== value
+    );
+    if (!changed && (control.noCache || control.maxAge === undefined)) return entry;
+    const refreshed: CacheEntry = { ...entry, headers: merged, storedAt: Date.now() };
     const base = await this.#base(entry.requestUrl, accept);
     await writeAtomic(base + ".json", JSON.stringify(refreshed)).catch(() => {});
     return refreshed;

@@ -401,3 +401,36 @@ Deno.test("proxy: --proxy and HTTP_PROXY route requests through the proxy; NO_PR
     }
   });
 });
+
+Deno.test("HttpCache.refresh rewrites an entry only when that can matter", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dpip-refresh-" });
+  try {
+    const cache = new HttpCache(dir);
+    const store = async (headers: Record<string, string>) => {
+      const pending = await cache.begin("http://x/simple/a/", "text/html");
+      await Deno.writeTextFile(pending.path, "page");
+      return await pending.commit({
+        url: "http://x/simple/a/",
+        status: 200,
+        size: 4,
+        headers,
+        sha256: "0".repeat(64),
+      });
+    };
+    // Never fresh (no max-age) and nothing new: left as it is.
+    const plain = await store({ etag: '"1"' });
+    const same = await cache.refresh(plain, new Headers({ etag: '"1"', date: "now" }), "text/html");
+    assertEquals(same, plain);
+    // New validators are kept.
+    const changed = await cache.refresh(plain, new Headers({ etag: '"2"' }), "text/html");
+    assertEquals(changed.headers["etag"], '"2"');
+    assertEquals((await cache.lookup("http://x/simple/a/", "text/html"))?.headers["etag"], '"2"');
+    // With max-age, a revalidation restarts the freshness clock.
+    const aged = await store({ etag: '"3"', "cache-control": "max-age=60" });
+    await new Promise((r) => setTimeout(r, 5));
+    const renewed = await cache.refresh(aged, new Headers({ etag: '"3"' }), "text/html");
+    assert(renewed.storedAt > aged.storedAt);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
