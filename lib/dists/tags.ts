@@ -569,6 +569,18 @@ function pythonInterpreterRange(major: number, minor: number): string[] {
  * ```
  */
 export function compatibleTags(facts: TagFacts): Tag[] {
+  let tags = computed.get(facts);
+  if (tags === undefined) {
+    tags = computeCompatibleTags(facts);
+    computed.set(facts, tags);
+  }
+  return [...tags];
+}
+
+/** {@link compatibleTags} by facts object: a run asks for the same interpreter's tags several times. */
+const computed = new WeakMap<TagFacts, readonly Tag[]>();
+
+function computeCompatibleTags(facts: TagFacts): Tag[] {
   const platforms = platformTags(facts);
   const [major, minor] = facts.pythonVersion;
   const name = interpreterName(facts);
