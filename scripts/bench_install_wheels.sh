@@ -67,7 +67,8 @@ EOF
 echo "${#wheels[@]} wheels, $(du -cb "${wheels[@]}" | tail -1 | cut -f1) bytes"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/dpip-bench-XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# DPIP_BENCH_KEEP=1 keeps the work directory (deleting it slows the disk for the next benchmark).
+[[ "${DPIP_BENCH_KEEP:-}" == 1 ]] || trap 'rm -rf "$work"' EXIT
 echo 0 >"$work/n"
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 unset PIP_FIND_LINKS

@@ -14,7 +14,7 @@ find_python ""
 reqs=("${@:-jupyterlab}")
 if [[ -n "${INDEX_URL:-}" ]]; then
   work="$(mktemp -d)"
-  trap 'rm -rf "$work"' EXIT
+  [[ "${DPIP_BENCH_KEEP:-}" == 1 ]] || trap 'rm -rf "$work"' EXIT
   index="$INDEX_URL"
 else
   serve_mirror
