@@ -32,17 +32,21 @@ for ((i = 0; i < ${#all[@]} && ${#projects[@]} < 40; i += step)); do
 done
 echo "projects (${#projects[@]}): ${projects[*]}"
 
-# dpip keeps its interpreter facts in the cache (warmed above); the HTTP
-# bucket is emptied before each run, so downloads are cold for both.
-dpip="${dpip_cmd[*]} download --no-deps --only-binary=:all: -i $index -d $work/dpip ${projects[*]}"
-pipcmd="${pip[*]} -d $work/pip ${projects[*]}"
+# Downloads are cold for both: every timed run gets a fresh dpip cache (holding only the
+# interpreter facts warmed above, as a user's cache would) and an empty destination. Nothing
+# is deleted between runs: a mass delete slows the disk down for the run after it.
+echo 0 >"$work/n"
+run='$(cat '"$work"'/n)'
+next='echo $(( $(cat '"$work"'/n) + 1 )) > '"$work"'/n && mkdir -p '"$work"'/cache-'"$run"' && cp -a '"$cache"'/interpreters-v1 '"$work"'/cache-'"$run"'/'
+dpip="deno run --allow-all main.ts --python $python download --no-deps --only-binary=:all: -i $index"
+dpip_timed="$dpip --cache-dir $work/cache-$run -d $work/dpip-$run ${projects[*]}"
+pip_timed="${pip[*]} -d $work/pip-$run ${projects[*]}"
 out="$work/hyperfine.json"
-hyperfine --warmup 1 --runs 1 --export-json "$out" \
-  --prepare "rm -rf $cache/http-v1 $work/dpip $work/pip" \
-  -n "dpip download" "$dpip" \
-  -n "pip download" "$pipcmd"
-# Once more, untimed, to compare what each downloaded.
-$dpip >/dev/null && $pipcmd >/dev/null
+hyperfine --warmup 1 --runs "${RUNS:-3}" --export-json "$out" --prepare "$next" \
+  -n "dpip download" "$dpip_timed" \
+  -n "pip download" "$pip_timed"
+$dpip --cache-dir "$work/cache-check" -d "$work/dpip" "${projects[@]}" >/dev/null
+"${pip[@]}" -d "$work/pip" "${projects[@]}" >/dev/null
 echo "downloaded: $(du -sh "$work/dpip" | cut -f1) in $(ls "$work/dpip" | wc -l) files"
 diff <(ls "$work/dpip") <(ls "$work/pip") >/dev/null && echo "same files downloaded by both" ||
   echo "WARNING: dpip and pip downloaded different files"

@@ -16,7 +16,7 @@ fi
 [[ -x "$python" ]] || { echo "no Python 3.11 found; pass one as the first argument" >&2; exit 1; }
 
 cache="$(mktemp -d)"
-trap 'rm -rf "$cache"' EXIT
+[[ "${DPIP_BENCH_KEEP:-}" == 1 ]] || trap 'rm -rf "$cache"' EXIT
 dpip=(deno run --allow-all main.ts --cache-dir "$cache")
 "${dpip[@]}" list --python "$python" >/dev/null # warms the interpreter cache
 

@@ -13,65 +13,21 @@ import { HttpClient } from "../../lib/net/mod.ts";
 import { compareVersions } from "../../lib/pep440/mod.ts";
 import { parseFormatControl } from "../../lib/resolver/candidate_selector.ts";
 import { defaultProvider } from "../../lib/resolver/default_provider.ts";
-import { toMetadata } from "../../lib/resolver/in_memory_provider.ts";
 import { ResolutionImpossibleError, resolve } from "../../lib/resolver/resolve.ts";
 import { assert, assertStringIncludes } from "../helpers/assert.ts";
-import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
+import { startIndexServer } from "../helpers/index_server.ts";
 import { skipUnless } from "../helpers/python.ts";
-import { buildSdist } from "../helpers/wheel_builder.ts";
 import {
   acceptedOutcomes,
   loadScenarios,
   NEEDS_SDIST_BUILD,
-  type Scenario,
+  scenarioFiles,
   targetEnvironment,
   targetFacts,
   targetPython,
-  wheelTags,
 } from "../resolver/packse.ts";
 
 const scenarios = (await loadScenarios() ?? []).filter((scenario) => scenario.mode === "install");
-
-/** The index files of a scenario; PEP 658 metadata only when `pep658`. */
-function scenarioFiles(scenario: Scenario, pep658: boolean): IndexFile[] {
-  const files: IndexFile[] = [];
-  for (const project of Object.values(scenario.packages)) {
-    for (const [version, data] of Object.entries(project.versions)) {
-      const metadata = toMetadata({
-        requires: data.requires_prefixed,
-        extras: data.extras_prefixed,
-        ...(data.requires_python === null ? {} : { requiresPython: data.requires_python }),
-      });
-      const spec = {
-        requiresDist: metadata.requiresDist,
-        providesExtra: metadata.providesExtra,
-        ...(metadata.requiresPython === undefined
-          ? {}
-          : { requiresPython: metadata.requiresPython }),
-      };
-      const extra = data.yanked ? { yanked: true } : {};
-      if (data.wheel) {
-        for (const tags of wheelTags(data)) {
-          const file = wheelFile(
-            { name: project.prefixed_name, version, tags, metadata: spec },
-            extra,
-          );
-          files.push(pep658 ? file : { ...file, metadata: undefined });
-        }
-      }
-      if (data.sdist) {
-        const sdist = buildSdist({ name: project.prefixed_name, version, metadata: spec });
-        files.push({
-          filename: sdist.filename,
-          bytes: sdist.bytes,
-          ...extra,
-          ...(spec.requiresPython === undefined ? {} : { requiresPython: spec.requiresPython }),
-        });
-      }
-    }
-  }
-  return files;
-}
 
 Deno.test({
   name: "packse scenarios over HTTP through the default provider",

@@ -8,9 +8,15 @@
 
 import { fileURLToPath } from "node:url";
 import { compatibleTags, parseTag, type TagFacts, tagPriorities } from "../../lib/dists/mod.ts";
-import type { InMemoryIndex, InMemoryVersion } from "../../lib/resolver/in_memory_provider.ts";
+import {
+  type InMemoryIndex,
+  type InMemoryVersion,
+  toMetadata,
+} from "../../lib/resolver/in_memory_provider.ts";
 import type { UnavailableReason } from "../../lib/resolver/provider.ts";
+import { type IndexFile, wheelFile } from "../helpers/index_server.ts";
 import { linuxCpythonFacts } from "../helpers/tag_facts.ts";
+import { buildSdist } from "../helpers/wheel_builder.ts";
 
 /** One version of a scenario package, as scenarios.json has it. */
 export interface ScenarioVersion {
@@ -59,8 +65,10 @@ export async function loadScenarios(): Promise<Scenario[] | undefined> {
 }
 
 /**
- * Scenarios whose expected success needs a source distribution: dpip cannot
- * build sdists yet, so these get the sdist's metadata as if built.
+ * Scenarios whose expected success needs a source distribution. The scenario
+ * indexes hold no build backend to build them with, so the resolver tests
+ * give these the sdist's metadata as if built (building itself is tested in
+ * tests/build and tests/e2e/install_build_test.ts).
  */
 export const NEEDS_SDIST_BUILD = new Set(["no-binary"]);
 
@@ -153,4 +161,45 @@ export function acceptedOutcomes(
     outcomes.push(scenario.pip_outcome);
   }
   return outcomes;
+}
+
+/** The index files of a scenario; PEP 658 metadata only when `pep658`. */
+export function scenarioFiles(scenario: Scenario, pep658: boolean): IndexFile[] {
+  const files: IndexFile[] = [];
+  for (const project of Object.values(scenario.packages)) {
+    for (const [version, data] of Object.entries(project.versions)) {
+      const metadata = toMetadata({
+        requires: data.requires_prefixed,
+        extras: data.extras_prefixed,
+        ...(data.requires_python === null ? {} : { requiresPython: data.requires_python }),
+      });
+      const spec = {
+        requiresDist: metadata.requiresDist,
+        providesExtra: metadata.providesExtra,
+        ...(metadata.requiresPython === undefined
+          ? {}
+          : { requiresPython: metadata.requiresPython }),
+      };
+      const extra = data.yanked ? { yanked: true } : {};
+      if (data.wheel) {
+        for (const tags of wheelTags(data)) {
+          const file = wheelFile(
+            { name: project.prefixed_name, version, tags, metadata: spec },
+            extra,
+          );
+          files.push(pep658 ? file : { ...file, metadata: undefined });
+        }
+      }
+      if (data.sdist) {
+        const sdist = buildSdist({ name: project.prefixed_name, version, metadata: spec });
+        files.push({
+          filename: sdist.filename,
+          bytes: sdist.bytes,
+          ...extra,
+          ...(spec.requiresPython === undefined ? {} : { requiresPython: spec.requiresPython }),
+        });
+      }
+    }
+  }
+  return files;
 }
