@@ -416,9 +416,9 @@ export class StagingArea {
     return this.roots.length - 1;
   }
 
-  /** Where `path` of root `root` is staged. */
+  /** Where `path` (a validated archive path: relative, no `.` or `..`) of root `root` is staged. */
   path(root: number, path: string): string {
-    return join(this.dir, String(root), path);
+    return `${this.dir}/${root}/${path}`;
   }
 
   /**
@@ -515,7 +515,7 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
       path = parts.slice(2).join("/");
       isScript = key === "scripts";
     }
-    const source = join(tree, file.path);
+    const source = `${tree}/${file.path}`; // archive paths were validated: plain relative
     if (isScript) {
       const rewritten = rewriteScriptShebang(Deno.readFileSync(source), options.python);
       if (rewritten !== undefined) {
@@ -611,7 +611,9 @@ export function finishStagedWheel(staged: StagedWheel, options: FinishStagedWhee
   const roots = staged.staging.roots;
   const libDir = roots[staged.libRoot]!;
   const entries: RecordEntry[] = files.map((file) => {
-    const path = relative(libDir, join(roots[file.root]!, file.path)).replaceAll("\\", "/");
+    const path = file.root === staged.libRoot
+      ? file.path
+      : relative(libDir, join(roots[file.root]!, file.path)).replaceAll("\\", "/");
     if (file.hash === undefined) return { path };
     const equals = file.hash.indexOf("=");
     return {
