@@ -237,35 +237,41 @@ function checkHashMode(items: readonly DownloadItem[]): void {
   }
 }
 
-async function runPool<T>(
-  tasks: readonly (() => Promise<T>)[],
-  concurrency: number,
-): Promise<PromiseSettledResult<T>[]> {
-  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      try {
-        results[index] = { status: "fulfilled", value: await tasks[index]!() };
-      } catch (reason) {
-        results[index] = { status: "rejected", reason };
-      }
+/** A download not started because another requirement already failed. */
+class DownloadAbandonedError extends Error {}
+
+/** Runs functions at most `limit` at a time. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
-  return results;
 }
 
-/** Downloads the planned files in a bounded pool; enforces hash-checking mode after. */
+/**
+ * Downloads the planned files, at most `concurrency` at a time, each as soon
+ * as its plan is known (plans may still be waiting for their index page);
+ * enforces hash-checking mode after. When anything fails, the files this run
+ * downloaded are removed again.
+ */
 async function fetchPlans(
-  plans: readonly Planned[],
+  plans: readonly (Planned | Promise<Planned>)[],
   options: Pick<DownloadRequirementsOptions, "dest" | "downloader" | "reporter" | "concurrency">,
   hashMode: boolean,
 ): Promise<DownloadedFile[]> {
   await Deno.mkdir(options.dest, { recursive: true });
   const reporter = options.reporter;
-  const tasks = plans.map((plan) => async (): Promise<DownloadedFile> => {
+  const slot = limiter(options.concurrency ?? 16);
+  let failed = false;
+  const fetchOne = async (plan: Planned): Promise<DownloadedFile> => {
     const path = join(options.dest, plan.filename);
     const base = {
       requirement: plan.item.text,
@@ -302,15 +308,39 @@ async function fetchPlans(
       origin: result.fromCache ? "cached" : "downloaded",
       sha256: result.digests["sha256"] ?? "",
     };
-  });
-  const settled = await runPool(tasks, options.concurrency ?? 16);
-  const failure = settled.find((r) => r.status === "rejected");
-  if (failure !== undefined) throw failure.reason;
+  };
+  const resolved: Planned[] = new Array(plans.length);
+  const settled = await Promise.allSettled(plans.map(async (pending, index) => {
+    try {
+      const plan = await pending;
+      resolved[index] = plan;
+      return await slot(() => {
+        if (failed) throw new DownloadAbandonedError();
+        return fetchOne(plan);
+      });
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  }));
+  const failure = settled.find((r) =>
+    r.status === "rejected" && !(r.reason instanceof DownloadAbandonedError)
+  );
+  if (failure !== undefined) {
+    await Promise.all(
+      settled.map((r) =>
+        r.status === "fulfilled" && r.value.origin !== "present"
+          ? Deno.remove(r.value.path).catch(() => {})
+          : undefined
+      ),
+    );
+    throw (failure as PromiseRejectedResult).reason;
+  }
   const files = settled.map((r) => (r as PromiseFulfilledResult<DownloadedFile>).value);
 
   if (hashMode) {
     const missing = files.filter((_, i) =>
-      plans[i]?.checks.every((c) => c.source !== "the requirement") ?? false
+      resolved[i]?.checks.every((c) => c.source !== "the requirement") ?? false
     );
     if (missing.length > 0) {
       await Promise.all(
@@ -346,7 +376,7 @@ export async function downloadRequirements(
   if (hashMode) checkHashMode(requested);
   const warnings: string[] = [];
 
-  const plans = await Promise.all(requested.map(async (item): Promise<Planned> => {
+  const plans = requested.map(async (item): Promise<Planned> => {
     const userHashes = item.hashes ?? {};
     const userChecks: HashCheck[] = Object.keys(userHashes).length > 0
       ? [{ source: "the requirement", allowed: userHashes }]
@@ -391,8 +421,11 @@ export async function downloadRequirements(
       ...(best.file.size === undefined ? {} : { size: best.file.size }),
       checks: [...indexChecks(best.file), ...userChecks],
     };
-  }));
+  });
 
+  // fetchPlans awaits each plan, but only after a first await of its own: mark the
+  // rejections handled now (they still reach fetchPlans).
+  for (const plan of plans) plan.catch(() => {});
   const files = await fetchPlans(plans, options, hashMode);
   return { files, warnings };
 }

@@ -906,3 +906,30 @@ Deno.test({
       },
     ),
 });
+
+Deno.test({
+  name: "download: files start as soon as their page is read; a requirement that fails leaves none",
+  ignore,
+  async fn() {
+    await withIndex(
+      { files: [DEMO_ANY], faults: [{ path: "/simple/missing/", kind: "delay", delayMs: 300 }] },
+      async ({ tmp, server, run }) => {
+        const result = await run([
+          "download",
+          "--no-deps",
+          "-i",
+          server.url,
+          "demo",
+          "missing",
+          "-d",
+          "d",
+        ]);
+        assertEquals(result.status, 1);
+        assertMatch(result.err, /No matching distribution found for missing/);
+        // demo's file was fetched while missing's page was still on its way, then removed.
+        assert(server.requests.some((r) => r.path === `/files/${DEMO_ANY.filename}`));
+        assertEquals(await files(join(tmp, "d")), []);
+      },
+    );
+  },
+});
