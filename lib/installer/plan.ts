@@ -147,6 +147,7 @@ export type DependencyGraph = ReadonlyMap<string | null, readonly string[]>;
  * ```
  */
 export function installationOrder(keys: readonly string[], graph: DependencyGraph): string[] {
+  if (keys.length === 0) return [];
   const wanted = new Set(keys);
   const children = new Map<string | null, Set<string>>();
   const node = (id: string | null) => {
