@@ -334,6 +334,26 @@ Deno.test({
         url: pathToFileURL(repo).href,
         vcs_info: { vcs: "git", commit_id: commit, requested_revision: "v1" },
       });
+      // A project in a subdirectory of the repository (#subdirectory=), named by #egg=.
+      await writeProject(join(repo, "sub"), "subproj", "3.0");
+      await g("add", ".");
+      await g("commit", "-q", "-m", "three");
+      const head = await g("rev-parse", "HEAD");
+      const sub = await dpip([
+        "install",
+        "--python",
+        venv.python,
+        "--no-cache-dir",
+        "-i",
+        server.url,
+        `git+${pathToFileURL(repo).href}#egg=subproj&subdirectory=sub`,
+      ], { home });
+      assertEquals(sub.status, 0, sub.stderr);
+      assertEquals(await directUrl(venv.sitePackages, "subproj-3.0.dist-info"), {
+        url: pathToFileURL(repo).href,
+        vcs_info: { vcs: "git", commit_id: head },
+        subdirectory: "sub",
+      });
       const bad = await dpip(
         [
           "install",
