@@ -27,4 +27,5 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   download: () => import("./download.ts").then((m) => m.runDownload),
   index: () => import("./index.ts").then((m) => m.runIndex),
   hash: () => import("./hash.ts").then((m) => m.runHash),
+  cache: () => import("./cache.ts").then((m) => m.runCache),
 };
