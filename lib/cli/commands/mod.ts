@@ -28,4 +28,5 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   index: () => import("./index.ts").then((m) => m.runIndex),
   hash: () => import("./hash.ts").then((m) => m.runHash),
   cache: () => import("./cache.ts").then((m) => m.runCache),
+  completion: () => import("./completion.ts").then((m) => m.runCompletion),
 };
