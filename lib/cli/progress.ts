@@ -21,10 +21,21 @@ import type { TextSink } from "./io.ts";
  * ```
  */
 export function formatSize(bytes: number): string {
-  if (bytes > 1000 * 1000) return `${(bytes / 1000 / 1000).toFixed(1)} MB`;
+  if (bytes > 1000 * 1000) return `${oneDecimal(bytes / 1000 / 1000)} MB`;
   if (bytes > 10 * 1000) return `${Math.floor(bytes / 1000)} kB`;
-  if (bytes > 1000) return `${(bytes / 1000).toFixed(1)} kB`;
+  if (bytes > 1000) return `${oneDecimal(bytes / 1000)} kB`;
   return `${Math.floor(bytes)} bytes`;
+}
+
+/**
+ * One decimal as Python's `{:.1f}`: an exact tie (only an odd multiple of
+ * 0.25 is one) rounds to even, where `toFixed` rounds up (1.25 → "1.2").
+ */
+function oneDecimal(value: number): string {
+  const quarters = value * 4;
+  if (!Number.isInteger(quarters) || quarters % 2 === 0) return value.toFixed(1);
+  const tenths = Math.floor(value * 10);
+  return ((tenths % 2 === 0 ? tenths : tenths + 1) / 10).toFixed(1);
 }
 
 interface Bar {
