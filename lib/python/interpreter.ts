@@ -26,6 +26,7 @@ import {
   type SchemeTemplates,
 } from "./environment.ts";
 import { PROBE_SCRIPT, PROBE_VERSION, type ProbeOutput } from "./probe_script.ts";
+import { deriveVenvProbe, type VenvTemplate, venvTemplate } from "./venv_template.ts";
 
 /** The interpreter could not be run or its probe failed. */
 export class InterpreterProbeError extends DpipError {
@@ -141,6 +142,8 @@ export interface QueryInterpreterOptions {
   readonly cwd: string;
   /** The cache root (`resolveCacheRoot`); undefined disables the cache. */
   readonly cacheRoot?: string;
+  /** Called just before the interpreter is spawned to probe it (not when cached or derived). */
+  readonly onProbe?: (executable: string) => void;
 }
 
 /** The variables that change what the probe reports, so they are part of the cache key. */
@@ -311,11 +314,11 @@ async function readCache(path: string, key: string): Promise<CacheEntry | undefi
   }
 }
 
-async function writeCache(path: string, entry: CacheEntry): Promise<void> {
+async function writeJson(path: string, value: unknown): Promise<void> {
   try {
     await Deno.mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
-    await Deno.writeTextFile(temporary, JSON.stringify(entry));
+    await Deno.writeTextFile(temporary, JSON.stringify(value));
     await Deno.rename(temporary, path);
   } catch {
     // A cache that cannot be written only costs a spawn next time.
@@ -349,11 +352,59 @@ export async function queryInterpreter(
     const cached = await readCache(path, key);
     if (cached !== undefined) return new Interpreter(executable, cached.probe, options.env);
   }
-  const probe = await runProbe(executable, options);
+  // A venv met for the first time: derived from another venv of the same interpreter,
+  // when one was probed (a spawn costs ~35 ms), else probed and kept as the template.
+  const venvDir = dirname(dirname(executable));
+  const config = await readTextOrNull(join(venvDir, "pyvenv.cfg"));
+  const templatePath = config === null || options.cacheRoot === undefined ? undefined : join(
+    bucketDir(options.cacheRoot, CacheBucket.interpreters),
+    `venv-${fileNameOf(await templateKey(executable, stat, options))}.json`,
+  );
+  const template = templatePath === undefined ? undefined : await readTemplate(templatePath);
+  let probe = template === undefined ? undefined : deriveVenvProbe(template, venvDir, config!);
+  if (probe === undefined) {
+    options.onProbe?.(executable);
+    probe = await runProbe(executable, options);
+    const made = templatePath === undefined ? undefined : venvTemplate(probe, venvDir, config!);
+    if (made !== undefined) await writeJson(templatePath!, made);
+  }
   if (path !== undefined) {
     const validators: [string, number | null][] = [];
     for (const each of validatorPaths(probe)) validators.push([each, await mtimeOrNull(each)]);
-    await writeCache(path, { key, validators, probe });
+    await writeJson(path, { key, validators, probe } satisfies CacheEntry);
   }
   return new Interpreter(executable, probe, options.env);
+}
+
+/** What a venv template is kept under: the real interpreter, as {@link cacheKey} sees it. */
+async function templateKey(
+  executable: string,
+  stat: Deno.FileInfo,
+  options: QueryInterpreterOptions,
+): Promise<string> {
+  let real: string;
+  try {
+    real = await Deno.realPath(executable);
+  } catch {
+    real = executable;
+  }
+  return JSON.stringify([
+    PROBE_VERSION,
+    "venv",
+    real,
+    executable.split("/").at(-1),
+    stat.size,
+    stat.mtime?.getTime() ?? null,
+    KEY_VARIABLES.map((name) => options.env[name] ?? null),
+    options.env["PYTHONPATH"] === undefined ? null : options.cwd,
+  ]);
+}
+
+async function readTemplate(path: string): Promise<VenvTemplate | undefined> {
+  try {
+    const template = JSON.parse(await Deno.readTextFile(path)) as VenvTemplate;
+    return template.probe?.probe_version === PROBE_VERSION ? template : undefined;
+  } catch {
+    return undefined;
+  }
 }
