@@ -36,6 +36,15 @@ export function programName(invokedAs: string): string {
 export async function main(args: readonly string[], io: Io): Promise<number> {
   const program = programName(io.invokedAs);
   let debug = args.includes("--debug");
+  if (io.env["PIP_AUTO_COMPLETE"] !== undefined) {
+    // The shell completion scripts (`completion --bash` …) call back with these variables.
+    const { autocomplete } = await import("./autocomplete.ts");
+    const lines = await autocomplete(io.env, { cwd: io.cwd });
+    if (lines !== undefined) {
+      io.stdout.write(lines.map((line) => line + "\n").join(""));
+      return ExitCode.error; // as pip: it exits 1 after completing
+    }
+  }
   try {
     const parsed = parseArgs(args);
     const configuration = loadConfiguration({

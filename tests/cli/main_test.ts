@@ -97,3 +97,11 @@ Deno.test("a known command without a runner yet fails clearly, exit 1", async ()
   assertEquals(r.status, 1);
   assertMatch(r.err, /^ERROR: "wheel" is not available yet in dpip/);
 });
+
+Deno.test("main answers the completion scripts' call (PIP_AUTO_COMPLETE) as pip does: candidates, exit 1", async () => {
+  const io = captureIo({
+    env: { PIP_AUTO_COMPLETE: "1", COMP_WORDS: "dpip uninst", COMP_CWORD: "1" },
+  });
+  assertEquals(await main([], io), 1);
+  assertEquals(io.out(), "uninstall\n");
+});
