@@ -1120,9 +1120,14 @@ async function runPipeline(
     } catch (error) {
       throw interrupted(error, ordered, scheme);
     }
-    const conflicts = settings.warnConflicts && !isTarget
-      ? checkAfterInstall(target, new Set(changelog.installed.map((dist) => dist.name)))
-      : undefined;
+    // Into an empty environment, what is installed is exactly a resolution of all its
+    // dependencies, which cannot conflict: reading it all back to check says nothing new.
+    const resolvedWhole = installedSet.length === 0 && resolution !== undefined && !settings.noDeps;
+    const conflicts = !settings.warnConflicts || isTarget
+      ? undefined
+      : resolvedWhole
+      ? { missing: [], conflicting: [], parsingProblems: [], duplicates: [] }
+      : checkAfterInstall(target, new Set(changelog.installed.map((dist) => dist.name)));
     const hidden = settings.warnScriptLocation === false || isTarget ||
         target.scheme.kind === "prefix"
       ? undefined
