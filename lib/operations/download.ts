@@ -16,6 +16,7 @@
 
 import { join } from "../paths.ts";
 import { DpipError } from "../errors.ts";
+import { HashRequirementError } from "./hash_mode.ts";
 import { filenameOfUrl, type ProjectFile } from "../index/simple_api.ts";
 import { redactText, redactUrl } from "../net/auth.ts";
 import { type AllowedHashes, hashFile, isSupportedHash, matchesHashes } from "../net/hashes.ts";
@@ -132,13 +133,7 @@ export class NoMatchingDistributionError extends DpipError {
   }
 }
 
-/** A hash-checking mode rule broken before anything is downloaded, or missing hashes after. */
-export class HashRequirementError extends DpipError {
-  constructor(message: string, hint: string) {
-    super("hash-required", message, { hint });
-    this.name = "HashRequirementError";
-  }
-}
+export { HashRequirementError } from "./hash_mode.ts";
 
 interface Planned {
   readonly item: DownloadItem;

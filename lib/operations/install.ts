@@ -52,20 +52,14 @@ import type { AllowedHashes } from "../net/hashes.ts";
 import { tryParseVersion } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { Interpreter, SchemeKind } from "../python/mod.ts";
-import {
-  fetchWheelMetadata,
-  type IndexSource,
-  type MetadataClient,
-  type MetadataStore,
-} from "../resolver/default_provider.ts";
-import {
-  type DirectResult,
-  type InstalledDistribution,
-  type Resolution,
-  resolve,
-  type ResolvedDist,
-  type ResolverProvider,
-  type ResolverReporter,
+import type { IndexSource, MetadataClient, MetadataStore } from "../resolver/default_provider.ts";
+import type {
+  DirectResult,
+  InstalledDistribution,
+  Resolution,
+  ResolvedDist,
+  ResolverProvider,
+  ResolverReporter,
 } from "../resolver/mod.ts";
 import { emptyFileOptions } from "../requirements/requirements_txt.ts";
 import { parseRequirementSource, type RequirementSource } from "../requirements/source.ts";
@@ -78,7 +72,7 @@ import {
   withSdistBuilds,
 } from "./build_sources.ts";
 import { checkInstalled, type CheckResult } from "./check.ts";
-import { HashRequirementError } from "./download.ts";
+import { HashRequirementError } from "./hash_mode.ts";
 import { formatInstallReport, type ReportItem } from "./install_report.ts";
 import type { InstallChangelog } from "./install_wheels.ts";
 import type { JsonValue } from "./inspect.ts";
@@ -947,6 +941,8 @@ async function runPipeline(
     });
   }
   if (dists === undefined) {
+    // The resolver loads only when something is not installed already (not for a no-op).
+    const { resolve } = await import("../resolver/mod.ts");
     resolution = await resolve({
       requirements: roots.map((root) => root.requirement),
       constraints: spec.constraints.flatMap((c) =>
@@ -1027,11 +1023,13 @@ async function runPipeline(
   }
 
   const items = settings.report || settings.dryRun
-    ? await reportItems(toInstall, roots, (file) => {
+    ? await reportItems(toInstall, roots, async (file) => {
       const local = localFiles.get(file.url);
-      return local === undefined
-        ? fetchWheelMetadata(services.metadataClient, file, services.metadataStore)
-        : Deno.readTextFile(join(local.tree, local.manifest.distInfo, "METADATA"));
+      if (local !== undefined) {
+        return await Deno.readTextFile(join(local.tree, local.manifest.distInfo, "METADATA"));
+      }
+      const { fetchWheelMetadata } = await import("../resolver/default_provider.ts");
+      return await fetchWheelMetadata(services.metadataClient, file, services.metadataStore);
     })
     : undefined;
   const report = settings.report && items !== undefined

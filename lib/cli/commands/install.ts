@@ -26,8 +26,8 @@ import {
   type InstallSettings,
 } from "../../operations/install.ts";
 import type { SchemeKind } from "../../python/mod.ts";
-import { defaultProvider } from "../../resolver/default_provider.ts";
-import { ResolutionImpossibleError } from "../../resolver/mod.ts";
+import { lazyProvider } from "../../resolver/lazy_provider.ts";
+import type { ResolutionImpossibleError } from "../../resolver/mod.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { PathKind } from "../../requirements/source.ts";
@@ -152,9 +152,10 @@ export async function runInstall(context: CommandContext): Promise<number> {
       );
       return ExitCode.error;
     }
-    if (error instanceof ResolutionImpossibleError) {
+    if (error instanceof DpipError && error.code === "resolution-impossible") {
+      // By its code: the resolver's module is loaded only when something is resolved.
       printer.error(error.message);
-      printer.raw(error.text + "\n");
+      printer.raw((error as ResolutionImpossibleError).text + "\n");
       return ExitCode.error;
     }
     if (error instanceof DpipError) {
@@ -236,13 +237,17 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
       settings: settingsOf(context, fileOptions.pre, fileOptions.requireHashes),
       target: { interpreter, scheme: kind },
       services: {
-        provider: defaultProvider({
-          indexes: session.indexes,
-          client: session.client,
-          tags,
-          policy,
-          ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
-        }),
+        provider: lazyProvider(async () =>
+          (await import("../../resolver/default_provider.ts")).defaultProvider({
+            indexes: session.indexes,
+            client: session.client,
+            tags,
+            policy,
+            ...(session.metadataStore === undefined
+              ? {}
+              : { metadataStore: session.metadataStore }),
+          })
+        ),
         metadataClient: session.client,
         ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
         downloader: session.client,
