@@ -17,21 +17,25 @@ import { oraclePython, pyenvPython } from "../tests/helpers/python.ts";
 import { loadScenarios, type Scenario, scenarioFiles } from "../tests/resolver/packse.ts";
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+const say = (line: string) => Deno.stdout.writeSync(encoder.encode(line + "\n"));
+function fail(message: string): never {
+  Deno.stderr.writeSync(encoder.encode(message + "\n"));
+  Deno.exit(1);
+}
 const repo = new URL("..", import.meta.url).pathname;
 const oracle = await oraclePython();
 const category = Deno.env.get("CATEGORY");
 const all = await loadScenarios();
 if (all === undefined || oracle === undefined) {
-  console.error("needs ../shared/packse/scenarios.json and the oracle pip (pyenv 3.11)");
-  Deno.exit(1);
+  fail("needs ../shared/packse/scenarios.json and the oracle pip (pyenv 3.11)");
 }
 const scenarios = all.filter((s) =>
   s.mode === "install" && s.resolver_options.no_binary.length === 0 &&
   s.resolver_options.no_build.length === 0 && (category === undefined || s.category === category)
 );
 if (scenarios.length === 0) {
-  console.error(`no install scenario in category ${category}`);
-  Deno.exit(1);
+  fail(`no install scenario in category ${category}`);
 }
 const work = await Deno.makeTempDir({ prefix: "dpip-bench-packse-" });
 const server = await startIndexServer({ files: scenarios.flatMap((s) => scenarioFiles(s, true)) });
@@ -108,9 +112,9 @@ for (const scenario of scenarios) {
   rows.push({ scenario, pip: await timed(pip), dpip: await timed(dpip) });
 }
 rows.sort((a, b) => b.pip - a.pip);
-console.log("slowest for pip (one cold run each):");
+say("slowest for pip (one cold run each):");
 for (const row of rows.slice(0, 5)) {
-  console.log(
+  say(
     `  ${row.scenario.name}: pip ${row.pip.toFixed(2)} s, dpip ${row.dpip.toFixed(2)} s`,
   );
 }
@@ -153,10 +157,10 @@ const results = JSON.parse(decoder.decode(await Deno.readFile(out))).results as 
   mean: number;
 }[];
 const mean = (name: string) => results.find((r) => r.command === name)!.mean;
-console.log(`${slowest.name} (${slowest.category}):`);
+say(`${slowest.name} (${slowest.category}):`);
 for (const kind of ["cold", "warm"]) {
   const p = mean(`pip ${kind}`), d = mean(`dpip ${kind}`);
-  console.log(
+  say(
     `  ${kind}: pip ${p.toFixed(2)} s / dpip ${d.toFixed(3)} s = ${(p / d).toFixed(1)}x`,
   );
 }
