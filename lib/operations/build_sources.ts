@@ -15,6 +15,7 @@ import type { DirectUrl } from "../dists/direct_url.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
 import { DpipError } from "../errors.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
+import { hashFile, loadCrypto } from "../net/hashes.ts";
 import type { HashCheck } from "../net/http_client.ts";
 import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
 import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";
@@ -126,7 +127,7 @@ async function checkout(
         source.path,
         await scratch(context, "sdist"),
       );
-      const digest = await sha256File(source.path);
+      const digest = (await hashFile(source.path))["sha256"];
       const url = withoutFragment(source.url);
       return {
         projectDir: inner(root),
@@ -164,11 +165,6 @@ async function checkout(
     case "registry":
       throw new SourceBuildError(source.text, "it names a project on an index, not a source");
   }
-}
-
-async function sha256File(path: string): Promise<string> {
-  const { createHash } = await import("node:crypto");
-  return createHash("sha256").update(await Deno.readFile(path)).digest("hex");
 }
 
 /** Splits `git+https://host/repo.git@v1.0` into the clone URL and the revision. */
@@ -556,7 +552,7 @@ async function keepWheel(
 async function describeWheel(path: string): Promise<BuiltIndexWheel> {
   const bytes = await Deno.readFile(path);
   const filename = path.split("/").at(-1)!;
-  const { createHash } = await import("node:crypto");
+  const { createHash } = await loadCrypto();
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const { readZipDirectory, readZipEntry } = await import("../archive/zip.ts");
   const zip = readZipDirectory(bytes, { archive: filename });

@@ -69,7 +69,7 @@ function swapValue(value: unknown, from: string, to: string): unknown {
  *
  * @example
  * ```ts ignore
- * const template = venvTemplate(probe, "/work/.venv", pyvenvCfgText);
+ * const template = venvTemplate(probe, "/home/me/project/.venv", pyvenvCfgText);
  * ```
  */
 export function venvTemplate(
@@ -96,7 +96,7 @@ export function venvTemplate(
  *
  * @example
  * ```ts ignore
- * const probe = deriveVenvProbe(template, "/work/other-venv", otherCfgText);
+ * const probe = deriveVenvProbe(template, "/home/me/other-venv", otherCfgText);
  * ```
  */
 export function deriveVenvProbe(
