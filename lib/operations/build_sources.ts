@@ -88,17 +88,16 @@ export function needsBuild(source: RequirementSource): boolean {
   }
 }
 
-function withoutFragment(url: string): string {
+/** `url` without its `#fragment`. */
+export function withoutFragment(url: string): string {
   const at = url.indexOf("#");
   return at < 0 ? url : url.slice(0, at);
 }
 
-let counter = 0;
-
+/** A new directory under the run's work directory (made on first use). */
 async function scratch(context: SourceBuildContext, what: string): Promise<string> {
-  const dir = join(context.workDir, `${what}-${++counter}`);
-  await Deno.mkdir(dir, { recursive: true });
-  return dir;
+  await Deno.mkdir(context.workDir, { recursive: true });
+  return await Deno.makeTempDir({ dir: context.workDir, prefix: `${what}-` });
 }
 
 /** The project directory and its `direct_url.json`, fetched and unpacked as needed. */

@@ -69,6 +69,7 @@ import {
   type BuiltRequirement,
   needsBuild,
   type SourceBuildContext,
+  withoutFragment,
   withSdistBuilds,
 } from "./build_sources.ts";
 import { checkInstalled, type CheckResult } from "./check.ts";
@@ -264,11 +265,6 @@ interface Root {
   readonly source: RequirementSource;
   readonly requirement: Requirement;
   readonly url?: string;
-}
-
-function withoutFragment(url: string): string {
-  const at = url.indexOf("#");
-  return at < 0 ? url : url.slice(0, at);
 }
 
 function referenceRoot(
