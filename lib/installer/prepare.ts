@@ -16,12 +16,13 @@
 import { fileURLToPath, join } from "../paths.ts";
 import {
   type AllowedHashes,
+  digestChecks,
+  type HashCheck,
   hashFile,
   HashMismatchError,
-  isSupportedHash,
   matchesHashes,
 } from "../net/hashes.ts";
-import type { DownloadOptions, DownloadResult, HashCheck } from "../net/http_client.ts";
+import type { DownloadOptions, DownloadResult } from "../net/http_client.ts";
 import type { PackageName } from "../names/mod.ts";
 import {
   checkWheelFilename,
@@ -94,14 +95,7 @@ export interface PrepareOptions {
 }
 
 function checksOf(request: WheelRequest): HashCheck[] {
-  const checks: HashCheck[] = [];
-  const index = Object.entries(request.hashes).filter(([algorithm]) => isSupportedHash(algorithm));
-  if (index.length > 0) {
-    checks.push({
-      source: "the index",
-      allowed: Object.fromEntries(index.map(([algorithm, digest]) => [algorithm, [digest]])),
-    });
-  }
+  const checks = digestChecks("the index", request.hashes);
   if (request.userHashes !== undefined && Object.keys(request.userHashes).length > 0) {
     checks.push({ source: "the requirement", allowed: request.userHashes });
   }

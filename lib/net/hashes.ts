@@ -54,6 +54,37 @@ export async function loadCrypto(): Promise<NodeCrypto> {
 
 export type AllowedHashes = Readonly<Record<string, readonly string[]>>;
 
+/** A hash check a download must pass, with where its hashes came from (for the error). */
+export interface HashCheck {
+  /** e.g. `the index`, `the requirement`. */
+  readonly source: string;
+  readonly allowed: AllowedHashes;
+}
+
+/**
+ * The check for one digest per algorithm (an index's file hashes, a URL's
+ * `#sha256=` fragment), keeping the algorithms dpip can compute; no check
+ * when none is left.
+ *
+ * @example
+ * ```ts
+ * import { digestChecks } from "./hashes.ts";
+ * digestChecks("the index", { sha256: "ab", blake9: "cd" });
+ * // [{ source: "the index", allowed: { sha256: ["ab"] } }]
+ * ```
+ */
+export function digestChecks(
+  source: string,
+  digests: Readonly<Record<string, string>>,
+): HashCheck[] {
+  const supported = Object.entries(digests).filter(([algorithm]) => isSupportedHash(algorithm));
+  if (supported.length === 0) return [];
+  return [{
+    source,
+    allowed: Object.fromEntries(supported.map(([algorithm, digest]) => [algorithm, [digest]])),
+  }];
+}
+
 const NODE_NAMES: Readonly<Record<string, string>> = {
   md5: "md5",
   sha1: "sha1",

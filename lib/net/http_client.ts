@@ -20,7 +20,7 @@ import { basename, dirname, fileURLToPath, join } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import { Authenticator, redactText, redactUrl } from "./auth.ts";
 import {
-  type AllowedHashes,
+  type HashCheck,
   hashFile,
   HashMismatchError,
   matchesHashes,
@@ -130,12 +130,7 @@ export interface FetchedBody {
   readonly fromCache: boolean;
 }
 
-/** A hash check a download must pass, with where its hashes came from (for the error). */
-export interface HashCheck {
-  /** e.g. `the index`, `the requirement`. */
-  readonly source: string;
-  readonly allowed: AllowedHashes;
-}
+export type { HashCheck };
 
 /** Options for {@link HttpClient.download}. */
 export interface DownloadOptions {

@@ -9,14 +9,13 @@
  */
 
 import { join, pathToFileURL } from "../paths.ts";
-import type { BuildEnvironmentInstaller } from "../build/mod.ts";
+import type { BuildEnvironmentInstaller, BuiltWheel } from "../build/mod.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
 import { DpipError } from "../errors.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
-import { hashFile, loadCrypto } from "../net/hashes.ts";
-import type { HashCheck } from "../net/http_client.ts";
+import { digestChecks, hashFile, loadCrypto } from "../net/hashes.ts";
 import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
 import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";
 import type { ResolverProvider } from "../resolver/mod.ts";
@@ -138,13 +137,9 @@ async function checkout(
       const url = withoutFragment(source.url);
       const dir = await scratch(context, "download");
       const filename = decodeURIComponent(url.split("?")[0]!.split("/").at(-1) ?? "sdist.tar.gz");
-      const checks: HashCheck[] = Object.keys(source.urlHashes).length === 0 ? [] : [{
-        source: "the URL",
-        allowed: Object.fromEntries(
-          Object.entries(source.urlHashes).map(([algorithm, digest]) => [algorithm, [digest]]),
-        ),
-      }];
-      const downloaded = await context.downloader.download(url, join(dir, filename), { checks });
+      const downloaded = await context.downloader.download(url, join(dir, filename), {
+        checks: digestChecks("the URL", source.urlHashes),
+      });
       const root = await (await buildFrontend()).unpackSourceArchive(
         downloaded.path,
         await scratch(context, "sdist"),
@@ -284,6 +279,34 @@ function mergeSettings(
   return merged;
 }
 
+/** Builds the project in `projectDir` with the run's settings into a new scratch directory. */
+async function buildProject(
+  projectDir: string,
+  context: SourceBuildContext,
+  build: {
+    /** The requirement or file, for messages. */
+    what: string;
+    editable?: boolean;
+    /** The requirement's own `--config-settings` (added to the run's). */
+    configSettings?: Readonly<Record<string, string | readonly string[]>>;
+  },
+): Promise<BuiltWheel> {
+  const outDir = await scratch(context, "wheel");
+  const isolation = context.isolation === undefined
+    ? undefined
+    : explainedIsolation(build.what, context.isolation);
+  return await (await buildFrontend()).buildWheel(projectDir, {
+    python: context.python,
+    outDir,
+    ...(build.editable === undefined ? {} : { editable: build.editable }),
+    configSettings: mergeSettings(context.configSettings, build.configSettings ?? {}),
+    ...(isolation === undefined ? {} : { isolation }),
+    ...(context.env === undefined ? {} : { env: { ...context.env } }),
+    ...(context.onOutput === undefined ? {} : { onOutput: context.onOutput }),
+    tempDir: context.workDir,
+  });
+}
+
 /**
  * Builds `source` into a wheel with its own build backend.
  *
@@ -302,19 +325,10 @@ export async function buildRequirement(
   context: SourceBuildContext,
 ): Promise<BuiltRequirement> {
   const { projectDir, url, directUrl } = await checkout(source, context);
-  const outDir = await scratch(context, "wheel");
-  const isolation = context.isolation === undefined
-    ? undefined
-    : explainedIsolation(source.text, context.isolation);
-  const built = await (await buildFrontend()).buildWheel(projectDir, {
-    python: context.python,
-    outDir,
+  const built = await buildProject(projectDir, context, {
+    what: source.text,
     editable: source.editable,
-    configSettings: mergeSettings(context.configSettings, configSettings),
-    ...(isolation === undefined ? {} : { isolation }),
-    ...(context.env === undefined ? {} : { env: { ...context.env } }),
-    ...(context.onOutput === undefined ? {} : { onOutput: context.onOutput }),
-    tempDir: context.workDir,
+    configSettings,
   });
   const name = canonicalizeName(parseWheelFilename(built.filename).name);
   if (source.name !== undefined && source.name !== name) {
@@ -464,38 +478,16 @@ async function buildIndexSdist(
   if (cached !== undefined) return cached;
   options.onBuildStart?.(name, file.filename);
   const dir = await scratch(options, "sdist-download");
-  const checks: HashCheck[] = [];
-  const supported = Object.entries(file.hashes).filter(([algorithm]) =>
-    ["sha256", "sha384", "sha512", "sha224", "sha1", "md5"].includes(algorithm)
-  );
-  if (supported.length > 0) {
-    checks.push({
-      source: "the index",
-      allowed: Object.fromEntries(supported.map(([algorithm, digest]) => [algorithm, [digest]])),
-    });
-  }
   const downloaded = await options.downloader.download(
-    file.url.split("#")[0]!,
+    withoutFragment(file.url),
     join(dir, file.filename),
-    { checks },
+    { checks: digestChecks("the index", file.hashes) },
   );
   const root = await (await buildFrontend()).unpackSourceArchive(
     downloaded.path,
     await scratch(options, "sdist"),
   );
-  const outDir = await scratch(options, "wheel");
-  const isolation = options.isolation === undefined
-    ? undefined
-    : explainedIsolation(file.filename, options.isolation);
-  const wheel = await (await buildFrontend()).buildWheel(root, {
-    python: options.python,
-    outDir,
-    configSettings: mergeSettings(options.configSettings, {}),
-    ...(isolation === undefined ? {} : { isolation }),
-    ...(options.env === undefined ? {} : { env: { ...options.env } }),
-    ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
-    tempDir: options.workDir,
-  });
+  const wheel = await buildProject(root, options, { what: file.filename });
   const builtName = canonicalizeName(parseWheelFilename(wheel.filename).name);
   if (builtName !== name) {
     throw new SourceBuildError(

@@ -19,8 +19,14 @@ import { DpipError } from "../errors.ts";
 import { HashRequirementError } from "./hash_mode.ts";
 import { filenameOfUrl, type ProjectFile } from "../index/simple_api.ts";
 import { redactText, redactUrl } from "../net/auth.ts";
-import { type AllowedHashes, hashFile, isSupportedHash, matchesHashes } from "../net/hashes.ts";
-import type { DownloadOptions, DownloadResult, HashCheck } from "../net/http_client.ts";
+import {
+  type AllowedHashes,
+  digestChecks,
+  type HashCheck,
+  hashFile,
+  matchesHashes,
+} from "../net/hashes.ts";
+import type { DownloadOptions, DownloadResult } from "../net/http_client.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { parseSpecifierSet, type SpecifierSet } from "../pep440/mod.ts";
 import {
@@ -143,15 +149,6 @@ interface Planned {
   readonly filename: string;
   readonly size?: number;
   readonly checks: HashCheck[];
-}
-
-function indexChecks(file: ProjectFile): HashCheck[] {
-  const supported = Object.entries(file.hashes).filter(([algorithm]) => isSupportedHash(algorithm));
-  if (supported.length === 0) return [];
-  return [{
-    source: "the index",
-    allowed: Object.fromEntries(supported.map(([algorithm, digest]) => [algorithm, [digest]])),
-  }];
 }
 
 function notesOf(selection: Selection<ProjectFile>): string[] {
@@ -414,7 +411,7 @@ export async function downloadRequirements(
       url: best.file.url,
       filename: best.file.filename,
       ...(best.file.size === undefined ? {} : { size: best.file.size }),
-      checks: [...indexChecks(best.file), ...userChecks],
+      checks: [...digestChecks("the index", best.file.hashes), ...userChecks],
     };
   });
 
@@ -480,7 +477,10 @@ export async function downloadResolved(
       url,
       filename: file?.filename ?? filenameOfUrl(new URL(url)),
       ...(file?.size === undefined ? {} : { size: file.size }),
-      checks: [...(file === undefined ? [] : indexChecks(file)), ...userChecks],
+      checks: [
+        ...(file === undefined ? [] : digestChecks("the index", file.hashes)),
+        ...userChecks,
+      ],
     });
   }
   return { files: await fetchPlans(plans, options, hashMode), warnings: [] };
