@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
-import { startIndexServer } from "../helpers/index_server.ts";
+import { type IndexFile, type IndexServer, startIndexServer } from "../helpers/index_server.ts";
 import { skipUnless } from "../helpers/python.ts";
 import { miniBackendWheel, miniSdist, writeProject } from "./build_support.ts";
 import {
@@ -30,6 +30,22 @@ import {
 const needs = skipUnless(python311 && oracle, "pyenv Python 3.11 with pip");
 const noise = (path: string) => path.endsWith("__pycache__") || path.endsWith(".dpip.lock");
 
+/** Runs `fn` with a temporary home and an index of the demo projects, the mini backend and `extra`. */
+async function withBuildIndex(
+  prefix: string,
+  extra: readonly IndexFile[],
+  fn: (context: { home: string; server: IndexServer }) => Promise<void>,
+): Promise<void> {
+  const { home, done } = await tempHome(prefix);
+  const server = await startIndexServer({ files: [...demoFiles(), miniBackendWheel(), ...extra] });
+  try {
+    await fn({ home, server });
+  } finally {
+    await server.close();
+    await done();
+  }
+}
+
 async function directUrl(sitePackages: string, distInfo: string): Promise<unknown> {
   return JSON.parse(await Deno.readTextFile(join(sitePackages, distInfo, "direct_url.json")));
 }
@@ -38,9 +54,7 @@ Deno.test({
   name: "install builds a project directory in an isolated environment from the index",
   ignore: needs,
   async fn() {
-    const { home, done } = await tempHome("dpip-build-dir-");
-    const server = await startIndexServer({ files: [...demoFiles(), miniBackendWheel()] });
-    try {
+    await withBuildIndex("dpip-build-dir-", [], async ({ home, server }) => {
       const project = await writeProject(join(home, "proj"), "proj", "1.0", {
         dependencies: ["lib>=2"],
         buildRequires: ["extra-dep"],
@@ -88,10 +102,7 @@ Deno.test({
       assertStringIncludes(freeze.stdout, `proj @ ${pathToFileURL(project).href}`);
       const check = await pip(venv.python, ["check"]);
       assertEquals(check.status, 0, check.stdout);
-    } finally {
-      await server.close();
-      await done();
-    }
+    });
   },
 });
 
@@ -99,9 +110,7 @@ Deno.test({
   name: "install -e builds an editable wheel: changes to the source show without reinstalling",
   ignore: needs,
   async fn() {
-    const { home, done } = await tempHome("dpip-build-editable-");
-    const server = await startIndexServer({ files: [...demoFiles(), miniBackendWheel()] });
-    try {
+    await withBuildIndex("dpip-build-editable-", [], async ({ home, server }) => {
       const project = await writeProject(join(home, "proj"), "proj", "1.0");
       const venv = await makeVenv(join(home, "venv"));
       const result = await dpip(
@@ -122,10 +131,7 @@ Deno.test({
         const theirs = await pip(venv.python, args);
         assertEquals(ours.stdout, theirs.stdout, args.join(" "));
       }
-    } finally {
-      await server.close();
-      await done();
-    }
+    });
   },
 });
 
@@ -133,10 +139,8 @@ Deno.test({
   name: "install builds local and remote sdists, recording the archive's hash",
   ignore: needs,
   async fn() {
-    const { home, done } = await tempHome("dpip-build-sdist-");
     const remote = miniSdist("remote", "2.0");
-    const server = await startIndexServer({ files: [...demoFiles(), miniBackendWheel(), remote] });
-    try {
+    await withBuildIndex("dpip-build-sdist-", [remote], async ({ home, server }) => {
       const local = miniSdist("local-proj", "1.5", { dependencies: ["lib<2"] });
       const path = join(home, local.filename);
       await Deno.writeFile(path, local.bytes);
@@ -174,10 +178,7 @@ Deno.test({
           hashes: { sha256: await sha(remote.bytes) },
         },
       });
-    } finally {
-      await server.close();
-      await done();
-    }
+    });
   },
 });
 
@@ -185,14 +186,8 @@ Deno.test({
   name: "a version offered only as an sdist is built once, then installed from the wheel cache",
   ignore: needs,
   async fn() {
-    const { home, done } = await tempHome("dpip-build-index-");
-    const files = [
-      ...demoFiles(),
-      miniBackendWheel(),
-      miniSdist("srconly", "3.0", { dependencies: ["lib<2"] }),
-    ];
-    const server = await startIndexServer({ files });
-    try {
+    const srconly = miniSdist("srconly", "3.0", { dependencies: ["lib<2"] });
+    await withBuildIndex("dpip-build-index-", [srconly], async ({ home, server }) => {
       const cache = join(home, "cache");
       const first = await makeVenv(join(home, "venv1"));
       const args = (python: string) => [
@@ -221,10 +216,7 @@ Deno.test({
       const later = server.requests.slice(before).map((r) => r.path);
       assert(!later.some((p) => p.endsWith(".tar.gz")), later.join());
       assertEquals(distInfos(second.sitePackages), ["lib-1.0", "srconly-3.0"]);
-    } finally {
-      await server.close();
-      await done();
-    }
+    });
   },
 });
 
@@ -232,9 +224,7 @@ Deno.test({
   name: "--config-settings reach the backend; a failing build names it and changes nothing",
   ignore: needs,
   async fn() {
-    const { home, done } = await tempHome("dpip-build-fail-");
-    const server = await startIndexServer({ files: [...demoFiles(), miniBackendWheel()] });
-    try {
+    await withBuildIndex("dpip-build-fail-", [], async ({ home, server }) => {
       await writeProject(join(home, "proj"), "proj", "1.0");
       const venv = await makeVenv(join(home, "venv"));
       const base = ["install", "--python", venv.python, "--no-cache-dir", "-i", server.url];
@@ -252,10 +242,7 @@ Deno.test({
       assertEquals(errors.length, 1, failed.stderr);
       assertMatch(errors[0]!, /^ERROR: .*proj.*failing as asked: yes/);
       assertEquals(snapshotDiff(snapshot, await treeSnapshot(venv.root, { ignore: noise })), []);
-    } finally {
-      await server.close();
-      await done();
-    }
+    });
   },
 });
 
@@ -263,9 +250,7 @@ Deno.test({
   name: "--no-build-isolation builds with what the target environment has",
   ignore: needs,
   async fn() {
-    const { home, done } = await tempHome("dpip-build-noiso-");
-    const server = await startIndexServer({ files: [...demoFiles(), miniBackendWheel()] });
-    try {
+    await withBuildIndex("dpip-build-noiso-", [], async ({ home, server }) => {
       await writeProject(join(home, "proj"), "proj", "1.0");
       const venv = await makeVenv(join(home, "venv"));
       const base = ["install", "--python", venv.python, "--no-cache-dir", "-i", server.url];
@@ -284,10 +269,7 @@ Deno.test({
       assertEquals(built.status, 0, built.stderr);
       assertEquals(server.requests.length, before);
       assertEquals(distInfos(venv.sitePackages), ["mini_backend-1.0", "proj-1.0"]);
-    } finally {
-      await server.close();
-      await done();
-    }
+    });
   },
 });
 
@@ -298,9 +280,7 @@ Deno.test({
   name: "install builds a git URL at a tag and records the commit (PEP 610 vcs_info)",
   ignore: needs || skipUnless(git, "git"),
   async fn() {
-    const { home, done } = await tempHome("dpip-build-git-");
-    const server = await startIndexServer({ files: [...demoFiles(), miniBackendWheel()] });
-    try {
+    await withBuildIndex("dpip-build-git-", [], async ({ home, server }) => {
       const repo = await writeProject(join(home, "repo"), "gitproj", "1.0");
       const env = {
         GIT_AUTHOR_NAME: "t",
@@ -367,9 +347,6 @@ Deno.test({
       );
       assertEquals(bad.status, 1);
       assertMatch(bad.stderr, /^ERROR: Cannot build git\+file:.*@nope: git checkout failed/);
-    } finally {
-      await server.close();
-      await done();
-    }
+    });
   },
 });
