@@ -62,18 +62,22 @@ const decoder = new TextDecoder();
 /** Reads a text file as Python's text mode does: UTF-8, universal newlines. */
 function readText(path: string): string | undefined {
   try {
-    const text = decoder.decode(Deno.readFileSync(path));
-    return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+    return universalNewlines(decoder.decode(Deno.readFileSync(path)));
   } catch {
     return undefined;
   }
 }
 
+/** Python's text-mode reading: `\r\n` and `\r` become `\n`. */
+function universalNewlines(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+
 /**
  * Reads a metadata file and splits it as {@link parseEmailMessage} does,
- * decoding only the header block: the body (often most of the file, the
- * long description) is decoded when first asked for. Files with carriage
- * returns are read whole (universal newlines).
+ * decoding only the header block (up to the first blank line): the body
+ * (often most of the file, the long description) is decoded when first
+ * asked for. A header block with carriage returns is read whole.
  */
 function readMessage(path: string): EmailMessage | undefined {
   let bytes: Uint8Array;
@@ -83,26 +87,21 @@ function readMessage(path: string): EmailMessage | undefined {
     return undefined;
   }
   let headerEnd = -1;
-  if (bytes.indexOf(13) < 0) {
-    for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) {
-      if (at === 0 || bytes[at + 1] === 10) {
-        headerEnd = at === 0 ? 1 : at + 2;
-        break;
-      }
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) {
+    if (at === 0 || bytes[at + 1] === 10) {
+      headerEnd = at === 0 ? 1 : at + 2;
+      break;
     }
   }
-  if (headerEnd < 0) {
-    const text = decoder.decode(bytes);
-    return parseEmailMessage(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
+  if (headerEnd < 0 || bytes.subarray(0, headerEnd).indexOf(13) >= 0) {
+    return parseEmailMessage(universalNewlines(decoder.decode(bytes)));
   }
-  const head = decoder.decode(bytes.subarray(0, headerEnd));
-  const parsed = parseEmailMessage(head);
-  const headBody = parsed.body;
+  const parsed = parseEmailMessage(decoder.decode(bytes.subarray(0, headerEnd)));
   let body: string | undefined;
   return {
     headers: parsed.headers,
     get body(): string {
-      return body ??= headBody + decoder.decode(bytes.subarray(headerEnd));
+      return body ??= parsed.body + universalNewlines(decoder.decode(bytes.subarray(headerEnd)));
     },
   };
 }

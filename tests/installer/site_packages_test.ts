@@ -128,3 +128,23 @@ Deno.test({
     assert(runs[0]! < 100, `reading took ${runs[0]} ms`);
   },
 });
+
+Deno.test("METADATA: headers decoded first, the body on use, with Python's universal newlines", async () => {
+  const root = await Deno.makeTempDir({ prefix: "dpip-metadata-body-" });
+  try {
+    const write = (dir: string, text: string) => {
+      Deno.mkdirSync(join(root, dir));
+      Deno.writeTextFileSync(join(root, dir, "METADATA"), text);
+    };
+    write("lf-1.0.dist-info", "Name: lf\nVersion: 1.0\n\nline one\r\nline two\rend\n");
+    write("crlf-2.0.dist-info", "Name: crlf\r\nVersion: 2.0\r\n\r\nbody\r\n");
+    write("headers-3.0.dist-info", "Name: headers\nVersion: 3.0\n");
+    const dists = new Map(readInstalledDists([root]).dists.map((d) => [String(d.name), d]));
+    assertEquals(dists.get("lf")?.message.body, "line one\nline two\nend\n");
+    assertEquals(dists.get("crlf")?.version, "2.0");
+    assertEquals(dists.get("crlf")?.message.body, "body\n");
+    assertEquals(dists.get("headers")?.message.body, "");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
