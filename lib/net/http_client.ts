@@ -34,6 +34,7 @@ import {
   keptHeaders,
   revalidationHeaders,
 } from "./http_cache.ts";
+import { BodyChunks, ChunkPool } from "./body_chunks.ts";
 import { proxyFor } from "./proxy.ts";
 import { isTrustedHost, UnverifiedHttps } from "./unverified_https.ts";
 
@@ -160,27 +161,39 @@ class RetryableError extends Error {
   }
 }
 
-/** Aborts when nothing happened for `ms`; `touch()` on progress. */
+/**
+ * Aborts when nothing happened for `ms`; `touch()` on progress. A touch only
+ * records the time (it comes with every read of a body); the timer, when it
+ * fires, waits again for whatever is left of `ms` since the last touch.
+ */
 class IdleTimer {
   readonly controller = new AbortController();
   readonly #ms: number;
+  #last = performance.now();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ms: number) {
     this.#ms = ms;
-    this.touch();
+    this.#arm(ms);
   }
 
   touch(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(
-      () => this.controller.abort(new RetryableError(`timed out after ${this.#ms / 1000} s`)),
-      this.#ms,
-    );
+    this.#last = performance.now();
   }
 
   clear(): void {
     clearTimeout(this.#timer);
+  }
+
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => {
+      const idle = performance.now() - this.#last;
+      if (idle >= this.#ms) {
+        this.controller.abort(new RetryableError(`timed out after ${this.#ms / 1000} s`));
+      } else {
+        this.#arm(this.#ms - idle);
+      }
+    }, delay);
   }
 }
 
@@ -215,33 +228,6 @@ async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<void> {
   while (offset < chunk.length) offset += await file.write(chunk.subarray(offset));
 }
 
-/** Gathers small network chunks into 1 MiB writes (one file-system call each). */
-class WriteBuffer {
-  readonly #file: Deno.FsFile;
-  readonly #buffer = new Uint8Array(1 << 20);
-  #used = 0;
-
-  constructor(file: Deno.FsFile) {
-    this.#file = file;
-  }
-
-  async write(chunk: Uint8Array): Promise<void> {
-    if (this.#used + chunk.length > this.#buffer.length) await this.flush();
-    if (chunk.length >= this.#buffer.length) {
-      await writeAll(this.#file, chunk);
-      return;
-    }
-    this.#buffer.set(chunk, this.#used);
-    this.#used += chunk.length;
-  }
-
-  async flush(): Promise<void> {
-    if (this.#used === 0) return;
-    await writeAll(this.#file, this.#buffer.subarray(0, this.#used));
-    this.#used = 0;
-  }
-}
-
 /**
  * The HTTP client. One per run; {@link HttpClient.close} it at the end.
  *
@@ -262,6 +248,8 @@ export class HttpClient {
   readonly #clients = new Map<string, Deno.HttpClient>();
   readonly #cache?: HttpCache;
   readonly #trustedHosts: readonly string[];
+  /** Read buffers for downloads, reused across them. */
+  readonly #chunks = new ChunkPool();
   #unverified: UnverifiedHttps | undefined;
 
   constructor(options: HttpClientOptions = {}) {
@@ -612,7 +600,10 @@ export class HttpClient {
     }
   > {
     let hasher = await MultiHasher.create(options.algorithms);
+    /** Bytes written and hashed, which a resumed request continues after. */
     let received = 0;
+    /** Bytes handed to the file (more than `received` after a failed write). */
+    let written = 0;
     let validator: string | undefined;
     using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
     return await this.#withRetries(url, async () => {
@@ -642,11 +633,14 @@ export class HttpClient {
         const contentRange = response.headers.get("content-range");
         const resumed = resuming && response.status === 206 &&
           contentRange?.startsWith(`bytes ${received}-`) === true;
-        if (!resumed) {
+        if (!resumed && received > 0) {
           hasher = await MultiHasher.create(options.algorithms);
           received = 0;
+        }
+        if (!resumed && written > 0) {
           await file.truncate(0);
           await file.seek(0, Deno.SeekMode.Start);
+          written = 0;
         }
         const length = Number(response.headers.get("content-length") ?? NaN);
         const total = Number.isFinite(length) ? received + length : undefined;
@@ -657,27 +651,31 @@ export class HttpClient {
         const kept = keptHeaders(response.headers);
         const finalUrl = response.url === "" ? url.href : stripUrl(new URL(response.url)).href;
         if (response.body === null) throw new RetryableError("empty response body");
-        const buffer = new WriteBuffer(file);
+        const chunks = new BodyChunks(response.body, this.#chunks);
         try {
-          for await (const chunk of response.body) {
+          for (let chunk = await chunks.next(); chunk !== undefined; chunk = await chunks.next()) {
             timer.touch();
+            written += chunk.length;
+            try {
+              await writeAll(file, chunk);
+            } catch (error) {
+              validator = undefined; // the file may hold part of the chunk: start over
+              throw error;
+            }
+            // Hashed once written, so what is hashed is what a resumed request continues after.
             hasher.update(chunk);
-            await buffer.write(chunk);
             received += chunk.length;
             options.onProgress?.(received, total);
           }
-          await buffer.flush();
         } catch (error) {
-          // Keep what arrived so a retry can resume after it; if even that fails, start over.
-          await buffer.flush().catch(() => {
-            validator = undefined;
-          });
           throw new RetryableError(
             `connection lost after ${received} bytes: ${
               describe(timer.controller.signal.reason ?? error)
             }`,
             { cause: error },
           );
+        } finally {
+          chunks.release();
         }
         if (total !== undefined && received !== total) {
           throw new RetryableError(`received ${received} of ${total} bytes`);
