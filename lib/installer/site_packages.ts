@@ -19,6 +19,14 @@
 import { join, resolve } from "../paths.ts";
 import { type DirectUrl, parseDirectUrl } from "../dists/direct_url.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
+import {
+  type EmailMessage,
+  headerValues,
+  parseEmailMessage,
+  readMetadataFile,
+  readNameAndVersion,
+  universalNewlines,
+} from "./metadata_file.ts";
 
 /** How a distribution's metadata is stored. */
 export type InstalledDistKind =
@@ -68,154 +76,6 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** Python's text-mode reading: `\r\n` and `\r` become `\n`. */
-function universalNewlines(text: string): string {
-  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
-}
-
-/**
- * Reads a metadata file and splits it as {@link parseEmailMessage} does,
- * decoding only the header block (up to the first blank line): the body
- * (often most of the file, the long description) is decoded when first
- * asked for. A header block with carriage returns is read whole.
- */
-function readMessage(path: string): EmailMessage | undefined {
-  let bytes: Uint8Array;
-  try {
-    bytes = Deno.readFileSync(path);
-  } catch {
-    return undefined;
-  }
-  let headerEnd = -1;
-  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) {
-    if (at === 0 || bytes[at + 1] === 10) {
-      headerEnd = at === 0 ? 1 : at + 2;
-      break;
-    }
-  }
-  if (headerEnd < 0 || bytes.subarray(0, headerEnd).indexOf(13) >= 0) {
-    return parseEmailMessage(universalNewlines(decoder.decode(bytes)));
-  }
-  const parsed = parseEmailMessage(decoder.decode(bytes.subarray(0, headerEnd)));
-  let body: string | undefined;
-  return {
-    headers: parsed.headers,
-    get body(): string {
-      return body ??= parsed.body + universalNewlines(decoder.decode(bytes.subarray(headerEnd)));
-    },
-  };
-}
-
-/** A metadata file split the way `email.parser` (compat32) splits it. */
-export interface EmailMessage {
-  /** Every header in order, `[name, value]`; folded values keep their line breaks. */
-  readonly headers: readonly (readonly [string, string])[];
-  /** The text after the header block (the `Description` body). */
-  readonly body: string;
-}
-
-/**
- * Splits `METADATA`/`PKG-INFO` into headers and body as `email.message_from_string`
- * does: a header's value is the text after `Name:` without leading blanks,
- * continuation lines appended with their line breaks; the headers end at the
- * first blank line or the first line that is not a header.
- *
- * @example
- * ```ts
- * import { parseEmailMessage } from "./site_packages.ts";
- * parseEmailMessage("Name: a\nVersion: 1\n\nbody").headers; // [["Name", "a"], ["Version", "1"]]
- * ```
- */
-export function parseEmailMessage(text: string): EmailMessage {
-  const headers: [string, string][] = [];
-  let start = 0;
-  let bodyStart = text.length;
-  // Index arithmetic rather than a slice and two regular expressions per line: this runs
-  // over every installed distribution's headers on each `list`.
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    const next = end < 0 ? text.length : end + 1;
-    if (end < 0) end = text.length;
-    if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
-    if (end === start) {
-      bodyStart = next;
-      break;
-    }
-    const first = text.charCodeAt(start);
-    if (first === 0x20 || first === 0x09) {
-      const last = headers.at(-1);
-      if (last !== undefined) last[1] += "\n" + text.slice(start, end);
-      start = next;
-      continue;
-    }
-    let colon = start;
-    while (colon < end && isHeaderNameChar(text.charCodeAt(colon))) colon++;
-    if (colon === start || colon === end || text.charCodeAt(colon) !== 0x3a) {
-      bodyStart = start;
-      break;
-    }
-    let value = colon + 1;
-    while (value < end && (text.charCodeAt(value) === 0x20 || text.charCodeAt(value) === 0x09)) {
-      value++;
-    }
-    headers.push([text.slice(start, colon), text.slice(value, end)]);
-    start = next;
-  }
-  return { headers, body: bodyStart >= text.length ? "" : text.slice(bodyStart) };
-}
-
-/** A character `email.parser` accepts in a header name: printable ASCII but the colon. */
-function isHeaderNameChar(code: number): boolean {
-  return code >= 0x21 && code <= 0x7e && code !== 0x3a;
-}
-
-/** The first value of a header (case-insensitive), as `email.message.get` returns it. */
-export function headerValue(message: EmailMessage, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return message.headers.find(([key]) => key.toLowerCase() === lower)?.[1];
-}
-
-/** Every value of a header (case-insensitive), as `email.message.get_all` returns them. */
-export function headerValues(message: EmailMessage, name: string): string[] {
-  const lower = name.toLowerCase();
-  return message.headers.filter(([key]) => key.toLowerCase() === lower).map(([, v]) => v);
-}
-
-/** `textwrap.dedent`: removes the common leading blanks; blank-only lines become empty. */
-function dedent(text: string): string {
-  const lines = text.split("\n");
-  let margin: string | undefined;
-  for (const line of lines) {
-    if (line.trim() === "") continue;
-    const indent = /^[ \t]*/.exec(line)![0];
-    if (margin === undefined) margin = indent;
-    else {
-      let i = 0;
-      while (i < margin.length && i < indent.length && margin[i] === indent[i]) i++;
-      margin = margin.slice(0, i);
-    }
-  }
-  return lines.map((line) => line.trim() === "" ? "" : line.slice(margin?.length ?? 0)).join("\n");
-}
-
-/**
- * The metadata as pip sees it. With `importlib` (pip's backend on Python
- * 3.11+), `importlib.metadata` re-indents folded values and adds the body as
- * a last `Description` header; otherwise (`pkg_resources`) it is unchanged.
- */
-export function metadataAsPipReadsIt(
-  message: EmailMessage,
-  options: { importlib: boolean },
-): EmailMessage {
-  if (!options.importlib) return message;
-  const headers: [string, string][] = message.headers.map(([key, value]) => [
-    key,
-    value.includes("\n") ? dedent(" ".repeat(8) + value) : value,
-  ]);
-  if (message.body !== "") headers.push(["Description", message.body]);
-  return { headers, body: message.body };
-}
-
 function stemName(infoName: string): string {
   const dot = infoName.lastIndexOf(".");
   const stem = dot < 0 ? infoName : infoName.slice(0, dot);
@@ -244,8 +104,8 @@ export class InstalledDist {
   readonly directUrl?: DirectUrl;
   /** The project directory of an editable install (PEP 660 `dir_info.editable`, or an egg-link). */
   readonly editableProjectLocation?: string;
-  /** The parsed `METADATA` (or `PKG-INFO`). */
-  readonly message: EmailMessage;
+  #message?: EmailMessage;
+  readonly #metadataPath?: string;
   #installer?: string;
 
   constructor(fields: {
@@ -258,7 +118,8 @@ export class InstalledDist {
     infoPath: string;
     /** The files of the metadata directory, when already listed (else listed on first use). */
     infoFiles?: ReadonlySet<string>;
-    message: EmailMessage;
+    /** The metadata, split, or the file to read it from on first use (neither: empty). */
+    message: EmailMessage | string | undefined;
     directUrl?: DirectUrl;
     editableProjectLocation?: string;
   }) {
@@ -270,11 +131,22 @@ export class InstalledDist {
     this.installedLocation = fields.installedLocation;
     this.infoPath = fields.infoPath;
     if (fields.infoFiles !== undefined) this.#infoFiles = fields.infoFiles;
-    this.message = fields.message;
+    if (fields.message !== undefined) {
+      if (typeof fields.message === "string") this.#metadataPath = fields.message;
+      else this.#message = fields.message;
+    }
     if (fields.directUrl !== undefined) this.directUrl = fields.directUrl;
     if (fields.editableProjectLocation !== undefined) {
       this.editableProjectLocation = fields.editableProjectLocation;
     }
+  }
+
+  /** The parsed `METADATA` (or `PKG-INFO`), read on first use. */
+  get message(): EmailMessage {
+    this.#message ??= this.#metadataPath === undefined
+      ? undefined
+      : readMetadataFile(this.#metadataPath);
+    return this.#message ??= parseEmailMessage("");
   }
 
   /** The files of the metadata directory (listed on first use). */
@@ -519,6 +391,18 @@ function eggLinkNames(rawName: string): string[] {
   return [`${rawName}.egg-link`, `${rawName.replace(/[^A-Za-z0-9.]+/g, "-")}.egg-link`];
 }
 
+/** Where a distribution's metadata file is, and the two headers read from it up front. */
+interface MetadataHead {
+  readonly path: string;
+  readonly name: string | undefined;
+  readonly version: string | undefined;
+}
+
+function readHead(path: string): MetadataHead | undefined {
+  const values = readNameAndVersion(path);
+  return values === undefined ? undefined : { path, name: values[0], version: values[1] };
+}
+
 class Reader {
   readonly dists: InstalledDist[] = [];
   readonly shadowed: InstalledDist[] = [];
@@ -586,21 +470,20 @@ class Reader {
     // One listing tells which files exist: a failed read costs more than it (Deno
     // builds an error object), and most dist-info directories have no direct_url.json.
     const files = listDir(infoPath);
-    let message: EmailMessage | undefined;
+    let metadata: MetadataHead | undefined;
     let infoFiles: Set<string> | undefined;
     if (files === undefined) {
       // Not a directory: a distutils egg-info file is its own PKG-INFO.
       if (kind === "egg-info") {
         kind = "egg-info-file";
-        message = readMessage(infoPath);
+        metadata = readHead(infoPath);
       }
     } else {
       infoFiles = new Set(files.names);
       // importlib.metadata tries METADATA, then PKG-INFO, whatever the suffix.
-      for (const file of ["METADATA", "PKG-INFO"]) {
-        if (message === undefined && infoFiles.has(file)) {
-          message = readMessage(join(infoPath, file));
-        }
+      if (infoFiles.has("METADATA")) metadata = readHead(join(infoPath, "METADATA"));
+      if (metadata === undefined && infoFiles.has("PKG-INFO")) {
+        metadata = readHead(join(infoPath, "PKG-INFO"));
       }
     }
     this.#register(
@@ -612,7 +495,7 @@ class Reader {
         canonical,
         ...(infoFiles ? { infoFiles } : {}),
       },
-      message,
+      metadata,
     );
   }
 
@@ -620,11 +503,11 @@ class Reader {
     const infoPath = join(eggDir, "EGG-INFO");
     const files = listDir(infoPath);
     const infoFiles = new Set(files?.names ?? []);
-    const message = infoFiles.has("PKG-INFO") ? readMessage(join(infoPath, "PKG-INFO")) : undefined;
+    const metadata = infoFiles.has("PKG-INFO") ? readHead(join(infoPath, "PKG-INFO")) : undefined;
     const canonical = canonicalizeName(name.split("-", 1)[0] ?? name);
     this.#register(
       { location: eggDir, installedLocation, infoPath, kind: "egg", infoFiles, canonical },
-      message,
+      metadata,
     );
   }
 
@@ -637,11 +520,10 @@ class Reader {
       infoFiles?: Set<string>;
       canonical: PackageName;
     },
-    metadata: EmailMessage | undefined,
+    metadata: MetadataHead | undefined,
   ): void {
-    const message = metadata ?? parseEmailMessage("");
-    let rawName = headerValue(message, "Name");
-    let version = headerValue(message, "Version");
+    let rawName = metadata?.name;
+    let version = metadata?.version;
     if (rawName === undefined && !this.#importlib) {
       // pkg_resources names the distribution after its directory; the metadata itself
       // (what `inspect` shows) stays as written.
@@ -663,7 +545,7 @@ class Reader {
     const key = canonicalizeName(rawName);
     if (this.#seen.has(key)) {
       if (validProjectName.test(found.canonical)) {
-        this.shadowed.push(this.#build(found, message, { rawName, version: version ?? "" }));
+        this.shadowed.push(this.#build(found, metadata, { rawName, version: version ?? "" }));
       }
       return;
     }
@@ -677,7 +559,7 @@ class Reader {
       });
       return;
     }
-    this.dists.push(this.#build(found, message, { rawName, version: version ?? "" }));
+    this.dists.push(this.#build(found, metadata, { rawName, version: version ?? "" }));
   }
 
   #build(
@@ -689,7 +571,7 @@ class Reader {
       infoFiles?: Set<string>;
       canonical: PackageName;
     },
-    message: EmailMessage,
+    metadata: MetadataHead | undefined,
     { rawName, version }: { rawName: string; version: string },
   ): InstalledDist {
     let directUrl: DirectUrl | undefined;
@@ -725,7 +607,7 @@ class Reader {
       installedLocation: found.installedLocation,
       infoPath: found.infoPath,
       ...(found.infoFiles === undefined ? {} : { infoFiles: found.infoFiles }),
-      message,
+      message: metadata?.path,
       ...(directUrl === undefined ? {} : { directUrl }),
       ...(editableProjectLocation === undefined ? {} : { editableProjectLocation }),
     });

@@ -9,11 +9,8 @@
 
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { redactDirectUrl } from "../dists/direct_url.ts";
-import {
-  headerValues,
-  type InstalledDist,
-  metadataAsPipReadsIt,
-} from "../installer/site_packages.ts";
+import type { InstalledDist } from "../installer/site_packages.ts";
+import { headerValues, metadataAsPipReadsIt } from "../installer/metadata_file.ts";
 import { selectInstalled, type SelectOptions, type TargetEnvironment } from "./list.ts";
 
 /** A JSON value whose object keys keep insertion order. */

@@ -8,7 +8,8 @@
  * @module
  */
 
-import { InstalledDist, parseEmailMessage } from "../installer/site_packages.ts";
+import { InstalledDist } from "../installer/site_packages.ts";
+import { parseEmailMessage, universalNewlines } from "../installer/metadata_file.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import type { MarkerEnvironment } from "../pep508/mod.ts";
 import { DPIP_VERSION } from "../version.ts";
@@ -57,7 +58,7 @@ export function coreMetadataToJson(
   text: string,
   options: { importlib: boolean },
 ): Record<string, JsonValue> {
-  const message = parseEmailMessage(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
+  const message = parseEmailMessage(universalNewlines(text));
   const name = message.headers.find(([key]) => key.toLowerCase() === "name")?.[1] ?? "";
   const version = message.headers.find(([key]) => key.toLowerCase() === "version")?.[1] ?? "";
   const dist = new InstalledDist({

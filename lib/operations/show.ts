@@ -5,12 +5,8 @@
  * @module
  */
 
-import {
-  headerValue,
-  headerValues,
-  type InstalledDist,
-  metadataAsPipReadsIt,
-} from "../installer/site_packages.ts";
+import type { InstalledDist } from "../installer/site_packages.ts";
+import { headerValue, headerValues, metadataAsPipReadsIt } from "../installer/metadata_file.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { dependenciesOf, displayVersion, type TargetEnvironment } from "./list.ts";
 

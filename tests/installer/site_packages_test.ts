@@ -7,7 +7,8 @@
  */
 
 import { join } from "node:path";
-import { parseEmailMessage, readInstalledDists } from "../../lib/installer/site_packages.ts";
+import { readInstalledDists } from "../../lib/installer/site_packages.ts";
+import { parseEmailMessage } from "../../lib/installer/metadata_file.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
 
