@@ -10,7 +10,7 @@
 import type { DirectUrl } from "../dists/direct_url.ts";
 import type { InstalledDist } from "../installer/site_packages.ts";
 import { canonicalizeName } from "../names/mod.ts";
-import { tryParseVersion } from "../pep440/mod.ts";
+import { canonicalVersionText } from "../pep440/version.ts";
 import { tryParseRequirement } from "../pep508/mod.ts";
 import { selectInstalled, type SelectOptions, type TargetEnvironment } from "./list.ts";
 
@@ -42,10 +42,10 @@ export interface FreezeWarning {
 }
 
 function nameVersion(dist: InstalledDist): string {
-  const version = tryParseVersion(dist.version);
+  const version = canonicalVersionText(dist.version);
   return version === undefined
     ? `${dist.rawName}===${dist.version}`
-    : `${dist.rawName}==${String(version)}`;
+    : `${dist.rawName}==${version}`;
 }
 
 /** A PEP 440 direct reference for a PEP 610 record, as pip writes it. */

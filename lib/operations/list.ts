@@ -17,7 +17,7 @@ import {
   readInstalledDists,
 } from "../installer/site_packages.ts";
 import { canonicalizeName } from "../names/mod.ts";
-import { tryParseVersion } from "../pep440/mod.ts";
+import { canonicalVersionText } from "../pep440/version.ts";
 import { type MarkerEnvironment, type Requirement, tryParseRequirement } from "../pep508/mod.ts";
 
 /** The facts about the target interpreter that the read-only commands need. */
@@ -110,8 +110,7 @@ export function selectInstalled(
 
 /** The version as pip shows it: normalized when valid PEP 440, else as written. */
 export function displayVersion(version: string): string {
-  const parsed = tryParseVersion(version);
-  return parsed === undefined ? version : String(parsed);
+  return canonicalVersionText(version) ?? version;
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 
 export {
+  canonicalVersionText,
   compareVersions,
   InvalidVersionError,
   parseVersion,

@@ -718,6 +718,29 @@ export function tryParseVersion(text: string): Version | undefined {
   return version;
 }
 
+/** Versions already in the form `str(Version(text))` gives: release, pre, post, dev; no epoch or local. */
+const canonicalSpelling =
+  /^(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))*(?:(?:a|b|rc)(?:0|[1-9]\d*))?(?:\.post(?:0|[1-9]\d*))?(?:\.dev(?:0|[1-9]\d*))?$/;
+
+/**
+ * The normalized spelling of a version (`str(packaging.version.Version(text))`),
+ * or undefined when `text` is not a PEP 440 version. Text already spelled that
+ * way (most installed versions) is returned without parsing.
+ *
+ * @example
+ * ```ts
+ * import { canonicalVersionText } from "./version.ts";
+ * canonicalVersionText("1.0-Beta.2"); // "1.0b2"
+ * canonicalVersionText("2.31.0"); // "2.31.0"
+ * ```
+ */
+export function canonicalVersionText(text: string): string | undefined {
+  // Short text only: Python refuses integers of over 4300 digits, which the parser knows.
+  if (text.length <= 64 && canonicalSpelling.test(text)) return text;
+  const version = tryParseVersion(text);
+  return version === undefined ? undefined : String(version);
+}
+
 /**
  * Parses a PEP 440 version (any accepted spelling) into its normalized form.
  * Throws {@link InvalidVersionError} when `text` is not a version.

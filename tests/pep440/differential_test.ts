@@ -7,6 +7,7 @@
 import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import {
+  canonicalVersionText,
   parseSpecifier,
   parseSpecifierSet,
   tryParseVersion,
@@ -309,6 +310,10 @@ Deno.test({
     versions.forEach((text, i) => {
       const facts = answers.versions[i]!;
       const ours = tryParseVersion(text);
+      const canonical = canonicalVersionText(text);
+      if (canonical !== (facts === null ? undefined : facts.str)) {
+        mismatches.add("canonical", text, `ours ${canonical}, packaging ${facts?.str}`);
+      }
       if ((ours === undefined) !== (facts === null)) {
         mismatches.add("validity", text, `ours ${ours !== undefined}, packaging ${facts !== null}`);
         return;
