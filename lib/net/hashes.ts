@@ -11,10 +11,15 @@
 import type { Hash } from "node:crypto";
 import { DpipError } from "../errors.ts";
 
-/** Acceptable hex digests by hashlib algorithm name: a file matches when any one matches. */
+type NodeCrypto = typeof import("node:crypto");
+let nodeCrypto: NodeCrypto | undefined;
+
 /**
- * The sha256 of a small input, hex, with Web Crypto: no `node:crypto` to
- * load (see {@link loadCrypto}); for large or streamed data use
+ * The sha256 of a small input, hex: with `node:crypto` when something
+ * already loaded it (synchronous, a few microseconds), else with Web Crypto,
+ * so that nothing loads `node:crypto` for this alone (see
+ * {@link loadCrypto}); an HTTP cache key costs an async op and a trip to
+ * another thread that way. For large or streamed data use
  * {@link MultiHasher}, which is faster.
  *
  * @example
@@ -24,6 +29,7 @@ import { DpipError } from "../errors.ts";
  * ```
  */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  if (nodeCrypto !== undefined) return nodeCrypto.createHash("sha256").update(data).digest("hex");
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
@@ -32,9 +38,6 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
   return hex;
 }
-
-type NodeCrypto = typeof import("node:crypto");
-let nodeCrypto: NodeCrypto | undefined;
 
 /**
  * `node:crypto`, imported on first use: loading it costs about 25 ms of
@@ -52,6 +55,7 @@ export async function loadCrypto(): Promise<NodeCrypto> {
   return nodeCrypto ??= await import("node:crypto");
 }
 
+/** Acceptable hex digests by hashlib algorithm name: a file matches when any one matches. */
 export type AllowedHashes = Readonly<Record<string, readonly string[]>>;
 
 /** A hash check a download must pass, with where its hashes came from (for the error). */

@@ -547,6 +547,7 @@ export class HttpClient {
     }
     const pending = await this.#cache?.begin(key, "*/*").catch(() => undefined);
     const tmp = pending?.path ?? tempPathFor(dest);
+    let moved = false;
     try {
       const fetched = await this.#fetchToFile(parsed, tmp, {
         algorithms,
@@ -571,13 +572,15 @@ export class HttpClient {
           sha256,
           size: fetched.size,
         });
+        moved = true;
         await linkOrCopy(entry.bodyPath, dest);
       } else {
         await moveFile(tmp, dest);
+        moved = true;
       }
       return { path: dest, size: fetched.size, digests: fetched.digests, fromCache: false };
     } finally {
-      await Deno.remove(tmp).catch(() => {});
+      if (!moved) await Deno.remove(tmp).catch(() => {});
     }
   }
 
@@ -806,9 +809,17 @@ async function copyHashing(
 
 /**
  * Puts `source` at `dest` as a hard link (no copy: cache entries are
- * re-hashed before reuse), or a copy across file systems.
+ * re-hashed before reuse), or a copy across file systems. A missing `dest`
+ * is linked directly (a link appears whole); otherwise, or for a copy, the
+ * file goes beside it first and is renamed over it.
  */
 async function linkOrCopy(source: string, dest: string): Promise<void> {
+  try {
+    await Deno.link(source, dest);
+    return;
+  } catch {
+    // It exists, or links are not possible here: go through a temporary file.
+  }
   const tmp = tempPathFor(dest);
   try {
     try {

@@ -260,6 +260,9 @@ async function fetchPlans(
   hashMode: boolean,
 ): Promise<DownloadedFile[]> {
   await Deno.mkdir(options.dest, { recursive: true });
+  // One listing instead of a failing stat per file in the usual, empty destination.
+  const names = new Set<string>();
+  for await (const entry of Deno.readDir(options.dest)) names.add(entry.name);
   const reporter = options.reporter;
   const slot = limiter(options.concurrency ?? 16);
   let failed = false;
@@ -274,7 +277,8 @@ async function fetchPlans(
       url: redactUrl(plan.url),
     };
     const algorithms = plan.checks.flatMap((c) => Object.keys(c.allowed));
-    const present = await Deno.stat(path).then((s) => s.isFile, () => false);
+    const present = names.has(plan.filename) &&
+      await Deno.stat(path).then((s) => s.isFile, () => false);
     if (present) {
       const digests = await hashFile(path, algorithms);
       if (plan.checks.every((check) => matchesHashes(digests, check.allowed))) {

@@ -16,6 +16,7 @@ import {
   assertStringIncludes,
 } from "../helpers/assert.ts";
 import { type IndexServerOptions, startIndexServer, wheelFile } from "../helpers/index_server.ts";
+import { Random } from "../helpers/random.ts";
 
 const WHEEL = wheelFile({
   name: "demo",
@@ -432,5 +433,148 @@ Deno.test("HttpCache.refresh rewrites an entry only when that can matter", async
     assert(renewed.storedAt > aged.storedAt);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** `length` seeded random bytes (a body that compresses to nothing would not do). */
+function randomBody(seed: number, length: number): Uint8Array {
+  const random = new Random(seed);
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i += 4) {
+    const word = random.int(0, 0xffffffff);
+    for (let j = 0; j < 4 && i + j < length; j++) bytes[i + j] = (word >>> (8 * j)) & 0xff;
+  }
+  return bytes;
+}
+
+async function sha256Of(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+Deno.test("download(): a multi-megabyte file dropped mid-way resumes at the exact byte it stopped at", async () => {
+  const big = { filename: "big-1.0-py3-none-any.whl", bytes: randomBody(5, (3 << 20) + 12345) };
+  const sha256 = await sha256Of(big.bytes);
+  const cut = 1_500_001; // not on a read-buffer boundary
+  const server = await startIndexServer({
+    files: [big],
+    faults: [{ path: "/files/", kind: "truncate", bytes: cut, times: 1 }],
+  });
+  const tmp = await Deno.makeTempDir({ prefix: "dpip-net-" });
+  const client = new HttpClient({ backoffMs: 1, cache: new HttpCache(join(tmp, "http-v1")) });
+  try {
+    const dest = join(tmp, big.filename);
+    const progress: number[] = [];
+    const result = await client.download(server.fileUrl(big.filename), dest, {
+      checks: [{ source: "the index", allowed: { sha256: [sha256] } }],
+      onProgress: (received) => progress.push(received),
+    });
+    assertEquals(server.requests.map((r) => r.range), [null, `bytes=${cut}-`]);
+    assertEquals(server.requests.map((r) => r.status), [200, 206]);
+    assertEquals(result.digests["sha256"], sha256);
+    assertEquals(result.size, big.bytes.length);
+    assert(await Deno.readFile(dest).then((d) => d.length === big.bytes.length));
+    assertEquals(await sha256Of(await Deno.readFile(dest)), sha256);
+    assertEquals(progress.at(-1), big.bytes.length);
+    assert(progress.every((n, i) => i === 0 || n >= (progress[i - 1] ?? 0)), "progress only grows");
+  } finally {
+    client.close();
+    await server.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("download(): leaves the file linked to its cache entry and no temporary file; a stale destination is replaced", async () => {
+  await withServer({}, async (server, tmp) => {
+    const cacheDir = join(tmp, "http-v1");
+    const client = new HttpClient({ cache: new HttpCache(cacheDir) });
+    const fresh = join(tmp, "out", WHEEL.filename);
+    const stale = join(tmp, "stale", WHEEL.filename);
+    await Deno.mkdir(join(tmp, "out"));
+    await Deno.mkdir(join(tmp, "stale"));
+    await Deno.writeTextFile(stale, "an older, different file");
+    try {
+      const checks = [{ source: "the index", allowed: { sha256: [SHA256] } }];
+      await client.download(server.fileUrl(WHEEL.filename), fresh, { checks });
+      assertEquals((await Deno.stat(fresh)).nlink, 2); // the cache entry's body, linked
+      assertEquals(
+        (await listTree(tmp)).filter((p) => !p.startsWith(cacheDir)),
+        [fresh, stale],
+      );
+      const cached = (await listTree(cacheDir)).map((p) => p.slice(p.lastIndexOf(".")));
+      assertEquals(cached, [".body", ".json"]);
+
+      const again = await client.download(server.fileUrl(WHEEL.filename), stale, { checks });
+      assertEquals(again.fromCache, true);
+      assertEquals(await Deno.readFile(stale), WHEEL.bytes);
+      assertEquals(
+        (await listTree(tmp)).filter((p) => !p.startsWith(cacheDir)),
+        [fresh, stale],
+      );
+    } finally {
+      client.close();
+    }
+  });
+});
+
+/**
+ * A server whose one file arrives in `pieces` bytes-long pieces, `gapMs` apart,
+ * with `stallMs` of silence before the second piece on the first request only.
+ */
+async function slowServer(
+  body: Uint8Array,
+  options: { pieces: number; gapMs: number; stallMs: number },
+): Promise<{ url: string; requests: number; close(): Promise<void> }> {
+  const state = { requests: 0 };
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    const first = state.requests++ === 0;
+    const size = Math.ceil(body.length / options.pieces);
+    let at = 0;
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (at >= body.length) {
+          controller.close();
+          return;
+        }
+        const wait = first && sent === 1 ? options.stallMs : sent === 0 ? 0 : options.gapMs;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        controller.enqueue(body.slice(at, at + size));
+        at += size;
+        sent++;
+      },
+    });
+    return new Response(stream, { headers: { "content-length": String(body.length) } });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/files/slow-1.0-py3-none-any.whl`,
+    get requests() {
+      return state.requests;
+    },
+    close: () => server.shutdown(),
+  };
+}
+
+Deno.test("download(): the timeout is per read: a body that keeps coming is not cut off, one that stalls is retried", async () => {
+  const body = randomBody(11, 40_000);
+  const tmp = await Deno.makeTempDir({ prefix: "dpip-net-" });
+  // 10 pieces 60 ms apart: 540 ms in all, far over the 200 ms timeout, never 200 ms silent.
+  const steady = await slowServer(body, { pieces: 10, gapMs: 60, stallMs: 60 });
+  // The first answer goes silent for 600 ms after its first piece.
+  const stalling = await slowServer(body, { pieces: 2, gapMs: 0, stallMs: 600 });
+  const client = new HttpClient({ timeout: 0.2, backoffMs: 1 });
+  try {
+    const checks = [{ source: "the index", allowed: { sha256: [await sha256Of(body)] } }];
+    await client.download(steady.url, join(tmp, "steady.whl"), { checks });
+    assertEquals(steady.requests, 1);
+    assertEquals(await Deno.readFile(join(tmp, "steady.whl")), body);
+    await client.download(stalling.url, join(tmp, "stalling.whl"), { checks });
+    assertEquals(stalling.requests, 2);
+    assertEquals(await Deno.readFile(join(tmp, "stalling.whl")), body);
+  } finally {
+    client.close();
+    await steady.close();
+    await stalling.close();
+    await Deno.remove(tmp, { recursive: true });
   }
 });
