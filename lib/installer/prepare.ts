@@ -31,6 +31,7 @@ import {
   type WheelManifest,
 } from "./install_wheel.ts";
 import { fileSha256, unpackCached, unpackedEntryDir } from "./wheel_cache.ts";
+import type { ExtractPool } from "./extract_pool.ts";
 
 /** One wheel to have on disk. */
 export interface WheelRequest {
@@ -246,6 +247,8 @@ export async function unpackLocalWheel(
     bucket: string;
     compatibleTags?: ReadonlySet<string>;
     onWarning?: (message: string) => void;
+    /** Where to unpack (another thread, when worth it); by default, here. */
+    pool?: ExtractPool;
   },
 ): Promise<UnpackedWheel> {
   const filename = path.split("/").at(-1) ?? path;
@@ -263,13 +266,20 @@ export async function unpackLocalWheel(
   const entry = await unpackCached<WheelManifest>(
     options.bucket,
     digest.sha256,
-    async (tree) =>
-      extractWheel(digest.bytes ?? await Deno.readFile(path), {
+    async (tree) => {
+      const job = {
+        path,
         filename,
         dir: tree,
+        size: digest.bytes?.length ?? (await Deno.stat(path)).size,
+        ...(digest.bytes === undefined ? {} : { bytes: digest.bytes }),
         ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
         ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
-      }),
+      };
+      return options.pool === undefined
+        ? extractWheel(job.bytes ?? await Deno.readFile(path), job)
+        : await options.pool.extract(job);
+    },
   );
   return { sha256: digest.sha256, tree: entry.tree, manifest: entry.manifest };
 }

@@ -856,6 +856,64 @@ interface PipelineRun {
   readonly workDir: string;
 }
 
+/**
+ * Unpacks the wheel files among `roots` (local wheels, and wheels built from
+ * sources) into the cache, on two threads when that is worth it.
+ */
+async function unpackLocalWheels(
+  roots: readonly Root[],
+  builtByUrl: ReadonlyMap<string, BuiltRequirement>,
+  options: { bucket: string; tags: ReadonlySet<string>; warnings: string[] },
+): Promise<Map<string, LocalReference>> {
+  const wheels: { url: string; path: string; build?: BuiltRequirement; size: number }[] = [];
+  for (const root of roots) {
+    if (root.url === undefined) continue;
+    const build = builtByUrl.get(root.url);
+    if (build === undefined && !root.url.startsWith("file:")) continue;
+    const path = build?.wheelPath ?? fileURLToPath(root.url);
+    const size = await Deno.stat(path).then((info) => info.size, () => 0);
+    wheels.push({ url: root.url, path, size, ...(build === undefined ? {} : { build }) });
+  }
+  const localWheels = new Map<string, LocalReference>();
+  if (wheels.length === 0) return localWheels;
+  const { unpackLocalWheel } = await import("../installer/prepare.ts");
+  const { ExtractPool, allInOrder, largestFirst } = await import("../installer/extract_pool.ts");
+  const { fileSha256 } = await import("../installer/wheel_cache.ts");
+  const warnings = new Map<string, string[]>(wheels.map((wheel) => [wheel.url, []]));
+  const pool = new ExtractPool({
+    totalBytes: wheels.reduce((sum, wheel) => sum + wheel.size, 0),
+    jobs: wheels.length,
+  });
+  try {
+    // Largest first, each unpacking as soon as its digest is known (remembered in the bucket
+    // for unpackLocalWheel): the long jobs start early, and hashing overlaps unpacking.
+    const unpacking = new Map<string, Promise<UnpackedWheel>>();
+    for (const wheel of largestFirst(wheels, (wheel) => wheel.size)) {
+      await fileSha256(wheel.path, { bucket: options.bucket }).catch(() => {});
+      const task = unpackLocalWheel(wheel.path, {
+        bucket: options.bucket,
+        compatibleTags: options.tags,
+        onWarning: (message) => warnings.get(wheel.url)!.push(message),
+        pool,
+      });
+      task.catch(() => {}); // reported by allInOrder, in order
+      unpacking.set(wheel.url, task);
+    }
+    const unpacked = await allInOrder(wheels.map((wheel) => unpacking.get(wheel.url)!));
+    wheels.forEach((wheel, i) => {
+      options.warnings.push(...warnings.get(wheel.url)!);
+      localWheels.set(wheel.url, {
+        ...unpacked[i]!,
+        fileUrl: wheel.build === undefined ? wheel.url : pathToFileURL(wheel.path).href,
+        ...(wheel.build === undefined ? {} : { directUrl: wheel.build.directUrl }),
+      });
+    });
+  } finally {
+    pool.close();
+  }
+  return localWheels;
+}
+
 async function runPipeline(
   spec: RequirementsSpecification,
   options: InstallOptions,
@@ -887,24 +945,7 @@ async function runPipeline(
   const tags = new Set(compatibleTags(interpreter.tagFacts).map(String));
   const warnings: string[] = [];
   const builtByUrl = new Map([...built.values()].map((b) => [b.url, b]));
-  const localWheels = new Map<string, LocalReference>();
-  for (const root of roots) {
-    if (root.url === undefined) continue;
-    const build = builtByUrl.get(root.url);
-    if (build === undefined && !root.url.startsWith("file:")) continue;
-    const path = build?.wheelPath ?? fileURLToPath(root.url);
-    const { unpackLocalWheel } = await import("../installer/prepare.ts");
-    const unpacked = await unpackLocalWheel(path, {
-      bucket,
-      compatibleTags: tags,
-      onWarning: (message) => warnings.push(message),
-    });
-    localWheels.set(root.url, {
-      ...unpacked,
-      fileUrl: build === undefined ? root.url : pathToFileURL(path).href,
-      ...(build === undefined ? {} : { directUrl: build.directUrl }),
-    });
-  }
+  const localWheels = await unpackLocalWheels(roots, builtByUrl, { bucket, tags, warnings });
   const localFiles = new Map([...localWheels.values()].map((local) => [local.fileUrl, local]));
   const builds = withSdistBuilds(services.provider, {
     ...buildContext(options, run),

@@ -16,7 +16,6 @@ import { tryParseVersion } from "../pep440/mod.ts";
 import type { Scheme } from "../python/environment.ts";
 import {
   checkWheelFilename,
-  extractWheel,
   finishStagedWheel,
   stagedDestinations,
   type StagedWheel,
@@ -36,6 +35,7 @@ import {
 } from "../installer/transaction.ts";
 import { planRemoval } from "../installer/uninstall.ts";
 import { fileSha256, Linker, type LinkMode, unpackCached } from "../installer/wheel_cache.ts";
+import { allInOrder, ExtractPool, largestFirst } from "../installer/extract_pool.ts";
 
 /** A wheel file to install. */
 export interface LocalWheelRequest {
@@ -141,10 +141,7 @@ export async function installWheels(
     : undefined;
   const bucket = options.cacheBucket ?? temporaryBucket!;
   try {
-    const prepared: PreparedWheel[] = [];
-    for (const request of requests) {
-      prepared.push(await prepareWheel(request, bucket, options, changelog.warnings));
-    }
+    const prepared = await prepareAll(requests, bucket, options, changelog.warnings);
     await applyWheels(prepared, options, changelog);
   } finally {
     if (temporaryBucket !== undefined) {
@@ -154,12 +151,44 @@ export async function installWheels(
   return changelog;
 }
 
+/** Every wheel validated and unpacked (on two threads when worth it), in request order. */
+async function prepareAll(
+  requests: readonly LocalWheelRequest[],
+  bucket: string,
+  options: InstallWheelsOptions,
+  warnings: string[],
+): Promise<PreparedWheel[]> {
+  const sizes = await Promise.all(
+    requests.map((request) => Deno.stat(request.path).then((info) => info.size, () => 0)),
+  );
+  const pool = new ExtractPool({
+    totalBytes: sizes.reduce((sum, size) => sum + size, 0),
+    jobs: requests.length,
+  });
+  const warned = requests.map((): string[] => []);
+  const order = largestFirst(requests.map((_, i) => i), (i) => sizes[i]!);
+  const preparing = new Map(
+    order.map((i) => [
+      i,
+      prepareWheel(requests[i]!, bucket, options, { warnings: warned[i]!, pool, size: sizes[i]! }),
+    ]),
+  );
+  try {
+    const prepared = await allInOrder(requests.map((_, i) => preparing.get(i)!));
+    for (const list of warned) warnings.push(...list);
+    return prepared;
+  } finally {
+    pool.close();
+  }
+}
+
 async function prepareWheel(
   request: LocalWheelRequest,
   bucket: string,
   options: InstallWheelsOptions,
-  warnings: string[],
+  unpacking: { warnings: string[]; pool: ExtractPool; size: number },
 ): Promise<PreparedWheel> {
+  const { warnings, pool } = unpacking;
   const filename = request.path.split("/").at(-1)!;
   let digest: { sha256: string; bytes?: Uint8Array };
   try {
@@ -172,15 +201,16 @@ async function prepareWheel(
       cause: error,
     });
   }
-  const entry = await unpackCached<WheelManifest>(bucket, digest.sha256, async (tree) => {
-    const bytes = digest.bytes ?? await Deno.readFile(request.path);
-    return extractWheel(bytes, {
+  const entry = await unpackCached<WheelManifest>(bucket, digest.sha256, (tree) =>
+    pool.extract({
+      path: request.path,
       filename,
       dir: tree,
+      size: unpacking.size,
+      ...(digest.bytes === undefined ? {} : { bytes: digest.bytes }),
       ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
       onWarning: (message) => warnings.push(message),
-    });
-  });
+    }));
   // A cached entry was validated when stored, but under the wheel's own name.
   if (entry.manifest.filename !== filename) {
     checkWheelFilename(filename, options.compatibleTags);

@@ -1,0 +1,177 @@
+import { join } from "../../lib/paths.ts";
+import { allInOrder, ExtractPool, largestFirst } from "../../lib/installer/extract_pool.ts";
+import { extractWheel, type WheelManifest } from "../../lib/installer/install_wheel.ts";
+import { buildWheel, type WheelSpec } from "../helpers/wheel_builder.ts";
+import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+
+/** Every file under `dir`, as `path: text` lines, sorted. */
+function treeOf(dir: string, prefix = ""): string[] {
+  const lines: string[] = [];
+  for (const entry of Deno.readDirSync(join(dir, prefix))) {
+    const path = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory) lines.push(...treeOf(dir, path));
+    else {
+      const mode = (Deno.statSync(join(dir, path)).mode ?? 0) & 0o777;
+      lines.push(`${path} ${mode.toString(8)}: ${Deno.readTextFileSync(join(dir, path))}`);
+    }
+  }
+  return lines.sort();
+}
+
+function specs(): WheelSpec[] {
+  return Array.from({ length: 6 }, (_, i) => ({
+    name: `pkg${i}`,
+    version: `1.${i}`,
+    files: Object.fromEntries(
+      Array.from({ length: 5 + i * 3 }, (_, j) => [`pkg${i}/m${j}.py`, `X = ${i * j}\n`.repeat(j)]),
+    ),
+    dataFiles: { "scripts/tool": "#!python\nprint(1)\n" },
+    entryPoints: { console_scripts: { [`pkg${i}`]: `pkg${i}:main` } },
+    wheelVersion: i === 2 ? "1.9" : "1.0",
+  }));
+}
+
+Deno.test("ExtractPool: wheels unpacked on worker threads are the same as unpacked here", async () => {
+  const root = await Deno.makeTempDir({ prefix: "dpip-extract-pool-" });
+  try {
+    const wheels = specs().map((spec) => buildWheel(spec));
+    const here: { manifest: WheelManifest; warnings: string[] }[] = [];
+    for (const [i, wheel] of wheels.entries()) {
+      const dir = join(root, `here-${i}`);
+      Deno.mkdirSync(dir);
+      const warnings: string[] = [];
+      const manifest = extractWheel(wheel.bytes, {
+        filename: wheel.filename,
+        dir,
+        onWarning: (message) => warnings.push(message),
+      });
+      here.push({ manifest, warnings });
+    }
+    const pool = new ExtractPool({ totalBytes: 0, jobs: wheels.length, force: true });
+    const warned = wheels.map((): string[] => []);
+    let manifests: WheelManifest[];
+    try {
+      manifests = await allInOrder(wheels.map((wheel, i) => {
+        const path = join(root, wheel.filename);
+        Deno.writeFileSync(path, wheel.bytes);
+        const dir = join(root, `pool-${i}`);
+        Deno.mkdirSync(dir);
+        // Half the jobs hand over their bytes, half let the worker read the file.
+        return pool.extract({
+          path,
+          filename: wheel.filename,
+          dir,
+          size: wheel.bytes.length,
+          ...(i % 2 === 0 ? { bytes: wheel.bytes.slice() } : {}),
+          compatibleTags: new Set(["py3-none-any"]),
+          onWarning: (message) => warned[i]!.push(message),
+        });
+      }));
+    } finally {
+      pool.close();
+    }
+    for (const [i, { manifest, warnings }] of here.entries()) {
+      assertEquals(manifests[i], manifest, `wheel ${i}`);
+      assertEquals(warned[i], warnings, `wheel ${i}`);
+      assertEquals(treeOf(join(root, `pool-${i}`)), treeOf(join(root, `here-${i}`)), `wheel ${i}`);
+    }
+    assertEquals(warned[2]!.length, 1); // the Wheel-Version 1.9 wheel warned, through the worker
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("ExtractPool: a refused wheel fails as it would here; close() finishes queued jobs here", async () => {
+  const root = await Deno.makeTempDir({ prefix: "dpip-extract-pool-" });
+  try {
+    const tampered = buildWheel({
+      name: "bad",
+      version: "1.0",
+      files: { "bad/__init__.py": "X = 1\n" },
+      record: { edit: (lines) => lines.map((l) => ({ ...l, hash: l.hash.replace(/.$/, "A") })) },
+    });
+    const good = buildWheel({ name: "good", version: "1.0", files: { "good.py": "" } });
+    const hereDir = join(root, "here");
+    Deno.mkdirSync(hereDir);
+    let expected: unknown;
+    try {
+      extractWheel(tampered.bytes, { filename: tampered.filename, dir: hereDir });
+    } catch (error) {
+      expected = error;
+    }
+    assert(expected instanceof Error);
+
+    const pool = new ExtractPool({ totalBytes: 0, jobs: 2, force: true });
+    const path = join(root, tampered.filename);
+    Deno.writeFileSync(path, tampered.bytes);
+    Deno.mkdirSync(join(root, "pool"));
+    const refused = pool.extract({ path, filename: tampered.filename, dir: join(root, "pool") });
+    const error = await assertRejects(() => refused);
+    pool.close();
+    assertEquals(
+      [error.name, error.message, (error as { code?: string }).code],
+      [expected.name, expected.message, (expected as { code?: string }).code],
+    );
+
+    // Closed before its workers have loaded: the queued jobs are done on this thread.
+    const early = new ExtractPool({ totalBytes: 0, jobs: 2, force: true });
+    const goodPath = join(root, good.filename);
+    Deno.writeFileSync(goodPath, good.bytes);
+    Deno.mkdirSync(join(root, "early"));
+    const pending = early.extract({
+      path: goodPath,
+      filename: good.filename,
+      dir: join(root, "early"),
+    });
+    early.close();
+    assertEquals((await pending).name, "good");
+    assertEquals(treeOf(join(root, "early")).some((line) => line.startsWith("good.py ")), true);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("allInOrder() waits for every task and throws the first failure in order", async () => {
+  const settled: string[] = [];
+  const later = (name: string, ms: number, fail = false) =>
+    new Promise<string>((resolve, reject) =>
+      setTimeout(() => {
+        settled.push(name);
+        if (fail) reject(new Error(name));
+        else resolve(name);
+      }, ms)
+    );
+  assertEquals(await allInOrder([later("a", 5), later("b", 1)]), ["a", "b"]);
+  settled.length = 0;
+  const error = await assertRejects(() =>
+    allInOrder([
+      later("ok", 1),
+      later("first", 20, true),
+      later("second", 2, true),
+      later("slow", 30),
+    ])
+  );
+  assertEquals(error.message, "first");
+  assertEquals(settled.sort(), ["first", "ok", "second", "slow"]);
+  assertEquals(largestFirst([3, 9, 1, 9], (n) => n), [9, 9, 3, 1]);
+});
+
+Deno.test("ExtractPool: small work stays on this thread (no worker is started)", async () => {
+  const wheel = buildWheel({ name: "tiny", version: "1.0", files: { "tiny.py": "" } });
+  const dir = await Deno.makeTempDir({ prefix: "dpip-extract-pool-" });
+  try {
+    const pool = new ExtractPool({ totalBytes: wheel.bytes.length, jobs: 1 });
+    // Without a worker the job runs before extract() returns, and close() has nothing to stop.
+    const job = pool.extract({
+      path: "/nonexistent",
+      bytes: wheel.bytes,
+      filename: wheel.filename,
+      dir,
+    });
+    assertEquals(Deno.statSync(join(dir, "tiny.py")).isFile, true);
+    assertEquals((await job).name, "tiny");
+    pool.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
