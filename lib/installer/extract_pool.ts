@@ -98,9 +98,7 @@ export class ExtractPool {
   #startLane(): void {
     let worker: Worker;
     try {
-      worker = new Worker(new URL("./extract_worker.ts", import.meta.url).href, {
-        type: "module",
-      });
+      worker = new Worker(workerUrl(), { type: "module" });
     } catch {
       return;
     }
@@ -208,6 +206,18 @@ export class ExtractPool {
   close(): void {
     for (const lane of [...this.#lanes]) this.#dropLane(lane);
   }
+}
+
+/**
+ * The worker's module: beside this one when running from source or compiled
+ * (the `compile` task includes it); in `deno task bundle`'s output, where
+ * this code sits in a chunk at the top, the bundled worker entry point.
+ */
+function workerUrl(): string {
+  const here = import.meta.url;
+  return here.endsWith(".ts")
+    ? new URL("./extract_worker.ts", here).href
+    : new URL("./lib/installer/extract_worker.js", here).href;
 }
 
 function sizeOf(job: ExtractJob): number {
