@@ -25,6 +25,7 @@ import {
   HashMismatchError,
   matchesHashes,
   MultiHasher,
+  sha256Hex,
 } from "./hashes.ts";
 import {
   type CacheEntry,
@@ -211,7 +212,9 @@ function describe(error: unknown): string {
   return String(error).split("\n")[0] ?? "";
 }
 
+/** `url` without credentials or fragment (itself when it has neither: each change re-parses). */
 function stripUrl(url: URL): URL {
+  if (url.username === "" && url.password === "" && !url.href.includes("#")) return url;
   const copy = new URL(url.href);
   copy.username = "";
   copy.password = "";
@@ -449,13 +452,11 @@ export class HttpClient {
           const pending = await this.#cache.begin(key, accept);
           try {
             await Deno.writeFile(pending.path, body);
-            const hasher = await MultiHasher.create([]);
-            hasher.update(body);
             await pending.commit({
               url: finalUrl,
               status: response.status,
               headers: kept,
-              sha256: hasher.digest()["sha256"] ?? "",
+              sha256: await sha256Hex(body),
               size: body.length,
             });
           } catch {

@@ -578,3 +578,23 @@ Deno.test("download(): the timeout is per read: a body that keeps coming is not 
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("download(): the cache entry is keyed without the URL's fragment and credentials", async () => {
+  await withServer({}, async (server, tmp) => {
+    const client = new HttpClient({ cache: new HttpCache(join(tmp, "http-v1")) });
+    const checks = [{ source: "the index", allowed: { sha256: [SHA256] } }];
+    const plain = server.fileUrl(WHEEL.filename);
+    const withCredentials = plain.replace("http://", "http://user:secret@");
+    try {
+      const first = await client.download(`${plain}#sha256=${SHA256}`, join(tmp, "a.whl"), {
+        checks,
+      });
+      const second = await client.download(plain, join(tmp, "b.whl"), { checks });
+      const third = await client.download(`${withCredentials}#x`, join(tmp, "c.whl"), { checks });
+      assertEquals([first.fromCache, second.fromCache, third.fromCache], [false, true, true]);
+      assertEquals(server.requests.map((r) => r.path), [`/files/${WHEEL.filename}`]);
+    } finally {
+      client.close();
+    }
+  });
+});
