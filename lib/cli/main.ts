@@ -39,7 +39,13 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
   if (io.env["PIP_AUTO_COMPLETE"] !== undefined) {
     // The shell completion scripts (`completion --bash` …) call back with these variables.
     const { autocomplete } = await import("./autocomplete.ts");
-    const lines = await autocomplete(io.env, { cwd: io.cwd });
+    const lines = await autocomplete(io.env, {
+      cwd: io.cwd,
+      installed: async () => {
+        const { installedProjectNames } = await import("./commands/installed_environment.ts");
+        return await installedProjectNames(io);
+      },
+    });
     if (lines !== undefined) {
       io.stdout.write(lines.map((line) => line + "\n").join(""));
       return ExitCode.error; // as pip: it exits 1 after completing

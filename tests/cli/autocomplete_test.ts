@@ -134,3 +134,58 @@ Deno.test("autocomplete() offers installed projects after show and uninstall", a
   // None left: the options are offered instead, as pip does.
   assertEquals(await ask("dpip show six --fi", "3"), ["--files"]);
 });
+
+Deno.test({
+  name: "dpip completes show and uninstall with what is installed in the environment, as pip does",
+  ignore: skipUnless(pipAvailable, "pip in Python 3.11"),
+  async fn() {
+    const { main } = await import("../../lib/cli/main.ts");
+    const { captureIo } = await import("../../lib/cli/io.ts");
+    const root = await Deno.makeTempDir({ prefix: "dpip-complete-installed-" });
+    try {
+      const venv = join(root, "venv");
+      const made = await new Deno.Command(python311!, { args: ["-m", "venv", venv] }).output();
+      assertEquals(made.success, true);
+      const site = join(venv, "lib", "python3.11", "site-packages");
+      const dists = [["Foo_Bar", "1.0"], ["fooz", "2.0"], ["six", "1.16.0"]] as const;
+      for (const [name, version] of dists) {
+        Deno.mkdirSync(join(site, `${name}-${version}.dist-info`));
+        Deno.writeTextFileSync(
+          join(site, `${name}-${version}.dist-info`, "METADATA"),
+          `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`,
+        );
+      }
+      const cases = ([
+        ["show ", "2"],
+        ["show f", "2"],
+        ["uninstall Foo", "2"],
+        ["show foo-bar f", "3"],
+        ["uninstall pi", "2"],
+        ["show zz", "2"],
+      ] as const).map(([words, cword]) => ({ words: `pip ${words}`, cword }));
+      const theirs = await runPythonJson<string[][]>(join(venv, "bin", "python"), PIP_BATCH, {
+        cwd: root,
+        cases,
+      });
+      for (const [i, { words, cword }] of cases.entries()) {
+        const io = captureIo({
+          cwd: root,
+          env: {
+            PIP_AUTO_COMPLETE: "1",
+            COMP_WORDS: words.replace(/^pip/, "dpip"),
+            COMP_CWORD: cword,
+            VIRTUAL_ENV: venv,
+            PATH: Deno.env.get("PATH") ?? "",
+            XDG_CACHE_HOME: join(root, "cache"),
+          },
+        });
+        assertEquals(await main([], io), 1);
+        const ours = io.out().split("\n").filter((line) => line !== "");
+        assertEquals(ours, theirs[i], words);
+      }
+      assertEquals(theirs[1], ["foo-bar", "fooz"]); // the case that shows the wiring works
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});

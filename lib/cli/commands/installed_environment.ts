@@ -8,7 +8,13 @@
 
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import type { SitePackagesWarning } from "../../installer/site_packages.ts";
-import { PathOptionConflictError, type TargetEnvironment } from "../../operations/list.ts";
+import {
+  PathOptionConflictError,
+  readTargetDists,
+  selectInstalled,
+  STDLIB_PACKAGES,
+  type TargetEnvironment,
+} from "../../operations/list.ts";
 import { findInterpreter, type Interpreter } from "../../python/mod.ts";
 import type { CommandContext } from "../context.ts";
 import type { Io } from "../io.ts";
@@ -79,4 +85,30 @@ export function reportReadWarnings(io: Io, warnings: readonly SitePackagesWarnin
         break;
     }
   }
+}
+
+/**
+ * The normalized names of the projects installed in the environment dpip
+ * finds by default (as `pip` completes `show` and `uninstall`: local ones,
+ * without pip's stdlib entries), or none when no interpreter is found.
+ */
+export async function installedProjectNames(
+  io: Pick<Io, "env" | "cwd" | "invokedAs">,
+): Promise<string[]> {
+  let interpreter: Interpreter;
+  try {
+    interpreter = await findInterpreter({
+      env: io.env,
+      cwd: io.cwd,
+      invokedAs: io.invokedAs,
+      cacheRoot: resolveCacheRoot({ env: io.env, cwd: io.cwd }) ?? false,
+    });
+  } catch {
+    return [];
+  }
+  const target = targetEnvironment(interpreter);
+  return selectInstalled(readTargetDists(target).dists, target, {
+    local: true,
+    skip: new Set(STDLIB_PACKAGES),
+  }).map((dist) => String(dist.name));
 }
