@@ -354,6 +354,11 @@ interface DirListing {
   readonly error?: string;
 }
 
+/** `dir/name` for a normalized `dir` and a directory entry's name (no `join` needed). */
+function child(dir: string, name: string): string {
+  return dir.endsWith("/") ? dir + name : dir + "/" + name;
+}
+
 function listDir(path: string): DirListing | undefined {
   const names: string[] = [];
   try {
@@ -435,8 +440,9 @@ class Reader {
       if (group === undefined) groups.set(key, [name]);
       else group.push(name);
     }
+    const base = join(location); // normalized once: entries are appended to it below
     for (const group of groups.values()) {
-      for (const name of group) this.#add(location, installedLocation, name);
+      for (const name of group) this.#add(location, installedLocation, child(base, name));
     }
   }
 
@@ -462,8 +468,8 @@ class Reader {
     }
   }
 
-  #add(location: string, installedLocation: string, name: string): void {
-    const infoPath = join(location, name);
+  #add(location: string, installedLocation: string, infoPath: string): void {
+    const name = infoPath.slice(infoPath.lastIndexOf("/") + 1);
     const lower = name.toLowerCase();
     const canonical = canonicalizeName(stemName(name));
     let kind: InstalledDistKind = lower.endsWith(".dist-info") ? "dist-info" : "egg-info";
@@ -481,9 +487,9 @@ class Reader {
     } else {
       infoFiles = new Set(files.names);
       // importlib.metadata tries METADATA, then PKG-INFO, whatever the suffix.
-      if (infoFiles.has("METADATA")) metadata = readHead(join(infoPath, "METADATA"));
+      if (infoFiles.has("METADATA")) metadata = readHead(child(infoPath, "METADATA"));
       if (metadata === undefined && infoFiles.has("PKG-INFO")) {
-        metadata = readHead(join(infoPath, "PKG-INFO"));
+        metadata = readHead(child(infoPath, "PKG-INFO"));
       }
     }
     this.#register(
