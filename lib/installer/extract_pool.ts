@@ -5,7 +5,8 @@
  * one thread, 1.2 s on two).
  *
  * A worker costs ~55 ms to start (it loads the unpacking code), so workers
- * start only for work worth it: several wheels, and enough bytes. A worker
+ * start only for work worth it (several wheels, enough bytes), and only once
+ * a wheel is not found unpacked in the cache already. A worker
  * that cannot start (a bundle that does not ship its module) leaves the work
  * to the others, or to the calling thread.
  *
@@ -82,6 +83,8 @@ interface Lane {
 export class ExtractPool {
   readonly #lanes: Lane[] = [];
   readonly #queue: QueuedJob[] = [];
+  /** Workers to start with the first job (none when all is cached, as in a warm install). */
+  #threads = 0;
   #nextId = 0;
 
   /**
@@ -90,9 +93,9 @@ export class ExtractPool {
    */
   constructor(work: { totalBytes: number; jobs: number; force?: boolean }) {
     const worth = work.jobs >= 2 && work.totalBytes >= WORKER_THRESHOLD;
-    if (!worth && work.force !== true) return;
-    const threads = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1, work.jobs));
-    for (let i = 0; i < threads; i++) this.#startLane();
+    if (worth || work.force === true) {
+      this.#threads = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1, work.jobs));
+    }
   }
 
   #startLane(): void {
@@ -120,6 +123,7 @@ export class ExtractPool {
 
   /** Unpacks one wheel; resolves to its manifest. */
   extract(job: ExtractJob): Promise<WheelManifest> {
+    for (; this.#threads > 0; this.#threads--) this.#startLane();
     if (this.#lanes.length === 0) {
       try {
         return Promise.resolve(extractHere(job));
@@ -204,6 +208,7 @@ export class ExtractPool {
 
   /** Stops the workers; jobs not yet done are done on this thread first. */
   close(): void {
+    this.#threads = 0;
     for (const lane of [...this.#lanes]) this.#dropLane(lane);
   }
 }
