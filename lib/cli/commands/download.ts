@@ -23,8 +23,6 @@ import {
   downloadRequirements,
   downloadResolved,
 } from "../../operations/download.ts";
-import { defaultProvider } from "../../resolver/default_provider.ts";
-import { resolve } from "../../resolver/mod.ts";
 import { parseSpecifierSet } from "../../pep440/mod.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
@@ -200,6 +198,9 @@ export async function runDownload(context: CommandContext): Promise<number> {
           "add --no-deps, and list its dependencies as requirements",
         );
       }
+      // The resolver loads only when dependencies are wanted (not for `--no-deps`).
+      const { defaultProvider } = await import("../../resolver/default_provider.ts");
+      const { resolve } = await import("../../resolver/mod.ts");
       const resolution = await resolve({
         requirements: items.map((item) => `${item.name ?? ""}${item.specifier ?? ""}`),
         constraints: spec.constraints.flatMap((c) =>
