@@ -146,6 +146,8 @@ export function keptHeaders(headers: Headers): Record<string, string> {
  */
 export class HttpCache {
   readonly #dir: string;
+  /** Directories this instance has created (or found), so each is made once. */
+  readonly #made = new Set<string>();
 
   constructor(dir: string) {
     this.#dir = dir;
@@ -177,7 +179,11 @@ export class HttpCache {
   /** Starts writing a body for `url`/`accept`; nothing is visible until `commit`. */
   async begin(url: string, accept: string): Promise<PendingBody> {
     const base = await this.#base(url, accept);
-    await Deno.mkdir(dirname(base), { recursive: true });
+    const dir = dirname(base);
+    if (!this.#made.has(dir)) {
+      await Deno.mkdir(dir, { recursive: true });
+      this.#made.add(dir);
+    }
     const tmp = `${base}.${crypto.randomUUID().slice(0, 12)}.tmp`;
     return {
       path: tmp,
@@ -189,7 +195,8 @@ export class HttpCache {
           bodyPath: base + ".body",
         };
         await Deno.rename(tmp, base + ".body");
-        await writeAtomic(base + ".json", JSON.stringify(entry));
+        // Written in place: a reader that meets it half-written fails to parse it, a miss.
+        await Deno.writeTextFile(base + ".json", JSON.stringify(entry));
         return entry;
       },
       abort: async () => {
