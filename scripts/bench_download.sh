@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Downloads 40 real wheels from the machine's local PyPI mirror served by
-# nginx on 127.0.0.1: `dpip download --no-deps` (deno run main.ts) against
-# `pip download --no-deps` (the oracle Python 3.11), cold (no HTTP cache; pip
-# with --no-cache-dir), one run each with hyperfine; then parses a 20,000-file HTML page and the equivalent
-# JSON page (deno bench). Prints the ratio.
+# nginx on 127.0.0.1: `dpip download --no-deps` against `pip download
+# --no-deps` (the oracle Python 3.11), cold (no HTTP cache; pip with
+# --no-cache-dir), in one hyperfine run; then parses a 20,000-file HTML page and
+# the equivalent JSON page (deno bench). Prints the ratios. dpip runs as shipped
+# (`deno task bundle`'s JavaScript, modules loaded as needed, as the compiled
+# binary loads them) and from source (`deno run main.ts`, which also pays for
+# Deno checking the transpile cache of every module the program can import).
 #
 # Usage: scripts/bench_download.sh [python]   (default: pyenv's newest 3.11)
 # The mirror is the first file:// URL of `pip config get global.extra-index-url`.
@@ -40,10 +43,14 @@ run='$(cat '"$work"'/n)'
 next='echo $(( $(cat '"$work"'/n) + 1 )) > '"$work"'/n && mkdir -p '"$work"'/cache-'"$run"' && cp -a '"$cache"'/interpreters-v1 '"$work"'/cache-'"$run"'/'
 dpip="deno run --allow-all main.ts --python $python download --no-deps --only-binary=:all: -i $index"
 dpip_timed="$dpip --cache-dir $work/cache-$run -d $work/dpip-$run ${projects[*]}"
+deno bundle --quiet --code-splitting --format esm --outdir "$work/bundle" main.ts lib/installer/extract_worker.ts
+shipped="deno run --allow-all $work/bundle/main.js --python $python download --no-deps --only-binary=:all: -i $index"
+shipped_timed="$shipped --cache-dir $work/cache-$run -d $work/shipped-$run ${projects[*]}"
 pip_timed="${pip[*]} -d $work/pip-$run ${projects[*]}"
 out="$work/hyperfine.json"
 hyperfine --warmup 1 --runs "${RUNS:-3}" --export-json "$out" --prepare "$next" \
-  -n "dpip download" "$dpip_timed" \
+  -n "dpip download" "$shipped_timed" \
+  -n "dpip download (source)" "$dpip_timed" \
   -n "pip download" "$pip_timed"
 $dpip --cache-dir "$work/cache-check" -d "$work/dpip" "${projects[@]}" >/dev/null
 "${pip[@]}" -d "$work/pip" "${projects[@]}" >/dev/null
@@ -54,7 +61,8 @@ diff <(ls "$work/dpip") <(ls "$work/pip") >/dev/null && echo "same files downloa
 deno eval --quiet "
 const results = JSON.parse(Deno.readTextFileSync('$out')).results;
 const mean = (name) => results.find((r) => r.command === name).mean;
-const d = mean('dpip download'), p = mean('pip download');
-console.log('download of ${#projects[@]} wheels: dpip ' + d.toFixed(2) + ' s, pip ' + p.toFixed(2) + ' s: ' + (p / d).toFixed(1) + 'x faster');"
+const d = mean('dpip download'), s = mean('dpip download (source)'), p = mean('pip download');
+console.log('download of ${#projects[@]} wheels: pip ' + p.toFixed(3) + ' s; dpip as shipped ' + d.toFixed(3) +
+  ' s: ' + (p / d).toFixed(1) + 'x faster; from source ' + s.toFixed(3) + ' s: ' + (p / s).toFixed(1) + 'x');"
 
 deno bench --allow-all tests/bench/simple_api_bench.ts
