@@ -13,7 +13,9 @@
 #
 # and prints the ratios: pip cold / dpip cold, dpip warm / floor, pip warm /
 # dpip warm, pip no-op / dpip no-op. Each venv is made outside the timing
-# (hyperfine --prepare).
+# (hyperfine --prepare). dpip runs as shipped (`deno task bundle`'s JavaScript,
+# modules loaded as needed, as the compiled binary loads them); the no-op,
+# where start-up is most of the time, also from source (`deno run main.ts`).
 #
 # Usage: scripts/bench_install.sh [python] [runs]   (default: pyenv's newest 3.11, 3 runs)
 # The mirror is the first file:// URL of `pip config get global.extra-index-url`.
@@ -29,7 +31,9 @@ export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 
 unset PIP_FIND_LINKS
 req=jupyterlab
 deno cache main.ts >/dev/null 2>&1 || true
-dpip="deno run --allow-all $PWD/main.ts"
+deno bundle --quiet --code-splitting --format esm --outdir "$work/bundle" main.ts lib/installer/extract_worker.ts
+dpip="deno run --allow-all $work/bundle/main.js"
+source_dpip="deno run --allow-all $PWD/main.ts"
 
 # Venvs: pip's have pip (23.2.1 from ensurepip, made once and copied), dpip's have none.
 "$python" -m venv "$work/pip-template"
@@ -67,7 +71,9 @@ hyperfine --runs "$runs" --export-json "$work/result.json" \
   --command-name "pip no-op" --prepare "true" \
   "$work/pip-done/bin/python -m pip install -q --no-compile --no-cache-dir -i $index $req" \
   --command-name "dpip no-op" --prepare "true" \
-  "$dpip install -q --python $work/dpip-done/bin/python --cache-dir $work/dpip-warm -i $index $req"
+  "$dpip install -q --python $work/dpip-done/bin/python --cache-dir $work/dpip-warm -i $index $req" \
+  --command-name "dpip no-op (source)" --prepare "true" \
+  "$source_dpip install -q --python $work/dpip-done/bin/python --cache-dir $work/dpip-warm -i $index $req"
 
 "$python" - "$work/result.json" <<'EOF'
 import json, sys
@@ -78,4 +84,5 @@ print("pip cold / dpip cold:   ", ratio("pip cold", "dpip cold"))
 print("pip warm / dpip warm:   ", ratio("pip warm", "dpip warm"))
 print("dpip warm / floor:      ", ratio("dpip warm", "floor (cp -al)"))
 print("pip no-op / dpip no-op: ", ratio("pip no-op", "dpip no-op"))
+print("  from source:          ", ratio("pip no-op", "dpip no-op (source)"))
 EOF

@@ -9,7 +9,9 @@
 # (found through the pip configuration of that Python: the file:// indexes
 # of global.extra-index-url, whose files sit in a sibling files/ dir, and
 # global.find-links / PIP_FIND_LINKS). Every timed run gets a new directory;
-# nothing is deleted before a timed run. Prints the ratios at the end.
+# nothing is deleted before a timed run. Prints the ratios at the end. dpip
+# runs as shipped: `deno task bundle`'s JavaScript, modules loaded as needed,
+# as the compiled binary loads them.
 #
 # Usage: scripts/bench_install_wheels.sh [python] [runs]   (default: pyenv's newest 3.11, 5)
 set -euo pipefail
@@ -73,7 +75,8 @@ echo 0 >"$work/n"
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 unset PIP_FIND_LINKS
 list="${wheels[*]}"
-dpip="deno run --allow-all $repo/main.ts install --no-deps --no-index"
+deno bundle --quiet --code-splitting --format esm --outdir "$work/bundle" main.ts lib/installer/extract_worker.ts
+dpip="deno run --allow-all $work/bundle/main.js install --no-deps --no-index"
 next='n=$(( $(cat '"$work"'/n) + 1 )); echo $n > '"$work"'/n'
 current='$(cat '"$work"'/n)'
 
