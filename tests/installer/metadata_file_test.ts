@@ -7,18 +7,7 @@ import {
   universalNewlines,
 } from "../../lib/installer/metadata_file.ts";
 import { assertEquals } from "../helpers/assert.ts";
-
-/** A small seeded PRNG (mulberry32), so the generated files are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Random } from "../helpers/random.ts";
 
 /**
  * METADATA-like files: mostly the usual `Metadata-Version`, `Name`, `Version`
@@ -27,8 +16,9 @@ function random(seed: number): () => number {
  * non-ASCII text across the first decoded block, header blocks longer than
  * the reader's buffer.
  */
-function generate(next: () => number): string {
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+function generate(random: Random): string {
+  const next = () => random.next();
+  const pick = <T>(items: readonly T[]): T => random.pick(items);
   const lines: string[] = [];
   const name = pick(["demo", "Demo_Pkg", "zope.interface", "a", ""]);
   const version = pick(["1.0", "2.31.0", "1.0rc1", "0.1.dev3", " 1.0 ", "", "ünï"]);
@@ -64,9 +54,9 @@ function generate(next: () => number): string {
 Deno.test("readNameAndVersion() and readMetadataFile() agree with splitting the whole file", async () => {
   const root = await Deno.makeTempDir({ prefix: "dpip-metadata-file-" });
   try {
-    const next = random(20261121);
+    const random = new Random(20261121);
     for (let i = 0; i < 400; i++) {
-      const text = generate(next);
+      const text = generate(random);
       const path = join(root, `METADATA-${i}`);
       Deno.writeTextFileSync(path, text);
       const whole = parseEmailMessage(universalNewlines(text));
