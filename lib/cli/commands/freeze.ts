@@ -79,10 +79,8 @@ export async function runFreeze(context: CommandContext): Promise<number> {
     excludeEditable: options.flag("excludeEditable"),
     requirementFiles,
   });
-  for (const line of lines) {
-    // Interleave pip's log lines where they belong is not needed: they go to stderr.
-    io.stdout.write(line + "\n");
-  }
+  // One write: a write per line costs a system call each (pip's log lines go to stderr).
+  if (lines.length > 0) io.stdout.write(lines.join("\n") + "\n");
   for (const warning of warnings) {
     if (warning.level === "warning") io.stderr.write(`WARNING: ${warning.message}\n`);
     else io.stdout.write(`${warning.message}\n`);
