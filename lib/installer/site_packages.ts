@@ -396,6 +396,16 @@ function eggLinkNames(rawName: string): string[] {
   return [`${rawName}.egg-link`, `${rawName.replace(/[^A-Za-z0-9.]+/g, "-")}.egg-link`];
 }
 
+/** A metadata directory (or file) found on a path, before its metadata is read. */
+interface FoundDist {
+  readonly location: string;
+  readonly installedLocation: string;
+  readonly infoPath: string;
+  readonly kind: InstalledDistKind;
+  readonly infoFiles?: Set<string>;
+  readonly canonical: PackageName;
+}
+
 /** Where a distribution's metadata file is, and the two headers read from it up front. */
 interface MetadataHead {
   readonly path: string;
@@ -518,14 +528,7 @@ class Reader {
   }
 
   #register(
-    found: {
-      location: string;
-      installedLocation: string;
-      infoPath: string;
-      kind: InstalledDistKind;
-      infoFiles?: Set<string>;
-      canonical: PackageName;
-    },
+    found: FoundDist,
     metadata: MetadataHead | undefined,
   ): void {
     let rawName = metadata?.name;
@@ -569,14 +572,7 @@ class Reader {
   }
 
   #build(
-    found: {
-      location: string;
-      installedLocation: string;
-      infoPath: string;
-      kind: InstalledDistKind;
-      infoFiles?: Set<string>;
-      canonical: PackageName;
-    },
+    found: FoundDist,
     metadata: MetadataHead | undefined,
     { rawName, version }: { rawName: string; version: string },
   ): InstalledDist {
