@@ -3,10 +3,11 @@
  * `email`-based readers split it, and cheaply: `list` and `freeze` read a
  * hundred of these and need two headers of each.
  *
- * A file is read up to the end of its header block (usually the first few
- * kilobytes; the long description that follows is read when first asked
- * for), and its headers are split into a list only when first asked for:
- * {@link firstHeaderValues} walks just far enough to find the ones it wants.
+ * {@link readNameAndVersion} reads a file's first 32 kB and decodes no more
+ * of it than it needs for those two headers (usually its first three lines,
+ * found with one match; else the header block, walked only as far as they
+ * are). {@link readMetadataFile} reads and splits a whole file, for the
+ * commands that show more of it.
  *
  * @module
  */
