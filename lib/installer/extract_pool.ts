@@ -188,8 +188,12 @@ export class ExtractPool {
     lane.current = undefined;
     if (lost !== undefined) {
       // Start again from an empty directory, reading the file (the bytes went to the worker).
-      Deno.removeSync(lost.job.dir, { recursive: true });
-      Deno.mkdirSync(lost.job.dir);
+      try {
+        Deno.removeSync(lost.job.dir, { recursive: true });
+      } catch {
+        // Nothing written there yet.
+      }
+      Deno.mkdirSync(lost.job.dir, { recursive: true });
       const { bytes: _, ...job } = lost.job;
       this.#queue.unshift({ ...lost, job });
     }
