@@ -1,6 +1,7 @@
 import { readZipDirectory, readZipEntry, ZipError } from "../../lib/archive/zip.ts";
 import { writeZip, type ZipWriterEntry } from "../../lib/archive/zip_writer.ts";
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "../helpers/assert.ts";
+import { seededFloats } from "../helpers/random.ts";
 import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
 
 const python = await oraclePython();
@@ -16,18 +17,6 @@ function refuse(bytes: Uint8Array, code: string, part: string, read = false): Zi
   assert(error.message.startsWith("x.zip: "), error.message);
   assert(!error.message.includes("\n"));
   return error;
-}
-
-/** A seeded PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 Deno.test("writeZip() output reads back: names, modes, content, directories", () => {
@@ -259,7 +248,7 @@ Deno.test({
   name: "zip reader and writer agree with Python's zipfile on random archives (zip64 included)",
   ignore: skipUnless(python, "Python 3.11"),
   fn: async () => {
-    const next = random(20240611);
+    const next = seededFloats(20240611);
     const pythonCases = Array.from({ length: 30 }, () => ({
       entries: randomEntries(next, 1 + Math.floor(next() * 8)),
       comment: next() < 0.3 ? "a comment" : "",

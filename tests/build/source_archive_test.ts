@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { assertEquals, assertRejects, assertStringIncludes } from "../helpers/assert.ts";
+import { seededFloats } from "../helpers/random.ts";
 import { pyenvPython, runPythonJson, skipUnless } from "../helpers/python.ts";
 import {
   InvalidArchiveError,
@@ -64,18 +65,6 @@ for spec in json.load(sys.stdin):
 print(json.dumps(listings))
 `;
 
-/** A deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-.é漢";
 
 function randomProject(
@@ -130,7 +119,7 @@ Deno.test({
   ignore: skipUnless(python, "pyenv's Python 3.11"),
   fn: () =>
     withTemp(async (dir) => {
-      const random = prng(517);
+      const random = seededFloats(517);
       const formats = ["ustar", "gnu", "pax"] as const;
       const specs: ArchiveSpec[] = Array.from({ length: 30 }, (_, index) => {
         const format = formats[index % 3]!;

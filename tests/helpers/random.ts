@@ -47,3 +47,9 @@ export class Random {
     return out;
   }
 }
+
+/** A function returning floats in [0, 1) from a {@link Random} seeded with `seed`. */
+export function seededFloats(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
+}

@@ -6,21 +6,10 @@
 
 import { coreMetadataToJson, formatInstallReport } from "../../lib/operations/install_report.ts";
 import { assertEquals } from "../helpers/assert.ts";
+import { seededFloats } from "../helpers/random.ts";
 import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
 
 const oracle = await oraclePython();
-
-/** mulberry32. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS: [string, string[]][] = [
   ["Summary", ["A demo", "Ünïcode summary", "with: colon"]],
@@ -76,7 +65,7 @@ Deno.test({
   name: "coreMetadataToJson() converts METADATA as pip's report does (200 generated files)",
   ignore: skipUnless(oracle, "Python 3.11 with pip"),
   async fn() {
-    const rand = random(7);
+    const rand = seededFloats(7);
     const texts = Array.from({ length: 200 }, (_, i) => generate(rand, i));
     const expected = await runPythonJson<unknown[]>(oracle!, SCRIPT, texts);
     texts.forEach((text, i) => {
