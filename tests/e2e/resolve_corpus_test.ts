@@ -8,10 +8,9 @@
  */
 
 import { join } from "../../lib/paths.ts";
-import { canonicalizeName } from "../../lib/names/mod.ts";
 import { corpusDir } from "../index/corpus.ts";
 import { assertEquals } from "../helpers/assert.ts";
-import { skipUnless } from "../helpers/python.ts";
+import { pipChoices, reportChoices, skipUnless } from "../helpers/python.ts";
 import { dpip, oracle, tempHome } from "./install_support.ts";
 
 const SETS: readonly (readonly string[])[] = [
@@ -51,43 +50,6 @@ const SETS: readonly (readonly string[])[] = [
 
 const corpus = oracle === undefined ? undefined : await corpusDir();
 
-function chosen(reportText: string): string[] {
-  const report = JSON.parse(reportText) as {
-    install: { metadata: { name: string; version: string } }[];
-  };
-  return report.install.map(({ metadata }) =>
-    `${canonicalizeName(metadata.name)}==${metadata.version}`
-  ).sort();
-}
-
-async function pipChoice(requirements: readonly string[], index: string): Promise<string[]> {
-  const result = await new Deno.Command(oracle!, {
-    args: [
-      "-m",
-      "pip",
-      "install",
-      "--dry-run",
-      "--ignore-installed",
-      "--quiet",
-      "--report",
-      "-",
-      "--index-url",
-      index,
-      ...requirements,
-    ],
-    env: {
-      PIP_CONFIG_FILE: "/dev/null",
-      PIP_FIND_LINKS: "",
-      PIP_DISABLE_PIP_VERSION_CHECK: "1",
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(result.success ? result.stdout : result.stderr);
-  if (!result.success) throw new Error(`pip failed for ${requirements.join(" ")}:\n${text}`);
-  return chosen(text);
-}
-
 Deno.test({
   name: "dpip chooses pip's versions on the corpus, pins that force older versions included",
   ignore: skipUnless(corpus, "pip 23.2.1 (pyenv 3.11) and ../shared/corpus"),
@@ -98,7 +60,7 @@ Deno.test({
     // pip runs are slow: start them all (three at a time) before comparing.
     const lanes: Promise<unknown>[] = [Promise.resolve(), Promise.resolve(), Promise.resolve()];
     const pending = SETS.map((requirements, i) => {
-      const run = lanes[i % lanes.length]!.then(() => pipChoice(requirements, index));
+      const run = lanes[i % lanes.length]!.then(() => pipChoices(oracle!, requirements, [index]));
       lanes[i % lanes.length] = run.catch(() => {});
       return run;
     });
@@ -121,7 +83,7 @@ Deno.test({
             ...requirements,
           ], { home });
           assertEquals(ours.status, 0, ours.stderr);
-          assertEquals(chosen(ours.stdout), await pending[i]!);
+          assertEquals(reportChoices(ours.stdout), await pending[i]!);
         });
       }
     } finally {

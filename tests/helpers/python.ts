@@ -10,6 +10,7 @@
  */
 
 import { join } from "node:path";
+import { canonicalizeName } from "../../lib/names/mod.ts";
 
 const decoder = new TextDecoder();
 
@@ -114,4 +115,55 @@ export function skipUnless(available: unknown, what: string): boolean {
   // deno-lint-ignore no-console
   console.warn(`skipping: needs ${what}, which this machine does not have`);
   return true;
+}
+
+/** `name==version` (normalized names) of what an install report (`--report`) installs, sorted. */
+export function reportChoices(reportText: string): string[] {
+  const report = JSON.parse(reportText) as {
+    install: { metadata: { name: string; version: string } }[];
+  };
+  return report.install.map(({ metadata }) =>
+    `${canonicalizeName(metadata.name)}==${metadata.version}`
+  ).sort();
+}
+
+/**
+ * What pip would install for `requirements` from `indexes` (the first as
+ * `--index-url`): `pip install --dry-run --ignore-installed --report -`,
+ * isolated from the machine's pip configuration, as {@link reportChoices}.
+ */
+export async function pipChoices(
+  python: string,
+  requirements: readonly string[],
+  indexes: readonly string[],
+): Promise<string[]> {
+  const [first, ...extra] = indexes;
+  const result = await new Deno.Command(python, {
+    args: [
+      "-m",
+      "pip",
+      "install",
+      "--dry-run",
+      "--ignore-installed",
+      "--quiet",
+      "--report",
+      "-",
+      "--index-url",
+      first ?? "",
+      ...extra.flatMap((url) => ["--extra-index-url", url]),
+      ...requirements,
+    ],
+    env: {
+      PIP_CONFIG_FILE: "/dev/null",
+      PIP_FIND_LINKS: "",
+      PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!result.success) {
+    const stderr = new TextDecoder().decode(result.stderr);
+    throw new Error(`pip failed for ${requirements.join(" ")}:\n${stderr}`);
+  }
+  return reportChoices(new TextDecoder().decode(result.stdout));
 }

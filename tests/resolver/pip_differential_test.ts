@@ -12,12 +12,11 @@
 import { compatibleTags, tagPriorities } from "../../lib/dists/mod.ts";
 import { IndexSet } from "../../lib/index/mod.ts";
 import { HttpClient } from "../../lib/net/mod.ts";
-import { canonicalizeName } from "../../lib/names/mod.ts";
 import { queryInterpreter } from "../../lib/python/mod.ts";
 import { defaultProvider } from "../../lib/resolver/default_provider.ts";
 import { resolve } from "../../lib/resolver/resolve.ts";
 import { assertEquals } from "../helpers/assert.ts";
-import { pyenvPython, skipUnless } from "../helpers/python.ts";
+import { pipChoices, pyenvPython, skipUnless } from "../helpers/python.ts";
 import { mirrorIndexUrls } from "../index/corpus.ts";
 
 const REQUIREMENT_SETS: readonly (readonly string[])[] = [
@@ -32,53 +31,8 @@ const REQUIREMENT_SETS: readonly (readonly string[])[] = [
   ["jupyterlab"],
 ];
 
-async function output(command: string, args: string[], env: Record<string, string> = {}) {
-  const result = await new Deno.Command(command, {
-    args,
-    env: {
-      PIP_CONFIG_FILE: "/dev/null",
-      PIP_FIND_LINKS: "",
-      PIP_DISABLE_PIP_VERSION_CHECK: "1",
-      ...env,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    ok: result.success,
-    stdout: new TextDecoder().decode(result.stdout),
-    stderr: new TextDecoder().decode(result.stderr),
-  };
-}
-
 const python = await pyenvPython("3.11");
 const indexes = python === undefined ? [] : await mirrorIndexUrls();
-
-async function pipChoice(requirements: readonly string[]): Promise<string[]> {
-  const [first, ...extra] = indexes;
-  const args = [
-    "-m",
-    "pip",
-    "install",
-    "--dry-run",
-    "--ignore-installed",
-    "--quiet",
-    "--report",
-    "-",
-    "--index-url",
-    first!,
-    ...extra.flatMap((url) => ["--extra-index-url", url]),
-    ...requirements,
-  ];
-  const result = await output(python!, args);
-  if (!result.ok) throw new Error(`pip failed for ${requirements.join(" ")}:\n${result.stderr}`);
-  const report = JSON.parse(result.stdout) as {
-    install: { metadata: { name: string; version: string } }[];
-  };
-  return report.install.map(({ metadata }) =>
-    `${canonicalizeName(metadata.name)}==${metadata.version}`
-  ).sort();
-}
 
 Deno.test({
   name: "the resolver chooses what pip chooses on real projects",
@@ -108,7 +62,7 @@ Deno.test({
     const chain: Promise<unknown>[] = [Promise.resolve(), Promise.resolve(), Promise.resolve()];
     REQUIREMENT_SETS.forEach((requirements, i) => {
       const lane = i % chain.length;
-      const run = chain[lane]!.then(() => pipChoice(requirements));
+      const run = chain[lane]!.then(() => pipChoices(python!, requirements, indexes));
       chain[lane] = run.catch(() => {});
       pending.set(requirements, run);
     });
