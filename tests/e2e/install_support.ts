@@ -10,9 +10,15 @@
 import { join } from "node:path";
 import { captureIo } from "../../lib/cli/io.ts";
 import { main } from "../../lib/cli/main.ts";
-import { type IndexFile, wheelFile } from "../helpers/index_server.ts";
+import {
+  type IndexFault,
+  type IndexFile,
+  type IndexServer,
+  startIndexServer,
+  wheelFile,
+} from "../helpers/index_server.ts";
 import type { WheelSpec } from "../helpers/wheel_builder.ts";
-import { oracle, python311 } from "./install_wheel_support.ts";
+import { makeVenv, oracle, python311, type Venv } from "./install_wheel_support.ts";
 
 export {
   makeVenv,
@@ -210,4 +216,121 @@ export async function fakeSystemPython(
     await Deno.writeTextFile(join(fake, "EXTERNALLY-MANAGED"), externallyManaged);
   }
   return { python: python311, home: dir, sitePackages: join(fake, "site-packages") };
+}
+
+/** How a fixture's dpip run may differ from the default. */
+export interface InstallRunOptions {
+  /** The Python to install into (the fixture's first venv by default). */
+  venv?: Pick<Venv, "python">;
+  cwd?: string;
+  env?: Record<string, string>;
+  terminal?: boolean;
+}
+
+/** What {@link withIndexEnv} hands its test: a home, a running index, venvs and runners. */
+export interface IndexEnv<N extends string> {
+  /** The temporary home directory (dpip's `HOME` and working directory). */
+  readonly home: string;
+  readonly server: IndexServer;
+  /** The first venv named in the options (`venv` by default). */
+  readonly venv: Venv;
+  /** Every venv, by the directory name it has under `home`. */
+  readonly venvs: Readonly<Record<N, Venv>>;
+  /** dpip (in-process) with `home` filled in. */
+  dpip(
+    args: readonly string[],
+    options?: Omit<Parameters<typeof dpip>[1], "home">,
+  ): Promise<RunResult>;
+  /**
+   * `dpip install --python <venv> -i <index> <fixture args> <args>`.
+   */
+  install(args: readonly string[], options?: InstallRunOptions): Promise<RunResult>;
+  /** The oracle pip run against a venv (the first by default). */
+  pip(args: readonly string[], options?: { venv?: Venv; cwd?: string }): Promise<RunResult>;
+  /** `pip install -i <index> <args>` against a venv (the first by default). */
+  pipInstall(args: readonly string[], options?: { venv?: Venv; cwd?: string }): Promise<RunResult>;
+  /**
+   * The same `args` through {@link IndexEnv.install} into `ours` and then
+   * {@link IndexEnv.pipInstall} into `theirs` (both the first venv by default;
+   * `cwd` is pip's).
+   */
+  both(
+    args: readonly string[],
+    options?: { ours?: Venv; theirs?: Venv; cwd?: string },
+  ): Promise<{ ours: RunResult; theirs: RunResult }>;
+}
+
+/**
+ * Runs `fn` with a temporary home, an index server and fresh venvs under the
+ * home, and removes them all afterwards, whether `fn` passes or throws.
+ *
+ * @example
+ * ```ts
+ * await withIndexEnv({}, async (env) => {
+ *   const result = await env.install(["app"]);
+ *   assertEquals(result.status, 0, result.stderr);
+ * });
+ * ```
+ */
+export async function withIndexEnv<N extends string = "venv">(
+  options: {
+    /** What the index serves: the demo projects by default. */
+    files?: readonly IndexFile[];
+    faults?: readonly IndexFault[];
+    /** Venvs to make, by directory name under the home; `["venv"]` by default. */
+    venvs?: readonly N[];
+    /** Arguments every `install` run gets after the index, e.g. `["--retries", "0"]`. */
+    args?: readonly string[];
+    /** Give every `install` run `--cache-dir <home>/cache`. */
+    cacheDir?: boolean;
+  },
+  fn: (env: IndexEnv<N>) => Promise<void>,
+): Promise<void> {
+  const { home, done } = await tempHome("dpip-install-");
+  try {
+    const server = await startIndexServer({
+      files: options.files ?? demoFiles(),
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
+    });
+    try {
+      const names = options.venvs ?? ["venv" as N];
+      const venvs = {} as Record<N, Venv>;
+      for (const name of names) venvs[name] = await makeVenv(join(home, name));
+      const venv = venvs[names[0]!];
+      const fixed = [
+        ...(options.cacheDir ? ["--cache-dir", join(home, "cache")] : []),
+        ...(options.args ?? []),
+      ];
+      const runDpip: IndexEnv<N>["dpip"] = (args, runOptions = {}) =>
+        dpip(args, { home, ...runOptions });
+      const runPip: IndexEnv<N>["pip"] = (args, runOptions = {}) =>
+        pip(
+          (runOptions.venv ?? venv).python,
+          args,
+          runOptions.cwd === undefined ? {} : { cwd: runOptions.cwd },
+        );
+      const install: IndexEnv<N>["install"] = (args, { venv: target = venv, ...rest } = {}) =>
+        runDpip(["install", "--python", target.python, "-i", server.url, ...fixed, ...args], rest);
+      const pipInstall: IndexEnv<N>["pipInstall"] = (args, runOptions) =>
+        runPip(["install", "-i", server.url, ...args], runOptions);
+      await fn({
+        home,
+        server,
+        venv,
+        venvs,
+        dpip: runDpip,
+        install,
+        pip: runPip,
+        pipInstall,
+        both: async (args, { ours = venv, theirs = venv, cwd } = {}) => ({
+          ours: await install(args, { venv: ours }),
+          theirs: await pipInstall(args, { venv: theirs, ...(cwd === undefined ? {} : { cwd }) }),
+        }),
+      });
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await done();
+  }
 }
