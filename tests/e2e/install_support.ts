@@ -18,7 +18,13 @@ import {
   wheelFile,
 } from "../helpers/index_server.ts";
 import type { WheelSpec } from "../helpers/wheel_builder.ts";
-import { makeVenv, oracle, python311, type Venv } from "./install_wheel_support.ts";
+import {
+  decodeResult,
+  oraclePip,
+  python311,
+  type Venv,
+  withVenvs,
+} from "./install_wheel_support.ts";
 
 export {
   makeVenv,
@@ -28,8 +34,6 @@ export {
   treeSnapshot,
 } from "./install_wheel_support.ts";
 export type { Venv } from "./install_wheel_support.ts";
-
-const decoder = new TextDecoder();
 
 /** What a run returned. */
 export interface RunResult {
@@ -73,31 +77,12 @@ export async function dpip(
 }
 
 /** Runs the oracle pip (23.2.1) against `python` with the machine's configuration ignored. */
-export async function pip(
+export function pip(
   python: string,
   args: readonly string[],
   options: { cwd?: string } = {},
 ): Promise<RunResult> {
-  const result = await new Deno.Command(oracle!, {
-    args: ["-m", "pip", "--python", python, ...args],
-    env: {
-      PIP_CONFIG_FILE: "/dev/null",
-      PIP_DISABLE_PIP_VERSION_CHECK: "1",
-      PIP_NO_INPUT: "1",
-      PYTHONDONTWRITEBYTECODE: "1",
-      HOME: Deno.env.get("HOME") ?? "/tmp",
-      PATH: Deno.env.get("PATH") ?? "",
-    },
-    clearEnv: true,
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    status: result.code,
-    stdout: decoder.decode(result.stdout),
-    stderr: decoder.decode(result.stderr),
-  };
+  return oraclePip(python, args, options);
 }
 
 /** `name==version` of everything installed in a venv (pip's `freeze`, sorted, lower-cased). */
@@ -122,11 +107,7 @@ export async function run(
     stdout: "piped",
     stderr: "piped",
   }).output();
-  return {
-    status: result.code,
-    stdout: decoder.decode(result.stdout),
-    stderr: decoder.decode(result.stderr),
-  };
+  return decodeResult(result);
 }
 
 /** A demo project's wheel with one module that knows its version. */
@@ -286,17 +267,15 @@ export async function withIndexEnv<N extends string = "venv">(
   },
   fn: (env: IndexEnv<N>) => Promise<void>,
 ): Promise<void> {
-  const { home, done } = await tempHome("dpip-install-");
-  try {
+  await withVenvs({
+    prefix: "dpip-install-",
+    ...(options.venvs === undefined ? {} : { venvs: options.venvs }),
+  }, async ({ home, venv, venvs }) => {
     const server = await startIndexServer({
       files: options.files ?? demoFiles(),
       ...(options.faults === undefined ? {} : { faults: options.faults }),
     });
     try {
-      const names = options.venvs ?? ["venv" as N];
-      const venvs = {} as Record<N, Venv>;
-      for (const name of names) venvs[name] = await makeVenv(join(home, name));
-      const venv = venvs[names[0]!];
       const fixed = [
         ...(options.cacheDir ? ["--cache-dir", join(home, "cache")] : []),
         ...(options.args ?? []),
@@ -330,7 +309,5 @@ export async function withIndexEnv<N extends string = "venv">(
     } finally {
       await server.close();
     }
-  } finally {
-    await done();
-  }
+  });
 }

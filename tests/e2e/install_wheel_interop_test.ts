@@ -10,14 +10,12 @@ import { buildWheel, type WheelSpec, writeWheel } from "../helpers/wheel_builder
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { skipUnless } from "../helpers/python.ts";
 import {
-  dpip,
-  makeVenv,
   oracle,
-  pip,
   python311,
   snapshotDiff,
   treeSnapshot,
   type Venv,
+  withVenvs,
 } from "./install_wheel_support.ts";
 
 const decoder = new TextDecoder();
@@ -65,30 +63,31 @@ async function run(command: string, args: string[]): Promise<{ code: number; out
 
 const needs = skipUnless(python311 && oracle, "pyenv Python 3.11 with pip");
 
+const homePrefix = "dpip-interop-";
+
+/** `Rich.Demo` at `version` written under `<home>/wheels`. */
+const richWheelFile = (home: string, version: string) =>
+  writeWheel(join(home, "wheels"), richWheel(version));
+
 Deno.test({
   name: "a wheel dpip installs is listed, shown, checked, imported, run and uninstalled by pip",
   ignore: needs,
-  fn: async () => {
-    const home = await Deno.makeTempDir({ prefix: "dpip-interop-" });
-    try {
-      const venv = await makeVenv(join(home, "venv"));
+  fn: () =>
+    withVenvs({ prefix: homePrefix, cacheDir: true }, async ({ home, venv, install, pip }) => {
       const before = treeSnapshot(venv.root, { ignore: ignoreNoise });
-      const wheel = await writeWheel(join(home, "wheels"), richWheel("1.0"));
-      const result = await dpip(
-        ["install", "--python", venv.python, "--cache-dir", join(home, "cache"), wheel.path],
-        { home },
-      );
+      const wheel = await richWheelFile(home, "1.0");
+      const result = await install([wheel.path]);
       assertEquals(result.status, 0, result.stderr);
       assertStringIncludes(result.stdout, "Successfully installed rich-demo-1.0");
 
-      const list = await pip(venv, ["list", "--format", "json"]);
+      const list = await pip(["list", "--format", "json"]);
       assertEquals(JSON.parse(list.stdout), [{ name: "Rich.Demo", version: "1.0" }]);
-      const show = await pip(venv, ["show", "-f", "rich-demo"]);
+      const show = await pip(["show", "-f", "rich-demo"]);
       assertStringIncludes(show.stdout, "Name: Rich.Demo");
       assertStringIncludes(show.stdout, "../../../bin/rich-demo");
-      const check = await pip(venv, ["check"]);
+      const check = await pip(["check"]);
       assertEquals(check.stdout.trim(), "No broken requirements found.");
-      const inspect = JSON.parse((await pip(venv, ["inspect"])).stdout);
+      const inspect = JSON.parse((await pip(["inspect"])).stdout);
       const installed = inspect.installed.find((d: { metadata: { name: string } }) =>
         d.metadata.name === "Rich.Demo"
       );
@@ -100,10 +99,16 @@ Deno.test({
         (await run(venv.python, ["-c", "import rich_demo.sub.mod, rich_demo_top"])).code,
         0,
       );
-      assertEquals((await run(join(venv.bin, "rich-demo"), [])).out, "rich-demo 1.0\n");
-      assertEquals((await run(join(venv.bin, "rich-demo-gui"), [])).out, "rich-demo 1.0\n");
-      assertEquals((await run(join(venv.bin, "rich-tool"), [])).out, "tool 1.0\n");
-      assertEquals((await run(join(venv.bin, "plain.sh"), [])).out, "plain\n");
+      // Every script the wheel brings, and what it prints.
+      const scripts = {
+        "rich-demo": "rich-demo 1.0\n",
+        "rich-demo-gui": "rich-demo 1.0\n",
+        "rich-tool": "tool 1.0\n",
+        "plain.sh": "plain\n",
+      };
+      for (const [script, printed] of Object.entries(scripts)) {
+        assertEquals((await run(join(venv.bin, script), [])).out, printed);
+      }
       assertEquals(
         Deno.readTextFileSync(join(venv.root, "include/site/python3.11/rich-demo/rich.h")),
         "int rich;\n",
@@ -113,7 +118,7 @@ Deno.test({
         "shared data\n",
       );
 
-      const uninstall = await pip(venv, ["uninstall", "-y", "rich-demo"]);
+      const uninstall = await pip(["uninstall", "-y", "rich-demo"]);
       assertEquals(uninstall.status, 0, uninstall.stderr);
       const after = treeSnapshot(venv.root, { ignore: ignoreNoise });
       // pip leaves the (emptied) headers and share directories it never records; so does dpip.
@@ -123,37 +128,24 @@ Deno.test({
         ),
         [],
       );
-    } finally {
-      await Deno.remove(home, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "a wheel pip installs is uninstalled completely by dpip",
   ignore: needs,
-  fn: async () => {
-    const home = await Deno.makeTempDir({ prefix: "dpip-interop-" });
-    try {
-      const venv = await makeVenv(join(home, "venv"));
-      const wheel = await writeWheel(join(home, "wheels"), richWheel("2.0"));
+  fn: () =>
+    withVenvs({ prefix: homePrefix }, async ({ home, venv, uninstall, pip }) => {
+      const wheel = await richWheelFile(home, "2.0");
       // Bytecode counts here: pip compiled it, and dpip must remove it.
       const ignore = (path: string) =>
         path.endsWith(".dpip.lock") || /^(include|share)(\/|$)/.test(path);
       const before = treeSnapshot(venv.root, { ignore });
-      const installed = await pip(venv, [
-        "install",
-        "--no-deps",
-        "--no-index",
-        "--compile",
-        wheel.path,
-      ]);
+      const installed = await pip(["install", "--no-deps", "--no-index", "--compile", wheel.path]);
       assertEquals(installed.status, 0, installed.stderr);
       assertEquals((await run(join(venv.bin, "rich-demo"), [])).out, "rich-demo 2.0\n");
 
-      const result = await dpip(["uninstall", "--python", venv.python, "-y", "Rich_Demo"], {
-        home,
-      });
+      const result = await uninstall(["-y", "Rich_Demo"]);
       assertEquals(result.status, 0, result.stderr);
       assertEquals(
         result.stdout,
@@ -164,91 +156,66 @@ Deno.test({
         [...Deno.readDirSync(join(venv.root, "include/site/python3.11"))].map((e) => e.name),
         [],
       );
-      assertEquals(JSON.parse((await pip(venv, ["list", "--format", "json"])).stdout), []);
-    } finally {
-      await Deno.remove(home, { recursive: true });
-    }
-  },
+      assertEquals(JSON.parse((await pip(["list", "--format", "json"])).stdout), []);
+    }),
 });
 
 Deno.test({
   name: "upgrades replace the old version cleanly; same version is skipped; --force-reinstall",
   ignore: needs,
-  fn: async () => {
-    const home = await Deno.makeTempDir({ prefix: "dpip-interop-" });
-    try {
-      const venv = await makeVenv(join(home, "venv"));
-      const v1 = await writeWheel(join(home, "wheels"), richWheel("1.0"));
-      const v2 = await writeWheel(join(home, "wheels"), richWheel("2.0"));
-      const base = ["install", "--python", venv.python, "--cache-dir", join(home, "cache")];
-      assertEquals((await dpip([...base, v1.path], { home })).status, 0);
-      const again = await dpip([...base, v1.path], { home });
-      assertStringIncludes(
-        again.stdout,
-        "rich-demo is already installed with the same version as the provided wheel. Use --force-reinstall to force an installation of the wheel.",
-      );
-      const upgrade = await dpip([...base, v2.path], { home });
-      assertEquals(upgrade.status, 0, upgrade.stderr);
-      assertStringIncludes(upgrade.stdout, "Found existing installation: Rich.Demo 1.0");
-      assertStringIncludes(upgrade.stdout, "Successfully installed rich-demo-2.0");
-
-      // Exactly what a fresh install of 2.0 gives (RECORD and all).
-      const fresh = await makeVenv(join(home, "fresh"));
-      assertEquals(
-        (await dpip([
-          "install",
-          "--python",
-          fresh.python,
-          "--cache-dir",
-          join(home, "cache"),
-          v2.path,
-        ], {
-          home,
-        })).status,
-        0,
-      );
-      const normalize = (venv: Venv) =>
-        new Map(
-          [...treeSnapshot(venv.root, { ignore: (p) => ignoreNoise(p) || p === "pyvenv.cfg" })].map(
-            (
-              [path, entry],
-            ) => [
-              path,
-              path.startsWith("bin/") || path.endsWith("RECORD") ? entry.split(" ")[0]! : entry,
-            ],
-          ),
+  fn: () =>
+    withVenvs(
+      { prefix: homePrefix, venvs: ["venv", "fresh"], cacheDir: true },
+      async ({ home, venv, venvs, install, pip }) => {
+        const v1 = await richWheelFile(home, "1.0");
+        const v2 = await richWheelFile(home, "2.0");
+        assertEquals((await install([v1.path])).status, 0);
+        const again = await install([v1.path]);
+        assertStringIncludes(
+          again.stdout,
+          "rich-demo is already installed with the same version as the provided wheel. Use --force-reinstall to force an installation of the wheel.",
         );
-      assertEquals(snapshotDiff(normalize(fresh), normalize(venv)), []);
+        const upgrade = await install([v2.path]);
+        assertEquals(upgrade.status, 0, upgrade.stderr);
+        assertStringIncludes(upgrade.stdout, "Found existing installation: Rich.Demo 1.0");
+        assertStringIncludes(upgrade.stdout, "Successfully installed rich-demo-2.0");
 
-      const forced = await dpip([...base, "--force-reinstall", v2.path], { home });
-      assertStringIncludes(forced.stdout, "Successfully installed rich-demo-2.0");
-      assertEquals(JSON.parse((await pip(venv, ["list", "--format", "json"])).stdout), [
-        { name: "Rich.Demo", version: "2.0" },
-      ]);
-      assertEquals((await pip(venv, ["uninstall", "-y", "rich-demo"])).status, 0);
-      assert(!Deno.readDirSync(venv.sitePackages).some((e) => e.name.startsWith("rich")));
-    } finally {
-      await Deno.remove(home, { recursive: true });
-    }
-  },
+        // Exactly what a fresh install of 2.0 gives (RECORD and all).
+        assertEquals((await install([v2.path], { venv: venvs.fresh })).status, 0);
+        const normalize = (venv: Venv) =>
+          new Map(
+            [...treeSnapshot(venv.root, { ignore: (p) => ignoreNoise(p) || p === "pyvenv.cfg" })]
+              .map(([path, entry]) => [
+                path,
+                path.startsWith("bin/") || path.endsWith("RECORD") ? entry.split(" ")[0]! : entry,
+              ]),
+          );
+        assertEquals(snapshotDiff(normalize(venvs.fresh), normalize(venv)), []);
+
+        const forced = await install(["--force-reinstall", v2.path]);
+        assertStringIncludes(forced.stdout, "Successfully installed rich-demo-2.0");
+        assertEquals(JSON.parse((await pip(["list", "--format", "json"])).stdout), [
+          { name: "Rich.Demo", version: "2.0" },
+        ]);
+        assertEquals((await pip(["uninstall", "-y", "rich-demo"])).status, 0);
+        assert(!Deno.readDirSync(venv.sitePackages).some((e) => e.name.startsWith("rich")));
+      },
+    ),
 });
 
 Deno.test({
   name: "--target (with --upgrade, no leftover dist-info), --prefix, --root and --user",
   ignore: needs,
-  fn: async () => {
-    const home = await Deno.makeTempDir({ prefix: "dpip-interop-" });
-    try {
-      const venv = await makeVenv(join(home, "venv"));
-      const v1 = await writeWheel(join(home, "wheels"), richWheel("1.0"));
-      const v2 = await writeWheel(join(home, "wheels"), richWheel("2.0"));
-      const base = ["install", "--python", venv.python, "--cache-dir", join(home, "cache")];
+  fn: () =>
+    withVenvs({ prefix: homePrefix, cacheDir: true }, async ({ home, venv, install }) => {
+      const v1 = await richWheelFile(home, "1.0");
+      const v2 = await richWheelFile(home, "2.0");
       const target = join(home, "target");
-      assertEquals((await dpip([...base, "--target", target, v1.path], { home })).status, 0);
-      const noUpgrade = await dpip([...base, "--target", target, v2.path], { home });
+      assertEquals((await install(["--target", target, v1.path])).status, 0);
+      const noUpgrade = await install(["--target", target, v2.path]);
       assertStringIncludes(noUpgrade.stderr, "Specify --upgrade to force replacement.");
       assert(Deno.readDirSync(target).some((e) => e.name === "rich_demo-1.0.dist-info"));
-      const upgraded = await dpip([...base, "--target", target, "--upgrade", v2.path], { home });
+      const upgraded = await install(["--target", target, "--upgrade", v2.path]);
       assertEquals(upgraded.status, 0, upgraded.stderr);
       const names = [...Deno.readDirSync(target)].map((e) => e.name).filter((n) =>
         !n.startsWith(".")
@@ -276,95 +243,73 @@ Deno.test({
       assertEquals(imported.out, "2.0\n");
 
       const prefix = join(home, "prefix");
-      assertEquals((await dpip([...base, "--prefix", prefix, v1.path], { home })).status, 0);
+      assertEquals((await install(["--prefix", prefix, v1.path])).status, 0);
       Deno.statSync(join(prefix, "lib/python3.11/site-packages/rich_demo/__init__.py"));
       Deno.statSync(join(prefix, "bin/rich-demo"));
 
       const root = join(home, "root");
-      assertEquals((await dpip([...base, "--root", root, v1.path], { home })).status, 0);
+      assertEquals((await install(["--root", root, v1.path])).status, 0);
       Deno.statSync(join(root, venv.sitePackages, "rich_demo/__init__.py"));
       const shebang = Deno.readTextFileSync(join(root, venv.bin, "rich-demo")).split("\n")[0];
       assertEquals(shebang, `#!${venv.python}`);
 
+      // Another home: the user site lands there.
       const userHome = join(home, "user");
-      const userResult = await dpip([...base, "--user", v1.path], { home: userHome });
+      const userResult = await install(["--user", v1.path], { home: userHome });
       // A venv without system site packages has no user site: pip refuses, so do we (or it installs).
       if (userResult.status === 0) {
         assert([...Deno.readDirSync(userHome)].length > 0);
       }
-    } finally {
-      await Deno.remove(home, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "--compile writes bytecode in one pass and lists it in RECORD; link modes",
   ignore: needs,
-  fn: async () => {
-    const home = await Deno.makeTempDir({ prefix: "dpip-interop-" });
-    try {
-      const wheel = await writeWheel(join(home, "wheels"), richWheel("1.0"));
-      const cache = join(home, "cache");
-      for (const mode of ["hardlink", "copy", "symlink"]) {
-        const venv = await makeVenv(join(home, mode));
-        const result = await dpip(
-          [
-            "install",
-            "--python",
-            venv.python,
-            "--cache-dir",
-            cache,
-            "--link-mode",
-            mode,
-            "--compile",
-            wheel.path,
-          ],
-          { home },
-        );
-        assertEquals(result.status, 0, result.stderr);
-        const init = join(venv.sitePackages, "rich_demo/__init__.py");
-        const info = Deno.lstatSync(init);
-        if (mode === "symlink") assert(info.isSymlink);
-        if (mode === "hardlink") assert((info.nlink ?? 0) >= 2, "hard-linked from the cache");
-        if (mode === "copy") assertEquals(info.nlink, 1);
-        const record = Deno.readTextFileSync(
-          join(venv.sitePackages, "rich_demo-1.0.dist-info/RECORD"),
-        );
-        assertStringIncludes(record, "rich_demo/__pycache__/__init__.cpython-311.pyc,,");
-        Deno.statSync(join(venv.sitePackages, "rich_demo/__pycache__/__init__.cpython-311.pyc"));
-        // The bytecode names the installed file, not the staging directory.
-        const traceback = await run(venv.python, [
-          "-c",
-          "import rich_demo, sys; print(rich_demo.main.__code__.co_filename)",
-        ]);
-        assertEquals(traceback.out.trim(), init);
-        const uninstalled = await dpip(["uninstall", "--python", venv.python, "-y", "rich-demo"], {
-          home,
+  fn: async (t) => {
+    const modes = ["hardlink", "copy", "symlink"] as const;
+    await withVenvs({ prefix: homePrefix, venvs: modes, cacheDir: true }, async (env) => {
+      const wheel = await richWheelFile(env.home, "1.0");
+      for (const mode of modes) {
+        await t.step(mode, async () => {
+          const venv = env.venvs[mode];
+          const result = await env.install(["--link-mode", mode, "--compile", wheel.path], {
+            venv,
+          });
+          assertEquals(result.status, 0, result.stderr);
+          const init = join(venv.sitePackages, "rich_demo/__init__.py");
+          const info = Deno.lstatSync(init);
+          if (mode === "symlink") assert(info.isSymlink);
+          if (mode === "hardlink") assert((info.nlink ?? 0) >= 2, "hard-linked from the cache");
+          if (mode === "copy") assertEquals(info.nlink, 1);
+          const record = Deno.readTextFileSync(
+            join(venv.sitePackages, "rich_demo-1.0.dist-info/RECORD"),
+          );
+          assertStringIncludes(record, "rich_demo/__pycache__/__init__.cpython-311.pyc,,");
+          Deno.statSync(join(venv.sitePackages, "rich_demo/__pycache__/__init__.cpython-311.pyc"));
+          // The bytecode names the installed file, not the staging directory.
+          const traceback = await run(venv.python, [
+            "-c",
+            "import rich_demo, sys; print(rich_demo.main.__code__.co_filename)",
+          ]);
+          assertEquals(traceback.out.trim(), init);
+          const uninstalled = await env.uninstall(["-y", "rich-demo"], { venv });
+          assertEquals(uninstalled.status, 0, uninstalled.stderr);
+          assert(!Deno.readDirSync(venv.sitePackages).some((e) => e.name.startsWith("rich")));
         });
-        assertEquals(uninstalled.status, 0, uninstalled.stderr);
-        assert(!Deno.readDirSync(venv.sitePackages).some((e) => e.name.startsWith("rich")));
       }
-    } finally {
-      await Deno.remove(home, { recursive: true });
-    }
+    });
   },
 });
 
 Deno.test({
   name: "uninstall asks as pip does: listing, Y/n, n keeps, EOF fails, unknown names warn",
   ignore: needs,
-  fn: async () => {
-    const home = await Deno.makeTempDir({ prefix: "dpip-interop-" });
-    try {
-      const venv = await makeVenv(join(home, "venv"));
+  fn: () =>
+    withVenvs({ prefix: homePrefix }, async ({ home, venv, install, uninstall }) => {
       const wheel = buildWheel(richWheel("1.0"));
       await Deno.writeFile(join(home, wheel.filename), wheel.bytes);
-      assertEquals(
-        (await dpip(["install", "--python", venv.python, join(home, wheel.filename)], { home }))
-          .status,
-        0,
-      );
+      assertEquals((await install([join(home, wheel.filename)])).status, 0);
       const site = venv.sitePackages;
       const listing = [
         "Found existing installation: Rich.Demo 1.0",
@@ -381,24 +326,15 @@ Deno.test({
         `    ${venv.root}/share/rich-demo/readme.txt`,
         "Proceed (Y/n)? ",
       ].join("\n");
-      const kept = await dpip(["uninstall", "--python", venv.python, "rich-demo"], {
-        home,
-        input: ["n"],
-      });
+      const kept = await uninstall(["rich-demo"], { input: ["n"] });
       assertEquals(kept.status, 0);
       assertEquals(kept.stdout, listing);
       Deno.statSync(join(site, "rich_demo-1.0.dist-info"));
-      const eof = await dpip(["uninstall", "--python", venv.python, "rich-demo"], {
-        home,
-        input: [],
-      });
+      const eof = await uninstall(["rich-demo"], { input: [] });
       assertEquals(eof.status, 1);
       assertStringIncludes(eof.stderr, "pass -y");
       Deno.statSync(join(site, "rich_demo-1.0.dist-info"));
-      const yes = await dpip(["uninstall", "--python", venv.python, "nothing-here", "rich-demo"], {
-        home,
-        input: ["maybe", ""],
-      });
+      const yes = await uninstall(["nothing-here", "rich-demo"], { input: ["maybe", ""] });
       assertEquals(yes.status, 0);
       assertEquals(yes.stderr, "WARNING: Skipping nothing-here as it is not installed.\n");
       assertStringIncludes(
@@ -407,37 +343,19 @@ Deno.test({
       );
       assertStringIncludes(yes.stdout, "  Successfully uninstalled Rich.Demo-1.0\n");
       assert(!Deno.readDirSync(site).some((e) => e.name.startsWith("rich")));
-    } finally {
-      await Deno.remove(home, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "install names requirements it cannot satisfy and wheel paths that do not exist",
   ignore: needs,
-  fn: async () => {
-    const home = await Deno.makeTempDir({ prefix: "dpip-interop-" });
-    try {
-      const venv = await makeVenv(join(home, "venv"));
-      const result = await dpip(
-        ["install", "--python", venv.python, "--no-index", "requests>=2"],
-        { home },
-      );
+  fn: () =>
+    withVenvs({ prefix: homePrefix }, async ({ home, install }) => {
+      const result = await install(["--no-index", "requests>=2"]);
       assertEquals(result.status, 1);
       assertStringIncludes(result.stderr, "ERROR: Cannot install requests>=2");
-      const missing = await dpip([
-        "install",
-        "--python",
-        venv.python,
-        join(home, "nope-1.0-py3-none-any.whl"),
-      ], {
-        home,
-      });
+      const missing = await install([join(home, "nope-1.0-py3-none-any.whl")]);
       assertEquals(missing.status, 1);
       assertEquals(missing.stderr.split("\n").length, 2, missing.stderr);
-    } finally {
-      await Deno.remove(home, { recursive: true });
-    }
-  },
+    }),
 });

@@ -89,29 +89,114 @@ export function dpipCommand(args: string[], options: { home: string }): Deno.Com
   });
 }
 
-/** Runs the oracle's pip against `venv` (`pip --python`), isolated from the machine's config. */
-export async function pip(venv: Venv, args: string[]): Promise<DpipResult> {
-  const env: Record<string, string> = {
-    PIP_CONFIG_FILE: "/dev/null",
-    PIP_DISABLE_PIP_VERSION_CHECK: "1",
-    PIP_NO_INPUT: "1",
-    PIP_NO_CACHE_DIR: "1",
-    PYTHONDONTWRITEBYTECODE: "1",
-    HOME: Deno.env.get("HOME") ?? "/tmp",
-    PATH: Deno.env.get("PATH") ?? "",
-  };
-  const result = await new Deno.Command(oracle!, {
-    args: ["-m", "pip", "--python", venv.python, ...args],
-    env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+/** A finished command's status and its output decoded. */
+export function decodeResult(result: Deno.CommandOutput): DpipResult {
   return {
     status: result.code,
     stdout: decoder.decode(result.stdout),
     stderr: decoder.decode(result.stderr),
   };
+}
+
+/**
+ * Runs the oracle's pip against `python` (`pip --python`), isolated from the
+ * machine's config; `noCache` turns pip's cache off.
+ */
+export async function oraclePip(
+  python: string,
+  args: readonly string[],
+  options: { cwd?: string; noCache?: boolean } = {},
+): Promise<DpipResult> {
+  const result = await new Deno.Command(oracle!, {
+    args: ["-m", "pip", "--python", python, ...args],
+    env: {
+      PIP_CONFIG_FILE: "/dev/null",
+      PIP_DISABLE_PIP_VERSION_CHECK: "1",
+      PIP_NO_INPUT: "1",
+      ...(options.noCache ? { PIP_NO_CACHE_DIR: "1" } : {}),
+      PYTHONDONTWRITEBYTECODE: "1",
+      HOME: Deno.env.get("HOME") ?? "/tmp",
+      PATH: Deno.env.get("PATH") ?? "",
+    },
+    clearEnv: true,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return decodeResult(result);
+}
+
+/** Runs the oracle's pip against `venv` (`pip --python`), isolated from the machine's config. */
+export function pip(venv: Venv, args: string[]): Promise<DpipResult> {
+  return oraclePip(venv.python, args, { noCache: true });
+}
+
+/** What {@link withVenvs} hands its test: a home, venvs under it and dpip/pip runners. */
+export interface VenvEnv<N extends string> {
+  /** The temporary home directory (dpip's `HOME` and working directory). */
+  readonly home: string;
+  /** The first venv named in the options (`venv` by default). */
+  readonly venv: Venv;
+  /** Every venv, by the directory name it has under `home`. */
+  readonly venvs: Readonly<Record<N, Venv>>;
+  /** {@link dpip} with `home` filled in (unless given). */
+  dpip(
+    args: string[],
+    options?: { home?: string; cwd?: string; input?: string[] },
+  ): Promise<DpipResult>;
+  /** `dpip install --python <venv> <fixture args> <args>` (the first venv by default). */
+  install(args: string[], options?: { venv?: Venv; home?: string }): Promise<DpipResult>;
+  /** `dpip uninstall --python <venv> <args>` (the first venv by default). */
+  uninstall(args: string[], options?: { venv?: Venv; input?: string[] }): Promise<DpipResult>;
+  /** {@link pip} against a venv (the first by default). */
+  pip(args: string[], options?: { venv?: Venv }): Promise<DpipResult>;
+}
+
+/**
+ * Runs `fn` with a temporary home and fresh venvs under it, and removes the
+ * home afterwards, whether `fn` passes or throws.
+ *
+ * @example
+ * ```ts
+ * await withVenvs({ prefix: "dpip-demo-" }, async ({ install, pip }) => {
+ *   assertEquals((await install(["demo.whl"])).status, 0);
+ *   assertEquals((await pip(["check"])).status, 0);
+ * });
+ * ```
+ */
+export async function withVenvs<N extends string = "venv">(
+  options: {
+    /** The temporary home's name prefix. */
+    prefix: string;
+    /** Venvs to make, by directory name under the home; `["venv"]` by default. */
+    venvs?: readonly N[];
+    /** Give every `install` run `--cache-dir <home>/cache`. */
+    cacheDir?: boolean;
+  },
+  fn: (env: VenvEnv<N>) => Promise<void>,
+): Promise<void> {
+  const home = await Deno.makeTempDir({ prefix: options.prefix });
+  try {
+    const names = options.venvs ?? ["venv" as N];
+    const venvs = {} as Record<N, Venv>;
+    for (const name of names) venvs[name] = await makeVenv(join(home, name));
+    const venv = venvs[names[0]!];
+    const fixed = options.cacheDir ? ["--cache-dir", join(home, "cache")] : [];
+    const run: VenvEnv<N>["dpip"] = (args, runOptions = {}) => dpip(args, { home, ...runOptions });
+    await fn({
+      home,
+      venv,
+      venvs,
+      dpip: run,
+      install: (args, { venv: target = venv, ...rest } = {}) =>
+        run(["install", "--python", target.python, ...fixed, ...args], rest),
+      uninstall: (args, { venv: target = venv, ...rest } = {}) =>
+        run(["uninstall", "--python", target.python, ...args], rest),
+      pip: (args, { venv: target = venv } = {}) => pip(target, args),
+    });
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 }
 
 /** One file of a tree: type, exec bit and content hash (or link target). */
