@@ -521,10 +521,10 @@ Deno.test("download(): leaves the file linked to its cache entry and no temporar
  * A server whose one file arrives in `pieces` bytes-long pieces, `gapMs` apart,
  * with `stallMs` of silence before the second piece on the first request only.
  */
-async function slowServer(
+function slowServer(
   body: Uint8Array,
   options: { pieces: number; gapMs: number; stallMs: number },
-): Promise<{ url: string; requests: number; close(): Promise<void> }> {
+): { url: string; requests: number; close(): Promise<void> } {
   const state = { requests: 0 };
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
     const first = state.requests++ === 0;
@@ -559,9 +559,9 @@ Deno.test("download(): the timeout is per read: a body that keeps coming is not 
   const body = randomBody(11, 40_000);
   const tmp = await Deno.makeTempDir({ prefix: "dpip-net-" });
   // 10 pieces 60 ms apart: 540 ms in all, far over the 200 ms timeout, never 200 ms silent.
-  const steady = await slowServer(body, { pieces: 10, gapMs: 60, stallMs: 60 });
+  const steady = slowServer(body, { pieces: 10, gapMs: 60, stallMs: 60 });
   // The first answer goes silent for 600 ms after its first piece.
-  const stalling = await slowServer(body, { pieces: 2, gapMs: 0, stallMs: 600 });
+  const stalling = slowServer(body, { pieces: 2, gapMs: 0, stallMs: 600 });
   const client = new HttpClient({ timeout: 0.2, backoffMs: 1 });
   try {
     const checks = [{ source: "the index", allowed: { sha256: [await sha256Of(body)] } }];
