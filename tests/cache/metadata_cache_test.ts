@@ -3,12 +3,10 @@
  * that asks the index for pages only, not for the wheels' metadata again.
  */
 
-import { join } from "../../lib/paths.ts";
 import { MetadataCache } from "../../lib/cache/metadata_cache.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { startIndexServer } from "../helpers/index_server.ts";
 import { skipUnless } from "../helpers/python.ts";
-import { demoFiles, dpip, makeVenv, python311, tempHome } from "../e2e/install_support.ts";
+import { demoFiles, python311, withIndexEnv } from "../e2e/install_support.ts";
 
 Deno.test("MetadataCache keeps METADATA by sha256 and ignores keys that are not one", async () => {
   const dir = await Deno.makeTempDir({ prefix: "dpip-metadata-" });
@@ -30,37 +28,20 @@ Deno.test({
   name: "a warm resolution reads wheels' metadata from the cache, not from the index",
   ignore: skipUnless(python311, "pyenv Python 3.11"),
   async fn() {
-    const { home, done } = await tempHome("dpip-metadata-e2e-");
     // No PEP 658 files: metadata comes from range requests into the wheels.
-    const server = await startIndexServer({
-      files: demoFiles().map(({ metadata: _, ...file }) => file),
-    });
-    try {
-      const venv = await makeVenv(join(home, "venv"));
-      const args = [
-        "install",
-        "--dry-run",
-        "--python",
-        venv.python,
-        "--cache-dir",
-        join(home, "cache"),
-        "-i",
-        server.url,
-        "app[extra]",
-      ];
-      const cold = await dpip(args, { home });
+    const files = demoFiles().map(({ metadata: _, ...file }) => file);
+    await withIndexEnv({ files, cacheDir: true }, async (env) => {
+      const args = ["--dry-run", "app[extra]"];
+      const cold = await env.install(args);
       assertEquals(cold.status, 0, cold.stderr);
       const wheelRequests = (from: number) =>
-        server.requests.slice(from).filter((r) => r.path.startsWith("/files/"));
+        env.server.requests.slice(from).filter((r) => r.path.startsWith("/files/"));
       assert(wheelRequests(0).length > 0, "the cold run reads the wheels");
-      const before = server.requests.length;
-      const warm = await dpip(args, { home });
+      const before = env.server.requests.length;
+      const warm = await env.install(args);
       assertEquals(warm.status, 0, warm.stderr);
       assertEquals(warm.stdout, cold.stdout);
       assertEquals(wheelRequests(before), []);
-    } finally {
-      await server.close();
-      await done();
-    }
+    });
   },
 });
