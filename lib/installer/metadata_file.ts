@@ -100,14 +100,8 @@ export function parseEmailMessage(text: string): EmailMessage {
 /**
  * The first value of each of `names` (matched case-insensitively) in the
  * headers of `text`, walking no further than needed to find them all.
- *
- * @example
- * ```ts
- * import { firstHeaderValues } from "./metadata_file.ts";
- * firstHeaderValues("Name: a\nVersion: 1\n\nbody", ["name", "version"]); // ["a", "1"]
- * ```
  */
-export function firstHeaderValues(text: string, names: readonly string[]): (string | undefined)[] {
+function firstHeaderValues(text: string, names: readonly string[]): (string | undefined)[] {
   const wanted = names.map((name) => name.toLowerCase());
   const values: (string | undefined)[] = wanted.map(() => undefined);
   let missing = wanted.length;
