@@ -23,6 +23,7 @@ export class DpipError extends Error {
   /** What the user can do about it. */
   readonly hint?: string;
 
+  /** `code` is the stable identifier, `message` the one line shown to the user. */
   constructor(code: string, message: string, options: DpipErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "DpipError";
@@ -33,6 +34,7 @@ export class DpipError extends Error {
 
 /** A command-line usage mistake: pip reports these with its usage text and exit status 2. */
 export class UsageError extends DpipError {
+  /** `message` is the one line shown under the usage text. */
   constructor(message: string, options: DpipErrorOptions = {}) {
     super("usage", message, options);
     this.name = "UsageError";

@@ -6,7 +6,7 @@
 
 export { main } from "./cli/mod.ts";
 export { captureIo } from "./cli/mod.ts";
-export type { CapturedIo, Io, TextSink } from "./cli/mod.ts";
+export type { CapturedIo, CaptureIoOptions, Io, TextSink } from "./cli/mod.ts";
 export { DpipError, UsageError } from "./errors.ts";
 export { DPIP_VERSION } from "./version.ts";
 export {
@@ -24,6 +24,7 @@ export {
 export type {
   ContainsOptions,
   FilterOptions,
+  FormatVersionOptions,
   PreReleaseLetter,
   SpecifierOperator,
   SpecifierParseOptions,
@@ -52,12 +53,14 @@ export {
   UndefinedEnvironmentNameError,
 } from "./pep508/mod.ts";
 export type {
+  MarkerComparison,
   MarkerEnvironment,
   MarkerEvaluationEnvironment,
   MarkerExpression,
   MarkerNode,
   MarkerOperand,
   MarkerOperator,
+  RequirementParts,
 } from "./pep508/mod.ts";
 export {
   compatibleTags,
@@ -75,7 +78,11 @@ export {
   tagPriorities,
 } from "./dists/mod.ts";
 export type {
+  ConfigValue,
   CoreMetadata,
+  CoreMetadataListFields,
+  CoreMetadataSingleFields,
+  ElfHeaderFacts,
   ProjectUrl,
   SdistFilename,
   TagFacts,

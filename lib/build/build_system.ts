@@ -30,6 +30,7 @@ export class InvalidBuildSystemError extends DpipError {
   /** What is wrong, without the file name. */
   readonly reason: string;
 
+  /** `file` is the pyproject.toml at fault, `reason` what is wrong in it. */
   constructor(file: string, reason: string, options: { cause?: unknown } = {}) {
     super("invalid-build-system", `Invalid build system in ${file}: ${reason}`, options);
     this.name = "InvalidBuildSystemError";
@@ -43,6 +44,7 @@ export class NotAPythonProjectError extends DpipError {
   /** The directory. */
   readonly projectDir: string;
 
+  /** `projectDir` is the directory that has neither file. */
   constructor(projectDir: string) {
     super(
       "not-a-python-project",

@@ -65,6 +65,7 @@ export class BuildBackendError extends DpipError {
   /** The last lines of the backend's output, oldest first. */
   readonly outputTail: readonly string[];
 
+  /** `reason` is the backend's error in one line; `context` says which build and hook. */
   constructor(
     reason: string,
     context: { projectDir: string; backend: string; hook: string; outputTail?: readonly string[] },

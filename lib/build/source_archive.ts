@@ -24,6 +24,7 @@ export class UnsafeArchiveError extends DpipError {
   /** The member at fault ("" when the whole archive is). */
   readonly entry: string;
 
+  /** `entry` is the member at fault, `reason` why it is refused. */
   constructor(archive: string, entry: string, reason: string, options: { cause?: unknown } = {}) {
     super("unsafe-archive", `Refusing to unpack ${archive}: ${reason}`, options);
     this.name = "UnsafeArchiveError";
@@ -37,6 +38,7 @@ export class InvalidArchiveError extends DpipError {
   /** The archive's path. */
   readonly archive: string;
 
+  /** `reason` says what is wrong with the archive. */
   constructor(archive: string, reason: string, options: { cause?: unknown } = {}) {
     super("invalid-archive", `Cannot unpack ${archive}: ${reason}`, options);
     this.name = "InvalidArchiveError";

@@ -16,7 +16,9 @@ export interface TextSink {
 
 /** Everything `main` may use from the outside world besides the file system and network. */
 export interface Io {
+  /** Where normal output goes. */
   readonly stdout: TextSink;
+  /** Where errors, warnings and progress go. */
   readonly stderr: TextSink;
   /** The environment variables, as a snapshot. */
   readonly env: Readonly<Record<string, string>>;
@@ -40,9 +42,13 @@ export interface CapturedIo extends Io {
 
 /** Options for {@link captureIo}. */
 export interface CaptureIoOptions {
+  /** The environment variables (none by default). */
   env?: Record<string, string>;
+  /** The working directory (`/` by default). */
   cwd?: string;
+  /** The name dpip is invoked as (`dpip` by default). */
   invokedAs?: string;
+  /** Whether stdout, stderr and stdin are terminals (no by default). */
   terminal?: boolean;
   /** Lines returned by `readLine`, in order. */
   input?: string[];

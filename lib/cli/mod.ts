@@ -6,4 +6,4 @@
 
 export { main, programName } from "./main.ts";
 export { captureIo } from "./io.ts";
-export type { CapturedIo, Io, TextSink } from "./io.ts";
+export type { CapturedIo, CaptureIoOptions, Io, TextSink } from "./io.ts";

@@ -15,6 +15,7 @@ export class CoreMetadataError extends DpipError {
   /** The start of the text that failed (its first 200 characters). */
   readonly input: string;
 
+  /** `input` is the metadata text, `why` what is wrong with it. */
   constructor(input: string, why: string) {
     const firstLine = input.split(/\r\n|\r|\n/, 1)[0] ?? "";
     super("invalid-core-metadata", `Invalid core metadata (starting ${quoted(firstLine)}): ${why}`);
@@ -25,7 +26,9 @@ export class CoreMetadataError extends DpipError {
 
 /** A `Project-URL` entry: `label, url`. */
 export interface ProjectUrl {
+  /** The text before the comma (`Homepage`, `Source`). */
   readonly label: string;
+  /** The URL after the comma (empty when there is none). */
   readonly url: string;
 }
 

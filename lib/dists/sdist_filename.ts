@@ -16,6 +16,7 @@ export class InvalidSdistFilenameError extends DpipError {
   /** The filename as given. */
   readonly input: string;
 
+  /** `input` is the filename given, `why` what is wrong with it. */
   constructor(input: string, why: string) {
     super("invalid-sdist-filename", `Invalid sdist filename ${quoted(input)}: ${why}`);
     this.name = "InvalidSdistFilenameError";

@@ -18,6 +18,7 @@ export class InvalidTagError extends DpipError {
   /** The text that failed to parse. */
   readonly input: string;
 
+  /** `input` is the tag text, `why` what is wrong with it. */
   constructor(input: string, why: string) {
     super("invalid-tag", `Invalid wheel tag ${quoted(input)}: ${why}`);
     this.name = "InvalidTagError";
@@ -56,6 +57,7 @@ export class Tag {
   readonly platform: string;
   readonly #text: string;
 
+  /** A tag from its three parts (lowercased). */
   constructor(interpreter: string, abi: string, platform: string) {
     this.interpreter = interpreter.toLowerCase();
     this.abi = abi.toLowerCase();

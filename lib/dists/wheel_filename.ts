@@ -17,6 +17,7 @@ export class InvalidWheelFilenameError extends DpipError {
   /** The filename as given. */
   readonly input: string;
 
+  /** `input` is the filename given, `why` what is wrong with it. */
   constructor(input: string, why: string, options: { cause?: unknown } = {}) {
     super(
       "invalid-wheel-filename",

@@ -22,6 +22,7 @@ export class InvalidNameError extends DpipError {
   /** The name as given. */
   readonly input: string;
 
+  /** `input` is the name given, `reason` which rule it breaks. */
   constructor(input: string, reason: string) {
     super("invalid-name", `Invalid package name ${JSON.stringify(input)}: ${reason}`);
     this.name = "InvalidNameError";

@@ -37,6 +37,7 @@ export class InvalidSpecifierError extends DpipError {
   /** Where in `input` the problem was found (UTF-16 index). */
   readonly position: number;
 
+  /** `input` is the text given, `detail` what is wrong with it, `position` where. */
   constructor(input: string, detail: string, options: { position: number }) {
     super(
       "invalid-specifier",

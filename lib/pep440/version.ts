@@ -43,6 +43,7 @@ export class InvalidVersionError extends DpipError {
   /** Where in `input` the problem was found (UTF-16 index), if known. */
   readonly position?: number;
 
+  /** `input` is the text given, `detail` what is wrong with it (without the input). */
   constructor(input: string, detail: string, options: { position?: number } = {}) {
     const where = options.position === undefined ? "" : ` at position ${options.position}`;
     super("invalid-version", `Invalid version ${quoteInput(input)}: ${detail}${where}`);

@@ -96,6 +96,7 @@ export class InvalidMarkerError extends DpipError {
   /** What is wrong, without the input (e.g. `expected a marker operator…`). */
   readonly reason: string;
 
+  /** `reason` says what is wrong, without the input; `position` is where in `input`. */
   constructor(input: string, reason: string, position: number) {
     super(
       "invalid-marker",
@@ -110,6 +111,7 @@ export class InvalidMarkerError extends DpipError {
 
 /** A marker comparison that has no meaning, such as `os_name ~= "posix"`. */
 export class UndefinedComparisonError extends DpipError {
+  /** `marker` is the marker's text, `reason` why the comparison has no meaning. */
   constructor(marker: string, reason: string) {
     super("undefined-marker-comparison", `Cannot evaluate marker ${quoteInput(marker)}: ${reason}`);
     this.name = "UndefinedComparisonError";
@@ -121,6 +123,7 @@ export class UndefinedEnvironmentNameError extends DpipError {
   /** The missing variable. */
   readonly variable: string;
 
+  /** `marker` is the marker's text, `variable` the name the environment lacks. */
   constructor(marker: string, variable: string) {
     super(
       "undefined-marker-variable",
@@ -140,9 +143,13 @@ export type MarkerOperand =
 
 /** `left operator right`, e.g. `python_version >= "3.8"`. */
 export interface MarkerComparison {
+  /** Always `comparison`. */
   readonly kind: "comparison";
+  /** The operand before the operator. */
   readonly left: MarkerOperand;
+  /** The operator, as written (`>=`, `in`, `not in`, …). */
   readonly operator: MarkerOperator;
+  /** The operand after the operator. */
   readonly right: MarkerOperand;
 }
 
@@ -152,7 +159,9 @@ export interface MarkerComparison {
  * packaging, so that formatting gives the same text.
  */
 export interface MarkerExpression {
+  /** Always `expression`. */
   readonly kind: "expression";
+  /** The comparisons and parenthesized expressions, in order. */
   readonly terms: readonly MarkerNode[];
   /** `joins[i]` joins `terms[i]` and `terms[i + 1]`. */
   readonly joins: readonly ("and" | "or")[];
@@ -489,6 +498,7 @@ export class Marker {
   #text: string | undefined;
   #variables: ReadonlySet<string> | undefined;
 
+  /** A marker from a parsed tree (see {@link parseMarker}). */
   constructor(expression: MarkerExpression) {
     this.expression = expression;
   }

@@ -20,6 +20,7 @@ export class InvalidRequirementError extends DpipError {
   /** What is wrong, without the input (e.g. `expected a version after ">="`). */
   readonly reason: string;
 
+  /** `reason` says what is wrong, without the input; `position` is where in `input`. */
   constructor(input: string, reason: string, position: number, options: { cause?: unknown } = {}) {
     super(
       "invalid-requirement",
@@ -35,10 +36,15 @@ export class InvalidRequirementError extends DpipError {
 
 /** The parts of a requirement; see {@link Requirement}. */
 export interface RequirementParts {
+  /** The project name as written. */
   readonly name: string;
+  /** The extras as written. */
   readonly extras: readonly string[];
+  /** The version specifiers (empty for none). */
   readonly specifier: SpecifierSet;
+  /** The URL of a `name @ url` requirement. */
   readonly url?: string;
+  /** The environment marker after `;`. */
   readonly marker?: Marker;
 }
 
@@ -58,6 +64,7 @@ export class Requirement implements RequirementParts {
   /** The environment marker after `;`. */
   readonly marker?: Marker;
 
+  /** A requirement from parts already parsed and checked (see {@link parseRequirement}). */
   constructor(parts: RequirementParts) {
     this.name = parts.name;
     this.extras = parts.extras;
