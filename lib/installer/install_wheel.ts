@@ -27,7 +27,7 @@ import { type DirectUrl, formatDirectUrl } from "../dists/direct_url.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
-import { tryParseVersion } from "../pep440/mod.ts";
+import { canonicalVersionText } from "../pep440/mod.ts";
 import type { Scheme } from "../python/environment.ts";
 import { launchersFor, rewriteScriptShebang } from "./scripts.ts";
 import { DirectoryMaker, type Linker, LinkError } from "./wheel_cache.ts";
@@ -370,8 +370,7 @@ function checkDistInfoName(
 }
 
 function normalizeVersion(text: string): string | undefined {
-  const version = tryParseVersion(text.trim());
-  return version === undefined ? undefined : String(version);
+  return canonicalVersionText(text.trim());
 }
 
 /** `Key: value` lines (RFC 822 headers, unfolded); keys lower-cased, first occurrence wins. */

@@ -49,7 +49,7 @@ import { recoverTransactions, WORK_DIR_PREFIX } from "../installer/transaction.t
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
 import type { AllowedHashes } from "../net/hashes.ts";
-import { tryParseVersion } from "../pep440/mod.ts";
+import { canonicalVersionText, tryParseVersion } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { Interpreter, SchemeKind } from "../python/mod.ts";
 import type { IndexSource, MetadataClient, MetadataStore } from "../resolver/default_provider.ts";
@@ -331,11 +331,6 @@ function installedDistribution(dist: InstalledDist): InstalledDistribution {
   };
 }
 
-function versionText(version: string): string {
-  const parsed = tryParseVersion(version);
-  return parsed === undefined ? version : String(parsed);
-}
-
 /** Parsed `Requires-Dist` strings (each is read several times per run); undefined when invalid. */
 const parsedRequirements = new Map<string, Requirement | undefined>();
 
@@ -410,7 +405,7 @@ function satisfiedAsInstalled(
     const entry = known ?? {
       dist: {
         name,
-        version: versionText(dist.version),
+        version: canonicalVersionText(dist.version) ?? dist.version,
         extras: [],
         requested,
         installed: true,
@@ -1256,7 +1251,7 @@ function interrupted(
   const now = new Map(
     readInstalledDists([...new Set([scheme.purelib, scheme.platlib])]).dists.map((
       dist,
-    ) => [dist.name, versionText(dist.version)]),
+    ) => [dist.name, canonicalVersionText(dist.version) ?? dist.version]),
   );
   const installed = ordered.filter((dist) => now.get(dist.name) === dist.version);
   if (installed.length === 0) return error;

@@ -12,7 +12,7 @@ import { dirname, join, pathToFileURL, relative, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import type { PackageName } from "../names/mod.ts";
-import { tryParseVersion } from "../pep440/mod.ts";
+import { canonicalVersionText } from "../pep440/mod.ts";
 import type { Scheme } from "../python/environment.ts";
 import {
   checkWheelFilename,
@@ -345,8 +345,7 @@ async function applyWheels(
 }
 
 function sameVersion(installed: string, wanted: string): boolean {
-  const parsed = tryParseVersion(installed);
-  return (parsed === undefined ? installed : String(parsed)) === wanted;
+  return (canonicalVersionText(installed) ?? installed) === wanted;
 }
 
 function summaryOf(manifest: WheelManifest): DistSummary {

@@ -14,6 +14,7 @@
 
 import { DpipError } from "../errors.ts";
 import {
+  canonicalVersionText,
   describeCharacter,
   isPythonWhitespace,
   matchDevWord,
@@ -299,11 +300,6 @@ function numericPrefixLength(items: readonly string[]): number {
   return count;
 }
 
-/** `canonicalize_version(text, strip_trailing_zero=False)`: normalized, or the text itself. */
-function canonicalText(text: string): string {
-  return tryParseVersion(text)?.toString() ?? text;
-}
-
 /** A compiled prefix pattern: the split items, and a numeric fast path. */
 class PrefixPattern {
   readonly #items: readonly string[];
@@ -312,7 +308,8 @@ class PrefixPattern {
   readonly #numbers: readonly number[] | undefined;
 
   constructor(prefix: string) {
-    this.#items = splitVersionText(canonicalText(prefix));
+    // `canonicalize_version(prefix, strip_trailing_zero=False)`: normalized, or the text itself.
+    this.#items = splitVersionText(canonicalVersionText(prefix) ?? prefix);
     this.#numericLength = numericPrefixLength(this.#items);
     const canonical = this.#numericLength === this.#items.length &&
       this.#items.every((item) =>
