@@ -249,13 +249,15 @@ export async function unpackLocalWheel(
     onWarning?: (message: string) => void;
     /** Where to unpack (another thread, when worth it); by default, here. */
     pool?: ExtractPool;
+    /** The file's sha256 and size, when the caller has them already. */
+    known?: { sha256: string; size: number };
   },
 ): Promise<UnpackedWheel> {
   const filename = path.split("/").at(-1) ?? path;
   checkWheelFilename(filename, options.compatibleTags);
   let digest: { sha256: string; bytes?: Uint8Array };
   try {
-    digest = await fileSha256(path, { bucket: options.bucket });
+    digest = options.known ?? await fileSha256(path, { bucket: options.bucket });
   } catch (error) {
     throw new WheelInstallError(
       filename,
@@ -271,7 +273,7 @@ export async function unpackLocalWheel(
         path,
         filename,
         dir: tree,
-        size: digest.bytes?.length ?? (await Deno.stat(path)).size,
+        size: digest.bytes?.length ?? options.known?.size ?? (await Deno.stat(path)).size,
         ...(digest.bytes === undefined ? {} : { bytes: digest.bytes }),
         ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
         ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),

@@ -880,16 +880,19 @@ async function unpackLocalWheels(
     jobs: wheels.length,
   });
   try {
-    // Largest first, each unpacking as soon as its digest is known (remembered in the bucket
-    // for unpackLocalWheel): the long jobs start early, and hashing overlaps unpacking.
+    // Largest first, each unpacking as soon as its digest is known: the long jobs start
+    // early, and hashing overlaps unpacking. (Only the digest is kept: the bytes are read
+    // again when unpacked, so a long list of wheels is not held in memory.)
     const unpacking = new Map<string, Promise<UnpackedWheel>>();
     for (const wheel of largestFirst(wheels, (wheel) => wheel.size)) {
-      await fileSha256(wheel.path, { bucket: options.bucket }).catch(() => {});
+      const sha256 = await fileSha256(wheel.path, { bucket: options.bucket })
+        .then((digest) => digest.sha256, () => undefined); // unpackLocalWheel reports it
       const task = unpackLocalWheel(wheel.path, {
         bucket: options.bucket,
         compatibleTags: options.tags,
         onWarning: (message) => warnings.get(wheel.url)!.push(message),
         pool,
+        ...(sha256 === undefined ? {} : { known: { sha256, size: wheel.size } }),
       });
       task.catch(() => {}); // reported by allInOrder, in order
       unpacking.set(wheel.url, task);
