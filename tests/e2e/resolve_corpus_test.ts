@@ -10,7 +10,7 @@
 import { join } from "../../lib/paths.ts";
 import { corpusDir } from "../index/corpus.ts";
 import { assertEquals } from "../helpers/assert.ts";
-import { pipChoices, reportChoices, skipUnless } from "../helpers/python.ts";
+import { dryRunReportArgs, pipChoices, reportChoices, skipUnless } from "../helpers/python.ts";
 import { dpip, oracle, tempHome } from "./install_support.ts";
 
 const SETS: readonly (readonly string[])[] = [
@@ -68,19 +68,11 @@ Deno.test({
       for (const [i, requirements] of SETS.entries()) {
         await t.step(requirements.join(" "), async () => {
           const ours = await dpip([
-            "install",
+            ...dryRunReportArgs(requirements, [index]),
             "--python",
             oracle!,
             "--cache-dir",
             join(home, "cache"),
-            "--dry-run",
-            "--ignore-installed",
-            "--quiet",
-            "--report",
-            "-",
-            "--index-url",
-            index,
-            ...requirements,
           ], { home });
           assertEquals(ours.status, 0, ours.stderr);
           assertEquals(reportChoices(ours.stdout), await pending[i]!);

@@ -128,6 +128,30 @@ export function reportChoices(reportText: string): string[] {
 }
 
 /**
+ * `install --dry-run --ignore-installed --quiet --report - --index-url …
+ * <requirements>`: the arguments that make pip (or dpip) report what it would
+ * install, the first of `indexes` as the index, the others as extra ones.
+ */
+export function dryRunReportArgs(
+  requirements: readonly string[],
+  indexes: readonly string[],
+): string[] {
+  const [first, ...extra] = indexes;
+  return [
+    "install",
+    "--dry-run",
+    "--ignore-installed",
+    "--quiet",
+    "--report",
+    "-",
+    "--index-url",
+    first ?? "",
+    ...extra.flatMap((url) => ["--extra-index-url", url]),
+    ...requirements,
+  ];
+}
+
+/**
  * What pip would install for `requirements` from `indexes` (the first as
  * `--index-url`): `pip install --dry-run --ignore-installed --report -`,
  * isolated from the machine's pip configuration, as {@link reportChoices}.
@@ -137,22 +161,8 @@ export async function pipChoices(
   requirements: readonly string[],
   indexes: readonly string[],
 ): Promise<string[]> {
-  const [first, ...extra] = indexes;
   const result = await new Deno.Command(python, {
-    args: [
-      "-m",
-      "pip",
-      "install",
-      "--dry-run",
-      "--ignore-installed",
-      "--quiet",
-      "--report",
-      "-",
-      "--index-url",
-      first ?? "",
-      ...extra.flatMap((url) => ["--extra-index-url", url]),
-      ...requirements,
-    ],
+    args: ["-m", "pip", ...dryRunReportArgs(requirements, indexes)],
     env: {
       PIP_CONFIG_FILE: "/dev/null",
       PIP_FIND_LINKS: "",
