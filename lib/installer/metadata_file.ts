@@ -219,7 +219,7 @@ export function readNameAndVersion(
   header ??= headerBlock(decoder.decode(scratch.subarray(0, read)));
   if (header === undefined && read === scratch.length) {
     // A header block longer than the buffer.
-    const text = readMetadataText(path);
+    const text = readPythonText(path);
     if (text === undefined) return undefined;
     header = headerBlock(text) ?? text;
   }
@@ -228,7 +228,8 @@ export function readNameAndVersion(
   return [name, version];
 }
 
-function readMetadataText(path: string): string | undefined {
+/** Reads a text file as Python's text mode does (UTF-8, universal newlines), or undefined. */
+export function readPythonText(path: string): string | undefined {
   try {
     return universalNewlines(decoder.decode(Deno.readFileSync(path)));
   } catch {
@@ -241,6 +242,6 @@ function readMetadataText(path: string): string | undefined {
  * universal newlines) and split, or undefined when it cannot be read.
  */
 export function readMetadataFile(path: string): EmailMessage | undefined {
-  const text = readMetadataText(path);
+  const text = readPythonText(path);
   return text === undefined ? undefined : parseEmailMessage(text);
 }

@@ -25,7 +25,7 @@ import {
   parseEmailMessage,
   readMetadataFile,
   readNameAndVersion,
-  universalNewlines,
+  readPythonText,
 } from "./metadata_file.ts";
 
 /** How a distribution's metadata is stored. */
@@ -63,17 +63,6 @@ interface RequiresEntry {
   readonly requirement: string;
   readonly extra: string;
   readonly marker: string;
-}
-
-const decoder = new TextDecoder();
-
-/** Reads a text file as Python's text mode does: UTF-8, universal newlines. */
-function readText(path: string): string | undefined {
-  try {
-    return universalNewlines(decoder.decode(Deno.readFileSync(path)));
-  } catch {
-    return undefined;
-  }
 }
 
 function stemName(infoName: string): string {
@@ -178,7 +167,7 @@ export class InstalledDist {
   /** A file of the metadata directory, or undefined when absent. */
   readInfoFile(file: string): string | undefined {
     if (this.kind === "egg-info-file" || !this.infoFiles.has(file)) return undefined;
-    return readText(join(this.infoPath, file));
+    return readPythonText(join(this.infoPath, file));
   }
 
   /**
@@ -470,7 +459,7 @@ class Reader {
   findLinked(location: string, listing: DirListing): void {
     for (const name of listing.names) {
       if (!name.endsWith(".egg-link")) continue;
-      const text = readText(join(location, name));
+      const text = readPythonText(join(location, name));
       if (text === undefined) continue;
       const target = text.split(/\r\n|\r|\n/).map((l) => l.trim()).find((l) => l !== "");
       if (target === undefined) continue;
@@ -578,7 +567,7 @@ class Reader {
   ): InstalledDist {
     let directUrl: DirectUrl | undefined;
     if (found.infoFiles?.has("direct_url.json")) {
-      const text = readText(join(found.infoPath, "direct_url.json"));
+      const text = readPythonText(join(found.infoPath, "direct_url.json"));
       if (text !== undefined) {
         try {
           directUrl = parseDirectUrl(text);
