@@ -7,7 +7,7 @@
 export { main } from "./cli/mod.ts";
 export { captureIo } from "./cli/mod.ts";
 export type { CapturedIo, CaptureIoOptions, Io, TextSink } from "./cli/mod.ts";
-export { DpipError, UsageError } from "./errors.ts";
+export { DpipError, ERROR_CODES, type ErrorCode, isDpipError, UsageError } from "./errors.ts";
 export { DPIP_VERSION } from "./version.ts";
 export {
   compareVersions,

@@ -17,7 +17,7 @@
  */
 
 import { crc32, inflateRawSync } from "node:zlib";
-import { DpipError } from "../errors.ts";
+import { DpipError, type ErrorCode } from "../errors.ts";
 
 /** Why an archive was refused; `reason` is the part of the message after the archive's name. */
 export class ZipError extends DpipError {
@@ -26,7 +26,7 @@ export class ZipError extends DpipError {
   /** What is wrong, without the archive's name (`entry "../x" escapes the target directory`). */
   readonly reason: string;
 
-  constructor(code: string, archive: string, reason: string) {
+  constructor(code: ErrorCode, archive: string, reason: string) {
     super(code, `${archive}: ${reason}`);
     this.name = "ZipError";
     this.archive = archive;
@@ -99,7 +99,7 @@ export function readZipDirectory(
   options: { archive: string; limits?: ZipLimits },
 ): ZipArchive {
   const { archive } = options;
-  const fail = (code: string, reason: string): never => {
+  const fail = (code: ErrorCode, reason: string): never => {
     throw new ZipError(code, archive, reason);
   };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -315,7 +315,7 @@ export function readZipEntry(
  * Checks that an entry name is a relative `/`-separated path that stays inside the
  * directory it is extracted into.
  */
-function checkEntryName(name: string, fail: (code: string, reason: string) => never): void {
+function checkEntryName(name: string, fail: (code: ErrorCode, reason: string) => never): void {
   const quoted = JSON.stringify(name);
   if (name.length === 0) fail("unsafe-archive", "an entry has an empty name");
   if (name.includes("\0")) fail("unsafe-archive", `entry ${quoted} has a NUL byte in its name`);

@@ -14,7 +14,7 @@
 import { dirname, join, normalize, relative, sep } from "../paths.ts";
 import { gunzipSync } from "node:zlib";
 import { readZipDirectory, readZipEntry, ZipError } from "../archive/zip.ts";
-import { DpipError } from "../errors.ts";
+import { DpipError, isDpipError } from "../errors.ts";
 import { readTarEntries, TarFormatError } from "../archive/tar.ts";
 
 /** An archive member that would escape the target directory, or is a device or FIFO. */
@@ -124,7 +124,7 @@ function zipMembers(archive: string, bytes: Uint8Array): Member[] {
     });
   } catch (error) {
     if (!(error instanceof ZipError)) throw error;
-    if (error.code === "invalid-archive") {
+    if (isDpipError(error, "invalid-archive")) {
       throw new InvalidArchiveError(archive, error.reason, { cause: error });
     }
     throw new UnsafeArchiveError(archive, "", error.reason, { cause: error });

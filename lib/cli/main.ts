@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DpipError } from "../errors.ts";
+import { DpipError, isDpipError } from "../errors.ts";
 import { DPIP_VERSION } from "../version.ts";
 import { RUNNERS } from "./commands/mod.ts";
 import { ExitCode } from "./exit_codes.ts";
@@ -101,7 +101,7 @@ function reportError(error: unknown, io: Io, program: string, debug: boolean): n
   if (error instanceof DpipError) {
     io.stderr.write(`ERROR: ${error.message}\n`);
     if (error.hint !== undefined) io.stderr.write(`hint: ${error.hint}\n`);
-    return error.code === "usage" ? ExitCode.usage : ExitCode.error;
+    return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
   }
   if (debug) throw error;
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

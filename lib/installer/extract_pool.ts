@@ -13,6 +13,7 @@
  * @module
  */
 
+import type { ErrorCode } from "../errors.ts";
 import { extractWheel, WheelInstallError, type WheelManifest } from "./install_wheel.ts";
 
 /** One wheel to unpack into `dir` (an empty directory). */
@@ -44,7 +45,7 @@ export interface ExtractReply {
   readonly id: number;
   readonly warnings: string[];
   readonly manifest?: WheelManifest;
-  readonly failure?: { wheel?: string; reason: string; code?: string };
+  readonly failure?: { wheel?: string; reason: string; code?: ErrorCode };
 }
 
 /** Below this many bytes of wheels in all, workers are not worth starting. */

@@ -19,7 +19,7 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { dirname, join, relative } from "../paths.ts";
-import { DpipError } from "../errors.ts";
+import { DpipError, type ErrorCode } from "../errors.ts";
 import { readZipDirectory, readZipEntry, ZipError } from "../archive/zip.ts";
 import { formatRecord, parseRecord, type RecordEntry } from "../dists/record.ts";
 import { parseEntryPoints } from "../dists/entry_points.ts";
@@ -39,7 +39,7 @@ export class WheelInstallError extends DpipError {
   /** What is wrong with it. */
   readonly reason: string;
 
-  constructor(wheel: string, reason: string, options: { code?: string; cause?: unknown } = {}) {
+  constructor(wheel: string, reason: string, options: { code?: ErrorCode; cause?: unknown } = {}) {
     super(options.code ?? "invalid-wheel", `Cannot install ${wheel}: ${reason}`, {
       cause: options.cause,
     });
@@ -146,7 +146,7 @@ export function checkWheelFilename(
  */
 export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): WheelManifest {
   const { filename } = options;
-  const refuse = (reason: string, code?: string): never => {
+  const refuse = (reason: string, code?: ErrorCode): never => {
     throw new WheelInstallError(filename, reason, code === undefined ? {} : { code });
   };
   const fromFilename = checkWheelFilename(filename, options.compatibleTags);

@@ -20,7 +20,7 @@
  */
 
 import { basename, dirname, join, resolve } from "../paths.ts";
-import { DpipError } from "../errors.ts";
+import { DpipError, type ErrorCode } from "../errors.ts";
 import { consoleScripts, guiScripts, parseEntryPoints } from "../dists/entry_points.ts";
 import type { InstalledDist } from "./site_packages.ts";
 
@@ -29,7 +29,7 @@ export class UninstallError extends DpipError {
   /** The distribution's name as installed. */
   readonly dist: string;
 
-  constructor(dist: string, message: string, options: { code?: string; hint?: string } = {}) {
+  constructor(dist: string, message: string, options: { code?: ErrorCode; hint?: string } = {}) {
     super(
       options.code ?? "cannot-uninstall",
       message,

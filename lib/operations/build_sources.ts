@@ -13,7 +13,7 @@ import type { BuildEnvironmentInstaller, BuiltWheel } from "../build/mod.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
-import { DpipError } from "../errors.ts";
+import { DpipError, isDpipError } from "../errors.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { digestChecks, hashFile, loadCrypto } from "../net/hashes.ts";
 import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
@@ -432,7 +432,7 @@ export function withSdistBuilds(
         try {
           wheel = await build(name, source.file);
         } catch (error) {
-          if (!(error instanceof DpipError) || error.code === "network") throw error;
+          if (!(error instanceof DpipError) || isDpipError(error, "network-error")) throw error;
           return { kind: "unavailable", reason: { kind: "metadata", message: error.message } };
         }
         const metadata = parseCoreMetadata(wheel.metadata);

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { isDpipError } from "../errors.ts";
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
 import { lockEnvironment } from "../installer/lock.ts";
 import { commitTransaction, createWorkDir, recoverTransactions } from "../installer/transaction.ts";
@@ -72,7 +73,7 @@ export function planUninstall(
       });
       items.push({ kind: "remove", dist, plan });
     } catch (error) {
-      if (error instanceof UninstallError && error.code === "outside-environment") {
+      if (error instanceof UninstallError && isDpipError(error, "outside-environment")) {
         items.push({ kind: "outside", dist, message: error.message });
         continue;
       }

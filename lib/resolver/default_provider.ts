@@ -21,7 +21,7 @@
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import { tryParseSdistFilenameForProject } from "../dists/sdist_filename.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
-import { DpipError } from "../errors.ts";
+import { DpipError, isDpipError } from "../errors.ts";
 import { sha256Hex } from "../net/hashes.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions, type Version } from "../pep440/mod.ts";
@@ -182,7 +182,7 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
 }
 
 function isNetworkError(error: DpipError): boolean {
-  return error.code === "network" || error.code === "http-status";
+  return isDpipError(error, "network-error", "http-status");
 }
 
 /**

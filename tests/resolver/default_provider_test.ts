@@ -14,7 +14,8 @@ import {
   versionCandidates,
 } from "../../lib/resolver/default_provider.ts";
 import { IndexSet } from "../../lib/index/mod.ts";
-import { HttpClient } from "../../lib/net/mod.ts";
+import { HttpClient, NetworkError } from "../../lib/net/mod.ts";
+import { isDpipError } from "../../lib/errors.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { buildWheel, formatMetadata } from "../helpers/wheel_builder.ts";
@@ -124,6 +125,26 @@ Deno.test("getMetadata() checks PEP 658 hashes and the name and version inside",
         "The metadata of demo-1.2-py3-none-any.whl is inconsistent: it names the project other",
     },
   );
+});
+
+Deno.test("getMetadata() lets a network failure through as a network failure (not as bad metadata)", async () => {
+  const wheel = file("demo-1.0-py3-none-any.whl", { coreMetadata: {} });
+  const failing = () =>
+    Promise.reject(new NetworkError(wheel.url, "connection reset", { attempts: 3 }));
+  const provider = defaultProvider({
+    indexes: { projectFiles: () => Promise.resolve({ files: [wheel], foundOn: ["x"] }) },
+    client: { get: failing, getRange: failing },
+    tags,
+    policy: { pythonVersion: [3, 12, 4] },
+  });
+  const name = canonicalizeName("demo");
+  const listing = await provider.listVersions(name);
+  if (listing.kind !== "found") throw new Error("expected a listing");
+  const error = await provider.getMetadata(name, listing.candidates[0]!).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert(isDpipError(error, "network-error"), `expected a network error, got ${error}`);
 });
 
 Deno.test("listVersions() says when no index knows a project, with similar names", async () => {

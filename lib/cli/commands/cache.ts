@@ -8,7 +8,7 @@
  */
 
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
-import { DpipError } from "../../errors.ts";
+import { DpipError, type ErrorCode } from "../../errors.ts";
 import {
   type CacheInfo,
   cacheInfo,
@@ -26,7 +26,7 @@ export class CacheCommandError extends DpipError {
   /** The arguments after `cache`. */
   readonly args: readonly string[];
 
-  constructor(code: string, message: string, args: readonly string[]) {
+  constructor(code: ErrorCode, message: string, args: readonly string[]) {
     super(code, message);
     this.name = "CacheCommandError";
     this.args = args;

@@ -17,7 +17,7 @@
 
 import { resolve } from "../../paths.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
-import { DpipError, UsageError } from "../../errors.ts";
+import { DpipError, isDpipError, UsageError } from "../../errors.ts";
 import type { LinkMode } from "../../installer/wheel_cache.ts";
 import {
   ExternallyManagedError,
@@ -152,7 +152,7 @@ export async function runInstall(context: CommandContext): Promise<number> {
       );
       return ExitCode.error;
     }
-    if (error instanceof DpipError && error.code === "resolution-impossible") {
+    if (isDpipError(error, "resolution-impossible")) {
       // By its code: the resolver's module is loaded only when something is resolved.
       printer.error(error.message);
       printer.raw((error as ResolutionImpossibleError).text + "\n");
@@ -161,7 +161,7 @@ export async function runInstall(context: CommandContext): Promise<number> {
     if (error instanceof DpipError) {
       printer.error(error.message);
       if (error.hint !== undefined) printer.raw(`hint: ${error.hint}\n`);
-      return error.code === "usage" ? ExitCode.usage : ExitCode.error;
+      return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
     }
     throw error;
   } finally {
