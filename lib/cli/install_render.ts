@@ -11,6 +11,7 @@
  * @module
  */
 
+import { redactText } from "../net/auth.ts";
 import { isAbsolute, relative } from "../paths.ts";
 import type { CheckResult } from "../operations/check.ts";
 import type {
@@ -38,7 +39,11 @@ export interface InstallPrinterOptions {
   readonly now?: () => Date;
 }
 
-/** Writes pip's levels of output to an `Io`. */
+/**
+ * Writes pip's levels of output to an `Io` (and the `--log` lines). Every
+ * line is redacted on its way out: a URL's password never reaches the
+ * terminal or the log, whichever layer wrote the line.
+ */
 export class InstallPrinter {
   readonly #io: Io;
   readonly #options: InstallPrinterOptions;
@@ -57,18 +62,21 @@ export class InstallPrinter {
 
   /** A progress line (stdout; hidden by `-q`). */
   info(text: string): void {
+    text = redactText(text);
     this.#log(text);
     if (this.#options.quiet < 1) this.#io.stdout.write(text + "\n");
   }
 
   /** A line shown only with `-v`. */
   debug(text: string): void {
+    text = redactText(text);
     this.#log(text);
     if (this.#options.verbose > 0 && this.#options.quiet < 1) this.#io.stdout.write(text + "\n");
   }
 
   /** `WARNING: …` on stderr (hidden by `-qq`). */
   warning(text: string): void {
+    text = redactText(text);
     this.#log(`WARNING: ${text}`);
     if (this.#options.quiet < 2) {
       this.#io.stderr.write(`${this.#paint("WARNING:", "33")} ${text}\n`);
@@ -77,12 +85,14 @@ export class InstallPrinter {
 
   /** `ERROR: …` on stderr (hidden by `-qqq`). */
   error(text: string): void {
+    text = redactText(text);
     this.#log(`ERROR: ${text}`);
     if (this.#options.quiet < 3) this.#io.stderr.write(`${this.#paint("ERROR:", "31")} ${text}\n`);
   }
 
   /** Text written as is to stderr (hidden by `-qqq`). */
   raw(text: string): void {
+    text = redactText(text);
     this.#log(text.replace(/\n$/, ""));
     if (this.#options.quiet < 3) this.#io.stderr.write(text);
   }

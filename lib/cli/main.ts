@@ -7,6 +7,7 @@
  */
 
 import { DpipError, isDpipError } from "../errors.ts";
+import { redactText } from "../net/auth.ts";
 import { DPIP_VERSION } from "../version.ts";
 import { RUNNERS } from "./commands/mod.ts";
 import { ExitCode } from "./exit_codes.ts";
@@ -92,19 +93,21 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
 function reportError(error: unknown, io: Io, program: string, debug: boolean): number {
   if (error instanceof CommandUsageError) {
     if (!error.showUsage) {
-      io.stderr.write(`ERROR: ${error.message}\n`);
+      io.stderr.write(`ERROR: ${redactText(error.message)}\n`);
       return ExitCode.usage;
     }
-    io.stderr.write(`${formatUsage(program, error.command)}\n${error.message}\n`);
+    io.stderr.write(`${formatUsage(program, error.command)}\n${redactText(error.message)}\n`);
     return ExitCode.usage;
   }
   if (error instanceof DpipError) {
-    io.stderr.write(`ERROR: ${error.message}\n`);
-    if (error.hint !== undefined) io.stderr.write(`hint: ${error.hint}\n`);
+    io.stderr.write(`ERROR: ${redactText(error.message)}\n`);
+    if (error.hint !== undefined) io.stderr.write(`hint: ${redactText(error.hint)}\n`);
     return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
   }
   if (debug) throw error;
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail = redactText(
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  );
   io.stderr.write(
     `ERROR: dpip failed unexpectedly (${detail}). This is a bug in dpip; run again with --debug for the stack trace and report it.\n`,
   );

@@ -36,13 +36,17 @@ export interface NetrcEntry {
  * ```
  */
 export function redactUrl(url: string): string {
-  return url.replace(
-    /^([a-z][a-z0-9+.-]*:\/\/)([^/@?#]*)@/i,
-    (_match, scheme: string, userinfo: string) => {
-      const colon = userinfo.indexOf(":");
-      return colon < 0 ? `${scheme}****@` : `${scheme}${userinfo.slice(0, colon)}:****@`;
-    },
-  );
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#\s]*)@/i, redactUserinfo);
+}
+
+/**
+ * `scheme://userinfo@` with the password (or a lone token) replaced. The
+ * userinfo runs to the authority's last `@`, as URL parsers read it, so a
+ * password with a raw `@` in it is hidden whole.
+ */
+function redactUserinfo(_match: string, scheme: string, userinfo: string): string {
+  const colon = userinfo.indexOf(":");
+  return colon < 0 ? `${scheme}****@` : `${scheme}${userinfo.slice(0, colon)}:****@`;
 }
 
 /**
@@ -55,8 +59,22 @@ export function redactUrl(url: string): string {
  * ```
  */
 export function redactText(text: string): string {
-  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s/@?#"'()<>]*@/gi, (match) => redactUrl(match));
+  let out = "";
+  let copied = 0;
+  for (let at = text.indexOf("://"); at >= 0; at = text.indexOf("://", AUTHORITY.lastIndex)) {
+    // One pass: each authority is scanned once, from its `://` to its end.
+    AUTHORITY.lastIndex = at + 3;
+    const authority = AUTHORITY.exec(text)?.[0] ?? "";
+    const end = authority.lastIndexOf("@");
+    if (end < 0) continue;
+    out += redactUserinfo("", text.slice(copied, at + 3), authority.slice(0, end));
+    copied = at + 3 + end + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
+
+/** The authority of a URL in free text: up to a path, query, fragment, space or quote. */
+const AUTHORITY = /[^\s/?#"'()<>]*/y;
 
 /**
  * Splits the credentials out of a URL.

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { redactDirectUrl } from "../dists/direct_url.ts";
 import { InstalledDist } from "../installer/site_packages.ts";
 import { parseEmailMessage, universalNewlines } from "../installer/metadata_file.ts";
 import { canonicalizeName } from "../names/mod.ts";
@@ -83,7 +84,8 @@ function downloadInfo(item: ReportItem): Record<string, JsonValue> {
     archive["hash"] = `${first[0]}=${first[1]}`;
     archive["hashes"] = Object.fromEntries(hashes);
   }
-  return { url: item.url, archive_info: archive };
+  // As pip's report: credentials left out (PEP 610's `${VAR}` placeholders kept).
+  return { url: redactDirectUrl(item.url, { kind: "archive" }), archive_info: archive };
 }
 
 /**

@@ -28,6 +28,30 @@ Deno.test("redactUrl() hides passwords and tokens, keeps everything else", () =>
   );
 });
 
+Deno.test("redaction hides a password with a raw @ whole, as URL parsers split at the last @", () => {
+  assertEquals(redactUrl("https://u:p@ss@host/x"), "https://u:****@host/x");
+  assertEquals(redactUrl("https://to@ken@host/x"), "https://****@host/x");
+  assertEquals(
+    redactText("Collecting a @ git+https://u:p@ss@h/r.git (from -r http://v:q@r@i/x.txt (line 1))"),
+    "Collecting a @ git+https://u:****@h/r.git (from -r http://v:****@i/x.txt (line 1))",
+  );
+  // An @ after the authority (in a path or a query) is not a password's.
+  assertEquals(
+    redactText("see https://h/a@b?c=d@e and 'x://y'"),
+    "see https://h/a@b?c=d@e and 'x://y'",
+  );
+});
+
+Deno.test("redactText() reads each character once on hostile text", () => {
+  // A backtracking pattern takes minutes on these; each must come back unchanged or redacted.
+  const letters = "a".repeat(300_000);
+  assertEquals(redactText(letters + "://"), letters + "://");
+  const schemes = "a://".repeat(100_000);
+  assertEquals(redactText(schemes), schemes);
+  const ats = "h://" + "u:p@".repeat(100_000);
+  assertEquals(redactText(ats), "h://u:****@");
+});
+
 Deno.test("splitCredentials() decodes percent-escapes", () => {
   assertEquals(splitCredentials("https://u%20x:p%40ss@host/x#frag"), {
     url: "https://host/x#frag",

@@ -74,21 +74,22 @@ Deno.test({
   },
 });
 
+const ENVIRONMENT = {
+  implementation_name: "cpython",
+  implementation_version: "3.11.7",
+  os_name: "posix",
+  platform_machine: "x86_64",
+  platform_release: "6.1",
+  platform_system: "Linux",
+  platform_version: "#1",
+  python_full_version: "3.11.7",
+  platform_python_implementation: "CPython",
+  python_version: "3.11",
+  sys_platform: "linux",
+  extra: "",
+};
+
 Deno.test("formatInstallReport() orders keys as pip, sorts by name, adds requested extras", () => {
-  const environment = {
-    implementation_name: "cpython",
-    implementation_version: "3.11.7",
-    os_name: "posix",
-    platform_machine: "x86_64",
-    platform_release: "6.1",
-    platform_system: "Linux",
-    platform_version: "#1",
-    python_full_version: "3.11.7",
-    platform_python_implementation: "CPython",
-    python_version: "3.11",
-    sys_platform: "linux",
-    extra: "",
-  };
   const report = formatInstallReport([
     {
       metadata: "Metadata-Version: 2.1\nName: zed\nVersion: 1.0\n",
@@ -107,7 +108,7 @@ Deno.test("formatInstallReport() orders keys as pip, sorts by name, adds request
       requested: true,
       requestedExtras: ["b", "a"],
     },
-  ], { environment, importlib: true });
+  ], { environment: ENVIRONMENT, importlib: true });
   assertEquals(Object.keys(report), ["version", "pip_version", "install", "environment"]);
   const install = report["install"] as Record<string, unknown>[];
   assertEquals(install.map((item) => Object.keys(item)), [
@@ -127,4 +128,29 @@ Deno.test("formatInstallReport() orders keys as pip, sorts by name, adds request
     archive_info: {},
   });
   assertEquals(Object.keys(report["environment"] as object).includes("extra"), false);
+});
+
+Deno.test("formatInstallReport() leaves credentials out of download_info, as pip does", () => {
+  const item = (url: string) => ({
+    metadata: "Metadata-Version: 2.1\nName: zed\nVersion: 1.0\n",
+    url,
+    hashes: {},
+    isDirect: true,
+    isYanked: false,
+    requested: true,
+  });
+  const urls = [
+    "https://u:secret@host/zed-1.0-py3-none-any.whl",
+    "https://token@host/zed-1.0-py3-none-any.whl",
+    "https://${USER}:${PASS}@host/zed-1.0-py3-none-any.whl",
+  ].map((url) => {
+    const report = formatInstallReport([item(url)], { environment: ENVIRONMENT, importlib: true });
+    const [entry] = report["install"] as { download_info: { url: string } }[];
+    return entry!.download_info.url;
+  });
+  assertEquals(urls, [
+    "https://host/zed-1.0-py3-none-any.whl",
+    "https://host/zed-1.0-py3-none-any.whl",
+    "https://${USER}:${PASS}@host/zed-1.0-py3-none-any.whl",
+  ]);
 });
