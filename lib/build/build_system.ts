@@ -9,7 +9,9 @@
  */
 
 import { isAbsolute, join, normalize, relative, sep } from "../paths.ts";
-import { parse as parseToml } from "smol-toml";
+// A full specifier (the version deno.json pins), so lib/ imports without dpip's deno.json.
+// deno-lint-ignore no-import-prefix
+import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { DpipError } from "../errors.ts";
 import { InvalidRequirementError, parseRequirement, type Requirement } from "../pep508/mod.ts";
 
