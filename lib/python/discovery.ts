@@ -7,6 +7,13 @@
  * active `VIRTUAL_ENV`; a `.venv` in the working directory or one of its
  * parents; then `python3` and `python` on `PATH`.
  *
+ * A name is looked up on `PATH` as the shell does: the first executable file
+ * of that name, a pyenv shim included (the shim then picks the version pyenv
+ * has active, as it would in the shell). A version (`3.12`, or the version a
+ * `pip3.12` name implies) that lands on a pyenv shim takes the newest matching
+ * interpreter pyenv has installed instead, since the shim only runs the
+ * active version.
+ *
  * @module
  */
 
@@ -144,8 +151,14 @@ async function searchVersioned(
   return (await throughPyenvShim(found, name)) ?? found;
 }
 
-function pathDirs(env: Readonly<Record<string, string>>): string[] {
-  return (env["PATH"] ?? "").split(":").filter((d) => d !== "" && isAbsolute(d));
+/**
+ * The directories of `PATH` in the shell's order: an empty entry is the
+ * working directory, a relative one is relative to it.
+ */
+function pathDirs(env: Readonly<Record<string, string>>, cwd: string): string[] {
+  const value = env["PATH"];
+  if (value === undefined || value === "") return [];
+  return value.split(":").map((d) => d === "" ? cwd : isAbsolute(d) ? d : resolve(cwd, d));
 }
 
 async function fromRequest(
@@ -160,7 +173,9 @@ async function fromRequest(
     ? (options.env["HOME"] ?? "") + request.slice(1)
     : request;
   const asPath = resolve(options.cwd, expanded);
-  if (looksLikePath || await exists(asPath)) {
+  // A bare name is a directory of the working directory only when one exists (`--python venv`);
+  // otherwise it is a command name, looked up on PATH as the shell would.
+  if (looksLikePath || await isDirectory(asPath)) {
     if (await isDirectory(asPath)) {
       const found = await interpreterIn(asPath, tried);
       if (found !== undefined) return { executable: found, source };
@@ -179,13 +194,13 @@ async function fromRequest(
   if (version !== null) {
     const [, major, minor, micro] = version;
     const name = minor === undefined ? `python${major}` : `python${major}.${minor}`;
-    const found = await searchVersioned(name, pathDirs(options.env), tried);
+    const found = await searchVersioned(name, pathDirs(options.env, options.cwd), tried);
     if (found === undefined) throw new InterpreterNotFoundError(source, tried);
     return micro === undefined
       ? { executable: found, source }
       : { executable: found, source, requiredVersion: request };
   }
-  const found = await searchVersioned(request, pathDirs(options.env), tried);
+  const found = await searchPath([request], pathDirs(options.env, options.cwd), tried);
   if (found === undefined) throw new InterpreterNotFoundError(source, tried);
   return { executable: found, source };
 }
@@ -218,7 +233,7 @@ export async function discoverInterpreter(
     }
     const venv = options.env["VIRTUAL_ENV"];
     if (venv) dirs.push(join(resolve(options.cwd, venv), "bin"));
-    dirs.push(...pathDirs(options.env));
+    dirs.push(...pathDirs(options.env, options.cwd));
     const found = await searchVersioned(name, dirs, tried);
     if (found !== undefined) {
       return { executable: found, source: `${name} (invoked as ${invoked})` };
@@ -249,7 +264,7 @@ export async function discoverInterpreter(
     }
     if (dirname(dir) === dir) break;
   }
-  const found = await searchPath(["python3", "python"], pathDirs(options.env), tried);
+  const found = await searchPath(["python3", "python"], pathDirs(options.env, options.cwd), tried);
   if (found !== undefined) return { executable: found, source: `${basename(found)} on PATH` };
   throw new InterpreterNotFoundError("the default interpreter", tried);
 }

@@ -6,7 +6,7 @@
  */
 
 import { resolveCacheRoot } from "../cache/cache_dir.ts";
-import { discoverInterpreter } from "./discovery.ts";
+import { type DiscoveredInterpreter, discoverInterpreter } from "./discovery.ts";
 import { type Interpreter, InterpreterProbeError, queryInterpreter } from "./interpreter.ts";
 
 export { discoverInterpreter, InterpreterNotFoundError } from "./discovery.ts";
@@ -33,6 +33,8 @@ export interface FindInterpreterOptions {
   readonly invokedAs: string;
   /** The cache root; default from the environment (`resolveCacheRoot`); false disables caching. */
   readonly cacheRoot?: string | false;
+  /** Told which executable discovery chose and why, before it is queried (for `-v`). */
+  readonly onDiscovered?: (found: DiscoveredInterpreter) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export interface FindInterpreterOptions {
  */
 export async function findInterpreter(options: FindInterpreterOptions): Promise<Interpreter> {
   const found = await discoverInterpreter(options);
+  options.onDiscovered?.(found);
   const cacheRoot = options.cacheRoot === false
     ? undefined
     : options.cacheRoot ?? resolveCacheRoot({ env: options.env, cwd: options.cwd });

@@ -15,7 +15,7 @@ import {
   STDLIB_PACKAGES,
   type TargetEnvironment,
 } from "../../operations/list.ts";
-import { findInterpreter, type Interpreter } from "../../python/mod.ts";
+import { type DiscoveredInterpreter, findInterpreter, type Interpreter } from "../../python/mod.ts";
 import type { CommandContext } from "../context.ts";
 import type { Io } from "../io.ts";
 
@@ -29,13 +29,35 @@ export async function targetInterpreter(context: CommandContext): Promise<Interp
     cwd: io.cwd,
   });
   const python = options.string("python");
-  return await findInterpreter({
+  let found: DiscoveredInterpreter | undefined;
+  const interpreter = await findInterpreter({
     ...(python === undefined ? {} : { python }),
     env: io.env,
     cwd: io.cwd,
     invokedAs: io.invokedAs,
     cacheRoot: cacheRoot ?? false,
+    onDiscovered: (discovered) => void (found = discovered),
   });
+  if (found !== undefined && options.count("verbose") > 0 && options.count("quiet") === 0) {
+    io.stderr.write(chosenInterpreterLine(found, interpreter) + "\n");
+  }
+  return interpreter;
+}
+
+/**
+ * What `-v` says about the interpreter chosen: its version, the path found and
+ * why, and what that path runs when it is a launcher (a pyenv shim) or a link.
+ */
+export function chosenInterpreterLine(
+  found: DiscoveredInterpreter,
+  interpreter: Interpreter,
+): string {
+  const runs = interpreter.sysExecutable === found.executable
+    ? ""
+    : `, which runs ${interpreter.sysExecutable}`;
+  return `Using Python ${
+    interpreter.version.join(".")
+  } at ${found.executable}${runs} (from ${found.source})`;
 }
 
 /** The facts the read-only operations need from an interpreter. */
