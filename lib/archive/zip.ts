@@ -5,9 +5,10 @@
  * anything is extracted, what an installer must never act on: truncated or
  * corrupt archives, entries whose names escape the target directory (`..`,
  * absolute paths, drive letters, backslashes), symlinks and other special
- * files, duplicate names, entries whose data overlap (the hard-link trick of
- * non-recursive zip bombs) and declared sizes beyond the limits or beyond
- * what deflate can produce. {@link readZipEntry} then inflates one entry with
+ * files, duplicate names, entries whose local header names another file,
+ * entries whose data overlap (the hard-link trick of non-recursive zip
+ * bombs) and declared sizes beyond the limits or beyond what deflate can
+ * produce. {@link readZipEntry} then inflates one entry with
  * `node:zlib`, never producing more than the declared size.
  *
  * The module knows nothing about packages; errors name the archive and the
@@ -135,6 +136,8 @@ export function readZipDirectory(
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
   const spans: [number, number, string][] = [];
+  /** Where each entry's local header and central name are: [local offset, name start, length, name]. */
+  const headerNames: [number, number, number, string][] = [];
   let total = 0;
   let at = directoryOffset;
   const end = directoryOffset + directorySize;
@@ -226,8 +229,9 @@ export function readZipDirectory(
     if (localOffset + 30 > directoryOffset || view.getUint32(localOffset, true) !== 0x04034b50) {
       fail("invalid-archive", `entry "${entryName}" has no local header where the directory says`);
     }
-    const dataOffset = localOffset + 30 + view.getUint16(localOffset + 26, true) +
-      view.getUint16(localOffset + 28, true);
+    const localNameLength = view.getUint16(localOffset + 26, true);
+    headerNames.push([localOffset, nameStart, nameLength, entryName]);
+    const dataOffset = localOffset + 30 + localNameLength + view.getUint16(localOffset + 28, true);
     if (dataOffset + compressedSize > directoryOffset) {
       fail("invalid-archive", `entry "${entryName}" is truncated (its data run past the end)`);
     }
@@ -249,6 +253,19 @@ export function readZipDirectory(
     const current = spans[index]!;
     if (current[0] < previous[1]) {
       fail("zip-bomb", `entries "${previous[2]}" and "${current[2]}" share data`);
+    }
+  }
+  // A reader that goes by local headers would extract other names: refuse, as Python's zipfile does.
+  for (const [localOffset, nameStart, nameLength, entryName] of headerNames) {
+    const localLength = view.getUint16(localOffset + 26, true);
+    const local = bytes.subarray(localOffset + 30, localOffset + 30 + localLength);
+    if (!sameBytes(local, bytes.subarray(nameStart, nameStart + nameLength))) {
+      fail(
+        "unsafe-archive",
+        `entry "${entryName}" has another name in its local header (${
+          JSON.stringify(latin1.decode(local.subarray(0, 200)))
+        })`,
+      );
     }
   }
   return { archive, bytes, entries };
@@ -329,6 +346,12 @@ function checkEntryName(name: string, fail: (code: ErrorCode, reason: string) =>
       fail("unsafe-archive", `entry ${quoted} has an empty or "." path component`);
     }
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function entryKind(unixMode: number, name: string, external: number): ZipEntryKind {

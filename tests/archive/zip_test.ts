@@ -89,6 +89,26 @@ Deno.test("readZipDirectory() refuses symlinks, special files and duplicate name
   );
 });
 
+Deno.test("readZipDirectory() refuses an entry whose local header names another file", () => {
+  const good = writeZip([{ name: "pkg/a.py", data: "a = 1\n" }, { name: "pkg/b.py", data: "b" }]);
+  // The second entry's local header says "pkg/../x" (same length) where the directory says "pkg/b.py".
+  const second = readZipDirectory(good, { archive: "x.zip" }).entries[1]!;
+  const renamed = good.slice();
+  const at = second.dataOffset - "pkg/b.py".length;
+  renamed.set(new TextEncoder().encode("pkg/../x"), at);
+  refuse(
+    renamed,
+    "unsafe-archive",
+    'entry "pkg/b.py" has another name in its local header ("pkg/../x")',
+  );
+  // A local name of another length.
+  const view = new DataView(renamed.buffer);
+  const local = at - 30;
+  renamed.set(new TextEncoder().encode("pkg/b.py"), at);
+  view.setUint16(local + 26, 7, true);
+  refuse(renamed, "unsafe-archive", 'has another name in its local header ("pkg/b.p")');
+});
+
 Deno.test("readZipDirectory() refuses truncated and corrupt archives", () => {
   const good = writeZip([{ name: "a.txt", data: "hello world ".repeat(100) }, {
     name: "b",

@@ -76,6 +76,20 @@ const CASES: HostileCase[] = [
     reason: /share data/,
   },
   {
+    title: "a local header naming another file than the central directory",
+    wheel: () => {
+      const wheel = buildWheel(spec({}));
+      const bytes = wheel.bytes.slice();
+      const zip = readZipDirectory(bytes, { archive: wheel.filename });
+      const entry = zip.entries.find((e) => e.name === "victim/data.txt")!;
+      // A reader going by local headers would write a .pth file (run at every start-up).
+      bytes.set(new TextEncoder().encode("victim/data.pth"), entry.dataOffset - 15);
+      return { filename: wheel.filename, bytes };
+    },
+    reason:
+      /entry "victim\/data\.txt" has another name in its local header \("victim\/data\.pth"\)/,
+  },
+  {
     title: "a RECORD hash mismatch",
     wheel: built({
       record: {
