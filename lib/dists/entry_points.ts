@@ -109,6 +109,28 @@ export function parseEntryPointReference(value: string): EntryPointReference {
   return reference;
 }
 
+/**
+ * Why `name` cannot be a script's file name, or undefined when it can: a
+ * console or GUI script's name must be a plain file name (no `/` or backslash, not
+ * empty, `.` or `..`, no NUL), since installers join it onto the scripts
+ * directory. pip 26 refuses names that leave that directory; a name with a
+ * directory part is refused too (the entry points specification: the name is
+ * "usable as a command").
+ *
+ * @example
+ * ```ts
+ * import { scriptNameProblem } from "./entry_points.ts";
+ * scriptNameProblem("black"); // undefined
+ * scriptNameProblem("../../bin/evil"); // "its name is not a plain file name"
+ * ```
+ */
+export function scriptNameProblem(name: string): string | undefined {
+  if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name)) {
+    return "its name is not a plain file name";
+  }
+  return undefined;
+}
+
 function scripts(entryPoints: readonly EntryPoint[], group: string): EntryPoint[] {
   const byName = new Map<string, EntryPoint>();
   for (const entryPoint of entryPoints) {

@@ -18,9 +18,10 @@ import {
   type EntryPoint,
   guiScripts,
   parseEntryPointReference,
+  scriptNameProblem,
 } from "../dists/entry_points.ts";
 
-/** An entry point that cannot become a launcher (no callable after `:`). */
+/** An entry point that cannot become a launcher (no callable after `:`, or a name that is not a plain file name). */
 export class InvalidScriptEntryPointError extends DpipError {
   /** The `name = value` line. */
   readonly input: string;
@@ -97,7 +98,9 @@ export interface LaunchersOptions {
  * `easy_install` and `easy_install-3.X`, and the entry points that pip's
  * versioned names would shadow are dropped.
  *
- * @throws {InvalidScriptEntryPointError} for a value without `:callable`.
+ * @throws {InvalidScriptEntryPointError} for a value without `:callable`, or a
+ *   name that is not a plain file name (`../../x`, `/abs`, `sub/x`): it would
+ *   be written outside the scripts directory.
  */
 export function launchersFor(
   entryPoints: readonly EntryPoint[],
@@ -129,6 +132,10 @@ export function launchersFor(
 
   const shebang = launcherShebang(options.python, { platform: options.platform ?? Deno.build.os });
   return specs.map(([name, value]) => {
+    const nameProblem = scriptNameProblem(name);
+    if (nameProblem !== undefined) {
+      throw new InvalidScriptEntryPointError(`${name} = ${value}`, nameProblem);
+    }
     let reference;
     try {
       reference = parseEntryPointReference(value);

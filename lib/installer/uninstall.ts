@@ -21,7 +21,12 @@
 
 import { basename, dirname, join, resolve } from "../paths.ts";
 import { DpipError, type ErrorCode } from "../errors.ts";
-import { consoleScripts, guiScripts, parseEntryPoints } from "../dists/entry_points.ts";
+import {
+  consoleScripts,
+  guiScripts,
+  parseEntryPoints,
+  scriptNameProblem,
+} from "../dists/entry_points.ts";
 import type { InstalledDist } from "./site_packages.ts";
 
 /** A distribution dpip will not uninstall. */
@@ -178,7 +183,8 @@ export function planRemoval(dist: InstalledDist, options: PlanRemovalOptions): R
       // A broken entry_points.txt only means there are no scripts to find.
     }
     for (const entry of [...consoleScripts(entryPoints), ...guiScripts(entryPoints)]) {
-      add(join(options.scriptsDir, entry.name));
+      // No launcher was made for a name that is not a plain file name (`../x`): nothing to remove.
+      if (scriptNameProblem(entry.name) === undefined) add(join(options.scriptsDir, entry.name));
     }
   }
   for (const script of listDir(join(dist.infoPath, "scripts"))) {

@@ -5,6 +5,7 @@ import {
   InvalidEntryPointError,
   parseEntryPointReference,
   parseEntryPoints,
+  scriptNameProblem,
 } from "../../lib/dists/entry_points.ts";
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
@@ -52,6 +53,28 @@ Deno.test("parseEntryPoints() rejects a line without '=' in a group", () => {
     "line 2",
   );
   assertEquals([error.code, error.input, error.line], ["invalid-entry-point", "foo", 2]);
+});
+
+Deno.test("scriptNameProblem() accepts plain file names only", () => {
+  for (const name of ["black", "pip3.11", "x-y_z+1", ".hidden", "foo bar", "...", "a:b"]) {
+    assertEquals(scriptNameProblem(name), undefined, name);
+  }
+  for (
+    const name of [
+      "../../../../outside/ep",
+      "../lib/x",
+      "/tmp/abs",
+      "sub/tool",
+      "tool/",
+      "a\\b",
+      "..",
+      ".",
+      "",
+      "a\0b",
+    ]
+  ) {
+    assertEquals(scriptNameProblem(name), "its name is not a plain file name", name);
+  }
 });
 
 Deno.test("parseEntryPointReference() splits module, attr and extras", () => {

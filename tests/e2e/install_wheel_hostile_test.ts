@@ -20,8 +20,8 @@ const base: WheelSpec = {
 
 interface HostileCase {
   readonly title: string;
-  /** The wheel file's bytes and name. */
-  readonly wheel: () => { filename: string; bytes: Uint8Array };
+  /** The wheel file's bytes and name (`home` holds the venv, and `outside`, which must not change). */
+  readonly wheel: (context: { home: string }) => { filename: string; bytes: Uint8Array };
   readonly reason: RegExp;
   /** The start of the line, when not `ERROR: Cannot install <wheel>: `. */
   readonly prefix?: string;
@@ -235,6 +235,34 @@ const CASES: HostileCase[] = [
     reason: /invalid script entry point "victim = victim": a callable suffix is required/,
   },
   {
+    title: "a console script named ../../outside/ep",
+    wheel: built({ entryPoints: { console_scripts: { "../../outside/ep": "victim:main" } } }),
+    reason:
+      /invalid script entry point "\.\.\/\.\.\/outside\/ep = victim:main": its name is not a plain file name/,
+  },
+  {
+    title: "a GUI script named ../../outside/gui",
+    wheel: built({ entryPoints: { gui_scripts: { "../../outside/gui": "victim:main" } } }),
+    reason: /"\.\.\/\.\.\/outside\/gui = victim:main": its name is not a plain file name/,
+  },
+  {
+    title: "a console script with an absolute name",
+    wheel: ({ home }) =>
+      buildWheel(
+        spec({ entryPoints: { console_scripts: { [`${home}/outside/abs`]: "victim:main" } } }),
+      ),
+    reason: /outside\/abs = victim:main": its name is not a plain file name/,
+  },
+  {
+    title: "a console script named into lib/",
+    wheel: built({
+      entryPoints: {
+        console_scripts: { "../lib/python3.11/site-packages/evil.py": "victim:main" },
+      },
+    }),
+    reason: /"\.\.\/lib\/python3\.11\/site-packages\/evil\.py = victim:main": its name is not/,
+  },
+  {
     title: "tags this Python cannot use",
     wheel: built({ tags: "cp27-cp27mu-manylinux1_i686" }),
     reason:
@@ -264,13 +292,17 @@ Deno.test({
         { home },
       );
       assertEquals(first.status, 0, first.stderr);
+      const outside = join(home, "outside");
+      await Deno.mkdir(outside);
+      await Deno.writeTextFile(join(outside, "keep.txt"), "not the environment's\n");
       const before = treeSnapshot(venv.root);
+      const outsideBefore = treeSnapshot(outside);
       // The cache may remember a file's digest (files/), but gains no unpacked entry.
       const unpacked = (path: string) => path === "unpacked-v1/files";
       const cacheBefore = treeSnapshot(cache, { ignore: unpacked });
       for (const hostile of CASES) {
         await t.step(hostile.title, async () => {
-          const { filename, bytes } = hostile.wheel();
+          const { filename, bytes } = hostile.wheel({ home });
           const dir = await Deno.makeTempDir({ dir: home });
           const path = join(dir, filename);
           await Deno.writeFile(path, bytes);
@@ -287,6 +319,7 @@ Deno.test({
           );
           assertMatch(lines[0]!, hostile.reason);
           assertEquals(snapshotDiff(before, treeSnapshot(venv.root)), []);
+          assertEquals(snapshotDiff(outsideBefore, treeSnapshot(outside)), []);
           assertEquals(snapshotDiff(cacheBefore, treeSnapshot(cache, { ignore: unpacked })), []);
         });
       }

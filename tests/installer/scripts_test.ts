@@ -135,6 +135,32 @@ Deno.test("launchersFor() refuses an entry point without a callable", () => {
   );
 });
 
+Deno.test("launchersFor() refuses console and GUI script names that are not plain file names", () => {
+  for (
+    const [group, name] of [
+      ["console_scripts", "../../../../outside/ep"],
+      ["gui_scripts", "../../outside/gui"],
+      ["console_scripts", "/tmp/abs"],
+      ["console_scripts", "../lib/python3.11/site-packages/evil"],
+      ["gui_scripts", "sub/tool"],
+      ["console_scripts", ".."],
+    ]
+  ) {
+    const error = assertThrows(
+      () =>
+        launchersFor(parseEntryPoints(`[${group}]\n${name} = pkg:main\n`), {
+          python: "/p",
+          pythonVersion: [3, 11],
+        }),
+      InvalidScriptEntryPointError,
+    );
+    assertEquals(
+      error.message,
+      `invalid script entry point "${name} = pkg:main": its name is not a plain file name`,
+    );
+  }
+});
+
 Deno.test("launcherShebang() uses 512 bytes as the limit on macOS", () => {
   const long = "/" + "x".repeat(200) + "/python";
   assertEquals(launcherShebang(long, { platform: "darwin" }), `#!${long}\n`);

@@ -121,3 +121,17 @@ Deno.test("planRemoval() refuses distutils installs and dists outside the enviro
     "missing-record",
   );
 });
+
+Deno.test("planRemoval() removes no script for an entry point whose name is not a plain file name", () => {
+  const { root, site, bin } = env();
+  write(join(root, "lib", "x"), "a file of the environment's");
+  write(join(bin, "ok"));
+  write(join(site, "ep-1.0.dist-info/METADATA"), "Metadata-Version: 2.1\nName: ep\nVersion: 1.0\n");
+  write(join(site, "ep-1.0.dist-info/RECORD"), "ep-1.0.dist-info/METADATA,,\n");
+  write(
+    join(site, "ep-1.0.dist-info/entry_points.txt"),
+    "[console_scripts]\nok = ep:main\n../lib/x = ep:main\n[gui_scripts]\n../lib = ep:main\n",
+  );
+  const plan = planRemoval(dist(site, "ep"), { scriptsDir: bin, environmentDirs: [root] });
+  assertEquals(plan.paths, [join(bin, "ok")]);
+});
