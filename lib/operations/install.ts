@@ -12,7 +12,8 @@
  *    asked anything.
  * 3. Resolve (the provider fetches index pages and metadata), then plan:
  *    new, replacing and satisfied distributions. The report is built here;
- *    `dryRun` stops here.
+ *    `dryRun` stops here (in hash-checking mode, after fetching and verifying
+ *    the wheels of step 4, as pip does).
  * 4. Prepare the wheels (downloads in parallel, every hash verified, the
  *    unpacked-wheel cache used when it already has one), then install them
  *    dependencies first (pip's order) with the wheel installer, which
@@ -131,7 +132,7 @@ export interface InstallServices {
 
 /** Progress callbacks; the pipeline never prints. */
 export interface InstallReporter extends PrepareReporter {
-  /** Resolved and planned; downloads come next (not called for a dry run). */
+  /** Resolved and planned; downloads come next (not called for a dry run that fetches nothing). */
   onPlanned?(outcome: PlannedInstall): void;
   /** A project version was tried during resolution. */
   onResolving?: ResolverReporter["onDecision"];
@@ -187,7 +188,7 @@ export interface InstallOutcome extends PlannedInstall {
   readonly report?: Record<string, JsonValue>;
   /** What is to be installed, by the names their metadata gives (for a dry run or a report). */
   readonly metadataNames?: ReadonlyMap<PackageName, string>;
-  /** The wheels prepared (not for a dry run). */
+  /** The wheels prepared (for a dry run, only in hash-checking mode, where they are verified). */
   readonly wheels: readonly LocalWheel[];
   /** What the installer did (not for a dry run). */
   readonly changelog?: InstallChangelog;
@@ -1085,7 +1086,9 @@ async function runPipeline(
     ...(items === undefined ? {} : { metadataNames }),
     warnings,
   };
-  if (settings.dryRun || toInstall.length === 0) return { ...base, wheels: [] };
+  // A dry run reads metadata only, except in hash-checking mode: there it fetches and
+  // verifies every file, as pip's does, so that a file that does not match fails it.
+  if ((settings.dryRun && !hashMode) || toInstall.length === 0) return { ...base, wheels: [] };
   reporter?.onPlanned?.(planned);
 
   const urlHashes = new Map(
@@ -1117,6 +1120,7 @@ async function runPipeline(
         ...(reporter === undefined ? {} : { reporter }),
       },
     );
+    if (settings.dryRun) return { ...base, wheels };
     let changelog: InstallChangelog;
     try {
       changelog = await installWheels(

@@ -233,6 +233,21 @@ Deno.test({
           fails: true,
         },
         {
+          name: "dry run of a file whose hash does not match",
+          args: install(
+            "-i",
+            index,
+            "--dry-run",
+            "--ignore-installed",
+            "--report",
+            report,
+            "-r",
+            badHash,
+            ...logged,
+          ),
+          fails: true,
+        },
+        {
           name: "install with a wrong password",
           args: install("-i", authed("simple/", WRONG), "--retries", "0", "app", ...logged),
           fails: true,

@@ -231,6 +231,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     ? new ResolutionStatus(io.stderr)
     : undefined;
   const built: { name: string; filename: string }[] = [];
+  let collectedShown = false;
   let outcome: InstallOutcome;
   try {
     outcome = await installRequirements(spec, {
@@ -257,6 +258,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
         ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
         onPlanned: (planned) => {
           status?.finish();
+          collectedShown = true;
           for (const line of collectingLines(planned, io.cwd)) printer.info(line);
           for (const line of builtLines(built)) printer.info(line);
         },
@@ -278,7 +280,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     bars?.finish();
     session.client.close();
   }
-  renderOutcome(context, printer, outcome);
+  renderOutcome(context, printer, { outcome, collectedShown });
   return ExitCode.success;
 }
 
@@ -299,11 +301,11 @@ function builtLines(built: readonly { name: string; filename: string }[]): strin
 function renderOutcome(
   context: CommandContext,
   printer: InstallPrinter,
-  outcome: InstallOutcome,
+  { outcome, collectedShown }: { outcome: InstallOutcome; collectedShown: boolean },
 ): void {
   const { io, options } = context;
   for (const warning of outcome.warnings) printer.warning(warning);
-  if (outcome.changelog === undefined) {
+  if (!collectedShown) {
     for (const line of collectingLines(outcome, io.cwd)) printer.info(line);
   }
   const reportPath = options.string("report");
@@ -313,6 +315,7 @@ function renderOutcome(
     else Deno.writeTextFileSync(resolve(io.cwd, reportPath), text);
   }
   if (options.flag("dryRun")) {
+    for (const line of wheelLines(outcome.wheels)) printer.info(line);
     const line = wouldInstallLine(outcome);
     if (line !== undefined) printer.info(line);
     return;
