@@ -6,6 +6,7 @@
 
 import { main } from "./lib/cli/mod.ts";
 import type { Io } from "./lib/cli/mod.ts";
+import { readInvokedName } from "./lib/cli/invoked_name.ts";
 
 const encoder = new TextEncoder();
 
@@ -36,18 +37,19 @@ async function readLine(): Promise<string | undefined> {
 }
 
 /** The real process as an `Io`. */
-export function processIo(): Io {
+export async function processIo(): Promise<Io> {
   return {
     stdout: sink(Deno.stdout),
     stderr: sink(Deno.stderr),
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
-    invokedAs: Deno.build.standalone ? Deno.execPath() : "dpip",
+    // argv[0] as the OS passed it (a link's own name), not Deno.execPath(), which follows links.
+    invokedAs: (await readInvokedName()) ?? "dpip",
     stdinIsTerminal: Deno.stdin.isTerminal(),
     readLine,
   };
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args, processIo());
+  Deno.exitCode = await main(Deno.args, await processIo());
 }

@@ -63,7 +63,11 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     debug = parsed.options.flag("debug");
     const { command, options } = parsed;
     if (options.flag("version")) {
-      io.stdout.write(`dpip ${DPIP_VERSION}\n`);
+      io.stdout.write(
+        program === "dpip"
+          ? `dpip ${DPIP_VERSION}\n`
+          : `dpip ${DPIP_VERSION} (invoked as ${program})\n`,
+      );
       return ExitCode.success;
     }
     if (command === undefined || command.name === "help") {

@@ -228,9 +228,12 @@ export async function discoverInterpreter(
   if (pipVersion !== null) {
     const name = `python${pipVersion[1]}`;
     const dirs: string[] = [];
-    if (options.invokedAs.includes("/")) {
-      dirs.push(dirname(resolve(options.cwd, options.invokedAs)));
-    }
+    // The directory the link was found in: the path given, or (a bare name) where the shell
+    // found it on PATH, so `venv/bin/pip3.12` acts on `venv/bin/python3.12`.
+    const invokedPath = options.invokedAs.includes("/")
+      ? resolve(options.cwd, options.invokedAs)
+      : await searchPath([invoked], pathDirs(options.env, options.cwd), []);
+    if (invokedPath !== undefined) dirs.push(dirname(invokedPath));
     const venv = options.env["VIRTUAL_ENV"];
     if (venv) dirs.push(join(resolve(options.cwd, venv), "bin"));
     dirs.push(...pathDirs(options.env, options.cwd));

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Launcher for dpip's code-split bundle: `deno task bundle` copies it to dist/bundle/dpip, beside
+# main.js. Run it as dpip, or link or copy it under a pip name to act as pip:
+#   ln -s "$PWD/dist/bundle/dpip" ~/.local/bin/pip3.12   # pip for python3.12
+# `exec -a "$0"` hands the name it was run as to dpip as argv[0], the way a compiled binary gets
+# its own name, so dpip reads it the same way (lib/cli/invoked_name.ts). A copy placed elsewhere
+# finds the bundle through DPIP_BUNDLE (the directory holding main.js).
+set -e
+self=$(readlink -f -- "${BASH_SOURCE[0]}" 2>/dev/null || printf '%s' "${BASH_SOURCE[0]}")
+bundle=${DPIP_BUNDLE:-${self%/*}}
+# The permissions are the compiled binary's (deno.json's compile task); --no-config keeps a
+# deno.json in the working directory from changing how the bundle runs.
+exec -a "$0" "${DENO:-deno}" run --no-config --no-lock \
+  --allow-read --allow-write --allow-net --allow-env --allow-run \
+  "$bundle/main.js" "$@"
