@@ -8,8 +8,11 @@
  * 1. Each file is evaluated on its own: a supported archive format, allowed
  *    by `--only-binary`/`--no-binary`, a valid filename of the right project
  *    with a PEP 440 version, wheel tags compatible with the target, a
- *    `-pyX.Y` sdist suffix matching the target, and a `Requires-Python` the
- *    target satisfies (unless ignored; an unparsable one counts as satisfied).
+ *    `-pyX.Y` sdist suffix matching the target, uploaded before the cooldown
+ *    (`--uploaded-prior-to`, PEP 700 `upload-time`; as pip 26, a file from an
+ *    index that gives no upload time is an error, and local `file:` files are
+ *    exempt), and a `Requires-Python` the target satisfies (unless ignored; an
+ *    unparsable one counts as satisfied).
  * 2. The specifier filters versions, with PEP 440's pre-release rules
  *    (`--pre` admits them all).
  * 3. With user hashes, files whose index hash matches one are kept over
@@ -27,6 +30,8 @@
 import type { Tag } from "../dists/tags.ts";
 import { SDIST_EXTENSIONS, tryParseSdistFilenameForProject } from "../dists/sdist_filename.ts";
 import { InvalidWheelFilenameError, parseWheelFilename } from "../dists/wheel_filename.ts";
+import { formatUtcMicros, parseIndexUploadTime } from "../dists/upload_time.ts";
+import { DpipError } from "../errors.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { parseSpecifierSet, type SpecifierSet, type Version } from "../pep440/mod.ts";
 
@@ -39,6 +44,24 @@ export interface SelectableFile {
   readonly requiresPython?: string;
   readonly yanked: boolean;
   readonly yankedReason?: string;
+  /** PEP 700 upload time (ISO 8601), when the index gives one. */
+  readonly uploadTime?: string;
+}
+
+/** `--uploaded-prior-to` on an index that gives no upload times (pip 26 stops there too). */
+export class UploadTimeMissingError extends DpipError<"upload-time-missing"> {
+  /** The file without an upload time. */
+  readonly url: string;
+  /** `url` is the file's (redacted) URL. */
+  constructor(url: string) {
+    super(
+      "upload-time-missing",
+      `Cannot apply --uploaded-prior-to to ${url}: the index does not provide upload-time metadata (PEP 700)`,
+      { hint: "use an index that serves upload-time (JSON pages, PEP 700), or drop the cooldown" },
+    );
+    this.name = "UploadTimeMissingError";
+    this.url = url;
+  }
 }
 
 /** Which formats are allowed per project (pip's `FormatControl`). */
@@ -123,6 +146,8 @@ export interface CandidatePolicy {
   readonly ignoreRequiresPython?: boolean;
   /** `--hash` values of the requirement: matching files are preferred, others dropped. */
   readonly hashes?: Readonly<Record<string, readonly string[]>>;
+  /** `--uploaded-prior-to`: only files uploaded strictly before this (microseconds since the epoch). */
+  readonly uploadedPriorTo?: number;
 }
 
 /** Why a file is not a candidate. */
@@ -135,6 +160,7 @@ export type SkipReason =
   | "different-project"
   | "incompatible-tags"
   | "python-version-mismatch"
+  | "uploaded-too-late"
   | "requires-python";
 
 /** A file that is not a candidate, and why (`detail` is one line, pip's wording where it has one). */
@@ -306,6 +332,22 @@ export function evaluateFiles<F extends SelectableFile>(
       }
       version = sdist.version;
       kind = "sdist";
+    }
+    if (policy.uploadedPriorTo !== undefined && !file.url.startsWith("file:")) {
+      const uploaded = parseIndexUploadTime(file.uploadTime);
+      if (uploaded === undefined) {
+        throw new UploadTimeMissingError(file.url.replace(/\/\/[^/@]*@/, "//****@"));
+      }
+      if (uploaded >= policy.uploadedPriorTo) {
+        skip(
+          "uploaded-too-late",
+          `Upload time ${formatUtcMicros(uploaded)} not prior to ${
+            formatUtcMicros(policy.uploadedPriorTo)
+          }`,
+          version,
+        );
+        continue;
+      }
     }
     if (
       !policy.ignoreRequiresPython &&

@@ -5,9 +5,10 @@ import {
   parseFormatControl,
   type SelectableFile,
   selectCandidates,
+  UploadTimeMissingError,
 } from "../../lib/resolver/candidate_selector.ts";
 import { parseSpecifierSet } from "../../lib/pep440/mod.ts";
-import { assertEquals } from "../helpers/assert.ts";
+import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
 
 /** A fixed target: the tags of a CPython 3.11 on manylinux x86_64, best first (shortened). */
@@ -382,4 +383,54 @@ Deno.test({
     }
     assertEquals(mismatches, 0);
   },
+});
+
+Deno.test("selectCandidates() keeps only files uploaded before --uploaded-prior-to (PEP 700)", () => {
+  const at = (day: number) => `2024-01-${String(day).padStart(2, "0")}T00:00:00Z`;
+  const files = [
+    {
+      filename: "demo-1.0.tar.gz",
+      url: "https://x/demo-1.0.tar.gz",
+      hashes: {},
+      yanked: false,
+      uploadTime: at(1),
+    },
+    {
+      filename: "demo-2.0.tar.gz",
+      url: "https://x/demo-2.0.tar.gz",
+      hashes: {},
+      yanked: false,
+      uploadTime: at(10),
+    },
+    { filename: "demo-3.0.tar.gz", url: "file:///w/demo-3.0.tar.gz", hashes: {}, yanked: false },
+  ];
+  const select = (uploadedPriorTo: number) =>
+    selectCandidates(files, {
+      project: "demo",
+      tags: new Map(),
+      policy: { pythonVersion: [3, 11, 0], uploadedPriorTo },
+    });
+  const cutoff = Date.UTC(2024, 0, 10) * 1000;
+  const selection = select(cutoff);
+  assertEquals(selection.candidates.map((c) => String(c.version)), ["3.0", "1.0"]);
+  assertEquals(selection.skipped.map((s) => [s.reason, s.detail]), [[
+    "uploaded-too-late",
+    "Upload time 2024-01-10 00:00:00+00:00 not prior to 2024-01-10 00:00:00+00:00",
+  ]]);
+  assertEquals(select(cutoff + 1).candidates.length, 3);
+  const missing = [{
+    ...files[0]!,
+    url: "https://u:secret@x/demo-1.0.tar.gz",
+    uploadTime: undefined,
+  }];
+  const error = assertThrows(
+    () =>
+      selectCandidates(missing, {
+        project: "demo",
+        tags: new Map(),
+        policy: { pythonVersion: [3, 11, 0], uploadedPriorTo: cutoff },
+      }),
+    UploadTimeMissingError,
+  );
+  assert(!error.message.includes("secret"), error.message);
 });
