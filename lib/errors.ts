@@ -91,6 +91,7 @@ export const ERROR_CODES = [
   "wheel-not-found",
   "zip-bomb",
   "record-mismatch",
+  "unsafe-destination",
 ] as const;
 
 /** A stable kebab-case error code (see {@link ERROR_CODES}). */

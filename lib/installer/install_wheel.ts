@@ -31,6 +31,7 @@ import { canonicalVersionText } from "../pep440/mod.ts";
 import type { Scheme } from "../python/environment.ts";
 import { launchersFor, rewriteScriptShebang } from "./scripts.ts";
 import { DirectoryMaker, type Linker, LinkError } from "./wheel_cache.ts";
+import { isWithin, RealPaths } from "./real_paths.ts";
 
 /** A wheel that dpip refuses to install; the message is `Cannot install <wheel>: <reason>`. */
 export class WheelInstallError extends DpipError {
@@ -502,6 +503,7 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
   };
   const files: StagedFile[] = [];
   const recordPath = `${manifest.distInfo}/RECORD`;
+  checkManifestPaths(manifest);
   for (const file of manifest.files) {
     if (file.path === recordPath) continue;
     const parts = file.path.split("/");
@@ -563,7 +565,121 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
       });
     }
   }
+  checkDestinations(manifest.filename, { staging, files, boundary: scheme.data });
   return { manifest, staging, libRoot, files };
+}
+
+/**
+ * A manifest comes from the cache, which anything running as the user can
+ * edit: its paths are used only when each is a plain relative path (the
+ * checks the archive's names passed when it was unpacked).
+ */
+function checkManifestPaths(manifest: WheelManifest): void {
+  const unsafe = (path: string) =>
+    path === "" || path.startsWith("/") || /[\\\0]/.test(path) ||
+    path.split("/").some((part) => part === "" || part === "." || part === "..");
+  let bad = unsafe(manifest.distInfo) || manifest.distInfo.includes("/")
+    ? manifest.distInfo
+    : undefined;
+  for (const file of manifest.files) {
+    if (bad !== undefined) break;
+    if (unsafe(file.path)) bad = file.path;
+  }
+  if (bad !== undefined) {
+    throw new WheelInstallError(
+      manifest.filename,
+      `its unpacked copy in the cache lists an unsafe path (${
+        JSON.stringify(bad)
+      }); remove the cache entry (dpip cache purge) and retry`,
+      { code: "unsafe-archive" },
+    );
+  }
+}
+
+/**
+ * Checks, before anything moves into the environment, that every staged
+ * file lands where its path says, resolving links that already exist there:
+ * a scheme directory inside `boundary` (the environment's data directory)
+ * must really lie inside it (a `bin` that is a link to elsewhere would take
+ * the launchers with it), no directory on the way below a scheme directory
+ * may be a link or a file (the commit never writes through links, and could
+ * not merge into them), and no file may land where a directory is.
+ *
+ * Only directories that already exist are looked at: into a fresh
+ * environment this costs a few `lstat` calls per wheel, not one per file.
+ *
+ * @throws {WheelInstallError} naming the wheel and the path in the way.
+ */
+function checkDestinations(
+  filename: string,
+  target: { staging: StagingArea; files: readonly StagedFile[]; boundary: string },
+): void {
+  const refuse = (reason: string): never => {
+    throw new WheelInstallError(filename, reason, { code: "unsafe-destination" });
+  };
+  const real = new RealPaths();
+  const byRoot = new Map<number, string[]>();
+  for (const file of target.files) {
+    const paths = byRoot.get(file.root);
+    if (paths === undefined) byRoot.set(file.root, [file.path]);
+    else paths.push(file.path);
+  }
+  for (const [root, paths] of byRoot) {
+    const rootDir = target.staging.roots[root]!;
+    if (isWithin(rootDir, target.boundary) && !real.within(rootDir, target.boundary)) {
+      refuse(
+        `${rootDir} leads outside ${target.boundary} (to ${
+          real.of(rootDir)
+        }, through a symbolic link); dpip does not install through it`,
+      );
+    }
+    // Whether each directory (relative to the root; "" is the root) exists as a directory.
+    const present = new Map<string, boolean>([["", isDirectory(rootDir)]]);
+    const isPresent = (dir: string): boolean => {
+      const known = present.get(dir);
+      if (known !== undefined) return known;
+      const slash = dir.lastIndexOf("/");
+      let exists = false;
+      if (isPresent(slash < 0 ? "" : dir.slice(0, slash))) {
+        const path = join(rootDir, dir);
+        const info = lstatOrUndefined(path);
+        if (info?.isSymlink) {
+          refuse(`${path} is a symbolic link; dpip does not install through links`);
+        }
+        if (info !== undefined && !info.isDirectory) {
+          refuse(`${path} is a file where the wheel has a directory`);
+        }
+        exists = info !== undefined;
+      }
+      present.set(dir, exists);
+      return exists;
+    };
+    for (const path of paths) {
+      const slash = path.lastIndexOf("/");
+      if (!isPresent(slash < 0 ? "" : path.slice(0, slash))) continue;
+      const destination = join(rootDir, path);
+      if (lstatOrUndefined(destination)?.isDirectory) {
+        refuse(`${destination} is a directory where the wheel has a file`);
+      }
+    }
+  }
+}
+
+function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
+  try {
+    return Deno.lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `path` is a directory, following links (a scheme directory may be one: `lib64`). */
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 /** What the dist-info records about how the wheel was installed. */

@@ -9,7 +9,14 @@ import { buildWheel, type WheelSpec } from "../helpers/wheel_builder.ts";
 import { readZipDirectory } from "../../lib/archive/zip.ts";
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
 import { skipUnless } from "../helpers/python.ts";
-import { dpip, makeVenv, python311, snapshotDiff, treeSnapshot } from "./install_wheel_support.ts";
+import {
+  dpip,
+  makeVenv,
+  python311,
+  snapshotDiff,
+  treeSnapshot,
+  type Venv,
+} from "./install_wheel_support.ts";
 
 const base: WheelSpec = {
   name: "victim",
@@ -325,6 +332,106 @@ Deno.test({
       }
     } finally {
       await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+interface LinkedTargetCase {
+  readonly title: string;
+  /** Puts a link into the venv (whose paths are given) that leads to `outside`. */
+  readonly link: (venv: Venv, outside: string) => void;
+  readonly wheel: Partial<WheelSpec>;
+  readonly reason: (venv: Venv, outside: string) => string;
+}
+
+const LINKED_TARGETS: LinkedTargetCase[] = [
+  {
+    title: "a package directory in site-packages that is a link to outside",
+    link: (venv, outside) => Deno.symlinkSync(outside, join(venv.sitePackages, "victim")),
+    wheel: {},
+    reason: (venv) =>
+      `${
+        join(venv.sitePackages, "victim")
+      } is a symbolic link; dpip does not install through links`,
+  },
+  {
+    title: "a directory inside a package that is a link to outside",
+    link: (venv, outside) => {
+      Deno.mkdirSync(join(venv.sitePackages, "victim"));
+      Deno.symlinkSync(outside, join(venv.sitePackages, "victim", "sub"));
+    },
+    wheel: { files: { ...base.files, "victim/sub/mod.py": "X = 1\n" } },
+    reason: (venv) =>
+      `${
+        join(venv.sitePackages, "victim", "sub")
+      } is a symbolic link; dpip does not install through links`,
+  },
+  {
+    title: "a bin directory that is a link to outside",
+    link: (venv, outside) => {
+      Deno.renameSync(venv.bin, join(outside, "bin"));
+      Deno.symlinkSync(join(outside, "bin"), venv.bin);
+    },
+    wheel: {},
+    reason: (venv, outside) =>
+      `${venv.bin} leads outside ${venv.root} (to ${
+        join(outside, "bin")
+      }, through a symbolic link); dpip does not install through it`,
+  },
+  {
+    title: "a data directory (share/) that is a link to outside",
+    link: (venv, outside) => Deno.symlinkSync(outside, join(venv.root, "share")),
+    wheel: { dataFiles: { "data/share/victim/x.txt": "x" } },
+    reason: (venv) =>
+      `${join(venv.root, "share")} is a symbolic link; dpip does not install through links`,
+  },
+];
+
+Deno.test({
+  name: "links already in the environment are not written through: one line, nothing changed",
+  ignore: skipUnless(python311, "pyenv Python 3.11"),
+  fn: async (t) => {
+    for (const linked of LINKED_TARGETS) {
+      await t.step(linked.title, async () => {
+        const home = Deno.realPathSync(await Deno.makeTempDir({ prefix: "dpip-hostile-link-" }));
+        try {
+          const venv = await makeVenv(join(home, "venv"));
+          const outside = join(home, "outside");
+          await Deno.mkdir(outside);
+          await Deno.writeTextFile(join(outside, "keep.txt"), "not the environment's\n");
+          // A good install first: what any install leaves (a lock file) is there before.
+          const good = buildWheel({
+            name: "bystander",
+            version: "1.0",
+            files: { "bystander.py": "" },
+          });
+          await Deno.writeFile(join(home, good.filename), good.bytes);
+          const first = await dpip(
+            ["install", "--python", venv.python, "--no-cache-dir", join(home, good.filename)],
+            { home },
+          );
+          assertEquals(first.status, 0, first.stderr);
+          linked.link(venv, outside);
+          const wheel = buildWheel(spec(linked.wheel));
+          const path = join(home, wheel.filename);
+          await Deno.writeFile(path, wheel.bytes);
+          const before = treeSnapshot(venv.root);
+          const outsideBefore = treeSnapshot(outside);
+          const result = await dpip(
+            ["install", "--python", venv.python, "--cache-dir", join(home, "cache"), path],
+            { home },
+          );
+          assertEquals(result.status, 1, result.stdout + result.stderr);
+          assertEquals(
+            result.stderr,
+            `ERROR: Cannot install ${wheel.filename}: ${linked.reason(venv, outside)}\n`,
+          );
+          assertEquals(snapshotDiff(before, treeSnapshot(venv.root)), []);
+          assertEquals(snapshotDiff(outsideBefore, treeSnapshot(outside)), []);
+        } finally {
+          await Deno.remove(home, { recursive: true });
+        }
+      });
     }
   },
 });

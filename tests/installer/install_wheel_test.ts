@@ -230,3 +230,111 @@ Deno.test("stageWheel() + finishStagedWheel() spread files by scheme and write a
   ) assert(paths.includes(expected), expected);
   assert(!paths.some((path) => path.includes(".data/")));
 });
+
+Deno.test("stageWheel() refuses destinations that a link or another kind of file takes outside", async (t) => {
+  const { dir, manifest } = await unpack(spec);
+  const stage = (root: string) =>
+    stageWheel({
+      tree: dir,
+      manifest,
+      scheme: scheme(root),
+      staging: new StagingArea(join(root, ".stage")),
+      python: "/env/bin/python",
+      pythonVersion: [3, 11],
+      linker: new Linker("copy"),
+    });
+  const refused = (root: string, reason: string) => {
+    const error = assertThrows(() => stage(root), WheelInstallError);
+    assertEquals(error.code, "unsafe-destination");
+    assertEquals(error.message, `Cannot install ${manifest.filename}: ${reason}`);
+  };
+  const cases: [string, (root: string, outside: string) => string][] = [
+    ["a package directory that is a link", (root, outside) => {
+      Deno.mkdirSync(join(root, "lib", "site-packages"), { recursive: true });
+      Deno.symlinkSync(outside, join(root, "lib", "site-packages", "demo_pkg"));
+      return `${
+        join(root, "lib", "site-packages", "demo_pkg")
+      } is a symbolic link; dpip does not install through links`;
+    }],
+    ["a data directory below the prefix that is a link", (root, outside) => {
+      Deno.symlinkSync(outside, join(root, "share"));
+      return `${join(root, "share")} is a symbolic link; dpip does not install through links`;
+    }],
+    ["a scripts directory that leads outside the environment", (root, outside) => {
+      Deno.symlinkSync(outside, join(root, "bin"));
+      return `${join(root, "bin")} leads outside ${root} (to ${
+        Deno.realPathSync(outside)
+      }, through a symbolic link); dpip does not install through it`;
+    }],
+    ["a dangling link for the scripts directory", (root, outside) => {
+      Deno.symlinkSync(join(outside, "missing"), join(root, "bin"));
+      return `${join(root, "bin")} leads outside ${root} (to ${
+        join(Deno.realPathSync(outside), "missing")
+      }, through a symbolic link); dpip does not install through it`;
+    }],
+    ["a file where the wheel has a directory", (root) => {
+      Deno.mkdirSync(join(root, "lib", "site-packages"), { recursive: true });
+      Deno.writeTextFileSync(join(root, "lib", "site-packages", "demo_pkg"), "");
+      return `${
+        join(root, "lib", "site-packages", "demo_pkg")
+      } is a file where the wheel has a directory`;
+    }],
+    ["a directory where the wheel has a file", (root) => {
+      Deno.mkdirSync(join(root, "bin", "demo"), { recursive: true });
+      return `${join(root, "bin", "demo")} is a directory where the wheel has a file`;
+    }],
+  ];
+  for (const [title, prepare] of cases) {
+    await t.step(title, () => {
+      const root = Deno.makeTempDirSync();
+      const outside = Deno.makeTempDirSync();
+      try {
+        refused(root, prepare(root, outside));
+        assertEquals([...Deno.readDirSync(outside)], []);
+      } finally {
+        Deno.removeSync(root, { recursive: true });
+        Deno.removeSync(outside, { recursive: true });
+      }
+    });
+  }
+  await t.step(
+    "links inside the environment are fine for scheme directories (lib64 -> lib)",
+    () => {
+      const root = Deno.makeTempDirSync();
+      try {
+        Deno.mkdirSync(join(root, "lib", "site-packages"), { recursive: true });
+        Deno.symlinkSync("lib", join(root, "lib64"));
+        const staged = stage(root);
+        assert(staged.files.length > 0);
+      } finally {
+        Deno.removeSync(root, { recursive: true });
+      }
+    },
+  );
+});
+
+Deno.test("stageWheel() refuses a cached manifest that lists an unsafe path", async () => {
+  const { dir, manifest } = await unpack(spec);
+  const root = await Deno.makeTempDir();
+  for (const path of ["../../outside.py", "/etc/passwd", "demo_pkg/../../x", "a//b"]) {
+    const error = assertThrows(
+      () =>
+        stageWheel({
+          tree: dir,
+          manifest: { ...manifest, files: [...manifest.files, { ...manifest.files[0]!, path }] },
+          scheme: scheme(root),
+          staging: new StagingArea(join(root, "stage")),
+          python: "/env/bin/python",
+          pythonVersion: [3, 11],
+          linker: new Linker("copy"),
+        }),
+      WheelInstallError,
+    );
+    assertEquals(
+      error.message,
+      `Cannot install ${manifest.filename}: its unpacked copy in the cache lists an unsafe path (${
+        JSON.stringify(path)
+      }); remove the cache entry (dpip cache purge) and retry`,
+    );
+  }
+});
