@@ -21,15 +21,16 @@ export function isWithin(path: string, dir: string): boolean {
 }
 
 /**
- * Resolves paths to where they lead, remembering each answer (a plan of
- * thousands of files lives in a few hundred directories). A path that does
- * not exist yet resolves through its nearest existing ancestor; a dangling
- * link resolves to where writing through it would land.
+ * Resolves paths to where they lead, one component at a time (an `lstat`
+ * each, remembered: a plan of thousands of files lives in a few hundred
+ * directories). A component that does not exist yet is kept as written (it
+ * would be created there); a link, dangling or not, is followed to where
+ * writing through it would land.
  */
 export class RealPaths {
-  readonly #known = new Map<string, string>();
+  readonly #known = new Map<string, string>([["/", "/"]]);
 
-  /** The real path of `path` (absolute). */
+  /** The real path of `path` (made absolute first). */
   of(path: string): string {
     return this.#resolve(resolve(path), 0);
   }
@@ -39,32 +40,37 @@ export class RealPaths {
     return isWithin(this.of(path), this.of(dir));
   }
 
+  /** `path`: absolute and normalized, as the paths handed to the file system are. */
   #resolve(path: string, links: number): string {
     const known = this.#known.get(path);
     if (known !== undefined) return known;
-    let real: string;
-    try {
-      real = Deno.realPathSync(path);
-    } catch {
-      real = this.#unresolved(path, links);
-    }
+    const real = this.#child(this.#resolve(dirname(path), links), basename(path), links);
     this.#known.set(path, real);
     return real;
   }
 
-  /** `path` does not resolve: it is missing, or a link to something missing (or a loop). */
-  #unresolved(path: string, links: number): string {
-    const parent = dirname(path);
-    if (parent === path) return path;
-    let target: string | undefined;
+  /** Where entry `name` of the real directory `dir` leads. */
+  #child(dir: string, name: string, links: number): string {
+    const path = join(dir, name);
+    const known = this.#known.get(path);
+    if (known !== undefined) return known;
+    let info: Deno.FileInfo | undefined;
     try {
-      if (Deno.lstatSync(path).isSymlink) target = Deno.readLinkSync(path);
+      info = Deno.lstatSync(path);
     } catch {
-      target = undefined;
+      info = undefined;
     }
-    if (target !== undefined && links < MAX_LINKS) {
-      return this.#resolve(resolve(this.#resolve(parent, links), target), links + 1);
+    // Past the kernel's limit (a loop), the link is left as it is: opening it would fail.
+    if (!info?.isSymlink || links >= MAX_LINKS) return path;
+    const target = Deno.readLinkSync(path);
+    // The target's components in turn, as the kernel takes them (`..` after a link is the
+    // parent of where the link led, not of the link).
+    let at = target.startsWith("/") ? "/" : dir;
+    for (const part of target.split("/")) {
+      if (part === "" || part === ".") continue;
+      at = part === ".." ? dirname(at) : this.#child(at, part, links + 1);
     }
-    return join(this.#resolve(parent, links), basename(path));
+    this.#known.set(path, at);
+    return at;
   }
 }

@@ -13,7 +13,8 @@
  * - In every case, the console and GUI scripts of `entry_points.txt` and the
  *   distutils scripts of the metadata's `scripts/` directory.
  *
- * Only paths that exist are listed; paths outside the environment are set
+ * Only paths that exist are listed; paths outside the environment (as
+ * written, or on real paths: through a symbolic link on the way) are set
  * aside as `outside`, never removed. Removing them is `transaction.ts`'s job.
  *
  * @module
@@ -28,6 +29,7 @@ import {
   scriptNameProblem,
 } from "../dists/entry_points.ts";
 import type { InstalledDist } from "./site_packages.ts";
+import { isWithin, RealPaths } from "./real_paths.ts";
 
 /** A distribution dpip will not uninstall. */
 export class UninstallError extends DpipError {
@@ -70,10 +72,13 @@ export interface PlanRemovalOptions {
   /** The environment's scripts directory (where console scripts live). */
   readonly scriptsDir: string;
   /**
-   * Directories the environment owns; a path outside all of them is not
-   * removed. Undefined permits every path (pip outside a virtualenv).
+   * Directories the environment owns; a path outside all of them, as written
+   * or through a symbolic link, is not removed. Undefined (outside a
+   * virtualenv): the distribution's directory, `scriptsDir` and `schemeDirs`.
    */
   readonly environmentDirs?: readonly string[];
+  /** The install scheme's directories, owned by the environment when `environmentDirs` is undefined. */
+  readonly schemeDirs?: readonly string[];
 }
 
 /**
@@ -86,9 +91,14 @@ export function planRemoval(dist: InstalledDist, options: PlanRemovalOptions): R
   const paths = new Set<string>();
   const outside: string[] = [];
   const pthEntries: PthEntry[] = [];
+  // Decided on real paths: a directory on the way may be a link to anywhere. (The path
+  // itself may be a link: removing it removes the link, not what it points to.)
+  const real = new RealPaths();
+  const owned = options.environmentDirs ??
+    [dist.installedLocation, options.scriptsDir, ...(options.schemeDirs ?? [])];
   const permitted = (path: string) =>
-    options.environmentDirs === undefined ||
-    options.environmentDirs.some((dir) => isWithin(path, dir));
+    owned.some((dir) => isWithin(path, dir)) &&
+    owned.some((dir) => real.within(dirname(path), dir));
   const add = (path: string) => {
     const absolute = resolve(path);
     if (!exists(absolute)) return;
@@ -309,11 +319,4 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Whether `path` is `dir` or inside it (lexically). */
-export function isWithin(path: string, dir: string): boolean {
-  const base = resolve(dir);
-  const target = resolve(path);
-  return target === base || target.startsWith(base.endsWith("/") ? base : base + "/");
 }

@@ -312,6 +312,7 @@ async function applyWheels(
         ...(options.environmentDirs === undefined
           ? {}
           : { environmentDirs: options.environmentDirs }),
+        schemeDirs: [scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers],
       });
       return {
         install,

@@ -23,9 +23,15 @@ export interface UninstallEnvironment {
   /** The user site, whose distributions' scripts live in {@link userScriptsDir}. */
   readonly userSite?: string;
   readonly userScriptsDir?: string;
-  /** Directories the environment owns; undefined permits all (pip outside a virtualenv). */
+  /**
+   * Directories the environment owns; undefined (outside a virtualenv): the
+   * scheme's ({@link keepDirs}) and each distribution's own directory.
+   */
   readonly environmentDirs?: readonly string[];
-  /** Directories never pruned (the scheme's). */
+  /**
+   * The scheme's directories (the user scheme's too): never pruned, and
+   * outside a virtualenv the directories whose files may be removed.
+   */
   readonly keepDirs: readonly string[];
   /** The directory whose lock serialises changes (the library directory). */
   readonly lockDir: string;
@@ -70,6 +76,7 @@ export function planUninstall(
         ...(environment.environmentDirs === undefined
           ? {}
           : { environmentDirs: environment.environmentDirs }),
+        schemeDirs: environment.keepDirs,
       });
       items.push({ kind: "remove", dist, plan });
     } catch (error) {

@@ -435,3 +435,63 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "uninstall removes nothing through a link that leads outside the environment",
+  ignore: skipUnless(python311, "pyenv Python 3.11"),
+  fn: async (t) => {
+    // A RECORD row that passes through a link: in site-packages, inside a package, under bin/.
+    const placements: [string, (venv: Venv) => string, string][] = [
+      ["in site-packages", (venv) => join(venv.sitePackages, "evil"), "evil/secret.txt"],
+      [
+        "inside a package",
+        (venv) => join(venv.sitePackages, "victim", "sub"),
+        "victim/sub/secret.txt",
+      ],
+      ["under bin/", (venv) => join(venv.bin, "sub"), "../../../bin/sub/secret.txt"],
+    ];
+    for (const [title, linkAt, row] of placements) {
+      await t.step(title, async () => {
+        const home = Deno.realPathSync(await Deno.makeTempDir({ prefix: "dpip-hostile-rm-" }));
+        try {
+          const venv = await makeVenv(join(home, "venv"));
+          const wheel = buildWheel(spec({}));
+          await Deno.writeFile(join(home, wheel.filename), wheel.bytes);
+          const installed = await dpip(
+            ["install", "--python", venv.python, "--no-cache-dir", join(home, wheel.filename)],
+            { home },
+          );
+          assertEquals(installed.status, 0, installed.stderr);
+          const outside = join(home, "outside");
+          await Deno.mkdir(outside);
+          await Deno.writeTextFile(join(outside, "secret.txt"), "not the environment's\n");
+          Deno.symlinkSync(outside, linkAt(venv));
+          const record = join(venv.sitePackages, "victim-1.0.dist-info", "RECORD");
+          await Deno.writeTextFile(record, `${row},,\n`, { append: true });
+          const outsideBefore = treeSnapshot(outside);
+
+          const result = await dpip(["uninstall", "-y", "--python", venv.python, "victim"], {
+            home,
+          });
+          assertEquals(result.status, 0, result.stdout + result.stderr);
+          assertEquals(snapshotDiff(outsideBefore, treeSnapshot(outside)), []);
+          for (const gone of ["victim/__init__.py", "victim/data.txt", "victim-1.0.dist-info"]) {
+            assertEquals(exists(join(venv.sitePackages, gone)), false, gone);
+          }
+          assertEquals(exists(join(venv.bin, "victim")), false);
+        } finally {
+          await Deno.remove(home, { recursive: true });
+        }
+      });
+    }
+  },
+});
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { readInstalledDists } from "../../lib/installer/site_packages.ts";
 import { planRemoval, summarizeRemoval, UninstallError } from "../../lib/installer/uninstall.ts";
 import { assertEquals, assertThrows } from "../helpers/assert.ts";
@@ -134,4 +134,81 @@ Deno.test("planRemoval() removes no script for an entry point whose name is not 
   );
   const plan = planRemoval(dist(site, "ep"), { scriptsDir: bin, environmentDirs: [root] });
   assertEquals(plan.paths, [join(bin, "ok")]);
+});
+
+Deno.test("planRemoval() never removes through a symbolic link that leads outside the environment", async (t) => {
+  // RECORD rows that pass through a link: in site-packages, inside a package, under bin/.
+  const placements: [string, (site: string, bin: string) => string, string][] = [
+    ["in site-packages", (site) => join(site, "evil"), "evil/secret.txt"],
+    ["inside a package", (site) => join(site, "pkg", "sub"), "pkg/sub/secret.txt"],
+    ["under bin/", (_site, bin) => join(bin, "sub"), "../../bin/sub/secret.txt"],
+  ];
+  for (const [title, linkAt, row] of placements) {
+    for (const venv of [true, false]) {
+      await t.step(`${title}${venv ? "" : " (outside a virtualenv)"}`, () => {
+        const { root, site, bin } = env();
+        const outside = Deno.makeTempDirSync();
+        try {
+          write(join(outside, "secret.txt"), "not the environment's");
+          write(join(site, "pkg/__init__.py"));
+          Deno.mkdirSync(bin, { recursive: true });
+          Deno.symlinkSync(outside, linkAt(site, bin));
+          write(
+            join(site, "pkg-1.0.dist-info/METADATA"),
+            "Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n",
+          );
+          write(
+            join(site, "pkg-1.0.dist-info/RECORD"),
+            `pkg/__init__.py,,\n${row},,\npkg-1.0.dist-info/RECORD,,\n`,
+          );
+          const plan = planRemoval(dist(site, "pkg"), {
+            scriptsDir: bin,
+            ...(venv ? { environmentDirs: [root] } : { schemeDirs: [site, bin, root] }),
+          });
+          assertEquals(plan.paths, [join(site, "pkg/__init__.py")]);
+          assertEquals(plan.outside, [join(site, row)]);
+        } finally {
+          Deno.removeSync(root, { recursive: true });
+          Deno.removeSync(outside, { recursive: true });
+        }
+      });
+    }
+  }
+  await t.step("a link that stays inside the environment is followed", () => {
+    const { root, site, bin } = env();
+    try {
+      write(join(root, "share", "pkg", "data.txt"));
+      Deno.symlinkSync(join(root, "share", "pkg"), join(site, "pkgdata"));
+      write(
+        join(site, "pkg-1.0.dist-info/METADATA"),
+        "Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n",
+      );
+      write(join(site, "pkg-1.0.dist-info/RECORD"), "pkgdata/data.txt,,\n");
+      const plan = planRemoval(dist(site, "pkg"), { scriptsDir: bin, environmentDirs: [root] });
+      assertEquals(plan.paths, [join(site, "pkgdata/data.txt")]);
+    } finally {
+      Deno.removeSync(root, { recursive: true });
+    }
+  });
+  await t.step("outside a virtualenv, a path outside the scheme's directories stays", () => {
+    const { root, site, bin } = env();
+    const outside = Deno.makeTempDirSync();
+    try {
+      write(join(outside, "x.txt"));
+      write(
+        join(site, "pkg-1.0.dist-info/METADATA"),
+        "Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n",
+      );
+      write(
+        join(site, "pkg-1.0.dist-info/RECORD"),
+        `${relative(site, join(outside, "x.txt"))},,\n`,
+      );
+      const plan = planRemoval(dist(site, "pkg"), { scriptsDir: bin, schemeDirs: [site, bin] });
+      assertEquals(plan.paths, []);
+      assertEquals(plan.outside, [join(outside, "x.txt")]);
+    } finally {
+      Deno.removeSync(root, { recursive: true });
+      Deno.removeSync(outside, { recursive: true });
+    }
+  });
 });

@@ -117,7 +117,10 @@ export async function runUninstall(context: CommandContext): Promise<number> {
       : { userSite: interpreter.userSite, userScriptsDir: userScheme.scripts }),
     ...(interpreter.isVenv ? { environmentDirs: [interpreter.prefix] } : {}),
     keepDirs: [
-      ...new Set([scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers]),
+      ...new Set(
+        (userScheme === undefined ? [scheme] : [scheme, userScheme])
+          .flatMap((s) => [s.purelib, s.platlib, s.scripts, s.data, s.headers]),
+      ),
     ],
     lockDir: scheme.purelib,
     onLockWait: (path) => io.stderr.write(`Waiting for another dpip process to release ${path}\n`),
