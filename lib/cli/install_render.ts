@@ -11,8 +11,9 @@
  * @module
  */
 
+import { DpipError, isDpipError } from "../errors.ts";
 import { redactText } from "../net/auth.ts";
-import { isAbsolute, relative } from "../paths.ts";
+import { isAbsolute, relative, resolve } from "../paths.ts";
 import type { CheckResult } from "../operations/check.ts";
 import type {
   CollectedDist,
@@ -22,6 +23,9 @@ import type {
 } from "../operations/install.ts";
 import type { InstallChangelog } from "../operations/install_wheels.ts";
 import type { LocalWheel } from "../installer/prepare.ts";
+import type { ResolutionImpossibleError } from "../resolver/mod.ts";
+import type { CommandContext } from "./context.ts";
+import { ExitCode } from "./exit_codes.ts";
 import type { Io } from "./io.ts";
 import { formatSize } from "./progress.ts";
 
@@ -99,6 +103,59 @@ export class InstallPrinter {
 
   #paint(text: string, code: string): string {
     return this.#options.color ? `\x1b[${code}m${text}\x1b[0m` : text;
+  }
+}
+
+/**
+ * Runs the body of `install` or `download` with a printer made from the
+ * command's options (`-q`, `-v`, colour, `--log`). A failure is printed as
+ * dpip prints them (a resolution failure with its numbered reasons, an
+ * error with its hint) and gives the exit status; the `--log` file gets
+ * every line, whether the run succeeded or not.
+ */
+export async function runPrinted(
+  context: CommandContext,
+  verb: "install" | "download",
+  body: (printer: InstallPrinter) => Promise<number>,
+): Promise<number> {
+  const { io, options } = context;
+  const logFile = options.string("log");
+  const log: string[] | undefined = logFile === undefined ? undefined : [];
+  const color = io.stderr.isTerminal && !options.flag("noColor") && !io.env["NO_COLOR"];
+  const printer = new InstallPrinter(io, {
+    quiet: options.count("quiet"),
+    verbose: options.count("verbose"),
+    color,
+    ...(log === undefined ? {} : { log }),
+  });
+  try {
+    return await body(printer);
+  } catch (error) {
+    if (isDpipError(error, "externally-managed-environment")) {
+      printer.raw(externallyManagedText(error as ExternallyManagedError, color));
+      return ExitCode.error;
+    }
+    if (isDpipError(error, "resolution-impossible")) {
+      // By its code: the resolver's module is loaded only when something is resolved.
+      const failure = error as ResolutionImpossibleError;
+      printer.error(
+        `Cannot ${verb} ${
+          failure.requirements.join(", ") || "the requirements"
+        }: no set of versions satisfies them`,
+      );
+      printer.raw(failure.text + "\n");
+      return ExitCode.error;
+    }
+    if (error instanceof DpipError) {
+      printer.error(error.message);
+      if (error.hint !== undefined) printer.raw(`hint: ${error.hint}\n`);
+      return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
+    }
+    throw error;
+  } finally {
+    if (log !== undefined && logFile !== undefined && log.length > 0) {
+      await Deno.writeTextFile(resolve(io.cwd, logFile), log.join("\n") + "\n", { append: true });
+    }
   }
 }
 

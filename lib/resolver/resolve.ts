@@ -193,6 +193,8 @@ export class ResolutionImpossibleError extends DpipError {
   readonly report: FailureReport;
   /** `report` as text. */
   readonly text: string;
+  /** The requirements that could not be resolved, as written. */
+  readonly requirements: readonly string[];
 
   constructor(requirements: readonly string[], report: FailureReport) {
     super(
@@ -202,6 +204,7 @@ export class ResolutionImpossibleError extends DpipError {
       }: no set of versions satisfies them`,
     );
     this.name = "ResolutionImpossibleError";
+    this.requirements = requirements;
     this.report = report;
     this.text = formatFailureText(report);
   }

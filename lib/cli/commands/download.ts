@@ -16,7 +16,6 @@
 
 import { resolve as resolvePath } from "../../paths.ts";
 import { DpipError } from "../../errors.ts";
-import { redactText, redactUrl } from "../../net/auth.ts";
 import {
   type DownloadItem,
   type DownloadOutcome,
@@ -24,12 +23,14 @@ import {
   downloadResolved,
 } from "../../operations/download.ts";
 import { parseSpecifierSet } from "../../pep440/mod.ts";
+import type { Requirement } from "../../pep508/mod.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { candidateSettings, type ExtraIndexOptions, openIndexSession } from "../index_session.ts";
+import { type InstallPrinter, runPrinted } from "../install_render.ts";
 import { formatSize, ProgressBars } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
@@ -57,7 +58,11 @@ export function displayPath(path: string, cwd: string): string {
 }
 
 /** Runs `dpip download`. */
-export async function runDownload(context: CommandContext): Promise<number> {
+export function runDownload(context: CommandContext): Promise<number> {
+  return runPrinted(context, "download", (printer) => download(context, printer));
+}
+
+async function download(context: CommandContext, printer: InstallPrinter): Promise<number> {
   const { io, options } = context;
   if (options.strings("editables").length > 0) {
     throw new UnsupportedDownloadError(
@@ -100,6 +105,8 @@ export async function runDownload(context: CommandContext): Promise<number> {
   }
 
   const items: DownloadItem[] = [];
+  /** What the resolver gets: your requirements with their extras. */
+  const roots: Requirement[] = [];
   const notes: string[] = [];
   const constraints = spec.constraints;
   for (const { source, hashes } of spec.requirements) {
@@ -129,6 +136,7 @@ export async function runDownload(context: CommandContext): Promise<number> {
           specifier: parseSpecifierSet(specifier),
           ...hashPart,
         });
+        roots.push(source.requirement);
         break;
       }
       case "url":
@@ -157,11 +165,8 @@ export async function runDownload(context: CommandContext): Promise<number> {
   }
 
   const session = await openIndexSession(context, extra);
-  // -q hides the informational lines, -qq the warnings too (pip's log levels).
   const quiet = options.count("quiet");
-  const out = (line: string) => {
-    if (quiet === 0) io.stdout.write(line + "\n");
-  };
+  const out = (line: string) => printer.info(line);
   if (!options.flag("noIndex") && !fileOptions.noIndex) {
     const indexes = session.indexes.indexUrls;
     if (indexes.length > 0 && !(indexes.length === 1 && indexes[0] === "https://pypi.org/simple")) {
@@ -171,7 +176,7 @@ export async function runDownload(context: CommandContext): Promise<number> {
   if (session.indexes.findLinks.length > 0) {
     out(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
   }
-  for (const note of notes) out(redactText(note));
+  for (const note of notes) out(note);
   const bars = io.stderr.isTerminal && options.string("progressBar") !== "off" && quiet === 0
     ? new ProgressBars(io.stderr)
     : undefined;
@@ -202,7 +207,7 @@ export async function runDownload(context: CommandContext): Promise<number> {
       const { defaultProvider } = await import("../../resolver/default_provider.ts");
       const { resolve } = await import("../../resolver/mod.ts");
       const resolution = await resolve({
-        requirements: items.map((item) => `${item.name ?? ""}${item.specifier ?? ""}`),
+        requirements: roots,
         constraints: spec.constraints.flatMap((c) =>
           c.requirement === undefined ? [] : [c.requirement]
         ),
@@ -233,12 +238,9 @@ export async function runDownload(context: CommandContext): Promise<number> {
     bars?.finish();
     session.client.close();
   }
-  for (const warning of new Set(outcome.warnings)) {
-    if (quiet >= 2) break;
-    io.stderr.write(`WARNING: ${redactText(warning)}\n`);
-  }
+  for (const warning of new Set(outcome.warnings)) printer.warning(warning);
   for (const file of outcome.files) {
-    out(`Collecting ${redactText(file.requirement)}`);
+    out(`Collecting ${file.requirement}`);
     switch (file.origin) {
       case "present":
         out(`  File was already downloaded ${file.path}`);
@@ -249,7 +251,7 @@ export async function runDownload(context: CommandContext): Promise<number> {
       case "downloaded":
         out(
           file.url.startsWith("file:")
-            ? `  Processing ${redactUrl(file.url).replace(/^file:\/\//, "")}`
+            ? `  Processing ${file.url.replace(/^file:\/\//, "")}`
             : `  Downloading ${file.filename} (${formatSize(file.size)})`,
         );
         break;

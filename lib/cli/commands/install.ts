@@ -17,17 +17,15 @@
 
 import { resolve } from "../../paths.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
-import { DpipError, isDpipError, UsageError } from "../../errors.ts";
+import { DpipError, UsageError } from "../../errors.ts";
 import type { LinkMode } from "../../installer/wheel_cache.ts";
 import {
-  ExternallyManagedError,
   type InstallOutcome,
   installRequirements,
   type InstallSettings,
 } from "../../operations/install.ts";
 import type { SchemeKind } from "../../python/mod.ts";
 import { lazyProvider } from "../../resolver/lazy_provider.ts";
-import type { ResolutionImpossibleError } from "../../resolver/mod.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { PathKind } from "../../requirements/source.ts";
@@ -44,8 +42,8 @@ import {
   changelogLines,
   collectingLines,
   conflictText,
-  externallyManagedText,
-  InstallPrinter,
+  type InstallPrinter,
+  runPrinted,
   scriptLocationText,
   successLine,
   wheelLines,
@@ -131,45 +129,8 @@ function settingsOf(
 }
 
 /** Runs `dpip install`. */
-export async function runInstall(context: CommandContext): Promise<number> {
-  const { io, options } = context;
-  const log: string[] | undefined = options.string("log") === undefined ? undefined : [];
-  const printer = new InstallPrinter(io, {
-    quiet: options.count("quiet"),
-    verbose: options.count("verbose"),
-    color: io.stderr.isTerminal && !options.flag("noColor") && !io.env["NO_COLOR"],
-    ...(log === undefined ? {} : { log }),
-  });
-  try {
-    return await install(context, printer);
-  } catch (error) {
-    if (error instanceof ExternallyManagedError) {
-      printer.raw(
-        externallyManagedText(
-          error,
-          io.stderr.isTerminal && !options.flag("noColor") && !io.env["NO_COLOR"],
-        ),
-      );
-      return ExitCode.error;
-    }
-    if (isDpipError(error, "resolution-impossible")) {
-      // By its code: the resolver's module is loaded only when something is resolved.
-      printer.error(error.message);
-      printer.raw((error as ResolutionImpossibleError).text + "\n");
-      return ExitCode.error;
-    }
-    if (error instanceof DpipError) {
-      printer.error(error.message);
-      if (error.hint !== undefined) printer.raw(`hint: ${error.hint}\n`);
-      return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
-    }
-    throw error;
-  } finally {
-    const logFile = options.string("log");
-    if (log !== undefined && logFile !== undefined && log.length > 0) {
-      await Deno.writeTextFile(resolve(io.cwd, logFile), log.join("\n") + "\n", { append: true });
-    }
-  }
+export function runInstall(context: CommandContext): Promise<number> {
+  return runPrinted(context, "install", (printer) => install(context, printer));
 }
 
 async function install(context: CommandContext, printer: InstallPrinter): Promise<number> {
