@@ -1,7 +1,8 @@
 /**
  * `dpip download` with dependencies against pip 23.2.1's on the same
  * in-process index: requested extras (and extras that name other extras)
- * bring their dependencies, as `pip download requests[socks]` saves PySocks;
+ * bring their dependencies, as `pip download requests[socks]` saves PySocks,
+ * and so do wheel URLs (`name[extra] @ URL`, a bare URL);
  * a resolution that fails says why, with the numbered reasons `install`
  * gives, and saves nothing; `--log` gets the lines.
  */
@@ -54,6 +55,12 @@ const CASES: readonly Case[] = [
   { args: ["req", "req[socks]"] },
   { args: ["-r", "FILE"], file: "req[socks] ; python_version >= '3'\n" },
   { args: ["req[socks,all]", "-c", "FILE"], file: "lib<3\nextra-dep==1.0\n" },
+  { args: ["app[extra] @ FILES/app-2.0-py3-none-any.whl"] },
+  { args: ["FILES/pinned-1.0-py3-none-any.whl", "tool"] },
+  {
+    args: ["FILES/pinned-1.0-py3-none-any.whl", "app==2.0"],
+    failure: ["Because pinned==1.0 depends on lib<2 and app==2.0 depends on lib>=2"],
+  },
   {
     args: ["req[socks]", "socky>=2"],
     failure: ["ERROR: Cannot download req[socks], socky>=2: no set of versions satisfies them"],
@@ -85,7 +92,9 @@ Deno.test({
       for (const [index, testCase] of CASES.entries()) {
         const file = join(home, `input-${index}.txt`);
         if (testCase.file !== undefined) await Deno.writeTextFile(file, testCase.file);
-        const args = testCase.args.map((arg) => (arg === "FILE" ? file : arg));
+        const args = testCase.args.map((arg) =>
+          arg === "FILE" ? file : arg.replace("FILES/", `${server.origin}files/`)
+        );
         const ours = join(home, `dpip-${index}`);
         const theirs = join(home, `pip-${index}`);
         const log = join(home, `dpip-${index}.log`);

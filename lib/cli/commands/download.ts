@@ -23,7 +23,7 @@ import {
   downloadResolved,
 } from "../../operations/download.ts";
 import { parseSpecifierSet } from "../../pep440/mod.ts";
-import type { Requirement } from "../../pep508/mod.ts";
+import { parseRequirement, type Requirement } from "../../pep508/mod.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import type { PathKind } from "../../requirements/source.ts";
@@ -154,6 +154,25 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
           url: source.url,
           ...hashPart,
         });
+        if (noDeps) break;
+        if (
+          (source.kind === "path" ? source.pathKind : source.archive) !== "wheel" ||
+          source.requirement === undefined
+        ) {
+          throw new UnsupportedDownloadError(
+            source.text,
+            "the dependencies of a source archive are only known after a build",
+            "add --no-deps, and list its dependencies as requirements",
+          );
+        }
+        // The wheel's own metadata gives its dependencies, as for `install`.
+        roots.push(
+          parseRequirement(
+            `${source.requirement.name}${
+              source.extras.length > 0 ? `[${source.extras.join(",")}]` : ""
+            } @ ${source.url.split("#")[0]}`,
+          ),
+        );
         break;
       case "vcs":
         throw new UnsupportedDownloadError(
@@ -195,14 +214,6 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
         ...(bars === undefined ? {} : { reporter: bars }),
       });
     } else {
-      const direct = items.find((item) => item.url !== undefined);
-      if (direct !== undefined) {
-        throw new UnsupportedDownloadError(
-          direct.text,
-          "direct URL and path requirements are only downloaded with --no-deps for now",
-          "add --no-deps, and list its dependencies as requirements",
-        );
-      }
       // The resolver loads only when dependencies are wanted (not for `--no-deps`).
       const { defaultProvider } = await import("../../resolver/default_provider.ts");
       const { resolve } = await import("../../resolver/mod.ts");
