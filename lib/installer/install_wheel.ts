@@ -30,7 +30,7 @@ import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { canonicalVersionText } from "../pep440/mod.ts";
 import type { Scheme } from "../python/environment.ts";
 import { launchersFor, rewriteScriptShebang } from "./scripts.ts";
-import { DirectoryMaker, type Linker, LinkError } from "./wheel_cache.ts";
+import { DirectoryMaker, type FileStamp, type Linker, LinkError, stampOf } from "./wheel_cache.ts";
 import { isWithin, RealPaths } from "./real_paths.ts";
 
 /** A wheel that dpip refuses to install; the message is `Cannot install <wheel>: <reason>`. */
@@ -59,6 +59,8 @@ export interface WheelFile {
   /** The size as RECORD gives it (absent when RECORD leaves it out). */
   readonly size?: number;
   readonly executable: boolean;
+  /** The unpacked file's size, mtime and mode, to notice edits through links (absent in old entries). */
+  readonly stamp?: FileStamp;
 }
 
 /** What validation learnt about a wheel; stored next to its unpacked tree. */
@@ -310,6 +312,7 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
     }
     const executable = (entry.permissions & 0o111) !== 0 || dataScripts(entry.name);
     const target = join(options.dir, entry.name);
+    let stamp: FileStamp;
     try {
       directories.make(dirname(target));
       Deno.writeFileSync(
@@ -317,6 +320,7 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
         data,
         executable ? { mode: 0o755, createNew: true } : { createNew: true },
       );
+      stamp = stampOf(target);
     } catch (error) {
       refuse(`cannot unpack "${entry.name}": ${reasonOf(error)}`);
     }
@@ -328,8 +332,15 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
           hash: `${listed!.hash!.algorithm}=${listed!.hash!.digest}`,
           ...(listed!.size === undefined ? {} : { size: listed!.size }),
           executable,
+          stamp: stamp!,
         }
-        : { path: entry.name, hash: `sha256=${sha256}`, size: data.length, executable },
+        : {
+          path: entry.name,
+          hash: `sha256=${sha256}`,
+          size: data.length,
+          executable,
+          stamp: stamp!,
+        },
     );
   }
   return {

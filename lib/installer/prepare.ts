@@ -30,7 +30,7 @@ import {
   WheelInstallError,
   type WheelManifest,
 } from "./install_wheel.ts";
-import { fileSha256, unpackCached, unpackedEntryDir } from "./wheel_cache.ts";
+import { fileSha256, hasUnpackedEntry, unpackCached } from "./wheel_cache.ts";
 import type { ExtractPool } from "./extract_pool.ts";
 
 /** One wheel to have on disk. */
@@ -125,12 +125,8 @@ function knownSha256(request: WheelRequest, checks: HashCheck[]): string | undef
 }
 
 function isUnpacked(bucket: string | undefined, sha256: string): boolean {
-  if (bucket === undefined) return false;
-  try {
-    return Deno.statSync(join(unpackedEntryDir(bucket, sha256), "manifest.json")).isFile;
-  } catch {
-    return false;
-  }
+  // Intact too: an entry changed since it was made is unpacked again, from the file.
+  return bucket !== undefined && hasUnpackedEntry(bucket, sha256);
 }
 
 async function prepareOne(request: WheelRequest, options: PrepareOptions): Promise<LocalWheel> {

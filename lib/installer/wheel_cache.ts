@@ -12,6 +12,13 @@
  * place, so a reader sees a complete entry or none, and two processes
  * unpacking the same wheel both succeed (the second discards its copy).
  *
+ * Hard links (and symlinks) share each file with every environment linked
+ * from the entry, so editing an installed file in place edits the entry too.
+ * The manifest records each file's size, mtime and permission bits when the
+ * entry is made ({@link FileStamp}); before an entry is used again, one
+ * `lstat` per file compares them, and an entry that changed is unpacked
+ * afresh. (An edit that keeps the size and restores the mtime goes unseen.)
+ *
  * The sha256 of a local wheel file is remembered by path, size, mtime and
  * inode in `<bucket>/files/`, so a warm install does not re-read and re-hash it.
  *
@@ -37,6 +44,57 @@ export interface UnpackedEntry<M> {
 const MANIFEST = "manifest.json";
 const TREE = "tree";
 
+/** A file's `[size, mtime in ms, permission bits]` as unpacked, to notice later edits. */
+export type FileStamp = readonly [size: number, mtime: number, mode: number];
+
+/** What {@link unpackCached} needs of a manifest: the entry's files (under `tree/`) and their stamps. */
+export interface StampedManifest {
+  readonly files: readonly { readonly path: string; readonly stamp?: FileStamp }[];
+}
+
+/** The stamp of the file at `path` now. */
+export function stampOf(path: string): FileStamp {
+  const info = Deno.lstatSync(path);
+  return [info.size, info.mtime?.getTime() ?? 0, (info.mode ?? 0) & 0o7777];
+}
+
+/**
+ * Entries found intact by {@link hasUnpackedEntry} and not used since, with
+ * when: the install that follows links from them without checking again
+ * (within a minute; an older check is repeated).
+ */
+const checked = new Map<string, number>();
+const CHECK_KEEPS_MS = 60_000;
+
+/**
+ * Whether the entry for `sha256` exists and is intact (its files as the
+ * manifest's stamps say), so the wheel file itself will not be needed.
+ */
+export function hasUnpackedEntry(bucket: string, sha256: string): boolean {
+  const dir = unpackedEntryDir(bucket, sha256);
+  const entry = readEntry<StampedManifest>(dir);
+  if (entry === undefined || !isIntact(entry.tree, entry.manifest)) return false;
+  checked.set(dir, Date.now());
+  return true;
+}
+
+/** One `lstat` per file: every file there with the size, mtime and mode it was unpacked with. */
+function isIntact(tree: string, manifest: StampedManifest): boolean {
+  if (!Array.isArray(manifest.files)) return false;
+  for (const file of manifest.files) {
+    const stamp = file.stamp;
+    if (stamp === undefined) return false; // made before stamps were recorded
+    let now: FileStamp;
+    try {
+      now = stampOf(`${tree}/${file.path}`);
+    } catch {
+      return false;
+    }
+    if (now[0] !== stamp[0] || now[1] !== stamp[1] || now[2] !== stamp[2]) return false;
+  }
+  return true;
+}
+
 /** The directory of the entry for a wheel whose sha256 (hex) is `sha256`. */
 export function unpackedEntryDir(bucket: string, sha256: string): string {
   return join(bucket, sha256.slice(0, 2), sha256);
@@ -44,28 +102,35 @@ export function unpackedEntryDir(bucket: string, sha256: string): string {
 
 /**
  * Returns the cached entry for `sha256`, or creates it by calling `fill` on an
- * empty directory (which must return the manifest to store; throwing leaves
- * nothing behind).
+ * empty directory (which must return the manifest to store, with every file's
+ * {@link stampOf}; throwing leaves nothing behind). An entry whose files
+ * changed since it was made is replaced by a fresh one.
  *
  * @example
  * ```ts
- * import { unpackCached } from "./wheel_cache.ts";
+ * import { stampOf, unpackCached } from "./wheel_cache.ts";
  * const bucket = Deno.makeTempDirSync();
  * const entry = await unpackCached(bucket, "ab".repeat(32), (tree) => {
  *   Deno.writeTextFileSync(`${tree}/a.py`, "");
- *   return Promise.resolve({ files: ["a.py"] });
+ *   return Promise.resolve({ files: [{ path: "a.py", stamp: stampOf(`${tree}/a.py`) }] });
  * });
  * // entry.cached === false; a second call returns cached === true
  * ```
  */
-export async function unpackCached<M>(
+export async function unpackCached<M extends StampedManifest>(
   bucket: string,
   sha256: string,
   fill: (tree: string) => Promise<M>,
 ): Promise<UnpackedEntry<M>> {
   const dir = unpackedEntryDir(bucket, sha256);
   const existing = readEntry<M>(dir);
-  if (existing !== undefined) return { ...existing, cached: true };
+  if (existing !== undefined) {
+    const checkedAt = checked.get(dir);
+    checked.delete(dir);
+    const fresh = checkedAt !== undefined && Date.now() - checkedAt < CHECK_KEEPS_MS;
+    if (fresh || isIntact(existing.tree, existing.manifest)) return { ...existing, cached: true };
+    await discardEntry(bucket, dir);
+  }
   await Deno.mkdir(bucket, { recursive: true });
   const temporary = await Deno.makeTempDir({ dir: bucket, prefix: ".tmp-" });
   try {
@@ -88,6 +153,18 @@ export async function unpackCached<M>(
     await Deno.remove(temporary, { recursive: true }).catch(() => {});
     throw error;
   }
+}
+
+/** Moves a changed entry out of the way (at once, so no reader links from it), then deletes it. */
+async function discardEntry(bucket: string, dir: string): Promise<void> {
+  const aside = join(bucket, `.tmp-stale-${crypto.randomUUID()}`);
+  try {
+    await Deno.rename(dir, aside);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return; // another process did it
+    throw error;
+  }
+  await Deno.remove(aside, { recursive: true });
 }
 
 function readEntry<M>(dir: string): { tree: string; manifest: M } | undefined {

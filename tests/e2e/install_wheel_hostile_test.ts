@@ -16,7 +16,10 @@ import {
   snapshotDiff,
   treeSnapshot,
   type Venv,
+  withVenvs,
 } from "./install_wheel_support.ts";
+import { withIndexEnv } from "./install_support.ts";
+import { wheelFile } from "../helpers/index_server.ts";
 
 const base: WheelSpec = {
   name: "victim",
@@ -495,3 +498,58 @@ function exists(path: string): boolean {
     return false;
   }
 }
+
+Deno.test({
+  name: "an installed file edited in place does not reach the next environment through the cache",
+  ignore: skipUnless(python311, "pyenv Python 3.11"),
+  fn: async (t) => {
+    const wheel = wheelFile(spec({}));
+    const pristine = base.files!["victim/__init__.py"] as string;
+    const edit = async (venv: Venv) => {
+      // In place, as an editor that keeps hard links does: the inode is the cache's.
+      const file = await Deno.open(join(venv.sitePackages, "victim", "__init__.py"), {
+        append: true,
+      });
+      await file.write(new TextEncoder().encode("import os; os.system('evil')\n"));
+      file.close();
+    };
+    await t.step(
+      "from an index (the unpacked copy is used without fetching the wheel)",
+      async () => {
+        await withIndexEnv(
+          { files: [wheel], venvs: ["a", "b"], cacheDir: true },
+          async ({ install, venvs }) => {
+            assertEquals((await install(["victim"], { venv: venvs.a })).status, 0);
+            await edit(venvs.a);
+            const second = await install(["victim"], { venv: venvs.b });
+            assertEquals(second.status, 0, second.stderr);
+            const init = (venv: Venv) => join(venv.sitePackages, "victim", "__init__.py");
+            assertEquals(await Deno.readTextFile(init(venvs.b)), pristine);
+            assert(Deno.statSync(init(venvs.b)).ino !== Deno.statSync(init(venvs.a)).ino);
+            // Untouched, the unpacked copy made again is linked from, not made a third time.
+            await withVenvs({ prefix: "dpip-tamper-c-" }, async ({ venv }) => {
+              assertEquals((await install(["victim"], { venv })).status, 0);
+              assertEquals(Deno.statSync(init(venv)).ino, Deno.statSync(init(venvs.b)).ino);
+            });
+          },
+        );
+      },
+    );
+    await t.step("from a wheel file", async () => {
+      await withVenvs(
+        { prefix: "dpip-tamper-", venvs: ["a", "b"], cacheDir: true },
+        async ({ home, install, venvs }) => {
+          const path = join(home, wheel.filename);
+          await Deno.writeFile(path, wheel.bytes);
+          assertEquals((await install([path], { venv: venvs.a })).status, 0);
+          await edit(venvs.a);
+          assertEquals((await install([path], { venv: venvs.b })).status, 0);
+          assertEquals(
+            await Deno.readTextFile(join(venvs.b.sitePackages, "victim", "__init__.py")),
+            pristine,
+          );
+        },
+      );
+    });
+  },
+});

@@ -2,7 +2,9 @@ import { join } from "node:path";
 import {
   DirectoryMaker,
   fileSha256,
+  hasUnpackedEntry,
   Linker,
+  stampOf,
   unpackCached,
   unpackedEntryDir,
 } from "../../lib/installer/wheel_cache.ts";
@@ -16,14 +18,14 @@ Deno.test("unpackCached() fills an entry once, then serves it; a failed fill lea
   const fill = async (tree: string) => {
     fills++;
     await Deno.writeTextFile(join(tree, "a.py"), "x");
-    return { files: ["a.py"] };
+    return { files: [{ path: "a.py", stamp: stampOf(join(tree, "a.py")) }] };
   };
   const [first, second] = await Promise.all([
     unpackCached(bucket, sha, fill),
     unpackCached(bucket, sha, fill),
   ]);
   assertEquals([first.cached, second.cached].sort(), [false, true].sort());
-  assertEquals(first.manifest, { files: ["a.py"] });
+  assertEquals(first.manifest.files.map((file) => file.path), ["a.py"]);
   const third = await unpackCached(bucket, sha, fill);
   assertEquals(third.cached, true);
   assertEquals(third.tree, join(unpackedEntryDir(bucket, sha), "tree"));
@@ -37,6 +39,96 @@ Deno.test("unpackCached() fills an entry once, then serves it; a failed fill lea
     })
   );
   assertEquals([...Deno.readDirSync(bucket)].map((e) => e.name).sort(), ["ab"]);
+});
+
+Deno.test("unpackCached() unpacks again an entry whose files changed since it was made", async (t) => {
+  const files = { "pkg/__init__.py": "X = 1\n", "pkg/data.txt": "data", "bin/tool": "#!/bin/sh\n" };
+  const fill = async (tree: string) => {
+    for (const [path, text] of Object.entries(files)) {
+      await Deno.mkdir(join(tree, path, ".."), { recursive: true });
+      await Deno.writeTextFile(join(tree, path), text, {
+        mode: path === "bin/tool" ? 0o755 : 0o644,
+      });
+    }
+    return {
+      files: Object.keys(files).map((path) => ({ path, stamp: stampOf(join(tree, path)) })),
+    };
+  };
+  const tampers: [string, (path: string) => void][] = [
+    ["content appended in place (as through a hard link)", (tree) => {
+      Deno.writeTextFileSync(join(tree, "pkg/__init__.py"), "import evil\n", { append: true });
+    }],
+    ["same size, another mtime", (tree) => {
+      Deno.writeTextFileSync(join(tree, "pkg/data.txt"), "DATA");
+      Deno.utimeSync(join(tree, "pkg/data.txt"), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    }],
+    ["permission bits changed", (tree) => Deno.chmodSync(join(tree, "bin/tool"), 0o777)],
+    ["a file removed", (tree) => Deno.removeSync(join(tree, "pkg/data.txt"))],
+  ];
+  for (const [title, tamper] of tampers) {
+    await t.step(title, async () => {
+      const bucket = await Deno.makeTempDir();
+      const sha = "ef".repeat(32);
+      try {
+        const first = await unpackCached(bucket, sha, fill);
+        assertEquals(hasUnpackedEntry(bucket, sha), true);
+        assertEquals((await unpackCached(bucket, sha, fill)).cached, true);
+        tamper(first.tree);
+        assertEquals(hasUnpackedEntry(bucket, sha), false);
+        const again = await unpackCached(bucket, sha, fill);
+        assertEquals(again.cached, false);
+        for (const [path, text] of Object.entries(files)) {
+          assertEquals(Deno.readTextFileSync(join(again.tree, path)), text);
+        }
+        assertEquals(Deno.statSync(join(again.tree, "bin/tool")).mode! & 0o777, 0o755);
+        assertEquals(hasUnpackedEntry(bucket, sha), true);
+        // Nothing left over beside the entry.
+        assertEquals([...Deno.readDirSync(bucket)].map((e) => e.name), ["ef"]);
+      } finally {
+        await Deno.remove(bucket, { recursive: true });
+      }
+    });
+  }
+  await t.step("an entry made without stamps is unpacked again", async () => {
+    const bucket = await Deno.makeTempDir();
+    const sha = "12".repeat(32);
+    try {
+      const dir = unpackedEntryDir(bucket, sha);
+      await Deno.mkdir(join(dir, "tree"), { recursive: true });
+      await Deno.writeTextFile(join(dir, "tree", "a.py"), "old");
+      await Deno.writeTextFile(
+        join(dir, "manifest.json"),
+        JSON.stringify({ files: [{ path: "a.py" }] }),
+      );
+      assertEquals(hasUnpackedEntry(bucket, sha), false);
+      assertEquals((await unpackCached(bucket, sha, fill)).cached, false);
+    } finally {
+      await Deno.remove(bucket, { recursive: true });
+    }
+  });
+  await t.step("a warm entry costs one lstat per file", async () => {
+    const bucket = await Deno.makeTempDir();
+    const sha = "34".repeat(32);
+    const real = Deno.lstatSync;
+    const calls: string[] = [];
+    try {
+      await unpackCached(bucket, sha, fill);
+      (Deno as { lstatSync: typeof Deno.lstatSync }).lstatSync = (path) => {
+        calls.push(String(path));
+        return real(path);
+      };
+      assertEquals((await unpackCached(bucket, sha, fill)).cached, true);
+      assertEquals(calls.length, Object.keys(files).length);
+      // Checked by hasUnpackedEntry() just before: the install that follows does not check again.
+      calls.length = 0;
+      assertEquals(hasUnpackedEntry(bucket, sha), true);
+      assertEquals((await unpackCached(bucket, sha, fill)).cached, true);
+      assertEquals(calls.length, Object.keys(files).length);
+    } finally {
+      (Deno as { lstatSync: typeof Deno.lstatSync }).lstatSync = real;
+      await Deno.remove(bucket, { recursive: true });
+    }
+  });
 });
 
 Deno.test("fileSha256() remembers a file's digest until the file changes", async () => {
