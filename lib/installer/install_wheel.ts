@@ -613,8 +613,9 @@ function checkManifestPaths(manifest: WheelManifest): void {
  * a scheme directory inside `boundary` (the environment's data directory)
  * must really lie inside it (a `bin` that is a link to elsewhere would take
  * the launchers with it), no directory on the way below a scheme directory
- * may be a link or a file (the commit never writes through links, and could
- * not merge into them), and no file may land where a directory is.
+ * may be a link (the commit never writes through links, and could not merge
+ * into them), and no file may land where a directory is (the commit would
+ * delete the directory).
  *
  * Only directories that already exist are looked at: into a fresh
  * environment this costs a few `lstat` calls per wheel, not one per file.
@@ -657,10 +658,9 @@ function checkDestinations(
         if (info?.isSymlink) {
           refuse(`${path} is a symbolic link; dpip does not install through links`);
         }
-        if (info !== undefined && !info.isDirectory) {
-          refuse(`${path} is a file where the wheel has a directory`);
-        }
-        exists = info !== undefined;
+        // A file in the way is left to the commit, which fails on it (and finishes once it is
+        // gone); nothing below it exists.
+        exists = info?.isDirectory === true;
       }
       present.set(dir, exists);
       return exists;

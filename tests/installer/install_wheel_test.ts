@@ -272,13 +272,6 @@ Deno.test("stageWheel() refuses destinations that a link or another kind of file
         join(Deno.realPathSync(outside), "missing")
       }, through a symbolic link); dpip does not install through it`;
     }],
-    ["a file where the wheel has a directory", (root) => {
-      Deno.mkdirSync(join(root, "lib", "site-packages"), { recursive: true });
-      Deno.writeTextFileSync(join(root, "lib", "site-packages", "demo_pkg"), "");
-      return `${
-        join(root, "lib", "site-packages", "demo_pkg")
-      } is a file where the wheel has a directory`;
-    }],
     ["a directory where the wheel has a file", (root) => {
       Deno.mkdirSync(join(root, "bin", "demo"), { recursive: true });
       return `${join(root, "bin", "demo")} is a directory where the wheel has a file`;
