@@ -92,6 +92,9 @@ export const ERROR_CODES = [
   "zip-bomb",
   "record-mismatch",
   "unsafe-destination",
+  "venv-directory",
+  "venv-unsupported",
+  "venv-write-failed",
 ] as const;
 
 /** A stable kebab-case error code (see {@link ERROR_CODES}). */

@@ -204,6 +204,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     groups: [],
   },
   {
+    name: "venv",
+    summary: "Create a virtual environment.",
+    usage: ["venv [options] [<directory>]"],
+    description:
+      "Create a PEP 405 virtual environment (default .venv) for the interpreter --python names, without running venv or ensurepip.",
+    groups: [
+      {
+        title: "Venv Options",
+        options: ["systemSitePackages", "venvPrompt", "clear", "seed", "linkMode"],
+      },
+      index,
+    ],
+  },
+  {
     name: "config",
     summary: "Manage local and global configuration.",
     usage: [

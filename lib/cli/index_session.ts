@@ -28,6 +28,8 @@ import {
   type TagRanking,
 } from "../resolver/candidate_selector.ts";
 import { DPIP_VERSION } from "../version.ts";
+import type { InstallServices } from "../operations/install.ts";
+import { lazyProvider } from "../resolver/lazy_provider.ts";
 import type { CommandContext } from "./context.ts";
 
 /** Index options that requirements files may add to (`--index-url` etc. inside a file). */
@@ -136,6 +138,34 @@ export async function openIndexSession(
     ...(cacheRoot === undefined
       ? {}
       : { metadataStore: new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata)) }),
+  };
+}
+
+/**
+ * The install pipeline's services over a session: the default provider
+ * (its module loaded only when something is resolved), the session's client
+ * as downloader and metadata client, and the caches.
+ */
+export function installServices(
+  session: IndexSession,
+  options: { tags: TagRanking; policy: CandidatePolicy; cacheRoot?: string },
+): InstallServices {
+  const { tags, policy, cacheRoot } = options;
+  const metadataStore = session.metadataStore;
+  return {
+    provider: lazyProvider(async () =>
+      (await import("../resolver/default_provider.ts")).defaultProvider({
+        indexes: session.indexes,
+        client: session.client,
+        tags,
+        policy,
+        ...(metadataStore === undefined ? {} : { metadataStore }),
+      })
+    ),
+    metadataClient: session.client,
+    ...(metadataStore === undefined ? {} : { metadataStore }),
+    downloader: session.client,
+    ...(cacheRoot === undefined ? {} : { cacheRoot }),
   };
 }
 

@@ -470,6 +470,34 @@ export const OPTIONS = {
   }),
   noVerify: opt("noVerify", ["--no-verify"], "flag", "Do not check built wheels."),
 
+  // Venv.
+  systemSitePackages: opt(
+    "systemSitePackages",
+    ["--system-site-packages"],
+    "flag",
+    "Give the virtual environment access to the interpreter's own site-packages.",
+  ),
+  venvPrompt: opt(
+    "prompt",
+    ["--prompt"],
+    "string",
+    "The prompt prefix while activated (default: the directory's name; '.' is the working directory's name).",
+    { metavar: "prompt", configurable: false },
+  ),
+  clear: opt(
+    "clear",
+    ["--clear"],
+    "flag",
+    "Empty an existing virtual environment's directory before creating it.",
+    { configurable: false },
+  ),
+  seed: opt(
+    "seed",
+    ["--seed"],
+    "flag",
+    "Install pip (and setuptools and wheel before Python 3.12) from the package indexes.",
+  ),
+
   // Uninstall.
   yes: opt("yes", ["-y", "--yes"], "flag", "Do not ask for confirmation."),
 

@@ -49,6 +49,11 @@ export interface DiscoveryOptions {
   readonly cwd: string;
   /** The name (or path) dpip was invoked as: `pip3.12` targets `python3.12`. */
   readonly invokedAs: string;
+  /**
+   * Skip the active `VIRTUAL_ENV` and a `.venv` around the working directory
+   * (making a venv wants an installed interpreter, not a venv's).
+   */
+  readonly skipVirtualEnvironments?: boolean;
 }
 
 /** The outcome of discovery: the executable, and what asked for it (for messages). */
@@ -243,7 +248,7 @@ export async function discoverInterpreter(
     }
     throw new InterpreterNotFoundError(`${name} (invoked as ${invoked})`, tried);
   }
-  const venv = options.env["VIRTUAL_ENV"];
+  const venv = options.skipVirtualEnvironments ? undefined : options.env["VIRTUAL_ENV"];
   if (venv) {
     const dir = resolve(options.cwd, venv);
     const found = await interpreterIn(dir, tried);
@@ -254,7 +259,7 @@ export async function discoverInterpreter(
       "The active virtual environment has no interpreter: recreate it or deactivate it.",
     );
   }
-  for (let dir = options.cwd;; dir = dirname(dir)) {
+  for (let dir = options.cwd; !options.skipVirtualEnvironments; dir = dirname(dir)) {
     const candidate = join(dir, ".venv");
     if (await exists(join(candidate, "pyvenv.cfg"))) {
       const found = await interpreterIn(candidate, tried);

@@ -31,6 +31,8 @@ export interface FindInterpreterOptions {
   readonly cwd: string;
   /** The name dpip was invoked as (`pip3.12` targets `python3.12`). */
   readonly invokedAs: string;
+  /** Skip the active `VIRTUAL_ENV` and a `.venv` around the working directory. */
+  readonly skipVirtualEnvironments?: boolean;
   /** The cache root; default from the environment (`resolveCacheRoot`); false disables caching. */
   readonly cacheRoot?: string | false;
   /** Told which executable discovery chose and why, before it is queried (for `-v`). */

@@ -25,7 +25,6 @@ import {
   type InstallSettings,
 } from "../../operations/install.ts";
 import type { SchemeKind } from "../../python/mod.ts";
-import { lazyProvider } from "../../resolver/lazy_provider.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { PathKind } from "../../requirements/source.ts";
@@ -36,6 +35,7 @@ import {
   candidateSettings,
   type ExtraIndexOptions,
   type IndexSession,
+  installServices,
   openIndexSession,
 } from "../index_session.ts";
 import {
@@ -198,23 +198,11 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     outcome = await installRequirements(spec, {
       settings: settingsOf(context, fileOptions.pre, fileOptions.requireHashes),
       target: { interpreter, scheme: kind },
-      services: {
-        provider: lazyProvider(async () =>
-          (await import("../../resolver/default_provider.ts")).defaultProvider({
-            indexes: session.indexes,
-            client: session.client,
-            tags,
-            policy,
-            ...(session.metadataStore === undefined
-              ? {}
-              : { metadataStore: session.metadataStore }),
-          })
-        ),
-        metadataClient: session.client,
-        ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
-        downloader: session.client,
+      services: installServices(session, {
+        tags,
+        policy,
         ...(cacheRoot === undefined ? {} : { cacheRoot }),
-      },
+      }),
       reporter: {
         ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
         onPlanned: (planned) => {

@@ -1,6 +1,6 @@
 /**
  * What the read-only commands (`list`, `freeze`, `show`, `check`, `inspect`,
- * `debug`) share: finding the target interpreter from the options, and
+ * `debug`) share: the target interpreter (`../target_interpreter.ts`), and
  * reporting the problems met while reading installed distributions.
  *
  * @module
@@ -15,50 +15,11 @@ import {
   STDLIB_PACKAGES,
   type TargetEnvironment,
 } from "../../operations/list.ts";
-import { type DiscoveredInterpreter, findInterpreter, type Interpreter } from "../../python/mod.ts";
+import { findInterpreter, type Interpreter } from "../../python/mod.ts";
 import type { CommandContext } from "../context.ts";
 import type { Io } from "../io.ts";
 
-/** The interpreter `--python` (or discovery) picks, read through the cache `--cache-dir` names. */
-export async function targetInterpreter(context: CommandContext): Promise<Interpreter> {
-  const { io, options } = context;
-  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
-  const cacheRoot = resolveCacheRoot({
-    ...(cacheDir === undefined ? {} : { cacheDir }),
-    env: io.env,
-    cwd: io.cwd,
-  });
-  const python = options.string("python");
-  let found: DiscoveredInterpreter | undefined;
-  const interpreter = await findInterpreter({
-    ...(python === undefined ? {} : { python }),
-    env: io.env,
-    cwd: io.cwd,
-    invokedAs: io.invokedAs,
-    cacheRoot: cacheRoot ?? false,
-    onDiscovered: (discovered) => void (found = discovered),
-  });
-  if (found !== undefined && options.count("verbose") > 0 && options.count("quiet") === 0) {
-    io.stderr.write(chosenInterpreterLine(found, interpreter) + "\n");
-  }
-  return interpreter;
-}
-
-/**
- * What `-v` says about the interpreter chosen: its version, the path found and
- * why, and what that path runs when it is a launcher (a pyenv shim) or a link.
- */
-export function chosenInterpreterLine(
-  found: DiscoveredInterpreter,
-  interpreter: Interpreter,
-): string {
-  const runs = interpreter.sysExecutable === found.executable
-    ? ""
-    : `, which runs ${interpreter.sysExecutable}`;
-  return `Using Python ${
-    interpreter.version.join(".")
-  } at ${found.executable}${runs} (from ${found.source})`;
-}
+export { targetInterpreter } from "../target_interpreter.ts";
 
 /** The facts the read-only operations need from an interpreter. */
 export function targetEnvironment(interpreter: Interpreter): TargetEnvironment {

@@ -29,4 +29,5 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   hash: () => import("./hash.ts").then((m) => m.runHash),
   cache: () => import("./cache.ts").then((m) => m.runCache),
   completion: () => import("./completion.ts").then((m) => m.runCompletion),
+  venv: () => import("./venv.ts").then((m) => m.runVenv),
 };
