@@ -99,9 +99,12 @@ Deno.test({
           { cwd },
         );
         // pip's order of directory entries is the file system's; compare sorted, and
-        // without pip's `search` command, which dpip does not have.
+        // without pip's `search` command, which dpip does not have, and dpip's `venv`,
+        // which pip does not have.
         const normalize = (lines: readonly string[]) =>
-          lines.map((line) => line.split(" ").filter((w) => w !== "search").join(" "))
+          lines.map((line) =>
+            line.split(" ").filter((w) => w !== "search" && w !== "venv").join(" ")
+          )
             .filter((line) => line !== "").map((line) => line.split(" ").sort().join(" ")).sort();
         // pip offers `--no-cache-dir=` (its callback option reports a value count); dpip does not.
         const theirs = expected[i]!.map((line) =>
