@@ -515,10 +515,18 @@ Deno.test({
       ]);
       assertEquals(win.status, 0, win.err);
       assertEquals(await files(join(tmp, "win")), ["demo-2.0-cp312-cp312-win_amd64.whl"]);
+      // With dependencies, a foreign target uses wheels only (pip demands --only-binary=:all:
+      // for that); asking for a source distribution is refused.
+      const implied = await run(["download", "--platform", "win_amd64", "--python-version", "3.12"]
+        .concat(["-i", server.url, "demo", "-d", "implied"]));
+      assertEquals(implied.status, 0, implied.err);
+      assertEquals(await files(join(tmp, "implied")), ["demo-2.0-cp312-cp312-win_amd64.whl"]);
       const refused = await run([
         "download",
         "--platform",
         "win_amd64",
+        "--no-binary",
+        "demo",
         "-i",
         server.url,
         "demo",
@@ -526,7 +534,10 @@ Deno.test({
         "x",
       ]);
       assertEquals(refused.status, 2);
-      assertStringIncludes(refused.err, "either --no-deps must be set, or --only-binary=:all:");
+      assertStringIncludes(
+        refused.err,
+        "--no-binary demo asks for source distributions, which cannot be used for another platform",
+      );
     }),
 });
 

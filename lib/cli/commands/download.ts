@@ -21,6 +21,7 @@ import {
   type DownloadOutcome,
   downloadRequirements,
   downloadResolved,
+  type ResolvedFile,
 } from "../../operations/download.ts";
 import { parseSpecifierSet } from "../../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../../pep508/mod.ts";
@@ -29,7 +30,15 @@ import { readRequirementsLocation } from "../requirement_files.ts";
 import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
-import { candidateSettings, type ExtraIndexOptions, openIndexSession } from "../index_session.ts";
+import { tagPriorities } from "../../dists/tags.ts";
+import { splitBySystem, targetMarkerEnvironment } from "../../index/target_markers.ts";
+import { isForeignTarget, targetTags } from "../../index/target_tags.ts";
+import {
+  candidateSettings,
+  type ExtraIndexOptions,
+  openIndexSession,
+  targetOptionsOf,
+} from "../index_session.ts";
 import { type InstallPrinter, runPrinted } from "../install_render.ts";
 import { formatSize, ProgressBars } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
@@ -49,6 +58,14 @@ function statKind(path: string): PathKind {
   } catch {
     return undefined;
   }
+}
+
+/** A resolved file's identity across resolutions: project, version and where it comes from. */
+function fileKey(dist: ResolvedFile): string {
+  const file = (dist.source as { file?: { url?: unknown } } | undefined)?.file;
+  return `${dist.name} ${dist.version} ${
+    typeof file?.url === "string" ? file.url : dist.url ?? ""
+  }`;
 }
 
 /** pip's `display_path`: `./x` under the working directory, else the absolute path. */
@@ -91,18 +108,36 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
   // A requirements file's index and format options add to (or replace) the command line's.
   const extra: ExtraIndexOptions = fileOptions;
   const interpreter = await targetInterpreter(context);
-  const { tags, policy, foreign } = candidateSettings(context, interpreter, extra);
   const noDeps = options.flag("noDeps");
-  if (foreign && !noDeps) {
-    const onlyBinary = [...fileOptions.onlyBinary, ...options.strings("onlyBinary")];
+  const target = targetOptionsOf(context);
+  if (isForeignTarget(target) && !noDeps) {
+    // Another machine's dependencies come from wheels' metadata only (an sdist's would need a
+    // build there), so only wheels are used, as pip's required --only-binary=:all: says;
+    // asking for sdists explicitly cannot work.
     const noBinary = [...fileOptions.noBinary, ...options.strings("noBinary")];
-    if (!onlyBinary.includes(":all:") || noBinary.some((v) => v !== ":none:")) {
+    if (noBinary.some((v) => v !== ":none:")) {
       throw new DpipError(
         "usage",
-        "When restricting platform and interpreter constraints using --python-version, --platform, --abi, or --implementation, either --no-deps must be set, or --only-binary=:all: must be set and --no-binary must not be set (or must be set to :none:).",
+        `--no-binary ${
+          noBinary.join(",")
+        } asks for source distributions, which cannot be used for another platform or Python (--platform, --python-version, --abi, --implementation) without --no-deps`,
       );
     }
   }
+  const { tags, policy, foreign } = candidateSettings(
+    context,
+    interpreter,
+    isForeignTarget(target) && !noDeps
+      ? { ...extra, onlyBinary: [...(extra.onlyBinary ?? []), ":all:"] }
+      : extra,
+  );
+  // One resolution per operating system the platforms name, each with that system's markers.
+  const targets = foreign ? splitBySystem(target) : [target];
+  const environments = targets.map((each) =>
+    foreign
+      ? targetMarkerEnvironment(interpreter.markerEnvironment, each)
+      : interpreter.markerEnvironment
+  );
 
   const items: DownloadItem[] = [];
   /** What the resolver gets: your requirements with their extras. */
@@ -110,7 +145,8 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
   const notes: string[] = [];
   const constraints = spec.constraints;
   for (const { source, hashes } of spec.requirements) {
-    if (source.marker !== undefined && !source.marker.evaluate(interpreter.markerEnvironment)) {
+    const marker = source.marker;
+    if (marker !== undefined && !environments.some((env) => marker.evaluate(env))) {
       notes.push(
         `Ignoring ${
           source.name ?? source.text
@@ -217,33 +253,46 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
       // The resolver loads only when dependencies are wanted (not for `--no-deps`).
       const { defaultProvider } = await import("../../resolver/default_provider.ts");
       const { resolve } = await import("../../resolver/mod.ts");
-      const resolution = await resolve({
-        requirements: roots,
-        constraints: spec.constraints.flatMap((c) =>
-          c.requirement === undefined ? [] : [c.requirement]
-        ),
-      }, {
-        provider: defaultProvider({
-          indexes: session.indexes,
-          client: session.client,
-          tags,
-          policy,
-          ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
-        }),
-        environment: interpreter.markerEnvironment,
-        pythonVersion: policy.pythonVersion.join("."),
-        ...(policy.pre ? { prerelease: "allow" as const } : {}),
-        ignoreRequiresPython: policy.ignoreRequiresPython ?? false,
-        ignoreInstalled: true,
-        ...resolutionBounds(context),
-      });
-      outcome = await downloadResolved(resolution.dists, items, {
+      const dists = new Map<string, ResolvedFile>();
+      const warnings: string[] = [];
+      for (const [index, each] of targets.entries()) {
+        const resolution = await resolve({
+          requirements: roots,
+          constraints: spec.constraints.flatMap((c) =>
+            c.requirement === undefined ? [] : [c.requirement]
+          ),
+        }, {
+          provider: defaultProvider({
+            indexes: session.indexes,
+            client: session.client,
+            tags: targets.length === 1
+              ? tags
+              : tagPriorities(targetTags(interpreter.tagFacts, each)),
+            policy,
+            ...(session.metadataStore === undefined
+              ? {}
+              : { metadataStore: session.metadataStore }),
+          }),
+          environment: environments[index]!,
+          pythonVersion: policy.pythonVersion.join("."),
+          ...(policy.pre ? { prerelease: "allow" as const } : {}),
+          ignoreRequiresPython: policy.ignoreRequiresPython ?? false,
+          ignoreInstalled: true,
+          ...resolutionBounds(context),
+        });
+        // Each system's files; a file two systems share is saved once.
+        for (const dist of resolution.dists) {
+          dists.set(fileKey(dist), dist);
+        }
+        for (const warning of resolution.warnings) warnings.push(warning);
+      }
+      outcome = await downloadResolved([...dists.values()], items, {
         downloader: session.client,
         dest,
         requireHashes,
         ...(bars === undefined ? {} : { reporter: bars }),
       });
-      outcome.warnings.push(...resolution.warnings);
+      for (const warning of warnings) outcome.warnings.push(warning);
     }
   } finally {
     bars?.finish();
