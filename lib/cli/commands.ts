@@ -197,6 +197,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     groups: [{ title: "Show Options", options: ["files"] }],
   },
   {
+    name: "tree",
+    summary: "Show installed packages as a dependency tree.",
+    usage: ["tree [options] [<package> ...]"],
+    description:
+      "Show the installed packages as a tree of their dependencies (or, with --reverse, of what requires them), from installed metadata, marking requirements that are not installed or not satisfied, and cycles.",
+    groups: [{ title: "Tree Options", options: ["reverse", "depth"] }],
+  },
+  {
     name: "check",
     summary: "Verify installed packages have compatible dependencies.",
     usage: ["check [options]"],

@@ -560,6 +560,19 @@ export const OPTIONS = {
     "Leave out editable projects.",
   ),
   files: opt("files", ["-f", "--files"], "flag", "List each package's installed files."),
+  reverse: opt(
+    "reverse",
+    ["-r", "--reverse", "--invert"],
+    "flag",
+    "Show each package with the packages that require it, instead of what it requires.",
+  ),
+  depth: opt(
+    "depth",
+    ["-d", "--depth"],
+    "number",
+    "Show this many levels of dependencies below each top-level package (0: those only).",
+    { metavar: "depth" },
+  ),
 
   // Config.
   editor: opt("editor", ["--editor"], "string", "The editor for 'config edit'.", {

@@ -9,6 +9,31 @@ import { autocomplete } from "../../lib/cli/autocomplete.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import { pyenvPython, runPythonJson, skipUnless } from "../helpers/python.ts";
 import { Random } from "../helpers/random.ts";
+import { COMMANDS } from "../../lib/cli/commands.ts";
+
+/** pip 23.2's commands; the others in dpip's table are dpip's own. */
+const PIP_COMMANDS = new Set([
+  "install",
+  "download",
+  "uninstall",
+  "freeze",
+  "inspect",
+  "list",
+  "show",
+  "check",
+  "config",
+  "search",
+  "cache",
+  "index",
+  "wheel",
+  "hash",
+  "completion",
+  "debug",
+  "help",
+]);
+const DPIP_ONLY_COMMANDS = new Set(
+  COMMANDS.map((command) => command.name).filter((name) => !PIP_COMMANDS.has(name)),
+);
 
 const python311 = await pyenvPython("3.11");
 const pipAvailable = python311 !== undefined &&
@@ -99,11 +124,11 @@ Deno.test({
           { cwd },
         );
         // pip's order of directory entries is the file system's; compare sorted, and
-        // without pip's `search` command, which dpip does not have, and dpip's `venv`,
-        // which pip does not have.
+        // without pip's `search` command, which dpip does not have, and the commands of
+        // dpip's own (`venv`, `tree`, …), which pip does not have.
         const normalize = (lines: readonly string[]) =>
           lines.map((line) =>
-            line.split(" ").filter((w) => w !== "search" && w !== "venv").join(" ")
+            line.split(" ").filter((w) => w !== "search" && !DPIP_ONLY_COMMANDS.has(w)).join(" ")
           )
             .filter((line) => line !== "").map((line) => line.split(" ").sort().join(" ")).sort();
         // pip offers `--no-cache-dir=` (its callback option reports a value count); dpip does not.
