@@ -8,10 +8,13 @@
  * Validation happens before anything reaches the environment: the filename
  * parses and its tags suit the interpreter (unless forced), there is exactly
  * one `.dist-info` directory and it names the same project and version as the
- * filename and `METADATA`, `WHEEL` has a supported `Wheel-Version`, every
- * entry is listed in `RECORD`, and every entry's sha256 and size match
- * `RECORD` (hashed while inflating). Every refusal is a {@link WheelInstallError}
- * whose one-line message names the wheel and the reason.
+ * filename and `METADATA`, `WHEEL` has a `Wheel-Version` pip installs (0.x and
+ * 1.x; newer than 1.0 warns), and every entry that `RECORD` lists with a hash
+ * matches it in sha256 (or stronger) and size (hashed while inflating).
+ * Entries `RECORD` leaves out or lists without a hash install, as pip's do,
+ * with a warning naming them; the new `RECORD` lists them with their hashes.
+ * Every refusal is a {@link WheelInstallError} whose one-line message names
+ * the wheel and the reason.
  *
  * @module
  */
@@ -108,7 +111,7 @@ export interface ExtractWheelOptions {
    * undefined skips the check (a forced install).
    */
   readonly compatibleTags?: ReadonlySet<string>;
-  /** Receives warnings (a newer `Wheel-Version` minor). */
+  /** Receives warnings (a newer `Wheel-Version`, files RECORD does not vouch for). */
   readonly onWarning?: (message: string) => void;
 }
 
@@ -191,17 +194,12 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
   const wheelEntry = byName.get(`${distInfo}/WHEEL`);
   if (wheelEntry === undefined) refuse(`${distInfo}/WHEEL is missing`);
   const wheelFields = parseHeaders(decoder.decode(read(wheelEntry!)));
-  const wheelVersion = wheelFields.get("wheel-version") ?? "";
-  const versionMatch = /^\s*(\d+)\.(\d+)\s*$/.exec(wheelVersion);
-  if (versionMatch === null) {
-    refuse(`${distInfo}/WHEEL has no valid Wheel-Version (${JSON.stringify(wheelVersion)})`);
-  }
-  if (Number(versionMatch![1]) !== 1) {
-    refuse(`its Wheel-Version ${wheelVersion.trim()} is not supported (dpip reads 1.x)`);
-  }
-  if (Number(versionMatch![2]) > 0) {
-    options.onWarning?.(`Installing from a newer Wheel-Version (${wheelVersion.trim()})`);
-  }
+  const wheelVersion = (wheelFields.get("wheel-version") ?? "").trim();
+  checkWheelVersion(wheelVersion, {
+    refuse,
+    what: `${distInfo}/WHEEL`,
+    ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+  });
   const rootIsPurelib = (wheelFields.get("root-is-purelib") ?? "").trim().toLowerCase() === "true";
 
   const metadataEntry = byName.get(`${distInfo}/METADATA`);
@@ -237,8 +235,10 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
     });
   }
 
-  // Everything cheap first: every entry listed, with a usable hash, in a known place.
+  // Everything cheap first: every entry in a known place, with a usable hash if listed.
   const unsigned = new Set([recordPath, `${distInfo}/RECORD.jws`, `${distInfo}/RECORD.p7s`]);
+  const unlisted: string[] = [];
+  const unhashed: string[] = [];
   for (const entry of files) {
     const top = entry.name.split("/", 1)[0]!;
     if (top.endsWith(".data") && entry.name.length > top.length) {
@@ -254,24 +254,39 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
     }
     if (unsigned.has(entry.name)) continue;
     const listed = record.get(entry.name);
-    if (listed === undefined) refuse(`"${entry.name}" is not listed in RECORD`, "record-mismatch");
-    if (listed!.hash === undefined) {
-      refuse(`RECORD has no hash for "${entry.name}"`, "record-mismatch");
+    // pip installs what RECORD leaves out or lists without a hash, unchecked: so does dpip,
+    // and says so. A size or hash RECORD gives must match.
+    if (listed === undefined) {
+      unlisted.push(entry.name);
+      continue;
     }
-    if (!SUPPORTED_HASHES.has(listed!.hash!.algorithm)) {
+    if (listed.size !== undefined && listed.size !== entry.size) {
       refuse(
-        `RECORD uses the ${
-          listed!.hash!.algorithm
-        } hash for "${entry.name}" (sha256 or stronger is required)`,
+        `"${entry.name}" is ${entry.size} bytes but RECORD says ${listed.size}`,
         "record-mismatch",
       );
     }
-    if (listed!.size !== undefined && listed!.size !== entry.size) {
+    if (listed.hash === undefined) {
+      unhashed.push(entry.name);
+      continue;
+    }
+    if (!SUPPORTED_HASHES.has(listed.hash.algorithm)) {
       refuse(
-        `"${entry.name}" is ${entry.size} bytes but RECORD says ${listed!.size}`,
+        `RECORD uses the ${listed.hash.algorithm} hash for "${entry.name}" (sha256 or stronger is required)`,
         "record-mismatch",
       );
     }
+  }
+
+  if (unlisted.length > 0) {
+    options.onWarning?.(
+      `${filename}: its RECORD does not list ${namesOf(unlisted)}; installed without a check`,
+    );
+  }
+  if (unhashed.length > 0) {
+    options.onWarning?.(
+      `${filename}: its RECORD gives no hash for ${namesOf(unhashed)}; installed without a check`,
+    );
   }
 
   // Launchers are generated at install time; a bad entry point must fail now, not then.
@@ -350,9 +365,55 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
     version: fromFilename.version,
     distInfo,
     rootIsPurelib,
-    wheelVersion: wheelVersion.trim(),
+    wheelVersion,
     files: manifestFiles,
   };
+}
+
+/** `"a", "b" and 3 more`: a bounded list of archive paths for a warning. */
+function namesOf(paths: readonly string[]): string {
+  const shown = paths.slice(0, 5).map((path) => JSON.stringify(path));
+  const more = paths.length - shown.length;
+  if (more > 0) return `${shown.join(", ")} and ${more} more`;
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
+}
+
+/** The `Wheel-Version` this installer implements; pip's `VERSION_COMPATIBLE`. */
+const WHEEL_VERSION: readonly bigint[] = [1n, 0n];
+
+/**
+ * Checks a `Wheel-Version` as pip does: dot-separated integers (each as
+ * Python's `int()` reads it: `1.0`, `0.1`, `1`, ` 01 `, `1_0`), refused when
+ * the major version is newer than 1, warned about when the whole version is
+ * newer than 1.0 (compared as tuples: `1.1` and `1.0.1` warn, `1` does not).
+ */
+function checkWheelVersion(
+  text: string,
+  options: { refuse: (reason: string) => never; what: string; onWarning?: (m: string) => void },
+): void {
+  if (text === "") options.refuse(`${options.what} has no Wheel-Version`);
+  const parts = text.split(".");
+  // Python's int() (3.11) reads at most 4,300 digits.
+  const integer = (part: string) => part.length <= 4_400 && /^\s*[+-]?\d+(_\d+)*\s*$/.test(part);
+  if (!parts.every(integer)) {
+    options.refuse(`${options.what} has an invalid Wheel-Version (${JSON.stringify(text)})`);
+  }
+  const version = parts.map((part) => BigInt(part.trim().replaceAll("_", "")));
+  const shown = version.join(".");
+  if (version[0]! > WHEEL_VERSION[0]!) {
+    options.refuse(`its Wheel-Version ${shown} is not supported (dpip reads up to 1.x)`);
+  }
+  if (compareTuples(version, WHEEL_VERSION) > 0) {
+    options.onWarning?.(`Installing from a newer Wheel-Version (${shown})`);
+  }
+}
+
+/** Python's tuple ordering: element by element, then the shorter first. */
+function compareTuples(a: readonly bigint[], b: readonly bigint[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i]! !== b[i]!) return a[i]! < b[i]! ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 /**

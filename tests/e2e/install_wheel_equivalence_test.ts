@@ -19,14 +19,13 @@ import { assertEquals } from "../helpers/assert.ts";
 import { runPythonJson, skipUnless } from "../helpers/python.ts";
 import {
   dpip,
+  installedFiles,
   makeVenv,
   oracle,
   pip,
   python311,
   seededRandom,
   snapshotDiff,
-  treeSnapshot,
-  type Venv,
 } from "./install_wheel_support.ts";
 
 const decoder = new TextDecoder();
@@ -102,51 +101,6 @@ json.dump(sorted(p for _, p in best.values()), sys.stdout)
 const wheelDirs = await mirrorDirs();
 const full = Deno.env.get("DPIP_FULL") === "1";
 const SAMPLE = 40;
-
-/**
- * RECORD rows as a sorted list, with INSTALLER's (whose content differs)
- * reduced to its path and scripts' (whose shebang names the venv) to path and size.
- */
-function recordRows(text: string): string[] {
-  return text.split(/\r?\n/).filter(Boolean).map((row) => {
-    const fields = row.split(",");
-    if (/\.dist-info\/INSTALLER$/.test(fields[0]!)) return fields[0]!;
-    if (/^(\.\.\/)+bin\//.test(fields[0]!)) return `${fields[0]},${fields.at(-1)}`;
-    return row;
-  }).sort();
-}
-
-/** A venv's files, normalized for comparison. */
-function installedFiles(venv: Venv): Map<string, string> {
-  const snapshot = treeSnapshot(venv.root, {
-    ignore: (path) => path === "pyvenv.cfg" || path.endsWith(".dpip.lock"),
-  });
-  const out = new Map<string, string>();
-  for (const [path, entry] of snapshot) {
-    const [kind, mode] = entry.split(" ");
-    if (kind === "dir") {
-      out.set(path, "dir");
-      continue;
-    }
-    if (kind === "link") {
-      out.set(path, entry);
-      continue;
-    }
-    const exec = (parseInt(mode!, 8) & 0o111) !== 0 ? "x" : "-";
-    if (path.endsWith(".dist-info/INSTALLER")) out.set(path, `file ${exec}`);
-    else if (path.endsWith(".dist-info/RECORD")) {
-      out.set(
-        path,
-        `record ${exec} ${recordRows(Deno.readTextFileSync(join(venv.root, path))).join("|")}`,
-      );
-    } else if (path.startsWith("bin/")) {
-      // Scripts by their content after the shebang line.
-      const text = Deno.readTextFileSync(join(venv.root, path));
-      out.set(path, `script ${exec} ${text.slice(text.indexOf("\n") + 1)}`);
-    } else out.set(path, `file ${exec} ${entry.split(" ")[2]}`);
-  }
-  return out;
-}
 
 Deno.test({
   name: `dpip installs the mirror's wheels exactly as pip does (${

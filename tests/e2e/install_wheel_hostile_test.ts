@@ -124,23 +124,6 @@ const CASES: HostileCase[] = [
     reason: /"victim\/data\.txt" is 1000 bytes but RECORD says 5/,
   },
   {
-    title: "a file missing from RECORD",
-    wheel: built({ record: { omit: ["victim/data.txt"] } }),
-    reason: /"victim\/data\.txt" is not listed in RECORD/,
-  },
-  {
-    title: "a file without a hash in RECORD",
-    wheel: built({
-      record: {
-        edit: (lines) =>
-          lines.map((line) =>
-            line.path === "victim/data.txt" ? { ...line, hash: "", size: "" } : line
-          ),
-      },
-    }),
-    reason: /RECORD has no hash for "victim\/data\.txt"/,
-  },
-  {
     title: "a weak hash in RECORD",
     wheel: built({
       record: {
@@ -208,6 +191,28 @@ const CASES: HostileCase[] = [
     title: "a Wheel-Version 2.0",
     wheel: built({ wheelVersion: "2.0" }),
     reason: /its Wheel-Version 2\.0 is not supported/,
+  },
+  {
+    title: "a Wheel-Version pip reads as 10.0 (1_0.0)",
+    wheel: built({ wheelVersion: "1_0.0" }),
+    reason: /its Wheel-Version 10\.0 is not supported/,
+  },
+  {
+    title: "an unreadable Wheel-Version",
+    wheel: built({ wheelVersion: "1.0-beta" }),
+    reason: /victim-1\.0\.dist-info\/WHEEL has an invalid Wheel-Version \("1\.0-beta"\)/,
+  },
+  {
+    title: "a file RECORD lists without a hash, at another size",
+    wheel: built({
+      record: {
+        edit: (lines) =>
+          lines.map((line) =>
+            line.path === "victim/data.txt" ? { ...line, hash: "", size: "999" } : line
+          ),
+      },
+    }),
+    reason: /"victim\/data\.txt" is 1000 bytes but RECORD says 999/,
   },
   {
     title: "a missing WHEEL file",

@@ -72,10 +72,57 @@ Deno.test("extractWheel() unpacks files with exec bits and returns the manifest"
   assertEquals((Deno.statSync(join(dir, "demo_pkg/__init__.py")).mode ?? 0) & 0o111, 0);
 });
 
-Deno.test("extractWheel() warns on a newer Wheel-Version minor and accepts RECORD.jws unlisted", async () => {
+Deno.test("extractWheel() reads Wheel-Version as pip does: 0.x and 1.x install, newer than 1.0 warns", async () => {
+  const cases: [string, string[]][] = [
+    ["1.0", []],
+    ["0.1", []],
+    ["1", []],
+    [" 1 . 0 ", []],
+    ["-1.0", []],
+    ["1.9", ["Installing from a newer Wheel-Version (1.9)"]],
+    ["1.0.1", ["Installing from a newer Wheel-Version (1.0.1)"]],
+    ["01.01", ["Installing from a newer Wheel-Version (1.1)"]],
+  ];
+  for (const [wheelVersion, expected] of cases) {
+    const warnings: string[] = [];
+    const { manifest } = await unpack({ ...spec, wheelVersion }, { warnings });
+    assertEquals(warnings, expected, wheelVersion);
+    assertEquals(manifest.wheelVersion, wheelVersion.trim());
+  }
+});
+
+Deno.test("extractWheel() installs files RECORD leaves out or lists without a hash, and warns naming them", async () => {
   const warnings: string[] = [];
-  await unpack({ ...spec, wheelVersion: "1.9", distInfoFiles: {} }, { warnings });
-  assertEquals(warnings, ["Installing from a newer Wheel-Version (1.9)"]);
+  const { dir, manifest, wheel } = await unpack({
+    ...spec,
+    record: {
+      omit: ["demo_pkg/__init__.py"],
+      edit: (lines) => [
+        ...lines.map((l) => l.path === "demo_pkg/tool.sh" ? { ...l, hash: "", size: "" } : l),
+        // Listed, not in the archive: ignored, as pip does.
+        { path: "demo_pkg/ghost.py", hash: "sha256=AAAA", size: "3" },
+      ],
+    },
+  }, { warnings });
+  assertEquals(warnings, [
+    `${wheel.filename}: its RECORD does not list "demo_pkg/__init__.py"; installed without a check`,
+    `${wheel.filename}: its RECORD gives no hash for "demo_pkg/tool.sh"; installed without a check`,
+  ]);
+  assertEquals(Deno.readTextFileSync(join(dir, "demo_pkg/__init__.py")), "X = 1\n");
+  const init = manifest.files.find((f) => f.path === "demo_pkg/__init__.py")!;
+  assertEquals(init.hash, "sha256=" + createHash("sha256").update("X = 1\n").digest("base64url"));
+  assertEquals(init.size, 6);
+  assert(!manifest.files.some((f) => f.path === "demo_pkg/ghost.py"));
+
+  const many: string[] = [];
+  const files = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`m/f${i}.py`, ""]));
+  await unpack({ ...spec, files, record: { omit: Object.keys(files) } }, { warnings: many });
+  assertEquals(many, [
+    `demo_pkg-1.0-py3-none-any.whl: its RECORD does not list "m/f0.py", "m/f1.py", "m/f2.py", "m/f3.py", "m/f4.py" and 3 more; installed without a check`,
+  ]);
+});
+
+Deno.test("extractWheel() accepts RECORD.jws unlisted", async () => {
   const signed = buildWheel({
     ...spec,
     distInfoFiles: { "RECORD.jws": "sig" },
@@ -133,14 +180,25 @@ Deno.test("extractWheel() accepts a RECORD digest spelt in hex when it matches (
 
 Deno.test("extractWheel() names the wheel and the reason in every refusal", () => {
   const cases: [Partial<WheelSpec>, string][] = [
+    [{ wheelVersion: "3.0" }, "its Wheel-Version 3.0 is not supported (dpip reads up to 1.x)"],
+    [{ wheelVersion: "1_0.0" }, "its Wheel-Version 10.0 is not supported (dpip reads up to 1.x)"],
+    [{ wheelFile: "Root-Is-Purelib: true\n" }, "demo_pkg-1.0.dist-info/WHEEL has no Wheel-Version"],
     [
-      { record: { omit: ["demo_pkg/__init__.py"] } },
-      '"demo_pkg/__init__.py" is not listed in RECORD',
+      { wheelVersion: "1.x" },
+      'demo_pkg-1.0.dist-info/WHEEL has an invalid Wheel-Version ("1.x")',
     ],
-    [{ wheelVersion: "3.0" }, "its Wheel-Version 3.0 is not supported (dpip reads 1.x)"],
     [
-      { wheelFile: "Root-Is-Purelib: true\n" },
-      'demo_pkg-1.0.dist-info/WHEEL has no valid Wheel-Version ("")',
+      { wheelVersion: "1..0" },
+      'demo_pkg-1.0.dist-info/WHEEL has an invalid Wheel-Version ("1..0")',
+    ],
+    [
+      {
+        record: {
+          edit: (lines) =>
+            lines.map((l) => l.path === "demo_pkg/__init__.py" ? { ...l, hash: "", size: "9" } : l),
+        },
+      },
+      '"demo_pkg/__init__.py" is 6 bytes but RECORD says 9',
     ],
     [{
       metadata: { headers: [] },
