@@ -76,6 +76,7 @@ export const ERROR_CODES = [
   "undefined-marker-variable",
   "uninstall-needs-name",
   "unsafe-archive",
+  "unlockable",
   "unsupported-requirement",
   "upload-time-missing",
   "cache-action-missing",

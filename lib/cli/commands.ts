@@ -25,7 +25,10 @@ export interface CommandSpec {
   readonly groups: readonly OptionGroup[];
 }
 
-const index: OptionGroup = { title: "Package Index Options", options: INDEX_OPTIONS };
+const index: OptionGroup = {
+  title: "Package Index Options",
+  options: [...INDEX_OPTIONS, "uploadedPriorTo"],
+};
 
 const BUILD_OPTIONS: readonly OptionId[] = [
   "noBuildIsolation",
@@ -88,6 +91,41 @@ export const COMMANDS: readonly CommandSpec[] = [
           "resolutionTimeout",
           "noClean",
         ],
+      },
+      index,
+    ],
+  },
+  {
+    name: "lock",
+    summary: "Generate a lock file.",
+    usage: [
+      "lock [options] <requirement specifier> [package-index-options] ...",
+      "lock [options] -r <requirements file> [package-index-options] ...",
+      "lock [options] [-e] <local project path> ...",
+      "lock [options] <archive url/path> ...",
+    ],
+    description:
+      "Resolve requirements for this interpreter and write a PEP 751 lock file (pylock.toml) that pins every distribution with its URL and hashes.",
+    groups: [
+      {
+        title: "Lock Options",
+        options: [
+          "lockOutput",
+          "requirement",
+          "constraint",
+          "noDeps",
+          "editable",
+          "ignoreRequiresPython",
+          ...BUILD_OPTIONS,
+          "requireHashes",
+          "progressBar",
+          "resolutionTimeout",
+          "noClean",
+        ],
+      },
+      {
+        title: "Package Selection Options",
+        options: ["pre", "noBinary", "onlyBinary", "preferBinary"],
       },
       index,
     ],

@@ -9,7 +9,8 @@
 
 import { bucketDir, CacheBucket, resolveCacheRoot } from "../cache/cache_dir.ts";
 import { tagPriorities } from "../dists/tags.ts";
-import { DpipError } from "../errors.ts";
+import { DpipError, UsageError } from "../errors.ts";
+import { InvalidUploadTimeError, parseUploadedPriorTo } from "../dists/upload_time.ts";
 import { IndexSet, type IndexStrategy } from "../index/index_set.ts";
 import {
   isForeignTarget,
@@ -206,7 +207,19 @@ export function candidateSettings(
       pre: options.flag("pre") || (extra.pre ?? false),
       pythonVersion: targetPythonVersion(interpreter.version, target),
       ignoreRequiresPython: options.flag("ignoreRequiresPython"),
+      ...uploadedPriorTo(options.string("uploadedPriorTo")),
     },
     foreign: isForeignTarget(target),
   };
+}
+
+/** `--uploaded-prior-to`/`--exclude-newer` as the policy's cutoff; a bad value is a usage error. */
+function uploadedPriorTo(value: string | undefined): { uploadedPriorTo?: number } {
+  if (value === undefined) return {};
+  try {
+    return { uploadedPriorTo: parseUploadedPriorTo(value) };
+  } catch (error) {
+    if (error instanceof InvalidUploadTimeError) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -449,6 +449,20 @@ export const OPTIONS = {
     "Give up resolving after this many seconds, with a report of where it got to.",
     { metavar: "sec" },
   ),
+  uploadedPriorTo: opt(
+    "uploadedPriorTo",
+    ["--uploaded-prior-to", "--exclude-newer"],
+    "string",
+    "Only consider files uploaded before this: an ISO 8601 date or datetime (local time when it has no offset) or P<n>D, n days ago. Needs an index that gives upload times (PEP 700).",
+    { metavar: "datetime_or_duration" },
+  ),
+  lockOutput: opt(
+    "lockOutput",
+    ["-o", "--output"],
+    "string",
+    "Lock file name (default pylock.toml); '-' for stdout.",
+    { metavar: "path" },
+  ),
   linkMode: opt(
     "linkMode",
     ["--link-mode"],

@@ -244,11 +244,11 @@ async function parseInto(
   state: ParseState,
   options: RequirementsFileOptions,
 ): Promise<void> {
-  if (/(^|[\\/])pylock(\.[^\\/]+)?\.toml$/.test(location)) {
+  if (state.stack.length > 0 && /(^|[\\/])pylock(\.[^\\/]+)?\.toml$/.test(location)) {
     throw new RequirementsFileError(
       location,
       undefined,
-      "pylock.toml lock files (PEP 751) are not supported yet; pass a requirements.txt file instead",
+      "a pylock.toml lock file (PEP 751) cannot be included from a requirements file; pass it with -r on the command line",
     );
   }
   if (state.stack.includes(location)) {

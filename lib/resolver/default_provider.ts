@@ -48,6 +48,8 @@ import type {
 export interface IndexFile extends SelectableFile {
   /** PEP 658/714: false when there is no `.metadata` file, else its hashes. */
   readonly coreMetadata: false | Readonly<Record<string, string>>;
+  /** PEP 700 size in bytes, when the index gives it. */
+  readonly size?: number;
 }
 
 /** Where project files come from (`IndexSet` fits). */

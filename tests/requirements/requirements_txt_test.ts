@@ -184,10 +184,10 @@ const errorCases: {
     message: "/p/r.txt: the file includes itself (through -r/-c)",
   },
   {
-    name: "pylock.toml is reserved",
+    name: "a pylock.toml cannot be nested in a requirements file",
     text: "-r pylock.toml\n",
     message:
-      "/p/pylock.toml: pylock.toml lock files (PEP 751) are not supported yet; pass a requirements.txt file instead",
+      "/p/pylock.toml: a pylock.toml lock file (PEP 751) cannot be included from a requirements file; pass it with -r on the command line",
   },
   {
     name: "unclosed quote",

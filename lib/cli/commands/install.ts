@@ -22,6 +22,7 @@ import type { LinkMode } from "../../installer/wheel_cache.ts";
 import {
   type InstallOutcome,
   installRequirements,
+  type InstallServices,
   type InstallSettings,
 } from "../../operations/install.ts";
 import type { SchemeKind } from "../../python/mod.ts";
@@ -50,7 +51,9 @@ import {
   wouldInstallLine,
 } from "../install_render.ts";
 import { ProgressBars } from "../progress.ts";
+import { isPylockLocation, type ReadLocks, readPylocks } from "../pylock_files.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
+import { lockedProvider } from "../../operations/pylock_install.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
 function statKind(path: string): PathKind {
@@ -135,15 +138,23 @@ export function runInstall(context: CommandContext): Promise<number> {
 
 async function install(context: CommandContext, printer: InstallPrinter): Promise<number> {
   const { io, options } = context;
+  const requirementFiles = options.strings("requirements");
+  const lockFiles = requirementFiles.filter(isPylockLocation);
+  // Lock files are selected for the target before anything else (pip 26.1's -r pylock.toml).
+  const locks = lockFiles.length === 0
+    ? undefined
+    : await readPylocks(context, lockFiles, await targetInterpreter(context));
+  for (const warning of locks?.warnings ?? []) printer.warning(warning);
   const spec = await buildSpecification({
     args: context.args,
-    requirementFiles: options.strings("requirements"),
+    requirementFiles,
     constraintFiles: options.strings("constraints"),
     editables: options.strings("editables"),
   }, {
     cwd: io.cwd,
     env: io.env,
-    read: (location) => readRequirementsLocation(location, io.cwd),
+    read: async (location) =>
+      locks?.texts.get(location) ?? await readRequirementsLocation(location, io.cwd),
     stat: statKind,
   });
   if (spec.requirements.length === 0) {
@@ -198,11 +209,14 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     outcome = await installRequirements(spec, {
       settings: settingsOf(context, fileOptions.pre, fileOptions.requireHashes),
       target: { interpreter, scheme: kind },
-      services: installServices(session, {
-        tags,
-        policy,
-        ...(cacheRoot === undefined ? {} : { cacheRoot }),
-      }),
+      services: withLocks(
+        installServices(session, {
+          tags,
+          policy,
+          ...(cacheRoot === undefined ? {} : { cacheRoot }),
+        }),
+        locks,
+      ),
       reporter: {
         ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
         onPlanned: (planned) => {
@@ -286,4 +300,11 @@ function renderOutcome(
   if (conflicts !== undefined) printer.error(conflicts);
   const success = successLine(changelog, names);
   if (success !== undefined) printer.info(success);
+}
+
+/** The services with the locked projects answered from their lock files. */
+function withLocks(services: InstallServices, locks: ReadLocks | undefined): InstallServices {
+  return locks === undefined
+    ? services
+    : { ...services, provider: lockedProvider(services.provider, locks.candidates) };
 }

@@ -23,6 +23,7 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   tree: () => import("./tree.ts").then((m) => m.runTree),
   inspect: () => import("./inspect.ts").then((m) => m.runInspect),
   install: () => import("./install.ts").then((m) => m.runInstall),
+  lock: () => import("./lock.ts").then((m) => m.runLock),
   uninstall: () => import("./uninstall.ts").then((m) => m.runUninstall),
   debug: () => import("./debug.ts").then((m) => m.runDebug),
   download: () => import("./download.ts").then((m) => m.runDownload),

@@ -1,0 +1,145 @@
+/**
+ * `dpip lock`: resolves the requirements for the target interpreter as
+ * `install --dry-run --ignore-installed` does and writes a PEP 751 lock file
+ * (`-o`, default `pylock.toml`; `-o -` for stdout), as `pip lock` does. The
+ * work is `operations/lock.ts`; this file turns options into its settings.
+ *
+ * @module
+ */
+
+import { basename, resolve } from "../../paths.ts";
+import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import { DpipError, isDpipError } from "../../errors.ts";
+import { formatPylock, isPylockFilename } from "../../lock/pylock.ts";
+import { lockRequirements } from "../../operations/lock.ts";
+import type { ResolutionImpossibleError } from "../../resolver/mod.ts";
+import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
+import { buildSpecification } from "../../requirements/specification.ts";
+import type { CommandContext } from "../context.ts";
+import { ExitCode } from "../exit_codes.ts";
+import {
+  candidateSettings,
+  type ExtraIndexOptions,
+  installServices,
+  openIndexSession,
+} from "../index_session.ts";
+import { InstallPrinter } from "../install_render.ts";
+import { readRequirementsLocation } from "../requirement_files.ts";
+import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
+import { targetInterpreter } from "./installed_environment.ts";
+
+function statKind(path: string): "file" | "directory" | undefined {
+  try {
+    return Deno.statSync(path).isDirectory ? "directory" : "file";
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `dpip lock`. */
+export async function runLock(context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  const printer = new InstallPrinter(io, {
+    quiet: options.count("quiet"),
+    verbose: options.count("verbose"),
+    color: io.stderr.isTerminal && !options.flag("noColor") && !io.env["NO_COLOR"],
+  });
+  try {
+    return await lock(context, printer);
+  } catch (error) {
+    if (isDpipError(error, "resolution-impossible")) {
+      printer.error(error.message);
+      printer.raw((error as ResolutionImpossibleError).text + "\n");
+      return ExitCode.error;
+    }
+    if (error instanceof DpipError) {
+      printer.error(error.message);
+      if (error.hint !== undefined) printer.raw(`hint: ${error.hint}\n`);
+      return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
+    }
+    throw error;
+  }
+}
+
+async function lock(context: CommandContext, printer: InstallPrinter): Promise<number> {
+  const { io, options } = context;
+  const spec = await buildSpecification({
+    args: context.args,
+    requirementFiles: options.strings("requirements"),
+    constraintFiles: options.strings("constraints"),
+    editables: options.strings("editables"),
+  }, {
+    cwd: io.cwd,
+    env: io.env,
+    read: (location) => readRequirementsLocation(location, io.cwd),
+    stat: statKind,
+  });
+  if (spec.requirements.length === 0) {
+    printer.error(
+      `You must give at least one requirement to lock (see "${context.program} help lock")`,
+    );
+    return ExitCode.error;
+  }
+  const output = options.string("lockOutput") ?? "pylock.toml";
+  if (output !== "-" && !isPylockFilename(basename(output))) {
+    printer.warning(`${output} is not a valid lock file name.`);
+  }
+  const interpreter = await targetInterpreter(context);
+  const extra: ExtraIndexOptions = spec.fileOptions;
+  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
+  const cacheRoot = resolveCacheRoot({
+    ...(cacheDir === undefined ? {} : { cacheDir }),
+    env: io.env,
+    cwd: io.cwd,
+  });
+  const session = await openIndexSession(context, extra);
+  const { tags, policy } = candidateSettings(context, interpreter, extra);
+  const status = io.stderr.isTerminal && options.count("quiet") === 0
+    ? new ResolutionStatus(io.stderr)
+    : undefined;
+  const { timeoutMs } = resolutionBounds(context);
+  let result;
+  try {
+    result = await lockRequirements(spec, {
+      createdBy: "dpip",
+      settings: {
+        upgrade: false,
+        upgradeStrategy: "only-if-needed",
+        forceReinstall: false,
+        ignoreInstalled: true,
+        noDeps: options.flag("noDeps"),
+        pre: options.flag("pre") || spec.fileOptions.pre,
+        ignoreRequiresPython: options.flag("ignoreRequiresPython"),
+        dryRun: true,
+        requireHashes: options.flag("requireHashes") || spec.fileOptions.requireHashes,
+        compile: false,
+        breakSystemPackages: false,
+        warnConflicts: false,
+        report: false,
+        ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
+        buildIsolation: options.flag("buildIsolation", true),
+        configSettings: parseConfigSettings(options.strings("configSettings"), (message) => {
+          throw new DpipError("usage", message);
+        }),
+      },
+      target: { interpreter, scheme: { kind: "default" } },
+      services: installServices(session, {
+        tags,
+        policy,
+        ...(cacheRoot === undefined ? {} : { cacheRoot }),
+      }),
+      reporter: {
+        ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
+      },
+      env: io.env,
+    });
+  } finally {
+    status?.finish();
+    session.client.close();
+  }
+  for (const warning of result.outcome.warnings) printer.warning(warning);
+  const text = formatPylock(result.lock);
+  if (output === "-") io.stdout.write(text);
+  else Deno.writeTextFileSync(resolve(io.cwd, output), text);
+  return ExitCode.success;
+}

@@ -1,0 +1,64 @@
+/**
+ * Lock files named with `-r` (`pylock.toml`, `pylock.<name>.toml`): read,
+ * validated and selected for the target before anything else happens, and
+ * handed to the requirements reader as the pinned, hashed lines they stand
+ * for (see `operations/pylock_install.ts`).
+ *
+ * @module
+ */
+
+import { basename } from "../paths.ts";
+import { isPylockFilename, parsePylock } from "../lock/pylock.ts";
+import { type LockedCandidate, lockedRequirements } from "../operations/pylock_install.ts";
+import type { PackageName } from "../names/mod.ts";
+import type { Interpreter } from "../python/mod.ts";
+import type { CommandContext } from "./context.ts";
+import { candidateSettings } from "./index_session.ts";
+import { readRequirementsLocation } from "./requirement_files.ts";
+
+/** Whether a `-r` location names a lock file (by its file name, as pip decides). */
+export function isPylockLocation(location: string): boolean {
+  const path = /^[a-z]+:\/\//i.test(location) ? new URL(location).pathname : location;
+  return isPylockFilename(basename(path));
+}
+
+/** The lock files of a command line, turned into requirement lines and locked candidates. */
+export interface ReadLocks {
+  /** Each lock's requirement lines, by location as named. */
+  readonly texts: ReadonlyMap<string, string>;
+  readonly candidates: ReadonlyMap<PackageName, LockedCandidate>;
+  /** Validation warnings (a newer minor lock-version). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Reads the lock files among `locations` for `interpreter`.
+ *
+ * @throws {InvalidPylockError} for a lock that does not parse or validate.
+ * @throws {UnusablePylockError} for a lock that does not fit the target.
+ */
+export async function readPylocks(
+  context: CommandContext,
+  locations: readonly string[],
+  interpreter: Interpreter,
+): Promise<ReadLocks> {
+  const texts = new Map<string, string>();
+  const candidates = new Map<PackageName, LockedCandidate>();
+  const warnings: string[] = [];
+  const ranking = candidateSettings(context, interpreter).tags;
+  const tags = [...ranking].sort((a, b) => a[1] - b[1]).map(([tag]) => tag);
+  for (const location of locations) {
+    const { lock, warnings: found } = parsePylock(
+      await readRequirementsLocation(location, context.io.cwd),
+      location,
+    );
+    warnings.push(...found);
+    const locked = lockedRequirements(lock, {
+      file: location,
+      target: { environment: interpreter.markerEnvironment, tags },
+    });
+    texts.set(location, locked.lines.join("\n") + "\n");
+    for (const [name, candidate] of locked.candidates) candidates.set(name, candidate);
+  }
+  return { texts, candidates, warnings };
+}

@@ -1,0 +1,89 @@
+import { formatPylock, parsePylock } from "../../lib/lock/pylock.ts";
+import { pylockFromResolution, UnlockableError } from "../../lib/operations/lock.ts";
+import { lockedProvider, lockedRequirements } from "../../lib/operations/pylock_install.ts";
+import { canonicalizeName } from "../../lib/names/mod.ts";
+import { DEFAULT_MARKER_ENVIRONMENT } from "../../lib/pep508/mod.ts";
+import { inMemoryProvider, type ResolvedDist } from "../../lib/resolver/mod.ts";
+import { assertEquals, assertThrows } from "../helpers/assert.ts";
+
+const H = "b".repeat(64);
+
+function dist(name: string, version: string, filename: string, extra: object = {}): ResolvedDist {
+  return {
+    name: canonicalizeName(name),
+    version,
+    extras: [],
+    requested: false,
+    installed: false,
+    metadata: { requiresDist: [], providesExtra: [], requiresPython: ">=3.8" },
+    source: {
+      kind: "index",
+      format: filename.endsWith(".whl") ? "wheel" : "sdist",
+      file: {
+        filename,
+        url: `https://user:pw@example.org/files/${filename}#sha256=${H}`,
+        hashes: { md5: "x", sha256: H },
+        yanked: false,
+        coreMetadata: false,
+        size: 12,
+        uploadTime: "2024-05-01T10:20:30.123456Z",
+        ...extra,
+      },
+    },
+  };
+}
+
+Deno.test("pylockFromResolution() sorts by name and records the chosen file, its size, upload time and sha256", () => {
+  const lock = pylockFromResolution([
+    dist("Zed", "2.0", "zed-2.0.tar.gz"),
+    dist("abc", "1.0", "abc-1.0-py3-none-any.whl"),
+  ], { createdBy: "dpip" });
+  const text = formatPylock(lock);
+  assertEquals(lock.packages.map((p) => p.name), ["abc", "zed"]);
+  assertEquals(
+    text.split("\n").slice(0, 16).join("\n"),
+    `lock-version = "1.0"
+created-by = "dpip"
+
+[[packages]]
+name = "abc"
+version = "1.0"
+requires-python = ">=3.8"
+
+[[packages.wheels]]
+name = "abc-1.0-py3-none-any.whl"
+upload-time = 2024-05-01 10:20:30.123456+00:00
+url = "https://example.org/files/abc-1.0-py3-none-any.whl"
+size = 12
+
+[packages.wheels.hashes]
+sha256 = "${H}"`,
+  );
+  assertEquals(parsePylock(text, "pylock.toml").lock.packages[1]!.sdist?.name, "zed-2.0.tar.gz");
+  assertThrows(
+    () =>
+      pylockFromResolution([dist("a", "1", "a-1-py3-none-any.whl", { hashes: {} })], {
+        createdBy: "x",
+      }),
+    UnlockableError,
+  );
+});
+
+Deno.test("lockedRequirements() pins each selected package with its hashes; lockedProvider() offers only the locked file", async () => {
+  const lock = pylockFromResolution([dist("abc", "1.0", "abc-1.0-py3-none-any.whl")], {
+    createdBy: "dpip",
+  });
+  const locked = lockedRequirements(lock, {
+    file: "pylock.toml",
+    target: { environment: DEFAULT_MARKER_ENVIRONMENT, tags: ["py3-none-any"] },
+  });
+  assertEquals(locked.lines, [`abc==1.0 --hash=sha256:${H}`]);
+  const provider = lockedProvider(
+    inMemoryProvider({ abc: { "1.0": [], "2.0": [] }, other: { "1.0": [] } }),
+    locked.candidates,
+  );
+  const listing = await provider.listVersions(canonicalizeName("abc"));
+  assertEquals(listing.kind === "found" ? listing.candidates.map((c) => c.version) : [], ["1.0"]);
+  const other = await provider.listVersions(canonicalizeName("other"));
+  assertEquals(other.kind === "found" ? other.candidates.length : 0, 1);
+});
