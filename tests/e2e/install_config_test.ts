@@ -216,10 +216,10 @@ const CASES: Case[] = [
     error: /nope\.txt: cannot read: .*\(included from .*r\.txt\)/,
   },
   {
-    title: "pylock.toml is not supported yet, clearly",
+    title: "a malformed pylock.toml is named, with what is missing",
     files: { "pylock.toml": "lock-version = '1.0'\n" },
     args: ["-i", "{A}", "-r", "pylock.toml"],
-    error: /pylock\.toml lock files \(PEP 751\) are not supported yet/,
+    error: /Invalid pylock file 'pylock\.toml': Missing required value in 'created-by'/,
   },
   {
     title: "-e of a project whose build backend no index has names the build dependencies",
