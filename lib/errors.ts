@@ -96,6 +96,9 @@ export const ERROR_CODES = [
   "venv-directory",
   "venv-unsupported",
   "venv-write-failed",
+  "body-too-large",
+  "invalid-size-limit",
+  "indexes-unreachable",
 ] as const;
 
 /** A stable kebab-case error code (see {@link ERROR_CODES}). */

@@ -22,7 +22,7 @@ export const CacheBucket = {
   wheels: "wheels-v1",
   /** Unpacked wheels to hard-link from, by the wheel's sha256. */
   unpacked: "unpacked-v1",
-  /** Wheels' core metadata, by the wheel's sha256. */
+  /** Wheels' core metadata, by the hash that verified it (see `metadata_cache.ts`). */
   metadata: "metadata-v1",
 } as const;
 

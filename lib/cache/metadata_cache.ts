@@ -1,61 +1,127 @@
 /**
- * Core metadata of wheels kept on disk by the wheel's sha256: a wheel's
- * METADATA never changes, so a warm resolution reads it here instead of
- * asking the index again (PEP 658 files, or range requests into the wheel).
+ * Core metadata of wheels, kept so that a warm resolution reads it here
+ * instead of asking the index again.
+ *
+ * Nothing is kept on disk before its hash is verified, and each entry is
+ * keyed by the hash that was verified:
+ *
+ * - `wheel`: METADATA read from a wheel whose bytes hashed to `sha256` (a
+ *   download checked against the index's hash, or hashed as it arrived), at
+ *   `<dir>/wheel/<aa>/<sha256>.metadata`;
+ * - `core-metadata`: a PEP 658 `.metadata` file whose own bytes hashed to
+ *   `sha256`, at `<dir>/core/<aa>/<sha256>.metadata`. These are
+ *   content-addressed: a read checks the bytes against the name again, so a
+ *   file edited in the cache is a miss, not a lie;
+ * - `unverified`: METADATA read with range requests into a wheel, which
+ *   cannot be checked against the wheel's hash without the whole wheel. It is
+ *   kept in memory for this run only, by the URL it was read from, so a bad
+ *   file served once cannot outlive the run (or reach another index's file
+ *   with the same listed hash). Once the wheel is downloaded and verified,
+ *   its metadata is kept on disk under the wheel's hash.
  *
  * @module
  */
 
 import { join } from "../paths.ts";
+import { sha256Hex } from "../net/hashes.ts";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+/** The largest METADATA read back from disk (a bigger file is not one dpip wrote). */
+const MAX_STORED_BYTES = 64 * 1024 * 1024;
+
+/** What a piece of metadata was verified against, which is what it is kept by. */
+export type MetadataKey =
+  /** Read from a wheel whose sha256 was verified. */
+  | { readonly kind: "wheel"; readonly sha256: string }
+  /** A PEP 658 file whose own sha256 was verified. */
+  | { readonly kind: "core-metadata"; readonly sha256: string }
+  /** Not verified (range requests into a wheel): memory only, for this run. */
+  | { readonly kind: "unverified"; readonly url: string };
+
 /**
- * A directory of METADATA files named by the sha256 of their wheel
- * (`<dir>/<aa>/<sha256>.metadata`). Reads and writes never throw: a cache
- * that cannot be used only costs speed.
+ * The metadata cache of one run: a directory for verified entries (see the
+ * module doc) and memory for unverified ones. Reads and writes never throw: a
+ * cache that cannot be used only costs speed.
  *
  * @example
  * ```ts ignore
  * const cache = new MetadataCache(bucketDir(root, CacheBucket.metadata));
- * await cache.put(sha256, text);
- * await cache.get(sha256); // text
+ * await cache.put({ kind: "wheel", sha256 }, bytes);
+ * await cache.get({ kind: "wheel", sha256 }); // bytes
  * ```
  */
 export class MetadataCache {
   readonly #dir: string;
+  readonly #unverified = new Map<string, Uint8Array>();
 
   constructor(dir: string) {
     this.#dir = dir;
   }
 
-  #path(sha256: string): string | undefined {
-    const key = sha256.toLowerCase();
-    return SHA256.test(key) ? join(this.#dir, key.slice(0, 2), `${key}.metadata`) : undefined;
+  #path(key: MetadataKey & { sha256: string }): string | undefined {
+    const sha256 = key.sha256.toLowerCase();
+    if (!SHA256.test(sha256)) return undefined;
+    const area = key.kind === "wheel" ? "wheel" : "core";
+    return join(this.#dir, area, sha256.slice(0, 2), `${sha256}.metadata`);
   }
 
-  /** The METADATA of the wheel with this sha256, if kept. */
-  async get(sha256: string): Promise<string | undefined> {
-    const path = this.#path(sha256);
-    if (path === undefined) return undefined;
-    try {
-      return await Deno.readTextFile(path);
-    } catch {
-      return undefined;
+  /** The metadata kept under `key`, if any. */
+  async get(key: MetadataKey): Promise<Uint8Array | undefined> {
+    switch (key.kind) {
+      case "unverified":
+        return this.#unverified.get(key.url);
+      case "wheel":
+      case "core-metadata": {
+        const path = this.#path(key);
+        if (path === undefined) return undefined;
+        const bytes = await readBounded(path);
+        if (bytes === undefined || key.kind === "wheel") return bytes;
+        return await sha256Hex(bytes) === key.sha256.toLowerCase() ? bytes : undefined;
+      }
     }
   }
 
-  /** Keeps the METADATA of the wheel with this sha256 (written atomically). */
-  async put(sha256: string, text: string): Promise<void> {
-    const path = this.#path(sha256);
+  /**
+   * Keeps `bytes` under `key`: on disk (written atomically) for verified
+   * keys, in memory for unverified ones. A `core-metadata` entry whose bytes
+   * do not hash to its key is not kept.
+   */
+  async put(key: MetadataKey, bytes: Uint8Array): Promise<void> {
+    if (key.kind === "unverified") {
+      this.#unverified.set(key.url, bytes);
+      return;
+    }
+    const path = this.#path(key);
     if (path === undefined) return;
+    if (key.kind === "core-metadata" && await sha256Hex(bytes) !== key.sha256.toLowerCase()) {
+      return;
+    }
     const temporary = `${path}.${crypto.randomUUID().slice(0, 12)}.tmp`;
     try {
       await Deno.mkdir(join(path, ".."), { recursive: true });
-      await Deno.writeTextFile(temporary, text);
+      await Deno.writeFile(temporary, bytes);
       await Deno.rename(temporary, path);
     } catch {
       await Deno.remove(temporary).catch(() => {});
     }
+  }
+}
+
+/** The file's bytes, or undefined when it is missing, unreadable or too big to be an entry. */
+async function readBounded(path: string): Promise<Uint8Array | undefined> {
+  try {
+    using file = await Deno.open(path, { read: true });
+    const size = (await file.stat()).size;
+    if (size > MAX_STORED_BYTES) return undefined;
+    const bytes = new Uint8Array(size);
+    for (let read = 0; read < size;) {
+      const count = await file.read(bytes.subarray(read));
+      if (count === null) return undefined;
+      read += count;
+    }
+    return bytes;
+  } catch {
+    return undefined;
   }
 }

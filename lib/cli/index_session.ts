@@ -22,6 +22,7 @@ import { Authenticator, loadNetrc, redactText, subprocessKeyring } from "../net/
 import { MetadataCache } from "../cache/metadata_cache.ts";
 import { HttpCache } from "../net/http_cache.ts";
 import { HttpClient } from "../net/http_client.ts";
+import { bodyLimitsFromEnv } from "../net/body_limits.ts";
 import type { Interpreter } from "../python/mod.ts";
 import {
   type CandidatePolicy,
@@ -103,7 +104,21 @@ export async function openIndexSession(
     netrc: await loadNetrc(io.env),
     ...(keyringProvider === "subprocess" ? { keyring: subprocessKeyring({ env: io.env }) } : {}),
   });
+  const metadataStore = cacheRoot === undefined
+    ? undefined
+    : new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata));
+  const limits = bodyLimitsFromEnv(io.env);
   const client = new HttpClient({
+    limits,
+    // A downloaded wheel's metadata is kept by the hash its bytes had, for the next resolution.
+    ...(metadataStore === undefined ? {} : {
+      onDownloaded: async (file) =>
+        await (await import("../resolver/default_provider.ts")).keepWheelMetadata(
+          metadataStore,
+          file,
+          limits.metadata,
+        ),
+    }),
     timeout: options.number("timeout", 15),
     retries: options.number("retries", 5),
     authenticator,
@@ -129,17 +144,12 @@ export async function openIndexSession(
     trustedHosts: [...options.strings("trustedHosts"), ...(extra.trustedHosts ?? [])],
     cwd: io.cwd,
     env: io.env,
+    onWarning: (message) => io.stderr.write(`WARNING: ${redactText(message)}\n`),
   });
   for (const warning of indexes.sourceWarnings) {
     io.stderr.write(`WARNING: ${redactText(warning)}\n`);
   }
-  return {
-    client,
-    indexes,
-    ...(cacheRoot === undefined
-      ? {}
-      : { metadataStore: new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata)) }),
-  };
+  return { client, indexes, ...(metadataStore === undefined ? {} : { metadataStore }) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { pathToFileURL, resolve } from "../paths.ts";
 import { redactUrl } from "../net/auth.ts";
 import type { HttpClient } from "../net/http_client.ts";
 import { HttpStatusError } from "../net/http_client.ts";
+import { type DpipError, isDpipError } from "../errors.ts";
 import { SDIST_EXTENSIONS } from "../dists/sdist_filename.ts";
 import { filenameOfUrl, parseProjectPage, type ProjectFile } from "./simple_api.ts";
 
@@ -20,6 +21,8 @@ export interface FindLinksListing {
   readonly source: string;
   readonly files: ProjectFile[];
   readonly warnings: string[];
+  /** Why a remote page could not be read (unreachable, TLS, an error status). */
+  readonly error?: DpipError;
 }
 
 /**
@@ -61,7 +64,9 @@ function bareFile(url: URL): ProjectFile {
 
 /**
  * Reads one find-links source at `url` (see {@link findLinksUrl}). A missing
- * local path or an unreachable page gives no files and a warning, as pip does.
+ * local path gives no files and a warning, as pip does; a page that cannot
+ * be read or understood gives no files and the `error` (the index set warns
+ * and goes on).
  */
 export async function readFindLinks(client: HttpClient, url: string): Promise<FindLinksListing> {
   const source = redactUrl(url);
@@ -110,7 +115,7 @@ export async function readFindLinks(client: HttpClient, url: string): Promise<Fi
     });
     return { source, files: page.files, warnings: page.warnings };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { source, files: [], warnings: [`Could not read find-links page ${source}: ${reason}`] };
+    if (!isDpipError(error)) throw error;
+    return { source, files: [], warnings: [], error };
   }
 }

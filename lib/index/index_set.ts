@@ -12,14 +12,25 @@
  * Plain-HTTP sources are used only for localhost, loopback addresses and
  * `--trusted-host` hosts; others are skipped with pip's warning.
  *
+ * A source that cannot be read (unreachable, a TLS failure, an error status
+ * after the client's retries) is skipped with a warning naming it, as pip
+ * does, and the others are used: the warning is given once per source, and
+ * the HTTP client fails later requests to an unreachable origin at once.
+ * When no source could be read for a project, that is an error saying so
+ * (the source's own, or {@link SourcesUnreachableError} naming them all), not
+ * "no such project". Under
+ * `first-index` an index that cannot be read is an error: skipping it could
+ * take a private project's name from the next index.
+ *
  * @module
  */
 
-import { redactUrl } from "../net/auth.ts";
+import { DpipError, isDpipError } from "../errors.ts";
+import { redactText, redactUrl } from "../net/auth.ts";
 import type { HttpClient } from "../net/http_client.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { type FindLinksListing, findLinksUrl, readFindLinks } from "./find_links.ts";
-import { fetchProjectPage, type ProjectFile } from "./simple_api.ts";
+import { fetchProjectPage, type ProjectFile, type ProjectPage } from "./simple_api.ts";
 
 /** pip's default index. */
 export const DEFAULT_INDEX_URL = "https://pypi.org/simple";
@@ -40,6 +51,30 @@ export interface IndexSetOptions {
   /** For relative paths. */
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Told about each source that could not be read, once per source, when it
+   * happens (as pip logs it); without it those warnings go into the
+   * listing's `warnings`.
+   */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** No source could be read for a project: every index and find-links source failed. */
+export class SourcesUnreachableError extends DpipError<"indexes-unreachable"> {
+  readonly project: string;
+  constructor(project: string, failures: readonly { source: string; error: DpipError }[]) {
+    const each = failures.map(({ source, error }) => `${source} (${redactText(error.message)})`);
+    super(
+      "indexes-unreachable",
+      `No package source could be read for ${project}: ${each.join("; ")}`,
+      {
+        hint: failures.find((failure) => failure.error.hint !== undefined)?.error.hint ??
+          "check the index URLs and your network; --index-url, --extra-index-url and --find-links name the sources",
+      },
+    );
+    this.name = "SourcesUnreachableError";
+    this.project = project;
+  }
 }
 
 /** The files of one project across all sources. */
@@ -101,10 +136,14 @@ export class IndexSet {
   readonly #strategy: IndexStrategy;
   readonly #trusted: readonly string[];
   readonly #skippedWarnings: string[] = [];
+  readonly #onWarning: ((message: string) => void) | undefined;
+  /** Sources already warned about. */
+  readonly #warned = new Set<string>();
   #findLinksListings?: Promise<FindLinksListing[]>;
 
   constructor(client: HttpClient, options: IndexSetOptions) {
     this.#client = client;
+    this.#onWarning = options.onWarning;
     this.#trusted = options.trustedHosts ?? [];
     this.#strategy = options.strategy ?? "unsafe-merge";
     const indexes = options.noIndex
@@ -165,6 +204,17 @@ export class IndexSet {
     return this.#findLinksListings;
   }
 
+  /**
+   * A warning about a source (not about one project): given to `onWarning`
+   * the first time, else kept for the listing; nothing the next times.
+   */
+  #warnOnce(key: string, message: string, warnings: string[]): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    if (this.#onWarning === undefined) warnings.push(message);
+    else this.#onWarning(message);
+  }
+
   /** Every file of `project` across the sources (see the module doc for the order). */
   async projectFiles(project: string): Promise<ProjectListing> {
     const name = canonicalizeName(project);
@@ -172,17 +222,21 @@ export class IndexSet {
     const files: ProjectFile[] = [];
     const foundOn: string[] = [];
     const versions = new Set<string>();
+    const failures: { source: string; error: DpipError }[] = [];
     let anyVersions = false;
     const findLinks = await this.#readFindLinks();
     for (const listing of findLinks) {
-      files.push(...listing.files);
-      warnings.push(...listing.warnings);
+      if (listing.error !== undefined) {
+        failures.push({ source: `find-links source ${listing.source}`, error: listing.error });
+      }
+      for (const file of listing.files) files.push(file);
+      for (const warning of listing.warnings) this.#warnOnce(warning, warning, warnings);
     }
-    const addPage = (index: string, page: Awaited<ReturnType<typeof fetchProjectPage>>) => {
+    const addPage = (index: string, page: ProjectPage | undefined) => {
       if (page === undefined) return false;
       foundOn.push(redactUrl(index));
-      files.push(...page.files);
-      warnings.push(...page.warnings);
+      for (const file of page.files) files.push(file);
+      for (const warning of page.warnings) warnings.push(warning);
       if (page.versions !== undefined) {
         anyVersions = true;
         for (const v of page.versions) versions.add(v);
@@ -195,9 +249,33 @@ export class IndexSet {
       }
     } else {
       const pages = await Promise.all(
-        this.#indexUrls.map((index) => fetchProjectPage(this.#client, index, name)),
+        this.#indexUrls.map((index) =>
+          fetchProjectPage(this.#client, index, name).then(
+            (page) => ({ page }),
+            (error: unknown) => {
+              if (!isDpipError(error, "network-error", "http-status")) throw error;
+              return { error };
+            },
+          )
+        ),
       );
-      pages.forEach((page, i) => addPage(this.#indexUrls[i] ?? "", page));
+      pages.forEach((outcome, i) => {
+        const index = this.#indexUrls[i] ?? "";
+        if ("error" in outcome) {
+          failures.push({ source: `index ${redactUrl(index)}`, error: outcome.error });
+        } else {
+          addPage(index, outcome.page);
+        }
+      });
+    }
+    const sources = this.#indexUrls.length + this.#findLinks.length;
+    if (sources > 0 && failures.length === sources) {
+      // One source: its own error says it all.
+      if (failures.length === 1) throw failures[0]!.error;
+      throw new SourcesUnreachableError(name, failures);
+    }
+    for (const { source, error } of failures) {
+      this.#warnOnce(source, `Skipping ${source}: ${redactText(error.message)}`, warnings);
     }
     return {
       project: name,

@@ -10,15 +10,23 @@
  * through the same calls. Every URL in an error is redacted.
  *
  * `--trusted-host` HTTPS hosts skip certificate verification for that host
- * only, through `node:https` (see `unverified_https.ts`); redirects are then
- * followed here, hop by hop, so each hop is verified unless its host is trusted.
+ * only, through `node:https` (see `node_https.ts`), and so do hosts whose
+ * `--cert` certificate is its own CA (rustls refuses those, OpenSSL and pip
+ * accept them); redirects are then followed here, hop by hop, so each hop
+ * is verified unless its host is trusted.
+ *
+ * Failures are sorted (see `net_errors.ts`): certificate problems and bad
+ * redirects are not retried; a refused connection or an unknown host is
+ * retried at most twice, and once an origin failed that way (or its
+ * certificate was refused) every later request to it in the run fails at
+ * once, so an index that is down costs one short wait, not one per page.
  *
  * @module
  */
 
 import { basename, dirname, fileURLToPath, join } from "../paths.ts";
 import { DpipError } from "../errors.ts";
-import { Authenticator, redactText, redactUrl } from "./auth.ts";
+import { Authenticator } from "./auth.ts";
 import {
   type HashCheck,
   hashFile,
@@ -36,68 +44,31 @@ import {
   revalidationHeaders,
 } from "./http_cache.ts";
 import { BodyChunks, ChunkPool } from "./body_chunks.ts";
+import { type BodyLimits, BodyTooLargeError, DEFAULT_BODY_LIMITS } from "./body_limits.ts";
 import { proxyFor } from "./proxy.ts";
-import { isTrustedHost, UnverifiedHttps } from "./unverified_https.ts";
+import { isTrustedHost, NodeHttps } from "./node_https.ts";
+import {
+  classifyFailure,
+  type Failure,
+  HopError,
+  HttpStatusError,
+  isRetryable,
+  NetworkError,
+} from "./net_errors.ts";
+
+export { HttpStatusError, NetworkError } from "./net_errors.ts";
 
 /** The `Accept` header for simple API pages: JSON first, then HTML (pip's preference). */
 export const SIMPLE_ACCEPT =
   "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
 
-/** A request that failed for a reason other than the server's answer. */
-export class NetworkError extends DpipError {
-  readonly url: string;
-  constructor(url: string, reason: string, options: { attempts: number; cause?: unknown }) {
-    const tries = options.attempts > 1 ? ` (after ${options.attempts} attempts)` : "";
-    super("network-error", `Could not fetch ${redactUrl(url)}: ${redactText(reason)}${tries}`, {
-      hint: networkHint(url, reason),
-      cause: options.cause,
-    });
-    this.name = "NetworkError";
-    this.url = redactUrl(url);
-  }
-}
-
-/** What to try after a failed request, by what went wrong. */
-function networkHint(url: string, reason: string): string {
-  if (/certificate ?required/i.test(reason)) {
-    return "the server asks for a client certificate: pass one with --client-cert (a PEM file holding the certificate and its key)";
-  }
-  if (/certificate|handshake/i.test(reason)) {
-    let host = url;
-    try {
-      host = new URL(url).host;
-    } catch {
-      // Not a URL: name it as it is.
-    }
-    return `the server's certificate could not be verified: pass its CA bundle with --cert, or, for a host you trust, --trusted-host ${host}`;
-  }
-  return "check the URL, your network and proxy settings; --retries and --timeout tune retrying";
-}
-
-/** The server answered with an error status. */
-export class HttpStatusError extends DpipError {
-  readonly url: string;
-  readonly status: number;
-  constructor(url: string, status: number, options: { attempts: number; statusText?: string }) {
-    const tries = options.attempts > 1 ? ` (after ${options.attempts} attempts)` : "";
-    const text = options.statusText ? ` ${options.statusText}` : "";
-    super("http-status", `HTTP ${status}${text} for ${redactUrl(url)}${tries}`, {
-      ...(status === 401 || status === 403
-        ? {
-          hint:
-            "the index needs credentials: put them in the URL, in .netrc, or use --keyring-provider subprocess",
-        }
-        : {}),
-    });
-    this.name = "HttpStatusError";
-    this.url = redactUrl(url);
-    this.status = status;
-  }
-}
-
 /** Options for {@link HttpClient}. */
 export interface HttpClientOptions {
-  /** Seconds to wait for a connection, the headers, or each chunk of a body (default 15). */
+  /**
+   * Seconds to wait for a connection, the headers, or each chunk of a body
+   * (default 15). A page or metadata file (a body read whole) must also
+   * arrive whole within 8 times this, so a server that trickles it fails.
+   */
   readonly timeout?: number;
   /** How many times to retry after a connection error or a 5xx answer (default 5). */
   readonly retries?: number;
@@ -120,6 +91,36 @@ export interface HttpClientOptions {
   /** The HTTP cache; none disables caching. */
   readonly cache?: HttpCache;
   readonly userAgent?: string;
+  /** The largest bodies read whole (see `body_limits.ts`); defaults for what is not given. */
+  readonly limits?: Partial<BodyLimits>;
+  /**
+   * Called after each successful {@link HttpClient.download}, with the file
+   * and the digests its bytes were verified against (e.g. to keep a wheel's
+   * metadata by its hash). Its failures are ignored.
+   */
+  readonly onDownloaded?: (file: DownloadedFile) => Promise<void>;
+}
+
+/** A file {@link HttpClient.download} wrote, for {@link HttpClientOptions.onDownloaded}. */
+export interface DownloadedFile {
+  /** The URL asked for, without credentials. */
+  readonly url: string;
+  readonly path: string;
+  /** Hex digests of the file's bytes by algorithm (sha256 always). */
+  readonly digests: Readonly<Record<string, string>>;
+}
+
+/** Options for {@link HttpClient.get}. */
+export interface GetOptions {
+  /** The `Accept` header (default `*\/*`). */
+  readonly accept?: string;
+  /** Which of the client's {@link BodyLimits} bounds the decoded body (default `page`). */
+  readonly limit?: keyof BodyLimits;
+  /**
+   * Hashes the body must match: a body that does not is a
+   * {@link HashMismatchError}, and is neither cached nor taken from the cache.
+   */
+  readonly checks?: readonly HashCheck[];
 }
 
 /** A fetched page or small file. */
@@ -152,6 +153,8 @@ export interface DownloadResult {
 }
 
 const MAX_REDIRECTS = 20;
+/** Retries after a refused connection or an unknown host name (at most; `retries` may say fewer). */
+const UNREACHABLE_RETRIES = 2;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 class RetryableError extends Error {
@@ -172,10 +175,19 @@ class IdleTimer {
   readonly #ms: number;
   #last = performance.now();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(ms: number) {
+  /** With `deadlineMs`, the request is also aborted that long after it started, busy or not. */
+  constructor(ms: number, options: { deadlineMs?: number } = {}) {
     this.#ms = ms;
     this.#arm(ms);
+    const deadline = options.deadlineMs;
+    if (deadline !== undefined) {
+      this.#deadline = setTimeout(
+        () => this.controller.abort(new DeadlineExceeded(deadline)),
+        deadline,
+      );
+    }
   }
 
   touch(): void {
@@ -184,6 +196,7 @@ class IdleTimer {
 
   clear(): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#deadline);
   }
 
   #arm(delay: number): void {
@@ -197,6 +210,21 @@ class IdleTimer {
     }, delay);
   }
 }
+
+/**
+ * A body read whole took longer than its deadline (a server trickling it, a
+ * "slow loris"): not retried, since the same server will do it again.
+ */
+class DeadlineExceeded extends Error {
+  constructor(ms: number) {
+    super(
+      `the answer did not arrive whole within ${ms / 1000} s (${BODY_DEADLINE_FACTOR} × --timeout)`,
+    );
+  }
+}
+
+/** How many `--timeout`s a page or metadata file may take to arrive whole. */
+const BODY_DEADLINE_FACTOR = 8;
 
 function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501 && status !== 505);
@@ -244,6 +272,8 @@ async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<void> {
  */
 export class HttpClient {
   readonly #timeoutMs: number;
+  /** The longest a body read whole may take, from the request to its last byte. */
+  readonly #bodyDeadlineMs: number;
   readonly #retries: number;
   readonly #backoffMs: number;
   readonly #auth: Authenticator;
@@ -253,10 +283,19 @@ export class HttpClient {
   readonly #trustedHosts: readonly string[];
   /** Read buffers for downloads, reused across them. */
   readonly #chunks = new ChunkPool();
-  #unverified: UnverifiedHttps | undefined;
+  #unverified: NodeHttps | undefined;
+  #caVerified: NodeHttps | undefined;
+  /** Origins whose `--cert` certificate is its own CA: served by {@link NodeHttps}. */
+  readonly #caOrigins = new Set<string>();
+  /** Origins that could not be reached in this run, with the failure. */
+  readonly #down = new Map<string, Failure>();
+  /** The largest bodies read whole. */
+  readonly limits: BodyLimits;
 
   constructor(options: HttpClientOptions = {}) {
+    this.limits = { ...DEFAULT_BODY_LIMITS, ...options.limits };
     this.#timeoutMs = Math.max(1, (options.timeout ?? 15) * 1000);
+    this.#bodyDeadlineMs = this.#timeoutMs * BODY_DEADLINE_FACTOR;
     this.#retries = Math.max(0, Math.floor(options.retries ?? 5));
     this.#backoffMs = options.backoffMs ?? 250;
     this.#auth = options.authenticator ?? new Authenticator();
@@ -271,6 +310,8 @@ export class HttpClient {
     this.#clients.clear();
     this.#unverified?.close();
     this.#unverified = undefined;
+    this.#caVerified?.close();
+    this.#caVerified = undefined;
   }
 
   #clientFor(url: URL): Deno.HttpClient {
@@ -301,36 +342,34 @@ export class HttpClient {
   }
 
   /**
-   * One request, redirects followed. Without trusted hosts this is `fetch`;
-   * with them each hop picks its transport, so only trusted HTTPS hosts skip
-   * verification, and credentials are not sent to another origin.
+   * One request, redirects followed. Without trusted hosts or `--cert` this
+   * is `fetch`; with them each hop picks its transport, so only trusted
+   * HTTPS hosts skip verification, and credentials are not sent to another
+   * origin.
    */
   async #fetch(
     url: URL,
     init: { headers: Record<string, string>; signal: AbortSignal },
   ): Promise<Response> {
-    if (this.#trustedHosts.length === 0) {
+    if (this.#trustedHosts.length === 0 && this.#options.caCerts === undefined) {
       return await fetch(url, { ...init, client: this.#clientFor(url) });
     }
     let current = url;
     let headers = init.headers;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const response = current.protocol === "https:" && isTrustedHost(current, this.#trustedHosts)
-        ? await this.#unverifiedTransport().fetch(current, {
-          headers,
-          signal: init.signal,
-          ...this.#proxyOption(current),
-        })
-        : await fetch(current, {
-          headers,
-          signal: init.signal,
-          client: this.#clientFor(current),
-          redirect: "manual",
-        });
+      const target = current;
+      const response = await this.#hop(target, { headers, signal: init.signal }).catch(
+        (error: unknown) => {
+          throw hop === 0 || init.signal.aborted ? error : new HopError(target.href, error);
+        },
+      );
       const location = response.headers.get("location");
       if (!REDIRECTS.has(response.status) || location === null) return response;
       await response.body?.cancel();
       const next = new URL(location, current);
+      if (next.protocol !== "http:" && next.protocol !== "https:") {
+        throw new TypeError("Can not redirect to a non HTTP(s) url");
+      }
       if (next.origin !== current.origin) {
         headers = Object.fromEntries(
           Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"),
@@ -338,14 +377,42 @@ export class HttpClient {
       }
       current = next;
     }
-    throw new NetworkError(url.href, `more than ${MAX_REDIRECTS} redirects`, { attempts: 1 });
+    throw new TypeError(`more than ${MAX_REDIRECTS} redirects`);
   }
 
-  #unverifiedTransport(): UnverifiedHttps {
-    this.#unverified ??= new UnverifiedHttps(
-      this.#options.clientCert ? { clientCert: this.#options.clientCert } : {},
-    );
-    return this.#unverified;
+  /** One hop, redirects returned: through the transport its origin needs. */
+  async #hop(
+    url: URL,
+    init: { headers: Record<string, string>; signal: AbortSignal },
+  ): Promise<Response> {
+    const https = url.protocol === "https:";
+    if (https && isTrustedHost(url, this.#trustedHosts)) {
+      return await this.#nodeTransport("none").fetch(url, { ...init, ...this.#proxyOption(url) });
+    }
+    const caCerts = this.#options.caCerts;
+    if (https && caCerts !== undefined && this.#caOrigins.has(url.origin)) {
+      return await this.#nodeTransport(caCerts).fetch(url, { ...init, ...this.#proxyOption(url) });
+    }
+    try {
+      return await fetch(url, { ...init, client: this.#clientFor(url), redirect: "manual" });
+    } catch (error) {
+      // A self-signed certificate that is its own CA, named by --cert: OpenSSL (pip) takes it.
+      if (!https || caCerts === undefined || !/CaUsedAsEndEntity/.test(describe(error))) {
+        throw error;
+      }
+      this.#caOrigins.add(url.origin);
+      return await this.#nodeTransport(caCerts).fetch(url, { ...init, ...this.#proxyOption(url) });
+    }
+  }
+
+  #nodeTransport(verify: "none" | readonly string[]): NodeHttps {
+    const clientCert = this.#options.clientCert ? { clientCert: this.#options.clientCert } : {};
+    if (verify === "none") {
+      this.#unverified ??= new NodeHttps({ verify: "none", ...clientCert });
+      return this.#unverified;
+    }
+    this.#caVerified ??= new NodeHttps({ verify: { ca: verify }, ...clientCert });
+    return this.#caVerified;
   }
 
   #proxyOption(url: URL): { proxy?: string } {
@@ -360,26 +427,49 @@ export class HttpClient {
 
   /**
    * Runs `operation` until it succeeds, retrying on {@link RetryableError},
-   * network failures and timeouts. Turns the last failure into a DpipError.
+   * network failures and timeouts as their kind allows (see the module doc).
+   * Turns the last failure into a DpipError. A request to an origin that
+   * could not be reached earlier in the run fails at once.
    */
   async #withRetries<T>(url: URL, operation: (attempt: number) => Promise<T>): Promise<T> {
+    const down = this.#down.get(url.origin);
+    if (down !== undefined) {
+      throw new NetworkError(url.href, down.reason, {
+        attempts: 0,
+        kind: down.kind,
+        repeated: true,
+      });
+    }
     for (let attempt = 0;; attempt++) {
       try {
         return await operation(attempt);
       } catch (error) {
         if (error instanceof DpipError) throw error;
         const attempts = attempt + 1;
-        // A certificate problem will not go away by asking again.
-        const permanent = !(error instanceof RetryableError) &&
-          /certificate|handshake/i.test(describe(error));
-        if (attempt < this.#retries && !permanent) {
+        if (error instanceof DeadlineExceeded) {
+          throw new NetworkError(url.href, error.message, { attempts, kind: "timeout" });
+        }
+        const failure: Failure = error instanceof RetryableError
+          ? { kind: error.status === undefined ? "dropped" : "other", reason: error.message }
+          : classifyFailure(error);
+        const unreachable = failure.kind === "refused" || failure.kind === "dns";
+        const allowed = unreachable ? Math.min(this.#retries, UNREACHABLE_RETRIES) : this.#retries;
+        if (attempt < allowed && isRetryable(failure.kind)) {
           await this.#sleepBeforeRetry(attempt);
           continue;
         }
         if (error instanceof RetryableError && error.status !== undefined) {
           throw new HttpStatusError(url.href, error.status, { attempts });
         }
-        throw new NetworkError(url.href, describe(error), { attempts, cause: error });
+        if (unreachable || failure.kind === "tls") {
+          this.#down.set(new URL(failure.at ?? url.href).origin, failure);
+        }
+        throw new NetworkError(url.href, failure.reason, {
+          attempts,
+          kind: failure.kind,
+          ...(failure.at === undefined || failure.at === url.href ? {} : { at: failure.at }),
+          cause: error,
+        });
       }
     }
   }
@@ -425,29 +515,55 @@ export class HttpClient {
    * is, a stale one is revalidated (a 304 keeps it). A 404 or other non-5xx
    * error status is returned, not thrown, so callers can treat it as "no such
    * project". `file:` URLs read the file (a directory reads its `index.html`).
+   * A body bigger than `maxBytes` is a {@link BodyTooLargeError}; one that
+   * fails `checks` a {@link HashMismatchError}, before anything is cached.
    */
-  async get(url: string, options: { accept?: string } = {}): Promise<FetchedBody> {
+  async get(url: string, options: GetOptions = {}): Promise<FetchedBody> {
     const parsed = new URL(url);
     const accept = options.accept ?? "*/*";
-    if (parsed.protocol === "file:") return await readLocal(parsed);
+    const limit = { kind: options.limit ?? "page", bytes: this.limits[options.limit ?? "page"] };
+    const checks = options.checks ?? [];
+    const verify = async (body: Uint8Array): Promise<void> => {
+      if (checks.length === 0) return;
+      const problem = await failedCheck(body, checks, filenameOf(parsed));
+      if (problem !== undefined) throw problem;
+    };
+    if (parsed.protocol === "file:") {
+      const local = await readLocal(parsed, limit);
+      if (local.status === 200) await verify(local.body);
+      return local;
+    }
     const key = stripUrl(parsed).href;
-    const cached = await this.#cache?.lookup(key, accept);
+    let cached = await this.#cache?.lookup(key, accept);
+    if (cached !== undefined && (cached.size > limit.bytes || checks.length > 0)) {
+      // An entry that cannot be what is asked for is not revalidated but fetched again.
+      const body = cached.size > limit.bytes ? undefined : await readCached(cached);
+      if (body === undefined || await failedCheck(body, checks, "") !== undefined) {
+        cached = undefined;
+      }
+    }
     if (cached !== undefined && isFresh(cached, Date.now())) {
-      return await fromEntry(cached);
+      const body = await readCached(cached);
+      if (body !== undefined) return fromEntry(cached, body);
+      cached = undefined;
     }
     return await this.#withRetries(parsed, async () => {
-      const timer = new IdleTimer(this.#timeoutMs);
+      const timer = new IdleTimer(this.#timeoutMs, { deadlineMs: this.#bodyDeadlineMs });
       try {
         const headers: Record<string, string> = { accept };
         if (cached !== undefined) Object.assign(headers, revalidationHeaders(cached));
         const response = await this.#send(parsed, headers, timer);
         if (response.status === 304 && cached !== undefined && this.#cache !== undefined) {
           await response.body?.cancel();
-          return await fromEntry(await this.#cache.refresh(cached, response.headers, accept));
+          const refreshed = await this.#cache.refresh(cached, response.headers, accept);
+          const body = await readCached(refreshed);
+          if (body === undefined) throw new RetryableError("the cached body went missing");
+          return fromEntry(refreshed, body);
         }
-        const body = await readBody(response, timer);
-        const kept = keptHeaders(response.headers);
+        const body = await readBody(response, timer, { url: parsed.href, ...limit });
         const finalUrl = response.url === "" ? key : stripUrl(new URL(response.url)).href;
+        if (response.ok) await verify(body);
+        const kept = keptHeaders(response.headers);
         if (response.ok && this.#cache !== undefined && isStorable(kept)) {
           const pending = await this.#cache.begin(key, accept);
           try {
@@ -476,14 +592,34 @@ export class HttpClient {
     });
   }
 
-  /** GETs `range` (e.g. `bytes=-8192`) of a file, uncached. Returns the status and the bytes. */
-  async getRange(url: string, range: string): Promise<{ status: number; body: Uint8Array }> {
+  /**
+   * GETs `range` (e.g. `bytes=-8192`) of a file, uncached. Returns the status
+   * and, for a 206, the bytes; a server that ignores the range (200) or
+   * refuses it gets its body cancelled, not read, and the body is empty.
+   */
+  async getRange(
+    url: string,
+    range: string,
+    options: { limit?: keyof BodyLimits } = {},
+  ): Promise<{ status: number; body: Uint8Array }> {
     const parsed = new URL(url);
+    const kind = options.limit ?? "page";
     return await this.#withRetries(parsed, async () => {
-      const timer = new IdleTimer(this.#timeoutMs);
+      const timer = new IdleTimer(this.#timeoutMs, { deadlineMs: this.#bodyDeadlineMs });
       try {
         const response = await this.#send(parsed, { range, "accept-encoding": "identity" }, timer);
-        return { status: response.status, body: await readBody(response, timer) };
+        if (response.status !== 206) {
+          await response.body?.cancel();
+          return { status: response.status, body: new Uint8Array() };
+        }
+        return {
+          status: response.status,
+          body: await readBody(response, timer, {
+            url: parsed.href,
+            kind,
+            bytes: this.limits[kind],
+          }),
+        };
       } finally {
         timer.clear();
       }
@@ -494,15 +630,30 @@ export class HttpClient {
    * Downloads `url` to `dest`: streams into a temporary file next to it while
    * hashing, verifies every check, then renames. A cached copy is used when
    * its sha256 matches a check's or its headers say it is fresh (a stale one
-   * is revalidated). A dropped connection resumes with `Range` when the
-   * server supports it. On any failure no file is left at `dest`, beside it,
-   * or in the cache.
+   * is revalidated), and only when it still has the bytes it was stored with
+   * and passes every check (else it is fetched again, and replaced). A
+   * dropped connection resumes with `Range` when the server supports it. On
+   * any failure no file is left at `dest`, beside it, or in the cache.
    */
   async download(
     url: string,
     dest: string,
     options: DownloadOptions = {},
   ): Promise<DownloadResult> {
+    const result = await this.#download(url, dest, options);
+    try {
+      await this.#options.onDownloaded?.({
+        url: stripUrl(new URL(url)).href,
+        path: result.path,
+        digests: result.digests,
+      });
+    } catch {
+      // A hook that fails costs only what it would have saved.
+    }
+    return result;
+  }
+
+  async #download(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
     const parsed = new URL(url);
     const checks = options.checks ?? [];
     const algorithms = checks.flatMap((c) => Object.keys(c.allowed));
@@ -529,59 +680,67 @@ export class HttpClient {
       return await finish(result, dest, false);
     }
     const key = stripUrl(parsed).href;
-    const cached = await this.#cache?.lookup(key, "*/*");
     const expectedSha256 = checks.flatMap((c) => c.allowed["sha256"] ?? []).map((h) =>
       h.toLowerCase()
     );
-    if (
-      cached !== undefined &&
-      (isFresh(cached, Date.now()) || expectedSha256.includes(cached.sha256))
-    ) {
+    /** The cached copy at `dest`, when it still is what was stored and passes every check. */
+    const useCached = async (entry: CacheEntry): Promise<DownloadResult | undefined> => {
       // The entry must still be what was stored (a hard-linked copy may have been edited).
-      const digests = await hashFile(cached.bodyPath, algorithms).catch(() => undefined);
-      if (digests !== undefined && digests["sha256"] === cached.sha256) {
-        verify(digests);
-        await linkOrCopy(cached.bodyPath, dest);
-        options.onProgress?.(cached.size, cached.size);
-        return { path: dest, size: cached.size, digests, fromCache: true };
+      const digests = await hashFile(entry.bodyPath, algorithms).catch(() => undefined);
+      if (digests === undefined || digests["sha256"] !== entry.sha256) return undefined;
+      if (!checks.every((check) => matchesHashes(digests, check.allowed))) return undefined;
+      await linkOrCopy(entry.bodyPath, dest);
+      options.onProgress?.(entry.size, entry.size);
+      return { path: dest, size: entry.size, digests, fromCache: true };
+    };
+    let cached = await this.#cache?.lookup(key, "*/*");
+    if (cached !== undefined) {
+      const usable = isFresh(cached, Date.now()) || expectedSha256.includes(cached.sha256);
+      const hit = usable ? await useCached(cached) : undefined;
+      if (hit !== undefined) return hit;
+      // A stale entry is revalidated unless it cannot pass the checks anyway.
+      if (usable || (expectedSha256.length > 0 && !expectedSha256.includes(cached.sha256))) {
+        cached = undefined;
       }
     }
-    const pending = await this.#cache?.begin(key, "*/*").catch(() => undefined);
-    const tmp = pending?.path ?? tempPathFor(dest);
-    let moved = false;
-    try {
-      const fetched = await this.#fetchToFile(parsed, tmp, {
-        algorithms,
-        cached,
-        onProgress: options.onProgress,
-      });
-      if (fetched.kind === "not-modified" && cached !== undefined) {
-        await pending?.abort();
-        return await this.download(url, dest, {
-          ...options,
-          checks: [...checks, { source: "the cache", allowed: { sha256: [cached.sha256] } }],
+    for (let round = 0;; round++) {
+      const pending = await this.#cache?.begin(key, "*/*").catch(() => undefined);
+      const tmp = pending?.path ?? tempPathFor(dest);
+      let moved = false;
+      try {
+        const fetched = await this.#fetchToFile(parsed, tmp, {
+          algorithms,
+          cached,
+          onProgress: options.onProgress,
         });
+        if (fetched.kind === "not-modified") {
+          await pending?.abort();
+          const hit = cached === undefined ? undefined : await useCached(cached);
+          if (hit !== undefined) return hit;
+          if (round > 0) throw new Error("304 without a usable cached entry");
+          cached = undefined; // the entry went bad: fetch it whole
+          continue;
+        }
+        verify(fetched.digests);
+        const sha256 = fetched.digests["sha256"] ?? "";
+        if (pending !== undefined && (isStorable(fetched.headers) || expectedSha256.length > 0)) {
+          const entry = await pending.commit({
+            url: fetched.url,
+            status: 200,
+            headers: fetched.headers,
+            sha256,
+            size: fetched.size,
+          });
+          moved = true;
+          await linkOrCopy(entry.bodyPath, dest);
+        } else {
+          await moveFile(tmp, dest);
+          moved = true;
+        }
+        return { path: dest, size: fetched.size, digests: fetched.digests, fromCache: false };
+      } finally {
+        if (!moved) await Deno.remove(tmp).catch(() => {});
       }
-      if (fetched.kind === "not-modified") throw new Error("304 without a cached entry");
-      verify(fetched.digests);
-      const sha256 = fetched.digests["sha256"] ?? "";
-      if (pending !== undefined && (isStorable(fetched.headers) || expectedSha256.length > 0)) {
-        const entry = await pending.commit({
-          url: fetched.url,
-          status: 200,
-          headers: fetched.headers,
-          sha256,
-          size: fetched.size,
-        });
-        moved = true;
-        await linkOrCopy(entry.bodyPath, dest);
-      } else {
-        await moveFile(tmp, dest);
-        moved = true;
-      }
-      return { path: dest, size: fetched.size, digests: fetched.digests, fromCache: false };
-    } finally {
-      if (!moved) await Deno.remove(tmp).catch(() => {});
     }
   }
 
@@ -698,26 +857,59 @@ export class HttpClient {
   }
 }
 
-async function readBody(response: Response, timer: IdleTimer): Promise<Uint8Array> {
+/** A limit on a body read whole: its size class and its bytes. */
+interface ReadLimit {
+  readonly kind: keyof BodyLimits;
+  readonly bytes: number;
+}
+
+/**
+ * The whole body (decoded as it streams), failing with a
+ * {@link BodyTooLargeError} as soon as it passes the limit (or when its
+ * `Content-Length` announces more), so a compression bomb is never held.
+ */
+async function readBody(
+  response: Response,
+  timer: IdleTimer,
+  limit: ReadLimit & { url: string },
+): Promise<Uint8Array> {
   if (response.body === null) return new Uint8Array();
+  const tooLarge = () => new BodyTooLargeError(limit.url, { limit: limit.bytes, kind: limit.kind });
+  const length = response.headers.get("content-length");
+  const encoded = response.headers.get("content-encoding") !== null;
+  if (length !== null && !encoded && Number(length) > limit.bytes) {
+    await response.body.cancel();
+    throw tooLarge();
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
+  const reader = response.body.getReader();
   try {
-    for await (const chunk of response.body) {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
       timer.touch();
-      chunks.push(chunk);
-      size += chunk.length;
+      size += value.length;
+      if (size > limit.bytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
     }
   } catch (error) {
+    if (error instanceof BodyTooLargeError) throw error;
+    const reason = timer.controller.signal.reason;
+    if (reason instanceof DeadlineExceeded) throw reason;
     throw new RetryableError(
       `connection lost while reading the body: ${
         describe(timer.controller.signal.reason ?? error)
       }`,
       { cause: error },
     );
+  } finally {
+    reader.releaseLock();
   }
-  const length = response.headers.get("content-length");
-  if (length !== null && response.headers.get("content-encoding") === null) {
+  if (length !== null && !encoded) {
     if (Number(length) !== size) throw new RetryableError(`received ${size} of ${length} bytes`);
   }
   const body = new Uint8Array(size);
@@ -729,17 +921,69 @@ async function readBody(response: Response, timer: IdleTimer): Promise<Uint8Arra
   return body;
 }
 
-async function fromEntry(entry: CacheEntry): Promise<FetchedBody> {
+/** The last part of a URL's path, decoded (for messages about a file). */
+function filenameOf(url: URL): string {
+  const last = url.pathname.split("/").filter((part) => part !== "").at(-1) ?? url.host;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+/** The first check `body` fails, as the error to throw; undefined when all pass. */
+async function failedCheck(
+  body: Uint8Array,
+  checks: readonly HashCheck[],
+  name: string,
+): Promise<HashMismatchError | undefined> {
+  if (checks.length === 0) return undefined;
+  const hasher = await MultiHasher.create(checks.flatMap((c) => Object.keys(c.allowed)));
+  hasher.update(body);
+  const digests = hasher.digest();
+  const failed = checks.find((check) => !matchesHashes(digests, check.allowed));
+  return failed === undefined ? undefined : new HashMismatchError(name, {
+    expected: failed.allowed,
+    got: digests,
+    source: failed.source,
+  });
+}
+
+/** A cache entry's body, if it is still there with the size recorded. */
+async function readCached(entry: CacheEntry): Promise<Uint8Array | undefined> {
+  const body = await readFileBounded(entry.bodyPath, entry.size).catch(() => undefined);
+  return body?.length === entry.size ? body : undefined;
+}
+
+function fromEntry(entry: CacheEntry, body: Uint8Array): FetchedBody {
   return {
     url: entry.url,
     status: entry.status,
     contentType: entry.headers["content-type"] ?? "",
-    body: await Deno.readFile(entry.bodyPath),
+    body,
     fromCache: true,
   };
 }
 
-async function readLocal(url: URL): Promise<FetchedBody> {
+/**
+ * Reads a file whole, refusing one bigger than `limit` bytes (checked
+ * before reading, and again while reading, for a file that grows).
+ */
+async function readFileBounded(path: string, limit: number): Promise<Uint8Array | undefined> {
+  using file = await Deno.open(path, { read: true });
+  const size = (await file.stat()).size;
+  if (size > limit) return undefined;
+  const body = new Uint8Array(size);
+  let read = 0;
+  while (read < size) {
+    const count = await file.read(body.subarray(read));
+    if (count === null) break;
+    read += count;
+  }
+  return read === size ? body : body.subarray(0, read);
+}
+
+async function readLocal(url: URL, limit: ReadLimit): Promise<FetchedBody> {
   let path = fileURLToPath(url);
   try {
     const stat = await Deno.stat(path);
@@ -747,7 +991,10 @@ async function readLocal(url: URL): Promise<FetchedBody> {
       path = join(path, "index.html");
       if (!url.pathname.endsWith("/")) url = new URL(url.href + "/");
     }
-    const body = await Deno.readFile(path);
+    const body = await readFileBounded(path, limit.bytes);
+    if (body === undefined) {
+      throw new BodyTooLargeError(url.href, { limit: limit.bytes, kind: limit.kind });
+    }
     const contentType = path.endsWith(".json")
       ? "application/vnd.pypi.simple.v1+json"
       : path.endsWith(".html") || path.endsWith(".htm")
@@ -755,6 +1002,7 @@ async function readLocal(url: URL): Promise<FetchedBody> {
       : "application/octet-stream";
     return { url: url.href, status: 200, contentType, body, fromCache: false };
   } catch (error) {
+    if (error instanceof BodyTooLargeError) throw error;
     if (error instanceof Deno.errors.NotFound) {
       return {
         url: url.href,

@@ -31,9 +31,11 @@ export {
 } from "./hashes.ts";
 export { HttpCache, isFresh, parseCacheControl } from "./http_cache.ts";
 export {
+  type DownloadedFile,
   type DownloadOptions,
   type DownloadResult,
   type FetchedBody,
+  type GetOptions,
   type HashCheck,
   HttpClient,
   type HttpClientOptions,
@@ -42,4 +44,12 @@ export {
   SIMPLE_ACCEPT,
 } from "./http_client.ts";
 export { proxyFor, type ProxySettings } from "./proxy.ts";
-export { isTrustedHost } from "./unverified_https.ts";
+export { isTrustedHost } from "./node_https.ts";
+export {
+  BODY_LIMIT_VARIABLES,
+  type BodyLimits,
+  bodyLimitsFromEnv,
+  BodyTooLargeError,
+  DEFAULT_BODY_LIMITS,
+} from "./body_limits.ts";
+export { classifyFailure, type FailureKind } from "./net_errors.ts";

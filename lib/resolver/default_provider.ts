@@ -22,7 +22,10 @@ import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import { tryParseSdistFilenameForProject } from "../dists/sdist_filename.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
 import { DpipError, isDpipError } from "../errors.ts";
-import { sha256Hex } from "../net/hashes.ts";
+import type { MetadataKey } from "../cache/metadata_cache.ts";
+import { pathToFileURL } from "../paths.ts";
+import { digestChecks, type HashCheck, sha256Hex } from "../net/hashes.ts";
+import { HttpStatusError } from "../net/net_errors.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions, type Version } from "../pep440/mod.ts";
 import {
@@ -62,10 +65,36 @@ export interface ProjectFiles {
 
 /** The HTTP operations the provider needs (`HttpClient` fits). */
 export interface MetadataClient {
-  /** GET a whole body (`file:` URLs included); non-5xx error statuses are returned, not thrown. */
-  get(url: string): Promise<{ status: number; body: Uint8Array }>;
-  /** GET a byte range (`bytes=-65536`); a server without range support answers 200 with everything. */
-  getRange(url: string, range: string): Promise<{ status: number; body: Uint8Array }>;
+  /**
+   * GET a whole body (`file:` URLs included), bounded by a size class;
+   * non-5xx error statuses are returned, not thrown. A body that fails
+   * `checks` is an error (and is not cached).
+   */
+  get(
+    url: string,
+    options?: { limit?: "metadata"; checks?: readonly HashCheck[] },
+  ): Promise<{ status: number; body: Uint8Array }>;
+  /**
+   * GET a byte range (`bytes=-65536`): 206 and the bytes, or another status
+   * (a server without range support answers 200) and, possibly, no bytes.
+   */
+  getRange(
+    url: string,
+    range: string,
+    options?: { limit?: "metadata" },
+  ): Promise<{ status: number; body: Uint8Array }>;
+  /**
+   * Downloads a whole file to `dest`, hashed as it arrives, failing (with no
+   * file left) when it does not pass `checks`. Needed only for wheels read
+   * whole: servers without range support, zip64 archives.
+   */
+  download?(
+    url: string,
+    dest: string,
+    options: { checks: readonly HashCheck[] },
+  ): Promise<{ digests: Readonly<Record<string, string>> }>;
+  /** The largest metadata read (default 16 MiB). */
+  readonly limits?: { readonly metadata: number };
 }
 
 /** Options for {@link defaultProvider}. */
@@ -78,14 +107,18 @@ export interface DefaultProviderOptions {
   policy: CandidatePolicy;
   /** Project names the indexes know, for "did you mean" (optional, may be slow). */
   knownNames?: () => Promise<readonly string[]>;
-  /** Where wheels' metadata is kept by their sha256 (`MetadataCache` fits). */
+  /** Where wheels' metadata is kept by what verified it (`MetadataCache` fits). */
   metadataStore?: MetadataStore;
 }
 
-/** Wheels' core metadata kept by the wheel's sha256. */
+/**
+ * Wheels' core metadata kept by the hash that verified it (see
+ * `cache/metadata_cache.ts`): `wheel` and `core-metadata` entries may be
+ * kept across runs, `unverified` ones only for the run.
+ */
 export interface MetadataStore {
-  get(sha256: string): Promise<string | undefined>;
-  put(sha256: string, text: string): Promise<void>;
+  get(key: MetadataKey): Promise<Uint8Array | undefined>;
+  put(key: MetadataKey, bytes: Uint8Array): Promise<void>;
 }
 
 /** What the provider keeps in {@link VersionCandidate.source}. */
@@ -105,6 +138,8 @@ export class MetadataMismatchError extends DpipError {
 }
 
 const TAIL_BYTES = 64 * 1024;
+/** The default metadata limit (`net/body_limits.ts` has the configurable one). */
+const DEFAULT_METADATA_LIMIT = 16 * 1024 * 1024;
 
 /**
  * A {@link ResolverProvider} over the indexes.
@@ -183,8 +218,9 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
   };
 }
 
+/** Failures of the source, not of the version: they end the resolution instead of skipping it. */
 function isNetworkError(error: DpipError): boolean {
-  return isDpipError(error, "network-error", "http-status");
+  return isDpipError(error, "network-error", "http-status", "body-too-large");
 }
 
 /**
@@ -268,52 +304,138 @@ function versionOfFile(filename: string, project: string): Version | undefined {
 }
 
 /**
- * Fetches a wheel's METADATA: from `store` when it has the wheel's sha256,
- * else PEP 658 first, then a ranged read, then the whole file (and keeps it
- * in `store`).
+ * Fetches a wheel's METADATA, the cheapest way there is:
+ *
+ * 1. `store`, by the wheel's sha256 (kept only from wheels whose bytes had
+ *    that hash) or by the PEP 658 file's sha256 (kept only once its bytes
+ *    had that hash);
+ * 2. the PEP 658 `.metadata` file, checked against its hash;
+ * 3. range requests into the wheel: not checked against the wheel's hash
+ *    (that takes the whole wheel), so kept in `store` for this run only;
+ * 4. the whole wheel, downloaded and checked against the index's hashes:
+ *    its metadata is kept under the sha256 its bytes had.
+ *
+ * {@link keepWheelMetadata} keeps the metadata of a wheel downloaded later
+ * (for installing), so the next run need not read it by ranges again.
  */
 export async function fetchWheelMetadata(
   client: MetadataClient,
   file: IndexFile,
   store?: MetadataStore,
 ): Promise<string> {
-  const sha256 = file.hashes["sha256"];
-  if (store === undefined || sha256 === undefined) return await fetchFromIndex(client, file);
-  const kept = await store.get(sha256);
-  if (kept !== undefined) return kept;
-  const text = await fetchFromIndex(client, file);
-  await store.put(sha256, text);
-  return text;
+  return new TextDecoder().decode(await wheelMetadataBytes(client, file, store));
 }
 
-async function fetchFromIndex(client: MetadataClient, file: IndexFile): Promise<string> {
-  const decoder = new TextDecoder();
+async function wheelMetadataBytes(
+  client: MetadataClient,
+  file: IndexFile,
+  store: MetadataStore | undefined,
+): Promise<Uint8Array> {
+  const limit = client.limits?.metadata ?? DEFAULT_METADATA_LIMIT;
+  const wheelSha256 = file.hashes["sha256"]?.toLowerCase();
+  if (store !== undefined && wheelSha256 !== undefined) {
+    const kept = await store.get({ kind: "wheel", sha256: wheelSha256 });
+    if (kept !== undefined) return kept;
+  }
   if (file.coreMetadata !== false) {
-    const answer = await client.get(`${file.url}.metadata`);
+    const expected = file.coreMetadata["sha256"]?.toLowerCase();
+    const key: MetadataKey = expected === undefined
+      ? { kind: "unverified", url: `${file.url}.metadata` }
+      : { kind: "core-metadata", sha256: expected };
+    const kept = await store?.get(key);
+    if (kept !== undefined) return kept;
+    const answer = await client.get(`${file.url}.metadata`, {
+      limit: "metadata",
+      checks: digestChecks("the index (its core-metadata hash)", file.coreMetadata),
+    });
     if (answer.status === 200) {
-      const expected = file.coreMetadata["sha256"];
       if (expected !== undefined) {
         const actual = await sha256Hex(answer.body);
-        if (actual !== expected.toLowerCase()) {
+        if (actual !== expected) {
           throw new MetadataMismatchError(
             file.filename,
             `its .metadata file's sha256 is ${actual}, the index says ${expected}`,
           );
         }
       }
-      return decoder.decode(answer.body);
+      await store?.put(key, answer.body);
+      return answer.body;
     }
   }
+  const unverified: MetadataKey = { kind: "unverified", url: file.url };
+  const kept = await store?.get(unverified);
+  if (kept !== undefined) return kept;
   const readRange: RangeReader = file.url.startsWith("file:")
     ? (range) => readLocalRange(new URL(file.url), range)
-    : (range) => client.getRange(file.url, range);
-  const ranged = await rangedMetadata(readRange, file);
-  if (ranged !== undefined) return decoder.decode(ranged);
-  const whole = await client.get(file.url);
-  if (whole.status !== 200) {
-    throw new MetadataMismatchError(file.filename, `fetching it answered HTTP ${whole.status}`);
+    : (range) => client.getRange(file.url, range, { limit: "metadata" });
+  const ranged = await rangedMetadata(readRange, file.filename, limit);
+  if (ranged !== undefined) {
+    await store?.put(unverified, ranged);
+    return ranged;
   }
-  return decoder.decode(await metadataFromZip(whole.body, file.filename));
+  return await wholeWheelMetadata(client, file, { store, limit });
+}
+
+/**
+ * The METADATA of a wheel downloaded whole into a temporary directory,
+ * checked against the index's hashes, and kept by the sha256 it had.
+ */
+async function wholeWheelMetadata(
+  client: MetadataClient,
+  file: IndexFile,
+  options: { store: MetadataStore | undefined; limit: number },
+): Promise<Uint8Array> {
+  if (client.download === undefined) {
+    throw new MetadataMismatchError(file.filename, "it cannot be read in parts, nor downloaded");
+  }
+  const dir = await Deno.makeTempDir({ prefix: "dpip-metadata-" });
+  try {
+    const path = `${dir}/${file.filename.replaceAll("/", "_")}`;
+    const { digests } = await client.download(file.url, path, {
+      checks: digestChecks("the index", file.hashes),
+    });
+    const bytes = await wheelFileMetadata(path, file.filename, options.limit);
+    const sha256 = digests["sha256"];
+    if (sha256 !== undefined) await options.store?.put({ kind: "wheel", sha256 }, bytes);
+    return bytes;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** The METADATA of a wheel file on disk: by ranges when it can, else the whole archive read. */
+async function wheelFileMetadata(
+  path: string,
+  filename: string,
+  limit: number,
+): Promise<Uint8Array> {
+  const url = pathToFileURL(path);
+  const ranged = await rangedMetadata((range) => readLocalRange(url, range), filename, limit);
+  if (ranged !== undefined) return ranged;
+  return await metadataFromZip(await Deno.readFile(path), filename, limit);
+}
+
+/**
+ * Keeps the METADATA of a downloaded wheel in `store` under the sha256 its
+ * bytes had (what the HTTP client's `onDownloaded` hook is given), unless
+ * it is kept already. Anything that is not a readable wheel is ignored.
+ */
+export async function keepWheelMetadata(
+  store: MetadataStore,
+  file: {
+    readonly url: string;
+    readonly path: string;
+    readonly digests: Readonly<Record<string, string>>;
+  },
+  limit: number = DEFAULT_METADATA_LIMIT,
+): Promise<void> {
+  const sha256 = file.digests["sha256"];
+  if (sha256 === undefined || !file.path.toLowerCase().endsWith(".whl")) return;
+  const key: MetadataKey = { kind: "wheel", sha256 };
+  if (await store.get(key) !== undefined) return;
+  const name = file.path.split("/").at(-1) ?? file.path;
+  const bytes = await wheelFileMetadata(file.path, name, limit).catch(() => undefined);
+  if (bytes !== undefined) await store.put(key, bytes);
 }
 
 /** Reads a `Range` (`bytes=-N` or `bytes=A-B`) of a resource, answering like HTTP (206, or 200 with everything). */
@@ -324,7 +446,16 @@ async function readLocalRange(
   url: URL,
   range: string,
 ): Promise<{ status: number; body: Uint8Array }> {
-  using handle = await Deno.open(url, { read: true });
+  let opened: Deno.FsFile;
+  try {
+    opened = await Deno.open(url, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new HttpStatusError(url.href, 404, { attempts: 1 });
+    }
+    throw error;
+  }
+  using handle = opened;
   const size = (await handle.stat()).size;
   const suffix = /^bytes=-(\d+)$/.exec(range);
   const span = /^bytes=(\d+)-(\d+)$/.exec(range);
@@ -341,14 +472,26 @@ async function readLocalRange(
 }
 
 /** The METADATA of a whole wheel (the zip reader, and its zlib, load only for this fallback). */
-async function metadataFromZip(bytes: Uint8Array, filename: string): Promise<Uint8Array> {
+async function metadataFromZip(
+  bytes: Uint8Array,
+  filename: string,
+  limit: number,
+): Promise<Uint8Array> {
   const { readZipDirectory, readZipEntry } = await import("../archive/zip.ts");
   const zip = readZipDirectory(bytes, { archive: filename });
   const entry = zip.entries.find((e) => isMetadataPath(e.name));
   if (entry === undefined) {
     throw new MetadataMismatchError(filename, "it has no .dist-info/METADATA");
   }
+  if (entry.size > limit) throw tooLarge(filename, limit);
   return readZipEntry(zip, entry);
+}
+
+function tooLarge(filename: string, limit: number): MetadataMismatchError {
+  return new MetadataMismatchError(
+    filename,
+    `its METADATA is larger than ${limit} bytes, the limit (DPIP_MAX_METADATA_SIZE)`,
+  );
 }
 
 function isMetadataPath(path: string): boolean {
@@ -358,15 +501,19 @@ function isMetadataPath(path: string): boolean {
 /**
  * Reads METADATA with two range requests: the tail (end of central directory
  * and the directory, when it fits in 64 KiB), then the entry. Undefined when
- * the server does not do ranges or the archive is unusual (zip64, a huge
- * directory): the caller then fetches the whole wheel.
+ * the server does not do ranges or the archive is unusual (zip64, a
+ * directory bigger than `limit`): the caller then reads the whole wheel.
  */
 async function rangedMetadata(
   readRange: RangeReader,
-  file: IndexFile,
+  filename: string,
+  limit: number,
 ): Promise<Uint8Array | undefined> {
   const tail = await readRange(`bytes=-${TAIL_BYTES}`);
-  if (tail.status === 200) return await metadataFromZip(tail.body, file.filename);
+  // A small file read whole (a local one; a server's 200 comes without its body).
+  if (tail.status === 200 && tail.body.length > 0 && tail.body.length <= TAIL_BYTES) {
+    return await metadataFromZip(tail.body, filename, limit);
+  }
   if (tail.status !== 206) return undefined;
   const bytes = tail.body;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -380,7 +527,7 @@ async function rangedMetadata(
   if (eocd < 0) return undefined;
   const directorySize = view.getUint32(eocd + 12, true);
   const directoryOffset = view.getUint32(eocd + 16, true);
-  if (directoryOffset === 0xffffffff) return undefined;
+  if (directoryOffset === 0xffffffff || directorySize > limit) return undefined;
   let directory = bytes.subarray(eocd - directorySize, eocd);
   if (directorySize > eocd) {
     // A big directory (thousands of files): fetch exactly it.
@@ -390,13 +537,14 @@ async function rangedMetadata(
     if (answer.status !== 206 || answer.body.length !== directorySize) return undefined;
     directory = answer.body;
   }
-  return await metadataEntry(readRange, directory);
+  return await metadataEntry(readRange, directory, { filename, limit });
 }
 
 /** Finds `*.dist-info/METADATA` in a central directory and reads just that entry. */
 async function metadataEntry(
   readRange: RangeReader,
   directory: Uint8Array,
+  options: { filename: string; limit: number },
 ): Promise<Uint8Array | undefined> {
   const bytes = directory;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -413,6 +561,9 @@ async function metadataEntry(
     at += 46 + nameLength + extraLength + commentLength;
     if (!isMetadataPath(name)) continue;
     if (compressedSize === 0xffffffff || localOffset === 0xffffffff) return undefined;
+    if (size > options.limit || compressedSize > options.limit) {
+      throw tooLarge(options.filename, options.limit);
+    }
     const span = 30 + nameLength + 1024 + compressedSize;
     const local = await readRange(`bytes=${localOffset}-${localOffset + span - 1}`);
     if (local.status !== 206) return undefined;
@@ -424,12 +575,22 @@ async function metadataEntry(
     const content = method === 0
       ? data
       : method === 8
-      ? new Uint8Array((await import("node:zlib")).inflateRawSync(data))
+      ? await inflateAtMost(data, size)
       : undefined;
     if (content === undefined || content.length !== size) return undefined;
     return content;
   }
   return undefined;
+}
+
+/** Inflates raw deflate data, never producing more than `size` bytes (undefined if it would). */
+async function inflateAtMost(data: Uint8Array, size: number): Promise<Uint8Array | undefined> {
+  const { inflateRawSync } = await import("node:zlib");
+  try {
+    return new Uint8Array(inflateRawSync(data, { maxOutputLength: Math.max(1, size) }));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses METADATA and checks that it describes `name` at `version`. */

@@ -844,7 +844,7 @@ Deno.test({
         assertEquals(untrusted.status, 1);
         assertMatch(
           untrusted.err,
-          /^ERROR: Could not fetch https:\/\/127\.0\.0\.1:\d+\/simple\/demo\/: .*certificate/i,
+          /^ERROR: TLS error with 127\.0\.0\.1:\d+: the server's certificate was refused: .*, fetching https:\/\/127\.0\.0\.1:\d+\/simple\/demo\/\n/,
         );
         // One line, not retried (a certificate does not get better), then dpip's hint.
         assertEquals(untrusted.err.split("\n").length, 3);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { captureIo } from "../../lib/cli/io.ts";
 import { main } from "../../lib/cli/main.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
+import { startChaosServer } from "../helpers/chaos_server.ts";
 import { startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { oraclePython, skipUnless } from "../helpers/python.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
@@ -133,7 +134,7 @@ Deno.test({
       assertEquals(without.status, 1);
       assertMatch(
         without.err,
-        /^ERROR: Could not fetch https:\/\/127\.0\.0\.1:\d+\/simple\/demo\/: .*CertificateRequired\n/,
+        /^ERROR: TLS error with 127\.0\.0\.1:(\d+): the server requires a client certificate, fetching https:\/\/127\.0\.0\.1:\1\/simple\/demo\/\n/,
       );
       assertStringIncludes(
         without.err,
@@ -186,7 +187,7 @@ Deno.test({
       assertEquals(refused.status, 1);
       assertMatch(
         refused.err,
-        /^ERROR: Could not fetch https:\/\/127\.0\.0\.1:\d+\/simple\/demo\/: .*certificate.*\n/i,
+        /^ERROR: TLS error with 127\.0\.0\.1:(\d+): the server's certificate was refused: its issuer is not a trusted certificate authority \(UnknownIssuer\), fetching https:\/\/127\.0\.0\.1:\1\/simple\/demo\/\n/,
       );
       assertStringIncludes(
         refused.err,
@@ -203,14 +204,14 @@ Deno.test({
       // host:port trusts that port only: the same certificate elsewhere still fails.
       const other = await download(second.url, "other", "--trusted-host", firstHost);
       assertEquals(other.status, 1);
-      assertStringIncludes(other.err, `Could not fetch ${second.url}demo/`);
-      assertStringIncludes(other.err, "certificate");
+      assertStringIncludes(other.err, `certificate was refused`);
+      assertStringIncludes(other.err, `fetching ${second.url}demo/`);
       assertEquals(second.requests.length, 0);
       // Another name for the same server is another host.
       const byName = first.url.replace("127.0.0.1", "localhost");
       const named = await download(byName, "named", "--trusted-host", "127.0.0.1");
       assertEquals(named.status, 1);
-      assertStringIncludes(named.err, `Could not fetch ${byName}demo/`);
+      assertStringIncludes(named.err, `fetching ${byName}demo/`);
 
       // The environment variable and a requirements file's --trusted-host work too.
       const viaEnv = await download(first.url, "env", "--no-cache-dir");
@@ -239,6 +240,145 @@ Deno.test({
     } finally {
       await first.close();
       await second.close();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
+
+/** pip 23.2.1 (the oracle), isolated from the machine's configuration and CA variables. */
+async function pip(cwd: string, args: string[]): Promise<Run> {
+  const result = await new Deno.Command(python ?? "python3", {
+    args: ["-m", "pip", ...args],
+    cwd,
+    clearEnv: true,
+    env: {
+      HOME: cwd,
+      PATH: Deno.env.get("PATH") ?? "",
+      PIP_CONFIG_FILE: "/dev/null",
+      PIP_DISABLE_PIP_VERSION_CHECK: "1",
+      PIP_NO_CACHE_DIR: "1",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    status: result.code,
+    out: decoder.decode(result.stdout),
+    err: decoder.decode(result.stderr),
+  };
+}
+
+Deno.test({
+  name: "tls: --cert accepts a self-signed certificate that is its own CA, as pip does",
+  ignore,
+  fn: async () => {
+    const certs = certificates as TestCertificates;
+    const tmp = await Deno.makeTempDir({ prefix: "dpip-e2e-tls-" });
+    const server = await startIndexServer({ files: [DEMO], tls: certs.selfSignedCa });
+    const download = (dir: string, ...options: string[]) =>
+      dpip(tmp, ["download", "--no-deps", ...options, "-i", server.url, "demo", "-d", dir]);
+    try {
+      const ours = await download("ours", "--cert", certs.selfSignedCaPath);
+      assertEquals(ours.status, 0, ours.err);
+      assertEquals(await listDir(join(tmp, "ours")), [DEMO.filename]);
+      const theirs = await pip(tmp, [
+        "download",
+        "--no-deps",
+        "--cert",
+        certs.selfSignedCaPath,
+        "-i",
+        server.url,
+        "demo",
+        "-d",
+        "theirs",
+      ]);
+      assertEquals(theirs.status, 0, theirs.err);
+      assertEquals(await listDir(join(tmp, "theirs")), [DEMO.filename]);
+      // It is still a verification: with another bundle it is refused.
+      const other = await download("other", "--no-cache-dir", "--cert", certs.caPath);
+      assertEquals(other.status, 1);
+      assertStringIncludes(other.err, "TLS error with 127.0.0.1:");
+    } finally {
+      await server.close();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "tls: a TLS failure on --find-links, an index page or a file is a TLS error naming the host",
+  ignore,
+  fn: async () => {
+    const certs = certificates as TestCertificates;
+    const tmp = await Deno.makeTempDir({ prefix: "dpip-e2e-tls-" });
+    const secure = await startIndexServer({ files: [DEMO], tls: certs.selfSigned });
+    const host = new URL(secure.url).host;
+    // A plain index whose file redirects to the HTTPS server.
+    const plain = await startIndexServer({ files: [DEMO] });
+    const redirecting = await startChaosServer({
+      files: [DEMO],
+      rules: [{
+        path: /\.whl$/,
+        fault: { kind: "redirect", location: secure.fileUrl(DEMO.filename) },
+      }],
+    });
+    const refused =
+      `the server's certificate was refused: its issuer is not a trusted certificate authority (UnknownIssuer)`;
+    try {
+      const links = `${secure.url}demo/`;
+      const alone = await dpip(tmp, [
+        "download",
+        "--no-index",
+        "--find-links",
+        links,
+        "demo",
+        "-d",
+        "a",
+      ]);
+      assertEquals(alone.status, 1);
+      assertEquals(
+        alone.err.split("\n")[0],
+        `ERROR: TLS error with ${host}: ${refused}, fetching ${links}`,
+      );
+      assertStringIncludes(alone.err, `hint: the server's certificate could not be verified`);
+      // Beside an index that answers: a warning naming it, and the index is used.
+      const beside = await dpip(tmp, [
+        "download",
+        "--find-links",
+        links,
+        "-i",
+        plain.url,
+        "demo",
+        "-d",
+        "b",
+      ]);
+      assertEquals(beside.status, 0, beside.err);
+      assertEquals(
+        beside.err,
+        `WARNING: Skipping find-links source ${links}: TLS error with ${host}: ${refused}, fetching ${links}\n`,
+      );
+      // A file on the HTTPS host, reached by a redirect.
+      const file = await dpip(tmp, [
+        "download",
+        "--no-cache-dir",
+        "-i",
+        redirecting.url,
+        "demo",
+        "-d",
+        "c",
+      ]);
+      assertEquals(file.status, 1);
+      assertEquals(
+        file.err.split("\n")[0],
+        `ERROR: TLS error with ${host}: ${refused}, fetching ${redirecting.fileUrl(DEMO.filename)}`,
+      );
+      assertEquals(await listDir(join(tmp, "c")), []);
+    } finally {
+      await secure.close();
+      await plain.close();
+      await redirecting.close();
       await Deno.remove(tmp, { recursive: true });
     }
   },

@@ -1,8 +1,9 @@
 /**
  * Test certificates made with `openssl` at run time (P-256 keys, valid one
  * day): a private CA, a server certificate for 127.0.0.1 and localhost signed
- * by it, a client certificate signed by it, and a self-signed server
- * certificate no CA vouches for.
+ * by it, a client certificate signed by it, a self-signed server
+ * certificate no CA vouches for, and a self-signed server certificate that is
+ * its own CA (`CA:TRUE`, what a plain `openssl req -x509` makes).
  *
  * @module
  */
@@ -23,6 +24,10 @@ export interface TestCertificates {
   readonly server: KeyPair;
   /** Self-signed, for 127.0.0.1 and localhost. */
   readonly selfSigned: KeyPair;
+  /** Self-signed and its own CA (`basicConstraints=CA:TRUE`), for 127.0.0.1 and localhost. */
+  readonly selfSignedCa: KeyPair;
+  /** The PEM file of {@link TestCertificates.selfSignedCa}'s certificate, for `--cert`. */
+  readonly selfSignedCaPath: string;
   /** Signed by the CA, for client authentication. */
   readonly client: KeyPair;
   /** The client certificate and its key in one PEM file, as `--client-cert` takes it. */
@@ -65,6 +70,8 @@ export async function makeCertificates(): Promise<TestCertificates | undefined> 
       ...sign("client"),
       ["req", "-x509", ...newKey, "-keyout", "self.key", "-out", "self.pem", "-days", "1"]
         .concat(["-subj", "/CN=dpip self-signed", "-extensions", "v3_self", "-config", "self.cnf"]),
+      ["req", "-x509", ...newKey, "-keyout", "selfca.key", "-out", "selfca.pem", "-days", "1"]
+        .concat(["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]),
     ];
     await Deno.writeTextFile(
       join(dir, "self.cnf"),
@@ -83,6 +90,8 @@ export async function makeCertificates(): Promise<TestCertificates | undefined> 
       caPath: join(dir, "ca.pem"),
       server: await pair("server"),
       selfSigned: await pair("self"),
+      selfSignedCa: await pair("selfca"),
+      selfSignedCaPath: join(dir, "selfca.pem"),
       client,
       clientPemPath,
     };

@@ -7,8 +7,13 @@
 import { compatibleTags, tagPriorities } from "../../lib/dists/mod.ts";
 import { canonicalizeName } from "../../lib/names/mod.ts";
 import { parseFormatControl } from "../../lib/resolver/candidate_selector.ts";
+import { join } from "node:path";
+import { MetadataCache } from "../../lib/cache/metadata_cache.ts";
+import { HttpCache } from "../../lib/net/http_cache.ts";
+import { HashMismatchError } from "../../lib/net/hashes.ts";
 import {
   defaultProvider,
+  fetchWheelMetadata,
   type IndexFile,
   type MetadataClient,
   versionCandidates,
@@ -16,7 +21,7 @@ import {
 import { IndexSet } from "../../lib/index/mod.ts";
 import { HttpClient, NetworkError } from "../../lib/net/mod.ts";
 import { isDpipError } from "../../lib/errors.ts";
-import { assert, assertEquals } from "../helpers/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { buildWheel, formatMetadata } from "../helpers/wheel_builder.ts";
 import { linuxCpythonFacts } from "../helpers/tag_facts.ts";
@@ -186,5 +191,95 @@ Deno.test("getMetadata() reads a big wheel's METADATA with range requests only",
   } finally {
     client.close();
     await server.close();
+  }
+});
+
+/** A wheel of `demo` 1.0 that requires `dependency`. */
+function demoRequiring(dependency: string) {
+  return wheelFile({ name: "demo", version: "1.0", metadata: { requiresDist: [dependency] } });
+}
+
+async function sha256Of(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+for (const pep658 of [false, true]) {
+  Deno.test(`a wheel that does not match its listed hash leaves nothing in the metadata cache (PEP 658: ${pep658})`, async () => {
+    const good = demoRequiring("good-dependency");
+    const evil = demoRequiring("evil-dependency");
+    const listed = { sha256: await sha256Of(good.bytes) };
+    const served = (file: typeof good) => pep658 ? file : { ...file, metadata: undefined };
+    // The index lists the good wheel's hash but serves another wheel (and its metadata).
+    const server = await startIndexServer({ files: [{ ...served(evil), hashes: listed }] });
+    const dir = await Deno.makeTempDir({ prefix: "dpip-poison-" });
+    const client = new HttpClient({ retries: 0, cache: new HttpCache(join(dir, "http")) });
+    try {
+      const run = async () => {
+        const indexes = new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} });
+        const [file] = (await indexes.projectFiles("demo")).files;
+        assert(file !== undefined);
+        return {
+          file,
+          metadata: await fetchWheelMetadata(client, file, new MetadataCache(join(dir, "meta"))),
+        };
+      };
+      const first = await run();
+      assertStringIncludes(first.metadata, "evil-dependency");
+      // The install then fails on the wheel's hash…
+      const failure = await client.download(first.file.url, join(dir, "demo.whl"), {
+        checks: [{ source: "the index", allowed: { sha256: [listed.sha256] } }],
+      }).then(() => undefined, (e: unknown) => e);
+      assert(isDpipError(failure, "hash-mismatch"), `expected a hash mismatch, got ${failure}`);
+      // …and a later run, the index fixed, sees the good wheel's metadata.
+      server.setFiles([served(good)]);
+      const second = await run();
+      assertEquals(second.file.hashes, listed);
+      assertStringIncludes(second.metadata, "good-dependency");
+    } finally {
+      client.close();
+      await server.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("a wheel read whole (no range support) is checked against its hash before its metadata is kept", async () => {
+  const good = demoRequiring("good-dependency");
+  const evil = demoRequiring("evil-dependency");
+  const goodSha256 = await sha256Of(good.bytes);
+  const dir = await Deno.makeTempDir({ prefix: "dpip-whole-" });
+  let serving = evil.bytes;
+  const client: MetadataClient = {
+    get: () => Promise.resolve({ status: 404, body: new Uint8Array() }),
+    // A server that ignores Range: 200, and the client leaves the body unread.
+    getRange: () => Promise.resolve({ status: 200, body: new Uint8Array() }),
+    download: async (_url, dest, options) => {
+      const digests = { sha256: await sha256Of(serving) };
+      for (const check of options.checks) {
+        if (!check.allowed["sha256"]?.includes(digests.sha256)) {
+          throw new HashMismatchError("demo.whl", {
+            expected: check.allowed,
+            got: digests,
+            source: check.source,
+          });
+        }
+      }
+      await Deno.writeFile(dest, serving);
+      return { digests };
+    },
+  };
+  const wheel = file(good.filename, { hashes: { sha256: goodSha256 } });
+  try {
+    const store = new MetadataCache(dir);
+    const failure = await fetchWheelMetadata(client, wheel, store).then(() => undefined, (e) => e);
+    assert(isDpipError(failure, "hash-mismatch"), `expected a hash mismatch, got ${failure}`);
+    assertEquals(await store.get({ kind: "wheel", sha256: goodSha256 }), undefined);
+    serving = good.bytes;
+    assertStringIncludes(await fetchWheelMetadata(client, wheel, store), "good-dependency");
+    const kept = await new MetadataCache(dir).get({ kind: "wheel", sha256: goodSha256 });
+    assertStringIncludes(new TextDecoder().decode(kept), "good-dependency");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,14 +1,21 @@
 /**
- * `--trusted-host` for HTTPS: requests to a trusted host skip certificate
- * verification for that host only, as pip's `verify=False` session adapter.
+ * HTTPS through `node:https`, for the two cases `fetch` cannot serve, behind
+ * a `fetch`-shaped call that returns a standard streaming {@link Response}:
  *
- * Deno's `fetch` verifies every certificate, and its one switch
- * (`--unsafely-ignore-certificate-errors`) is a flag of the whole process that
- * a compiled binary cannot set for itself. `node:https` with
- * `rejectUnauthorized: false` skips verification per request, so trusted
- * HTTPS hosts go through it, behind a `fetch`-shaped call that returns a
- * standard streaming {@link Response}. Every other host keeps `fetch` and its
- * verification.
+ * - `--trusted-host`: requests to a trusted host skip certificate
+ *   verification for that host only, as pip's `verify=False` session
+ *   adapter. Deno's `fetch` verifies every certificate, and its one switch
+ *   (`--unsafely-ignore-certificate-errors`) is a flag of the whole process
+ *   that a compiled binary cannot set for itself; `node:https` with
+ *   `rejectUnauthorized: false` skips verification per request.
+ * - `--cert` naming a self-signed certificate that is its own CA
+ *   (`basicConstraints=CA:TRUE`, what `openssl req -x509` makes): OpenSSL,
+ *   and so pip, accepts it as the server's certificate when it is in the
+ *   bundle; `fetch` (rustls, webpki) refuses a CA certificate used as an end
+ *   entity (`CaUsedAsEndEntity`). `node:tls` verifies against the bundle (`ca`)
+ *   and accepts it, checking the host name as usual.
+ *
+ * Every other host keeps `fetch` and its verification.
  *
  * Limits: no HTTP/2, no content decoding (`accept-encoding: identity` is sent
  * unless the caller sets it), and redirects are returned, not followed (the
@@ -66,8 +73,13 @@ export interface UnverifiedRequest {
   readonly proxy?: string;
 }
 
-/** Options for {@link UnverifiedHttps}. */
-export interface UnverifiedHttpsOptions {
+/** Options for {@link NodeHttps}. */
+export interface NodeHttpsOptions {
+  /**
+   * `none` skips certificate verification (trusted hosts only); `ca` verifies
+   * against these CA certificates (PEM) instead of the system's.
+   */
+  readonly verify: "none" | { readonly ca: readonly string[] };
   /** A client certificate and key (PEM), from `--client-cert`. */
   readonly clientCert?: { readonly cert: string; readonly key: string };
 }
@@ -80,14 +92,14 @@ interface NodeModules {
 }
 
 /**
- * HTTPS requests that do not verify the server's certificate, for trusted
- * hosts only. Connections are kept alive and reused; {@link close} them at
- * the end. `node:https` is loaded on the first request, so runs without a
- * trusted HTTPS host never load it.
+ * HTTPS requests through `node:https`, verified against given CAs or not at
+ * all (trusted hosts only). Connections are kept alive and reused;
+ * {@link close} them at the end. `node:https` is loaded on the first request,
+ * so runs that need neither case never load it.
  *
  * @example
  * ```ts ignore
- * const transport = new UnverifiedHttps();
+ * const transport = new NodeHttps({ verify: "none" });
  * const response = await transport.fetch(new URL("https://self-signed.example/simple/"), {
  *   headers: { accept: "text/html" },
  *   signal: AbortSignal.timeout(15_000),
@@ -96,23 +108,25 @@ interface NodeModules {
  * transport.close();
  * ```
  */
-export class UnverifiedHttps {
-  readonly #options: UnverifiedHttpsOptions;
+export class NodeHttps {
+  /** The TLS options of every connection: verification and the client certificate. */
+  readonly #tls: Tls.ConnectionOptions;
   #modules: Promise<NodeModules> | undefined;
   #agent: Https.Agent | undefined;
 
-  constructor(options: UnverifiedHttpsOptions = {}) {
-    this.#options = options;
+  constructor(options: NodeHttpsOptions) {
+    this.#tls = {
+      ...(options.verify === "none"
+        ? { rejectUnauthorized: false }
+        : { rejectUnauthorized: true, ca: [...options.verify.ca] }),
+      ...(options.clientCert ?? {}),
+    };
   }
 
   #load(): Promise<NodeModules> {
     this.#modules ??= Promise.all([import("node:http"), import("node:https"), import("node:tls")])
       .then(([http, https, tls]) => {
-        this.#agent = new https.Agent({
-          keepAlive: true,
-          maxSockets: 32,
-          rejectUnauthorized: false,
-        });
+        this.#agent = new https.Agent({ keepAlive: true, maxSockets: 32, ...this.#tls });
         return { http, https, tls, agent: this.#agent };
       });
     return this.#modules;
@@ -126,7 +140,7 @@ export class UnverifiedHttps {
   }
 
   /**
-   * Sends one request to an `https:` URL without verifying the certificate.
+   * Sends one request to an `https:` URL (verified as the options say).
    * Resolves with the response as soon as its headers arrive; the body
    * streams. Redirects are returned as they are.
    */
@@ -151,18 +165,11 @@ export class UnverifiedHttps {
       path: url.pathname + url.search,
       headers,
       signal: request.signal,
-      rejectUnauthorized: false,
-      ...(this.#options.clientCert ?? {}),
+      ...this.#tls,
       servername,
       ...(tunnel === undefined ? { agent: modules.agent } : {
         agent: false,
-        createConnection: () =>
-          modules.tls.connect({
-            socket: tunnel,
-            servername,
-            rejectUnauthorized: false,
-            ...(this.#options.clientCert ?? {}),
-          }),
+        createConnection: () => modules.tls.connect({ socket: tunnel, servername, ...this.#tls }),
       }),
     };
     return await new Promise<Response>((resolve, reject) => {
