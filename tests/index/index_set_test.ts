@@ -1,7 +1,8 @@
 import { join } from "node:path";
-import { IndexSet, isSecureOrigin } from "../../lib/index/index_set.ts";
-import { HttpClient } from "../../lib/net/http_client.ts";
-import { assertEquals } from "../helpers/assert.ts";
+import { IndexSet, isSecureOrigin, SourcesUnreachableError } from "../../lib/index/index_set.ts";
+import { HttpClient, HttpStatusError } from "../../lib/net/http_client.ts";
+import { assertEquals, assertRejects } from "../helpers/assert.ts";
+import { closedPort } from "../helpers/chaos_server.ts";
 import { startIndexServer, wheelFile } from "../helpers/index_server.ts";
 
 Deno.test("isSecureOrigin(): HTTPS, file:, loopback, and trusted hosts", () => {
@@ -75,5 +76,63 @@ Deno.test("IndexSet.projectFiles(): find-links first, then indexes in order; PEP
     await first.close();
     await second.close();
     await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("IndexSet: a source that cannot be read is skipped with one warning; none readable is an error", async () => {
+  const server = await startIndexServer({
+    files: [
+      wheelFile({ name: "demo", version: "1.0" }),
+      wheelFile({ name: "other", version: "1.0" }),
+    ],
+  });
+  const down = `http://127.0.0.1:${closedPort()}/simple/`;
+  const failing = await startIndexServer({ faults: [{ path: "/", kind: "status", status: 503 }] });
+  const client = new HttpClient({ retries: 1, backoffMs: 1 });
+  try {
+    const warnings: string[] = [];
+    const indexes = new IndexSet(client, {
+      indexUrl: server.url,
+      extraIndexUrls: [down, failing.url],
+      findLinks: [`${failing.url}links/`],
+      cwd: "/",
+      env: {},
+      onWarning: (message) => warnings.push(message),
+    });
+    for (const project of ["demo", "other", "missing"]) {
+      const listing = await indexes.projectFiles(project);
+      assertEquals(listing.foundOn, project === "missing" ? [] : [server.url]);
+      assertEquals(listing.warnings, []);
+    }
+    assertEquals(warnings, [
+      `Skipping find-links source ${failing.url}links/: HTTP 503 for ${failing.url}links/ (after 2 attempts)`,
+      `Skipping index ${down}: Could not fetch ${down}demo/: connection refused (after 2 attempts)`,
+      `Skipping index ${failing.url}: HTTP 503 for ${failing.url}demo/ (after 2 attempts)`,
+    ]);
+    // Without the working index: an error naming every source.
+    const none = new IndexSet(client, {
+      indexUrl: down,
+      extraIndexUrls: [failing.url],
+      cwd: "/",
+      env: {},
+    });
+    const error = await assertRejects(() => none.projectFiles("demo"), SourcesUnreachableError);
+    assertEquals(
+      error.message,
+      `No package source could be read for demo: index ${down} (Could not fetch ${down}demo/: connection refused (not tried again: it failed earlier in this run)); index ${failing.url} (HTTP 503 for ${failing.url}demo/ (after 2 attempts))`,
+    );
+    // Under first-index, an index that cannot be read is not skipped.
+    const first = new IndexSet(client, {
+      indexUrl: failing.url,
+      extraIndexUrls: [server.url],
+      strategy: "first-index",
+      cwd: "/",
+      env: {},
+    });
+    await assertRejects(() => first.projectFiles("demo"), HttpStatusError);
+  } finally {
+    client.close();
+    await server.close();
+    await failing.close();
   }
 });
