@@ -456,6 +456,26 @@ export const OPTIONS = {
     "Only consider files uploaded before this: an ISO 8601 date or datetime (local time when it has no offset) or P<n>D, n days ago. Needs an index that gives upload times (PEP 700).",
     { metavar: "datetime_or_duration" },
   ),
+  group: opt(
+    "groups",
+    ["--group"],
+    "string",
+    "Install a dependency group (PEP 735) of pyproject.toml (in the working directory, or the one named by PATH) (repeatable).",
+    { repeatable: true, metavar: "[path:]group" },
+  ),
+  requirementsFromScript: opt(
+    "requirementsFromScripts",
+    ["--requirements-from-script"],
+    "string",
+    "Install the dependencies a script declares in PEP 723 inline metadata.",
+    { repeatable: true, metavar: "file" },
+  ),
+  onlyDeps: opt(
+    "onlyDeps",
+    ["--only-deps", "--only-dependencies"],
+    "flag",
+    "Install only the dependencies of the requirements given, not the requirements themselves.",
+  ),
   lockOutput: opt(
     "lockOutput",
     ["-o", "--output"],

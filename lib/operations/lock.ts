@@ -4,7 +4,8 @@
  * file: each distribution with its version, the one file chosen for this
  * interpreter (wheel or sdist: name, upload time, URL, size, hashes) or its
  * direct reference, and its `Requires-Python`, sorted by name as `pip lock`
- * sorts them. Returns data; never prints.
+ * sorts them; with `onlyDeps`, without the projects you named (pip's
+ * `--only-deps`). Returns data; never prints.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import type { IndexSource } from "../resolver/default_provider.ts";
 import type { ResolvedDist } from "../resolver/mod.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
 import { type InstallOptions, type InstallOutcome, installRequirements } from "./install.ts";
+import { withoutRequested } from "./only_deps.ts";
 
 /** A resolved distribution that cannot be written to a lock file. */
 export class UnlockableError extends DpipError<"unlockable"> {
@@ -113,7 +115,7 @@ export interface LockOutcome {
  */
 export async function lockRequirements(
   spec: RequirementsSpecification,
-  options: InstallOptions & { createdBy: string },
+  options: InstallOptions & { createdBy: string; onlyDeps?: boolean },
 ): Promise<LockOutcome> {
   const outcome = await installRequirements(spec, {
     ...options,
@@ -126,6 +128,7 @@ export async function lockRequirements(
       report: false,
     },
   });
-  const dists = outcome.resolution?.dists ?? [];
+  const resolved = outcome.resolution?.dists ?? [];
+  const dists = options.onlyDeps ? withoutRequested(resolved, spec) : resolved;
   return { lock: pylockFromResolution(dists, { createdBy: options.createdBy }), outcome };
 }

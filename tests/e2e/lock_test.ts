@@ -22,7 +22,7 @@ import { corpusDir, mirrorIndexUrls } from "../index/corpus.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { pip26, runPip26 } from "../helpers/pip26.ts";
-import { skipUnless } from "../helpers/python.ts";
+import { reportChoices, skipUnless } from "../helpers/python.ts";
 import { dpip, frozen, makeVenv, tempHome } from "./install_support.ts";
 import { startHttpServer } from "./real_servers.ts";
 
@@ -248,6 +248,108 @@ Deno.test({
     } finally {
       await json.close();
       await html.close();
+      await done();
+    }
+  },
+});
+
+Deno.test({
+  name: "--group, --requirements-from-script and --only-deps lock what pip 26 locks (corpus)",
+  ignore: skipUnless(corpus, "the pip 26 oracle, Python 3.11 and ../shared/corpus"),
+  sanitizeResources: false,
+  async fn(t) {
+    const server = await startHttpServer(corpus!);
+    const { home, done } = await tempHome("dpip-lock-groups-");
+    const index = ["--index-url", `${server.origin}simple/`, "--trusted-host", "127.0.0.1"];
+    await Deno.mkdir(join(home, "proj"));
+    await Deno.writeTextFile(
+      join(home, "proj", "pyproject.toml"),
+      `[dependency-groups]\nTest = ["flask<3", {include-group = "more_deps"}]\nmore-deps = ["requests"]\n` +
+        `loop = [{include-group = "loop"}]\n`,
+    );
+    await Deno.writeTextFile(
+      join(home, "tool.py"),
+      `# /// script\n# requires-python = ">=3.8"\n# dependencies = ["jinja2<3.1.5", "markupsafe<3"]\n# ///\nprint(1)\n`,
+    );
+    await Deno.writeTextFile(
+      join(home, "old.py"),
+      `# /// script\n# requires-python = "<3"\n# dependencies = ["six"]\n# ///\n`,
+    );
+    try {
+      for (
+        const args of [["--group", "proj/pyproject.toml:test"], [
+          "--only-deps",
+          "flask",
+          "werkzeug<3",
+        ]]
+      ) {
+        await t.step(args.join(" "), async () => {
+          const theirs = await pipLock(home, [...index, ...args], "pylock.pip.toml");
+          const ours = await dpipLock(home, [...index, ...args], "pylock.dpip.toml");
+          assertEquals(pins(ours), pins(theirs));
+        });
+      }
+      // pip 26's `lock --requirements-from-script` fails when the script has requires-python
+      // (its lock command has no --platform for make_target_python): compare with its install.
+      for (
+        const args of [
+          ["--requirements-from-script", "tool.py"],
+          ["--group", "proj/pyproject.toml:test", "--requirements-from-script", "tool.py", "six"],
+        ]
+      ) {
+        await t.step(args.join(" "), async () => {
+          const theirs = await runPip26(oracle!, [
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--quiet",
+            "--report",
+            "-",
+            ...index,
+            ...args,
+          ], { cwd: home });
+          assertEquals(theirs.code, 0, theirs.stderr);
+          const ours = await dpipLock(home, [...index, ...args], "pylock.dpip.toml");
+          assertEquals(pins(ours).map((pin) => pin.split(" ")[0]), reportChoices(theirs.stdout));
+        });
+      }
+      const refused: [string[], string][] = [
+        [["--group", "proj/pyproject.toml:nope"], "Dependency group 'nope' not found"],
+        [["--group", "proj/pyproject.toml:loop"], "Cyclic dependency group include"],
+        [["--group", "missing/pyproject.toml:x"], "missing/pyproject.toml not found"],
+        [["--only-deps", "--no-deps", "flask"], "Cannot use '--only-dependencies' in combination"],
+      ];
+      refused.push([["--requirements-from-script", "old.py"], "requires a different Python"]);
+      for (const [args, message] of refused) {
+        await t.step(`refused: ${args.join(" ")}`, async () => {
+          // pip 26's lock cannot check a script's requires-python (see above): its install does.
+          const command = args[0] === "--requirements-from-script"
+            ? ["install", "--dry-run", "--report", "-"]
+            : ["lock", "-o", "-"];
+          const theirs = await runPip26(oracle!, [...command, ...index, ...args], { cwd: home });
+          assert(theirs.code !== 0, theirs.stdout);
+          assertStringIncludes(theirs.stderr, message);
+          const ours = await dpip([
+            "lock",
+            "-o",
+            "-",
+            "--python",
+            oracle!.python,
+            ...index,
+            ...args,
+          ], {
+            home,
+          });
+          assert(ours.status !== 0);
+          assertStringIncludes(ours.stderr, message);
+          assertEquals(
+            ours.stderr.trim().split("\n").filter((l) => l.startsWith("ERROR")).length,
+            1,
+          );
+        });
+      }
+    } finally {
+      await server.close();
       await done();
     }
   },

@@ -53,7 +53,9 @@ import {
 import { ProgressBars } from "../progress.ts";
 import { isPylockLocation, type ReadLocks, readPylocks } from "../pylock_files.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
+import { checkOnlyDeps, groupRequirements, scriptRequirements } from "../extra_requirements.ts";
 import { lockedProvider } from "../../operations/pylock_install.ts";
+import { dependenciesOnly } from "../../operations/only_deps.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
 function statKind(path: string): PathKind {
@@ -138,6 +140,7 @@ export function runInstall(context: CommandContext): Promise<number> {
 
 async function install(context: CommandContext, printer: InstallPrinter): Promise<number> {
   const { io, options } = context;
+  checkOnlyDeps(context);
   const requirementFiles = options.strings("requirements");
   const lockFiles = requirementFiles.filter(isPylockLocation);
   // Lock files are selected for the target before anything else (pip 26.1's -r pylock.toml).
@@ -146,7 +149,11 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     : await readPylocks(context, lockFiles, await targetInterpreter(context));
   for (const warning of locks?.warnings ?? []) printer.warning(warning);
   const spec = await buildSpecification({
-    args: context.args,
+    args: [
+      ...context.args,
+      ...await groupRequirements(context),
+      ...await scriptRequirements(context, () => targetInterpreter(context)),
+    ],
     requirementFiles,
     constraintFiles: options.strings("constraints"),
     editables: options.strings("editables"),
@@ -206,17 +213,25 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
   let collectedShown = false;
   let outcome: InstallOutcome;
   try {
-    outcome = await installRequirements(spec, {
-      settings: settingsOf(context, fileOptions.pre, fileOptions.requireHashes),
-      target: { interpreter, scheme: kind },
-      services: withLocks(
-        installServices(session, {
-          tags,
-          policy,
-          ...(cacheRoot === undefined ? {} : { cacheRoot }),
-        }),
-        locks,
-      ),
+    const settings = settingsOf(context, fileOptions.pre, fileOptions.requireHashes);
+    const services = withLocks(
+      installServices(session, {
+        tags,
+        policy,
+        ...(cacheRoot === undefined ? {} : { cacheRoot }),
+      }),
+      locks,
+    );
+    const target = { interpreter, scheme: kind };
+    // --only-deps: what a resolution of the requirements chose, less the named projects.
+    const onlyDeps = options.flag("onlyDeps");
+    const installed = onlyDeps
+      ? await dependenciesOnly(spec, { settings, target, services, env: io.env })
+      : spec;
+    outcome = await installRequirements(installed, {
+      settings: onlyDeps ? { ...settings, noDeps: true } : settings,
+      target,
+      services,
       reporter: {
         ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
         onPlanned: (planned) => {

@@ -25,6 +25,7 @@ import {
 } from "../index_session.ts";
 import { InstallPrinter } from "../install_render.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
+import { checkOnlyDeps, groupRequirements, scriptRequirements } from "../extra_requirements.ts";
 import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
@@ -63,8 +64,13 @@ export async function runLock(context: CommandContext): Promise<number> {
 
 async function lock(context: CommandContext, printer: InstallPrinter): Promise<number> {
   const { io, options } = context;
+  checkOnlyDeps(context);
   const spec = await buildSpecification({
-    args: context.args,
+    args: [
+      ...context.args,
+      ...await groupRequirements(context),
+      ...await scriptRequirements(context, () => targetInterpreter(context)),
+    ],
     requirementFiles: options.strings("requirements"),
     constraintFiles: options.strings("constraints"),
     editables: options.strings("editables"),
@@ -102,6 +108,7 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
   try {
     result = await lockRequirements(spec, {
       createdBy: "dpip",
+      onlyDeps: options.flag("onlyDeps"),
       settings: {
         upgrade: false,
         upgradeStrategy: "only-if-needed",
