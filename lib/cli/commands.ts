@@ -137,6 +137,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "sync",
+    summary: "Make the environment exactly a requirements or lock file.",
+    usage: [
+      "sync [options] <requirements file or pylock.toml> ...",
+    ],
+    description:
+      "Install what the files list (pinned, without dependencies) and uninstall every other distribution except pip, setuptools and wheel (uv pip sync).",
+    groups: [
+      {
+        title: "Sync Options",
+        options: [
+          "requirement",
+          "dryRun",
+          "breakSystemPackages",
+          "requireHashes",
+          "noBinary",
+          "onlyBinary",
+          "linkMode",
+          "compile",
+          "noCompile",
+          "progressBar",
+        ],
+      },
+      index,
+    ],
+  },
+  {
     name: "download",
     summary: "Download packages.",
     usage: [

@@ -1,0 +1,97 @@
+/**
+ * `dpip sync FILE…`: the environment becomes exactly the requirements or
+ * lock files (`uv pip sync`): what they list is installed at the versions
+ * they give, without dependencies (`install --no-deps -r FILE…`, so wrong
+ * versions are replaced), then every other distribution is uninstalled,
+ * except pip, setuptools and wheel. `--dry-run` shows both halves and
+ * changes nothing.
+ *
+ * @module
+ */
+
+import { readInstalledDists } from "../../installer/site_packages.ts";
+import { extraneous, listedNames } from "../../operations/sync.ts";
+import { buildSpecification } from "../../requirements/specification.ts";
+import type { CommandContext } from "../context.ts";
+import { ExitCode } from "../exit_codes.ts";
+import { OptionValues } from "../option_values.ts";
+import { isPylockLocation, readPylocks } from "../pylock_files.ts";
+import { readRequirementsLocation } from "../requirement_files.ts";
+import { COMMANDS } from "../commands.ts";
+import { runInstall } from "./install.ts";
+import { targetInterpreter } from "./installed_environment.ts";
+import { runUninstall } from "./uninstall.ts";
+
+function statKind(path: string): "file" | "directory" | undefined {
+  try {
+    return Deno.statSync(path).isDirectory ? "directory" : "file";
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of `options` with some values replaced (as if given on the command line). */
+function withValues(
+  options: OptionValues,
+  values: Readonly<Record<string, string | boolean | string[]>>,
+): OptionValues {
+  const copy = new OptionValues();
+  for (const [dest, value, source] of options.entries()) copy.set(dest, value, source);
+  for (const [dest, value] of Object.entries(values)) copy.set(dest, value, "cli");
+  return copy;
+}
+
+function commandSpec(name: string) {
+  return COMMANDS.find((command) => command.name === name)!;
+}
+
+/** Runs `dpip sync`. */
+export async function runSync(context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  const files = [...context.args, ...options.strings("requirements")];
+  if (files.length === 0) {
+    io.stderr.write(
+      `ERROR: You must give at least one requirements file to sync (see "${context.program} help sync")\n`,
+    );
+    return ExitCode.error;
+  }
+  const interpreter = await targetInterpreter(context);
+  const lockFiles = files.filter(isPylockLocation);
+  const locks = lockFiles.length === 0
+    ? undefined
+    : await readPylocks(context, lockFiles, interpreter);
+  const spec = await buildSpecification({ args: [], requirementFiles: files }, {
+    cwd: io.cwd,
+    env: io.env,
+    read: async (location) =>
+      locks?.texts.get(location) ?? await readRequirementsLocation(location, io.cwd),
+    stat: statKind,
+  });
+  const listed = listedNames(spec, interpreter.markerEnvironment);
+  const scheme = interpreter.scheme({ kind: "default" });
+  const environmentDirs = new Set([scheme.purelib, scheme.platlib]);
+  const installed = readInstalledDists([...environmentDirs]).dists
+    .filter((dist) => environmentDirs.has(dist.installedLocation))
+    .map((dist) => dist.name);
+  const remove = extraneous(installed, listed);
+  const dryRun = options.flag("dryRun");
+
+  const install = await runInstall({
+    ...context,
+    command: commandSpec("install"),
+    args: [],
+    options: withValues(options, { requirements: files, noDeps: true }),
+  });
+  if (install !== ExitCode.success) return install;
+  if (remove.length === 0) return ExitCode.success;
+  if (dryRun) {
+    io.stdout.write(`Would uninstall ${remove.join(" ")}\n`);
+    return ExitCode.success;
+  }
+  return await runUninstall({
+    ...context,
+    command: commandSpec("uninstall"),
+    args: remove,
+    options: withValues(options, { yes: true, requirements: [] }),
+  });
+}
