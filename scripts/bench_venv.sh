@@ -9,6 +9,8 @@
 # is deleted between runs (the directories are removed once, at the end).
 # hyperfine subtracts the shell's own start-up from every command alike.
 # dpip's interpreter cache is warmed first, as it is after dpip's first use.
+# An empty Deno script runs alongside: no Deno program can start faster, so
+# python's time over it is the most any ratio here can be.
 #
 # Usage: scripts/bench_venv.sh [python]   (default: pyenv's newest 3.12)
 set -euo pipefail
@@ -30,12 +32,14 @@ bundled=(deno run --allow-all "$work/bundle/main.js" --cache-dir "$work/cache")
 "${dpip[@]}" venv -q --python "$python" "$work/warm-source" # probes the interpreter once
 "${bundled[@]}" venv -q --python "$python" "$work/warm-bundle" # and warms Deno's code cache
 mkdir "$work/runs"
+echo "Deno.exitCode = 0;" >"$work/empty.js"
 
 out="$(mktemp)"
 hyperfine --warmup 3 --runs "${RUNS:-30}" --export-json "$out" \
   -n "dpip venv" "${bundled[*]} venv -q --python $python $work/runs/bundle-\$\$" \
   -n "dpip venv (source)" "${dpip[*]} venv -q --python $python $work/runs/source-\$\$" \
-  -n "python -m venv" "$python -m venv --without-pip $work/runs/python-\$\$"
+  -n "python -m venv" "$python -m venv --without-pip $work/runs/python-\$\$" \
+  -n "deno (empty script)" "deno run $work/empty.js"
 
 deno eval --quiet "
 const results = JSON.parse(Deno.readTextFileSync('$out')).results;
@@ -44,5 +48,7 @@ const ms = (name) => (mean(name) * 1000).toFixed(1) + ' ms';
 const python = mean('python -m venv');
 console.log('venv: python -m venv --without-pip ' + ms('python -m venv') + '; dpip as shipped ' +
   ms('dpip venv') + ': ' + (python / mean('dpip venv')).toFixed(1) + 'x faster; from source ' +
-  ms('dpip venv (source)') + ': ' + (python / mean('dpip venv (source)')).toFixed(1) + 'x');"
+  ms('dpip venv (source)') + ': ' + (python / mean('dpip venv (source)')).toFixed(1) + 'x; ' +
+  'an empty Deno script ' + ms('deno (empty script)') + ': ' +
+  (python / mean('deno (empty script)')).toFixed(1) + 'x (the most any Deno program can be)');"
 rm -f "$out"
