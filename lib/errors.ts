@@ -99,6 +99,8 @@ export const ERROR_CODES = [
   "body-too-large",
   "invalid-size-limit",
   "indexes-unreachable",
+  "vulnerability-db",
+  "audit-unpinned",
 ] as const;
 
 /** A stable kebab-case error code (see {@link ERROR_CODES}). */

@@ -276,6 +276,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     groups: [{ title: "Tree Options", options: ["reverse", "depth"] }],
   },
   {
+    name: "audit",
+    summary: "Check packages against a vulnerability database.",
+    usage: [
+      "audit [options]",
+      "audit [options] -r <requirements file or pylock.toml> ...",
+    ],
+    description:
+      "Check the target environment's distributions (or the pins of requirements files and pylock.toml locks) against OSV vulnerability records from a directory or an OSV API server. Exits with status 1 when a known vulnerability is found.",
+    groups: [{
+      title: "Audit Options",
+      options: ["requirement", "path", "vulnerabilityDb", "auditFormat", "auditOutput"],
+    }],
+  },
+  {
     name: "check",
     summary: "Verify installed packages have compatible dependencies.",
     usage: ["check [options]"],

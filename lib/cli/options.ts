@@ -625,6 +625,29 @@ export const OPTIONS = {
     configurable: false,
   }),
 
+  // Audit and SBOM.
+  vulnerabilityDb: opt(
+    "vulnerabilityDb",
+    ["--vulnerability-db"],
+    "string",
+    "OSV records to audit against: a directory of OSV JSON files, or the base URL of a server with the OSV API (default https://api.osv.dev).",
+    { metavar: "dir_or_url" },
+  ),
+  auditFormat: opt(
+    "format",
+    ["--format"],
+    "choice",
+    "Output format: columns (default), json or sarif (SARIF 2.1.0).",
+    { choices: ["columns", "json", "sarif"], metavar: "format" },
+  ),
+  auditOutput: opt(
+    "output",
+    ["-o", "--output"],
+    "string",
+    "Write the report to this file instead of stdout.",
+    { metavar: "path" },
+  ),
+
   // Cache, hash, index, completion.
   cacheFormat: opt("format", ["--format"], "choice", "Output format for 'cache list'.", {
     choices: ["human", "abspath"],

@@ -110,6 +110,14 @@ export interface DownloadedFile {
   readonly digests: Readonly<Record<string, string>>;
 }
 
+/** One request's headers, signal and (for a POST) method and body. */
+interface SendInit {
+  readonly headers: Record<string, string>;
+  readonly signal: AbortSignal;
+  readonly method?: string;
+  readonly body?: Uint8Array<ArrayBuffer>;
+}
+
 /** Options for {@link HttpClient.get}. */
 export interface GetOptions {
   /** The `Accept` header (default `*\/*`). */
@@ -347,18 +355,16 @@ export class HttpClient {
    * HTTPS hosts skip verification, and credentials are not sent to another
    * origin.
    */
-  async #fetch(
-    url: URL,
-    init: { headers: Record<string, string>; signal: AbortSignal },
-  ): Promise<Response> {
+  async #fetch(url: URL, init: SendInit): Promise<Response> {
     if (this.#trustedHosts.length === 0 && this.#options.caCerts === undefined) {
       return await fetch(url, { ...init, client: this.#clientFor(url) });
     }
     let current = url;
     let headers = init.headers;
+    let payload = init.body === undefined ? {} : { method: init.method, body: init.body };
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const target = current;
-      const response = await this.#hop(target, { headers, signal: init.signal }).catch(
+      const response = await this.#hop(target, { headers, signal: init.signal, ...payload }).catch(
         (error: unknown) => {
           throw hop === 0 || init.signal.aborted ? error : new HopError(target.href, error);
         },
@@ -370,6 +376,8 @@ export class HttpClient {
       if (next.protocol !== "http:" && next.protocol !== "https:") {
         throw new TypeError("Can not redirect to a non HTTP(s) url");
       }
+      // As fetch: a 301, 302 or 303 answer to a POST is followed with a GET.
+      if (response.status <= 303) payload = {};
       if (next.origin !== current.origin) {
         headers = Object.fromEntries(
           Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"),
@@ -381,10 +389,7 @@ export class HttpClient {
   }
 
   /** One hop, redirects returned: through the transport its origin needs. */
-  async #hop(
-    url: URL,
-    init: { headers: Record<string, string>; signal: AbortSignal },
-  ): Promise<Response> {
+  async #hop(url: URL, init: SendInit): Promise<Response> {
     const https = url.protocol === "https:";
     if (https && isTrustedHost(url, this.#trustedHosts)) {
       return await this.#nodeTransport("none").fetch(url, { ...init, ...this.#proxyOption(url) });
@@ -479,7 +484,12 @@ export class HttpClient {
    * once with keyring credentials after a 401. 5xx answers throw
    * {@link RetryableError}; other statuses are returned.
    */
-  async #send(url: URL, headers: Record<string, string>, timer: IdleTimer): Promise<Response> {
+  async #send(
+    url: URL,
+    headers: Record<string, string>,
+    timer: IdleTimer,
+    body?: Uint8Array<ArrayBuffer>,
+  ): Promise<Response> {
     this.#auth.remember(url);
     const target = stripUrl(url);
     const all: Record<string, string> = {
@@ -491,6 +501,7 @@ export class HttpClient {
       const response = await this.#fetch(target, {
         headers: authorization === undefined ? all : { ...all, authorization },
         signal: timer.controller.signal,
+        ...(body === undefined ? {} : { method: "POST", body }),
       });
       timer.touch();
       if (response.status === 401 && round === 0) {
@@ -585,6 +596,37 @@ export class HttpClient {
           contentType: response.headers.get("content-type") ?? "",
           body,
           fromCache: false,
+        };
+      } finally {
+        timer.clear();
+      }
+    });
+  }
+
+  /**
+   * POSTs `body` (e.g. a JSON query to an API), uncached, retried as a GET
+   * is (use it for queries that change nothing). Returns the status and the
+   * answer, bounded by the client's `page` limit.
+   */
+  async post(
+    url: string,
+    body: Uint8Array<ArrayBuffer>,
+    options: { contentType: string; accept?: string },
+  ): Promise<{ status: number; contentType: string; body: Uint8Array }> {
+    const parsed = new URL(url);
+    const headers = { "content-type": options.contentType, accept: options.accept ?? "*/*" };
+    return await this.#withRetries(parsed, async () => {
+      const timer = new IdleTimer(this.#timeoutMs, { deadlineMs: this.#bodyDeadlineMs });
+      try {
+        const response = await this.#send(parsed, headers, timer, body);
+        return {
+          status: response.status,
+          contentType: response.headers.get("content-type") ?? "",
+          body: await readBody(response, timer, {
+            url: parsed.href,
+            kind: "page",
+            bytes: this.limits.page,
+          }),
         };
       } finally {
         timer.clear();

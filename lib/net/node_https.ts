@@ -68,6 +68,8 @@ function unbracket(host: string): string {
 export interface UnverifiedRequest {
   readonly method?: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** The request body (a POST's). */
+  readonly body?: Uint8Array;
   readonly signal: AbortSignal;
   /** The proxy URL, reached with a `CONNECT` tunnel. */
   readonly proxy?: string;
@@ -180,7 +182,7 @@ export class NodeHttps {
         tunnel?.destroy();
         reject(error);
       });
-      outgoing.end();
+      outgoing.end(request.body);
     });
   }
 }

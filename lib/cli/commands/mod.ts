@@ -20,6 +20,7 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   freeze: () => import("./freeze.ts").then((m) => m.runFreeze),
   show: () => import("./show.ts").then((m) => m.runShow),
   check: () => import("./check.ts").then((m) => m.runCheck),
+  audit: () => import("./audit.ts").then((m) => m.runAudit),
   tree: () => import("./tree.ts").then((m) => m.runTree),
   inspect: () => import("./inspect.ts").then((m) => m.runInspect),
   install: () => import("./install.ts").then((m) => m.runInstall),
