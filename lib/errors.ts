@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   "certificate-file",
   "compile-failed",
   "config-command",
+  "conflicting-options",
   "direct-reference-unusable",
   "dependency-group",
   "double-requirement",

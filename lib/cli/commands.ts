@@ -62,6 +62,8 @@ export const COMMANDS: readonly CommandSpec[] = [
           "noDeps",
           "onlyDeps",
           "pre",
+          "allReleases",
+          "onlyFinal",
           "editable",
           "dryRun",
           "target",
@@ -131,7 +133,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       {
         title: "Package Selection Options",
-        options: ["pre", "noBinary", "onlyBinary", "preferBinary"],
+        options: ["pre", "allReleases", "onlyFinal", "noBinary", "onlyBinary", "preferBinary"],
       },
       index,
     ],

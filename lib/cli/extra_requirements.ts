@@ -20,6 +20,7 @@ import {
 } from "../requirements/dependency_groups.ts";
 import { parseScriptMetadata } from "../requirements/script_metadata.ts";
 import type { CommandContext } from "./context.ts";
+import { parseReleaseControl, type ReleaseControl } from "../resolver/release_control.ts";
 
 async function readText(path: string, cwd: string, missing: string): Promise<string> {
   try {
@@ -62,7 +63,10 @@ export async function scriptRequirements(
   const scripts = context.options.strings("requirementsFromScripts");
   if (scripts.length === 0) return [];
   if (scripts.length > 1) {
-    throw new DpipError("usage", "--requirements-from-script can only be given once");
+    throw new DpipError(
+      "conflicting-options",
+      "--requirements-from-script can only be given once",
+    );
   }
   const script = scripts[0]!;
   const text = await readText(script, context.io.cwd, `No such file: ${pythonRepr(script)}`);
@@ -104,7 +108,40 @@ export function checkOnlyDeps(context: CommandContext): void {
   if (conflicts.length === 0) return;
   if (conflicts.length > 1) conflicts[conflicts.length - 1] = `or ${conflicts.at(-1)}`;
   throw new DpipError(
-    "usage",
+    "conflicting-options",
     `Cannot use '--only-dependencies' in combination with ${conflicts.join(", ")}.`,
   );
+}
+
+/**
+ * `--all-releases`/`--only-final` as a release control; undefined when neither is given.
+ * `--pre` with either is a usage error, as in pip 26.
+ */
+export function releaseControlOf(
+  context: CommandContext,
+  pre: boolean,
+): ReleaseControl | undefined {
+  const { options } = context;
+  const values = [
+    ...options.strings("allReleases").map((v) => ["all-releases", v] as const),
+    ...options.strings("onlyFinal").map((v) => ["only-final", v] as const),
+  ];
+  if (values.length === 0) return undefined;
+  if (pre) {
+    throw new DpipError(
+      "conflicting-options",
+      "--pre cannot be used with --all-releases or --only-final.",
+    );
+  }
+  if (values.some(([, v]) => v.startsWith("-"))) {
+    throw new UsageError("--all-releases / --only-final option requires 1 argument.");
+  }
+  return parseReleaseControl(values);
+}
+
+/** The settings entry for a release control (none when not given). */
+export function releaseControlSetting(
+  control: ReleaseControl | undefined,
+): { releaseControl?: ReleaseControl } {
+  return control === undefined ? {} : { releaseControl: control };
 }

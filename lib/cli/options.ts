@@ -476,6 +476,20 @@ export const OPTIONS = {
     "flag",
     "Install only the dependencies of the requirements given, not the requirements themselves.",
   ),
+  allReleases: opt(
+    "allReleases",
+    ["--all-releases"],
+    "string",
+    "Allow pre-releases for these projects (comma-separated names, :all: or :none:; repeatable). Not with --pre.",
+    { repeatable: true, metavar: "release_control" },
+  ),
+  onlyFinal: opt(
+    "onlyFinal",
+    ["--only-final"],
+    "string",
+    "Only final releases for these projects (comma-separated names, :all: or :none:; repeatable). Not with --pre.",
+    { repeatable: true, metavar: "release_control" },
+  ),
   lockOutput: opt(
     "lockOutput",
     ["-o", "--output"],

@@ -54,6 +54,7 @@ import { canonicalVersionText, tryParseVersion } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { Interpreter, SchemeKind } from "../python/mod.ts";
 import type { IndexSource, MetadataClient, MetadataStore } from "../resolver/default_provider.ts";
+import type { ReleaseControl } from "../resolver/release_control.ts";
 import type {
   DirectResult,
   InstalledDistribution,
@@ -88,6 +89,8 @@ export interface InstallSettings {
   readonly ignoreInstalled: boolean;
   readonly noDeps: boolean;
   readonly pre: boolean;
+  /** `--all-releases`/`--only-final`: pre-releases per project. */
+  readonly releaseControl?: ReleaseControl;
   readonly ignoreRequiresPython: boolean;
   readonly dryRun: boolean;
   readonly requireHashes: boolean;
@@ -990,6 +993,7 @@ async function runPipeline(
       environment: interpreter.markerEnvironment,
       pythonVersion: interpreter.markerEnvironment.python_full_version,
       ...(settings.pre ? { prerelease: "allow" as const } : {}),
+      ...(settings.releaseControl === undefined ? {} : { releaseControl: settings.releaseControl }),
       ignoreRequiresPython: settings.ignoreRequiresPython,
       noDeps: settings.noDeps,
       upgrade: settings.upgrade,

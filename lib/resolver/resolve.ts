@@ -48,6 +48,7 @@
  * @module
  */
 
+import { allowsPrereleases, type ReleaseControl } from "./release_control.ts";
 import { DpipError } from "../errors.ts";
 import {
   canonicalizeExtra,
@@ -129,6 +130,8 @@ export interface ResolveOptions {
   pythonVersion?: string;
   /** `"allow"` for `--pre`; the default is uv's "if necessary or explicit" (see the module docs). */
   prerelease?: "allow" | "if-necessary-or-explicit";
+  /** `--all-releases`/`--only-final`: per project, pre-releases always or never (before `prerelease`). */
+  releaseControl?: ReleaseControl;
   /** `--ignore-requires-python`. */
   ignoreRequiresPython?: boolean;
   /** `--no-deps`: resolve your requirements only. */
@@ -509,8 +512,11 @@ class Resolver {
       }
       return ea.rank - eb.rank || compareVersions(eb.version, ea.version);
     });
-    const allowPrerelease = this.#options.prerelease === "allow" ||
-      this.#explicitPrerelease.has(name) || entries.every((entry) => entry.version.isPrerelease);
+    const control = this.#options.releaseControl === undefined
+      ? undefined
+      : allowsPrereleases(this.#options.releaseControl, name);
+    const allowPrerelease = control ?? (this.#options.prerelease === "allow" ||
+      this.#explicitPrerelease.has(name) || entries.every((entry) => entry.version.isPrerelease));
     const unavailable = new Map<number, UnavailableReason>();
     entries.forEach((entry, i) => {
       const reason = this.#staticReason(name, entry, allowPrerelease);

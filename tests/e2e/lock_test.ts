@@ -354,3 +354,55 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "--all-releases and --only-final choose pre-releases per project as pip 26 does",
+  ignore: skipUnless(oracle, "the pip 26 oracle and Python 3.11"),
+  sanitizeResources: false,
+  async fn(t) {
+    const index = await startIndexServer({
+      files: [
+        wheelFile({ name: "demo", version: "1.0" }),
+        wheelFile({ name: "demo", version: "2.0b1" }),
+        wheelFile({ name: "rc-only", version: "1.0rc1" }),
+      ],
+      formats: ["json"],
+    });
+    const { home, done } = await tempHome("dpip-lock-releases-");
+    try {
+      const cases = [
+        ["demo", "rc-only"],
+        ["--all-releases", "demo", "demo"],
+        ["--all-releases", ":all:", "--only-final", "Demo", "demo", "rc-only"],
+        ["--all-releases", "demo,other", "--all-releases", ":none:", "demo"],
+        ["--only-final", ":all:", "demo"],
+      ];
+      for (const args of cases) {
+        await t.step(args.join(" "), async () => {
+          const index_ = ["--index-url", index.url, "--no-cache-dir"];
+          const theirs = await pipLock(home, [...index_, ...args], "pylock.pip.toml");
+          const ours = await dpipLock(home, [...index_, ...args], "pylock.dpip.toml");
+          assertEquals(pins(ours), pins(theirs));
+        });
+      }
+      for (
+        const args of [
+          ["--only-final", "rc-only", "rc-only"],
+          ["--only-final", ":all:", "demo>=2.0b1"],
+          ["--pre", "--all-releases", "demo", "demo"],
+        ]
+      ) {
+        await t.step(`refused: ${args.join(" ")}`, async () => {
+          const all = ["lock", "-o", "-", "--index-url", index.url, "--no-cache-dir", ...args];
+          const theirs = await runPip26(oracle!, all, { cwd: home });
+          const ours = await dpip([...all, "--python", oracle!.python], { home });
+          assert(theirs.code !== 0 && ours.status !== 0, `${theirs.code} ${ours.status}`);
+          assertEquals(ours.status, theirs.code);
+        });
+      }
+    } finally {
+      await index.close();
+      await done();
+    }
+  },
+});

@@ -53,7 +53,13 @@ import {
 import { ProgressBars } from "../progress.ts";
 import { isPylockLocation, type ReadLocks, readPylocks } from "../pylock_files.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
-import { checkOnlyDeps, groupRequirements, scriptRequirements } from "../extra_requirements.ts";
+import {
+  checkOnlyDeps,
+  groupRequirements,
+  releaseControlOf,
+  releaseControlSetting,
+  scriptRequirements,
+} from "../extra_requirements.ts";
 import { lockedProvider } from "../../operations/pylock_install.ts";
 import { dependenciesOnly } from "../../operations/only_deps.ts";
 import { targetInterpreter } from "./installed_environment.ts";
@@ -114,6 +120,7 @@ function settingsOf(
     ignoreInstalled: options.flag("ignoreInstalled"),
     noDeps: options.flag("noDeps"),
     pre: options.flag("pre") || filePre,
+    ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
     ignoreRequiresPython: options.flag("ignoreRequiresPython"),
     dryRun: options.flag("dryRun"),
     requireHashes: options.flag("requireHashes") || fileHashes,

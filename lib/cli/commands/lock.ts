@@ -25,7 +25,13 @@ import {
 } from "../index_session.ts";
 import { InstallPrinter } from "../install_render.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
-import { checkOnlyDeps, groupRequirements, scriptRequirements } from "../extra_requirements.ts";
+import {
+  checkOnlyDeps,
+  groupRequirements,
+  releaseControlOf,
+  releaseControlSetting,
+  scriptRequirements,
+} from "../extra_requirements.ts";
 import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
@@ -116,6 +122,7 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
         ignoreInstalled: true,
         noDeps: options.flag("noDeps"),
         pre: options.flag("pre") || spec.fileOptions.pre,
+        ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
         ignoreRequiresPython: options.flag("ignoreRequiresPython"),
         dryRun: true,
         requireHashes: options.flag("requireHashes") || spec.fileOptions.requireHashes,
