@@ -166,6 +166,35 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "compile",
+    summary: "Pin requirements into a requirements file (pip-compile).",
+    usage: ["compile [options] <requirements.in> ... [-o requirements.txt]"],
+    description:
+      "Resolve loose requirements for this interpreter and write them pinned, with '# via' annotations and, with --generate-hashes, the hash of every file of each version.",
+    groups: [
+      {
+        title: "Compile Options",
+        options: [
+          "lockOutput",
+          "constraint",
+          "generateHashes",
+          "upgrade",
+          "upgradePackage",
+          "pre",
+          "allReleases",
+          "onlyFinal",
+          "ignoreRequiresPython",
+          "resolutionTimeout",
+        ],
+      },
+      {
+        title: "Package Selection Options",
+        options: ["noBinary", "onlyBinary", "preferBinary"],
+      },
+      index,
+    ],
+  },
+  {
     name: "download",
     summary: "Download packages.",
     usage: [

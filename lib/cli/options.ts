@@ -490,6 +490,19 @@ export const OPTIONS = {
     "Only final releases for these projects (comma-separated names, :all: or :none:; repeatable). Not with --pre.",
     { repeatable: true, metavar: "release_control" },
   ),
+  generateHashes: opt(
+    "generateHashes",
+    ["--generate-hashes"],
+    "flag",
+    "Give every pinned version the sha256 of each of its files (for pip's hash-checking mode).",
+  ),
+  upgradePackage: opt(
+    "upgradePackages",
+    ["-P", "--upgrade-package"],
+    "string",
+    "Let this project move off its pin in the existing output (repeatable).",
+    { repeatable: true, metavar: "package" },
+  ),
   lockOutput: opt(
     "lockOutput",
     ["-o", "--output"],

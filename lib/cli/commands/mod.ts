@@ -26,6 +26,7 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   install: () => import("./install.ts").then((m) => m.runInstall),
   lock: () => import("./lock.ts").then((m) => m.runLock),
   sync: () => import("./sync.ts").then((m) => m.runSync),
+  compile: () => import("./compile.ts").then((m) => m.runCompile),
   uninstall: () => import("./uninstall.ts").then((m) => m.runUninstall),
   debug: () => import("./debug.ts").then((m) => m.runDebug),
   download: () => import("./download.ts").then((m) => m.runDownload),

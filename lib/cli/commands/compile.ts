@@ -1,0 +1,156 @@
+/**
+ * `dpip compile IN… -o OUT` (pip-tools' `pip-compile`, `uv pip compile`):
+ * loose requirements files in, a pinned requirements file out (`-o -` or no
+ * `-o` for stdout), with `# via` annotations and, with `--generate-hashes`,
+ * the sha256 of every file of each pinned version, so that
+ * `pip install --require-hashes -r OUT` installs it. The work is
+ * `operations/compile.ts`.
+ *
+ * @module
+ */
+
+import { resolve } from "../../paths.ts";
+import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import { DpipError, isDpipError } from "../../errors.ts";
+import { compileRequirements, existingPins, formatCompiled } from "../../operations/compile.ts";
+import type { ResolutionImpossibleError } from "../../resolver/mod.ts";
+import { buildSpecification } from "../../requirements/specification.ts";
+import type { CommandContext } from "../context.ts";
+import { ExitCode } from "../exit_codes.ts";
+import {
+  candidateSettings,
+  type ExtraIndexOptions,
+  installServices,
+  openIndexSession,
+} from "../index_session.ts";
+import { InstallPrinter } from "../install_render.ts";
+import { readRequirementsLocation } from "../requirement_files.ts";
+import { resolutionBounds } from "../resolution_progress.ts";
+import { releaseControlOf, releaseControlSetting } from "../extra_requirements.ts";
+import { targetInterpreter } from "./installed_environment.ts";
+
+function statKind(path: string): "file" | "directory" | undefined {
+  try {
+    return Deno.statSync(path).isDirectory ? "directory" : "file";
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `dpip compile`. */
+export async function runCompile(context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  const printer = new InstallPrinter(io, {
+    quiet: options.count("quiet"),
+    verbose: options.count("verbose"),
+    color: io.stderr.isTerminal && !options.flag("noColor") && !io.env["NO_COLOR"],
+  });
+  try {
+    return await compile(context);
+  } catch (error) {
+    if (isDpipError(error, "resolution-impossible")) {
+      printer.error(error.message);
+      printer.raw((error as ResolutionImpossibleError).text + "\n");
+      return ExitCode.error;
+    }
+    if (error instanceof DpipError) {
+      printer.error(error.message);
+      if (error.hint !== undefined) printer.raw(`hint: ${error.hint}\n`);
+      return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
+    }
+    throw error;
+  }
+}
+
+async function compile(context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  const inputs = context.args;
+  if (inputs.length === 0) {
+    io.stderr.write(
+      `ERROR: You must give at least one requirements file to compile (see "${context.program} help compile")\n`,
+    );
+    return ExitCode.error;
+  }
+  const spec = await buildSpecification({
+    args: [],
+    requirementFiles: inputs,
+    constraintFiles: options.strings("constraints"),
+  }, {
+    cwd: io.cwd,
+    env: io.env,
+    read: (location) => readRequirementsLocation(location, io.cwd),
+    stat: statKind,
+  });
+  const output = options.string("lockOutput") ?? "-";
+  const outputPath = output === "-" ? undefined : resolve(io.cwd, output);
+  let existing = new Map<never, string>() as ReturnType<typeof existingPins>;
+  if (outputPath !== undefined) {
+    try {
+      existing = existingPins(await Deno.readTextFile(outputPath));
+    } catch {
+      // No earlier output: nothing to keep.
+    }
+  }
+  const interpreter = await targetInterpreter(context);
+  const extra: ExtraIndexOptions = spec.fileOptions;
+  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
+  const cacheRoot = resolveCacheRoot({
+    ...(cacheDir === undefined ? {} : { cacheDir }),
+    env: io.env,
+    cwd: io.cwd,
+  });
+  const session = await openIndexSession(context, extra);
+  const { tags, policy } = candidateSettings(context, interpreter, extra);
+  const { timeoutMs } = resolutionBounds(context);
+  let pins;
+  try {
+    pins = await compileRequirements(spec, {
+      settings: {
+        upgrade: false,
+        upgradeStrategy: "only-if-needed",
+        forceReinstall: false,
+        ignoreInstalled: true,
+        noDeps: false,
+        pre: options.flag("pre") || spec.fileOptions.pre,
+        ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
+        ignoreRequiresPython: options.flag("ignoreRequiresPython"),
+        dryRun: true,
+        requireHashes: false,
+        compile: false,
+        breakSystemPackages: false,
+        warnConflicts: false,
+        report: false,
+        ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
+      },
+      target: { interpreter, scheme: { kind: "default" } },
+      services: installServices(session, {
+        tags,
+        policy,
+        ...(cacheRoot === undefined ? {} : { cacheRoot }),
+      }),
+      env: io.env,
+      existing,
+      upgrade: options.flag("upgrade"),
+      upgradePackages: options.strings("upgradePackages"),
+      ...(options.flag("generateHashes")
+        ? { filesOf: async (name) => (await session.indexes.projectFiles(name)).files }
+        : {}),
+    });
+  } finally {
+    session.client.close();
+  }
+  const [major, minor] = interpreter.version;
+  const text = formatCompiled(pins, {
+    pythonVersion: `${major}.${minor}`,
+    command: `${context.program} compile ${
+      [
+        ...(options.flag("generateHashes") ? ["--generate-hashes"] : []),
+        ...(output === "-" ? [] : [`--output-file=${output}`]),
+        ...inputs,
+      ].join(" ")
+    }`,
+  });
+  if (outputPath === undefined) io.stdout.write(text);
+  else Deno.writeTextFileSync(outputPath, text);
+  return ExitCode.success;
+}
