@@ -105,3 +105,8 @@ export type {
   BuildSystem,
   BuiltWheel,
 } from "./build/mod.ts";
+/**
+ * The shapes of dpip's JSON output (`--format json`), one interface per
+ * document; `schemas/` holds the JSON Schema generated from each.
+ */
+export type * from "./operations/json_documents.ts";

@@ -95,6 +95,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "linkMode",
           "resolutionTimeout",
           "noClean",
+          "outputFormat",
         ],
       },
       index,
@@ -225,6 +226,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           ...TARGET_OPTIONS,
           "resolutionTimeout",
           "noClean",
+          "outputFormat",
         ],
       },
       index,
@@ -237,7 +239,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: "Uninstall packages, removing exactly the files their RECORD lists.",
     groups: [{
       title: "Uninstall Options",
-      options: ["requirement", "yes", "rootUserAction", "breakSystemPackages"],
+      options: [
+        "requirement",
+        "yes",
+        "autoremove",
+        "rootUserAction",
+        "breakSystemPackages",
+        "outputFormat",
+      ],
     }],
   },
   {
@@ -255,6 +264,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         "freezeAll",
         "freezeExcludeEditable",
         "exclude",
+        "outputFormat",
       ],
     }],
   },
@@ -263,7 +273,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Inspect the python environment.",
     usage: ["inspect [options]"],
     description: "Print a JSON report of the target environment and what is installed in it.",
-    groups: [{ title: "Inspect Options", options: ["localLong", "userOnly", "path"] }],
+    groups: [{
+      title: "Inspect Options",
+      options: ["localLong", "userOnly", "path", "outputFormat"],
+    }],
   },
   {
     name: "list",
@@ -296,7 +309,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Show information about installed packages.",
     usage: ["show [options] <package> ..."],
     description: "Show information about one or more installed packages.",
-    groups: [{ title: "Show Options", options: ["files"] }],
+    groups: [{ title: "Show Options", options: ["files", "outputFormat"] }],
   },
   {
     name: "tree",
@@ -304,7 +317,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: ["tree [options] [<package> ...]"],
     description:
       "Show the installed packages as a tree of their dependencies (or, with --reverse, of what requires them), from installed metadata, marking requirements that are not installed or not satisfied, and cycles.",
-    groups: [{ title: "Tree Options", options: ["reverse", "depth"] }],
+    groups: [{ title: "Tree Options", options: ["reverse", "depth", "outputFormat"] }],
   },
   {
     name: "audit",
@@ -325,7 +338,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Verify installed packages have compatible dependencies.",
     usage: ["check [options]"],
     description: "Verify that installed packages have compatible dependencies.",
-    groups: [],
+    groups: [{ title: "Check Options", options: ["outputFormat"] }],
   },
   {
     name: "venv",
@@ -355,7 +368,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: "Read and change pip configuration files.",
     groups: [{
       title: "Config Options",
-      options: ["editor", "globalFile", "userFile", "siteFile"],
+      options: ["editor", "globalFile", "userFile", "siteFile", "outputFormat"],
     }],
   },
   {
@@ -364,7 +377,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: [
       "cache dir",
       "cache info",
-      "cache list [<pattern>] [--format=[human, abspath]]",
+      "cache list [<pattern>] [--format=[human, abspath, json]]",
       "cache remove <pattern>",
       "cache purge",
     ],
@@ -384,6 +397,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "noBinary",
           "onlyBinary",
           "json",
+          "outputFormat",
         ],
       },
       index,
@@ -429,7 +443,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "hash",
     summary: "Compute hashes of package archives.",
     usage: ["hash [options] <file> ..."],
-    groups: [{ title: "Hash Options", options: ["algorithm"] }],
+    groups: [{ title: "Hash Options", options: ["algorithm", "outputFormat"] }],
   },
   {
     name: "completion",
@@ -441,7 +455,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "debug",
     summary: "Show information useful for debugging.",
     usage: ["debug <options>"],
-    groups: [{ title: "Debug Options", options: TARGET_OPTIONS }],
+    groups: [{ title: "Debug Options", options: [...TARGET_OPTIONS, "outputFormat"] }],
   },
   {
     name: "help",

@@ -27,6 +27,7 @@ import type { ResolutionImpossibleError } from "../resolver/mod.ts";
 import type { CommandContext } from "./context.ts";
 import { ExitCode } from "./exit_codes.ts";
 import type { Io } from "./io.ts";
+import { wantsJson } from "./json_output.ts";
 import { formatSize } from "./progress.ts";
 
 /** How much to show, and where else to write it. */
@@ -41,6 +42,8 @@ export interface InstallPrinterOptions {
   readonly log?: string[];
   /** The clock for log lines. */
   readonly now?: () => Date;
+  /** Write progress lines to stderr (`--format json` keeps stdout for the document). */
+  readonly infoOnStderr?: boolean;
 }
 
 /**
@@ -68,14 +71,18 @@ export class InstallPrinter {
   info(text: string): void {
     text = redactText(text);
     this.#log(text);
-    if (this.#options.quiet < 1) this.#io.stdout.write(text + "\n");
+    if (this.#options.quiet < 1) this.#infoSink.write(text + "\n");
+  }
+
+  get #infoSink() {
+    return this.#options.infoOnStderr ? this.#io.stderr : this.#io.stdout;
   }
 
   /** A line shown only with `-v`. */
   debug(text: string): void {
     text = redactText(text);
     this.#log(text);
-    if (this.#options.verbose > 0 && this.#options.quiet < 1) this.#io.stdout.write(text + "\n");
+    if (this.#options.verbose > 0 && this.#options.quiet < 1) this.#infoSink.write(text + "\n");
   }
 
   /** `WARNING: …` on stderr (hidden by `-qq`). */
@@ -115,7 +122,7 @@ export class InstallPrinter {
  */
 export async function runPrinted(
   context: CommandContext,
-  verb: "install" | "download",
+  verb: "install" | "download" | "upgrade",
   body: (printer: InstallPrinter) => Promise<number>,
 ): Promise<number> {
   const { io, options } = context;
@@ -127,6 +134,7 @@ export async function runPrinted(
     verbose: options.count("verbose"),
     color,
     ...(log === undefined ? {} : { log }),
+    infoOnStderr: wantsJson(context),
   });
   try {
     return await body(printer);

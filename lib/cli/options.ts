@@ -561,6 +561,12 @@ export const OPTIONS = {
 
   // Uninstall.
   yes: opt("yes", ["-y", "--yes"], "flag", "Do not ask for confirmation."),
+  autoremove: opt(
+    "autoremove",
+    ["--autoremove"],
+    "flag",
+    "Also remove the dependencies that nothing else installed needs and that were not asked for (no REQUESTED).",
+  ),
 
   // Listing.
   outdated: opt("outdated", ["-o", "--outdated"], "flag", "List outdated packages."),
@@ -676,11 +682,24 @@ export const OPTIONS = {
   ),
 
   // Cache, hash, index, completion.
-  cacheFormat: opt("format", ["--format"], "choice", "Output format for 'cache list'.", {
-    choices: ["human", "abspath"],
-    metavar: "format",
-  }),
+  cacheFormat: opt(
+    "format",
+    ["--format"],
+    "choice",
+    "Output format: human or abspath ('cache list'), or json.",
+    {
+      choices: ["human", "abspath", "json"],
+      metavar: "format",
+    },
+  ),
   json: opt("json", ["--json"], "flag", "Print JSON."),
+  outputFormat: opt(
+    "outputFormat",
+    ["--format"],
+    "choice",
+    "Output format: text (default) or json (its schema is in dpip's schemas/ directory).",
+    { choices: ["text", "json"], metavar: "format", configurable: false },
+  ),
   algorithm: opt(
     "algorithm",
     ["-a", "--algorithm"],

@@ -11,6 +11,12 @@
  */
 
 import { bucketDir, CacheBucket, type CacheBucketName } from "../cache/cache_dir.ts";
+import type {
+  CacheArea,
+  CacheDirDocument,
+  CacheInfoDocument,
+  CacheListDocument,
+} from "./json_documents.ts";
 import { basename, join } from "../paths.ts";
 
 /** A directory's location, total file size and number of files. */
@@ -270,4 +276,38 @@ function characterSet(body: string): string {
 
 function escapeChar(char: string): string {
   return /[A-Za-z0-9_]/.test(char) ? char : `\\u{${char.codePointAt(0)!.toString(16)}}`;
+}
+
+function area(info: CacheAreaInfo): CacheArea {
+  return { location: info.location, size: info.size, files: info.files };
+}
+
+/** `cache info --format json`. */
+export function cacheInfoDocument(info: CacheInfo): CacheInfoDocument {
+  return {
+    schema_version: 1,
+    http: area(info.http),
+    built_wheels: area(info.built),
+    built_wheel_count: info.builtWheels,
+    unpacked: area(info.unpacked),
+    metadata: area(info.metadata),
+    interpreters: area(info.interpreters),
+  };
+}
+
+/** `cache list --format json`: the wheels sorted by file name. */
+export function cacheListDocument(wheels: readonly CachedWheel[]): CacheListDocument {
+  return {
+    schema_version: 1,
+    wheels: [...wheels].sort((
+      a,
+      b,
+    ) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))
+      .map((w) => ({ filename: w.filename, path: w.path, size: w.size })),
+  };
+}
+
+/** `cache dir --format json`. */
+export function cacheDirDocument(root: string): CacheDirDocument {
+  return { schema_version: 1, cache_dir: root };
 }

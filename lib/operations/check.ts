@@ -10,6 +10,7 @@ import type { InstalledDist } from "../installer/site_packages.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { tryParseVersion } from "../pep440/mod.ts";
 import type { Requirement } from "../pep508/mod.ts";
+import type { CheckDocument, InstallConflicts } from "./json_documents.ts";
 import { dependenciesOf, displayVersion, type TargetEnvironment } from "./list.ts";
 
 /** A dependency that is not installed. */
@@ -126,4 +127,48 @@ export function checkInstalled(
     });
   }
   return { missing, conflicting, parsingProblems, duplicates };
+}
+
+/** The missing and conflicting requirements as JSON (`check`, and `install`'s conflicts). */
+export function conflictsDocument(
+  result: Pick<CheckResult, "missing" | "conflicting">,
+): InstallConflicts {
+  return {
+    missing: result.missing.map((m) => ({
+      project: m.project,
+      version: m.version,
+      requirement: String(m.requirement),
+      dependency: m.dependency,
+    })),
+    conflicting: result.conflicting.map((c) => ({
+      project: c.project,
+      version: c.version,
+      requirement: String(c.requirement),
+      dependency: c.dependency,
+      installed_version: c.installedVersion,
+    })),
+  };
+}
+
+/** `check --format json`. */
+export function checkDocument(result: CheckResult): CheckDocument {
+  const { missing, conflicting } = conflictsDocument(result);
+  return {
+    schema_version: 1,
+    ok: missing.length === 0 && conflicting.length === 0 && result.duplicates.length === 0 &&
+      result.parsingProblems.length === 0,
+    missing,
+    conflicting,
+    invalid_requirements: result.parsingProblems.map((p) => ({
+      project: p.project,
+      requirement: p.requirement,
+    })),
+    duplicates: result.duplicates.map((d) => ({
+      project: d.project,
+      installations: d.dists.map((dist) => ({
+        version: displayVersion(dist.version),
+        location: dist.location,
+      })),
+    })),
+  };
 }

@@ -29,6 +29,7 @@ import {
 import type { DownloadOptions, DownloadResult } from "../net/http_client.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { parseSpecifierSet, type SpecifierSet } from "../pep440/mod.ts";
+import type { DownloadDocument } from "./json_documents.ts";
 import {
   type Candidate,
   type CandidatePolicy,
@@ -488,4 +489,24 @@ export async function downloadResolved(
     });
   }
   return { files: await fetchPlans(plans, options, hashMode), warnings: [] };
+}
+
+/** `download --format json`: every file in the destination, in requirement order. */
+export function downloadDocument(outcome: DownloadOutcome, dest: string): DownloadDocument {
+  return {
+    schema_version: 1,
+    dest,
+    files: outcome.files.map((file) => ({
+      name: file.name,
+      version: file.version ?? null,
+      requirement: file.requirement,
+      filename: file.filename,
+      path: file.path,
+      size: file.size,
+      sha256: file.sha256,
+      url: file.url,
+      origin: file.origin,
+    })),
+    warnings: [...new Set(outcome.warnings)],
+  };
 }

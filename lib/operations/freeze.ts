@@ -12,6 +12,7 @@ import type { InstalledDist } from "../installer/site_packages.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { canonicalVersionText } from "../pep440/version.ts";
 import { tryParseRequirement } from "../pep508/mod.ts";
+import type { FreezeDocument } from "./json_documents.ts";
 import { selectInstalled, type SelectOptions, type TargetEnvironment } from "./list.ts";
 
 /** What pip leaves out of `freeze` unless `--all`: itself, and (for Python < 3.12) the build tools. */
@@ -28,6 +29,8 @@ export interface FrozenRequirement {
   /** The metadata name. */
   readonly name: string;
   readonly canonicalName: string;
+  /** The version, normalized when valid. */
+  readonly version: string;
   /** The requirement text (without `-e `). */
   readonly requirement: string;
   readonly editable: boolean;
@@ -70,7 +73,11 @@ export function directReference(directUrl: DirectUrl, name: string): string {
 
 /** A distribution as a frozen requirement. */
 export function freezeDist(dist: InstalledDist): FrozenRequirement {
-  const base = { name: dist.rawName, canonicalName: canonicalizeName(dist.rawName) };
+  const base = {
+    name: dist.rawName,
+    canonicalName: canonicalizeName(dist.rawName),
+    version: canonicalVersionText(dist.version) ?? dist.version,
+  };
   if (dist.editableProjectLocation !== undefined) {
     return {
       ...base,
@@ -150,7 +157,7 @@ export function freezeLines(
   dists: readonly InstalledDist[],
   target: TargetEnvironment,
   options: FreezeOptions,
-): { lines: string[]; warnings: FreezeWarning[] } {
+): { lines: string[]; warnings: FreezeWarning[]; packages: FrozenRequirement[] } {
   const selected = selectInstalled(dists, target, {
     ...(options.paths === undefined ? {} : { paths: options.paths }),
     ...(options.local === undefined ? {} : { local: options.local }),
@@ -164,6 +171,8 @@ export function freezeLines(
   }
   const lines: string[] = [];
   const warnings: FreezeWarning[] = [];
+  /** What is printed, in order. */
+  const packages: FrozenRequirement[] = [];
   if (options.requirementFiles !== undefined && options.requirementFiles.length > 0) {
     const emittedOptions = new Set<string>();
     const requirementFiles = new Map<string, string[]>();
@@ -211,7 +220,8 @@ export function freezeLines(
             seenIn.push(file.path);
           }
         } else {
-          lines.push(...formatFrozen(installed));
+          for (const line of formatFrozen(installed)) lines.push(line);
+          packages.push(installed);
           installations.delete(canonical);
           seenIn.push(file.path);
         }
@@ -235,12 +245,30 @@ export function freezeLines(
     return x < y ? -1 : x > y ? 1 : 0;
   });
   for (const frozen of rest) {
-    if (!options.skip.has(frozen.canonicalName)) lines.push(...formatFrozen(frozen));
+    if (options.skip.has(frozen.canonicalName)) continue;
+    for (const line of formatFrozen(frozen)) lines.push(line);
+    packages.push(frozen);
   }
-  return { lines, warnings };
+  return { lines, warnings, packages };
 }
 
 /** Python's `repr()` of a simple string (`'name'`). */
 function pythonQuote(text: string): string {
   return text.includes("'") && !text.includes('"') ? `"${text}"` : `'${text}'`;
+}
+
+/** `freeze --format json`: the packages in the order printed, and the messages about `-r` files. */
+export function freezeDocument(
+  result: { packages: readonly FrozenRequirement[]; warnings: readonly FreezeWarning[] },
+): FreezeDocument {
+  return {
+    schema_version: 1,
+    packages: result.packages.map((frozen) => ({
+      name: frozen.name,
+      version: frozen.version,
+      requirement: frozen.editable ? `-e ${frozen.requirement}` : frozen.requirement,
+      editable: frozen.editable,
+    })),
+    warnings: result.warnings.map((warning) => warning.message),
+  };
 }

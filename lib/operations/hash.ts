@@ -5,6 +5,7 @@
  */
 
 import { DpipError } from "../errors.ts";
+import type { HashDocument } from "./json_documents.ts";
 import { hashFile } from "../net/hashes.ts";
 
 /** The algorithms `hash` offers (pip's strong hashes). */
@@ -57,4 +58,20 @@ export async function hashFiles(
       throw new HashFileError(path, reason, error);
     }
   }));
+}
+
+/** `hash --format json`: each file's digest and the `--hash` option that pins it. */
+export function hashDocument(
+  digests: readonly FileDigest[],
+  algorithm: HashAlgorithm,
+): HashDocument {
+  return {
+    schema_version: 1,
+    algorithm,
+    files: digests.map((d) => ({
+      path: d.path,
+      digest: d.digest,
+      option: `--hash=${d.algorithm}:${d.digest}`,
+    })),
+  };
 }

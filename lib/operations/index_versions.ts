@@ -15,6 +15,7 @@ import {
   type TagRanking,
 } from "../resolver/candidate_selector.ts";
 import { type FileSource, NoMatchingDistributionError } from "./download.ts";
+import type { IndexVersionsDocument } from "./json_documents.ts";
 
 /** The versions of one project. */
 export interface ProjectVersions {
@@ -59,4 +60,17 @@ export async function indexVersions(
     });
   }
   return { name, versions, latest, warnings: [...listing.warnings] };
+}
+
+/** `index versions --json`: pip's shape (pip 25+), with the installed version when there is one. */
+export function indexVersionsDocument(
+  result: ProjectVersions,
+  installedVersion: string | undefined,
+): IndexVersionsDocument {
+  return {
+    name: result.name,
+    versions: result.versions,
+    latest: result.latest,
+    ...(installedVersion === undefined ? {} : { installed_version: installedVersion }),
+  };
 }

@@ -13,10 +13,9 @@ import type { InstalledDist } from "../installer/site_packages.ts";
 import { headerValues, metadataAsPipReadsIt } from "../installer/metadata_file.ts";
 import { selectInstalled, type SelectOptions, type TargetEnvironment } from "./list.ts";
 
-/** A JSON value whose object keys keep insertion order. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | {
-  [key: string]: JsonValue;
-};
+import type { InspectDocument, InspectedDistribution, JsonValue } from "./json_documents.ts";
+
+export type { JsonValue };
 
 /** The core metadata fields in the order of the JSON conversion, with whether they repeat. */
 const METADATA_FIELDS: readonly (readonly [string, boolean])[] = [
@@ -121,23 +120,23 @@ function fileUrl(path: string): string {
 export function inspectDist(
   dist: InstalledDist,
   options: { importlib: boolean },
-): Record<string, JsonValue> {
-  const result: Record<string, JsonValue> = {
+): InspectedDistribution {
+  const result: { -readonly [K in keyof InspectedDistribution]: InspectedDistribution[K] } = {
     metadata: metadataToJson(dist, options),
     // pip's pkg_resources backend (Python < 3.11) has no location for a distutils egg-info file.
     metadata_location: dist.kind === "egg-info-file" && !options.importlib ? null : dist.infoPath,
   };
   if (dist.directUrl !== undefined) {
-    result["direct_url"] = directUrlToJson(dist.directUrl);
+    result.direct_url = directUrlToJson(dist.directUrl);
   } else if (dist.editableProjectLocation !== undefined) {
-    result["direct_url"] = {
+    result.direct_url = {
       url: fileUrl(dist.editableProjectLocation),
       dir_info: { editable: true },
     };
   }
   const installer = dist.installer;
-  if (installer !== "") result["installer"] = installer;
-  if (dist.kind === "dist-info") result["requested"] = dist.requested;
+  if (installer !== "") result.installer = installer;
+  if (dist.kind === "dist-info") result.requested = dist.requested;
   return result;
 }
 
@@ -161,7 +160,7 @@ export function inspectReport(
   dists: readonly InstalledDist[],
   target: TargetEnvironment,
   options: InspectOptions,
-): Record<string, JsonValue> {
+): InspectDocument {
   const selected = selectInstalled(dists, target, options);
   const { extra: _extra, ...environment } = target.markerEnvironment;
   return {

@@ -19,6 +19,7 @@ import {
 import { canonicalizeName } from "../names/mod.ts";
 import { canonicalVersionText } from "../pep440/version.ts";
 import { type MarkerEnvironment, type Requirement, tryParseRequirement } from "../pep508/mod.ts";
+import type { ListDocument, ListEntry } from "./json_documents.ts";
 
 /** The facts about the target interpreter that the read-only commands need. */
 export interface TargetEnvironment {
@@ -188,4 +189,34 @@ export function listPackages(
       ? {}
       : { editableProjectLocation: dist.editableProjectLocation }),
   }));
+}
+
+/**
+ * `list --format json`: pip's array, keys in pip's order (`location` and
+ * `installer` with `verbose`, the newest version for the names in `latest`).
+ */
+export function listDocument(
+  packages: readonly ListedPackage[],
+  options: {
+    verbose: boolean;
+    latest?: ReadonlyMap<string, { version: string; filetype: "wheel" | "sdist" }>;
+  },
+): ListDocument {
+  return packages.map((p) => {
+    const entry: { -readonly [K in keyof ListEntry]: ListEntry[K] } = {
+      name: p.name,
+      version: p.version,
+    };
+    if (options.verbose) {
+      entry.location = p.location;
+      entry.installer = p.installer;
+    }
+    const newest = options.latest?.get(canonicalizeName(p.name));
+    if (newest !== undefined) {
+      entry.latest_version = newest.version;
+      entry.latest_filetype = newest.filetype;
+    }
+    if (p.editableProjectLocation) entry.editable_project_location = p.editableProjectLocation;
+    return entry;
+  });
 }

@@ -8,6 +8,7 @@
 import type { InstalledDist } from "../installer/site_packages.ts";
 import { headerValue, headerValues, metadataAsPipReadsIt } from "../installer/metadata_file.ts";
 import { canonicalizeName } from "../names/mod.ts";
+import type { ShowDocument } from "./json_documents.ts";
 import { dependenciesOf, displayVersion, type TargetEnvironment } from "./list.ts";
 
 /** What `show` prints about one distribution. */
@@ -120,4 +121,33 @@ export function showPackages(
     });
   }
   return { packages, missing };
+}
+
+/** `show --format json`: every field `show -v` prints, and with `files` the `-f` list. */
+export function showDocument(result: ShowResult, options: { files: boolean }): ShowDocument {
+  return {
+    schema_version: 1,
+    packages: result.packages.map((info) => ({
+      name: info.name,
+      version: info.version,
+      location: info.location,
+      ...(info.editableProjectLocation === undefined
+        ? {}
+        : { editable_project_location: info.editableProjectLocation }),
+      requires: info.requires,
+      required_by: info.requiredBy,
+      installer: info.installer,
+      metadata_version: info.metadataVersion,
+      summary: info.summary,
+      home_page: info.homepage,
+      author: info.author,
+      author_email: info.authorEmail,
+      license: info.license,
+      classifiers: info.classifiers,
+      project_urls: info.projectUrls,
+      entry_points: info.entryPoints.map((line) => line.trim()),
+      ...(options.files ? { files: info.files?.map((f) => f.trim()) ?? null } : {}),
+    })),
+    not_found: result.missing,
+  };
 }

@@ -14,6 +14,7 @@ import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/
 import type { MarkerEnvironment } from "../pep508/mod.ts";
 import { tryParseRequirement } from "../pep508/mod.ts";
 import { type DependencyEdge, InstalledGraph } from "./installed_graph.ts";
+import type { TreeDocument, TreeNodeEntry } from "./json_documents.ts";
 import { displayVersion } from "./list.ts";
 
 /** How a node's requirement stands. */
@@ -326,5 +327,37 @@ export function dependencyTree(
     roots,
     cycles,
     notFound,
+  };
+}
+
+/** `tree --format json`: the same tree, nodes with pip-style keys. */
+export function treeDocument(tree: DependencyTree): TreeDocument {
+  const convert = (node: TreeNode): TreeNodeEntry & { children: TreeNodeEntry[] } => ({
+    name: node.name,
+    version: node.version ?? null,
+    extras: node.extras,
+    required: node.required ?? null,
+    status: node.status,
+    repeat: node.repeat ?? null,
+    children: [],
+  });
+  const roots = tree.roots.map(convert);
+  // Explicit stack: as deep as the tree is, no recursion.
+  const stack = tree.roots.map((node, i) => ({ node, entry: roots[i]! }));
+  while (stack.length > 0) {
+    const { node, entry } = stack.pop()!;
+    for (const child of node.children) {
+      const converted = convert(child);
+      entry.children.push(converted);
+      stack.push({ node: child, entry: converted });
+    }
+  }
+  return {
+    schema_version: 1,
+    reverse: tree.reverse,
+    depth: tree.depth ?? null,
+    roots,
+    cycles: tree.cycles,
+    not_found: tree.notFound,
   };
 }

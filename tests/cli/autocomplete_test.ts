@@ -35,6 +35,15 @@ const DPIP_ONLY_COMMANDS = new Set(
   COMMANDS.map((command) => command.name).filter((name) => !PIP_COMMANDS.has(name)),
 );
 
+/** Options of dpip's own, by the pip command they are added to (`*`: every command but list and cache). */
+function dpipOnlyOptions(words: string): Set<string> {
+  const command = words.split(" ").slice(1).find((w) => PIP_COMMANDS.has(w));
+  const only = new Set<string>();
+  if (command !== "list" && command !== "cache") only.add("--format=");
+  if (command === "uninstall") only.add("--autoremove");
+  return only;
+}
+
 const python311 = await pyenvPython("3.11");
 const pipAvailable = python311 !== undefined &&
   (await new Deno.Command(python311, { args: ["-c", "import pip"], stderr: "null" }).output())
@@ -125,10 +134,14 @@ Deno.test({
         );
         // pip's order of directory entries is the file system's; compare sorted, and
         // without pip's `search` command, which dpip does not have, and the commands of
-        // dpip's own (`venv`, `tree`, …), which pip does not have.
+        // dpip's own (`venv`, `tree`, …) and the options dpip adds (`--format json`), which
+        // pip does not have.
+        const own = dpipOnlyOptions(request.words);
         const normalize = (lines: readonly string[]) =>
           lines.map((line) =>
-            line.split(" ").filter((w) => w !== "search" && !DPIP_ONLY_COMMANDS.has(w)).join(" ")
+            line.split(" ").filter((w) =>
+              w !== "search" && !DPIP_ONLY_COMMANDS.has(w) && !own.has(w)
+            ).join(" ")
           )
             .filter((line) => line !== "").map((line) => line.split(" ").sort().join(" ")).sort();
         // pip offers `--no-cache-dir=` (its callback option reports a value count); dpip does not.

@@ -10,14 +10,18 @@
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import { DpipError, type ErrorCode } from "../../errors.ts";
 import {
+  cacheDirDocument,
   type CacheInfo,
   cacheInfo,
+  cacheInfoDocument,
+  cacheListDocument,
   findBuiltWheels,
   findHttpFiles,
   purgeCache,
   removeCacheFiles,
 } from "../../operations/cache.ts";
 import type { CommandContext } from "../context.ts";
+import { writeJson } from "../json_output.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { formatSize } from "../progress.ts";
 
@@ -67,24 +71,35 @@ export async function runCache(context: CommandContext): Promise<number> {
     }
   };
   const out = (text: string) => io.stdout.write(text + "\n");
+  const json = options.string("format") === "json";
+  if (json && (action === "remove" || action === "purge")) {
+    throw new CacheCommandError(
+      "usage",
+      `'cache ${action}' has no JSON output: --format json works with dir, info and list`,
+      args,
+    );
+  }
   const verbose = options.count("verbose") > 0;
   const onRemoved = verbose ? (path: string) => out(`Removed ${path}`) : undefined;
   const removedOptions = onRemoved === undefined ? {} : { onRemoved };
   switch (action) {
     case "dir":
       tooMany(0);
-      out(root);
+      if (json) writeJson(io, cacheDirDocument(root));
+      else out(root);
       return ExitCode.success;
     case "info": {
       tooMany(0);
       const info = await cacheInfo(root);
-      out(formatCacheInfo(info));
+      if (json) writeJson(io, cacheInfoDocument(info));
+      else out(formatCacheInfo(info));
       return ExitCode.success;
     }
     case "list": {
       tooMany(1);
       const wheels = await findBuiltWheels(root, rest[0] ?? "*");
-      if (options.string("format") === "abspath") {
+      if (json) writeJson(io, cacheListDocument(wheels));
+      else if (options.string("format") === "abspath") {
         if (wheels.length > 0) out(wheels.map((w) => w.path).join("\n"));
       } else if (wheels.length === 0) {
         out("No locally built wheels cached.");

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { checkInstalled, type CheckResult } from "../../operations/check.ts";
+import { checkDocument, checkInstalled, type CheckResult } from "../../operations/check.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 import { displayVersion, readTargetDists } from "../../operations/list.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -49,6 +50,11 @@ export async function runCheck(context: CommandContext): Promise<number> {
   const read = readTargetDists(target);
   reportReadWarnings(io, read.warnings);
   const result = checkInstalled(read.dists, target, { shadowed: read.shadowed });
+  if (wantsJson(context)) {
+    const document = checkDocument(result);
+    writeJson(io, document);
+    return document.ok ? ExitCode.success : ExitCode.error;
+  }
   for (const problem of result.parsingProblems) {
     io.stderr.write(
       `WARNING: Error parsing requirements for ${problem.project}: invalid requirement ${

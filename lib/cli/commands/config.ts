@@ -10,12 +10,19 @@ import { DpipError } from "../../errors.ts";
 import {
   type ConfigFile,
   configFilePaths,
+  type Configuration,
   type ConfigVariant,
   editConfigText,
   mergedItems,
   normalizeConfigKey,
 } from "../configuration.ts";
+import type {
+  ConfigDebugDocument,
+  ConfigGetDocument,
+  ConfigListDocument,
+} from "../../operations/json_documents.ts";
 import type { CommandContext } from "../context.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { envVarName } from "../options.ts";
 import { pythonRepr } from "../render.ts";
@@ -89,6 +96,16 @@ function list(context: CommandContext): number {
     items.set(key, value);
   }
   const lines = [...items].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (wantsJson(context)) {
+    writeJson(
+      context.io,
+      {
+        schema_version: 1,
+        items: lines.map(([key, value]) => ({ key, value })),
+      } satisfies ConfigListDocument,
+    );
+    return ExitCode.success;
+  }
   for (const [key, value] of lines) context.io.stdout.write(`${key}=${pythonRepr(value)}\n`);
   return ExitCode.success;
 }
@@ -102,7 +119,9 @@ function get(context: CommandContext, key: string): number {
       ? context.configuration.envVars.get(normalized.slice(6))
       : undefined);
   if (value === undefined) throw new ConfigCommandError(`No such key - ${key}`);
-  context.io.stdout.write(`${value}\n`);
+  if (wantsJson(context)) {
+    writeJson(context.io, { schema_version: 1, key, value } satisfies ConfigGetDocument);
+  } else context.io.stdout.write(`${value}\n`);
   return ExitCode.success;
 }
 
@@ -149,6 +168,10 @@ async function edit(context: CommandContext): Promise<number> {
 }
 
 function debug(context: CommandContext): number {
+  if (wantsJson(context)) {
+    writeJson(context.io, configDebugDocument(context.configuration));
+    return ExitCode.success;
+  }
   const out = (line: string) => context.io.stdout.write(`${line}\n`);
   const { configuration } = context;
   out("env_var:");
@@ -163,6 +186,25 @@ function debug(context: CommandContext): number {
     }
   }
   return ExitCode.success;
+}
+
+/** `config debug --format json`: the variables, then each file in `config debug`'s order. */
+export function configDebugDocument(configuration: Configuration): ConfigDebugDocument {
+  return {
+    schema_version: 1,
+    env_vars: [...configuration.envVars].map(([key, value]) => ({
+      name: envVarName(key),
+      value,
+    })),
+    files: (["env", "global", "site", "user"] as const).flatMap((variant) =>
+      configuration.files.filter((f) => f.variant === variant).map((file) => ({
+        variant,
+        path: file.path,
+        exists: file.exists,
+        items: [...file.items].map(([key, value]) => ({ key, value })),
+      }))
+    ),
+  };
 }
 
 /** Runs `dpip config`. */

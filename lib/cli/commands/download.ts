@@ -17,6 +17,7 @@
 import { resolve as resolvePath } from "../../paths.ts";
 import { DpipError } from "../../errors.ts";
 import {
+  downloadDocument,
   type DownloadItem,
   type DownloadOutcome,
   downloadRequirements,
@@ -40,6 +41,7 @@ import {
   targetOptionsOf,
 } from "../index_session.ts";
 import { type InstallPrinter, runPrinted } from "../install_render.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 import { formatSize, ProgressBars } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
@@ -323,5 +325,6 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
   if (outcome.files.length > 0) {
     out(`Successfully downloaded ${outcome.files.map((f) => f.name).join(" ")}`);
   }
+  if (wantsJson(context)) writeJson(io, downloadDocument(outcome, dest));
   return ExitCode.success;
 }

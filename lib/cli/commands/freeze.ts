@@ -6,8 +6,10 @@
 
 import { resolve } from "../../paths.ts";
 import { DpipError } from "../../errors.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 import {
   freezeDevPackages,
+  freezeDocument,
   freezeLines,
   type FreezeRequirementFile,
 } from "../../operations/freeze.ts";
@@ -71,7 +73,7 @@ export async function runFreeze(context: CommandContext): Promise<number> {
   }
   // pip compares --exclude values unnormalized here (unlike list).
   for (const name of options.strings("exclude")) skip.add(name);
-  const { lines, warnings } = freezeLines(read.dists, target, {
+  const frozen = freezeLines(read.dists, target, {
     ...(paths === undefined ? {} : { paths }),
     local: options.flag("local"),
     user: options.flag("user"),
@@ -79,6 +81,11 @@ export async function runFreeze(context: CommandContext): Promise<number> {
     excludeEditable: options.flag("excludeEditable"),
     requirementFiles,
   });
+  if (wantsJson(context)) {
+    writeJson(io, freezeDocument(frozen));
+    return ExitCode.success;
+  }
+  const { lines, warnings } = frozen;
   // One write: a write per line costs a system call each (pip's log lines go to stderr).
   if (lines.length > 0) io.stdout.write(lines.join("\n") + "\n");
   for (const warning of warnings) {

@@ -6,7 +6,8 @@
  */
 
 import { DpipError } from "../../errors.ts";
-import { type HashAlgorithm, hashFiles } from "../../operations/hash.ts";
+import { type HashAlgorithm, hashDocument, hashFiles } from "../../operations/hash.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 
@@ -20,6 +21,10 @@ export async function runHash(context: CommandContext): Promise<number> {
   }
   const algorithm = (options.string("algorithm") ?? "sha256") as HashAlgorithm;
   const digests = await hashFiles(context.args, { algorithm, cwd: io.cwd });
+  if (wantsJson(context)) {
+    writeJson(io, hashDocument(digests, algorithm));
+    return ExitCode.success;
+  }
   for (const { path, digest } of digests) {
     io.stdout.write(`${path}:\n--hash=${algorithm}:${digest}\n`);
   }

@@ -10,8 +10,10 @@
 import { DpipError } from "../../errors.ts";
 import { canonicalizeName } from "../../names/mod.ts";
 import { redactText } from "../../net/auth.ts";
-import { indexVersions } from "../../operations/index_versions.ts";
-import { readTargetDists } from "../../operations/list.ts";
+import { formatPythonJson, type PythonJsonValue } from "../../dists/python_json.ts";
+import { indexVersions, indexVersionsDocument } from "../../operations/index_versions.ts";
+import { wantsJson } from "../json_output.ts";
+import { displayVersion, readTargetDists } from "../../operations/list.ts";
 import { tryParseVersion } from "../../pep440/mod.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -47,21 +49,19 @@ export async function runIndex(context: CommandContext): Promise<number> {
   const installed = readTargetDists(targetEnvironment(interpreter)).dists.find((d) =>
     d.name === project
   );
-  if (options.flag("json")) {
-    io.stdout.write(
-      JSON.stringify({
-        name,
-        versions: result.versions,
-        latest: result.latest,
-        ...(installed === undefined ? {} : { installed_version: installed.version }),
-      }) + "\n",
+  if (options.flag("json") || wantsJson(context)) {
+    // pip's `json.dumps`: one line, `", "` and `": "` between items, non-ASCII escaped.
+    const document = indexVersionsDocument(
+      result,
+      installed === undefined ? undefined : displayVersion(installed.version),
     );
+    io.stdout.write(formatPythonJson(document as unknown as PythonJsonValue) + "\n");
     return ExitCode.success;
   }
   io.stdout.write(`${name} (${result.latest})\n`);
   io.stdout.write(`Available versions: ${result.versions.join(", ")}\n`);
   if (installed !== undefined) {
-    io.stdout.write(`  INSTALLED: ${installed.version}\n`);
+    io.stdout.write(`  INSTALLED: ${displayVersion(installed.version)}\n`);
     const pre = tryParseVersion(result.latest)?.isPrerelease ?? false;
     io.stdout.write(
       pre

@@ -15,7 +15,7 @@ import {
   targetEnvironment,
   targetInterpreter,
 } from "./installed_environment.ts";
-import { formatPythonJson } from "../../dists/python_json.ts";
+import { formatPythonJson, type PythonJsonValue } from "../../dists/python_json.ts";
 
 /** Runs `dpip inspect`. */
 export async function runInspect(context: CommandContext): Promise<number> {
@@ -33,6 +33,11 @@ export async function runInspect(context: CommandContext): Promise<number> {
     installerVersion: DPIP_VERSION,
     importlib: target.importlib,
   });
-  io.stdout.write(formatPythonJson(report, { indent: 2, ensureAscii: false }) + "\n");
+  // `--format json` changes nothing: the report is JSON, pip's shape (an interface, which
+  // TypeScript does not let stand for the index-signature type of a JSON value).
+  io.stdout.write(
+    formatPythonJson(report as unknown as PythonJsonValue, { indent: 2, ensureAscii: false }) +
+      "\n",
+  );
   return ExitCode.success;
 }

@@ -52,6 +52,8 @@ import {
 } from "../install_render.ts";
 import { ProgressBars } from "../progress.ts";
 import { isPylockLocation, type ReadLocks, readPylocks } from "../pylock_files.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
+import { installDocument } from "../../operations/install_document.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import {
   checkOnlyDeps,
@@ -177,6 +179,11 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     );
     return ExitCode.error;
   }
+  if (wantsJson(context) && options.string("report") === "-") {
+    throw new UsageError(
+      "--report - and --format json both write to stdout: give --report a file name",
+    );
+  }
   const interpreter = await targetInterpreter(context);
   if (options.flag("requireVirtualenv") && !interpreter.isVenv) {
     printer.error("Could not find an activated virtualenv (required).");
@@ -266,6 +273,9 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     session.client.close();
   }
   renderOutcome(context, printer, { outcome, collectedShown });
+  if (wantsJson(context)) {
+    writeJson(io, installDocument(outcome, { dryRun: options.flag("dryRun") }));
+  }
   return ExitCode.success;
 }
 

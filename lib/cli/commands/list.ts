@@ -8,6 +8,7 @@
 import { DpipError } from "../../errors.ts";
 import { canonicalizeName } from "../../names/mod.ts";
 import {
+  listDocument,
   type ListedPackage,
   listPackages,
   readTargetDists,
@@ -22,7 +23,7 @@ import {
   targetEnvironment,
   targetInterpreter,
 } from "./installed_environment.ts";
-import { formatPythonJson } from "../../dists/python_json.ts";
+import { formatPythonJson, type PythonJsonValue } from "../../dists/python_json.ts";
 
 /** A `list` option combination pip refuses. */
 export class ListCommandError extends DpipError {
@@ -78,20 +79,12 @@ export function formatJson(
   verbose: number,
   latest?: ReadonlyMap<string, LatestInfo>,
 ): string {
-  return formatPythonJson(packages.map((p) => {
-    const info: Record<string, string> = { name: p.name, version: p.version };
-    if (verbose >= 1) {
-      info["location"] = p.location;
-      info["installer"] = p.installer;
-    }
-    const newest = latest?.get(canonicalizeName(p.name));
-    if (newest !== undefined) {
-      info["latest_version"] = newest.version;
-      info["latest_filetype"] = newest.filetype;
-    }
-    if (p.editableProjectLocation) info["editable_project_location"] = p.editableProjectLocation;
-    return info;
-  })) + "\n";
+  const document = listDocument(packages, {
+    verbose: verbose >= 1,
+    ...(latest === undefined ? {} : { latest }),
+  });
+  // An interface does not stand for the index-signature type of a JSON value in TypeScript.
+  return formatPythonJson(document as unknown as PythonJsonValue) + "\n";
 }
 
 /** Runs `dpip list`. */

@@ -5,7 +5,8 @@
  */
 
 import { readTargetDists } from "../../operations/list.ts";
-import { type PackageInfo, showPackages } from "../../operations/show.ts";
+import { type PackageInfo, showDocument, showPackages } from "../../operations/show.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import {
@@ -69,11 +70,15 @@ export async function runShow(context: CommandContext): Promise<number> {
   if (result.missing.length > 0) {
     io.stderr.write(`WARNING: Package(s) not found: ${result.missing.join(", ")}\n`);
   }
-  io.stdout.write(
-    formatShow(result.packages, {
-      files: options.flag("files"),
-      verbose: options.count("verbose") > 0,
-    }),
-  );
+  if (wantsJson(context)) {
+    writeJson(io, showDocument(result, { files: options.flag("files") }));
+  } else {
+    io.stdout.write(
+      formatShow(result.packages, {
+        files: options.flag("files"),
+        verbose: options.count("verbose") > 0,
+      }),
+    );
+  }
   return result.packages.length > 0 ? ExitCode.success : ExitCode.error;
 }

@@ -9,7 +9,13 @@
 
 import { UsageError } from "../../errors.ts";
 import { readTargetDists } from "../../operations/list.ts";
-import { type DependencyTree, dependencyTree, type TreeNode } from "../../operations/tree.ts";
+import {
+  type DependencyTree,
+  dependencyTree,
+  treeDocument,
+  type TreeNode,
+} from "../../operations/tree.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import {
@@ -108,7 +114,8 @@ export async function runTree(context: CommandContext): Promise<number> {
   if (tree.notFound.length > 0) {
     io.stderr.write(`WARNING: Package(s) not found: ${tree.notFound.join(", ")}\n`);
   }
-  const lines = formatTree(tree);
+  if (wantsJson(context)) writeJson(io, treeDocument(tree));
+  const lines = wantsJson(context) ? [] : formatTree(tree);
   if (lines.length > 0) io.stdout.write(lines.join("\n") + "\n");
   return args.length > 0 && tree.roots.length === 0 ? ExitCode.error : ExitCode.success;
 }

@@ -11,11 +11,23 @@
 import { resolve } from "../../paths.ts";
 import { DpipError } from "../../errors.ts";
 import { summarizeRemoval } from "../../installer/uninstall.ts";
+import { readInstalledDists } from "../../installer/site_packages.ts";
+import { autoremovePlanner } from "../../operations/autoremove.ts";
+import { freezeDevPackages } from "../../operations/freeze.ts";
+import type {
+  NameVersion,
+  RemovedDistribution,
+  UninstallDocument,
+} from "../../operations/json_documents.ts";
 import {
   planUninstall,
   removeDist,
   type UninstallEnvironment,
+  type UninstallItem,
 } from "../../operations/uninstall.ts";
+import type { Interpreter } from "../../python/mod.ts";
+import type { TextSink } from "../io.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 import { parseRequirementsFile } from "../../requirements/requirements_txt.ts";
 import { parseRequirementSource, type PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
@@ -65,13 +77,13 @@ async function requestedNames(context: CommandContext): Promise<string[]> {
   });
 }
 
-async function confirm(context: CommandContext): Promise<boolean> {
+async function confirm(context: CommandContext, say: TextSink): Promise<boolean> {
   const { io } = context;
   for (;;) {
-    io.stdout.write("Proceed (Y/n)? ");
+    say.write("Proceed (Y/n)? ");
     const answer = await io.readLine?.();
     if (answer === undefined) {
-      io.stdout.write("\n");
+      say.write("\n");
       throw new DpipError(
         "no-confirmation",
         "No answer to 'Proceed (Y/n)?': standard input ended",
@@ -81,35 +93,23 @@ async function confirm(context: CommandContext): Promise<boolean> {
     const response = answer.trim().toLowerCase();
     if (response === "y" || response === "") return true;
     if (response === "n") return false;
-    io.stdout.write(
+    say.write(
       `Your response ('${response}') was not one of the expected responses: y, n, \n`,
     );
   }
 }
 
-/** Runs `dpip uninstall`. */
-export async function runUninstall(context: CommandContext): Promise<number> {
-  const { io, options } = context;
-  const names = await requestedNames(context);
-  if (names.length === 0) {
-    io.stderr.write(
-      `ERROR: You must give at least one requirement to uninstall (see "${context.program} help uninstall")\n`,
-    );
-    return ExitCode.error;
-  }
-  const interpreter = await targetInterpreter(context);
+/** The environment of the target interpreter, as `uninstall` acts on it. */
+function uninstallEnvironment(
+  context: CommandContext,
+  interpreter: Interpreter,
+): UninstallEnvironment {
+  const { io } = context;
   const scheme = interpreter.scheme({ kind: "default" });
   const userScheme = interpreter.userSite === undefined
     ? undefined
     : interpreter.scheme({ kind: "user" });
-  if (interpreter.externallyManaged !== undefined && !options.flag("breakSystemPackages")) {
-    throw new DpipError(
-      "externally-managed-environment",
-      `Cannot uninstall from ${interpreter.prefix}: it is externally managed (PEP 668)`,
-      { hint: "pass --break-system-packages to override" },
-    );
-  }
-  const environment: UninstallEnvironment = {
+  return {
     sitePackages: interpreter.sitePackages,
     scriptsDir: scheme.scripts,
     ...(interpreter.userSite === undefined || userScheme === undefined
@@ -125,40 +125,123 @@ export async function runUninstall(context: CommandContext): Promise<number> {
     lockDir: scheme.purelib,
     onLockWait: (path) => io.stderr.write(`Waiting for another dpip process to release ${path}\n`),
   };
+}
+
+/** Runs `dpip uninstall`. */
+export async function runUninstall(context: CommandContext): Promise<number> {
+  const { io, options } = context;
+  const json = wantsJson(context);
+  // With --format json, stdout is the document's: the listing and the prompt go to stderr.
+  const say: TextSink = json ? io.stderr : io.stdout;
+  const out = (line: string) => say.write(line + "\n");
+  const names = await requestedNames(context);
+  if (names.length === 0) {
+    io.stderr.write(
+      `ERROR: You must give at least one requirement to uninstall (see "${context.program} help uninstall")\n`,
+    );
+    return ExitCode.error;
+  }
+  const interpreter = await targetInterpreter(context);
+  if (interpreter.externallyManaged !== undefined && !options.flag("breakSystemPackages")) {
+    throw new DpipError(
+      "externally-managed-environment",
+      `Cannot uninstall from ${interpreter.prefix}: it is externally managed (PEP 668)`,
+      { hint: "pass --break-system-packages to override" },
+    );
+  }
+  const environment = uninstallEnvironment(context, interpreter);
+  const autoremove = options.flag("autoremove");
+  const keep = new Set(freezeDevPackages([interpreter.version[0], interpreter.version[1]]));
+  // Judged on what is installed before anything goes (read now: a removed one's metadata is gone).
+  const along = autoremove
+    ? autoremovePlanner(
+      readInstalledDists(environment.sitePackages).dists,
+      interpreter.markerEnvironment,
+      { keep },
+    )
+    : undefined;
   const items = planUninstall(names, environment);
   const autoConfirm = options.flag("yes");
+  const removed: RemovedDistribution[] = [];
+  const notInstalled: string[] = [];
+  const declined: NameVersion[] = [];
+  const remove = async (
+    item: Extract<UninstallItem, { kind: "remove" }>,
+    reason: RemovedDistribution["reason"],
+  ) => {
+    const { dist, plan } = item;
+    const label = `${dist.rawName}-${dist.version}`;
+    await removeDist(plan, dist, environment);
+    out(`  Successfully uninstalled ${label}`);
+    removed.push({ name: dist.rawName, version: dist.version, paths: plan.paths.length, reason });
+  };
   for (const item of items) {
     switch (item.kind) {
       case "not-installed":
         io.stderr.write(`WARNING: Skipping ${item.name} as it is not installed.\n`);
+        notInstalled.push(item.name);
         break;
       case "outside":
-        io.stdout.write(`Found existing installation: ${item.dist.rawName} ${item.dist.version}\n`);
-        io.stdout.write(`${item.message}\n`);
-        io.stdout.write(
-          `Can't uninstall '${item.dist.rawName}'. No files were found to uninstall.\n`,
-        );
+        out(`Found existing installation: ${item.dist.rawName} ${item.dist.version}`);
+        out(item.message);
+        out(`Can't uninstall '${item.dist.rawName}'. No files were found to uninstall.`);
+        declined.push({ name: item.dist.rawName, version: item.dist.version });
         break;
       case "remove": {
         const { dist, plan } = item;
-        const label = `${dist.rawName}-${dist.version}`;
-        io.stdout.write(`Found existing installation: ${dist.rawName} ${dist.version}\n`);
-        io.stdout.write(`Uninstalling ${label}:\n`);
+        out(`Found existing installation: ${dist.rawName} ${dist.version}`);
+        out(`Uninstalling ${dist.rawName}-${dist.version}:`);
         if (!autoConfirm) {
-          const { remove, skipped } = summarizeRemoval(plan);
-          io.stdout.write("  Would remove:\n");
-          for (const path of remove) io.stdout.write(`    ${path}\n`);
+          const { remove: paths, skipped } = summarizeRemoval(plan);
+          out("  Would remove:");
+          for (const path of paths) out(`    ${path}`);
           if (options.count("verbose") > 0 && skipped.length > 0) {
-            io.stdout.write("  Would not remove (might be manually added):\n");
-            for (const path of skipped) io.stdout.write(`    ${path}\n`);
+            out("  Would not remove (might be manually added):");
+            for (const path of skipped) out(`    ${path}`);
           }
-          if (!(await confirm(context))) break;
+          if (!(await confirm(context, say))) {
+            declined.push({ name: dist.rawName, version: dist.version });
+            break;
+          }
         }
-        await removeDist(plan, dist, environment);
-        io.stdout.write(`  Successfully uninstalled ${label}\n`);
+        await remove(item, "requested");
         break;
       }
     }
+  }
+  if (along !== undefined) {
+    const extra = along(removed.map((r) => r.name));
+    if (extra.length > 0) {
+      out(
+        `${
+          extra.length === 1 ? "This dependency is" : "These dependencies are"
+        } no longer needed by anything installed, and you did not ask for ${
+          extra.length === 1 ? "it" : "them"
+        } (--autoremove):`,
+      );
+      for (const dist of extra) out(`  ${dist.rawName} ${dist.version}`);
+      if (autoConfirm || (await confirm(context, say))) {
+        for (const item of planUninstall(extra.map((d) => d.name), environment)) {
+          if (item.kind !== "remove") continue;
+          out(`Found existing installation: ${item.dist.rawName} ${item.dist.version}`);
+          out(`Uninstalling ${item.dist.rawName}-${item.dist.version}:`);
+          await remove(item, "autoremove");
+        }
+      } else {
+        for (const dist of extra) declined.push({ name: dist.rawName, version: dist.version });
+      }
+    }
+  }
+  if (json) {
+    writeJson(
+      io,
+      {
+        schema_version: 1,
+        removed,
+        not_installed: notInstalled,
+        declined,
+      } satisfies UninstallDocument,
+    );
   }
   return ExitCode.success;
 }
