@@ -15,6 +15,8 @@
 export const ERROR_CODES = [
   "usage",
   "build-backend-failed",
+  "build-cycle",
+  "cancelled",
   "certificate-file",
   "compile-failed",
   "config-command",

@@ -104,6 +104,8 @@ export type {
   BuildOptions,
   BuildSystem,
   BuiltWheel,
+  SourceArchiveLimits,
+  UnpackOptions,
 } from "./build/mod.ts";
 /**
  * The shapes of dpip's JSON output (`--format json`), one interface per

@@ -17,3 +17,4 @@ export type { BuildSystem } from "./build_system.ts";
 export { BuildBackendError, buildWheel } from "./frontend.ts";
 export type { BuildEnvironmentInstaller, BuildOptions, BuiltWheel } from "./frontend.ts";
 export { InvalidArchiveError, unpackSourceArchive, UnsafeArchiveError } from "./source_archive.ts";
+export type { SourceArchiveLimits, UnpackOptions } from "./source_archive.ts";
