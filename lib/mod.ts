@@ -91,6 +91,8 @@ export type {
 } from "./dists/mod.ts";
 export {
   BuildBackendError,
+  BuildCycleError,
+  BuildStack,
   buildWheel,
   InvalidArchiveError,
   InvalidBuildSystemError,
@@ -100,10 +102,13 @@ export {
   UnsafeArchiveError,
 } from "./build/mod.ts";
 export type {
-  BuildEnvironmentInstaller,
+  BuildContext,
+  BuildEnvironment,
+  BuildId,
   BuildOptions,
   BuildSystem,
   BuiltWheel,
+  HookSlot,
   SourceArchiveLimits,
   UnpackOptions,
 } from "./build/mod.ts";

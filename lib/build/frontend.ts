@@ -12,17 +12,16 @@
  */
 
 import { basename, delimiter, join, resolve } from "../paths.ts";
+import { CancelledError, throwIfCancelled } from "../cancellation.ts";
 import { DpipError } from "../errors.ts";
 import { InvalidRequirementError, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import type { BuildContext } from "./build_context.ts";
+import { BuildStack } from "./build_stack.ts";
 import { type BuildSystem, readBuildSystem } from "./build_system.ts";
 import { HOOK_RUNNER_SCRIPT, ISOLATION_SITECUSTOMIZE } from "./hook_runner_script.ts";
 
-/** Installs build requirements into an isolated environment; implemented by `operations/`. */
-export interface BuildEnvironmentInstaller {
-  /** Installs `requirements` (and their dependencies) into the isolated environment rooted at `dir`
-   *  (a `--target`-style flat directory: packages directly in `dir`, console scripts in `dir/bin`). */
-  install(requirements: readonly Requirement[], dir: string): Promise<void>;
-}
+/** Runs one backend hook process; the caller decides how many may run at once. */
+export type HookSlot = <T>(run: () => Promise<T>) => Promise<T>;
 
 /** How to build. */
 export interface BuildOptions {
@@ -34,8 +33,18 @@ export interface BuildOptions {
   editable?: boolean;
   /** PEP 517 `config_settings` (`--config-settings`); `None` to the backend when absent. */
   configSettings?: Record<string, string | string[]>;
-  /** Build isolation; undefined means `--no-build-isolation` (the interpreter's own site-packages). */
-  isolation?: BuildEnvironmentInstaller;
+  /**
+   * Build isolation: the run that installs build requirements into a fresh
+   * environment. Undefined means `--no-build-isolation` (the interpreter's
+   * own site-packages).
+   */
+  isolation?: BuildContext;
+  /** The builds this one is part of, itself on top (default: this build alone). */
+  stack?: BuildStack;
+  /** Aborted on an interrupt: the running hook is killed and the build stops. */
+  signal?: AbortSignal;
+  /** Runs each hook process (default: at once). */
+  hookSlot?: HookSlot;
   /** The base environment of the backend process (default `Deno.env.toObject()`). */
   env?: Record<string, string>;
   /** Receives the backend's output lines as they come (stdout and stderr merged). */
@@ -103,6 +112,7 @@ type HookResult =
  * ```
  */
 export async function buildWheel(projectDir: string, options: BuildOptions): Promise<BuiltWheel> {
+  throwIfCancelled(options.signal);
   const system = await readBuildSystem(projectDir);
   const work = resolve(
     await Deno.makeTempDir({
@@ -113,7 +123,7 @@ export async function buildWheel(projectDir: string, options: BuildOptions): Pro
   try {
     const runnerPath = join(work, "hook_runner.py");
     await Deno.writeTextFile(runnerPath, HOOK_RUNNER_SCRIPT);
-    const env = await buildEnvironment(system, { work, options });
+    const env = await buildEnvironment(system, { projectDir, work, options });
     const hooks = new HookCaller({ projectDir, system, runnerPath, work, env, options });
     const kind = options.editable === true ? "editable" : "wheel";
     if (options.isolation !== undefined) {
@@ -122,7 +132,10 @@ export async function buildWheel(projectDir: string, options: BuildOptions): Pro
       ]);
       const requirements = hooks.requirementList(`get_requires_for_build_${kind}`, extra);
       if (requirements.length > 0) {
-        await options.isolation.install(requirements, join(work, "env"));
+        await options.isolation.installRequirements(requirements, {
+          dir: join(work, "env"),
+          stack: buildStack(projectDir, options),
+        });
       }
     }
     const wheelDir = join(work, "wheel");
@@ -142,6 +155,11 @@ export async function buildWheel(projectDir: string, options: BuildOptions): Pro
   }
 }
 
+/** The stack the build's requirements are installed for: the caller's, or this build alone. */
+function buildStack(projectDir: string, options: BuildOptions): BuildStack {
+  return options.stack ?? BuildStack.root().push({ key: projectDir, label: projectDir });
+}
+
 /**
  * The hook subprocess's environment. Isolated: a fresh `env/` holding the
  * build requirements, and a `sitecustomize.py` (through `PYTHONPATH`) that
@@ -149,9 +167,9 @@ export async function buildWheel(projectDir: string, options: BuildOptions): Pro
  */
 async function buildEnvironment(
   system: BuildSystem,
-  context: { work: string; options: BuildOptions },
+  context: { projectDir: string; work: string; options: BuildOptions },
 ): Promise<Record<string, string>> {
-  const { work, options } = context;
+  const { projectDir, work, options } = context;
   const base: Record<string, string> = {
     ...(options.env ?? Deno.env.toObject()),
     PYTHONUNBUFFERED: "1",
@@ -165,7 +183,12 @@ async function buildEnvironment(
     join(siteDir, "sitecustomize.py"),
     ISOLATION_SITECUSTOMIZE.replace("%ENV_DIR%", () => JSON.stringify(envDir)),
   );
-  if (system.requires.length > 0) await options.isolation.install(system.requires, envDir);
+  if (system.requires.length > 0) {
+    await options.isolation.installRequirements(system.requires, {
+      dir: envDir,
+      stack: buildStack(projectDir, options),
+    });
+  }
   const path = base.PATH === undefined || base.PATH === ""
     ? join(envDir, "bin")
     : `${join(envDir, "bin")}${delimiter}${base.PATH}`;
@@ -190,7 +213,7 @@ class HookCaller {
 
   /** Calls `hook` with positional arguments; returns its value or throws. */
   async call(hook: string, args: readonly unknown[]): Promise<unknown> {
-    const { projectDir, system, runnerPath, work, env, options } = this.context;
+    const { system, work, options } = this.context;
     const call = ++this.#calls;
     const input = join(work, `hook-${call}-input.json`);
     const output = join(work, `hook-${call}-output.json`);
@@ -198,28 +221,7 @@ class HookCaller {
       input,
       JSON.stringify({ backend: system.backend, backend_path: system.backendPath, args }),
     );
-    let status: Deno.CommandStatus;
-    try {
-      const child = new Deno.Command(options.python, {
-        args: [runnerPath, hook, input, output],
-        cwd: projectDir,
-        env,
-        clearEnv: true,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const onLine = (line: string) => {
-        this.#tail.push(line);
-        if (this.#tail.length > OUTPUT_TAIL_LINES) this.#tail.shift();
-        options.onOutput?.(line);
-      };
-      await Promise.all([readLines(child.stdout, onLine), readLines(child.stderr, onLine)]);
-      status = await child.status;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw this.error(hook, `cannot run ${options.python} (${message})`);
-    }
+    const status = await (options.hookSlot ?? runNow)(() => this.#run(hook, [input, output]));
     let result: HookResult;
     try {
       result = JSON.parse(await Deno.readTextFile(output)) as HookResult;
@@ -247,6 +249,50 @@ class HookCaller {
     }
   }
 
+  /** Runs the hook process to its end (or kills it on an interrupt), forwarding its output. */
+  async #run(hook: string, files: readonly [string, string]): Promise<Deno.CommandStatus> {
+    const { projectDir, runnerPath, env, options } = this.context;
+    throwIfCancelled(options.signal);
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(options.python, {
+        args: [runnerPath, hook, ...files],
+        cwd: projectDir,
+        env,
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw this.error(hook, `cannot run ${options.python} (${message})`);
+    }
+    const kill = () => {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // It has exited already.
+      }
+    };
+    options.signal?.addEventListener("abort", kill, { once: true });
+    try {
+      const onLine = (line: string) => {
+        this.#tail.push(line);
+        if (this.#tail.length > OUTPUT_TAIL_LINES) this.#tail.shift();
+        options.onOutput?.(line);
+      };
+      await Promise.all([readLines(child.stdout, onLine), readLines(child.stderr, onLine)]);
+      const status = await child.status;
+      if (options.signal?.aborted === true) {
+        throw new CancelledError({ cause: options.signal.reason });
+      }
+      return status;
+    } finally {
+      options.signal?.removeEventListener("abort", kill);
+    }
+  }
+
   /** A `get_requires_*` result as requirements, or an error naming the bad item. */
   requirementList(hook: string, value: unknown): Requirement[] {
     if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
@@ -271,6 +317,10 @@ class HookCaller {
       outputTail: [...this.#tail],
     });
   }
+}
+
+function runNow<T>(run: () => Promise<T>): Promise<T> {
+  return run();
 }
 
 async function readLines(

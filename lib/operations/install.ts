@@ -29,7 +29,9 @@
  */
 
 import { dirname, fileURLToPath, join, normalize, pathToFileURL } from "../paths.ts";
-import type { BuildEnvironmentInstaller } from "../build/mod.ts";
+import { BuildStack } from "../build/build_stack.ts";
+import type { SourceArchiveLimits } from "../build/source_archive.ts";
+import { throwIfCancelled } from "../cancellation.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 import { consoleScripts, parseEntryPoints } from "../dists/entry_points.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
@@ -43,13 +45,11 @@ import type {
   PrepareReporter,
   UnpackedWheel,
   WheelDownloader,
-  WheelRequest,
 } from "../installer/prepare.ts";
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
 import { recoverTransactions, WORK_DIR_PREFIX } from "../installer/transaction.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
-import type { AllowedHashes } from "../net/hashes.ts";
 import { canonicalVersionText, tryParseVersion } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { Interpreter, SchemeKind } from "../python/mod.ts";
@@ -63,17 +63,17 @@ import type {
   ResolverProvider,
   ResolverReporter,
 } from "../resolver/mod.ts";
-import { emptyFileOptions } from "../requirements/requirements_txt.ts";
-import { parseRequirementSource, type RequirementSource } from "../requirements/source.ts";
+import type { RequirementSource } from "../requirements/source.ts";
 import { hashesByProject, type RequirementsSpecification } from "../requirements/specification.ts";
+import { BuildDispatch } from "./build_dispatch.ts";
+import { type BuiltRequirement, needsBuild, withoutFragment } from "./build_sources.ts";
 import {
-  buildRequirement,
-  type BuiltRequirement,
-  needsBuild,
-  type SourceBuildContext,
-  withoutFragment,
-  withSdistBuilds,
-} from "./build_sources.ts";
+  UnsupportedRequirementError,
+  wheelRequest,
+  wheelSource,
+  withBuiltWheels,
+} from "./resolved_wheels.ts";
+import { Scratch, tempDirOf } from "./scratch.ts";
 import { checkInstalled, type CheckResult } from "./check.ts";
 import { HashRequirementError } from "./hash_mode.ts";
 import { formatInstallReport, type ReportItem } from "./install_report.ts";
@@ -109,6 +109,10 @@ export interface InstallSettings {
   readonly buildIsolation?: boolean;
   /** `--config-settings` for every build. */
   readonly configSettings?: Readonly<Record<string, string | readonly string[]>>;
+  /** `--build-constraint`: constraints on build environments (your `-c` constraints are not). */
+  readonly buildConstraints?: readonly Requirement[];
+  /** Bounds on unpacking source archives (against decompression bombs). */
+  readonly sdistLimits?: SourceArchiveLimits;
 }
 
 /** Where to install. */
@@ -155,7 +159,10 @@ export interface InstallOptions {
   readonly target: InstallTarget;
   readonly services: InstallServices;
   readonly reporter?: InstallReporter;
+  /** The run's environment (`TMPDIR` places its scratch directory; backends inherit it). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Aborted on an interrupt: builds stop, scratch directories go, nothing is installed. */
+  readonly signal?: AbortSignal;
 }
 
 /** One distribution met while collecting, in pip's order (requirements first, then breadth first). */
@@ -220,22 +227,6 @@ export class ExternallyManagedError extends DpipError {
     );
     this.name = "ExternallyManagedError";
     this.detail = text;
-  }
-}
-
-/** A requirement this version of dpip cannot install (it needs a build or a checkout). */
-export class UnsupportedRequirementError extends DpipError {
-  readonly requirement: string;
-  constructor(requirement: string, what: string) {
-    super(
-      "unsupported-requirement",
-      `Cannot install ${requirement}: ${what}; building from source is not available in dpip yet`,
-      {
-        hint: "install a built wheel instead (a wheel file, a wheel URL, or a project on an index)",
-      },
-    );
-    this.name = "UnsupportedRequirementError";
-    this.requirement = requirement;
   }
 }
 
@@ -559,36 +550,6 @@ function dependencyGraph(
   return graph;
 }
 
-function wheelSource(dist: ResolvedDist): IndexSource | undefined {
-  const source = dist.source as IndexSource | undefined;
-  return source?.kind === "index" && source.format === "wheel" ? source : undefined;
-}
-
-/** The wheel to fetch for a resolved distribution. */
-function wheelRequest(
-  dist: ResolvedDist,
-  userHashes: AllowedHashes | undefined,
-  urlHashes: Readonly<Record<string, string>>,
-): WheelRequest {
-  const source = wheelSource(dist);
-  if (source === undefined) {
-    throw new UnsupportedRequirementError(
-      `${dist.name}==${dist.version}`,
-      "only a source distribution was chosen",
-    );
-  }
-  const file = source.file as IndexSource["file"] & { size?: number };
-  return {
-    name: dist.name,
-    version: dist.version,
-    filename: file.filename,
-    url: withoutFragment(file.url),
-    ...(file.size === undefined ? {} : { size: file.size }),
-    hashes: { ...file.hashes, ...urlHashes },
-    ...(userHashes === undefined ? {} : { userHashes }),
-  };
-}
-
 function schemeAllowsExternallyManaged(kind: SchemeKind): boolean {
   return kind.kind === "target" || kind.kind === "prefix" || kind.kind === "root";
 }
@@ -748,111 +709,75 @@ export async function installRequirements(
   spec: RequirementsSpecification,
   options: InstallOptions,
 ): Promise<InstallOutcome> {
-  const cacheRoot = options.services.cacheRoot;
-  const bucket = cacheRoot === undefined
-    ? await Deno.makeTempDir({ prefix: "dpip-unpacked-" })
-    : bucketDir(cacheRoot, CacheBucket.unpacked);
-  const run: PipelineRun = {
-    bucket,
-    workDir: join(
-      Deno.env.get("TMPDIR") || "/tmp",
-      `dpip-build-${crypto.randomUUID().slice(0, 8)}`,
-    ),
-  };
+  throwIfCancelled(options.signal);
+  const { services, settings, target, reporter } = options;
+  const scratch = new Scratch({ tempDir: tempDirOf(options.env) });
   try {
-    return await runPipeline(spec, options, run);
+    const bucket = services.cacheRoot === undefined
+      ? await scratch.dir("unpacked")
+      : bucketDir(services.cacheRoot, CacheBucket.unpacked);
+    const dispatch = new BuildDispatch({
+      interpreter: target.interpreter,
+      provider: services.provider,
+      downloader: services.downloader,
+      scratch,
+      unpackedBucket: bucket,
+      ...(services.cacheRoot === undefined
+        ? {}
+        : { wheelCache: bucketDir(services.cacheRoot, CacheBucket.wheels) }),
+      isolation: settings.buildIsolation !== false,
+      buildConstraints: settings.buildConstraints ?? [],
+      ...(settings.configSettings === undefined ? {} : { configSettings: settings.configSettings }),
+      pre: settings.pre,
+      ...(settings.sdistLimits === undefined ? {} : { archiveLimits: settings.sdistLimits }),
+      ...(settings.linkMode === undefined ? {} : { linkMode: settings.linkMode }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      reporter: {
+        onBuildStart: (what, stack) => {
+          const parent = stack.ids.at(-2);
+          reporter?.onBuildStart?.(
+            parent === undefined ? what : `${what} (to build ${parent.label})`,
+          );
+        },
+        onBuildOutput: (line) => reporter?.onBuildOutput?.(line),
+        onBuilt: (name, filename, stack) => {
+          // Only what the install itself asked for; builds for build environments stay quiet.
+          if (stack.ids.length === 1) reporter?.onBuilt?.(name, filename);
+        },
+      },
+    });
+    try {
+      return await runPipeline(spec, options, { bucket, dispatch, scratch });
+    } finally {
+      await dispatch.close();
+    }
   } finally {
-    await Deno.remove(run.workDir, { recursive: true }).catch(() => {});
-    if (cacheRoot === undefined) await Deno.remove(bucket, { recursive: true }).catch(() => {});
+    await scratch.remove();
   }
-}
-
-/** What a build environment is installed with: only what it needs, quietly. */
-function buildEnvironmentSettings(settings: InstallSettings): InstallSettings {
-  return {
-    upgrade: false,
-    upgradeStrategy: "only-if-needed",
-    forceReinstall: false,
-    ignoreInstalled: false,
-    noDeps: false,
-    pre: settings.pre,
-    ignoreRequiresPython: false,
-    dryRun: false,
-    requireHashes: false,
-    compile: false,
-    ...(settings.linkMode === undefined ? {} : { linkMode: settings.linkMode }),
-    breakSystemPackages: true,
-    warnConflicts: false,
-    warnScriptLocation: false,
-    report: false,
-    buildIsolation: true,
-  };
-}
-
-/** Installs build requirements into a `--target`-style directory, with the same indexes. */
-function isolatedInstaller(options: InstallOptions, run: PipelineRun): BuildEnvironmentInstaller {
-  return {
-    install: async (requirements, dir) => {
-      const spec: RequirementsSpecification = {
-        requirements: requirements.map((requirement) => ({
-          source: parseRequirementSource(String(requirement), {
-            cwd: dir,
-            stat: () => undefined,
-          }),
-          hashes: {},
-          configSettings: {},
-        })),
-        constraints: [],
-        fileOptions: emptyFileOptions(),
-      };
-      await runPipeline(spec, {
-        settings: buildEnvironmentSettings(options.settings),
-        target: { interpreter: options.target.interpreter, scheme: { kind: "target", dir } },
-        services: options.services,
-        ...(options.env === undefined ? {} : { env: options.env }),
-      }, run);
-    },
-  };
-}
-
-/** How a run builds from source. */
-function buildContext(options: InstallOptions, run: PipelineRun): SourceBuildContext {
-  const { settings, reporter } = options;
-  return {
-    python: options.target.interpreter.executable,
-    downloader: options.services.downloader,
-    workDir: run.workDir,
-    ...(settings.buildIsolation === false ? {} : { isolation: isolatedInstaller(options, run) }),
-    ...(settings.configSettings === undefined ? {} : { configSettings: settings.configSettings }),
-    ...(options.env === undefined ? {} : { env: options.env }),
-    ...(reporter?.onBuildOutput === undefined ? {} : { onOutput: reporter.onBuildOutput }),
-  };
 }
 
 /** Builds every requirement that needs it (pip's order: as given), before resolving. */
 async function buildSources(
   wanted: RequirementsSpecification["requirements"],
-  options: InstallOptions,
-  run: PipelineRun,
+  dispatch: BuildDispatch,
 ): Promise<Map<RequirementSource, BuiltRequirement>> {
   const built = new Map<RequirementSource, BuiltRequirement>();
-  const { reporter } = options;
   for (const { source, configSettings } of wanted) {
     if (!needsBuild(source)) continue;
-    reporter?.onBuildStart?.(source.text);
-    const result = await buildRequirement(source, configSettings, buildContext(options, run));
-    reporter?.onBuilt?.(result.name, result.wheelPath.split("/").at(-1)!);
-    built.set(source, result);
+    built.set(source, await dispatch.buildRequirement(source, configSettings, BuildStack.root()));
   }
   return built;
 }
 
-/** What one run shares with the installs of its build environments. */
+/** What one run's phases share. */
 interface PipelineRun {
   /** The unpacked-wheel bucket. */
   readonly bucket: string;
-  /** Scratch space for builds (made on first use), removed when the run ends. */
-  readonly workDir: string;
+  /** The run's builds. */
+  readonly dispatch: BuildDispatch;
+  /** The run's scratch directory, removed when the run ends. */
+  readonly scratch: Scratch;
 }
 
 /**
@@ -921,7 +846,7 @@ async function runPipeline(
   options: InstallOptions,
   run: PipelineRun,
 ): Promise<InstallOutcome> {
-  const { bucket } = run;
+  const { bucket, dispatch } = run;
   const { settings, target, services, reporter } = options;
   const { interpreter } = target;
   if (
@@ -939,7 +864,7 @@ async function runPipeline(
     ignored.push({ text: source.text.split(";")[0]!.trim(), marker: String(marker) });
     return false;
   });
-  const built = await buildSources(wanted, options, run);
+  const built = await buildSources(wanted, dispatch);
   const roots = rootsOf({ ...spec, requirements: wanted }, built);
   const hashes = hashesByProject(spec);
   const hashMode = settings.requireHashes || hashes.size > 0;
@@ -949,18 +874,7 @@ async function runPipeline(
   const builtByUrl = new Map([...built.values()].map((b) => [b.url, b]));
   const localWheels = await unpackLocalWheels(roots, builtByUrl, { bucket, tags, warnings });
   const localFiles = new Map([...localWheels.values()].map((local) => [local.fileUrl, local]));
-  const builds = withSdistBuilds(services.provider, {
-    ...buildContext(options, run),
-    ...(services.cacheRoot === undefined
-      ? {}
-      : { wheelCache: bucketDir(services.cacheRoot, CacheBucket.wheels) }),
-    interpreterKey: String(compatibleTags(interpreter.tagFacts)[0] ?? interpreter.executable),
-    ...(reporter?.onBuilt === undefined ? {} : { onBuilt: reporter.onBuilt }),
-    ...(reporter?.onBuildStart === undefined
-      ? {}
-      : { onBuildStart: (name: PackageName) => reporter.onBuildStart!(name) }),
-  });
-  const provider = withLocalWheels(builds.provider, localWheels);
+  const provider = withLocalWheels(dispatch.provider(BuildStack.root()), localWheels);
 
   const isTarget = target.scheme.kind === "target";
   const scheme = interpreter.scheme(target.scheme);
@@ -1006,13 +920,7 @@ async function runPipeline(
         ? {}
         : { reporter: { onDecision: reporter.onResolving } }),
     });
-    dists = resolution.dists.map((dist) => {
-      const source = dist.source as IndexSource | undefined;
-      const wheel = source?.format === "sdist" ? builds.builtWheel(source.file.url) : undefined;
-      return wheel === undefined
-        ? dist
-        : { ...dist, source: { kind: "index", file: wheel.file, format: "wheel" } };
-    });
+    dists = withBuiltWheels(resolution.dists, (url) => dispatch.builtWheel(url));
   }
 
   const plan = planInstall(dists, installedSet, { reinstallAll, targetDir: isTarget });
@@ -1093,6 +1001,7 @@ async function runPipeline(
   // A dry run reads metadata only, except in hash-checking mode: there it fetches and
   // verifies every file, as pip's does, so that a file that does not match fails it.
   if ((settings.dryRun && !hashMode) || toInstall.length === 0) return { ...base, wheels: [] };
+  throwIfCancelled(options.signal);
   reporter?.onPlanned?.(planned);
 
   const urlHashes = new Map(
@@ -1103,18 +1012,16 @@ async function runPipeline(
   );
   const ordered = order.map((name) => byName.get(name)!).filter((dist) => dist !== undefined);
   const cacheRoot = services.cacheRoot;
-  const workDir = cacheRoot === undefined
-    ? await Deno.makeTempDir({ prefix: "dpip-wheels-" })
-    : join(
-      bucketDir(cacheRoot, CacheBucket.wheels),
-      `.tmp-${crypto.randomUUID().slice(0, 8)}`,
-    );
+  const workDir = cacheRoot === undefined ? await run.scratch.dir("wheels") : join(
+    bucketDir(cacheRoot, CacheBucket.wheels),
+    `.tmp-${crypto.randomUUID().slice(0, 8)}`,
+  );
   try {
     const { prepareWheels } = await import("../installer/prepare.ts");
     const { installWheels } = await import("./install_wheels.ts");
     const wheels = await prepareWheels(
       ordered.map((dist) =>
-        wheelRequest(dist, hashes.get(dist.name), urlHashes.get(dist.name) ?? {})
+        wheelRequest(dist, { user: hashes.get(dist.name), url: urlHashes.get(dist.name) ?? {} })
       ),
       {
         downloader: services.downloader,
@@ -1125,6 +1032,7 @@ async function runPipeline(
       },
     );
     if (settings.dryRun) return { ...base, wheels };
+    throwIfCancelled(options.signal);
     let changelog: InstallChangelog;
     try {
       changelog = await installWheels(

@@ -9,7 +9,7 @@ import { assert, assertEquals, assertRejects, assertStringIncludes } from "../he
 import { pyenvPython, skipUnless } from "../helpers/python.ts";
 import {
   BuildBackendError,
-  type BuildEnvironmentInstaller,
+  type BuildContext,
   type BuildOptions,
   buildWheel,
   InvalidBuildSystemError,
@@ -109,13 +109,13 @@ async function writeProject(dir: string, options: ProjectOptions = {}): Promise<
 /** Records install calls and runs a setup function on the environment directory. */
 function recordingInstaller(
   setup: (dir: string) => Promise<void> = async () => {},
-): BuildEnvironmentInstaller & { calls: string[][] } {
+): BuildContext & { calls: string[][] } {
   const calls: string[][] = [];
   return {
     calls,
-    async install(requirements: readonly Requirement[], dir: string) {
+    async installRequirements(requirements: readonly Requirement[], environment) {
       calls.push(requirements.map(String));
-      await setup(dir);
+      await setup(environment.dir);
     },
   };
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { pyenvPython, skipUnless } from "../helpers/python.ts";
 import { mirrorIndexUrls } from "../index/corpus.ts";
-import { type BuildEnvironmentInstaller, buildWheel } from "../../lib/build/mod.ts";
+import { type BuildContext, buildWheel } from "../../lib/build/mod.ts";
 import { readZipDirectory, readZipEntry } from "../../lib/archive/zip.ts";
 import { parseWheelFilename } from "../../lib/dists/mod.ts";
 import { canonicalizeName } from "../../lib/names/mod.ts";
@@ -44,7 +44,7 @@ const ignore = skipUnless(
  * its unconditional dependencies) into the environment. Enough for build
  * backends; the real installer lives in operations/.
  */
-function mirrorInstaller(): BuildEnvironmentInstaller & { installed: Map<string, string> } {
+function mirrorInstaller(): BuildContext & { installed: Map<string, string> } {
   const installed = new Map<string, string>();
   const installOne = async (requirement: Requirement, dir: string): Promise<void> => {
     const name = canonicalizeName(requirement.name);
@@ -77,8 +77,8 @@ function mirrorInstaller(): BuildEnvironmentInstaller & { installed: Map<string,
   };
   return {
     installed,
-    async install(requirements, dir) {
-      for (const requirement of requirements) await installOne(requirement, dir);
+    async installRequirements(requirements, environment) {
+      for (const requirement of requirements) await installOne(requirement, environment.dir);
     },
   };
 }

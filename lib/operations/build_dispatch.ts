@@ -1,0 +1,367 @@
+/**
+ * The run's builds, in one place: the {@link BuildContext} the build frontend
+ * asks for build requirements, and everything a run builds (your project
+ * directories and source archives, index sdists the resolver needs, sources
+ * named by build requirements).
+ *
+ * - One memo per run: each source is built once, whatever asks for it, and
+ *   concurrent requests share the build.
+ * - Every build carries its {@link BuildStack}; a distribution needed to
+ *   build itself (`a → b → a`) is refused with one error naming the chain.
+ * - Build requirements are resolved where the install resolves (the same
+ *   provider: indexes, `--find-links`, credentials, format rules), with
+ *   `--build-constraint`.
+ * - Backend hooks run one at a time (the waits for build environments do
+ *   not hold that turn, so nested builds cannot deadlock on it).
+ * - Every directory goes into the run's {@link Scratch}; {@link close} stops
+ *   what is still running (a speculative build, or everything after an
+ *   interrupt) and waits for it before the scratch directory is removed.
+ *
+ * @module
+ */
+
+import type {
+  BuildContext,
+  BuildEnvironment,
+  BuiltWheel,
+  HookSlot,
+  SourceArchiveLimits,
+} from "../build/mod.ts";
+import { BuildMemo } from "../build/build_memo.ts";
+import type { BuildId, BuildStack } from "../build/build_stack.ts";
+import { throwIfCancelled } from "../cancellation.ts";
+import { tryParseSdistFilenameForProject } from "../dists/sdist_filename.ts";
+import { compatibleTags } from "../dists/tags.ts";
+import { parseWheelFilename } from "../dists/wheel_filename.ts";
+import { DpipError, isDpipError } from "../errors.ts";
+import type { WheelDownloader } from "../installer/prepare.ts";
+import type { LinkMode } from "../installer/wheel_cache.ts";
+import { canonicalizeName, type PackageName } from "../names/mod.ts";
+import type { Requirement } from "../pep508/mod.ts";
+import type { Interpreter } from "../python/mod.ts";
+import type { IndexFile } from "../resolver/default_provider.ts";
+import type { ResolverProvider } from "../resolver/mod.ts";
+import { parseRequirementSource, type RequirementSource } from "../requirements/source.ts";
+import {
+  type BuiltRequirement,
+  checkout,
+  SourceBuildError,
+  sourceBuildId,
+  withoutFragment,
+} from "./build_sources.ts";
+import { installBuildEnvironment } from "./build_environment.ts";
+import type { Scratch } from "./scratch.ts";
+import {
+  buildIndexSdist,
+  type BuiltIndexWheel,
+  describeWheel,
+  type SdistBuilder,
+  sdistProvider,
+} from "./sdist_builds.ts";
+
+/** Progress of the run's builds. */
+export interface BuildReporter {
+  /** A build starts; `stack` has it on top (one entry: asked for by the install itself). */
+  onBuildStart?(what: string, stack: BuildStack): void;
+  /** A line of a build backend's output. */
+  onBuildOutput?(line: string): void;
+  /** A build made `filename`. */
+  onBuilt?(name: PackageName, filename: string, stack: BuildStack): void;
+}
+
+/** What the run builds with. */
+export interface BuildDispatchOptions {
+  /** The target interpreter: it runs the backends and gets the build environments' layout. */
+  readonly interpreter: Interpreter;
+  /** Versions and metadata from the indexes (without builds: the dispatch adds them). */
+  readonly provider: ResolverProvider;
+  readonly downloader: WheelDownloader;
+  /** Where every build directory goes. */
+  readonly scratch: Scratch;
+  /** The `unpacked-v1` bucket (or the run's temporary one). */
+  readonly unpackedBucket: string;
+  /** The `wheels-v1` bucket, where wheels built from index sdists are kept; none: not kept. */
+  readonly wheelCache?: string;
+  /** Build in isolated environments (pip's default); false for `--no-build-isolation`. */
+  readonly isolation: boolean;
+  /** `--build-constraint`: constraints on every build environment. */
+  readonly buildConstraints: readonly Requirement[];
+  /** `--config-settings` for every build (a requirement's own settings add to them). */
+  readonly configSettings?: Readonly<Record<string, string | readonly string[]>>;
+  /** `--pre` for build requirements. */
+  readonly pre: boolean;
+  readonly linkMode?: LinkMode;
+  /** Base environment of the backend processes. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Aborted on an interrupt. */
+  readonly signal?: AbortSignal;
+  /** Bounds on unpacking source archives. */
+  readonly archiveLimits?: SourceArchiveLimits;
+  readonly reporter?: BuildReporter;
+}
+
+type Settings = Readonly<Record<string, string | readonly string[]>>;
+
+/**
+ * The builds of one run.
+ *
+ * @example
+ * ```ts ignore
+ * const dispatch = new BuildDispatch({ interpreter, provider, downloader, scratch, ... });
+ * try {
+ *   const built = await dispatch.buildRequirement(source, {}, BuildStack.root());
+ *   await resolve(input, { provider: dispatch.provider(BuildStack.root()) });
+ * } finally {
+ *   await dispatch.close();
+ * }
+ * ```
+ */
+export class BuildDispatch implements BuildContext, SdistBuilder {
+  readonly #options: BuildDispatchOptions;
+  readonly #memo = new BuildMemo();
+  /** Wheels built from index sdists, by the sdist's URL. */
+  readonly #built = new Map<string, BuiltIndexWheel>();
+  readonly #hookSlot: HookSlot = oneAtATime();
+  /** Aborted by an interrupt, or by {@link close} to stop what no one waits for. */
+  readonly #stop = new AbortController();
+  readonly #signal: AbortSignal;
+
+  constructor(options: BuildDispatchOptions) {
+    this.#options = options;
+    this.#signal = options.signal === undefined
+      ? this.#stop.signal
+      : AbortSignal.any([options.signal, this.#stop.signal]);
+  }
+
+  /** How many builds were started in this run. */
+  get buildsStarted(): number {
+    return this.#memo.started;
+  }
+
+  /** The run's provider for the build on top of `stack`, with sdists buildable. */
+  provider(stack: BuildStack): ResolverProvider {
+    return sdistProvider(this.#options.provider, this, stack);
+  }
+
+  /** The wheel built from the index sdist at `sdistUrl`, if it was. */
+  builtWheel(sdistUrl: string): BuiltIndexWheel | undefined {
+    return this.#built.get(sdistUrl);
+  }
+
+  /**
+   * Builds a requirement named by path or URL (a directory, a source archive,
+   * a git URL) into a wheel.
+   *
+   * @throws {SourceBuildError} when it cannot be fetched or names another project.
+   * @throws {BuildCycleError} when its build is already in progress on `stack`.
+   */
+  buildRequirement(
+    source: RequirementSource & { kind: "path" | "url" | "vcs" },
+    configSettings: Settings,
+    stack: BuildStack,
+  ): Promise<BuiltRequirement> {
+    const key = `source:${source.editable ? "editable:" : ""}${withoutFragment(source.url)}`;
+    return this.#memo.build(key, {
+      id: sourceBuildId(source),
+      stack,
+      build: async (inner) => {
+        this.#options.reporter?.onBuildStart?.(source.text, inner);
+        const { projectDir, url, directUrl } = await checkout(source, this.#checkoutContext());
+        const built = await this.#buildProject(projectDir, {
+          what: source.text,
+          editable: source.editable,
+          configSettings,
+          stack: inner,
+        });
+        const name = canonicalizeName(parseWheelFilename(built.filename).name);
+        if (source.name !== undefined && source.name !== name) {
+          throw new SourceBuildError(
+            source.text,
+            `it was requested as ${source.name}, but its metadata names ${name}`,
+            { hint: "fix the name in the requirement (or its #egg= fragment)" },
+          );
+        }
+        return { source, name, url, wheelPath: built.path, directUrl };
+      },
+    });
+  }
+
+  /** Builds an index's sdist (or takes the wheel the cache kept from an earlier run). */
+  buildIndexSdist(name: PackageName, file: IndexFile, stack: BuildStack): Promise<BuiltIndexWheel> {
+    const version = tryParseSdistFilenameForProject(file.filename, name)?.version;
+    const id: BuildId = version === undefined
+      ? { key: withoutFragment(file.url), label: file.filename }
+      : { key: `${name}==${version}`, label: `${name} ${version}` };
+    return this.#memo.build(`sdist:${withoutFragment(file.url)}`, {
+      id,
+      stack,
+      build: async (inner) => {
+        const options = this.#options;
+        const wheel = await buildIndexSdist(name, file, {
+          downloader: options.downloader,
+          scratch: options.scratch,
+          unpack: (archive, dir) => this.#unpack(archive, dir),
+          build: (projectDir) =>
+            this.#buildProject(projectDir, { what: file.filename, stack: inner }),
+          ...(options.wheelCache === undefined ? {} : { wheelCache: options.wheelCache }),
+          interpreterKey: interpreterKey(options.interpreter),
+          onBuildStart: () => options.reporter?.onBuildStart?.(name, inner),
+        });
+        this.#built.set(file.url, wheel);
+        return wheel;
+      },
+    });
+  }
+
+  /** Builds the source a direct reference `name @ url` names (for a build requirement). */
+  async buildDirect(name: PackageName, url: string, stack: BuildStack): Promise<BuiltIndexWheel> {
+    const source = parseRequirementSource(`${name} @ ${url}`, {
+      cwd: "/",
+      stat: () => undefined,
+    });
+    if (source.kind === "registry") {
+      throw new SourceBuildError(source.text, "it names a project on an index, not a source");
+    }
+    const built = await this.buildRequirement(source, {}, stack);
+    return await describeWheel(built.wheelPath);
+  }
+
+  /** {@link BuildContext}: resolves and installs a build's requirements into its environment. */
+  async installRequirements(
+    requirements: readonly Requirement[],
+    environment: BuildEnvironment,
+  ): Promise<void> {
+    throwIfCancelled(this.#signal);
+    const options = this.#options;
+    await installBuildEnvironment(requirements, environment.dir, {
+      provider: this.provider(environment.stack),
+      builtWheel: (url) => this.builtWheel(url),
+      interpreter: options.interpreter,
+      downloader: options.downloader,
+      unpackedBucket: options.unpackedBucket,
+      scratch: options.scratch,
+      constraints: options.buildConstraints,
+      pre: options.pre,
+      ...(options.linkMode === undefined ? {} : { linkMode: options.linkMode }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+  }
+
+  /**
+   * Stops the builds still running (speculative ones, or all after an
+   * interrupt) and waits until every build has settled, so that the scratch
+   * directory can go.
+   */
+  async close(): Promise<void> {
+    this.#stop.abort();
+    await this.#memo.settled();
+  }
+
+  #checkoutContext() {
+    return {
+      downloader: this.#options.downloader,
+      scratch: this.#options.scratch,
+      unpack: (archive: string, dir: string) => this.#unpack(archive, dir),
+    };
+  }
+
+  async #unpack(archive: string, dir: string): Promise<string> {
+    throwIfCancelled(this.#signal);
+    const { unpackSourceArchive } = await import("../build/source_archive.ts");
+    return await unpackSourceArchive(archive, dir, {
+      python: this.#options.interpreter.executable,
+      signal: this.#signal,
+      ...(this.#options.archiveLimits === undefined ? {} : { limits: this.#options.archiveLimits }),
+    });
+  }
+
+  /** Builds the project in `projectDir` into a new scratch directory. */
+  async #buildProject(
+    projectDir: string,
+    build: { what: string; stack: BuildStack; editable?: boolean; configSettings?: Settings },
+  ): Promise<BuiltWheel> {
+    throwIfCancelled(this.#signal);
+    const options = this.#options;
+    const { buildWheel } = await import("../build/frontend.ts");
+    const wheel = await buildWheel(projectDir, {
+      python: options.interpreter.executable,
+      outDir: await options.scratch.dir("wheel"),
+      ...(build.editable === undefined ? {} : { editable: build.editable }),
+      configSettings: mergeSettings(options.configSettings, build.configSettings ?? {}),
+      ...(options.isolation ? { isolation: explained(build.what, this) } : {}),
+      stack: build.stack,
+      signal: this.#signal,
+      hookSlot: this.#hookSlot,
+      ...(options.env === undefined ? {} : { env: { ...options.env } }),
+      ...(options.reporter?.onBuildOutput === undefined
+        ? {}
+        : { onOutput: options.reporter.onBuildOutput }),
+      tempDir: await options.scratch.dir("build"),
+    });
+    options.reporter?.onBuilt?.(
+      canonicalizeName(parseWheelFilename(wheel.filename).name),
+      wheel.filename,
+      build.stack,
+    );
+    return wheel;
+  }
+}
+
+/** The build context, its failures saying whose build environment it was. */
+function explained(what: string, context: BuildContext): BuildContext {
+  return {
+    installRequirements: async (requirements, environment) => {
+      try {
+        await context.installRequirements(requirements, environment);
+      } catch (error) {
+        // A cycle or an interrupt ends the run as it is; network failures say enough.
+        if (
+          !(error instanceof DpipError) ||
+          isDpipError(error, "build-cycle", "cancelled", "network-error")
+        ) throw error;
+        // A resolution failure's derivation says best what is missing.
+        const derivation = (error as DpipError & { text?: unknown }).text;
+        const reason = typeof derivation === "string" && derivation !== ""
+          ? derivation.trim().split("\n")[0]!
+          : error.message;
+        throw new SourceBuildError(
+          what,
+          `cannot install its build dependencies (${requirements.join(", ")}): ${reason}`,
+          {
+            hint: error.hint ??
+              "make the build requirements available on the index, or use --no-build-isolation",
+            cause: error,
+          },
+        );
+      }
+    },
+  };
+}
+
+function mergeSettings(
+  global: Settings | undefined,
+  own: Settings,
+): Record<string, string | string[]> {
+  const merged: Record<string, string | string[]> = {};
+  for (const settings of [global ?? {}, own]) {
+    for (const [key, value] of Object.entries(settings)) {
+      merged[key] = typeof value === "string" ? value : [...value];
+    }
+  }
+  return merged;
+}
+
+/** One hook process at a time, in the order asked. */
+function oneAtATime(): HookSlot {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(run: () => Promise<T>): Promise<T> => {
+    const result = tail.then(run);
+    tail = result.then(() => {}, () => {});
+    return result;
+  };
+}
+
+/** What a built wheel depends on besides the sdist: the interpreter's best tag. */
+function interpreterKey(interpreter: Interpreter): string {
+  return String(compatibleTags(interpreter.tagFacts)[0] ?? interpreter.executable);
+}

@@ -1,0 +1,267 @@
+/**
+ * Versions an index offers only as a source distribution, as pip uses them:
+ * asking for such a version's metadata downloads the sdist (checking the
+ * index's hashes), builds a wheel with the project's backend and answers
+ * from the wheel; the installer later installs that wheel. Built wheels are
+ * kept in the wheel cache under the sdist's sha256 and the interpreter, so
+ * the next run does not build again.
+ *
+ * The building itself is the run's {@link SdistBuilder} (the build
+ * dispatch): one build per sdist per run, with the build stack.
+ *
+ * @module
+ */
+
+import { join, pathToFileURL } from "../paths.ts";
+import type { BuildStack, BuiltWheel } from "../build/mod.ts";
+import { parseCoreMetadata } from "../dists/core_metadata.ts";
+import { parseWheelFilename } from "../dists/wheel_filename.ts";
+import { DpipError, isDpipError } from "../errors.ts";
+import { canonicalizeName, type PackageName } from "../names/mod.ts";
+import { digestChecks, loadCrypto } from "../net/hashes.ts";
+import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
+import type {
+  DirectResult,
+  DistributionMetadata,
+  MetadataResult,
+  ResolverProvider,
+} from "../resolver/mod.ts";
+import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";
+import type { WheelDownloader } from "../installer/prepare.ts";
+import { SourceBuildError, withoutFragment } from "./build_sources.ts";
+import type { Scratch } from "./scratch.ts";
+
+/** A wheel built from an sdist, as the installer fetches it. */
+export interface BuiltIndexWheel {
+  /** The built wheel as an index file (a `file:` URL). */
+  readonly file: IndexFile;
+  /** The wheel's core metadata. */
+  readonly metadata: string;
+}
+
+/** Builds sdists for a resolution; the run's build dispatch. */
+export interface SdistBuilder {
+  /** The wheel built from an index's sdist `file` of `name`, for the build on top of `stack`. */
+  buildIndexSdist(name: PackageName, file: IndexFile, stack: BuildStack): Promise<BuiltIndexWheel>;
+  /** The wheel built from a direct reference `name @ url` that is not a wheel. */
+  buildDirect(name: PackageName, url: string, stack: BuildStack): Promise<BuiltIndexWheel>;
+}
+
+/** Errors that end the run instead of making one version unavailable. */
+function isFatal(error: unknown): boolean {
+  return !(error instanceof DpipError) ||
+    isDpipError(error, "network-error", "build-cycle", "cancelled");
+}
+
+/**
+ * `provider` with sdist-only versions and direct references to sources made
+ * usable: their metadata comes from building them (for the build on top of
+ * `stack`). A build that fails makes that version unavailable, with the
+ * reason; a cyclic build, an interrupt or a network failure ends the
+ * resolution.
+ *
+ * @example
+ * ```ts ignore
+ * const provider = sdistProvider(indexProvider, dispatch, BuildStack.root());
+ * await resolve(input, { provider, ... });
+ * ```
+ */
+export function sdistProvider(
+  provider: ResolverProvider,
+  builder: SdistBuilder,
+  stack: BuildStack,
+): ResolverProvider {
+  return {
+    async listVersions(name) {
+      const listing = await provider.listVersions(name);
+      if (listing.kind !== "found") return listing;
+      return {
+        kind: "found",
+        candidates: listing.candidates.map((candidate) => {
+          const source = candidate.source as IndexSource | undefined;
+          if (
+            candidate.unavailable?.kind !== "sdist-only" ||
+            candidate.unavailable.message !== undefined || source?.format !== "sdist"
+          ) return candidate;
+          const { unavailable: _, ...usable } = candidate;
+          return usable;
+        }),
+      };
+    },
+    async getMetadata(name, candidate): Promise<MetadataResult> {
+      const source = candidate.source as IndexSource | undefined;
+      if (source?.format !== "sdist") return await provider.getMetadata(name, candidate);
+      let wheel: BuiltIndexWheel;
+      try {
+        wheel = await builder.buildIndexSdist(name, source.file, stack);
+      } catch (error) {
+        if (isFatal(error)) throw error;
+        return { kind: "unavailable", reason: { kind: "metadata", message: errorText(error) } };
+      }
+      const metadata = parseCoreMetadata(wheel.metadata);
+      if (metadata.version !== undefined && !sameVersion(metadata.version, candidate.version)) {
+        const message =
+          `${source.file.filename} built version ${metadata.version}, not ${candidate.version}`;
+        return { kind: "unavailable", reason: { kind: "metadata", message } };
+      }
+      return { kind: "metadata", metadata: distributionMetadata(wheel.metadata) };
+    },
+    async getDirectMetadata(name, url): Promise<DirectResult> {
+      const path = new URL(url).pathname;
+      if (path.toLowerCase().endsWith(".whl")) {
+        return provider.getDirectMetadata === undefined
+          ? { kind: "unavailable", reason: { kind: "other", message: `${url} is not supported` } }
+          : await provider.getDirectMetadata(name, url);
+      }
+      let wheel: BuiltIndexWheel;
+      try {
+        wheel = await builder.buildDirect(name, url, stack);
+      } catch (error) {
+        if (isFatal(error)) throw error;
+        return { kind: "unavailable", reason: { kind: "metadata", message: errorText(error) } };
+      }
+      return {
+        kind: "metadata",
+        version: String(parseWheelFilename(wheel.file.filename).version),
+        metadata: distributionMetadata(wheel.metadata),
+        source: { kind: "index", file: wheel.file, format: "wheel" } satisfies IndexSource,
+      };
+    },
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sameVersion(built: string, wanted: string): boolean {
+  if (built === wanted) return true;
+  const a = tryParseVersion(built);
+  const b = tryParseVersion(wanted);
+  return a !== undefined && b !== undefined && compareVersions(a, b) === 0;
+}
+
+function distributionMetadata(text: string): DistributionMetadata {
+  const metadata = parseCoreMetadata(text);
+  return {
+    requiresDist: metadata.requiresDist,
+    providesExtra: metadata.providesExtra,
+    ...(metadata.requiresPython === undefined ? {} : { requiresPython: metadata.requiresPython }),
+  };
+}
+
+/** What {@link buildIndexSdist} works with. */
+export interface IndexSdistContext {
+  readonly downloader: WheelDownloader;
+  readonly scratch: Scratch;
+  /** Unpacks a source archive into a directory; returns the project root. */
+  readonly unpack: (archive: string, dir: string) => Promise<string>;
+  /** Builds the project in a directory into a wheel. */
+  readonly build: (projectDir: string) => Promise<BuiltWheel>;
+  /** The `wheels-v1` bucket, where built wheels are kept by the sdist's sha256; none: not kept. */
+  readonly wheelCache?: string;
+  /** Part of the cache key: what the built wheel depends on (the interpreter's best tag). */
+  readonly interpreterKey: string;
+  /** A build is about to start (not for a wheel found in the cache). */
+  readonly onBuildStart?: () => void;
+}
+
+/**
+ * The wheel of an index's sdist: from the wheel cache when it was built
+ * before, else downloaded (the index's hashes checked), unpacked and built.
+ *
+ * @throws {SourceBuildError} when the built wheel names another project.
+ */
+export async function buildIndexSdist(
+  name: PackageName,
+  file: IndexFile,
+  context: IndexSdistContext,
+): Promise<BuiltIndexWheel> {
+  const known = file.hashes["sha256"];
+  const cached = known === undefined ? undefined : await cachedWheel(known, context);
+  if (cached !== undefined) return cached;
+  context.onBuildStart?.();
+  const dir = await context.scratch.dir("sdist-download");
+  const downloaded = await context.downloader.download(
+    withoutFragment(file.url),
+    join(dir, file.filename),
+    { checks: digestChecks("the index", file.hashes) },
+  );
+  const root = await context.unpack(downloaded.path, await context.scratch.dir("sdist"));
+  const wheel = await context.build(root);
+  const builtName = canonicalizeName(parseWheelFilename(wheel.filename).name);
+  if (builtName !== name) {
+    throw new SourceBuildError(
+      file.filename,
+      `it was listed for ${name}, but its metadata names ${builtName}`,
+    );
+  }
+  return await keepWheel(wheel.path, downloaded.digests["sha256"]!, context);
+}
+
+function cacheDirOf(sdistSha256: string, context: IndexSdistContext): string | undefined {
+  if (context.wheelCache === undefined) return undefined;
+  const key = context.interpreterKey.replace(/[^A-Za-z0-9_.-]/g, "_");
+  return join(context.wheelCache, "built", sdistSha256.slice(0, 2), sdistSha256.slice(2), key);
+}
+
+async function cachedWheel(
+  sdistSha256: string,
+  context: IndexSdistContext,
+): Promise<BuiltIndexWheel | undefined> {
+  const dir = cacheDirOf(sdistSha256, context);
+  if (dir === undefined) return undefined;
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile && entry.name.endsWith(".whl")) {
+        return await describeWheel(join(dir, entry.name));
+      }
+    }
+  } catch {
+    // Not built before.
+  }
+  return undefined;
+}
+
+/** Moves a built wheel into the cache (when there is one) and describes it. */
+async function keepWheel(
+  path: string,
+  sdistSha256: string,
+  context: IndexSdistContext,
+): Promise<BuiltIndexWheel> {
+  const dir = cacheDirOf(sdistSha256, context);
+  if (dir === undefined) return await describeWheel(path);
+  await Deno.mkdir(dir, { recursive: true });
+  const dest = join(dir, path.split("/").at(-1)!);
+  const temp = `${dest}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  await Deno.copyFile(path, temp);
+  await Deno.rename(temp, dest);
+  return await describeWheel(dest);
+}
+
+/** A built wheel as an index file (`file:` URL, sha256) with its core metadata. */
+export async function describeWheel(path: string): Promise<BuiltIndexWheel> {
+  const bytes = await Deno.readFile(path);
+  const filename = path.split("/").at(-1)!;
+  const { createHash } = await loadCrypto();
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const { readZipDirectory, readZipEntry } = await import("../archive/zip.ts");
+  const zip = readZipDirectory(bytes, { archive: filename });
+  const metadataEntry = zip.entries.find((entry) =>
+    /^[^/]+\.dist-info\/METADATA$/.test(entry.name)
+  );
+  if (metadataEntry === undefined) {
+    throw new SourceBuildError(filename, "the built wheel has no .dist-info/METADATA");
+  }
+  const metadata = new TextDecoder().decode(readZipEntry(zip, metadataEntry));
+  return {
+    file: {
+      filename,
+      url: pathToFileURL(path).href,
+      hashes: { sha256 },
+      yanked: false,
+      coreMetadata: false,
+    },
+    metadata,
+  };
+}
