@@ -27,12 +27,9 @@ export class BuildCycleError extends DpipError<"build-cycle"> {
 
   /** `chain` lists the labels of the builds, outermost first, ending where it started. */
   constructor(chain: readonly string[]) {
-    const first = chain[0] ?? "";
     super(
       "build-cycle",
-      `Cyclic build dependency: ${
-        chain.join(" → ")
-      } (building ${first} needs ${first} built first)`,
+      `Cyclic build dependency: ${chain.join(" → ")} (each is needed to build the one before it)`,
       {
         hint:
           "one of these must be available as a wheel (on the index or with --find-links), or be installed and built with --no-build-isolation",

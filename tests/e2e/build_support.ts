@@ -90,16 +90,25 @@ export function miniBackendWheel(): IndexFile {
   });
 }
 
+/** What a mini-backend project declares. */
+export interface MiniProjectOptions {
+  readonly dependencies?: readonly string[];
+  /** `[tool.mini] build-requires`: what `get_requires_for_build_wheel` returns. */
+  readonly buildRequires?: readonly string[];
+  /** `[build-system] requires` (default `["mini-backend"]`). */
+  readonly systemRequires?: readonly string[];
+}
+
 /** The pyproject.toml of a project built by the mini backend. */
 export function miniPyproject(
   name: string,
   version: string,
-  options: { dependencies?: readonly string[]; buildRequires?: readonly string[] } = {},
+  options: MiniProjectOptions = {},
 ): string {
   const list = (items: readonly string[] = []) => `[${items.map((i) => `"${i}"`).join(", ")}]`;
   return [
     "[build-system]",
-    'requires = ["mini-backend"]',
+    `requires = ${list(options.systemRequires ?? ["mini-backend"])}`,
     'build-backend = "mini_backend"',
     "",
     "[project]",
@@ -118,7 +127,7 @@ export async function writeProject(
   dir: string,
   name: string,
   version: string,
-  options: { dependencies?: readonly string[]; buildRequires?: readonly string[] } = {},
+  options: MiniProjectOptions = {},
 ): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(join(dir, "pyproject.toml"), miniPyproject(name, version, options));
@@ -133,7 +142,7 @@ export async function writeProject(
 export function miniSdist(
   name: string,
   version: string,
-  options: { dependencies?: readonly string[] } = {},
+  options: MiniProjectOptions = {},
 ): IndexFile {
   const sdist = buildSdist({
     name,
@@ -144,4 +153,79 @@ export function miniSdist(
     },
   });
   return { filename: sdist.filename, bytes: sdist.bytes };
+}
+
+/** What a dpip subprocess did. */
+export interface ProcessResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** It did not end by itself and was killed. */
+  readonly killed: boolean;
+}
+
+/**
+ * Runs dpip from source as a subprocess, its `TMPDIR` set to `tmp`, isolated
+ * from the machine's pip configuration. A run that has not ended after
+ * `limitMs` is killed and says so (`killed`), so a build that never stops
+ * fails its test instead of hanging it.
+ */
+export async function dpipProcess(
+  args: readonly string[],
+  options: {
+    home: string;
+    tmp: string;
+    env?: Record<string, string>;
+    limitMs?: number;
+    /** Called with the running child (to interrupt it). */
+    onSpawn?: (child: Deno.ChildProcess) => void;
+  },
+): Promise<ProcessResult> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../main.ts", import.meta.url).pathname, ...args],
+    env: {
+      HOME: options.home,
+      PATH: Deno.env.get("PATH") ?? "",
+      TMPDIR: options.tmp,
+      // Deno's own cache (npm packages) is under the real home, not the test's.
+      DENO_DIR: denoDir(),
+      PIP_CONFIG_FILE: "/dev/null",
+      NO_COLOR: "1",
+      ...options.env,
+    },
+    clearEnv: true,
+    cwd: options.home,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let killed = false;
+  const watchdog = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, options.limitMs ?? 120_000);
+  options.onSpawn?.(child);
+  try {
+    const output = await child.output();
+    return {
+      status: output.code,
+      stdout: new TextDecoder().decode(output.stdout),
+      stderr: new TextDecoder().decode(output.stderr),
+      killed,
+    };
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+/** Where this Deno keeps its cache. */
+function denoDir(): string {
+  const home = Deno.env.get("HOME") ?? "/";
+  return Deno.env.get("DENO_DIR") ??
+    join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
+}
+
+/** The names in a temporary directory (sorted). */
+export function tempEntries(dir: string): string[] {
+  return [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
 }
