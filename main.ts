@@ -36,8 +36,33 @@ async function readLine(): Promise<string | undefined> {
   }
 }
 
+/**
+ * Interrupts asked for by the command: the first SIGINT aborts the signal
+ * (the command stops and removes what it made), a second ends the process.
+ */
+class Interrupts {
+  #controller: AbortController | undefined;
+  readonly #onSignal = () => {
+    if (this.#controller?.signal.aborted === true) Deno.exit(130);
+    this.#controller?.abort();
+  };
+
+  signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      Deno.addSignalListener("SIGINT", this.#onSignal);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Stops listening (the default SIGINT behaviour is back). */
+  release(): void {
+    if (this.#controller !== undefined) Deno.removeSignalListener("SIGINT", this.#onSignal);
+  }
+}
+
 /** The real process as an `Io`. */
-export async function processIo(): Promise<Io> {
+export async function processIo(interrupts?: Interrupts): Promise<Io> {
   return {
     stdout: sink(Deno.stdout),
     stderr: sink(Deno.stderr),
@@ -47,9 +72,15 @@ export async function processIo(): Promise<Io> {
     invokedAs: (await readInvokedName()) ?? "dpip",
     stdinIsTerminal: Deno.stdin.isTerminal(),
     readLine,
+    ...(interrupts === undefined ? {} : { interruptSignal: () => interrupts.signal() }),
   };
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args, await processIo());
+  const interrupts = new Interrupts();
+  try {
+    Deno.exitCode = await main(Deno.args, await processIo(interrupts));
+  } finally {
+    interrupts.release();
+  }
 }

@@ -59,6 +59,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "requirement",
           "requirementsFromScript",
           "constraint",
+          "buildConstraint",
           "noDeps",
           "onlyDeps",
           "pre",

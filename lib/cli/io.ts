@@ -30,6 +30,13 @@ export interface Io {
   readonly stdinIsTerminal: boolean;
   /** Reads one line from stdin, for prompts; undefined at end of input. */
   readLine?(): Promise<string | undefined>;
+  /**
+   * Asks to be told of an interrupt (Ctrl-C, SIGINT) instead of being ended
+   * by it: the signal aborts on the first one, so the command can stop and
+   * clean up (a second one ends the process at once). Commands that do not
+   * ask are ended by an interrupt as usual.
+   */
+  interruptSignal?(): AbortSignal;
 }
 
 /** An in-memory `Io` whose output can be read back; for tests and embedding. */
@@ -52,6 +59,8 @@ export interface CaptureIoOptions {
   terminal?: boolean;
   /** Lines returned by `readLine`, in order. */
   input?: string[];
+  /** What `interruptSignal` returns (none by default: interrupts are not asked for). */
+  interrupt?: AbortSignal;
 }
 
 /**
@@ -78,6 +87,7 @@ export function captureIo(options: CaptureIoOptions = {}): CapturedIo {
     invokedAs: options.invokedAs ?? "dpip",
     stdinIsTerminal: terminal,
     readLine: () => Promise.resolve(input.shift()),
+    ...(options.interrupt === undefined ? {} : { interruptSignal: () => options.interrupt! }),
     out: () => out,
     err: () => err,
   };

@@ -250,6 +250,13 @@ export const OPTIONS = {
     "Constrain versions with this constraints file (repeatable).",
     { repeatable: true, metavar: "file" },
   ),
+  buildConstraint: opt(
+    "buildConstraints",
+    ["--build-constraint"],
+    "string",
+    "Constrain build dependencies with this constraints file (repeatable).",
+    { repeatable: true, metavar: "file" },
+  ),
   editable: opt(
     "editables",
     ["-e", "--editable"],

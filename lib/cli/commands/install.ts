@@ -29,6 +29,8 @@ import type { SchemeKind } from "../../python/mod.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { PathKind } from "../../requirements/source.ts";
+import type { SourceArchiveLimits } from "../../build/source_archive.ts";
+import type { Requirement } from "../../pep508/mod.ts";
 import type { CommandContext } from "../context.ts";
 import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -110,8 +112,8 @@ function schemeKind(context: CommandContext): { kind: SchemeKind; target?: strin
 
 function settingsOf(
   context: CommandContext,
-  filePre: boolean,
-  fileHashes: boolean,
+  fileOptions: { pre: boolean; requireHashes: boolean },
+  buildConstraints: readonly Requirement[],
 ): InstallSettings {
   const { options } = context;
   const { timeoutMs } = resolutionBounds(context);
@@ -121,11 +123,11 @@ function settingsOf(
     forceReinstall: options.flag("forceReinstall"),
     ignoreInstalled: options.flag("ignoreInstalled"),
     noDeps: options.flag("noDeps"),
-    pre: options.flag("pre") || filePre,
+    pre: options.flag("pre") || fileOptions.pre,
     ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
     ignoreRequiresPython: options.flag("ignoreRequiresPython"),
     dryRun: options.flag("dryRun"),
-    requireHashes: options.flag("requireHashes") || fileHashes,
+    requireHashes: options.flag("requireHashes") || fileOptions.requireHashes,
     compile: options.flag("compile", false),
     ...(options.string("linkMode") === undefined
       ? {}
@@ -139,7 +141,43 @@ function settingsOf(
     configSettings: parseConfigSettings(options.strings("configSettings"), (message) => {
       throw new UsageError(message);
     }),
+    buildConstraints,
+    sdistLimits: sdistLimitsOf(context.io.env),
   };
+}
+
+/** `DPIP_SDIST_MAX_RATIO`: bytes a source archive may unpack to per byte of archive. */
+function sdistLimitsOf(env: Readonly<Record<string, string>>): SourceArchiveLimits {
+  const text = env["DPIP_SDIST_MAX_RATIO"];
+  if (text === undefined || text === "") return {};
+  const ratio = Number(text);
+  if (!Number.isFinite(ratio) || ratio <= 0) {
+    throw new UsageError(
+      `DPIP_SDIST_MAX_RATIO must be a positive number (bytes unpacked per byte of archive), not ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  return { maxRatio: ratio };
+}
+
+/** The requirements of the `--build-constraint` files (pip 25.3). */
+async function buildConstraintsOf(context: CommandContext): Promise<Requirement[]> {
+  const { io, options } = context;
+  const files = options.strings("buildConstraints");
+  if (files.length === 0) return [];
+  const spec = await buildSpecification({
+    args: [],
+    requirementFiles: [],
+    constraintFiles: files,
+    editables: [],
+  }, {
+    cwd: io.cwd,
+    env: io.env,
+    read: (location) => readRequirementsLocation(location, io.cwd),
+    stat: statKind,
+  });
+  return spec.constraints.flatMap((c) => c.requirement === undefined ? [] : [c.requirement]);
 }
 
 /** Runs `dpip install`. */
@@ -173,6 +211,11 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
       locks?.texts.get(location) ?? await readRequirementsLocation(location, io.cwd),
     stat: statKind,
   });
+  if (options.strings("buildConstraints").length > 0 && !options.flag("buildIsolation", true)) {
+    printer.error("--build-constraint cannot be used with --no-build-isolation.");
+    return ExitCode.error;
+  }
+  const buildConstraints = await buildConstraintsOf(context);
   if (spec.requirements.length === 0) {
     printer.error(
       `You must give at least one requirement to install (see "${context.program} help install")`,
@@ -225,9 +268,11 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     : undefined;
   const built: { name: string; filename: string }[] = [];
   let collectedShown = false;
+  // Ctrl-C stops the builds and removes what they made (lib never exits).
+  const signal = io.interruptSignal?.();
   let outcome: InstallOutcome;
   try {
-    const settings = settingsOf(context, fileOptions.pre, fileOptions.requireHashes);
+    const settings = settingsOf(context, fileOptions, buildConstraints);
     const services = withLocks(
       installServices(session, {
         tags,
@@ -240,7 +285,13 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     // --only-deps: what a resolution of the requirements chose, less the named projects.
     const onlyDeps = options.flag("onlyDeps");
     const installed = onlyDeps
-      ? await dependenciesOnly(spec, { settings, target, services, env: io.env })
+      ? await dependenciesOnly(spec, {
+        settings,
+        target,
+        services,
+        env: io.env,
+        ...(signal === undefined ? {} : { signal }),
+      })
       : spec;
     outcome = await installRequirements(installed, {
       settings: onlyDeps ? { ...settings, noDeps: true } : settings,
@@ -266,6 +317,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
         onLockWait: (path) => printer.raw(`Waiting for another dpip process to release ${path}\n`),
       },
       env: io.env,
+      ...(signal === undefined ? {} : { signal }),
     });
   } finally {
     status?.finish();
