@@ -100,19 +100,21 @@ export async function decompress(
 async function gunzip(input: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
   const { createGunzip } = await import("node:zlib");
   const { pipeline, Readable } = await import("node:stream");
-  // pipeline: an error or a cancel on either side ends both.
+  // pipeline: an error or an early end on either side ends both.
   const inflater = pipeline(Readable.fromWeb(input as never), createGunzip(), () => {});
-  return mapErrors(
-    Readable.toWeb(inflater) as unknown as ReadableStream<Uint8Array>,
+  return pulling(
+    inflater as AsyncIterable<Uint8Array>,
     (message) => `corrupt gzip data (${message})`,
   );
 }
 
 async function unxz(input: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
-  const module = await import("xz-decompress");
+  // A full specifier (the version deno.json pins), so lib/ imports without dpip's deno.json.
+  // deno-lint-ignore no-import-prefix
+  const module = await import("npm:xz-decompress@0.2.3");
   const XzReadableStream = module.XzReadableStream ??
     (module as unknown as { default: typeof module }).default.XzReadableStream;
-  return mapErrors(new XzReadableStream(input), (message) => {
+  return pulling(new XzReadableStream(input), (message) => {
     // xz-embedded's return codes (xz.h).
     const code = /error code (\d+)/.exec(message)?.[1];
     switch (code) {
@@ -222,23 +224,29 @@ function interpreterDecoder(
   }, { highWaterMark: 0 });
 }
 
-/** `stream` with its errors turned into {@link DecompressionError}s worded by `explain`. */
-function mapErrors(
-  stream: ReadableStream<Uint8Array>,
+/**
+ * A stream that pulls `source` one chunk at a time (so a decoder works only
+ * as fast as its reader reads), its errors turned into
+ * {@link DecompressionError}s worded by `explain`; cancelling it ends `source`.
+ */
+function pulling(
+  source: AsyncIterable<Uint8Array>,
   explain: (message: string) => string,
 ): ReadableStream<Uint8Array> {
-  const reader = stream.getReader();
+  const iterator = source[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        const { done, value } = await iterator.next();
+        if (done === true) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         controller.error(new DecompressionError(explain(message), { cause: error }));
       }
     },
-    cancel: (reason) => reader.cancel(reason),
+    async cancel() {
+      await iterator.return?.();
+    },
   }, { highWaterMark: 0 });
 }

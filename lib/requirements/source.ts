@@ -21,6 +21,7 @@ import {
   type Requirement,
 } from "../pep508/mod.ts";
 import { parseWheelFilename } from "../dists/mod.ts";
+import { SDIST_EXTENSIONS } from "../dists/sdist_filename.ts";
 
 /** A requirement that cannot be understood, with the text and where it came from. */
 export class InvalidRequirementSourceError extends DpipError {
@@ -102,7 +103,6 @@ export interface SourceOptions {
 const URL_PATTERN = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 const VCS_PATTERN = /^(git|hg|svn|bzr)\+/;
 const WINDOWS_DRIVE = /^[a-zA-Z]:[\\/]/;
-const SDIST_EXTENSIONS = [".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".zip"];
 const HASH_ALGORITHMS = new Set(["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]);
 
 function isUrl(text: string): boolean {

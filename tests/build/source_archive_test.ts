@@ -18,6 +18,11 @@ import {
 import { readTar } from "../../lib/archive/tar.ts";
 import type { DpipError } from "../../lib/errors.ts";
 import { writeZip } from "../../lib/archive/zip_writer.ts";
+import {
+  type ArchiveCompression,
+  type ArchiveMember,
+  writeArchives,
+} from "../helpers/archive_writer.ts";
 
 const python = await pyenvPython("3.11");
 
@@ -373,3 +378,150 @@ Deno.test("unpackSourceArchive(): zip sdists, several top-level entries, and wha
       "header at offset 0 has a bad",
     );
   }));
+
+/** The tree `members` unpack to, as `listTree` lists it. */
+function expectedTree(members: readonly MemberSpec[]): string[] {
+  const expected = new Set<string>();
+  for (const [name, kind, link] of members) {
+    const parts = name.split("/");
+    for (let depth = 1; depth < parts.length; depth++) {
+      expected.add(`${parts.slice(0, depth).join("/")}/`);
+    }
+    if (kind === "dir") expected.add(`${name}/`);
+    else if (kind === "symlink") expected.add(`${name} -> ${link}`);
+    else expected.add(name);
+  }
+  return [...expected].sort();
+}
+
+const FORMATS: { compression: ArchiveCompression; extension: string }[] = [
+  { compression: "gz", extension: ".tgz" },
+  { compression: "bz2", extension: ".tar.bz2" },
+  { compression: "xz", extension: ".tar.xz" },
+  { compression: "lzma", extension: ".tar.lzma" },
+  { compression: "none", extension: ".tar" },
+  { compression: "zip", extension: ".zip" },
+];
+
+Deno.test({
+  name:
+    "unpackSourceArchive() reads every format pip accepts, as Python's tarfile and zipfile write them",
+  ignore: skipUnless(python, "pyenv's Python 3.11"),
+  fn: () =>
+    withTemp(async (dir) => {
+      const random = seededFloats(2026);
+      const cases = FORMATS.flatMap(({ compression, extension }, index) =>
+        [0, 1].map((round) => {
+          const members = randomProject(random, 10 * index + round, "pax")
+            // A zip has no links.
+            .filter(([, kind]) => compression !== "zip" || kind === "file" || kind === "dir");
+          const path = join(dir, `proj${10 * index + round}-1.0${extension}`);
+          return { path, compression, members };
+        })
+      );
+      await writeArchives(python!, cases);
+      for (const testCase of cases) {
+        const dest = join(dir, `out-${testCase.path.split("/").at(-1)}`);
+        const root = await unpackSourceArchive(testCase.path, dest, { python });
+        assertEquals(root, join(dest, testCase.members[0]![0]), testCase.path);
+        assertEquals(await listTree(dest), expectedTree(testCase.members), testCase.path);
+        for (const [name, kind, content, mode] of testCase.members) {
+          if (kind !== "file") continue;
+          assertEquals(await Deno.readTextFile(join(dest, name)), content, name);
+          assertEquals((await Deno.stat(join(dest, name))).mode! & 0o111, mode & 0o111, name);
+        }
+      }
+    }),
+});
+
+Deno.test({
+  name: "unpackSourceArchive() refuses hostile members the same way in every compression",
+  ignore: skipUnless(python, "pyenv's Python 3.11"),
+  fn: () =>
+    withTemp(async (dir) => {
+      const hostile = HOSTILE.filter((testCase) =>
+        ["dot-dot", "symlink escape", "write through a symlink", "hardlink escape"].includes(
+          testCase.name,
+        )
+      );
+      const cases = FORMATS.filter(({ compression }) => compression !== "zip").flatMap((format) =>
+        hostile.map((testCase, index) => ({
+          ...testCase,
+          path: join(dir, `hostile${index}${format.extension}`),
+          compression: format.compression,
+        }))
+      );
+      await writeArchives(python!, cases);
+      for (const [index, testCase] of cases.entries()) {
+        const dest = join(dir, `out${index}`);
+        await Deno.mkdir(dest);
+        await Deno.writeTextFile(join(dest, "keep.txt"), "mine");
+        const error = await assertRejects(
+          () => unpackSourceArchive(testCase.path, dest, { python }),
+          testCase.errorClass,
+        );
+        assertStringIncludes(error.message, testCase.error, testCase.path);
+        assertEquals(error.message.includes("\n"), false);
+        assertEquals(await listTree(dest), ["keep.txt"], testCase.path);
+      }
+    }),
+});
+
+Deno.test({
+  name: "decompression bombs are refused in one line once they pass the limit, leaving nothing",
+  ignore: skipUnless(python, "pyenv's Python 3.11"),
+  fn: () =>
+    withTemp(async (dir) => {
+      const MiB = 1024 * 1024;
+      // With the default limits (100 times the archive, at least 64 MiB): 72 MiB of zeros
+      // gzip to 70 KiB. The others with a 1 MiB floor, to keep the test quick.
+      const cases = [
+        { extension: ".tar.gz", compression: "gz" as const, size: 72 * MiB, limits: {} },
+        ...FORMATS.filter(({ compression }) => compression !== "none").map((format) => ({
+          ...format,
+          size: 8 * MiB,
+          limits: { minBytes: MiB },
+        })),
+      ].map((testCase, index) => ({
+        ...testCase,
+        path: join(dir, `bomb${index}-1.0${testCase.extension}`),
+        members: [["bomb-1.0/zeros", "zeros", testCase.size, 0o644]] as ArchiveMember[],
+      }));
+      await writeArchives(python!, cases);
+      for (const [index, testCase] of cases.entries()) {
+        const dest = join(dir, `out${index}`);
+        await Deno.mkdir(dest);
+        await Deno.writeTextFile(join(dest, "keep.txt"), "mine");
+        const error = await assertRejects(
+          () => unpackSourceArchive(testCase.path, dest, { python, limits: testCase.limits }),
+          UnsafeArchiveError,
+        );
+        assertStringIncludes(error.message, `Refusing to unpack ${testCase.path}: `);
+        assertEquals(error.message.includes("\n"), false);
+        assertEquals(await listTree(dest), ["keep.txt"], testCase.path);
+      }
+      // The limit is the caller's to raise: the same 8 MiB unpack with a higher ratio.
+      const small = cases.find((testCase) => testCase.extension === ".tar.xz")!;
+      const dest = join(dir, "allowed");
+      await unpackSourceArchive(small.path, dest, {
+        python,
+        limits: { minBytes: MiB, maxRatio: 100_000 },
+      });
+      assertEquals((await Deno.stat(join(dest, "bomb-1.0", "zeros"))).size, 8 * MiB);
+      // So is the number of members.
+      const many = join(dir, "many-1.0.tar");
+      await writeArchives(python!, [{
+        path: many,
+        compression: "none",
+        members: Array.from(
+          { length: 20 },
+          (_, n): ArchiveMember => [`many/f${n}`, "file", "", 0o644],
+        ),
+      }]);
+      await assertRejects(
+        () => unpackSourceArchive(many, join(dir, "many"), { limits: { maxMembers: 10 } }),
+        UnsafeArchiveError,
+        "it has more than 10 members",
+      );
+    }),
+});
