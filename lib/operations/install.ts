@@ -3,7 +3,10 @@
  *
  * 1. Refuse what cannot be done before touching anything: PEP 668
  *    (externally managed, unless `breakSystemPackages`; not for `--target`,
- *    `--prefix`, `--root` or `--dry-run`), requirements that need a build.
+ *    `--prefix`, `--root` or `--dry-run`). Build what you named that needs a
+ *    build (directories, sdists, git URLs) through the run's
+ *    {@link BuildDispatch}, which also builds index sdists when the resolver
+ *    asks for their metadata, and installs build environments.
  * 2. Finish what an interrupted dpip left half done (the installer's
  *    journaled transactions), then read what is installed. When nothing may
  *    be upgraded and everything
@@ -24,6 +27,10 @@
  *    which distributions are new and which are still old.
  * 5. Check the dependencies of what is installed afterwards (pip's warning
  *    about conflicts it did not take into account).
+ *
+ * Every temporary directory of the run is in one {@link Scratch} directory,
+ * removed however the run ends; an aborted `signal` (Ctrl-C) stops the builds
+ * and ends the run before anything is installed.
  *
  * @module
  */
@@ -696,7 +703,9 @@ async function reportItems(
  * for the phases).
  *
  * @throws {ExternallyManagedError} for a PEP 668 environment (nothing changed).
- * @throws {UnsupportedRequirementError} for what needs a build (nothing changed).
+ * @throws {UnsupportedRequirementError} for what is neither a wheel nor a source (nothing changed).
+ * @throws {BuildCycleError} when an sdist needs itself built to build (nothing changed).
+ * @throws {CancelledError} when `signal` was aborted (nothing changed).
  * @throws {ResolutionImpossibleError} when no versions fit (nothing changed).
  * @throws {InstallInterruptedError} when installing failed part way.
  * @example
@@ -710,43 +719,13 @@ export async function installRequirements(
   options: InstallOptions,
 ): Promise<InstallOutcome> {
   throwIfCancelled(options.signal);
-  const { services, settings, target, reporter } = options;
+  const { services } = options;
   const scratch = new Scratch({ tempDir: tempDirOf(options.env) });
   try {
     const bucket = services.cacheRoot === undefined
       ? await scratch.dir("unpacked")
       : bucketDir(services.cacheRoot, CacheBucket.unpacked);
-    const dispatch = new BuildDispatch({
-      interpreter: target.interpreter,
-      provider: services.provider,
-      downloader: services.downloader,
-      scratch,
-      unpackedBucket: bucket,
-      ...(services.cacheRoot === undefined
-        ? {}
-        : { wheelCache: bucketDir(services.cacheRoot, CacheBucket.wheels) }),
-      isolation: settings.buildIsolation !== false,
-      buildConstraints: settings.buildConstraints ?? [],
-      ...(settings.configSettings === undefined ? {} : { configSettings: settings.configSettings }),
-      pre: settings.pre,
-      ...(settings.sdistLimits === undefined ? {} : { archiveLimits: settings.sdistLimits }),
-      ...(settings.linkMode === undefined ? {} : { linkMode: settings.linkMode }),
-      ...(options.env === undefined ? {} : { env: options.env }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      reporter: {
-        onBuildStart: (what, stack) => {
-          const parent = stack.ids.at(-2);
-          reporter?.onBuildStart?.(
-            parent === undefined ? what : `${what} (to build ${parent.label})`,
-          );
-        },
-        onBuildOutput: (line) => reporter?.onBuildOutput?.(line),
-        onBuilt: (name, filename, stack) => {
-          // Only what the install itself asked for; builds for build environments stay quiet.
-          if (stack.ids.length === 1) reporter?.onBuilt?.(name, filename);
-        },
-      },
-    });
+    const dispatch = buildDispatch(options, { scratch, bucket });
     try {
       return await runPipeline(spec, options, { bucket, dispatch, scratch });
     } finally {
@@ -755,6 +734,45 @@ export async function installRequirements(
   } finally {
     await scratch.remove();
   }
+}
+
+/** The run's builds, with the install's settings and reporting. */
+function buildDispatch(
+  options: InstallOptions,
+  run: { scratch: Scratch; bucket: string },
+): BuildDispatch {
+  const { services, settings, target, reporter } = options;
+  return new BuildDispatch({
+    interpreter: target.interpreter,
+    provider: services.provider,
+    downloader: services.downloader,
+    scratch: run.scratch,
+    unpackedBucket: run.bucket,
+    ...(services.cacheRoot === undefined
+      ? {}
+      : { wheelCache: bucketDir(services.cacheRoot, CacheBucket.wheels) }),
+    isolation: settings.buildIsolation !== false,
+    buildConstraints: settings.buildConstraints ?? [],
+    ...(settings.configSettings === undefined ? {} : { configSettings: settings.configSettings }),
+    pre: settings.pre,
+    ...(settings.sdistLimits === undefined ? {} : { archiveLimits: settings.sdistLimits }),
+    ...(settings.linkMode === undefined ? {} : { linkMode: settings.linkMode }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    reporter: {
+      onBuildStart: (what, stack) => {
+        const parent = stack.ids.at(-2);
+        reporter?.onBuildStart?.(
+          parent === undefined ? what : `${what} (to build ${parent.label})`,
+        );
+      },
+      onBuildOutput: (line) => reporter?.onBuildOutput?.(line),
+      onBuilt: (name, filename, stack) => {
+        // Only what the install itself asked for; builds for build environments stay quiet.
+        if (stack.ids.length === 1) reporter?.onBuilt?.(name, filename);
+      },
+    },
+  });
 }
 
 /** Builds every requirement that needs it (pip's order: as given), before resolving. */

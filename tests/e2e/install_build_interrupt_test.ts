@@ -9,6 +9,8 @@
  */
 
 import { join } from "node:path";
+import { captureIo } from "../../lib/cli/io.ts";
+import { main } from "../../lib/cli/main.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { skipUnless } from "../helpers/python.ts";
 import { dpipProcess, tempEntries } from "./build_support.ts";
@@ -89,6 +91,43 @@ Deno.test({
       assert(backendPid > 0);
       assertEquals(isRunning(backendPid), false, "the backend's process is still running");
       assertEquals(tempEntries(tmp), [], "dpip left temporary directories");
+      assertEquals(snapshotDiff(before, await treeSnapshot(venv.root)), []);
+    } finally {
+      await done();
+    }
+  },
+});
+
+Deno.test({
+  name: "an interrupt before the run starts: nothing is built, made or installed",
+  ignore: skipUnless(python311, "pyenv Python 3.11"),
+  async fn() {
+    const { home, done } = await tempHome("dpip-interrupt-early-");
+    try {
+      await Deno.mkdir(join(home, "proj"));
+      await Deno.writeTextFile(
+        join(home, "proj", "pyproject.toml"),
+        '[build-system]\nrequires = []\nbuild-backend = "never"\nbackend-path = ["."]\n',
+      );
+      const venv = await makeVenv(join(home, "venv"));
+      const before = await treeSnapshot(venv.root);
+      const tmp = join(home, "tmp");
+      await Deno.mkdir(tmp);
+      const controller = new AbortController();
+      controller.abort();
+      const io = captureIo({
+        env: {
+          HOME: home,
+          PATH: Deno.env.get("PATH") ?? "",
+          TMPDIR: tmp,
+          PIP_CONFIG_FILE: "/dev/null",
+        },
+        cwd: home,
+        interrupt: controller.signal,
+      });
+      const status = await main(["install", "--python", venv.python, "--no-index", "./proj"], io);
+      assertEquals([status, io.err()], [1, "ERROR: Operation cancelled by user\n"]);
+      assertEquals(tempEntries(tmp), []);
       assertEquals(snapshotDiff(before, await treeSnapshot(venv.root)), []);
     } finally {
       await done();
