@@ -12,7 +12,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { type IndexFile, startIndexServer } from "../helpers/index_server.ts";
 import { skipUnless } from "../helpers/python.ts";
 import { buildSdist, buildWheel } from "../helpers/wheel_builder.ts";
-import { miniBackendWheel, writeProject } from "./build_support.ts";
+import { miniBackendWheel, tempEntries, writeProject } from "./build_support.ts";
 import {
   demoFiles,
   distInfos,
@@ -58,11 +58,15 @@ Deno.test({
       }
       // Without the links the backend is nowhere: the error says whose build needed it.
       const bare = await makeVenv(join(home, "bare"));
+      const tmp = join(home, "tmp");
+      await Deno.mkdir(tmp);
       const failed = await dpip(
         ["install", "--python", bare.python, "--no-cache-dir", "-i", server.url, "./proj"],
-        { home },
+        { home, env: { TMPDIR: tmp } },
       );
       assertEquals(failed.status, 1);
+      // The failed build's directories are gone.
+      assertEquals(tempEntries(tmp), []);
       assertStringIncludes(
         failed.stderr,
         "Cannot build ./proj: cannot install its build dependencies",

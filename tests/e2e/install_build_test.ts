@@ -234,9 +234,14 @@ Deno.test({
       assertStringIncludes(show.stdout, "Summary: settings color=blue");
 
       const snapshot = await treeSnapshot(venv.root, { ignore: noise });
+      const tmp = join(home, "tmp");
+      await Deno.mkdir(tmp);
       const failed = await dpip([...base, "--force-reinstall", "-C", "fail=yes", "./proj"], {
         home,
+        env: { TMPDIR: tmp },
       });
+      // The failed build's directories are gone.
+      assertEquals([...Deno.readDirSync(tmp)], []);
       assertEquals(failed.status, 1);
       const errors = failed.stderr.trimEnd().split("\n");
       assertEquals(errors.length, 1, failed.stderr);
