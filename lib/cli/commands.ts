@@ -331,8 +331,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Check the target environment's distributions (or the pins of requirements files and pylock.toml locks) against OSV vulnerability records from a directory or an OSV API server. Exits with status 1 when a known vulnerability is found.",
     groups: [{
       title: "Audit Options",
-      options: ["requirement", "path", "vulnerabilityDb", "auditFormat", "auditOutput"],
+      options: ["requirement", "path", "vulnerabilityDb", "auditFormat", "outputFile"],
     }],
+  },
+  {
+    name: "sbom",
+    summary: "Write a software bill of materials.",
+    usage: ["sbom [options]", "sbom [options] -r <pylock.toml>"],
+    description:
+      "Write a CycloneDX 1.6 or SPDX 2.3 JSON SBOM of the target environment (or of a pylock.toml lock): one component per distribution with its package URL, hashes and dependencies, and the SBOM documents wheels ship (PEP 770).",
+    groups: [{ title: "SBOM Options", options: ["requirement", "sbomFormat", "outputFile"] }],
   },
   {
     name: "check",

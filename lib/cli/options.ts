@@ -680,11 +680,18 @@ export const OPTIONS = {
     "Output format: columns (default), json or sarif (SARIF 2.1.0).",
     { choices: ["columns", "json", "sarif"], metavar: "format" },
   ),
-  auditOutput: opt(
+  sbomFormat: opt(
+    "format",
+    ["--format"],
+    "choice",
+    "SBOM format: cyclonedx (CycloneDX 1.6 JSON, the default) or spdx (SPDX 2.3 JSON).",
+    { choices: ["cyclonedx", "spdx"], metavar: "format" },
+  ),
+  outputFile: opt(
     "output",
     ["-o", "--output"],
     "string",
-    "Write the report to this file instead of stdout.",
+    "Write to this file instead of stdout.",
     { metavar: "path" },
   ),
 

@@ -21,6 +21,7 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   show: () => import("./show.ts").then((m) => m.runShow),
   check: () => import("./check.ts").then((m) => m.runCheck),
   audit: () => import("./audit.ts").then((m) => m.runAudit),
+  sbom: () => import("./sbom.ts").then((m) => m.runSbom),
   tree: () => import("./tree.ts").then((m) => m.runTree),
   inspect: () => import("./inspect.ts").then((m) => m.runInspect),
   install: () => import("./install.ts").then((m) => m.runInstall),
