@@ -234,6 +234,35 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "upgrade",
+    summary: "Upgrade installed packages.",
+    usage: ["upgrade [options] <package> ...", "upgrade [options] --all"],
+    description:
+      "Upgrade the named installed packages, or --all of them, to the newest versions that keep the environment consistent: what is not upgraded keeps its requirements satisfied, and -c constraints hold.",
+    groups: [
+      {
+        title: "Upgrade Options",
+        options: [
+          "upgradeAll",
+          "constraint",
+          "pre",
+          "dryRun",
+          "upgradeStrategy",
+          "ignoreRequiresPython",
+          "breakSystemPackages",
+          "compile",
+          "noCompile",
+          "linkMode",
+          "progressBar",
+          "rootUserAction",
+          "resolutionTimeout",
+          "outputFormat",
+        ],
+      },
+      index,
+    ],
+  },
+  {
     name: "uninstall",
     summary: "Uninstall packages.",
     usage: ["uninstall [options] <package> ...", "uninstall [options] -r <requirements file> ..."],

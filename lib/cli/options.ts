@@ -627,6 +627,9 @@ export const OPTIONS = {
     metavar: "package",
   }),
   freezeAll: opt("all", ["--all"], "flag", "Also list pip, setuptools, wheel and distribute."),
+  upgradeAll: opt("all", ["--all"], "flag", "Upgrade every installed package that can be.", {
+    configurable: false,
+  }),
   freezeExcludeEditable: opt(
     "excludeEditable",
     ["--exclude-editable"],

@@ -120,6 +120,12 @@ export interface InstallSettings {
   readonly buildConstraints?: readonly Requirement[];
   /** Bounds on unpacking source archives (against decompression bombs). */
   readonly sdistLimits?: SourceArchiveLimits;
+  /**
+   * The distributions that get a `REQUESTED` file (default: those your
+   * requirements name); `upgrade` passes the ones that had it, so that
+   * upgrading keeps what the user asked for.
+   */
+  readonly requested?: ReadonlySet<PackageName>;
 }
 
 /** Where to install. */
@@ -1062,7 +1068,8 @@ async function runPipeline(
               url: wheel.request.url,
               info: { kind: "archive", hash: `sha256=${wheel.sha256}` },
             };
-          return { path: wheel.path, requested: dist.requested, sha256: wheel.sha256, directUrl };
+          const requested = settings.requested?.has(dist.name) ?? dist.requested;
+          return { path: wheel.path, requested, sha256: wheel.sha256, directUrl };
         }),
         {
           scheme,

@@ -15,7 +15,11 @@ import { displayVersion } from "./list.ts";
 /** The document of an install's outcome. */
 export function installDocument(
   outcome: InstallOutcome,
-  options: { dryRun: boolean },
+  options: {
+    dryRun: boolean;
+    /** Who gets `REQUESTED`, when not those the requirements name (`upgrade`). */
+    requested?: ReadonlySet<string>;
+  },
 ): InstallDocument {
   const shownName = new Map<string, string>();
   for (const item of outcome.collected) shownName.set(item.name, item.displayName);
@@ -34,7 +38,7 @@ export function installDocument(
     return {
       name: displayName ?? shownName.get(name) ?? name,
       version,
-      requested: requested.get(name) ?? false,
+      requested: options.requested?.has(name) ?? requested.get(name) ?? false,
       ...(was === undefined ? {} : { replaced_version: was }),
     };
   };

@@ -24,10 +24,14 @@ import {
   installRequirements,
   type InstallServices,
   type InstallSettings,
+  type PlannedInstall,
 } from "../../operations/install.ts";
 import type { SchemeKind } from "../../python/mod.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
-import { buildSpecification } from "../../requirements/specification.ts";
+import {
+  buildSpecification,
+  type RequirementsSpecification,
+} from "../../requirements/specification.ts";
 import type { PathKind } from "../../requirements/source.ts";
 import type { SourceArchiveLimits } from "../../build/source_archive.ts";
 import type { Requirement } from "../../pep508/mod.ts";
@@ -227,16 +231,49 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
       "--report - and --format json both write to stdout: give --report a file name",
     );
   }
+  const settings = settingsOf(context, spec.fileOptions, buildConstraints);
+  return (await installWithOutput(context, printer, {
+    spec,
+    settings,
+    ...(locks === undefined ? {} : { locks }),
+  })).status;
+}
+
+/** What {@link installWithOutput} installs, and how. */
+export interface InstallRequest {
+  /** The requirements (and constraints, and a requirements file's options). */
+  readonly spec: RequirementsSpecification;
+  readonly settings: InstallSettings;
+  /** Lock files whose projects are answered from the lock. */
+  readonly locks?: ReadLocks;
+  /** Called once resolved and planned, before pip's lines about it (not for a dry run). */
+  readonly onPlanned?: (planned: PlannedInstall) => void;
+}
+
+/**
+ * Runs the install pipeline on a specification the caller built, with
+ * `install`'s output: the indexes looked in, progress on a terminal, pip's
+ * lines about what was collected and installed, and with `--format json`
+ * the install document. `install` and `upgrade` both end here. The status
+ * is not 0 for a refusal before anything was asked of an index.
+ */
+export async function installWithOutput(
+  context: CommandContext,
+  printer: InstallPrinter,
+  request: InstallRequest,
+): Promise<{ status: number; outcome?: InstallOutcome }> {
+  const { io, options } = context;
+  const { spec, settings, locks } = request;
   const interpreter = await targetInterpreter(context);
   if (options.flag("requireVirtualenv") && !interpreter.isVenv) {
     printer.error("Could not find an activated virtualenv (required).");
-    return 3;
+    return { status: 3 };
   }
   if (options.flag("user") && interpreter.isVenv && !interpreter.includeSystemSitePackages) {
     printer.error(
       "Can not perform a '--user' install. User site-packages are not visible in this virtualenv.",
     );
-    return ExitCode.error;
+    return { status: ExitCode.error };
   }
   const { kind } = schemeKind(context);
   const fileOptions = spec.fileOptions;
@@ -272,7 +309,6 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
   const signal = io.interruptSignal?.();
   let outcome: InstallOutcome;
   try {
-    const settings = settingsOf(context, fileOptions, buildConstraints);
     const services = withLocks(
       installServices(session, {
         tags,
@@ -301,6 +337,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
         ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
         onPlanned: (planned) => {
           status?.finish();
+          request.onPlanned?.(planned);
           collectedShown = true;
           for (const line of collectingLines(planned, io.cwd)) printer.info(line);
           for (const line of builtLines(built)) printer.info(line);
@@ -324,11 +361,17 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     bars?.finish();
     session.client.close();
   }
-  renderOutcome(context, printer, { outcome, collectedShown });
+  renderOutcome(context, printer, { outcome, collectedShown, dryRun: settings.dryRun });
   if (wantsJson(context)) {
-    writeJson(io, installDocument(outcome, { dryRun: options.flag("dryRun") }));
+    writeJson(
+      io,
+      installDocument(outcome, {
+        dryRun: settings.dryRun,
+        ...(settings.requested === undefined ? {} : { requested: settings.requested }),
+      }),
+    );
   }
-  return ExitCode.success;
+  return { status: ExitCode.success, outcome };
 }
 
 /** pip's lines for the wheels built from source. */
@@ -348,7 +391,11 @@ function builtLines(built: readonly { name: string; filename: string }[]): strin
 function renderOutcome(
   context: CommandContext,
   printer: InstallPrinter,
-  { outcome, collectedShown }: { outcome: InstallOutcome; collectedShown: boolean },
+  { outcome, collectedShown, dryRun }: {
+    outcome: InstallOutcome;
+    collectedShown: boolean;
+    dryRun: boolean;
+  },
 ): void {
   const { io, options } = context;
   for (const warning of outcome.warnings) printer.warning(warning);
@@ -361,7 +408,7 @@ function renderOutcome(
     if (reportPath === "-") io.stdout.write(text);
     else Deno.writeTextFileSync(resolve(io.cwd, reportPath), text);
   }
-  if (options.flag("dryRun")) {
+  if (dryRun) {
     for (const line of wheelLines(outcome.wheels)) printer.info(line);
     const line = wouldInstallLine(outcome);
     if (line !== undefined) printer.info(line);

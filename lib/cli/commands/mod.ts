@@ -29,6 +29,7 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   sync: () => import("./sync.ts").then((m) => m.runSync),
   compile: () => import("./compile.ts").then((m) => m.runCompile),
   uninstall: () => import("./uninstall.ts").then((m) => m.runUninstall),
+  upgrade: () => import("./upgrade.ts").then((m) => m.runUpgrade),
   debug: () => import("./debug.ts").then((m) => m.runDebug),
   download: () => import("./download.ts").then((m) => m.runDownload),
   index: () => import("./index.ts").then((m) => m.runIndex),
