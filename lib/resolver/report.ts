@@ -29,6 +29,19 @@ export interface ReportContext {
   packageHints?(packageId: string): readonly string[];
   /** The URL a package is pinned to by a direct reference of yours, if it is. */
   directReference?(packageId: string): string | undefined;
+  /** The versions a package has, listed when a requirement matches none of them. */
+  versions?(packageId: string): PackageVersions | undefined;
+}
+
+/** The versions a package has: those usable, and those left out with why. */
+export interface PackageVersions {
+  /** Newest first. */
+  readonly usable: readonly string[];
+  /** Grouped by why, newest first in each group. */
+  readonly unusable: readonly {
+    readonly reason: UnavailableReason;
+    readonly versions: readonly string[];
+  }[];
 }
 
 /** A rendered failure. */
@@ -227,9 +240,10 @@ class Reporter {
         const dependent = this.#dependentText(cause.dependent, incompatibility);
         const dependency = this.#setText(cause.dependency, cause.dependencySet);
         if (cause.dependencySet.isEmpty()) {
-          return `${
-            this.#nothingMatches(cause.dependency, cause.dependencySet)
-          } and ${dependent} ${dependency}`;
+          // Named once: "you require flask==9, but no version of flask matches".
+          return `${dependent} ${dependency}, ${
+            this.#nothingClause(cause.dependency, cause.dependencySet)
+          }`;
         }
         return `${dependent} ${dependency}`;
       }
@@ -263,16 +277,7 @@ class Reporter {
     if (set.universe.size === 0) return "which has no versions";
     const url = this.#context.directReference?.(packageId);
     if (url !== undefined) return `but ${this.#pinnedBy(packageId, set, url)}`;
-    return `but there is no version of ${this.#setText(packageId, set)}`;
-  }
-
-  #nothingMatches(packageId: string, set: VersionSet): string {
-    const notFound = this.#context.notFound?.(packageId);
-    if (notFound !== undefined) return `${packageId} was not found in the package index`;
-    if (set.universe.size === 0) return `${packageId} has no versions`;
-    const url = this.#context.directReference?.(packageId);
-    if (url !== undefined) return this.#pinnedBy(packageId, set, url);
-    return `there is no version of ${this.#setText(packageId, set)}`;
+    return `which matches no version of ${packageId}`;
   }
 
   #pinnedBy(packageId: string, set: VersionSet, url: string): string {
@@ -485,13 +490,18 @@ class Reporter {
             ? `; did you mean ${joinOr(notFound.suggestions.map((name) => `'${name}'`))}?`
             : "";
           hints.push(`no index has a project named '${cause.dependency}'${didYouMean}`);
+        } else if (cause.dependencySet.isEmpty()) {
+          const versions = this.#context.versions?.(cause.dependency);
+          if (versions !== undefined) hints.push(...versionHints(cause.dependency, versions));
         }
       } else if (cause.kind === "no-versions") {
         const packageId = incompatibility.terms[0]!.package;
-        hints.push(...unavailableHints(packageId, cause.unavailable));
+        hints.push(...unavailableHints(packageId, cause.unavailable.map(labelled)));
       } else if (cause.kind === "unavailable") {
         const term = incompatibility.terms[0]!;
-        hints.push(...unavailableHints(term.package, [{ set: term.set, reason: cause.reason }]));
+        hints.push(
+          ...unavailableHints(term.package, [labelled({ set: term.set, reason: cause.reason })]),
+        );
       }
     };
     visit(failure);
@@ -548,13 +558,74 @@ function describeReason(reason: UnavailableReason, single: boolean): string {
   }
 }
 
+/** Versions as labels, newest first. */
+function labelled(
+  { set, reason }: UnavailableVersions,
+): { reason: UnavailableReason; versions: string[] } {
+  return { reason, versions: [...set.indices()].reverse().map((i) => set.universe.labels[i]!) };
+}
+
+/** At most `limit` versions, and how many more there are. */
+function listVersions(versions: readonly string[], limit = 20): string {
+  return versions.length > limit
+    ? `${versions.slice(0, limit).join(", ")}, … (${versions.length - limit} more)`
+    : versions.join(", ");
+}
+
+/**
+ * The versions a package has, for a requirement none of them match: those
+ * usable on one line (pip's `from versions:`), then each reason others were
+ * left out on a line of its own.
+ */
+function versionHints(packageId: string, versions: PackageVersions): string[] {
+  const lines = [
+    versions.usable.length > 0
+      ? `${packageId} has ${listVersions(versions.usable)}`
+      : `${packageId} has no usable version`,
+  ];
+  for (const { reason, versions: left } of versions.unusable) {
+    const shown = listVersions(left);
+    switch (reason.kind) {
+      case "prerelease":
+        lines.push(`${packageId} left out as pre-releases (--pre allows them): ${shown}`);
+        break;
+      case "yanked":
+        lines.push(
+          `${packageId} left out as yanked${
+            reason.reason ? ` (reason: ${reason.reason})` : ""
+          } (== pins one anyway): ${shown}`,
+        );
+        break;
+      case "requires-python":
+        lines.push(
+          `${packageId} left out for requiring Python${reason.requiresPython} (the target is ${reason.python}): ${shown}`,
+        );
+        break;
+      case "no-compatible-wheel":
+        lines.push(
+          `${packageId} left out for having wheels only for other platforms or Pythons${
+            reason.tags && reason.tags.length > 0 ? ` (${reason.tags.slice(0, 3).join(", ")})` : ""
+          }: ${shown}`,
+        );
+        break;
+      case "sdist-only":
+      case "metadata":
+      case "other":
+        lines.push(
+          `${packageId} left out (${describeReason(reason, left.length === 1)}): ${shown}`,
+        );
+        break;
+    }
+  }
+  return lines;
+}
+
 function unavailableHints(
   packageId: string,
-  unavailable: readonly UnavailableVersions[],
+  unavailable: readonly { reason: UnavailableReason; versions: readonly string[] }[],
 ): string[] {
   const hints: string[] = [];
-  for (const { set, reason } of unavailable) {
-    const versions = [...set.indices()].reverse().map((i) => set.universe.labels[i]!);
+  for (const { versions, reason } of unavailable) {
     const shown = versions.length > 3
       ? `${versions.slice(0, 3).join(", ")}, …`
       : versions.join(", ");

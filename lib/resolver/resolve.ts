@@ -86,7 +86,12 @@ import {
   type VersionChoice,
 } from "./pubgrub/solver.ts";
 import { Universe, VersionSet } from "./pubgrub/version_set.ts";
-import { type FailureReport, formatFailure, formatFailureText } from "./report.ts";
+import {
+  type FailureReport,
+  formatFailure,
+  formatFailureText,
+  type PackageVersions,
+} from "./report.ts";
 
 /** A distribution already installed in the target environment. */
 export interface InstalledDistribution {
@@ -931,6 +936,10 @@ class Resolver {
       root: ROOT,
       notFound: (packageId) => this.#loaded.get(splitId(packageId).name)?.notFound,
       directReference: (packageId) => this.#directUrls.get(splitId(packageId).name),
+      versions: (packageId) => {
+        const data = this.#loaded.get(splitId(packageId).name);
+        return data === undefined ? undefined : packageVersions(data);
+      },
       packageHints: (packageId) => {
         const base = splitId(packageId).name;
         return [...this.#missingExtras].flatMap(([id, versions]) => {
@@ -941,6 +950,25 @@ class Resolver {
       },
     });
   }
+}
+
+/** A package's versions for a report: the usable ones and the others by reason, newest first. */
+function packageVersions(data: PackageData): PackageVersions {
+  const usable: string[] = [];
+  const unusable = new Map<string, { reason: UnavailableReason; versions: string[] }>();
+  for (let i = data.entries.length - 1; i >= 0; i--) {
+    const label = data.entries[i]!.label;
+    const reason = data.unavailable.get(i);
+    if (reason === undefined) {
+      usable.push(label);
+      continue;
+    }
+    const key = JSON.stringify(reason);
+    const group = unusable.get(key);
+    if (group === undefined) unusable.set(key, { reason, versions: [label] });
+    else group.versions.push(label);
+  }
+  return { usable, unusable: [...unusable.values()] };
 }
 
 /** A `name @ url` requirement whose archive cannot be used. */

@@ -119,16 +119,55 @@ Deno.test("report: a missing project gets a did-you-mean hint", async () => {
   assertEquals(
     report(outcome),
     [
-      "Because requsts was not found in the package index and you require requsts, we can conclude that your requirements are unsatisfiable.",
+      "Because you require requsts, which was not found in the package index, we can conclude that your requirements are unsatisfiable.",
       "hint: no index has a project named 'requsts'; did you mean 'requests'?",
     ].join("\n"),
   );
 });
 
-Deno.test("report: a version that does not exist", async () => {
+Deno.test("report: a version that does not exist, with the versions there are", async () => {
   const outcome = await run(["a"], { a: { "1.0": ["b>=3"] }, b: { "1.0": [], "2.0": [] } });
   assertEquals(
     report(outcome),
-    "Because you require a, which depends on b>=3, but there is no version of b>=3, we can conclude that your requirements are unsatisfiable.",
+    [
+      "Because you require a, which depends on b>=3, which matches no version of b, we can conclude that your requirements are unsatisfiable.",
+      "hint: b has 2.0, 1.0",
+    ].join("\n"),
   );
+});
+
+Deno.test("report: nothing matches your requirement; each reason versions were left out on a line", async () => {
+  const outcome = await run(["flask==9"], {
+    flask: {
+      "1.0": { requiresPython: ">=3.13" },
+      "1.1": { requiresPython: ">=3.13" },
+      "2.0": { yanked: "broken" },
+      "2.2": [],
+      "3.0": {
+        unavailable: { kind: "no-compatible-wheel", tags: ["cp312-cp312-win_amd64"] },
+      },
+      "3.1": [],
+      "4.0rc1": [],
+    },
+  });
+  assertEquals(
+    report(outcome),
+    [
+      "Because you require flask==9, which matches no version of flask, we can conclude that your requirements are unsatisfiable.",
+      "hint: flask has 3.1, 2.2",
+      "hint: flask left out as pre-releases (--pre allows them): 4.0rc1",
+      "hint: flask left out for having wheels only for other platforms or Pythons (cp312-cp312-win_amd64): 3.0",
+      "hint: flask left out as yanked (reason: broken) (== pins one anyway): 2.0",
+      "hint: flask left out for requiring Python>=3.13 (the target is 3.12.4): 1.1, 1.0",
+    ].join("\n"),
+  );
+});
+
+Deno.test("report: a long list of versions is cut at twenty", async () => {
+  const versions: Record<string, string[]> = {};
+  for (let i = 1; i <= 25; i++) versions[`1.${i}`] = [];
+  const outcome = await run(["many>=2"], { many: versions });
+  const hint = report(outcome).split("\n")[1]!;
+  assertEquals(hint.startsWith("hint: many has 1.25, 1.24, "), true, hint);
+  assertEquals(hint.endsWith(", 1.6, … (5 more)"), true, hint);
 });
