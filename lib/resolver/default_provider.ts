@@ -537,14 +537,20 @@ async function rangedMetadata(
     if (answer.status !== 206 || answer.body.length !== directorySize) return undefined;
     directory = answer.body;
   }
-  return await metadataEntry(readRange, directory, { filename, limit });
+  // Where the tail starts in the file (the directory ends where the end record starts).
+  const tailStart = directoryOffset + directorySize - eocd;
+  return await metadataEntry(readRange, directory, { filename, limit, tail: bytes, tailStart });
 }
 
-/** Finds `*.dist-info/METADATA` in a central directory and reads just that entry. */
+/**
+ * Finds `*.dist-info/METADATA` in a central directory and reads just that
+ * entry: from the tail already read when it lies there (wheels keep their
+ * `.dist-info` last, so it usually does), else with one more range request.
+ */
 async function metadataEntry(
   readRange: RangeReader,
   directory: Uint8Array,
-  options: { filename: string; limit: number },
+  options: { filename: string; limit: number; tail: Uint8Array; tailStart: number },
 ): Promise<Uint8Array | undefined> {
   const bytes = directory;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -565,13 +571,16 @@ async function metadataEntry(
       throw tooLarge(options.filename, options.limit);
     }
     const span = 30 + nameLength + 1024 + compressedSize;
-    const local = await readRange(`bytes=${localOffset}-${localOffset + span - 1}`);
-    if (local.status !== 206) return undefined;
-    const header = new DataView(local.body.buffer, local.body.byteOffset, local.body.byteLength);
-    if (local.body.length < 30 || header.getUint32(0, true) !== 0x04034b50) return undefined;
-    const dataStart = 30 + header.getUint16(26, true) + header.getUint16(28, true);
-    if (dataStart + compressedSize > local.body.length) return undefined;
-    const data = local.body.subarray(dataStart, dataStart + compressedSize);
+    const fromTail = localOffset >= options.tailStart
+      ? entryData(options.tail.subarray(localOffset - options.tailStart), compressedSize)
+      : undefined;
+    const data = fromTail ?? entryData(
+      await readRange(`bytes=${localOffset}-${localOffset + span - 1}`).then((answer) =>
+        answer.status === 206 ? answer.body : new Uint8Array()
+      ),
+      compressedSize,
+    );
+    if (data === undefined) return undefined;
     const content = method === 0
       ? data
       : method === 8
@@ -581,6 +590,19 @@ async function metadataEntry(
     return content;
   }
   return undefined;
+}
+
+/**
+ * An entry's compressed data from bytes that start at its local header;
+ * undefined when they do not (a bad signature) or are too short.
+ */
+function entryData(bytes: Uint8Array, compressedSize: number): Uint8Array | undefined {
+  if (bytes.length < 30) return undefined;
+  const header = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (header.getUint32(0, true) !== 0x04034b50) return undefined;
+  const dataStart = 30 + header.getUint16(26, true) + header.getUint16(28, true);
+  if (dataStart + compressedSize > bytes.length) return undefined;
+  return bytes.subarray(dataStart, dataStart + compressedSize);
 }
 
 /** Inflates raw deflate data, never producing more than `size` bytes (undefined if it would). */

@@ -194,6 +194,30 @@ Deno.test("getMetadata() reads a big wheel's METADATA with range requests only",
   }
 });
 
+Deno.test("getMetadata() reads a small wheel's METADATA from the one range request of its tail", async () => {
+  const small = wheelFile({ name: "small", version: "1.0", metadata: { requiresDist: ["x"] } });
+  const server = await startIndexServer({ files: [{ ...small, metadata: undefined }] });
+  const client = new HttpClient({ retries: 0 });
+  try {
+    const provider = defaultProvider({
+      indexes: new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} }),
+      client,
+      tags,
+      policy: { pythonVersion: [3, 12, 4] },
+    });
+    const name = canonicalizeName("small");
+    const listing = await provider.listVersions(name);
+    if (listing.kind !== "found") throw new Error("expected a listing");
+    const answer = await provider.getMetadata(name, listing.candidates[0]!);
+    assertEquals(answer.kind === "metadata" && answer.metadata.requiresDist, ["x"]);
+    const fileRequests = server.requests.filter((request) => request.path.startsWith("/files/"));
+    assertEquals(fileRequests.map((request) => request.range), ["bytes=-65536"]);
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
+
 /** A wheel of `demo` 1.0 that requires `dependency`. */
 function demoRequiring(dependency: string) {
   return wheelFile({ name: "demo", version: "1.0", metadata: { requiresDist: [dependency] } });
