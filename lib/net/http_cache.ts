@@ -20,6 +20,9 @@
 import { dirname, join } from "../paths.ts";
 import { sha256Hex } from "./hashes.ts";
 
+/** The largest entry record (`<key>.json`) read back. */
+const MAX_RECORD_BYTES = 64 * 1024;
+
 /** The response headers an entry keeps. */
 const KEPT_HEADERS = ["cache-control", "content-type", "etag", "last-modified", "date", "vary"];
 
@@ -167,6 +170,8 @@ export class HttpCache {
   async lookup(url: string, accept: string): Promise<CacheEntry | undefined> {
     const base = await this.#base(url, accept);
     try {
+      // An entry's record is a few hundred bytes; anything much bigger was not written here.
+      if ((await Deno.stat(base + ".json")).size > MAX_RECORD_BYTES) return undefined;
       const meta = JSON.parse(await Deno.readTextFile(base + ".json")) as CacheEntry;
       const stat = await Deno.stat(base + ".body");
       if (stat.size !== meta.size) return undefined;

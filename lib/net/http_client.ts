@@ -10,10 +10,15 @@
  * through the same calls. Every URL in an error is redacted.
  *
  * `--trusted-host` HTTPS hosts skip certificate verification for that host
- * only, through `node:https` (see `node_https.ts`), and so do hosts whose
- * `--cert` certificate is its own CA (rustls refuses those, OpenSSL and pip
- * accept them); redirects are then followed here, hop by hop, so each hop
- * is verified unless its host is trusted.
+ * only, through `node:https` (see `node_https.ts`); hosts whose `--cert`
+ * certificate is its own CA (rustls refuses those, OpenSSL and pip accept
+ * them) are verified through `node:https` against the bundle. Redirects are
+ * then followed here, hop by hop, so each hop is verified unless its host is
+ * trusted.
+ *
+ * Bodies read whole (pages, metadata) are bounded (`body_limits.ts`) as they
+ * stream and decode, and must arrive within 8 timeouts; a body checked
+ * against hashes enters the cache only once it passed.
  *
  * Failures are sorted (see `net_errors.ts`): certificate problems and bad
  * redirects are not retried; a refused connection or an unknown host is

@@ -304,3 +304,22 @@ Deno.test("download(): a fresh cache entry that fails the checks is fetched agai
     }
   });
 });
+
+Deno.test("HttpCache: an entry record too big to be one is a miss, not read", async () => {
+  await withChaos([], async (server, tmp) => {
+    const cache = new HttpCache(join(tmp, "http"));
+    const http = client({ cache });
+    try {
+      const url = server.fileUrl(WHEEL.filename);
+      await http.get(url);
+      const [record] = (await filesUnder(join(tmp, "http"))).filter((p) => p.endsWith(".json"));
+      assert(record !== undefined);
+      assert(await cache.lookup(url, "*/*") !== undefined);
+      const text = await Deno.readTextFile(record);
+      await Deno.writeTextFile(record, text.replace("{", `{"padding":"${"x".repeat(MiB)}",`));
+      assertEquals(await cache.lookup(url, "*/*"), undefined);
+    } finally {
+      http.close();
+    }
+  });
+});
