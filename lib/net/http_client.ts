@@ -815,6 +815,8 @@ export class HttpClient {
     /** Bytes handed to the file (more than `received` after a failed write). */
     let written = 0;
     let validator: string | undefined;
+    /** The URL and headers of the answer the file's bytes started with. */
+    let delivered: { url: string; headers: Record<string, string> } | undefined;
     using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
     return await this.#withRetries(url, async () => {
       const timer = new IdleTimer(this.#timeoutMs);
@@ -832,6 +834,22 @@ export class HttpClient {
         if (response.status === 304 && options.cached !== undefined) {
           await response.body?.cancel();
           return { kind: "not-modified" as const };
+        }
+        if (resuming && response.status === 416) {
+          // Nothing left after what arrived (the connection failed after the last byte):
+          // done, if the server's size is what we have (the hashes then say if it is right).
+          await response.body?.cancel();
+          const size = /^bytes \*\/(\d+)$/.exec(response.headers.get("content-range") ?? "")?.[1];
+          if (size !== undefined && Number(size) === received && delivered !== undefined) {
+            return {
+              kind: "done" as const,
+              size: received,
+              digests: hasher.digest(),
+              ...delivered,
+            };
+          }
+          validator = undefined;
+          throw new RetryableError(`the server refused to resume after ${received} bytes`);
         }
         if (!response.ok) {
           await response.body?.cancel();
@@ -860,6 +878,7 @@ export class HttpClient {
           : undefined;
         const kept = keptHeaders(response.headers);
         const finalUrl = response.url === "" ? url.href : stripUrl(new URL(response.url)).href;
+        if (!resumed) delivered = { url: finalUrl, headers: kept };
         if (response.body === null) throw new RetryableError("empty response body");
         const chunks = new BodyChunks(response.body, this.#chunks);
         try {

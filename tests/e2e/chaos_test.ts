@@ -63,7 +63,8 @@ interface CaseResult extends RunResult {
 
 /**
  * Runs `dpip install --python <venv> -i <server> <args>` with a fresh cache,
- * `--timeout 0.2 --retries 1` unless `args` say otherwise, and checks that
+ * `--timeout 3 --retries 1` unless `args` say otherwise (cases that wait for
+ * a timeout give a short one), and checks that
  * the venv is byte-identical afterwards and that no failure is a crash.
  */
 async function install(
@@ -85,7 +86,7 @@ async function install(
       "--cache-dir",
       cacheDir,
       "--timeout",
-      "0.2",
+      "3",
       "--retries",
       "1",
       ...args,
@@ -138,7 +139,8 @@ Deno.test({
       ] as const
     ) {
       await withChaos([{ path: "/simple/app/", fault, times: 1 }], async (server) => {
-        const result = await install(server, ["--dry-run", "app"]);
+        const timeout = fault.kind === "stall" ? ["--timeout", "0.5"] : [];
+        const result = await install(server, [...timeout, "--dry-run", "app"]);
         assertEquals(result.status, 0, `${fault.kind}: ${result.stderr}`);
         assertStringIncludes(result.stdout, "Would install app-1.0 lib-1.0");
       });
@@ -159,7 +161,8 @@ Deno.test({
     ) {
       await withChaos([{ path: /\.whl$/, fault, times: 1 }], async (server) => {
         const target = join(home, `target-${++runs}`);
-        const result = await install(server, ["--target", target, "app"]);
+        const timeout = fault.kind === "stall-body" ? ["--timeout", "0.5"] : [];
+        const result = await install(server, [...timeout, "--target", target, "app"]);
         assertEquals(result.status, 0, `${fault.kind}: ${result.stderr}`);
         const installed = [...Deno.readDirSync(target)].map((e) => e.name);
         // (Less the lock file: keeping it out of --target is another change.)

@@ -55,6 +55,8 @@ export type ChaosFault =
   | { readonly kind: "status"; readonly status: number }
   /** Announce the whole body, send `bytes` of it (default half), close. */
   | { readonly kind: "truncate"; readonly bytes?: number }
+  /** Announce one byte more than the body, send the body, close. */
+  | { readonly kind: "overlong" }
   /** Read the request and answer nothing until the client gives up. */
   | { readonly kind: "stall" }
   /** Send the headers and `bytes` of the body (default none), then nothing. */
@@ -430,7 +432,7 @@ export function startChaosServer(
       body = body.slice();
       body[body.length - 1] = (body[body.length - 1] ?? 0) ^ 0xff;
     }
-    await writeAll(conn, head(answer, body.length));
+    await writeAll(conn, head(answer, body.length + (fault?.kind === "overlong" ? 1 : 0)));
     if (method === "HEAD") return;
     if (fault?.kind === "truncate") {
       await writeAll(conn, body.subarray(0, fault.bytes ?? Math.floor(body.length / 2)));
