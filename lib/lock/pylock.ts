@@ -19,7 +19,9 @@
  * @module
  */
 
-import { parse as parseToml, TomlDate } from "smol-toml";
+// A full specifier (the version deno.json pins), so lib/ imports without dpip\'s deno.json.
+// deno-lint-ignore no-import-prefix
+import { parse as parseToml, TomlDate } from "npm:smol-toml@1.9.1";
 import { parseSdistFilename } from "../dists/sdist_filename.ts";
 import { pythonRepr } from "../dists/message.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";

@@ -11,7 +11,9 @@
  * @module
  */
 
-import { parse as parseToml } from "smol-toml";
+// A full specifier (the version deno.json pins), so lib/ imports without dpip\'s deno.json.
+// deno-lint-ignore no-import-prefix
+import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { pythonRepr } from "../dists/message.ts";
 import { DpipError } from "../errors.ts";
 
