@@ -176,6 +176,7 @@ export function installServices(
     metadataClient: session.client,
     ...(metadataStore === undefined ? {} : { metadataStore }),
     downloader: session.client,
+    projectStatuses: (project) => session.indexes.projectStatuses(project),
     ...(cacheRoot === undefined ? {} : { cacheRoot }),
   };
 }

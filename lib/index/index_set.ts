@@ -30,7 +30,12 @@ import { redactText, redactUrl } from "../net/auth.ts";
 import type { HttpClient } from "../net/http_client.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { type FindLinksListing, findLinksUrl, readFindLinks } from "./find_links.ts";
-import { fetchProjectPage, type ProjectFile, type ProjectPage } from "./simple_api.ts";
+import {
+  fetchProjectPage,
+  type ProjectFile,
+  type ProjectPage,
+  type ProjectStatus,
+} from "./simple_api.ts";
 
 /** pip's default index. */
 export const DEFAULT_INDEX_URL = "https://pypi.org/simple";
@@ -87,6 +92,8 @@ export interface ProjectListing {
   readonly foundOn: string[];
   /** PEP 700 `versions` merged from the pages that give them. */
   readonly versions?: string[];
+  /** PEP 792 statuses the pages give, with the (redacted) index that gave each. */
+  readonly statuses?: (ProjectStatus & { readonly index: string })[];
   /** Problems that did not stop the listing (skipped sources, odd pages). */
   readonly warnings: string[];
 }
@@ -139,6 +146,7 @@ export class IndexSet {
   readonly #onWarning: ((message: string) => void) | undefined;
   /** Sources already warned about. */
   readonly #warned = new Set<string>();
+  readonly #statuses = new Map<string, (ProjectStatus & { readonly index: string })[]>();
   #findLinksListings?: Promise<FindLinksListing[]>;
 
   constructor(client: HttpClient, options: IndexSetOptions) {
@@ -215,6 +223,11 @@ export class IndexSet {
     else this.#onWarning(message);
   }
 
+  /** The PEP 792 statuses the indexes gave for `project` when it was last listed. */
+  projectStatuses(project: string): readonly (ProjectStatus & { readonly index: string })[] {
+    return this.#statuses.get(canonicalizeName(project)) ?? [];
+  }
+
   /** Every file of `project` across the sources (see the module doc for the order). */
   async projectFiles(project: string): Promise<ProjectListing> {
     const name = canonicalizeName(project);
@@ -222,6 +235,7 @@ export class IndexSet {
     const files: ProjectFile[] = [];
     const foundOn: string[] = [];
     const versions = new Set<string>();
+    const statuses: (ProjectStatus & { readonly index: string })[] = [];
     const failures: { source: string; error: DpipError }[] = [];
     let anyVersions = false;
     const findLinks = await this.#readFindLinks();
@@ -235,6 +249,7 @@ export class IndexSet {
     const addPage = (index: string, page: ProjectPage | undefined) => {
       if (page === undefined) return false;
       foundOn.push(redactUrl(index));
+      if (page.status !== undefined) statuses.push({ ...page.status, index: redactUrl(index) });
       for (const file of page.files) files.push(file);
       for (const warning of page.warnings) warnings.push(warning);
       if (page.versions !== undefined) {
@@ -277,11 +292,13 @@ export class IndexSet {
     for (const { source, error } of failures) {
       this.#warnOnce(source, `Skipping ${source}: ${redactText(error.message)}`, warnings);
     }
+    if (statuses.length > 0) this.#statuses.set(name, statuses);
     return {
       project: name,
       files,
       foundOn,
       ...(anyVersions ? { versions: [...versions] } : {}),
+      ...(statuses.length > 0 ? { statuses } : {}),
       warnings,
     };
   }

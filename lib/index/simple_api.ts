@@ -46,6 +46,15 @@ export interface ProjectFile {
   readonly size?: number;
   /** PEP 700 upload time (ISO 8601). */
   readonly uploadTime?: string;
+  /** PEP 740: the URL of the file's provenance object (its attestations), absolute. */
+  readonly provenance?: string;
+}
+
+/** PEP 792: a project's status on an index (`active` when the page gives none). */
+export interface ProjectStatus {
+  readonly status: "active" | "archived" | "quarantined" | "deprecated";
+  /** Free text the index gives, bounded. */
+  readonly reason?: string;
 }
 
 /** A parsed project page. */
@@ -57,8 +66,25 @@ export interface ProjectPage {
   readonly versions?: string[];
   /** The declared API version (`1.0`, `1.1`), when the page declares one. */
   readonly apiVersion?: string;
+  /** PEP 792 status, when the page gives a known one. */
+  readonly status?: ProjectStatus;
   /** Problems that did not stop parsing (e.g. a newer minor API version). */
   readonly warnings: string[];
+}
+
+const STATUSES = new Set<string>(["active", "archived", "quarantined", "deprecated"]);
+const MAX_STATUS_REASON = 1000;
+
+/** A PEP 792 status from untrusted text: a known status, and a bounded reason. */
+export function readProjectStatus(status: unknown, reason: unknown): ProjectStatus | undefined {
+  if (typeof status !== "string") return undefined;
+  const normalized = status.trim().toLowerCase();
+  if (!STATUSES.has(normalized)) return undefined;
+  const text = typeof reason === "string" ? reason.trim().slice(0, MAX_STATUS_REASON) : "";
+  return {
+    status: normalized as ProjectStatus["status"],
+    ...(text === "" ? {} : { reason: text }),
+  };
 }
 
 /** A page that cannot be understood. */
@@ -237,11 +263,14 @@ export interface HtmlAnchor {
   readonly attributes: ReadonlyMap<string, string>;
 }
 
-/** The anchors, `<base href>` and `pypi:repository-version` of an HTML page. */
+/** The anchors, `<base href>` and `pypi:*` meta tags of an HTML page. */
 export interface HtmlLinks {
   readonly anchors: HtmlAnchor[];
   readonly baseHref?: string;
   readonly repositoryVersion?: string;
+  /** `pypi:project-status` and `pypi:project-status-reason` (PEP 792), as written. */
+  readonly projectStatus?: string;
+  readonly projectStatusReason?: string;
 }
 
 /**
@@ -259,6 +288,8 @@ export function scanHtml(html: string): HtmlLinks {
   const anchors: HtmlAnchor[] = [];
   let baseHref: string | undefined;
   let repositoryVersion: string | undefined;
+  let projectStatus: string | undefined;
+  let projectStatusReason: string | undefined;
   let i = html.indexOf("<");
   while (i >= 0 && i < html.length) {
     if (html.startsWith("<!--", i)) {
@@ -285,8 +316,11 @@ export function scanHtml(html: string): HtmlLinks {
       if (c1 === 98 && baseHref === undefined && attributes.has("href")) {
         baseHref = attributes.get("href");
       }
-      if (c1 === 109 && attributes.get("name")?.toLowerCase() === "pypi:repository-version") {
-        repositoryVersion = attributes.get("content");
+      const meta = c1 === 109 ? attributes.get("name")?.toLowerCase() : undefined;
+      if (meta === "pypi:repository-version") repositoryVersion = attributes.get("content");
+      else if (meta === "pypi:project-status") projectStatus ??= attributes.get("content");
+      else if (meta === "pypi:project-status-reason") {
+        projectStatusReason ??= attributes.get("content");
       }
     }
     i = html.indexOf("<", end < 0 ? i + 1 : end + 1);
@@ -295,7 +329,22 @@ export function scanHtml(html: string): HtmlLinks {
     anchors,
     ...(baseHref === undefined ? {} : { baseHref }),
     ...(repositoryVersion === undefined ? {} : { repositoryVersion }),
+    ...(projectStatus === undefined ? {} : { projectStatus }),
+    ...(projectStatusReason === undefined ? {} : { projectStatusReason }),
   };
+}
+
+/** A PEP 740 provenance URL, resolved against the page; undefined when absent or invalid. */
+function provenanceUrl(value: unknown, base: string): string | undefined {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  try {
+    const url = new URL(value.trim(), base);
+    return url.protocol === "https:" || url.protocol === "http:" || url.protocol === "file:"
+      ? url.href
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Hex digests from a URL fragment: `sha256=…`, possibly several joined by `&`. */
@@ -427,7 +476,9 @@ function checkApiVersion(url: string, version: string | undefined, warnings: str
  * ```
  */
 export function parseHtmlPage(html: string, url: string): ProjectPage {
-  const { anchors, baseHref, repositoryVersion } = scanHtml(html);
+  const { anchors, baseHref, repositoryVersion, projectStatus, projectStatusReason } = scanHtml(
+    html,
+  );
   const warnings: string[] = [];
   checkApiVersion(url, repositoryVersion, warnings);
   let base: URL;
@@ -458,6 +509,7 @@ export function parseHtmlPage(html: string, url: string): ProjectPage {
       anchor.attributes.get("data-core-metadata") ??
         anchor.attributes.get("data-dist-info-metadata"),
     );
+    const provenance = provenanceUrl(anchor.attributes.get("data-provenance"), base.href);
     files.push({
       filename,
       url: link.url,
@@ -466,12 +518,15 @@ export function parseHtmlPage(html: string, url: string): ProjectPage {
       yanked: yanked !== undefined,
       ...(yanked === undefined || yanked === "" ? {} : { yankedReason: yanked }),
       coreMetadata,
+      ...(provenance === undefined ? {} : { provenance }),
     });
   }
+  const status = readProjectStatus(projectStatus, projectStatusReason);
   return {
     url,
     files,
     ...(repositoryVersion === undefined ? {} : { apiVersion: repositoryVersion }),
+    ...(status === undefined ? {} : { status }),
     warnings,
   };
 }
@@ -554,6 +609,7 @@ export function parseJsonPage(text: string, url: string): ProjectPage {
     const coreMetadata = "core-metadata" in raw
       ? jsonMetadata(raw["core-metadata"])
       : jsonMetadata(raw["dist-info-metadata"]);
+    const provenance = provenanceUrl(raw["provenance"], url);
     files.push({
       filename,
       url: link.url,
@@ -566,16 +622,22 @@ export function parseJsonPage(text: string, url: string): ProjectPage {
       coreMetadata,
       ...(typeof size === "number" && Number.isSafeInteger(size) && size >= 0 ? { size } : {}),
       ...(typeof uploadTime === "string" ? { uploadTime } : {}),
+      ...(provenance === undefined ? {} : { provenance }),
     });
   }
   const versions = Array.isArray(data["versions"])
     ? data["versions"].filter((v): v is string => typeof v === "string")
+    : undefined;
+  const rawStatus = data["project-status"];
+  const status = isRecord(rawStatus)
+    ? readProjectStatus(rawStatus["status"], rawStatus["reason"])
     : undefined;
   return {
     url,
     files,
     ...(versions === undefined ? {} : { versions }),
     ...(apiVersion === undefined ? {} : { apiVersion }),
+    ...(status === undefined ? {} : { status }),
     warnings,
   };
 }

@@ -84,6 +84,12 @@ import { Scratch, tempDirOf } from "./scratch.ts";
 import { checkInstalled, type CheckResult } from "./check.ts";
 import { HashRequirementError } from "./hash_mode.ts";
 import { formatInstallReport, type ReportItem } from "./install_report.ts";
+import {
+  checkProjectStatuses,
+  reportStatuses,
+  type StatusLookup,
+  withQuarantine,
+} from "./project_status.ts";
 import type { InstallChangelog } from "./install_wheels.ts";
 import type { JsonValue } from "./inspect.ts";
 
@@ -148,6 +154,8 @@ export interface InstallServices {
   readonly cacheRoot?: string;
   /** Parallel downloads (default 16). */
   readonly concurrency?: number;
+  /** PEP 792 statuses the indexes gave for a project (`IndexSet.projectStatuses`). */
+  readonly projectStatuses?: StatusLookup;
 }
 
 /** Progress callbacks; the pipeline never prints. */
@@ -898,7 +906,13 @@ async function runPipeline(
   const builtByUrl = new Map([...built.values()].map((b) => [b.url, b]));
   const localWheels = await unpackLocalWheels(roots, builtByUrl, { bucket, tags, warnings });
   const localFiles = new Map([...localWheels.values()].map((local) => [local.fileUrl, local]));
-  const provider = withLocalWheels(dispatch.provider(BuildStack.root()), localWheels);
+  const provider = withQuarantine(
+    withLocalWheels(dispatch.provider(BuildStack.root()), localWheels),
+    {
+      requirements: roots.map((root) => root.requirement),
+      lookup: services.projectStatuses ?? (() => []),
+    },
+  );
 
   const isTarget = target.scheme.kind === "target";
   const scheme = interpreter.scheme(target.scheme);
@@ -982,6 +996,13 @@ async function runPipeline(
     );
   }
 
+  const statusCheck = checkProjectStatuses(dists, {
+    requirements: roots.map((root) => root.requirement),
+    lookup: services.projectStatuses ?? (() => []),
+    installing: new Set(toInstall.map((dist) => dist.name)),
+  });
+  for (const warning of statusCheck.warnings) warnings.push(warning);
+
   if (hashMode) {
     const missing = toInstall.filter((dist) => dist.url === undefined && !hashes.has(dist.name));
     if (missing.length > 0) {
@@ -1010,6 +1031,7 @@ async function runPipeline(
       importlib: isImportlib(interpreter),
     })
     : undefined;
+  if (report !== undefined) reportStatuses(report, statusCheck.statuses);
   const metadataNames = new Map<PackageName, string>();
   items?.forEach((item, index) => {
     const name = parseCoreMetadata(item.metadata).name;

@@ -67,6 +67,11 @@ export interface IndexFile {
   readonly hashes?: Readonly<Record<string, string>>;
   /** PEP 700 `upload-time` (ISO 8601), JSON only. */
   readonly uploadTime?: string;
+  /**
+   * PEP 740 provenance (the JSON text): the pages advertise
+   * `/files/<filename>.provenance` (`provenance`, `data-provenance`), which serves it.
+   */
+  readonly provenance?: string;
 }
 
 /** A fault to inject into matching requests. */
@@ -109,6 +114,8 @@ export interface IndexServerOptions {
   readonly fileCacheControl?: string;
   /** Serve HTTPS with this certificate and key (PEM); the URLs then start with `https://`. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** PEP 792 statuses by normalized project name (`pypi:project-status`, `project-status`). */
+  readonly projectStatuses?: Readonly<Record<string, { status: string; reason?: string }>>;
 }
 
 /** One request the server received. */
@@ -246,7 +253,9 @@ function advertisedHashes(served: ServedFile): Record<string, string> {
   return { ...(served.file.hashes ?? { sha256: served.sha256 }) };
 }
 
-function projectHtml(project: string, files: readonly ServedFile[]): string {
+type StatusOf = (project: string) => { status: string; reason?: string } | undefined;
+
+function projectHtml(project: string, files: readonly ServedFile[], statusOf: StatusOf): string {
   const lines = files.map((served) => {
     const { file } = served;
     const hashes = advertisedHashes(served);
@@ -264,13 +273,26 @@ function projectHtml(project: string, files: readonly ServedFile[]): string {
       attrs += ` data-dist-info-metadata="sha256=${served.metadataSha256}"`;
       attrs += ` data-core-metadata="sha256=${served.metadataSha256}"`;
     }
+    if (file.provenance !== undefined) {
+      attrs += ` data-provenance="../../files/${
+        escapeHtml(encodeURIComponent(file.filename))
+      }.provenance"`;
+    }
     return `    <a ${attrs}>${escapeHtml(file.filename)}</a><br />`;
   });
+  const status = statusOf(project);
+  const statusTags = status === undefined ? [] : [
+    `    <meta name="pypi:project-status" content="${escapeHtml(status.status)}">`,
+    ...(status.reason === undefined
+      ? []
+      : [`    <meta name="pypi:project-status-reason" content="${escapeHtml(status.reason)}">`]),
+  ];
   return [
     "<!DOCTYPE html>",
     "<html>",
     "  <head>",
     '    <meta name="pypi:repository-version" content="1.1">',
+    ...statusTags,
     `    <title>Links for ${escapeHtml(project)}</title>`,
     "  </head>",
     "  <body>",
@@ -282,12 +304,19 @@ function projectHtml(project: string, files: readonly ServedFile[]): string {
   ].join("\n");
 }
 
-function projectJson(project: string, files: readonly ServedFile[], origin: string): string {
+function projectJson(
+  project: string,
+  files: readonly ServedFile[],
+  origin: string,
+  statusOf: StatusOf,
+): string {
   const versions = [...new Set(files.map(versionOf).filter((v) => v !== undefined))];
+  const status = statusOf(project);
   return JSON.stringify({
     meta: { "api-version": "1.1" },
     name: project,
     versions,
+    ...(status === undefined ? {} : { "project-status": status }),
     files: files.map((served) => {
       const { file } = served;
       const metadata = served.metadataSha256 === undefined
@@ -303,6 +332,9 @@ function projectJson(project: string, files: readonly ServedFile[], origin: stri
         "dist-info-metadata": metadata,
         size: file.bytes.length,
         ...(file.uploadTime === undefined ? {} : { "upload-time": file.uploadTime }),
+        ...(file.provenance === undefined
+          ? {}
+          : { provenance: `${origin}files/${encodeURIComponent(file.filename)}.provenance` }),
       };
     }),
   });
@@ -463,6 +495,8 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     return response;
   };
 
+  const statusOf: StatusOf = (project) => options.projectStatuses?.[project];
+
   const route = async (request: Request, pathname: string, path: string): Promise<Response> => {
     if (expectedAuth !== undefined && request.headers.get("authorization") !== expectedAuth) {
       return new Response("unauthorized\n", {
@@ -503,8 +537,8 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       const format = negotiate(request.headers.get("accept"), formats);
       const body = encoder.encode(
         format === "json"
-          ? projectJson(project, projectFiles, origin)
-          : projectHtml(project, projectFiles),
+          ? projectJson(project, projectFiles, origin, statusOf)
+          : projectHtml(project, projectFiles, statusOf),
       );
       return respond(request, body, {
         "content-type": format === "json" ? JSON_TYPE : "text/html; charset=utf-8",
@@ -516,6 +550,15 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     if (fileMatch !== null) {
       const name = decodeURIComponent(fileMatch[1] ?? "");
       const fileCacheControl = options.fileCacheControl ?? "max-age=365000000, immutable";
+      if (name.endsWith(".provenance")) {
+        const served = files.find((f) => f.file.filename === name.slice(0, -".provenance".length));
+        if (served?.file.provenance !== undefined) {
+          return respond(request, encoder.encode(served.file.provenance), {
+            "content-type": "application/json",
+            "cache-control": "max-age=0, must-revalidate",
+          }, fault);
+        }
+      }
       if (name.endsWith(".metadata")) {
         const served = files.find((f) => f.file.filename === name.slice(0, -".metadata".length));
         if (served?.metadata !== undefined) {
