@@ -1,10 +1,21 @@
 /**
- * The environment lock: one dpip process at a time changes an environment.
+ * The environment lock: one dpip process at a time changes a library
+ * directory (site-packages, a `--target` directory, a `--prefix` or `--root`
+ * scheme's library).
  *
- * The lock is an advisory exclusive lock (`flock`) on a `.dpip.lock` file in
- * the environment's library directory. The kernel drops it when the process
- * dies, even on SIGKILL, so a crash never leaves the environment locked; the
- * file itself stays (it is empty and ignored by Python's tooling).
+ * The lock is an advisory exclusive lock (`flock`) on the library directory
+ * itself, opened read-only: no file is added to what is installed, so an
+ * environment dpip made has exactly the files pip's has. Every dpip process
+ * that names the directory, by whatever path (symbolic links, a different
+ * `--cache-dir`, `--no-cache-dir`, another `TMPDIR`), locks the same inode,
+ * so they still serialise. The kernel drops the lock when the process dies,
+ * even on SIGKILL, so a crash never leaves the environment locked.
+ *
+ * Earlier dpip versions locked a `.dpip.lock` file inside the directory;
+ * taking the lock deletes that leftover.
+ *
+ * Several directories are locked in one order (by real path), so two
+ * processes that each lock two of them cannot deadlock.
  *
  * @module
  */
@@ -12,26 +23,28 @@
 import { join } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 
-/** The lock file's name inside the library directory. */
-export const LOCK_FILE_NAME = ".dpip.lock";
+/** The lock file earlier dpip versions left in library directories. */
+const LEGACY_LOCK_FILE = ".dpip.lock";
 
-/** A held lock; release it when the change is done. */
+/** Held locks; release them when the change is done. */
 export interface EnvironmentLock {
-  /** The lock file. */
-  readonly path: string;
-  /** Releases the lock (idempotent). */
+  /** The locked directories (real paths). */
+  readonly paths: readonly string[];
+  /** Releases every lock (idempotent). */
   release(): void;
 }
 
 /** Options for {@link lockEnvironment}. */
 export interface LockEnvironmentOptions {
-  /** Called once when another process holds the lock and this one starts waiting. */
+  /** Called once per directory another process holds, when this one starts waiting. */
   readonly onWait?: (path: string) => void;
 }
 
 /**
- * Takes the exclusive lock of the environment whose library directory is
- * `dir` (created if missing), waiting for another process to release it.
+ * Takes the exclusive lock of each library directory in `dirs` (created if
+ * missing), waiting for other processes to release them.
+ *
+ * @throws {DpipError} `environment-lock` when a directory cannot be created or opened.
  *
  * @example
  * ```ts
@@ -42,30 +55,91 @@ export interface LockEnvironmentOptions {
  * ```
  */
 export async function lockEnvironment(
-  dir: string,
+  dirs: string | readonly string[],
   options: LockEnvironmentOptions = {},
 ): Promise<EnvironmentLock> {
-  const path = join(dir, LOCK_FILE_NAME);
-  let file: Deno.FsFile;
+  const held: Deno.FsFile[] = [];
   try {
-    await Deno.mkdir(dir, { recursive: true });
-    file = await Deno.open(path, { read: true, write: true, create: true });
+    const paths = lockOrder(typeof dirs === "string" ? [dirs] : dirs, { create: true });
+    for (const path of paths) {
+      const file = openDir(path);
+      held.push(file);
+      if (!file.tryLockSync(true)) {
+        options.onWait?.(path);
+        await file.lock(true);
+      }
+      dropLegacyLockFile(path);
+    }
+    return heldLock(paths, held);
   } catch (error) {
-    throw new DpipError("environment-lock", `Cannot lock the environment at ${dir}: ${error}`, {
+    for (const file of held) file.close();
+    throw error;
+  }
+}
+
+/**
+ * Takes the lock of library directory `dir` if no other process holds it,
+ * without waiting; undefined when another process holds it (or the
+ * directory cannot be opened).
+ */
+export function tryLockEnvironment(dir: string): EnvironmentLock | undefined {
+  let file: Deno.FsFile;
+  let path: string;
+  try {
+    [path] = lockOrder([dir], { create: false }) as [string];
+    file = openDir(path);
+  } catch {
+    return undefined;
+  }
+  if (!file.tryLockSync(true)) {
+    file.close();
+    return undefined;
+  }
+  return heldLock([path], [file]);
+}
+
+/** The real paths of `dirs`, without duplicates, sorted. */
+function lockOrder(dirs: readonly string[], options: { create: boolean }): string[] {
+  const paths = new Set<string>();
+  for (const dir of dirs) {
+    try {
+      if (options.create) Deno.mkdirSync(dir, { recursive: true });
+      paths.add(Deno.realPathSync(dir));
+    } catch (error) {
+      throw new DpipError("environment-lock", `Cannot lock the environment at ${dir}: ${error}`, {
+        cause: error,
+      });
+    }
+  }
+  return [...paths].sort();
+}
+
+function openDir(path: string): Deno.FsFile {
+  try {
+    return Deno.openSync(path, { read: true });
+  } catch (error) {
+    throw new DpipError("environment-lock", `Cannot lock the environment at ${path}: ${error}`, {
       cause: error,
     });
   }
-  if (!file.tryLockSync?.(true)) {
-    options.onWait?.(path);
-    await file.lock(true);
+}
+
+function dropLegacyLockFile(dir: string): void {
+  try {
+    Deno.removeSync(join(dir, LEGACY_LOCK_FILE));
+  } catch {
+    // Usually absent; anything else is not worth failing for.
   }
+}
+
+function heldLock(paths: readonly string[], files: Deno.FsFile[]): EnvironmentLock {
   let held = true;
   return {
-    path,
+    paths,
     release() {
       if (!held) return;
       held = false;
-      file.close();
+      for (const file of files) file.close();
     },
   };
 }

@@ -165,8 +165,7 @@ Deno.test({
         const result = await install(server, [...timeout, "--target", target, "app"]);
         assertEquals(result.status, 0, `${fault.kind}: ${result.stderr}`);
         const installed = [...Deno.readDirSync(target)].map((e) => e.name);
-        // (Less the lock file: keeping it out of --target is another change.)
-        assertEquals(installed.filter((name) => name !== ".dpip.lock").sort(), [
+        assertEquals(installed.sort(), [
           "app",
           "app-1.0.dist-info",
           "lib",

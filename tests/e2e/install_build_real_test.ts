@@ -58,7 +58,7 @@ for base, dirs, files in os.walk(root):
     for f in files:
         p = os.path.join(base, f)
         rel = os.path.relpath(p, root)
-        if rel.endswith(("/RECORD", "/INSTALLER", "/direct_url.json")) or rel.startswith(("bin/python", "bin/activate", "bin/Activate")) or rel == "pyvenv.cfg" or f == ".dpip.lock":
+        if rel.endswith(("/RECORD", "/INSTALLER", "/direct_url.json")) or rel.startswith(("bin/python", "bin/activate", "bin/Activate")) or rel == "pyvenv.cfg":
             continue
         data = open(p, "rb").read()
         if rel.startswith("bin/"):

@@ -28,7 +28,7 @@ import {
 } from "./install_support.ts";
 
 const needs = skipUnless(python311 && oracle, "pyenv Python 3.11 with pip");
-const noise = (path: string) => path.endsWith("__pycache__") || path.endsWith(".dpip.lock");
+const noise = (path: string) => path.endsWith("__pycache__");
 
 /** Runs `fn` with a temporary home and an index of the demo projects, the mini backend and `extra`. */
 async function withBuildIndex(

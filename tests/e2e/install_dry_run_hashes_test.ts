@@ -23,7 +23,7 @@ const needs = skipUnless(python311 && oracle, "pyenv Python 3.11 with pip");
 
 const snapshot = (venv: Venv) =>
   treeSnapshot(venv.root, {
-    ignore: (path) => path.endsWith("__pycache__") || path.endsWith(".dpip.lock"),
+    ignore: (path) => path.endsWith("__pycache__"),
   });
 
 const files = demoFiles();

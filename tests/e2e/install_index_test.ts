@@ -28,8 +28,8 @@ import {
 
 const needs = skipUnless(python311 && oracle, "pyenv Python 3.11 with pip");
 
-/** Ignore what is not part of an install: bytecode, the dpip lock file. */
-const noise = (path: string) => path.endsWith("__pycache__") || path.endsWith(".dpip.lock");
+/** Ignore what is not part of an install: bytecode. */
+const noise = (path: string) => path.endsWith("__pycache__");
 
 /** A venv's tree without the noise. */
 const snapshot = (venv: Venv) => treeSnapshot(venv.root, { ignore: noise });

@@ -48,8 +48,8 @@ function richWheel(version: string, extra: Partial<WheelSpec> = {}): WheelSpec {
   };
 }
 
-/** Ignore what is not part of an install: bytecode of imports, the dpip lock file. */
-const ignoreNoise = (path: string) => path.endsWith("__pycache__") || path.endsWith(".dpip.lock");
+/** Ignore what is not part of an install: bytecode of imports. */
+const ignoreNoise = (path: string) => path.endsWith("__pycache__");
 
 async function run(command: string, args: string[]): Promise<{ code: number; out: string }> {
   const result = await new Deno.Command(command, {
@@ -138,8 +138,7 @@ Deno.test({
     withVenvs({ prefix: homePrefix }, async ({ home, venv, uninstall, pip }) => {
       const wheel = await richWheelFile(home, "2.0");
       // Bytecode counts here: pip compiled it, and dpip must remove it.
-      const ignore = (path: string) =>
-        path.endsWith(".dpip.lock") || /^(include|share)(\/|$)/.test(path);
+      const ignore = (path: string) => /^(include|share)(\/|$)/.test(path);
       const before = treeSnapshot(venv.root, { ignore });
       const installed = await pip(["install", "--no-deps", "--no-index", "--compile", wheel.path]);
       assertEquals(installed.status, 0, installed.stderr);

@@ -258,7 +258,7 @@ export function recordRows(text: string): string[] {
 /** A venv's files, normalized for comparison. */
 export function installedFiles(venv: Venv): Map<string, string> {
   const snapshot = treeSnapshot(venv.root, {
-    ignore: (path) => path === "pyvenv.cfg" || path.endsWith(".dpip.lock"),
+    ignore: (path) => path === "pyvenv.cfg",
   });
   const out = new Map<string, string>();
   for (const [path, entry] of snapshot) {
