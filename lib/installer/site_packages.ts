@@ -27,6 +27,7 @@ import {
   readNameAndVersion,
   readPythonText,
 } from "./metadata_file.ts";
+import { hasWorkDir } from "./transaction.ts";
 
 /** How a distribution's metadata is stored. */
 export type InstalledDistKind =
@@ -336,6 +337,8 @@ export interface InstalledDistSet {
   /** Later distributions of an already-found project, hidden by the winner (duplicates). */
   readonly shadowed: readonly InstalledDist[];
   readonly warnings: readonly SitePackagesWarning[];
+  /** The paths read that hold a dpip transaction's work directory (running or interrupted). */
+  readonly pending: readonly string[];
 }
 
 interface DirListing {
@@ -630,15 +633,17 @@ export function readInstalledDists(
     for (const name of list(path)?.names ?? []) if (name.endsWith(".egg-link")) eggLinks.add(name);
   }
   const reader = new Reader(eggLinks, options.importlib ?? true);
+  const pending: string[] = [];
   for (const path of paths) {
     const listing = list(path);
     if (listing === undefined) continue;
+    if (hasWorkDir(listing.names)) pending.push(path);
     reader.findIn(path, path, listing);
     if (listing.error !== undefined) continue;
     reader.findEggs(path, listing);
     reader.findLinked(path, listing);
   }
-  return { dists: reader.dists, shadowed: reader.shadowed, warnings: reader.warnings };
+  return { dists: reader.dists, shadowed: reader.shadowed, warnings: reader.warnings, pending };
 }
 
 /**

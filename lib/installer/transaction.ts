@@ -1,63 +1,84 @@
 /**
  * Changing an environment so that a crash at any moment leaves each
- * distribution either as it was or as intended, and never a half-written
- * `.dist-info` that tools would read as installed.
+ * distribution either as it was or as intended, and never files that no
+ * installed distribution owns.
  *
  * A transaction lives in a work directory inside the library directory
  * (`.dpip-txn-*`, on the environment's file system, invisible to Python's
- * metadata scanners). New wheels are staged there completely (`stage/<i>/`
- * mirrors destination root `i`, shared by the install's wheels); then
- * `journal.json` is written (atomically) and the commit runs:
+ * metadata scanners). Each new distribution is staged there completely, in
+ * its own tree (`stage/<k>/<i>/` mirrors root `i` of change `k`); then
+ * `journal.json` is written (atomically), recording the plan and what each
+ * change expects to find, and the commit runs, one distribution after the
+ * other:
  *
- * 1. every staged file except the dist-info directories moves into place
- *    (whole directories by one rename where the destination has none yet);
- * 2. then for each distribution in turn: the old metadata directory, if any,
- *    moves into the work directory's trash; the new `.dist-info` moves into
- *    place (the distribution's commit point, one rename); the old
- *    distribution's other files move to the trash and its `.pth` lines go;
- * 3. emptied directories are pruned and the work directory is deleted.
+ * 1. the old version's files that the new one does not have move into the
+ *    work directory's trash (its metadata still lists them: tools see it
+ *    installed, with files missing, and pip can still uninstall it), and its
+ *    `.pth` lines go;
+ * 2. the new `.dist-info` moves into place (the distribution's commit point,
+ *    one rename), then the old metadata moves to the trash (first, when both
+ *    have one name);
+ * 3. the new files move into place, whole directories by one rename where
+ *    the destination has none yet, replacing the old files of the same path.
  *
- * Every step is idempotent, so a later dpip run that finds a work directory
- * with a journal finishes the commit ({@link recoverTransactions}); one
- * without a journal was still staging and is deleted. Uninstalling alone is
- * the removals of step 2 and step 3, and rolls back (moves everything back)
+ * So at every moment each installed file is listed by a present `RECORD`
+ * (apart from the instant between the two renames of a same-version
+ * reinstall). Then emptied directories are pruned and the work directory is
+ * deleted.
+ *
+ * A later dpip run that finds a work directory with a journal first checks
+ * that each change's project is still as the journal left it: the same
+ * metadata entries (by inode and mtime), and the new `.dist-info` either
+ * still staged or in place as moved. It finishes the changes that are, and
+ * leaves the others as they are now (another tool changed them since),
+ * saying so ({@link recoverTransactions}). A work directory without a
+ * journal was still staging and is deleted. Uninstalling alone is steps 1
+ * and 2 without a new distribution, rolled back (everything moved back)
  * when a removal fails.
  *
  * @module
  */
 
-import { dirname, join } from "../paths.ts";
+import { basename, dirname, join } from "../paths.ts";
 import { DpipError } from "../errors.ts";
+import { canonicalizeName } from "../names/mod.ts";
 import type { PthEntry } from "./uninstall.ts";
 
 /** The prefix of transaction work directories inside a library directory. */
 export const WORK_DIR_PREFIX = ".dpip-txn-";
 const JOURNAL = "journal.json";
+const JOURNAL_FORMAT = 2;
+
+/** A staged distribution: change `k`'s `stageDir(workDir, k)/<i>/` mirrors `roots[i]`. */
+export interface StagedInstall {
+  /** Destination roots of this distribution's files. */
+  readonly roots: readonly string[];
+  /** The root (and destination) that holds the `.dist-info` directory. */
+  readonly libRoot: number;
+  /** The `.dist-info` directory's name. */
+  readonly distInfo: string;
+}
+
+/** An installed distribution to remove. */
+export interface Removal {
+  /** The metadata directory (or file): leaves when the new one is in. */
+  readonly metadataPath: string;
+  /** Other paths (files, or egg directories) to remove; none a new distribution installs. */
+  readonly paths: readonly string[];
+  readonly pthEntries: readonly PthEntry[];
+}
 
 /** One distribution's change within a transaction. */
 export interface DistChange {
-  /** A staged distribution whose `.dist-info` moves into place. */
-  readonly install?: {
-    /** The staged root (and destination) that holds the `.dist-info` directory. */
-    readonly libRoot: number;
-    /** The `.dist-info` directory's name. */
-    readonly distInfo: string;
-  };
-  /** An installed distribution to remove. */
-  readonly remove?: {
-    /** Moved away before the new dist-info moves in (it may have the same name). */
-    readonly metadataPath: string;
-    /** Other paths (files, or egg directories) to remove. */
-    readonly paths: readonly string[];
-    readonly pthEntries: readonly PthEntry[];
-  };
+  /** The project's normalized name. */
+  readonly project: string;
+  readonly install?: StagedInstall;
+  readonly remove?: Removal;
 }
 
 /** What a transaction does; written to the journal before the commit starts. */
 export interface TransactionPlan {
-  /** Destination roots: `stage/<i>/` mirrors `roots[i]`. */
-  readonly roots: readonly string[];
-  /** The changes, committed in order after every staged file is in place. */
+  /** The changes, committed in order. */
   readonly changes: readonly DistChange[];
   /** Directories never pruned even when emptied (the scheme's directories). */
   readonly keepDirs: readonly string[];
@@ -72,22 +93,98 @@ export class TransactionError extends DpipError {
 }
 
 /**
- * Creates an empty transaction work directory in `libDir`; stage files into
- * `stageDir(workDir)`.
+ * How a metadata entry is recognised again: replaced or rewritten, it
+ * differs. The hash of its file list guards against a new directory that
+ * reuses a deleted one's inode.
+ */
+interface Identity {
+  readonly dev: number;
+  readonly ino: number | null;
+  readonly mtime: number | null;
+  readonly size: number;
+  /** A checksum of the entry's `RECORD` (or `installed-files.txt`), when it has one. */
+  readonly files?: string;
+}
+
+/** What a change expects to find when it is replayed. */
+interface Expectation {
+  /** The project's metadata entries (path and identity) in its library directories. */
+  readonly metadata: readonly (readonly [string, Identity])[];
+  /** The staged `.dist-info` directory (it keeps its inode when moved). */
+  readonly staged?: Identity;
+}
+
+/** The journal's content. */
+interface Journal {
+  readonly format: typeof JOURNAL_FORMAT;
+  readonly plan: TransactionPlan;
+  readonly expected: readonly Expectation[];
+}
+
+/** Options for {@link commitTransaction}. */
+export interface CommitOptions {
+  /**
+   * Does every rename of the commit (default `Deno.renameSync`); tests throw
+   * from it to leave the journal and the environment exactly as a crash
+   * before that rename would.
+   */
+  readonly rename?: (from: string, to: string) => void;
+}
+
+/** What happened to one interrupted change. */
+export type RecoveredChange =
+  | {
+    readonly kind: "finished";
+    readonly dir: string;
+    readonly project: string;
+    /** "installing foo 2.0", "replacing foo 1.0 with foo 2.0", "removing foo 1.0". */
+    readonly description: string;
+  }
+  | {
+    readonly kind: "abandoned";
+    readonly dir: string;
+    readonly project: string;
+    readonly description: string;
+    /** What differs from what the journal expects ("foo-3.0.dist-info appeared"). */
+    readonly reason: string;
+  }
+  | {
+    /** A journal this dpip cannot read (another version's): its staging was deleted. */
+    readonly kind: "unreadable";
+    readonly dir: string;
+  };
+
+/** What {@link recoverTransactions} found and did. */
+export interface Recovery {
+  /** Work directories found (journaled or not). */
+  readonly workDirs: number;
+  /** The changes of journaled (interrupted) commits, in order. */
+  readonly changes: readonly RecoveredChange[];
+}
+
+/**
+ * Creates an empty transaction work directory in `libDir`; stage change
+ * `k`'s files into `stageDir(workDir, k)`.
  */
 export function createWorkDir(libDir: string): string {
   Deno.mkdirSync(libDir, { recursive: true });
   return Deno.makeTempDirSync({ dir: libDir, prefix: WORK_DIR_PREFIX });
 }
 
-/** The staging directory of a work directory. */
-export function stageDir(workDir: string): string {
-  return join(workDir, "stage");
+/** The staging directory of change `change` of a work directory. */
+export function stageDir(workDir: string, change: number): string {
+  return join(workDir, "stage", String(change));
 }
 
 /** Deletes a work directory that was never committed. */
 export function discardWorkDir(workDir: string): void {
   removeTree(workDir);
+}
+
+/** Whether a directory listing names a transaction work directory. */
+export function hasWorkDir(names: Iterable<string>): boolean {
+  for (const name of names) if (name.startsWith(WORK_DIR_PREFIX)) return true;
+  return false;
 }
 
 /**
@@ -96,17 +193,33 @@ export function discardWorkDir(workDir: string): void {
  *
  * @throws {TransactionError} when the file system refuses a step.
  */
-export function commitTransaction(workDir: string, plan: TransactionPlan): void {
-  const journal = join(workDir, JOURNAL);
-  const temporary = journal + ".tmp";
-  Deno.writeTextFileSync(temporary, JSON.stringify(plan));
-  Deno.renameSync(temporary, journal);
+export function commitTransaction(
+  workDir: string,
+  plan: TransactionPlan,
+  options: CommitOptions = {},
+): void {
+  const listings = new Map<string, string[]>();
+  const journal: Journal = {
+    format: JOURNAL_FORMAT,
+    plan,
+    expected: plan.changes.map((change, index) =>
+      expectationOf(workDir, index, { change, listings })
+    ),
+  };
+  const path = join(workDir, JOURNAL);
+  const temporary = path + ".tmp";
+  Deno.writeTextFileSync(temporary, JSON.stringify(journal));
+  Deno.renameSync(temporary, path);
+  const rename = options.rename ?? Deno.renameSync;
   if (plan.changes.every((change) => change.install === undefined)) {
-    removeWithRollback(workDir, plan);
+    removeWithRollback(workDir, plan, rename);
     return;
   }
   try {
-    rollForward(workDir, plan);
+    for (const [index, change] of plan.changes.entries()) {
+      commitChange(workDir, index, change, rename);
+    }
+    finish(workDir, plan.changes, plan.keepDirs);
   } catch (error) {
     throw new TransactionError(
       `Could not finish changing the environment (${
@@ -118,30 +231,28 @@ export function commitTransaction(workDir: string, plan: TransactionPlan): void 
 }
 
 /**
- * Finishes or discards the transactions a killed dpip left in `libDir`. Call
- * it with the environment lock held. Returns how many were found.
+ * Finishes the transactions a killed dpip left in `libDir` where the
+ * environment is still as their journals expect, leaves the changes another
+ * tool has overtaken as they are now, and deletes what was only staged. Call
+ * it with the lock of `libDir` held.
+ *
+ * @throws {TransactionError} when the file system refuses a step.
  */
-export function recoverTransactions(libDir: string): number {
-  let found = 0;
+export function recoverTransactions(libDir: string): Recovery {
   let names: string[];
   try {
     names = [...Deno.readDirSync(libDir)].map((entry) => entry.name);
   } catch {
-    return 0;
+    return { workDirs: 0, changes: [] };
   }
-  for (const name of names) {
+  let workDirs = 0;
+  const changes: RecoveredChange[] = [];
+  for (const name of names.sort()) {
     if (!name.startsWith(WORK_DIR_PREFIX)) continue;
-    found++;
+    workDirs++;
     const workDir = join(libDir, name);
-    let plan: TransactionPlan | undefined;
     try {
-      plan = JSON.parse(Deno.readTextFileSync(join(workDir, JOURNAL))) as TransactionPlan;
-    } catch {
-      plan = undefined;
-    }
-    try {
-      if (plan === undefined) removeTree(workDir);
-      else rollForward(workDir, plan);
+      changes.push(...recoverWorkDir(libDir, workDir));
     } catch (error) {
       throw new TransactionError(
         `Could not finish an interrupted change of the environment in ${workDir} (${
@@ -151,71 +262,295 @@ export function recoverTransactions(libDir: string): number {
       );
     }
   }
-  return found;
+  return { workDirs, changes };
 }
 
-function rollForward(workDir: string, plan: TransactionPlan): void {
+function recoverWorkDir(libDir: string, workDir: string): RecoveredChange[] {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(join(workDir, JOURNAL));
+  } catch {
+    removeTree(workDir); // Still staging when it stopped: nothing was changed.
+    return [];
+  }
+  const journal = parseJournal(text);
+  if (journal === undefined) {
+    removeTree(workDir);
+    return [{ kind: "unreadable", dir: libDir }];
+  }
+  const { plan, expected } = journal;
+  const listings = new Map<string, string[]>();
+  const outcomes: RecoveredChange[] = plan.changes.map((change, index) => {
+    const reason = divergence(workDir, index, { change, expected: expected[index]!, listings });
+    const description = describe(change);
+    return reason === undefined
+      ? { kind: "finished", dir: libDir, project: change.project, description }
+      : { kind: "abandoned", dir: libDir, project: change.project, description, reason };
+  });
+  const kept = plan.changes.filter((_, index) => outcomes[index]!.kind === "finished");
+  for (const [index, change] of plan.changes.entries()) {
+    if (outcomes[index]!.kind === "finished") {
+      commitChange(workDir, index, change, Deno.renameSync);
+    }
+  }
+  finish(workDir, kept, plan.keepDirs);
+  return outcomes;
+}
+
+function parseJournal(text: string): Journal | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<Journal>;
+    if (
+      value.format !== JOURNAL_FORMAT || value.plan === undefined ||
+      !Array.isArray(value.plan.changes) || !Array.isArray(value.expected) ||
+      value.expected.length !== value.plan.changes.length
+    ) {
+      return undefined;
+    }
+    return value as Journal;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Commits one change, from wherever an earlier attempt stopped (every step is idempotent). */
+function commitChange(
+  workDir: string,
+  index: number,
+  change: DistChange,
+  rename: (from: string, to: string) => void,
+): void {
   const trash = join(workDir, "trash");
-  const toTrash = (path: string) => {
-    if (!exists(path)) return;
-    Deno.mkdirSync(trash, { recursive: true });
-    Deno.renameSync(path, join(trash, crypto.randomUUID()));
+  Deno.mkdirSync(trash, { recursive: true });
+  const toTrash = (path: string, name: string) => {
+    try {
+      rename(path, join(trash, name));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error; // Gone already.
+    }
   };
-  const removed: string[] = [];
-  const stage = stageDir(workDir);
-  const distInfos = new Set(
-    plan.changes.flatMap(({ install }) =>
-      install === undefined ? [] : [`${install.libRoot}/${install.distInfo}`]
-    ),
-  );
-  // Every staged file but the dist-info directories, whole directories where possible.
-  plan.roots.forEach((root, index) => {
-    const from = join(stage, String(index));
+  const { install, remove } = change;
+  if (remove !== undefined) {
+    remove.paths.forEach((path, n) => toTrash(path, `${index}.${n}`));
+    dropPthEntries(remove.pthEntries);
+  }
+  const oldMetadata = () => {
+    if (remove !== undefined) toTrash(remove.metadataPath, `${index}.metadata`);
+  };
+  if (install === undefined) {
+    oldMetadata();
+    return;
+  }
+  const stage = stageDir(workDir, index);
+  const staged = join(stage, String(install.libRoot), install.distInfo);
+  const destination = join(install.roots[install.libRoot]!, install.distInfo);
+  // The old metadata leaves first only when the new one takes its name.
+  const sameName = remove?.metadataPath === destination;
+  if (exists(staged)) {
+    if (sameName) oldMetadata();
+    rename(staged, destination);
+  }
+  if (!sameName) oldMetadata();
+  install.roots.forEach((root, rootIndex) => {
+    const from = join(stage, String(rootIndex));
     if (!exists(from)) return;
     Deno.mkdirSync(root, { recursive: true });
     for (const entry of Deno.readDirSync(from)) {
-      if (distInfos.has(`${index}/${entry.name}`)) continue;
-      mergeMove(join(from, entry.name), join(root, entry.name));
+      if (rootIndex === install.libRoot && entry.name === install.distInfo) continue;
+      mergeMove(join(from, entry.name), join(root, entry.name), rename);
     }
   });
-  for (const { install, remove } of plan.changes) {
-    if (install !== undefined) {
-      const stagedDistInfo = join(stage, String(install.libRoot), install.distInfo);
-      if (exists(stagedDistInfo)) {
-        if (remove !== undefined) toTrash(remove.metadataPath);
-        // The commit point of this distribution.
-        Deno.renameSync(stagedDistInfo, join(plan.roots[install.libRoot]!, install.distInfo));
-      }
-    } else if (remove !== undefined) {
-      toTrash(remove.metadataPath);
-    }
-    if (remove !== undefined) {
-      for (const path of remove.paths) {
-        toTrash(path);
-        // Pruned even when already gone: an interrupted run may have emptied its directory.
-        removed.push(path);
-      }
-      dropPthEntries(remove.pthEntries);
-      removed.push(remove.metadataPath);
-    }
-  }
-  pruneEmptyDirs(removed, plan.keepDirs);
+}
+
+/** Prunes what the committed `changes` emptied and deletes the work directory. */
+function finish(
+  workDir: string,
+  changes: readonly DistChange[],
+  keepDirs: readonly string[],
+): void {
+  const removed = changes.flatMap(({ remove }) =>
+    remove === undefined ? [] : [...remove.paths, remove.metadataPath]
+  );
+  // Pruned even when already gone: an interrupted run may have emptied their directories.
+  pruneEmptyDirs(removed, keepDirs);
   removeTree(workDir);
 }
 
-function removeWithRollback(workDir: string, plan: TransactionPlan): void {
+/** What change `index` will find before it starts: recorded in the journal. */
+function expectationOf(
+  workDir: string,
+  index: number,
+  options: { change: DistChange; listings: Map<string, string[]> },
+): Expectation {
+  const { change } = options;
+  const metadata = metadataEntries(change, options.listings).flatMap((path) => {
+    const found = identityOf(path);
+    return found === undefined ? [] : [[path, found] as const];
+  });
+  if (change.install === undefined) return { metadata };
+  const staged = identityOf(
+    join(stageDir(workDir, index), String(change.install.libRoot), change.install.distInfo),
+  );
+  return staged === undefined ? { metadata } : { metadata, staged };
+}
+
+/**
+ * Why change `index` can no longer be finished (another tool changed its
+ * project since the journal was written), or undefined when it can.
+ */
+function divergence(
+  workDir: string,
+  index: number,
+  options: { change: DistChange; expected: Expectation; listings: Map<string, string[]> },
+): string | undefined {
+  const { change, expected } = options;
+  const { install, remove } = change;
+  let destination: string | undefined;
+  if (install !== undefined) {
+    const staged = join(stageDir(workDir, index), String(install.libRoot), install.distInfo);
+    if (!exists(staged)) {
+      destination = join(install.roots[install.libRoot]!, install.distInfo);
+      const found = identityOf(destination);
+      if (found === undefined) return `${install.distInfo} has been removed`;
+      if (expected.staged === undefined || !sameEntry(found, expected.staged)) {
+        return `${install.distInfo} has been replaced`;
+      }
+    }
+  }
+  const wanted = new Map(expected.metadata);
+  if (remove !== undefined && exists(join(workDir, "trash", `${index}.metadata`))) {
+    wanted.delete(remove.metadataPath);
+  }
+  const present = metadataEntries(change, options.listings);
+  for (const path of present) {
+    if (path === destination) continue;
+    const identity = wanted.get(path);
+    if (identity === undefined) return `${basename(path)} appeared`;
+    const found = identityOf(path);
+    if (found === undefined || !sameEntry(found, identity) || found.mtime !== identity.mtime) {
+      return `${basename(path)} has been replaced`;
+    }
+  }
+  for (const path of wanted.keys()) {
+    if (!present.includes(path)) return `${basename(path)} has been removed`;
+  }
+  return undefined;
+}
+
+/**
+ * The metadata entries of the change's project in the directories its
+ * metadata lives in; `listings` keeps each directory's listing for the next
+ * change (nothing changes the directories in between).
+ */
+function metadataEntries(change: DistChange, listings: Map<string, string[]>): string[] {
+  const dirs = new Set<string>();
+  if (change.install !== undefined) dirs.add(change.install.roots[change.install.libRoot]!);
+  if (change.remove !== undefined) dirs.add(dirname(change.remove.metadataPath));
+  const found: string[] = [];
+  for (const dir of dirs) {
+    let names = listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
+      } catch {
+        names = [];
+      }
+      listings.set(dir, names);
+    }
+    for (const name of names) {
+      if (projectOf(name) === change.project) found.push(join(dir, name));
+    }
+  }
+  return found;
+}
+
+/** The normalized project name of a metadata entry's name, or undefined for other entries. */
+function projectOf(name: string): string | undefined {
+  const match = /^([^-]+)(?:-.*)?\.(?:dist-info|egg-info|egg)$/.exec(name);
+  return match === null ? undefined : canonicalizeName(match[1]!);
+}
+
+/** "installing foo 2.0", "replacing foo 1.0 with foo 2.0", "removing foo 1.0". */
+function describe(change: DistChange): string {
+  const label = (name: string) => {
+    const stem = name.replace(/\.(dist-info|egg-info|egg)$/, "");
+    const dash = stem.indexOf("-");
+    return dash < 0 ? stem : `${stem.slice(0, dash)} ${stem.slice(dash + 1).split("-")[0]}`;
+  };
+  const { install, remove } = change;
+  if (install === undefined) return `removing ${label(basename(remove!.metadataPath))}`;
+  if (remove === undefined) return `installing ${label(install.distInfo)}`;
+  return `replacing ${label(basename(remove.metadataPath))} with ${label(install.distInfo)}`;
+}
+
+function identityOf(path: string): Identity | undefined {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(path);
+  } catch {
+    return undefined;
+  }
+  const identity = {
+    dev: info.dev,
+    ino: info.ino,
+    mtime: info.mtime?.getTime() ?? null,
+    size: info.size,
+  };
+  if (!info.isDirectory) return identity;
+  for (const name of ["RECORD", "installed-files.txt"]) {
+    try {
+      return { ...identity, files: checksum(Deno.readFileSync(join(path, name))) };
+    } catch {
+      // Not this one.
+    }
+  }
+  return identity;
+}
+
+/**
+ * Two 32-bit FNV-1a hashes and the length: tells a rewritten file list from
+ * the one recorded (not a defence against forgery; nothing here is one).
+ */
+function checksum(bytes: Uint8Array): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (const byte of bytes) {
+    a = Math.imul(a ^ byte, 0x01000193);
+    b = Math.imul(b ^ byte, 0x811c9dc5) ^ (b >>> 13);
+  }
+  return `${bytes.length}:${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
+}
+
+/** The same metadata entry (a moved directory keeps its inode and its files). */
+function sameEntry(a: Identity, b: Identity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.files === b.files;
+}
+
+function removeWithRollback(
+  workDir: string,
+  plan: TransactionPlan,
+  rename: (from: string, to: string) => void,
+): void {
   const trash = join(workDir, "trash");
   Deno.mkdirSync(trash, { recursive: true });
   const moved: [string, string][] = [];
-  const removals = plan.changes.flatMap((change) =>
-    change.remove === undefined ? [] : [change.remove]
+  const removals = plan.changes.flatMap((change, index) =>
+    change.remove === undefined ? [] : [{ index, remove: change.remove }]
   );
   try {
-    for (const remove of removals) {
-      for (const path of [remove.metadataPath, ...remove.paths]) {
+    for (const { index, remove } of removals) {
+      // Files first, metadata last: what remains is always listed by a present RECORD.
+      const paths = [
+        ...remove.paths.map((path, n) => [path, `${index}.${n}`] as const),
+        [
+          remove.metadataPath,
+          `${index}.metadata`,
+        ] as const,
+      ];
+      for (const [path, name] of paths) {
         if (!exists(path)) continue;
-        const target = join(trash, String(moved.length));
-        Deno.renameSync(path, target);
+        const target = join(trash, name);
+        rename(path, target);
         moved.push([path, target]);
       }
     }
@@ -230,19 +565,19 @@ function removeWithRollback(workDir: string, plan: TransactionPlan): void {
     }
     removeTree(workDir);
     throw new TransactionError(
-      `Could not remove ${removals.map((r) => r.metadataPath).join(", ")} (${
+      `Could not remove ${removals.map((r) => r.remove.metadataPath).join(", ")} (${
         messageOf(error)
       }); nothing was changed`,
       error,
     );
   }
-  for (const remove of removals) dropPthEntries(remove.pthEntries);
+  for (const { remove } of removals) dropPthEntries(remove.pthEntries);
   pruneEmptyDirs(moved.map(([original]) => original), plan.keepDirs);
   removeTree(workDir);
 }
 
 /** Moves `from` to `to`, merging into an existing directory and replacing files. */
-function mergeMove(from: string, to: string): void {
+function mergeMove(from: string, to: string, rename: (from: string, to: string) => void): void {
   let target: Deno.FileInfo | undefined;
   try {
     target = Deno.lstatSync(to);
@@ -250,13 +585,13 @@ function mergeMove(from: string, to: string): void {
     target = undefined;
   }
   if (target === undefined) {
-    move(from, to);
+    move(from, to, rename);
     return;
   }
   const source = Deno.lstatSync(from);
   if (source.isDirectory && target.isDirectory) {
     for (const entry of Deno.readDirSync(from)) {
-      mergeMove(join(from, entry.name), join(to, entry.name));
+      mergeMove(join(from, entry.name), join(to, entry.name), rename);
     }
     Deno.removeSync(from);
     return;
@@ -267,18 +602,18 @@ function mergeMove(from: string, to: string): void {
     Deno.removeSync(from);
     return;
   }
-  move(from, to);
+  move(from, to, rename);
 }
 
-function move(from: string, to: string): void {
+function move(from: string, to: string, rename: (from: string, to: string) => void): void {
   try {
-    Deno.renameSync(from, to);
+    rename(from, to);
   } catch (error) {
     // Another file system (a scripts directory on its own mount): copy, then rename in place.
     if (!(error instanceof Error) || !/cross-device|EXDEV/i.test(error.message)) throw error;
     const temporary = `${to}.dpip-${crypto.randomUUID()}`;
     copyTree(from, temporary);
-    Deno.renameSync(temporary, to);
+    rename(temporary, to);
     removeTree(from);
   }
 }
@@ -313,6 +648,7 @@ function dropPthEntries(entries: readonly PthEntry[]): void {
     }
     const newline = text.includes("\r\n") ? "\r\n" : "\n";
     const kept = text.split(/\r?\n/).filter((line) => !drop.has(line.trim()));
+    if (kept.length === text.split(/\r?\n/).length) continue;
     const temporary = `${file}.dpip-${crypto.randomUUID()}`;
     Deno.writeTextFileSync(temporary, kept.join(newline));
     Deno.renameSync(temporary, file);

@@ -45,7 +45,6 @@ import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { compatibleTags } from "../dists/tags.ts";
 import { DpipError } from "../errors.ts";
-import { lockEnvironment } from "../installer/lock.ts";
 import { installationOrder, type Plan, planInstall } from "../installer/plan.ts";
 import type {
   LocalWheel,
@@ -54,7 +53,7 @@ import type {
   WheelDownloader,
 } from "../installer/prepare.ts";
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
-import { recoverTransactions, WORK_DIR_PREFIX } from "../installer/transaction.ts";
+import { recoverPendingChanges, recoveryWarnings } from "../installer/recovery.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
 import { canonicalVersionText, tryParseVersion } from "../pep440/mod.ts";
@@ -916,7 +915,7 @@ async function runPipeline(
 
   const isTarget = target.scheme.kind === "target";
   const scheme = interpreter.scheme(target.scheme);
-  if (!settings.dryRun) await finishPendingChanges(scheme, reporter);
+  if (!settings.dryRun) warnings.push(...await finishPendingChanges(scheme, reporter));
   const installedSet = isTarget
     ? []
     : readInstalledDists(interpreter.sitePackages, { importlib: isImportlib(interpreter) }).dists;
@@ -1179,33 +1178,17 @@ function scriptsNotOnPath(
 /**
  * Completes what an interrupted dpip left half done in the target (its
  * journaled transactions), under the environment lock, so that planning
- * sees the environment as it really is. Reads one directory listing when
- * there is nothing to do.
+ * sees the environment as it really is; returns the warnings that says.
+ * Reads one directory listing when there is nothing to do.
  */
 async function finishPendingChanges(
   scheme: { purelib: string; platlib: string },
   reporter: InstallReporter | undefined,
-): Promise<void> {
-  const dirs = [...new Set([scheme.purelib, scheme.platlib])];
-  const pending = dirs.some((dir) => {
-    try {
-      for (const entry of Deno.readDirSync(dir)) {
-        if (entry.name.startsWith(WORK_DIR_PREFIX)) return true;
-      }
-    } catch {
-      // No such directory yet: nothing pending.
-    }
-    return false;
+): Promise<string[]> {
+  const changes = await recoverPendingChanges([scheme.purelib, scheme.platlib], {
+    ...(reporter?.onLockWait === undefined ? {} : { onLockWait: reporter.onLockWait }),
   });
-  if (!pending) return;
-  const lock = await lockEnvironment(scheme.purelib, {
-    ...(reporter?.onLockWait === undefined ? {} : { onWait: reporter.onLockWait }),
-  });
-  try {
-    for (const dir of dirs) recoverTransactions(dir);
-  } finally {
-    lock.release();
-  }
+  return recoveryWarnings(changes);
 }
 
 /** Says which distributions are new after a failure (errors before any commit change nothing). */

@@ -26,6 +26,7 @@ import {
 } from "../installer/install_wheel.ts";
 import { lockEnvironment } from "../installer/lock.ts";
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
+import { recoveryWarnings } from "../installer/recovery.ts";
 import {
   commitTransaction,
   createWorkDir,
@@ -231,11 +232,13 @@ async function applyWheels(
 ): Promise<void> {
   const { scheme } = options;
   const libDirs = [...new Set([scheme.purelib, scheme.platlib])];
-  const lock = await lockEnvironment(scheme.purelib, {
+  const lock = await lockEnvironment(libDirs, {
     ...(options.onLockWait === undefined ? {} : { onWait: options.onLockWait }),
   });
   try {
-    for (const dir of libDirs) recoverTransactions(dir);
+    for (const dir of libDirs) {
+      changelog.warnings.push(...recoveryWarnings(recoverTransactions(dir).changes));
+    }
     const installed = readInstalledDists(libDirs).dists;
     const toStage: { wheel: PreparedWheel; old?: InstalledDist }[] = [];
     for (const wheel of prepared) {
@@ -260,9 +263,9 @@ async function applyWheels(
     }
     if (toStage.length === 0) return;
 
-    // One work directory in the library directory, so renames stay on its file system.
+    // One work directory in the library directory, so renames stay on its file system;
+    // each distribution staged apart, so that it is committed on its own.
     const workDir = createWorkDir(scheme.purelib);
-    const staging = new StagingArea(stageDir(workDir));
     const staged: StagedEntry[] = [];
     const linker = new Linker(options.linkMode ?? "hardlink");
     try {
@@ -271,7 +274,7 @@ async function applyWheels(
           tree: wheel.tree,
           manifest: wheel.manifest,
           scheme,
-          staging,
+          staging: new StagingArea(stageDir(workDir, staged.length)),
           python: options.python,
           pythonVersion: options.pythonVersion,
           linker,
@@ -305,8 +308,13 @@ async function applyWheels(
     const keep = new Set(staged.flatMap((entry) => stagedDestinations(entry.staged)));
     const changes = staged.map((entry) => {
       const { staged: stagedWheel, old } = entry;
-      const install = { libRoot: stagedWheel.libRoot, distInfo: stagedWheel.manifest.distInfo };
-      if (old === undefined) return { install };
+      const install = {
+        roots: stagedWheel.staging.roots,
+        libRoot: stagedWheel.libRoot,
+        distInfo: stagedWheel.manifest.distInfo,
+      };
+      const project = stagedWheel.manifest.name;
+      if (old === undefined) return { project, install };
       const plan = planRemoval(old, {
         scriptsDir: scheme.scripts,
         ...(options.environmentDirs === undefined
@@ -315,6 +323,7 @@ async function applyWheels(
         schemeDirs: [scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers],
       });
       return {
+        project,
         install,
         remove: {
           metadataPath: plan.metadataPath,
@@ -324,7 +333,6 @@ async function applyWheels(
       };
     });
     commitTransaction(workDir, {
-      roots: staging.roots,
       changes,
       keepDirs: [
         ...new Set([scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers]),

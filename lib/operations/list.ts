@@ -10,6 +10,7 @@
  */
 
 import { DpipError } from "../errors.ts";
+import { type PendingChanges, recoverPendingChangesNow } from "../installer/recovery.ts";
 import {
   type InstalledDist,
   type InstalledDistSet,
@@ -60,18 +61,33 @@ export interface SelectOptions {
   readonly skip?: ReadonlySet<string>;
 }
 
-/** Reads the target's distributions (`--path` dirs or `sys.path`). */
+/** The distributions {@link readTargetDists} found. */
+export interface TargetDists extends InstalledDistSet {
+  /** Interrupted dpip changes found in the directories read (finished first where possible). */
+  readonly pendingChanges?: PendingChanges;
+}
+
+/**
+ * Reads the target's distributions (`--path` dirs or `sys.path`), after
+ * finishing what interrupted dpip runs left half done there, when no other
+ * dpip process holds the lock (a held lock means the change is running).
+ */
 export function readTargetDists(
   target: TargetEnvironment,
   options: { paths?: readonly string[] } = {},
-): InstalledDistSet {
+): TargetDists {
   const paths = options.paths !== undefined && options.paths.length > 0
     ? options.paths
     : target.sitePackages;
-  return readInstalledDists(paths, {
-    eggLinkSearchPaths: target.sitePackages,
-    importlib: target.importlib,
-  });
+  const read = () =>
+    readInstalledDists(paths, {
+      eggLinkSearchPaths: target.sitePackages,
+      importlib: target.importlib,
+    });
+  const first = read();
+  if (first.pending.length === 0) return first;
+  const pendingChanges = recoverPendingChangesNow(first.pending);
+  return { ...read(), pendingChanges };
 }
 
 /**

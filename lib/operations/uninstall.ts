@@ -1,8 +1,9 @@
 /**
- * `uninstall`: find the named distributions in the target environment, plan
- * what removing each deletes ({@link planUninstall}), and remove them under
- * the environment lock with rollback ({@link removeDists}). Nothing is
- * printed; the caller shows plans, asks, and reports.
+ * `uninstall`: finish what interrupted dpip runs left half done
+ * ({@link finishPendingChanges}), find the named distributions in the target
+ * environment, plan what removing each deletes ({@link planUninstall}), and
+ * remove them under the environment lock with rollback ({@link removeDist}).
+ * Nothing is printed; the caller shows plans, asks, and reports.
  *
  * @module
  */
@@ -10,6 +11,7 @@
 import { isDpipError } from "../errors.ts";
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
 import { lockEnvironment } from "../installer/lock.ts";
+import { recoverPendingChanges, recoveryWarnings } from "../installer/recovery.ts";
 import { commitTransaction, createWorkDir, recoverTransactions } from "../installer/transaction.ts";
 import { planRemoval, type RemovalPlan, UninstallError } from "../installer/uninstall.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
@@ -33,7 +35,7 @@ export interface UninstallEnvironment {
    * outside a virtualenv the directories whose files may be removed.
    */
   readonly keepDirs: readonly string[];
-  /** The directory whose lock serialises changes (the library directory). */
+  /** The library directory, locked (with the one a distribution is removed from) while removing. */
   readonly lockDir: string;
   readonly onLockWait?: (path: string) => void;
 }
@@ -43,6 +45,21 @@ export type UninstallItem =
   | { readonly kind: "remove"; readonly dist: InstalledDist; readonly plan: RemovalPlan }
   | { readonly kind: "not-installed"; readonly name: string }
   | { readonly kind: "outside"; readonly dist: InstalledDist; readonly message: string };
+
+/**
+ * Finishes the interrupted changes dpip left in the environment's
+ * directories (or leaves them as they are where another tool has changed
+ * them since), waiting for their locks; returns warnings saying what was done.
+ * One directory listing each when there is nothing to do.
+ *
+ * @throws {TransactionError} when the file system refuses a step.
+ */
+export async function finishPendingChanges(environment: UninstallEnvironment): Promise<string[]> {
+  const changes = await recoverPendingChanges(environment.sitePackages, {
+    ...(environment.onLockWait === undefined ? {} : { onLockWait: environment.onLockWait }),
+  });
+  return recoveryWarnings(changes);
+}
 
 /**
  * Looks up each name (in the order given, duplicates dropped) and plans its removal.
@@ -92,7 +109,8 @@ export function planUninstall(
 
 /**
  * Removes one planned distribution, holding the environment lock: its
- * metadata first, then its files; everything is moved back if a removal fails.
+ * files first, then its metadata; everything is moved back if a removal
+ * fails. Returns warnings about interrupted changes finished on the way.
  *
  * @throws {TransactionError} when the file system refuses (nothing is changed).
  */
@@ -100,16 +118,16 @@ export async function removeDist(
   plan: RemovalPlan,
   dist: InstalledDist,
   environment: UninstallEnvironment,
-): Promise<void> {
-  const lock = await lockEnvironment(environment.lockDir, {
+): Promise<string[]> {
+  const lock = await lockEnvironment([environment.lockDir, dist.installedLocation], {
     ...(environment.onLockWait === undefined ? {} : { onWait: environment.onLockWait }),
   });
   try {
-    recoverTransactions(dist.installedLocation);
+    const warnings = recoveryWarnings(recoverTransactions(dist.installedLocation).changes);
     const workDir = createWorkDir(dist.installedLocation);
     commitTransaction(workDir, {
-      roots: [],
       changes: [{
+        project: dist.name,
         remove: {
           metadataPath: plan.metadataPath,
           paths: plan.paths,
@@ -118,6 +136,7 @@ export async function removeDist(
       }],
       keepDirs: [...environment.keepDirs, dist.installedLocation],
     });
+    return warnings;
   } finally {
     lock.release();
   }

@@ -2,22 +2,26 @@
  * Crash safety and concurrency of installs:
  *
  * - a dpip killed with SIGKILL at random moments of an upgrade never leaves a
- *   half-written `.dist-info` (every visible one is complete), and once the
- *   next dpip run has finished the interrupted transaction the environment is
+ *   half-written `.dist-info` (every visible one has its metadata files) nor
+ *   a file that no present RECORD lists, and once the next dpip run (a
+ *   `dpip list`) has finished the interrupted transaction the environment is
  *   byte-identical to either the old state or the new one;
  * - two dpip processes installing into one environment at once are
- *   serialised by the lock file and both finish correctly.
+ *   serialised by the lock on the library directory, whatever cache each
+ *   uses and by whatever path it names the environment, and both finish
+ *   correctly.
  */
 
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { lockEnvironment } from "../../lib/installer/lock.ts";
-import { recoverTransactions } from "../../lib/installer/transaction.ts";
 import { parseRecord } from "../../lib/dists/record.ts";
-import { type WheelSpec, writeWheel } from "../helpers/wheel_builder.ts";
+import { writeWheel } from "../helpers/wheel_builder.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { skipUnless } from "../helpers/python.ts";
+import { bigWheel, copyTree, journalWritten, unownedFiles } from "./crash_support.ts";
 import {
+  dpip,
   dpipCommand,
   makeVenv,
   python311,
@@ -29,34 +33,23 @@ import {
 
 const decoder = new TextDecoder();
 
-function bigWheel(name: string, version: string, modules: number): WheelSpec {
-  const files: Record<string, string> = { [`${name}/__init__.py`]: `VERSION = "${version}"\n` };
-  for (let index = 0; index < modules; index++) {
-    const sub = version === "1.0" || index % 3 !== 0
-      ? "common"
-      : `only_${version.replace(".", "_")}`;
-    files[`${name}/${sub}/d${index % 30}/m${index}.py`] = `# ${name} ${version} module ${index}\n`;
-  }
-  return {
-    name,
-    version,
-    files,
-    dataFiles: {
-      [`data/share/${name}/v.txt`]: version,
-      [`scripts/${name}-tool`]: "#!python\nprint(1)\n",
-    },
-    entryPoints: { console_scripts: { [`${name}-${version.replace(".", "")}`]: `${name}:main` } },
-  };
-}
-
-/** Every visible dist-info of the site dir is complete: metadata present, every RECORD path there. */
-function assertNoHalfDistInfo(venv: Venv): void {
+/** Every visible dist-info of the site dir has its metadata files. */
+function assertMetadataComplete(venv: Venv): void {
   for (const entry of Deno.readDirSync(venv.sitePackages)) {
     if (!entry.name.endsWith(".dist-info")) continue;
     const dir = join(venv.sitePackages, entry.name);
     for (const file of ["METADATA", "RECORD", "INSTALLER", "WHEEL"]) {
       Deno.statSync(join(dir, file));
     }
+  }
+}
+
+/** Every visible dist-info of the site dir is complete: metadata present, every RECORD path there. */
+function assertNoHalfDistInfo(venv: Venv): void {
+  assertMetadataComplete(venv);
+  for (const entry of Deno.readDirSync(venv.sitePackages)) {
+    if (!entry.name.endsWith(".dist-info")) continue;
+    const dir = join(venv.sitePackages, entry.name);
     for (const row of parseRecord(Deno.readTextFileSync(join(dir, "RECORD")))) {
       Deno.statSync(join(venv.sitePackages, row.path));
     }
@@ -77,17 +70,6 @@ function assertRecordsMatch(venv: Venv): void {
         row.path,
       );
     }
-  }
-}
-
-function copyTree(from: string, to: string): void {
-  Deno.mkdirSync(to, { recursive: true });
-  for (const entry of Deno.readDirSync(from)) {
-    const source = join(from, entry.name);
-    const target = join(to, entry.name);
-    if (entry.isSymlink) Deno.symlinkSync(Deno.readLinkSync(source), target);
-    else if (entry.isDirectory) copyTree(source, target);
-    else Deno.copyFileSync(source, target);
   }
 }
 
@@ -143,9 +125,12 @@ Deno.test({
       });
       await waitFor(() => transactionStarted() || exited, 60_000);
       const transactionStart = performance.now();
+      await waitFor(() => journalWritten(venv) || exited, 60_000);
+      const commitStart = performance.now();
       assertEquals((await probeStatus).code, 0);
       await probe.output().catch(() => {});
       const transactionDuration = Math.max(performance.now() - transactionStart, 5);
+      const commitDuration = Math.max(performance.now() - commitStart, 5);
 
       const next = seededRandom(1337);
       const outcomes = { old: 0, new: 0, recovered: 0 };
@@ -153,8 +138,10 @@ Deno.test({
         await Deno.remove(venv.root, { recursive: true });
         copyTree(pristine, venv.root);
         // A third of the rounds start cold and are killed at any moment (startup,
-        // validation, unpacking); the others are killed inside the transaction.
+        // validation, unpacking), a third inside the transaction (staging or
+        // commit), a third inside the commit (once the journal is written).
         const early = round % 3 === 0;
+        const inCommit = round % 3 === 2;
         if (early) {
           await Deno.remove(join(cache, "unpacked-v1"), { recursive: true }).catch(() => {});
         }
@@ -163,6 +150,9 @@ Deno.test({
         const status = child.status.then(() => void (done = true));
         if (early) {
           await new Promise((resolve) => setTimeout(resolve, next() * duration));
+        } else if (inCommit) {
+          await waitFor(() => journalWritten(venv) || done, 60_000);
+          await new Promise((resolve) => setTimeout(resolve, next() * commitDuration * 1.2));
         } else {
           await waitFor(() => transactionStarted() || done, 60_000);
           await new Promise((resolve) => setTimeout(resolve, next() * transactionDuration * 1.2));
@@ -175,10 +165,13 @@ Deno.test({
         await status;
         await child.output().catch(() => {});
 
-        assertNoHalfDistInfo(venv);
-        if (transactionStarted()) outcomes.recovered++;
-        // What the next dpip run does first, under the lock.
-        recoverTransactions(venv.sitePackages);
+        // Whatever the moment: metadata whole, and no file that no RECORD lists.
+        assertMetadataComplete(venv);
+        assertEquals(unownedFiles(venv), [], `round ${round}: files no RECORD lists`);
+        if (journalWritten(venv)) outcomes.recovered++;
+        // The next dpip run, even a read-only one, finishes the commit first.
+        const listed = await dpip(["list", "--python", venv.python], { home });
+        assertEquals(listed.status, 0, listed.stderr);
         const state = treeSnapshot(venv.root);
         const isOld = snapshotDiff(oldState, state).length === 0;
         const isNew = snapshotDiff(newState, state).length === 0;
@@ -208,21 +201,16 @@ Deno.test({
       const cache = join(home, "cache");
       const a = await writeWheel(join(home, "wheels"), bigWheel("alpha", "1.0", 200));
       const b = await writeWheel(join(home, "wheels"), bigWheel("beta", "1.0", 200));
-      const install = (wheel: string) =>
+      // Each with its own cache (or none): the lock is the environment's, not the cache's.
+      const install = (wheel: string, cacheArgs: string[]) =>
         dpipCommand(
-          [
-            "install",
-            "--no-deps",
-            "--no-index",
-            "--python",
-            venv.python,
-            "--cache-dir",
-            cache,
-            wheel,
-          ],
+          ["install", "--no-deps", "--no-index", "--python", venv.python, ...cacheArgs, wheel],
           { home },
         ).output();
-      const [first, second] = await Promise.all([install(a.path), install(b.path)]);
+      const [first, second] = await Promise.all([
+        install(a.path, ["--cache-dir", cache]),
+        install(b.path, ["--no-cache-dir"]),
+      ]);
       assertEquals(first.code, 0, decoder.decode(first.stderr));
       assertEquals(second.code, 0, decoder.decode(second.stderr));
       assertNoHalfDistInfo(venv);
@@ -232,22 +220,16 @@ Deno.test({
         "alpha-1.0.dist-info",
         "beta-1.0.dist-info",
       ]);
-      assert(!names.some((n) => n.startsWith(".dpip-txn-")));
+      assert(!names.some((n) => n.startsWith(".dpip-txn-") || n === ".dpip.lock"), `${names}`);
 
-      // While another process holds the lock, dpip waits for it, then installs.
+      // While another process holds the lock (naming the environment through a symbolic
+      // link), dpip waits for it, then installs.
       const c = await writeWheel(join(home, "wheels"), bigWheel("gamma", "1.0", 10));
-      const lock = await lockEnvironment(venv.sitePackages);
+      const alias = join(home, "alias");
+      Deno.symlinkSync(venv.root, alias);
+      const lock = await lockEnvironment(join(alias, venv.sitePackages.slice(venv.root.length)));
       const child = dpipCommand(
-        [
-          "install",
-          "--no-deps",
-          "--no-index",
-          "--python",
-          venv.python,
-          "--cache-dir",
-          cache,
-          c.path,
-        ],
+        ["install", "--no-deps", "--no-index", "--python", venv.python, "--no-cache-dir", c.path],
         { home },
       ).spawn();
       let seen = "";

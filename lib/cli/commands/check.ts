@@ -1,6 +1,8 @@
 /**
  * `dpip check`: broken dependencies among installed packages, in pip's words
- * and exit statuses, plus projects installed more than once.
+ * and exit statuses, plus projects installed more than once and dpip changes
+ * found interrupted (finished, or left as another tool has changed them) or
+ * running.
  *
  * @module
  */
@@ -11,6 +13,7 @@ import { displayVersion, readTargetDists } from "../../operations/list.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import {
+  pendingChangeLines,
   reportReadWarnings,
   targetEnvironment,
   targetInterpreter,
@@ -48,7 +51,9 @@ export async function runCheck(context: CommandContext): Promise<number> {
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target);
-  reportReadWarnings(io, read.warnings);
+  reportReadWarnings(io, { warnings: read.warnings });
+  const pending = pendingChangeLines(read.pendingChanges, { busy: true });
+  for (const line of pending) io.stdout.write(line + "\n");
   const result = checkInstalled(read.dists, target, { shadowed: read.shadowed });
   if (wantsJson(context)) {
     const document = checkDocument(result);
@@ -64,7 +69,9 @@ export async function runCheck(context: CommandContext): Promise<number> {
   }
   const lines = formatCheck(result);
   for (const line of lines) io.stdout.write(line + "\n");
-  if (lines.length > 0 || result.parsingProblems.length > 0) return ExitCode.error;
+  if (pending.length > 0 || lines.length > 0 || result.parsingProblems.length > 0) {
+    return ExitCode.error;
+  }
   io.stdout.write("No broken requirements found.\n");
   return ExitCode.success;
 }

@@ -20,6 +20,7 @@ import type {
   UninstallDocument,
 } from "../../operations/json_documents.ts";
 import {
+  finishPendingChanges,
   planUninstall,
   removeDist,
   type UninstallEnvironment,
@@ -150,6 +151,9 @@ export async function runUninstall(context: CommandContext): Promise<number> {
     );
   }
   const environment = uninstallEnvironment(context, interpreter);
+  for (const warning of await finishPendingChanges(environment)) {
+    io.stderr.write(`WARNING: ${warning}\n`);
+  }
   const autoremove = options.flag("autoremove");
   const keep = new Set(freezeDevPackages([interpreter.version[0], interpreter.version[1]]));
   // Judged on what is installed before anything goes (read now: a removed one's metadata is gone).
@@ -171,7 +175,9 @@ export async function runUninstall(context: CommandContext): Promise<number> {
   ) => {
     const { dist, plan } = item;
     const label = `${dist.rawName}-${dist.version}`;
-    await removeDist(plan, dist, environment);
+    for (const warning of await removeDist(plan, dist, environment)) {
+      io.stderr.write(`WARNING: ${warning}\n`);
+    }
     out(`  Successfully uninstalled ${label}`);
     removed.push({ name: dist.rawName, version: dist.version, paths: plan.paths.length, reason });
   };
