@@ -57,7 +57,7 @@ export interface PthEntry {
 
 /** What uninstalling one distribution removes. */
 export interface RemovalPlan {
-  /** The metadata directory or file: removed first, so tools stop seeing the distribution at once. */
+  /** The metadata directory or file: removed last, so that what remains is listed until then. */
   readonly metadataPath: string;
   /** Every other path to remove (files, and whole directories for eggs), absolute, sorted. */
   readonly paths: readonly string[];

@@ -355,15 +355,16 @@ Deno.test({
       assertEquals(snapshotDiff(before, snapshot(venv)), []);
 
       // A file where app's package directory must go: committing fails part way. The
-      // install is one journaled transaction: every dist is still old, the error says
-      // so, and the next run finishes it (once the obstacle is gone) before planning.
+      // install is one journaled transaction, committed a dist at a time, each dist-info
+      // before its files: lib is new, app's dist-info is in but not its files; the error
+      // says so, and the next run finishes it (once the obstacle is gone) before planning.
       server.setFaults([]);
       await Deno.remove(join(venv.sitePackages, "app"), { recursive: true });
       await Deno.writeTextFile(join(venv.sitePackages, "app"), "in the way\n");
       const during = await install(["--no-cache-dir", "-U", "app"]);
       assertEquals(during.status, 1, during.stdout);
       assertStringIncludes(during.stderr, "the next dpip run completes it");
-      assertEquals(distInfos(venv.sitePackages), ["app-1.0", "lib-1.0"]);
+      assertEquals(distInfos(venv.sitePackages), ["app-2.0", "lib-2.0"]);
       await Deno.remove(join(venv.sitePackages, "app"));
       const next = await install(["app"]);
       assertEquals(next.status, 0, next.stderr);
