@@ -74,6 +74,9 @@ Deno.test({
   ignore: needs,
   fn: () =>
     withVenvs({ prefix: homePrefix, cacheDir: true }, async ({ home, venv, install, pip }) => {
+      // Another project's file, as pip's own would be: pip removes a site-packages that
+      // an uninstall empties as a whole.
+      Deno.writeTextFileSync(join(venv.sitePackages, "other_project.py"), "");
       const before = treeSnapshot(venv.root, { ignore: ignoreNoise });
       const wheel = await richWheelFile(home, "1.0");
       const result = await install([wheel.path]);
@@ -196,6 +199,8 @@ Deno.test({
         assertEquals(JSON.parse((await pip(["list", "--format", "json"])).stdout), [
           { name: "Rich.Demo", version: "2.0" },
         ]);
+        // Another project's file keeps site-packages, which pip removes whole once empty.
+        Deno.writeTextFileSync(join(venv.sitePackages, "other_project.py"), "");
         assertEquals((await pip(["uninstall", "-y", "rich-demo"])).status, 0);
         assert(!Deno.readDirSync(venv.sitePackages).some((e) => e.name.startsWith("rich")));
       },
