@@ -103,3 +103,28 @@ export function recoveryWarnings(changes: readonly RecoveredChange[]): string[] 
     }
   });
 }
+
+/**
+ * What was found of interrupted dpip changes, one line each with its
+ * directory; `busy` adds the directories another dpip process is changing now.
+ */
+export function pendingChangeLines(
+  pending: PendingChanges,
+  options: { busy: boolean },
+): { readonly dir: string; readonly text: string }[] {
+  const warnings = recoveryWarnings(pending.recovered);
+  return [
+    ...pending.recovered.map((change, index) => ({ dir: change.dir, text: warnings[index]! })),
+    ...pending.failed.map(({ dir, message }) => ({
+      dir,
+      text:
+        `An interrupted dpip change in ${dir} could not be finished (${message}); run dpip where it can change ${dir}`,
+    })),
+    ...(options.busy
+      ? pending.busy.map((dir) => ({
+        dir,
+        text: `Another dpip process is changing ${dir} now; check again when it has finished`,
+      }))
+      : []),
+  ];
+}

@@ -50,7 +50,9 @@ export interface SitePackagesWarning {
     /** `direct_url.json` that does not parse (the distribution is kept without it). */
     | "invalid-direct-url"
     /** A directory that exists but cannot be listed. */
-    | "unreadable-directory";
+    | "unreadable-directory"
+    /** An interrupted dpip change found there: finished, left as another tool changed it, or not finishable (`reason` says which). */
+    | "interrupted-change";
   /** The file or directory concerned. */
   readonly path: string;
   /** The normalized project name, where known. */

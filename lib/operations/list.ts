@@ -10,7 +10,11 @@
  */
 
 import { DpipError } from "../errors.ts";
-import { type PendingChanges, recoverPendingChangesNow } from "../installer/recovery.ts";
+import {
+  pendingChangeLines,
+  type PendingChanges,
+  recoverPendingChangesNow,
+} from "../installer/recovery.ts";
 import {
   type InstalledDist,
   type InstalledDistSet,
@@ -71,6 +75,8 @@ export interface TargetDists extends InstalledDistSet {
  * Reads the target's distributions (`--path` dirs or `sys.path`), after
  * finishing what interrupted dpip runs left half done there, when no other
  * dpip process holds the lock (a held lock means the change is running).
+ * What was found is in `pendingChanges`, and in `warnings` as
+ * `interrupted-change` entries, one per line to show.
  */
 export function readTargetDists(
   target: TargetEnvironment,
@@ -87,7 +93,13 @@ export function readTargetDists(
   const first = read();
   if (first.pending.length === 0) return first;
   const pendingChanges = recoverPendingChangesNow(first.pending);
-  return { ...read(), pendingChanges };
+  const again = read();
+  const found = pendingChangeLines(pendingChanges, { busy: false }).map(({ dir, text }) => ({
+    kind: "interrupted-change" as const,
+    path: dir,
+    reason: text,
+  }));
+  return { ...again, warnings: [...found, ...again.warnings], pendingChanges };
 }
 
 /**

@@ -9,11 +9,11 @@
 
 import { checkDocument, checkInstalled, type CheckResult } from "../../operations/check.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
+import { pendingChangeLines } from "../../installer/recovery.ts";
 import { displayVersion, readTargetDists } from "../../operations/list.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import {
-  pendingChangeLines,
   reportReadWarnings,
   targetEnvironment,
   targetInterpreter,
@@ -51,8 +51,11 @@ export async function runCheck(context: CommandContext): Promise<number> {
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target);
-  reportReadWarnings(io, { warnings: read.warnings });
-  const pending = pendingChangeLines(read.pendingChanges, { busy: true });
+  // Interrupted changes are findings here: on stdout, and the exit status says so.
+  reportReadWarnings(io, read.warnings.filter((warning) => warning.kind !== "interrupted-change"));
+  const pending = read.pendingChanges === undefined
+    ? []
+    : pendingChangeLines(read.pendingChanges, { busy: true }).map((line) => line.text);
   for (const line of pending) io.stdout.write(line + "\n");
   const result = checkInstalled(read.dists, target, { shadowed: read.shadowed });
   if (wantsJson(context)) {

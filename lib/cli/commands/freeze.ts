@@ -64,7 +64,7 @@ export async function runFreeze(context: CommandContext): Promise<number> {
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target, paths === undefined ? {} : { paths });
-  reportReadWarnings(io, read);
+  reportReadWarnings(io, read.warnings);
   const skip = new Set<string>(STDLIB_PACKAGES);
   if (!options.flag("all")) {
     for (const name of freezeDevPackages([interpreter.version[0], interpreter.version[1]])) {

@@ -24,7 +24,7 @@ export async function runInspect(context: CommandContext): Promise<number> {
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target, paths === undefined ? {} : { paths });
-  reportReadWarnings(io, read);
+  reportReadWarnings(io, read.warnings);
   const report = inspectReport(read.dists, target, {
     ...(paths === undefined ? {} : { paths }),
     local: options.flag("local"),

@@ -7,14 +7,12 @@
  */
 
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
-import { recoveryWarnings } from "../../installer/recovery.ts";
 import type { SitePackagesWarning } from "../../installer/site_packages.ts";
 import {
   PathOptionConflictError,
   readTargetDists,
   selectInstalled,
   STDLIB_PACKAGES,
-  type TargetDists,
   type TargetEnvironment,
 } from "../../operations/list.ts";
 import { findInterpreter, type Interpreter } from "../../python/mod.ts";
@@ -46,18 +44,9 @@ export function pathOption(context: CommandContext): string[] | undefined {
   return paths.map((p) => (p.startsWith("/") ? p : `${context.io.cwd}/${p}`));
 }
 
-/**
- * Writes pip's warnings for what could not be read (and was skipped), and
- * dpip's about the interrupted changes it finished (or could not) first.
- */
-export function reportReadWarnings(
-  io: Io,
-  read: { readonly warnings: readonly SitePackagesWarning[] } & Pick<TargetDists, "pendingChanges">,
-): void {
-  for (const line of pendingChangeLines(read.pendingChanges, { busy: false })) {
-    io.stderr.write(`WARNING: ${line}\n`);
-  }
-  for (const warning of read.warnings) {
+/** Writes pip's warnings for what could not be read (and was skipped). */
+export function reportReadWarnings(io: Io, warnings: readonly SitePackagesWarning[]): void {
+  for (const warning of warnings) {
     switch (warning.kind) {
       case "invalid-metadata":
         io.stderr.write(`WARNING: Skipping ${warning.path} due to ${warning.reason}\n`);
@@ -77,30 +66,11 @@ export function reportReadWarnings(
           `WARNING: Cannot read ${warning.path} (${warning.reason}): distributions there are left out\n`,
         );
         break;
+      case "interrupted-change":
+        io.stderr.write(`WARNING: ${warning.reason}\n`);
+        break;
     }
   }
-}
-
-/**
- * What was found of interrupted dpip changes, one line each; `busy` adds the
- * directories another dpip process is changing now.
- */
-export function pendingChangeLines(
-  pending: TargetDists["pendingChanges"],
-  options: { busy: boolean },
-): string[] {
-  if (pending === undefined) return [];
-  return [
-    ...recoveryWarnings(pending.recovered),
-    ...pending.failed.map(({ dir, message }) =>
-      `An interrupted dpip change in ${dir} could not be finished (${message}); run dpip where it can change ${dir}`
-    ),
-    ...(options.busy
-      ? pending.busy.map((dir) =>
-        `Another dpip process is changing ${dir} now; check again when it has finished`
-      )
-      : []),
-  ];
 }
 
 /**

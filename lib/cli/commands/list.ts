@@ -106,7 +106,7 @@ export async function runList(context: CommandContext): Promise<number> {
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target, paths === undefined ? {} : { paths });
-  reportReadWarnings(io, read);
+  reportReadWarnings(io, read.warnings);
   const skip = new Set<string>(STDLIB_PACKAGES);
   for (const name of options.strings("exclude")) skip.add(canonicalizeName(name));
   let packages = listPackages(read.dists, target, {

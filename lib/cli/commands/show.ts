@@ -65,7 +65,7 @@ export async function runShow(context: CommandContext): Promise<number> {
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target);
-  reportReadWarnings(io, read);
+  reportReadWarnings(io, read.warnings);
   const result = showPackages(read.dists, target, args, { importlib: target.importlib });
   if (result.missing.length > 0) {
     io.stderr.write(`WARNING: Package(s) not found: ${result.missing.join(", ")}\n`);

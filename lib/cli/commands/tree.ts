@@ -105,7 +105,7 @@ export async function runTree(context: CommandContext): Promise<number> {
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target);
-  reportReadWarnings(io, read);
+  reportReadWarnings(io, read.warnings);
   const tree = dependencyTree(read.dists, target.markerEnvironment, {
     names: args,
     reverse: options.flag("reverse"),
