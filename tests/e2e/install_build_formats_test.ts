@@ -56,8 +56,7 @@ function projectMembers(name: string): ArchiveMember[] {
 
 /** Site-packages minus what differs by installer (INSTALLER, RECORD's order, bytecode). */
 const noise = (path: string) =>
-  path.endsWith("__pycache__") || path.endsWith("/INSTALLER") || path.endsWith("/RECORD") ||
-  path.endsWith(".dpip.lock");
+  path.endsWith("__pycache__") || path.endsWith("/INSTALLER") || path.endsWith("/RECORD");
 
 Deno.test({
   name: "sdists in every format pip accepts install the same files as pip's",
