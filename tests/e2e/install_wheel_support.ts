@@ -77,11 +77,23 @@ export async function dpip(
   return { status, stdout: io.out(), stderr: io.err() };
 }
 
+/**
+ * This process's Deno cache, for dpip subprocesses: their `HOME` is a fresh
+ * directory, and without it each would fetch every npm package again.
+ */
+const denoDir = Deno.env.get("DENO_DIR") ??
+  join(Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/", ".cache"), "deno");
+
 /** The command line that runs dpip from source as a subprocess. */
 export function dpipCommand(args: string[], options: { home: string }): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../../main.ts", import.meta.url).pathname, ...args],
-    env: { HOME: options.home, PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1" },
+    env: {
+      HOME: options.home,
+      PATH: Deno.env.get("PATH") ?? "",
+      NO_COLOR: "1",
+      DENO_DIR: denoDir,
+    },
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
