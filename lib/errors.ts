@@ -104,6 +104,8 @@ export const ERROR_CODES = [
   "indexes-unreachable",
   "vulnerability-db",
   "audit-unpinned",
+  "attestation-failed",
+  "trusted-root",
 ] as const;
 
 /** A stable kebab-case error code (see {@link ERROR_CODES}). */

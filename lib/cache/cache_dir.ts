@@ -24,6 +24,8 @@ export const CacheBucket = {
   unpacked: "unpacked-v1",
   /** Wheels' core metadata, by the hash that verified it (see `metadata_cache.ts`). */
   metadata: "metadata-v1",
+  /** The PEP 740 publisher last verified for each project (see `attest/check.ts`). */
+  attestations: "attestations-v1",
 } as const;
 
 /** A bucket name. */

@@ -93,6 +93,8 @@ export const COMMANDS: readonly CommandSpec[] = [
           "rootUserAction",
           "report",
           "group",
+          "verifyAttestations",
+          "sigstoreTrustedRoot",
           "linkMode",
           "resolutionTimeout",
           "noClean",

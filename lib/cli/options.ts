@@ -698,6 +698,22 @@ export const OPTIONS = {
     { metavar: "path" },
   ),
 
+  // Attestations (PEP 740).
+  verifyAttestations: opt(
+    "verifyAttestations",
+    ["--verify-attestations"],
+    "choice",
+    "PEP 740 attestations of files from indexes: warn (default: verify where the index offers provenance, warn when they do not verify), require (every file must verify) or off.",
+    { choices: ["warn", "require", "off"], metavar: "mode" },
+  ),
+  sigstoreTrustedRoot: opt(
+    "sigstoreTrustedRoot",
+    ["--sigstore-trusted-root"],
+    "string",
+    "A Sigstore trusted_root.json to verify attestations with (default: Sigstore's public-good root as dpip ships it).",
+    { metavar: "file" },
+  ),
+
   // Cache, hash, index, completion.
   cacheFormat: opt(
     "format",

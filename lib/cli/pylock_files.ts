@@ -11,6 +11,7 @@ import { basename } from "../paths.ts";
 import { isPylockFilename, parsePylock } from "../lock/pylock.ts";
 import { type LockedCandidate, lockedRequirements } from "../operations/pylock_install.ts";
 import type { PackageName } from "../names/mod.ts";
+import type { PinnedIdentities } from "../attest/check.ts";
 import type { Interpreter } from "../python/mod.ts";
 import type { CommandContext } from "./context.ts";
 import { candidateSettings } from "./index_session.ts";
@@ -27,6 +28,8 @@ export interface ReadLocks {
   /** Each lock's requirement lines, by location as named. */
   readonly texts: ReadonlyMap<string, string>;
   readonly candidates: ReadonlyMap<PackageName, LockedCandidate>;
+  /** PEP 751 `attestation-identities` the locks pin, with each package's `index`. */
+  readonly attestationIdentities: ReadonlyMap<PackageName, PinnedIdentities>;
   /** Validation warnings (a newer minor lock-version). */
   readonly warnings: readonly string[];
 }
@@ -44,6 +47,7 @@ export async function readPylocks(
 ): Promise<ReadLocks> {
   const texts = new Map<string, string>();
   const candidates = new Map<PackageName, LockedCandidate>();
+  const attestationIdentities = new Map<PackageName, PinnedIdentities>();
   const warnings: string[] = [];
   const ranking = candidateSettings(context, interpreter).tags;
   const tags = [...ranking].sort((a, b) => a[1] - b[1]).map(([tag]) => tag);
@@ -59,6 +63,15 @@ export async function readPylocks(
     });
     texts.set(location, locked.lines.join("\n") + "\n");
     for (const [name, candidate] of locked.candidates) candidates.set(name, candidate);
+    for (const pkg of lock.packages) {
+      if (pkg.attestationIdentities === undefined || !locked.candidates.has(pkg.name)) continue;
+      attestationIdentities.set(pkg.name, {
+        identities: pkg.attestationIdentities.map((identity) =>
+          identity instanceof Map ? Object.fromEntries(identity) : { ...identity }
+        ),
+        ...(pkg.index === undefined ? {} : { index: pkg.index }),
+      });
+    }
   }
-  return { texts, candidates, warnings };
+  return { texts, candidates, attestationIdentities, warnings };
 }

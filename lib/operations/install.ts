@@ -83,6 +83,7 @@ import { Scratch, tempDirOf } from "./scratch.ts";
 import { checkInstalled, type CheckResult } from "./check.ts";
 import { HashRequirementError } from "./hash_mode.ts";
 import { formatInstallReport, type ReportItem } from "./install_report.ts";
+import type { AttestedFile } from "../attest/check.ts";
 import {
   checkProjectStatuses,
   reportStatuses,
@@ -155,6 +156,8 @@ export interface InstallServices {
   readonly concurrency?: number;
   /** PEP 792 statuses the indexes gave for a project (`IndexSet.projectStatuses`). */
   readonly projectStatuses?: StatusLookup;
+  /** Checks PEP 740 attestations of what is to be installed; returns warnings. */
+  readonly attestations?: (files: readonly AttestedFile[]) => Promise<readonly string[]>;
 }
 
 /** Progress callbacks; the pipeline never prints. */
@@ -628,6 +631,22 @@ interface LocalReference extends UnpackedWheel {
  * The provider, answering direct references to local wheels from their
  * unpacked (validated) trees instead of reading the archives again.
  */
+/** The files from indexes among `dists`, with what PEP 740 verification needs. */
+function attestedFiles(dists: readonly ResolvedDist[]): AttestedFile[] {
+  return dists.flatMap((dist) => {
+    const source = dist.source as IndexSource | undefined;
+    if (source?.kind !== "index" || !/^https?:/i.test(source.file.url)) return [];
+    const sha256 = source.file.hashes["sha256"];
+    return [{
+      name: dist.name,
+      version: dist.version,
+      filename: source.file.filename,
+      ...(sha256 === undefined ? {} : { sha256 }),
+      ...(source.file.provenance === undefined ? {} : { provenance: source.file.provenance }),
+    }];
+  });
+}
+
 function withLocalWheels(
   provider: ResolverProvider,
   local: ReadonlyMap<string, LocalReference>,
@@ -1011,6 +1030,12 @@ async function runPipeline(
         }`,
         "add a --hash for every distribution, dependencies included (or use --no-deps)",
       );
+    }
+  }
+
+  if (services.attestations !== undefined) {
+    for (const warning of await services.attestations(attestedFiles(toInstall))) {
+      warnings.push(warning);
     }
   }
 

@@ -53,6 +53,8 @@ export interface IndexFile extends SelectableFile {
   readonly coreMetadata: false | Readonly<Record<string, string>>;
   /** PEP 700 size in bytes, when the index gives it. */
   readonly size?: number;
+  /** PEP 740 provenance URL, when the index gives one. */
+  readonly provenance?: string;
 }
 
 /** Where project files come from (`IndexSet` fits). */

@@ -58,6 +58,7 @@ import {
 } from "../install_render.ts";
 import { ProgressBars } from "../progress.ts";
 import { isPylockLocation, type ReadLocks, readPylocks } from "../pylock_files.ts";
+import { withAttestations } from "../attestations.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
 import { installDocument } from "../../operations/install_document.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
@@ -309,13 +310,21 @@ export async function installWithOutput(
   const signal = io.interruptSignal?.();
   let outcome: InstallOutcome;
   try {
-    const services = withLocks(
-      installServices(session, {
-        tags,
-        policy,
+    const services = withAttestations(
+      withLocks(
+        installServices(session, {
+          tags,
+          policy,
+          ...(cacheRoot === undefined ? {} : { cacheRoot }),
+        }),
+        locks,
+      ),
+      context,
+      {
+        session,
+        ...(locks === undefined ? {} : { locks }),
         ...(cacheRoot === undefined ? {} : { cacheRoot }),
-      }),
-      locks,
+      },
     );
     const target = { interpreter, scheme: kind };
     // --only-deps: what a resolution of the requirements chose, less the named projects.
