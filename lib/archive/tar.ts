@@ -13,6 +13,7 @@
  */
 
 import { DpipError } from "../errors.ts";
+import { trimChars } from "../trim.ts";
 
 /** A corrupt or unsupported tar stream; `reason` says where. */
 export class TarFormatError extends DpipError<"invalid-archive"> {
@@ -245,7 +246,7 @@ function parseNumber(field: Uint8Array, what: string, offset: number): number {
     }
     return value;
   }
-  const text = latin1.decode(field).replace(/[\0 ]+$/, "").replace(/^[ \0]+/, "");
+  const text = trimChars(latin1.decode(field), "\0 ");
   if (text === "") return 0;
   if (!/^[0-7]+$/.test(text)) {
     throw new TarFormatError(`header at offset ${offset} has a bad ${what} field`);

@@ -14,6 +14,7 @@ import { isAbsolute, join, normalize, relative, sep } from "../paths.ts";
 import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { DpipError } from "../errors.ts";
 import { InvalidRequirementError, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { trimEndChars } from "../trim.ts";
 
 /** `[build-system]` of pyproject.toml, with pip's defaults for legacy projects. */
 export interface BuildSystem {
@@ -64,6 +65,7 @@ export const LEGACY_REQUIRES: readonly string[] = ["setuptools>=40.8.0", "wheel"
 
 const IDENTIFIER = String.raw`[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*`;
 const DOTTED = `${IDENTIFIER}(?:\\.${IDENTIFIER})*`;
+// deno-lint-ignore dpip/no-dynamic-regexp -- fixed fragments; "." and ":" end every identifier run
 const BACKEND_PATTERN = new RegExp(`^${DOTTED}(?::${DOTTED})?$`, "u");
 
 /**
@@ -186,7 +188,7 @@ export async function readBuildSystem(projectDir: string): Promise<BuildSystem> 
 /** `path` (relative to `root`, or absolute) as a normalized relative path, if it stays inside. */
 function relativeInside(root: string, path: string): string | undefined {
   const rel = isAbsolute(path) ? relative(root, path) : normalize(path);
-  const cleaned = rel === "" ? "." : rel.replace(/[/\\]+$/, "") || ".";
+  const cleaned = rel === "" ? "." : trimEndChars(rel, "/\\") || ".";
   if (isAbsolute(cleaned) || cleaned === ".." || cleaned.startsWith(`..${sep}`)) return undefined;
   return cleaned;
 }

@@ -18,6 +18,7 @@ import type { CommandSpec } from "./commands.ts";
 import { formatIni, type IniDocument, parseIni } from "./ini.ts";
 import { configKeysOf, envVarName, type OptionSpec } from "./options.ts";
 import { optionsOf, parseBoolean, type ParsedArgs, valueFromText } from "./parse_args.ts";
+import { appendAll } from "../lists.ts";
 
 /** Where a configuration value comes from, as `pip config debug` names them. */
 export type ConfigVariant = "global" | "user" | "site" | "env";
@@ -122,9 +123,9 @@ export function loadConfiguration(options: ConfigurationOptions): Configuration 
   const files: ConfigFile[] = paths.global.map((p) => load("global", p));
   const envFileLoaded = envFile === undefined || envFile === "" ? undefined : load("env", envFile);
   if (!isolated && !(envFileLoaded?.exists ?? false)) {
-    files.push(...paths.user.map((p) => load("user", p)));
+    appendAll(files, paths.user.map((p) => load("user", p)));
   }
-  files.push(...paths.site.map((p) => load("site", p)));
+  appendAll(files, paths.site.map((p) => load("site", p)));
   if (envFileLoaded !== undefined) files.push(envFileLoaded);
   return { files, skipped: false, envVars };
 }

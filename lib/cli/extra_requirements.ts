@@ -21,6 +21,7 @@ import {
 import { parseScriptMetadata } from "../requirements/script_metadata.ts";
 import type { CommandContext } from "./context.ts";
 import { parseReleaseControl, type ReleaseControl } from "../resolver/release_control.ts";
+import { appendAll } from "../lists.ts";
 
 async function readText(path: string, cwd: string, missing: string): Promise<string> {
   try {
@@ -50,7 +51,10 @@ export async function groupRequirements(context: CommandContext): Promise<string
       context.io.cwd,
       `${option.path} not found. Cannot resolve '--group' option.`,
     );
-    out.push(...dependencyGroupRequirements(text, { path: option.path, groups: [option.group] }));
+    appendAll(
+      out,
+      dependencyGroupRequirements(text, { path: option.path, groups: [option.group] }),
+    );
   }
   return out;
 }

@@ -71,19 +71,37 @@ export function parseIni(text: string, file: string): IniDocument {
     if (section === undefined) {
       throw new IniSyntaxError(file, i + 1, `"${trimmed}" comes before any [section] header`);
     }
-    const match = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(trimmed);
-    if (match === null) {
+    const entry = splitKeyValue(trimmed);
+    if (entry === undefined) {
       throw new IniSyntaxError(file, i + 1, `"${trimmed}" is not "key = value"`);
     }
-    const key = (match[1] ?? "").toLowerCase();
+    const key = entry.key.toLowerCase();
     if (section.has(key)) {
       throw new IniSyntaxError(file, i + 1, `key "${key}" appears twice in its section`);
     }
-    section.set(key, match[2] ?? "");
+    section.set(key, entry.value);
     lastKey = key;
     lastIndent = indent;
   }
   return doc;
+}
+
+/**
+ * `key = value` (or `key: value`) split at the first `=` or `:`, blanks around
+ * the separator dropped; undefined when the key is empty or the value holds a
+ * line break. One pass: a pattern like `^([^=:]+?)\s*[=:]` would let the key
+ * and the blanks trade characters, quadratic in a long run of blanks.
+ */
+function splitKeyValue(text: string): { key: string; value: string } | undefined {
+  let separator = 0;
+  while (separator < text.length && text[separator] !== "=" && text[separator] !== ":") {
+    separator++;
+  }
+  if (separator === text.length) return undefined;
+  const key = text.slice(0, separator).trimEnd();
+  const value = text.slice(separator + 1).trimStart();
+  if (key === "" || /[\n\r\u2028\u2029]/.test(value)) return undefined;
+  return { key, value };
 }
 
 /** Writes a document the way `RawConfigParser.write` lays it out. */

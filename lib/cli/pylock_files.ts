@@ -16,6 +16,7 @@ import type { Interpreter } from "../python/mod.ts";
 import type { CommandContext } from "./context.ts";
 import { candidateSettings } from "./index_session.ts";
 import { readRequirementsLocation } from "./requirement_files.ts";
+import { appendAll } from "../lists.ts";
 
 /** Whether a `-r` location names a lock file (by its file name, as pip decides). */
 export function isPylockLocation(location: string): boolean {
@@ -56,7 +57,7 @@ export async function readPylocks(
       await readRequirementsLocation(location, context.io.cwd),
       location,
     );
-    warnings.push(...found);
+    appendAll(warnings, found);
     const locked = lockedRequirements(lock, {
       file: location,
       target: { environment: interpreter.markerEnvironment, tags },

@@ -9,6 +9,8 @@
 
 import { DpipError } from "../errors.ts";
 import { quoted } from "./message.ts";
+import { appendAll } from "../lists.ts";
+import { trimEndChars } from "../trim.ts";
 
 /** Metadata without the fields every version requires (`Name`, `Version`). */
 export class CoreMetadataError extends DpipError {
@@ -250,7 +252,7 @@ function readMessage(text: string): RawMessage {
     const [first = "", ...continuation] = current;
     const colon = first.indexOf(":");
     const value = [first.slice(colon + 1).replace(/^[ \t]+/, ""), ...continuation].join("\n");
-    headers.push([first.slice(0, colon), value.replace(/[\r\n]+$/, "")]);
+    headers.push([first.slice(0, colon), trimEndChars(value, "\r\n")]);
     current = undefined;
   };
   for (const [index, line] of headerLines.entries()) {
@@ -268,7 +270,7 @@ function readMessage(text: string): RawMessage {
     current = [line];
   }
   flush();
-  bodyLines.push(...lines.slice(bodyStart));
+  appendAll(bodyLines, lines.slice(bodyStart));
   const body = bodyLines.length === 0 ? "" : bodyLines.join("\n") + (endsWithNewline ? "\n" : "");
   return { headers, body };
 }

@@ -223,9 +223,15 @@ const environmentCredentials = /^\$\{[A-Za-z0-9\-_]+\}(:\$\{[A-Za-z0-9\-_]+\})?$
  * `git@` for git (as pip keeps them).
  */
 export function redactDirectUrl(url: string, info: DirectUrl["info"]): string {
-  const match = /^([^:/?#]+:\/\/)([^/?#]*)(.*)$/s.exec(url);
-  if (match === null) return url;
-  const [, scheme = "", netloc = "", rest = ""] = match;
+  // `scheme://netloc…`: the scheme has none of ":/?#", the netloc runs to the first "/?#".
+  let schemeEnd = 0;
+  while (schemeEnd < url.length && !":/?#".includes(url[schemeEnd]!)) schemeEnd++;
+  if (schemeEnd === 0 || !url.startsWith("://", schemeEnd)) return url;
+  let netlocEnd = schemeEnd + 3;
+  while (netlocEnd < url.length && !"/?#".includes(url[netlocEnd]!)) netlocEnd++;
+  const scheme = url.slice(0, schemeEnd + 3);
+  const netloc = url.slice(schemeEnd + 3, netlocEnd);
+  const rest = url.slice(netlocEnd);
   const at = netloc.indexOf("@");
   if (at < 0) return url;
   const credentials = netloc.slice(0, at);

@@ -10,6 +10,7 @@
 import { DpipError } from "../errors.ts";
 import { quoted } from "./message.ts";
 import { splitLines, stripPython } from "./python_text.ts";
+import { trimChars } from "../trim.ts";
 
 /** An `entry_points.txt` line or value that cannot be read. */
 export class InvalidEntryPointError extends DpipError {
@@ -67,7 +68,7 @@ export function parseEntryPoints(text: string): EntryPoint[] {
     const line = stripPython(raw);
     if (line === "" || line.startsWith("#")) return;
     if (line.startsWith("[") && line.endsWith("]")) {
-      group = line.replace(/^[[\]]+|[[\]]+$/g, "");
+      group = trimChars(line, "[]");
       return;
     }
     if (group === undefined) return;

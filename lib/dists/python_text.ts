@@ -6,13 +6,10 @@
  * @module
  */
 
+import { stripPythonWhitespace } from "../pep440/version.ts";
+
 // deno-lint-ignore no-control-regex
 const lineBoundary = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
-
-/** Python's `str.isspace()` characters. */
-const whitespace = "[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029" +
-  "\\u202f\\u205f\\u3000]";
-const edges = new RegExp(`^${whitespace}+|${whitespace}+$`, "g");
 
 /**
  * `text.splitlines()`: splits on every Python line boundary, with no trailing empty line.
@@ -30,7 +27,11 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-/** `text.strip()`: removes Python whitespace from both ends. */
+/**
+ * `text.strip()`: removes Python whitespace (`str.isspace()`) from both ends,
+ * in one pass from each end (a trailing-whitespace regular expression would
+ * retry at every space of an inner run: quadratic).
+ */
 export function stripPython(text: string): string {
-  return text.replace(edges, "");
+  return stripPythonWhitespace(text);
 }

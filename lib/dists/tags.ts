@@ -12,6 +12,7 @@
 
 import { DpipError } from "../errors.ts";
 import { quoted } from "./message.ts";
+import { appendAll } from "../lists.ts";
 
 /** A tag string that is not `interpreter-abi-platform`. */
 export class InvalidTagError extends DpipError {
@@ -491,11 +492,10 @@ function linuxPlatforms(facts: TagFacts): string[] {
   const platforms: string[] = [];
   const glibc = facts.glibcVersion;
   if (glibc) {
-    platforms.push(
-      ...manylinuxPlatforms(glibc, architectures, { executableElf: facts.executableElf ?? null }),
-    );
+    const executableElf = facts.executableElf ?? null;
+    appendAll(platforms, manylinuxPlatforms(glibc, architectures, { executableElf }));
   }
-  if (facts.muslVersion) platforms.push(...musllinuxPlatforms(facts.muslVersion, architectures));
+  if (facts.muslVersion) appendAll(platforms, musllinuxPlatforms(facts.muslVersion, architectures));
   for (const each of architectures) platforms.push(`linux_${each}`);
   return platforms;
 }
@@ -593,7 +593,7 @@ function computeCompatibleTags(facts: TagFacts): Tag[] {
     for (const abi of abis) {
       for (const platform of platforms) tags.push(new Tag(interpreter, abi, platform));
     }
-    const threaded = /^cp\d+.*t/.test(abis[0] ?? "");
+    const threaded = /^cp\d.*t/.test(abis[0] ?? "");
     const stable = compareVersionPair(facts.pythonVersion, [3, 2]) >= 0
       ? (threaded ? "abi3t" : "abi3")
       : undefined;

@@ -22,6 +22,7 @@ import { DpipError } from "../errors.ts";
 import { redactUrl } from "../net/auth.ts";
 import { isSupportedHash } from "../net/hashes.ts";
 import { type HttpClient, HttpStatusError, SIMPLE_ACCEPT } from "../net/http_client.ts";
+import { trimEndChars } from "../trim.ts";
 
 /** One file an index (or find-links source) offers. */
 export interface ProjectFile {
@@ -672,7 +673,7 @@ export function parseProjectPage(
 
 /** The URL of `project`'s page under `indexUrl` (normalized name, trailing slash). */
 export function projectPageUrl(indexUrl: string, project: string): string {
-  return `${indexUrl.replace(/\/+$/, "")}/${encodeURIComponent(project)}/`;
+  return `${trimEndChars(indexUrl, "/")}/${encodeURIComponent(project)}/`;
 }
 
 /**

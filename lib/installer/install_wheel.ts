@@ -35,6 +35,7 @@ import type { Scheme } from "../python/environment.ts";
 import { launchersFor, rewriteScriptShebang } from "./scripts.ts";
 import { DirectoryMaker, type FileStamp, type Linker, LinkError, stampOf } from "./wheel_cache.ts";
 import { isWithin, RealPaths } from "./real_paths.ts";
+import { trimEndChars } from "../trim.ts";
 
 /** A wheel that dpip refuses to install; the message is `Cannot install <wheel>: <reason>`. */
 export class WheelInstallError extends DpipError {
@@ -321,7 +322,7 @@ export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): W
       const actual = algorithm === "sha256"
         ? sha256
         : createHash(algorithm.replace("_", "-")).update(data).digest("base64url");
-      if (actual !== digest.replace(/=+$/, "") && !matchesHex(digest, actual)) {
+      if (actual !== trimEndChars(digest, "=") && !matchesHex(digest, actual)) {
         refuse(`"${entry.name}" does not match its ${algorithm} hash in RECORD`, "record-mismatch");
       }
     }

@@ -184,10 +184,11 @@ function headerBlock(text: string): string | undefined {
 /**
  * How nearly every `METADATA` starts. When the file starts so, these are the
  * first `Name` and `Version` headers, neither folded, and one native match
- * finds them without walking the headers.
+ * finds them without walking the headers. (A value starts after the blanks, so
+ * that the blanks and the value cannot trade characters when the match fails.)
  */
 const usualStart =
-  /^Metadata-Version:[^\n]*\nName:[ \t]*([^\n]*)\nVersion:[ \t]*([^\n\r]*)\n(?![ \t])/;
+  /^Metadata-Version:[^\n]*\nName:[ \t]*((?:[^ \t\n][^\n]*)?)\nVersion:[ \t]*((?:[^ \t\n\r][^\n\r]*)?)\n(?![ \t])/;
 
 /**
  * The first `Name` and `Version` headers of the `METADATA`/`PKG-INFO` file

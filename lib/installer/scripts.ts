@@ -20,6 +20,7 @@ import {
   parseEntryPointReference,
   scriptNameProblem,
 } from "../dists/entry_points.ts";
+import { appendAll } from "../lists.ts";
 
 /** An entry point that cannot become a launcher (no callable after `:`, or a name that is not a plain file name). */
 export class InvalidScriptEntryPointError extends DpipError {
@@ -127,7 +128,7 @@ export function launchersFor(
       if (/^easy_install(-\d+\.\d+)?$/.test(name)) console.delete(name);
     }
   }
-  specs.push(...console);
+  appendAll(specs, console);
   for (const entry of guiScripts(entryPoints)) specs.push([entry.name, entry.value]);
 
   const shebang = launcherShebang(options.python, { platform: options.platform ?? Deno.build.os });

@@ -28,6 +28,7 @@ import {
   readPythonText,
 } from "./metadata_file.ts";
 import { hasWorkDir } from "./transaction.ts";
+import { trimEndChars, trimStartChars } from "../trim.ts";
 
 /** How a distribution's metadata is stored. */
 export type InstalledDistKind =
@@ -213,7 +214,7 @@ export class InstalledDist {
       const line = raw.trim();
       if (line === "" || line.startsWith("#")) continue;
       if (line.startsWith("[") && line.endsWith("]")) {
-        const section = line.replace(/^\[+|\]+$/g, "");
+        const section = trimEndChars(trimStartChars(line, "["), "]");
         const colon = section.indexOf(":");
         extra = colon < 0 ? section : section.slice(0, colon);
         marker = colon < 0 ? "" : section.slice(colon + 1);

@@ -43,6 +43,7 @@ import { basename, dirname, join } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import type { PthEntry } from "./uninstall.ts";
+import { trimEndChars } from "../trim.ts";
 
 /** The prefix of transaction work directories inside a library directory. */
 export const WORK_DIR_PREFIX = ".dpip-txn-";
@@ -657,7 +658,7 @@ function dropPthEntries(entries: readonly PthEntry[]): void {
 
 /** Removes the now-empty parent directories of `removed`, bottom-up, never a `keep` dir. */
 function pruneEmptyDirs(removed: readonly string[], keep: readonly string[]): void {
-  const keepSet = new Set(keep.map((dir) => dir.replace(/\/+$/, "")));
+  const keepSet = new Set(keep.map((dir) => trimEndChars(dir, "/")));
   const candidates = new Set<string>();
   for (const path of removed) candidates.add(dirname(path));
   const ordered = [...candidates].sort((a, b) => b.split("/").length - a.split("/").length);

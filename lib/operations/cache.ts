@@ -251,6 +251,7 @@ export function wildcardRegExp(pattern: string): RegExp {
       source += escapeChar(char);
     }
   }
+  // deno-lint-ignore dpip/no-dynamic-regexp -- the user's own pattern, matched against cache file names
   return new RegExp(`^(?:${source})$`, "u");
 }
 

@@ -12,6 +12,7 @@ import { tryParseVersion } from "../pep440/mod.ts";
 import type { Requirement } from "../pep508/mod.ts";
 import type { CheckDocument, InstallConflicts } from "./json_documents.ts";
 import { dependenciesOf, displayVersion, type TargetEnvironment } from "./list.ts";
+import { appendAll } from "../lists.ts";
 
 /** A dependency that is not installed. */
 export interface MissingDependency {
@@ -109,8 +110,8 @@ export function checkInstalled(
       const y = sortKey(b.dependency, b.requirement);
       return x < y ? -1 : x > y ? 1 : 0;
     };
-    missing.push(...missingHere.sort(order));
-    conflicting.push(...conflictingHere.sort(order));
+    appendAll(missing, missingHere.sort(order));
+    appendAll(conflicting, conflictingHere.sort(order));
   }
   const duplicates: DuplicateDistribution[] = [];
   for (const shadowed of options.shadowed ?? []) {

@@ -38,6 +38,7 @@ import {
   type Selection,
   type TagRanking,
 } from "../resolver/candidate_selector.ts";
+import { appendAll } from "../lists.ts";
 
 /** One requirement to download. */
 export interface DownloadItem {
@@ -390,7 +391,7 @@ export async function downloadRequirements(
     }
     const name = canonicalizeName(item.name ?? "");
     const listing = await options.sources.projectFiles(name);
-    warnings.push(...listing.warnings);
+    appendAll(warnings, listing.warnings);
     const selection = selectCandidates(listing.files, {
       project: name,
       tags: options.tags,
@@ -400,7 +401,7 @@ export async function downloadRequirements(
         ...(Object.keys(userHashes).length > 0 ? { hashes: userHashes } : {}),
       },
     });
-    warnings.push(...selection.warnings);
+    appendAll(warnings, selection.warnings);
     const best = selection.candidates[0];
     if (best === undefined) {
       throw new NoMatchingDistributionError(item.text, {

@@ -14,6 +14,7 @@ import { canonicalVersionText } from "../pep440/version.ts";
 import { tryParseRequirement } from "../pep508/mod.ts";
 import type { FreezeDocument } from "./json_documents.ts";
 import { selectInstalled, type SelectOptions, type TargetEnvironment } from "./list.ts";
+import { stripComment } from "../requirements/requirements_txt.ts";
 
 /** What pip leaves out of `freeze` unless `--all`: itself, and (for Python < 3.12) the build tools. */
 export function freezeDevPackages(pythonVersion: readonly [number, number]): string[] {
@@ -137,7 +138,7 @@ function lineName(line: string): string | undefined {
     text = text.slice("--editable".length).trim().replace(/^=+/, "");
     editable = true;
   } else {
-    text = text.replace(/(^|\s+)#.*$/, "").trim();
+    text = stripComment(text).trim();
   }
   const egg = /[#&]egg=([^&]+)/.exec(text);
   if (egg !== undefined && egg !== null) return egg[1]?.split("[")[0];
@@ -209,7 +210,7 @@ export function freezeLines(
         const installed = installations.get(canonical);
         if (installed === undefined) {
           if (seenIn.length === 0) {
-            const shown = line.replace(/(^|\s+)#.*$/, "").trim();
+            const shown = stripComment(line).trim();
             warnings.push({
               level: "warning",
               message: `Requirement file [${file.path}] contains ${shown}, but package ${

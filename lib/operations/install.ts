@@ -92,6 +92,8 @@ import {
 } from "./project_status.ts";
 import type { InstallChangelog } from "./install_wheels.ts";
 import type { JsonValue } from "./inspect.ts";
+import { appendAll } from "../lists.ts";
+import { trimEndChars } from "../trim.ts";
 
 /** How to install (the typed form of the install options). */
 export interface InstallSettings {
@@ -568,7 +570,7 @@ function dependencyGraph(
       }
     }
     graph.set(id, children);
-    pending.push(...children);
+    appendAll(pending, children);
   }
   return graph;
 }
@@ -878,7 +880,7 @@ async function unpackLocalWheels(
     }
     const unpacked = await allInOrder(wheels.map((wheel) => unpacking.get(wheel.url)!));
     wheels.forEach((wheel, i) => {
-      options.warnings.push(...warnings.get(wheel.url)!);
+      appendAll(options.warnings, warnings.get(wheel.url)!);
       localWheels.set(wheel.url, {
         ...unpacked[i]!,
         fileUrl: wheel.build === undefined ? wheel.url : pathToFileURL(wheel.path).href,
@@ -1003,7 +1005,7 @@ async function runPipeline(
     ...(resolution === undefined ? {} : { resolution }),
     ignored,
   };
-  warnings.push(...(resolution?.warnings ?? []));
+  appendAll(warnings, resolution?.warnings ?? []);
   for (const dist of toInstall) {
     if (dist.yanked === undefined) continue;
     const url = wheelSource(dist)?.file.url ?? dist.url ?? "";
@@ -1175,7 +1177,7 @@ function scriptsNotOnPath(
   interpreter: Interpreter,
   env: Readonly<Record<string, string>>,
 ): Map<string, string[]>[] | undefined {
-  const clean = (dir: string) => normalize(dir).replace(/\/+$/, "");
+  const clean = (dir: string) => trimEndChars(normalize(dir), "/");
   const onPath = new Set((env["PATH"] ?? "").split(":").filter((d) => d !== "").map(clean));
   onPath.add(clean(dirname(interpreter.executable)));
   const dir = clean(scheme.scripts);

@@ -10,6 +10,7 @@
 
 import { dirname, join, pathToFileURL, relative, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
+import { appendAll } from "../lists.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import type { PackageName } from "../names/mod.ts";
 import { canonicalVersionText } from "../pep440/mod.ts";
@@ -176,7 +177,7 @@ async function prepareAll(
   );
   try {
     const prepared = await allInOrder(requests.map((_, i) => preparing.get(i)!));
-    for (const list of warned) warnings.push(...list);
+    for (const list of warned) appendAll(warnings, list);
     return prepared;
   } finally {
     pool.close();

@@ -19,6 +19,7 @@
 
 import { basename, dirname, isAbsolute, join, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
+import { appendAll } from "../lists.ts";
 
 /** No interpreter could be found; the message lists every path tried. */
 export class InterpreterNotFoundError extends DpipError {
@@ -241,7 +242,7 @@ export async function discoverInterpreter(
     if (invokedPath !== undefined) dirs.push(dirname(invokedPath));
     const venv = options.env["VIRTUAL_ENV"];
     if (venv) dirs.push(join(resolve(options.cwd, venv), "bin"));
-    dirs.push(...pathDirs(options.env, options.cwd));
+    appendAll(dirs, pathDirs(options.env, options.cwd));
     const found = await searchVersioned(name, dirs, tried);
     if (found !== undefined) {
       return { executable: found, source: `${name} (invoked as ${invoked})` };

@@ -20,6 +20,8 @@
 import { dirname, isAbsolute, join } from "../paths.ts";
 import { type ArgOption, tokenizeArgs } from "../args.ts";
 import { DpipError } from "../errors.ts";
+import { appendAll } from "../lists.ts";
+import { trimChars } from "../trim.ts";
 
 /** A line that could not be understood, or a file that could not be read. */
 export class RequirementsFileError extends DpipError {
@@ -106,7 +108,6 @@ export function emptyFileOptions(): FileOptions {
   };
 }
 
-const COMMENT = /(^|\s+)#.*$/;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
 const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
 
@@ -133,6 +134,33 @@ const LINE_OPTIONS: Readonly<Record<string, ArgOption>> = {
 
 const PER_REQUIREMENT = new Set(["hash", "config-settings", "global-option"]);
 
+/**
+ * `line` without its comment: a `#` at the start or after whitespace, to the
+ * end of the line, with the whitespace before it; what pip's `(^|\s+)#.*$`
+ * removes (a `#` before a line break inside the text does not start one). In
+ * one pass: that pattern retries at every blank of a long run, quadratic.
+ */
+export function stripComment(line: string): string {
+  let from = 0;
+  for (let i = 0; i < line.length; i++) if (isLineBreak(line.charCodeAt(i))) from = i + 1;
+  for (let hash = line.indexOf("#", from); hash >= 0; hash = line.indexOf("#", hash + 1)) {
+    if (hash > 0 && !isWhitespace(line[hash - 1]!)) continue;
+    let start = hash;
+    while (start > 0 && isWhitespace(line[start - 1]!)) start--;
+    return line.slice(0, start);
+  }
+  return line;
+}
+
+function isLineBreak(code: number): boolean {
+  return code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029;
+}
+
+/** JavaScript's `\s`. */
+function isWhitespace(char: string): boolean {
+  return char.trim() === "";
+}
+
 /** Joins continuation lines and drops comments and blank lines, keeping first line numbers. */
 export function logicalLines(text: string): { line: number; text: string }[] {
   const out: { line: number; text: string }[] = [];
@@ -140,7 +168,7 @@ export function logicalLines(text: string): { line: number; text: string }[] {
   let pending: string[] = [];
   let start = 0;
   const emit = (line: number, joined: string) => {
-    const stripped = joined.replace(COMMENT, "").trim();
+    const stripped = stripComment(joined).trim();
     if (stripped !== "") out.push({ line, text: stripped });
   };
   physical.forEach((raw, index) => {
@@ -154,7 +182,7 @@ export function logicalLines(text: string): { line: number; text: string }[] {
       }
     } else {
       if (pending.length === 0) start = index + 1;
-      pending.push(raw.replace(/^\\+|\\+$/g, ""));
+      pending.push(trimChars(raw, "\\"));
     }
   });
   if (pending.length > 0) emit(start, pending.join(""));
@@ -356,12 +384,12 @@ function applyGlobal(
 ): void {
   const index = [...strings("index-url"), ...strings("pypi-url")].at(-1);
   if (index !== undefined) target.indexUrl = index;
-  target.extraIndexUrls.push(...strings("extra-index-url"));
-  target.findLinks.push(...strings("find-links"));
-  target.noBinary.push(...strings("no-binary"));
-  target.onlyBinary.push(...strings("only-binary"));
-  target.trustedHosts.push(...strings("trusted-host"));
-  target.useFeature.push(...strings("use-feature"));
+  appendAll(target.extraIndexUrls, strings("extra-index-url"));
+  appendAll(target.findLinks, strings("find-links"));
+  appendAll(target.noBinary, strings("no-binary"));
+  appendAll(target.onlyBinary, strings("only-binary"));
+  appendAll(target.trustedHosts, strings("trusted-host"));
+  appendAll(target.useFeature, strings("use-feature"));
   if (values["no-index"]) target.noIndex = true;
   if (values["prefer-binary"]) target.preferBinary = true;
   if (values["require-hashes"]) target.requireHashes = true;

@@ -116,11 +116,20 @@ function archiveKindOf(filename: string): ArchiveKind | undefined {
   return SDIST_EXTENSIONS.some((e) => lower.endsWith(e)) ? "sdist" : undefined;
 }
 
+/**
+ * A trailing `[extras]` split off `text`: the extras open at the first `[`
+ * after the last `]` but the closing one, and the text before them has no line
+ * break (what `^(.*?)(\[[^\]]*\])$` matches, found in one pass).
+ */
 function splitExtras(text: string): { base: string; extras: string[] } {
-  const match = /^(.*?)(\[[^\]]*\])$/.exec(text);
-  if (match === null) return { base: text, extras: [] };
-  const extras = (match[2] ?? "").slice(1, -1).split(",").map((e) => e.trim()).filter((e) => e);
-  return { base: match[1] ?? text, extras };
+  const none = { base: text, extras: [] };
+  if (text.length < 2 || !text.endsWith("]")) return none;
+  const open = text.indexOf("[", text.lastIndexOf("]", text.length - 2) + 1);
+  if (open < 0 || open === text.length - 1 || /[\n\r\u2028\u2029]/.test(text.slice(0, open))) {
+    return none;
+  }
+  const extras = text.slice(open + 1, -1).split(",").map((e) => e.trim()).filter((e) => e);
+  return { base: text.slice(0, open), extras };
 }
 
 interface Fragment {
@@ -177,7 +186,7 @@ export function parseRequirementSource(text: string, options: SourceOptions): Re
   const trimmed = text.trim();
 
   // A PEP 508 direct reference: `name[extras] @ url ; marker`.
-  if (/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(trimmed) && !isUrl(trimmed)) {
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\]\s*)?@/.test(trimmed) && !isUrl(trimmed)) {
     const requirement = tryParse(trimmed, fail);
     const url = requirement.url ?? fail("expected a URL after '@'");
     return fromUrl(url, { requirement, text, editable, origin, options, fail });

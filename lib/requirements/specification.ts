@@ -16,6 +16,7 @@ import {
   type TextReader,
 } from "./requirements_txt.ts";
 import { parseRequirementSource, type PathKind, type RequirementSource } from "./source.ts";
+import { appendAll } from "../lists.ts";
 
 /** A constraint of a form pip refuses (unnamed, editable, with extras, or a URL). */
 export class InvalidConstraintError extends DpipError {
@@ -161,12 +162,12 @@ export async function buildSpecification(
 
 function mergeFileOptions(target: FileOptions, source: FileOptions): void {
   if (source.indexUrl !== undefined) target.indexUrl = source.indexUrl;
-  target.extraIndexUrls.push(...source.extraIndexUrls);
-  target.findLinks.push(...source.findLinks);
-  target.noBinary.push(...source.noBinary);
-  target.onlyBinary.push(...source.onlyBinary);
-  target.trustedHosts.push(...source.trustedHosts);
-  target.useFeature.push(...source.useFeature);
+  appendAll(target.extraIndexUrls, source.extraIndexUrls);
+  appendAll(target.findLinks, source.findLinks);
+  appendAll(target.noBinary, source.noBinary);
+  appendAll(target.onlyBinary, source.onlyBinary);
+  appendAll(target.trustedHosts, source.trustedHosts);
+  appendAll(target.useFeature, source.useFeature);
   target.noIndex ||= source.noIndex;
   target.preferBinary ||= source.preferBinary;
   target.requireHashes ||= source.requireHashes;

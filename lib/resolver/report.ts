@@ -18,6 +18,7 @@ import type { Incompatibility, UnavailableVersions } from "./pubgrub/incompatibi
 import type { Term } from "./pubgrub/term.ts";
 import type { VersionSet } from "./pubgrub/version_set.ts";
 import type { UnavailableReason } from "./provider.ts";
+import { appendAll, maxOf } from "../lists.ts";
 
 /** What the renderer needs to know beyond the tree. */
 export interface ReportContext {
@@ -103,9 +104,9 @@ class Reporter {
         false,
       );
     }
-    const width = Math.max(
+    const width = maxOf(
+      this.#lines.map(({ number }) => number === undefined ? 0 : `(${number}) `.length),
       0,
-      ...this.#lines.map(({ number }) => number === undefined ? 0 : `(${number}) `.length),
     );
     const lines = this.#lines.map(({ text, number }) =>
       number === undefined
@@ -496,18 +497,19 @@ class Reporter {
         }
       } else if (cause.kind === "no-versions") {
         const packageId = incompatibility.terms[0]!.package;
-        hints.push(...unavailableHints(packageId, cause.unavailable.map(labelled)));
+        appendAll(hints, unavailableHints(packageId, cause.unavailable.map(labelled)));
       } else if (cause.kind === "unavailable") {
         const term = incompatibility.terms[0]!;
-        hints.push(
-          ...unavailableHints(term.package, [labelled({ set: term.set, reason: cause.reason })]),
+        appendAll(
+          hints,
+          unavailableHints(term.package, [labelled({ set: term.set, reason: cause.reason })]),
         );
       }
     };
     visit(failure);
     for (const packageId of [...packages].sort()) {
       if (packageId === this.#context.root) continue;
-      hints.push(...(this.#context.packageHints?.(packageId) ?? []));
+      appendAll(hints, this.#context.packageHints?.(packageId) ?? []);
     }
     return [...new Set(hints)];
   }

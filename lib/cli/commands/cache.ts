@@ -24,6 +24,7 @@ import type { CommandContext } from "../context.ts";
 import { writeJson } from "../json_output.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { formatSize } from "../progress.ts";
+import { appendAll } from "../../lists.ts";
 
 /** A `dpip cache` invocation that cannot run: no cache, no or an unknown action, bad arguments. */
 export class CacheCommandError extends DpipError {
@@ -118,7 +119,7 @@ export async function runCache(context: CommandContext): Promise<number> {
       }
       const files = (await findBuiltWheels(root, pattern)).map((w) => w.path);
       // As pip: only `*` also empties the HTTP cache.
-      if (pattern === "*") files.push(...await findHttpFiles(root));
+      if (pattern === "*") appendAll(files, await findHttpFiles(root));
       if (files.length === 0) {
         io.stderr.write(
           `WARNING: No matching packages${pattern === "*" ? "" : ` for pattern "${pattern}"`}\n`,

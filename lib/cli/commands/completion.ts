@@ -9,6 +9,7 @@
 
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
+import { trimEndChars } from "../../trim.ts";
 
 /** A shell dpip writes completion code for. */
 export type CompletionShell = "bash" | "zsh" | "fish" | "powershell";
@@ -40,7 +41,7 @@ export function runCompletion(context: CommandContext): Promise<number> {
  * ```
  */
 export function completionScript(shell: CompletionShell, program: string): string {
-  const name = program.replace(/[\d.]+$/, "").replace(/[^A-Za-z0-9_]/g, "_") || "dpip";
+  const name = trimEndChars(program, "0123456789.").replace(/[^A-Za-z0-9_]/g, "_") || "dpip";
   return `\n# ${name} ${shell} completion start${
     body(shell, name, program)
   }# ${name} ${shell} completion end\n`;

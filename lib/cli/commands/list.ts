@@ -24,6 +24,7 @@ import {
   targetInterpreter,
 } from "./installed_environment.ts";
 import { formatPythonJson, type PythonJsonValue } from "../../dists/python_json.ts";
+import { maxOf } from "../../lists.ts";
 
 /** A `list` option combination pip refuses. */
 export class ListCommandError extends DpipError {
@@ -37,9 +38,9 @@ export class ListCommandError extends DpipError {
 export function tabulate(
   rows: readonly (readonly string[])[],
 ): { lines: string[]; sizes: number[] } {
-  const columns = Math.max(0, ...rows.map((r) => r.length));
+  const columns = maxOf(rows.map((r) => r.length), 0);
   const sizes: number[] = [];
-  for (let c = 0; c < columns; c++) sizes.push(Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  for (let c = 0; c < columns; c++) sizes.push(maxOf(rows.map((r) => (r[c] ?? "").length)));
   const lines = rows.map((row) =>
     sizes.map((size, c) => (row[c] ?? "").padEnd(size)).join(" ").trimEnd()
   );

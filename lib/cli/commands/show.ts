@@ -14,6 +14,7 @@ import {
   targetEnvironment,
   targetInterpreter,
 } from "./installed_environment.ts";
+import { appendAll } from "../../lists.ts";
 
 /** The text `show` prints for the packages found. */
 export function formatShow(
@@ -42,14 +43,17 @@ export function formatShow(
     );
     if (options.verbose) {
       lines.push(`Metadata-Version: ${info.metadataVersion}`, `Installer: ${info.installer}`);
-      lines.push("Classifiers:", ...info.classifiers.map((c) => `  ${c}`));
-      lines.push("Entry-points:", ...info.entryPoints.map((e) => `  ${e.trim()}`));
-      lines.push("Project-URLs:", ...info.projectUrls.map((u) => `  ${u}`));
+      lines.push("Classifiers:");
+      appendAll(lines, info.classifiers.map((c) => `  ${c}`));
+      lines.push("Entry-points:");
+      appendAll(lines, info.entryPoints.map((e) => `  ${e.trim()}`));
+      lines.push("Project-URLs:");
+      appendAll(lines, info.projectUrls.map((u) => `  ${u}`));
     }
     if (options.files) {
       lines.push("Files:");
       if (info.files === undefined) lines.push("Cannot locate RECORD or installed-files.txt");
-      else lines.push(...info.files.map((f) => `  ${f.trim()}`));
+      else appendAll(lines, info.files.map((f) => `  ${f.trim()}`));
     }
   });
   return lines.map((line) => line + "\n").join("");
