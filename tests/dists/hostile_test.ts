@@ -21,42 +21,41 @@ import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 
 const big = 100_000;
 
-/** Runs `fn`, which must throw `errorClass` with a short one-line message, within a time budget. */
+/**
+ * Runs `fn`, which must throw `errorClass` with a short one-line message.
+ * (That these inputs cost work linear in their length is checked in
+ * tests/fuzz/hostile_growth_test.ts, without timing.)
+ */
 // deno-lint-ignore no-explicit-any
-function rejectsQuickly(fn: () => unknown, errorClass: new (...args: any[]) => DpipError) {
-  const started = performance.now();
+function rejectsBriefly(fn: () => unknown, errorClass: new (...args: any[]) => DpipError) {
   const error = assertThrows(fn, errorClass);
-  const elapsed = performance.now() - started;
-  assert(elapsed < 500, `took ${elapsed} ms`);
   assert(!error.message.includes("\n"), "one line");
   assert(error.message.length < 600, `message of ${error.message.length} characters`);
 }
 
-Deno.test("filename parsers reject 100 KB hostile filenames quickly with short messages", () => {
-  rejectsQuickly(() => parseWheelFilename("a".repeat(big) + ".whl"), InvalidWheelFilenameError);
-  rejectsQuickly(
+Deno.test("filename parsers reject 100 KB hostile filenames with short messages", () => {
+  rejectsBriefly(() => parseWheelFilename("a".repeat(big) + ".whl"), InvalidWheelFilenameError);
+  rejectsBriefly(
     () => parseWheelFilename("é".repeat(big) + "+-1-py3-none-any.whl"),
     InvalidWheelFilenameError,
   );
-  rejectsQuickly(
+  rejectsBriefly(
     () => parseWheelFilename("a-" + "1.".repeat(big) + "-py3-none-any.whl"),
     InvalidWheelFilenameError,
   );
-  rejectsQuickly(
+  rejectsBriefly(
     () => parseWheelFilename("a-1-" + "x".repeat(big) + "-py3-none-any.whl"),
     InvalidWheelFilenameError,
   );
-  rejectsQuickly(() => parseSdistFilename("-".repeat(big) + ".tar.gz"), InvalidSdistFilenameError);
-  rejectsQuickly(() => parseSdistFilename("a".repeat(big) + ".zip"), InvalidSdistFilenameError);
-  const started = performance.now();
+  rejectsBriefly(() => parseSdistFilename("-".repeat(big) + ".tar.gz"), InvalidSdistFilenameError);
+  rejectsBriefly(() => parseSdistFilename("a".repeat(big) + ".zip"), InvalidSdistFilenameError);
   assertEquals(tryParseSdistFilenameForProject("a-".repeat(big / 2) + ".tar.gz", "b"), undefined);
-  assert(performance.now() - started < 2000);
 });
 
 Deno.test("parseTag() refuses compressed tag sets that would expand without bound", () => {
   const many = Array.from({ length: 1000 }, (_, index) => `p${index}`).join(".");
-  rejectsQuickly(() => parseTag(`${many}-${many}-any`), InvalidTagError);
-  rejectsQuickly(
+  rejectsBriefly(() => parseTag(`${many}-${many}-any`), InvalidTagError);
+  rejectsBriefly(
     () => parseWheelFilename(`a-1-${many}-${many}-any.whl`),
     InvalidWheelFilenameError,
   );
@@ -65,16 +64,16 @@ Deno.test("parseTag() refuses compressed tag sets that would expand without boun
   assertEquals(parseTag(`${repeated}-none-any`).map(String), ["py3-none-any"]);
 });
 
-Deno.test("metadata parsers reject 100 KB hostile files quickly with short messages", () => {
-  rejectsQuickly(() => parseRecord("a," + "x".repeat(big) + ",1\n"), InvalidRecordError);
-  rejectsQuickly(() => parseRecord('"' + ",".repeat(big) + '",x=,z\n'), InvalidRecordError);
-  rejectsQuickly(() => parseEntryPoints("[g]\n" + "x".repeat(big)), InvalidEntryPointError);
-  rejectsQuickly(
+Deno.test("metadata parsers reject 100 KB hostile files with short messages", () => {
+  rejectsBriefly(() => parseRecord("a," + "x".repeat(big) + ",1\n"), InvalidRecordError);
+  rejectsBriefly(() => parseRecord('"' + ",".repeat(big) + '",x=,z\n'), InvalidRecordError);
+  rejectsBriefly(() => parseEntryPoints("[g]\n" + "x".repeat(big)), InvalidEntryPointError);
+  rejectsBriefly(
     () => parseEntryPointReference("a".repeat(big) + ":" + "b".repeat(big) + " ["),
     InvalidEntryPointError,
   );
-  rejectsQuickly(() => parseDirectUrl("[".repeat(big)), InvalidDirectUrlError);
-  rejectsQuickly(() => parseDirectUrl(`{"url": "${"u".repeat(big)}"}`), InvalidDirectUrlError);
-  rejectsQuickly(() => parseCoreMetadata("Name:" + "\t".repeat(big)), CoreMetadataError);
-  rejectsQuickly(() => parseCoreMetadata("x".repeat(big) + ":\n"), CoreMetadataError);
+  rejectsBriefly(() => parseDirectUrl("[".repeat(big)), InvalidDirectUrlError);
+  rejectsBriefly(() => parseDirectUrl(`{"url": "${"u".repeat(big)}"}`), InvalidDirectUrlError);
+  rejectsBriefly(() => parseCoreMetadata("Name:" + "\t".repeat(big)), CoreMetadataError);
+  rejectsBriefly(() => parseCoreMetadata("x".repeat(big) + ":\n"), CoreMetadataError);
 });

@@ -128,6 +128,10 @@ export interface IndexRequest {
   readonly range: string | null;
   readonly ifNoneMatch: string | null;
   readonly userAgent: string | null;
+  /** The client's port: requests with the same one came over one connection. */
+  readonly clientPort: number;
+  /** Every header as received. */
+  readonly headers: Headers;
   /** The status answered (0 when the connection was dropped before any header). */
   status: number;
 }
@@ -476,7 +480,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     return new Response(payload as Uint8Array<ArrayBuffer>, { status, headers: allHeaders });
   };
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
     const url = new URL(request.url);
     const path = url.pathname + url.search;
     const entry: IndexRequest = {
@@ -487,6 +491,8 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       range: request.headers.get("range"),
       ifNoneMatch: request.headers.get("if-none-match"),
       userAgent: request.headers.get("user-agent"),
+      clientPort: (info.remoteAddr as Deno.NetAddr).port,
+      headers: new Headers(request.headers),
       status: 0,
     };
     requests.push(entry);

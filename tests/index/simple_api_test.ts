@@ -189,13 +189,12 @@ Deno.test("hostile HTML: malformed markup never throws and never hangs", () => {
   for (const html of cases) parseHtmlPage(html, PAGE);
   assertEquals(scanHtml("<abbr href='x'>").anchors.length, 0);
   assertEquals(parseHtmlPage('<a href="x-1.0.tar.gz" data-yanked>', PAGE).files[0]?.yanked, true);
-  // Pathological inputs stay linear: 1 MB of `<!--` and of unclosed quotes.
-  const start = performance.now();
+  // Pathological inputs (1 MB of `<!--` and of unclosed quotes) never throw; their cost,
+  // linear in their length, is checked in tests/fuzz/hostile_growth_test.ts.
   parseHtmlPage("<!--".repeat(250_000), PAGE);
   parseHtmlPage('<a href="'.repeat(100_000), PAGE);
   parseHtmlPage("<a ".repeat(300_000), PAGE);
   parseHtmlPage("&#".repeat(300_000), PAGE);
-  assert(performance.now() - start < 3000, "hostile pages took too long");
 });
 
 Deno.test("hostile HTML: 20,000 anchors, a 20 MB page, a wrong encoding", () => {

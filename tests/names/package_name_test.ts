@@ -98,14 +98,13 @@ Deno.test("parsePackageName() rejects bad names with one-line messages", () => {
   }
 });
 
-Deno.test("name functions stay linear on 100 KB inputs", () => {
+// Their cost, linear in the length, is checked in tests/fuzz/hostile_growth_test.ts.
+Deno.test("name functions answer right on 100 KB inputs", () => {
   const long = "a" + "._-".repeat(33_000) + "!";
-  const start = performance.now();
   assertEquals(isValidName(long), false);
   assertEquals(isNormalizedName(long), false);
   assertEquals(canonicalizeName(long), "a-!");
   assertThrows(() => parsePackageName(long), InvalidNameError);
-  assertEquals(performance.now() - start < 1000, true);
 });
 
 /** Random names mixing valid characters, separators, case and some invalid characters. */

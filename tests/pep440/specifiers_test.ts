@@ -311,7 +311,8 @@ Deno.test("parseSpecifierSet() caches parsed sets", () => {
   assert(parseSpecifierSet(">=3,<4") === parseSpecifierSet(">=3,<4"));
 });
 
-Deno.test("hostile 100 KB specifiers and sets fail in milliseconds", () => {
+// Their cost, linear in their length, is checked in tests/fuzz/hostile_growth_test.ts.
+Deno.test("hostile 100 KB specifiers and sets fail with short messages", () => {
   const size = 100_000;
   const inputs = [
     ">=" + "1".repeat(size),
@@ -326,14 +327,11 @@ Deno.test("hostile 100 KB specifiers and sets fail in milliseconds", () => {
     "==1.0" + ".*".repeat(size / 2),
   ];
   for (const input of inputs) {
-    const started = performance.now();
     try {
       parseSpecifierSet(input);
     } catch (error) {
       assert(error instanceof InvalidSpecifierError);
       assert(error.message.length < 300);
     }
-    const elapsed = performance.now() - started;
-    assert(elapsed < 500, `${JSON.stringify(input.slice(0, 20))}… took ${elapsed} ms`);
   }
 });

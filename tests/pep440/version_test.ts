@@ -266,12 +266,10 @@ Deno.test("compareVersions() throws for invalid strings", () => {
   assertThrows(() => compareVersions("1.0", "nope"), InvalidVersionError, '"nope"');
 });
 
-Deno.test("hostile 100 KB inputs fail (or parse) in milliseconds", () => {
+// Their cost, linear in their length, is checked in tests/fuzz/hostile_growth_test.ts.
+Deno.test("hostile 100 KB inputs fail (or parse) with short messages", () => {
   for (const text of hostileVersions(100_000)) {
-    const started = performance.now();
     const version = tryParseVersion(text);
-    const elapsed = performance.now() - started;
-    assert(elapsed < 100, `${JSON.stringify(text.slice(0, 20))}… took ${elapsed} ms`);
     if (version === undefined) {
       const error = assertThrows(() => parseVersion(text), InvalidVersionError);
       assert(error.message.length < 300, "messages stay short");

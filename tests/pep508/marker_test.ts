@@ -131,7 +131,8 @@ Deno.test("parseMarker() allows nesting up to MAX_MARKER_NESTING parentheses", (
   assertEquals(error.position, MAX_MARKER_NESTING);
 });
 
-Deno.test("parseMarker() fails fast on 100 KB hostile inputs", () => {
+// Their cost, linear in their length, is checked in tests/fuzz/hostile_growth_test.ts.
+Deno.test("parseMarker() rejects 100 KB hostile inputs", () => {
   const size = 100_000;
   const hostile = [
     "(".repeat(size),
@@ -142,12 +143,7 @@ Deno.test("parseMarker() fails fast on 100 KB hostile inputs", () => {
     "'" + "\\x".repeat(size / 2) + "'",
     "python_version" + "_".repeat(size),
   ];
-  for (const input of hostile) {
-    const start = performance.now();
-    assertThrows(() => parseMarker(input), InvalidMarkerError);
-    const elapsed = performance.now() - start;
-    assert(elapsed < 1000, `${JSON.stringify(input.slice(0, 20))}… took ${elapsed} ms`);
-  }
+  for (const input of hostile) assertThrows(() => parseMarker(input), InvalidMarkerError);
 });
 
 Deno.test("tryParseMarker() returns undefined for invalid input", () => {

@@ -203,7 +203,8 @@ Deno.test("tryParseRequirement() returns undefined for invalid input", () => {
   assertEquals(String(tryParseRequirement("Foo>=1")), "Foo>=1");
 });
 
-Deno.test("parseRequirement() fails fast on 100 KB hostile inputs", () => {
+// Their cost, linear in their length, is checked in tests/fuzz/hostile_growth_test.ts.
+Deno.test("parseRequirement() rejects 100 KB hostile inputs", () => {
   const size = 100_000;
   const hostile = [
     "a".repeat(size) + "é",
@@ -217,14 +218,8 @@ Deno.test("parseRequirement() fails fast on 100 KB hostile inputs", () => {
     "foo; " + "not ".repeat(size / 4),
     "foo===" + "x".repeat(size) + ")",
   ];
-  for (const input of hostile) {
-    const start = performance.now();
-    assertThrows(() => parseRequirement(input), InvalidRequirementError);
-    const elapsed = performance.now() - start;
-    assert(elapsed < 1000, `${JSON.stringify(input.slice(0, 20))}… took ${elapsed} ms`);
-  }
-  const start = performance.now();
-  parseRequirement("foo; " + Array(5000).fill("os_name == 'posix'").join(" or "));
-  parseRequirement("foo==" + "1.".repeat(size / 2) + "0");
-  assert(performance.now() - start < 2000);
+  for (const input of hostile) assertThrows(() => parseRequirement(input), InvalidRequirementError);
+  const many = parseRequirement("foo; " + Array(5000).fill("os_name == 'posix'").join(" or "));
+  assertEquals(many.marker?.evaluate({ os_name: "posix" }), true);
+  assertEquals(parseRequirement("foo==" + "1.".repeat(size / 2) + "0").name, "foo");
 });
