@@ -342,10 +342,20 @@ function fold(value: string): string {
 }
 
 /**
+ * Folds a multi-line `License` with the `        |` convention, which keeps
+ * every further line exactly (its own indentation, blank lines) where plain
+ * folding loses them to the reader's dedent.
+ */
+function foldMultiline(value: string): string {
+  return value.replaceAll(/\r\n|\r|\n/g, "\n" + " ".repeat(8) + "|");
+}
+
+/**
  * Serializes metadata: the typed fields in the specification's order (the
  * description as the body), then any other headers from `headers` that no
  * typed field covers. `parseCoreMetadata(formatCoreMetadata(m))` gives back
- * the same typed fields.
+ * the same typed fields, except blanks at the start of a value, which no
+ * header can carry.
  *
  * @example
  * ```ts
@@ -358,7 +368,9 @@ export function formatCoreMetadata(meta: CoreMetadata): string {
   const lines: string[] = [];
   for (const [header, key] of FIELDS) {
     const value = meta[key];
-    if (typeof value === "string") lines.push(`${header}: ${fold(value)}`);
+    if (key === "license" && typeof value === "string") {
+      lines.push(`${header}: ${foldMultiline(value)}`);
+    } else if (typeof value === "string") lines.push(`${header}: ${fold(value)}`);
     else if (key === "projectUrls") {
       for (const url of meta.projectUrls) lines.push(`${header}: ${url.label}, ${url.url}`);
     } else if (Array.isArray(value)) {
@@ -368,6 +380,8 @@ export function formatCoreMetadata(meta: CoreMetadata): string {
   for (const [name, value] of meta.headers) {
     if (!knownHeaders.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
   }
+  // An empty description has no body to be: it stays a header, so it reads back as "".
+  if (meta.description === "") lines.push("Description: ");
   let text = lines.join("\n") + "\n";
   if (meta.description !== undefined && meta.description !== "") {
     text += "\n" + meta.description;
