@@ -36,6 +36,7 @@ import { launchersFor, rewriteScriptShebang } from "./scripts.ts";
 import { DirectoryMaker, type FileStamp, type Linker, LinkError, stampOf } from "./wheel_cache.ts";
 import { isWithin, RealPaths } from "./real_paths.ts";
 import { trimEndChars } from "../trim.ts";
+import { appendAll } from "../lists.ts";
 
 /** A wheel that dpip refuses to install; the message is `Cannot install <wheel>: <reason>`. */
 export class WheelInstallError extends DpipError {
@@ -623,20 +624,24 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
       throw new WheelInstallError(manifest.filename, reasonOf(error), { cause: error });
     }
     const scripts = staging.rootOf(scheme.scripts);
+    // A launcher replaces a file of the same name (the last of one name wins), found by
+    // name: a search of the list per launcher was quadratic in the entry points.
+    const written = new Map<string, StagedFile>();
     for (const launcher of launchers) {
       const content = encoder.encode(launcher.content);
-      const existing = files.findIndex((file) =>
-        file.root === scripts && file.path === launcher.name
-      );
-      if (existing >= 0) files.splice(existing, 1);
       staging.place(scripts, launcher.name, (target) => writeNew(target, content, 0o755));
-      files.push({
+      written.delete(launcher.name);
+      written.set(launcher.name, {
         root: scripts,
         path: launcher.name,
         hash: hashOf(content),
         size: content.length,
       });
     }
+    const kept = files.filter((file) => !(file.root === scripts && written.has(file.path)));
+    files.length = 0;
+    appendAll(files, kept);
+    appendAll(files, written.values());
   }
   checkDestinations(manifest.filename, { staging, files, boundary: scheme.data });
   return { manifest, staging, libRoot, files };

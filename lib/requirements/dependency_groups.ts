@@ -17,6 +17,7 @@ import { parse as parseToml, TomlDate } from "npm:smol-toml@1.9.1";
 import { pythonRepr } from "../dists/message.ts";
 import { DpipError } from "../errors.ts";
 import { parseRequirement } from "../pep508/mod.ts";
+import { trimEndChars } from "../trim.ts";
 
 /** A `--group` that cannot be resolved: a missing or malformed table, an unknown group, a cycle. */
 export class DependencyGroupError extends DpipError<"dependency-group"> {
@@ -55,7 +56,7 @@ export function parseGroupOption(value: string): GroupOption {
   const colon = value.lastIndexOf(":");
   if (colon < 0) return { path: "pyproject.toml", group: value };
   const path = value.slice(0, colon);
-  const base = path.replace(/\/+$/, "").split("/").at(-1);
+  const base = trimEndChars(path, "/").split("/").at(-1);
   if (base !== "pyproject.toml") {
     throw new DependencyGroupError(
       path,

@@ -21,9 +21,16 @@ function isFile(path: string): boolean {
   }
 }
 
-/** `home` of a `pyvenv.cfg`. */
+/**
+ * `home` of a `pyvenv.cfg`: the first `home = …` line, read line by line as
+ * `site.py` does (a multi-line pattern would be quadratic in a run of blank lines).
+ */
 function configuredHome(config: string): string | undefined {
-  return /^\s*home\s*=\s*(.*?)\s*$/m.exec(config)?.[1];
+  for (const line of config.split(/\r\n|[\n\r\u2028\u2029]/)) {
+    const equals = line.indexOf("=");
+    if (equals > 0 && line.slice(0, equals).trim() === "home") return line.slice(equals + 1).trim();
+  }
+  return undefined;
 }
 
 function baseExecutable(interpreter: Interpreter): string {

@@ -68,10 +68,19 @@ function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
   }
 }
 
-/** `version = X.Y.Z` of a `pyvenv.cfg`, as `X.Y`. */
+/**
+ * `version = X.Y.Z` of a `pyvenv.cfg`, as `X.Y`: the first such line, read line
+ * by line (a multi-line pattern would be quadratic in a run of blank lines).
+ */
 function configuredMinor(config: string): string | undefined {
-  const match = /^\s*version(?:_info)?\s*=\s*(\d+)\.(\d+)/m.exec(config);
-  return match === null ? undefined : `${match[1]}.${match[2]}`;
+  for (const line of config.split(/\r\n|[\n\r\u2028\u2029]/)) {
+    const equals = line.indexOf("=");
+    const key = line.slice(0, Math.max(equals, 0)).trim();
+    if (key !== "version" && key !== "version_info") continue;
+    const match = /^(\d+)\.(\d+)/.exec(line.slice(equals + 1).trim());
+    if (match !== null) return `${match[1]}.${match[2]}`;
+  }
+  return undefined;
 }
 
 type Existing = { kind: "none"; made: string } | { kind: "empty" } | { kind: "venv" };

@@ -178,3 +178,56 @@ for (const { name, build, run } of cases) {
     );
   });
 }
+
+// Installing: a wheel's launchers replaced same-named files by searching the list of files
+// once per launcher, quadratic in the entry points.
+const { extractWheel, stageWheel, StagingArea } = await import(
+  "../../lib/installer/install_wheel.ts"
+);
+const { Linker } = await import("../../lib/installer/wheel_cache.ts");
+const { buildWheel } = await import("../helpers/wheel_builder.ts");
+
+Deno.test("hostile wheel, work linear in its entry points: staging its launchers", async () => {
+  const meter = await startWorkMeter();
+  const root = await Deno.makeTempDir({ prefix: "dpip-growth-" });
+  try {
+    const stage = async (count: number) => {
+      const scripts = Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [`tool${i}`, `demo.cli:main${i}`]),
+      );
+      const wheel = buildWheel({
+        name: "demo",
+        version: "1.0",
+        files: { "demo/__init__.py": "" },
+        entryPoints: { console_scripts: scripts },
+      });
+      const dir = `${root}/${count}`;
+      const manifest = extractWheel(wheel.bytes, { filename: wheel.filename, dir: `${dir}/tree` });
+      return await meter.measure(() =>
+        stageWheel({
+          tree: `${dir}/tree`,
+          manifest,
+          scheme: {
+            purelib: `${dir}/lib`,
+            platlib: `${dir}/lib`,
+            scripts: `${dir}/bin`,
+            data: dir,
+            headers: `${dir}/include`,
+          },
+          staging: new StagingArea(`${dir}/.stage`),
+          python: "/env/bin/python",
+          pythonVersion: [3, 11],
+          linker: new Linker("copy"),
+        })
+      );
+    };
+    const small = await stage(300);
+    const large = await stage(1200);
+    assert(
+      large <= LINEAR_RATIO * small + 300,
+      `${small} blocks of work for 300 entry points, ${large} for 1200`,
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
