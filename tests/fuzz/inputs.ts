@@ -566,7 +566,8 @@ function jsonField<T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
   });
 }
 
-const jsonFile = fc.record(
+/** One entry of a JSON page's `files` (with wrong types here and there). */
+export const jsonFile = fc.record(
   {
     filename: jsonField(filenameGrammar),
     url: jsonField(
@@ -604,6 +605,27 @@ export const jsonPageGrammar: fc.Arbitrary<string> = fc.record(
   },
   { requiredKeys: ["meta", "files"] },
 ).map((page) => JSON.stringify(page));
+
+/**
+ * JSON pages that grow: `count` files (copies of generated ones, each named
+ * apart) and `count` versions, so the work after `JSON.parse` grows too.
+ */
+export const jsonPagePumps: fc.Arbitrary<(count: number) => string> = fc.tuple(
+  fc.array(jsonFile, { minLength: 1, maxLength: 3 }),
+  fc.constantFrom("1.0", "1.1"),
+).map(([files, api]) => (count: number) =>
+  JSON.stringify({
+    meta: { "api-version": api },
+    name: "demo",
+    files: Array.from({ length: count }, (_, i) => {
+      const file = files[i % files.length]!;
+      return typeof file.filename === "string"
+        ? { ...file, filename: `${i}${file.filename}` }
+        : file;
+    }),
+    versions: Array.from({ length: count }, (_, i) => `1.${i}`),
+  })
+);
 
 /** JSON pages: grammar, mutations, soup. */
 export const jsonPageInputs: fc.Arbitrary<string> = textInputs(jsonPageGrammar, [

@@ -39,6 +39,7 @@ import {
   htmlPageInputs,
   iniInputs,
   jsonPageInputs,
+  jsonPagePumps,
   markerInputs,
   metadataInputs,
   recordInputs,
@@ -240,12 +241,14 @@ export const TARGETS: readonly FuzzTarget<never>[] = [
     run: (text) => parseHtmlPage(text, PAGE_URL),
     errors: ["invalid-index-page"],
   }),
-  textTarget({
+  {
     name: "JSON index page",
     inputs: jsonPageInputs,
-    run: (text) => parseJsonPage(text, PAGE_URL),
+    run: (text: string) => parseJsonPage(text, PAGE_URL),
     errors: ["invalid-index-page"],
-  }),
+    pumps: fc.oneof(textPumps(jsonPageInputs), jsonPagePumps),
+    pumpCount: 200,
+  } as FuzzTarget<string>,
   textTarget({
     name: "METADATA",
     inputs: metadataInputs,
