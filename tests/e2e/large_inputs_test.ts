@@ -7,14 +7,14 @@
  * @module
  */
 
-import { captureIo, main } from "../lib/cli/mod.ts";
-import { formatCoreMetadata, parseCoreMetadata } from "../lib/dists/core_metadata.ts";
-import { parseEntryPoints } from "../lib/dists/entry_points.ts";
-import { formatRecord, parseRecord } from "../lib/dists/record.ts";
-import { launchersFor } from "../lib/installer/scripts.ts";
-import { join, pathToFileURL } from "../lib/paths.ts";
-import { assert, assertEquals } from "./helpers/assert.ts";
-import { skipUnless } from "./helpers/python.ts";
+import { captureIo, main } from "../../lib/cli/mod.ts";
+import { formatCoreMetadata, parseCoreMetadata } from "../../lib/dists/core_metadata.ts";
+import { parseEntryPoints } from "../../lib/dists/entry_points.ts";
+import { formatRecord, parseRecord } from "../../lib/dists/record.ts";
+import { launchersFor } from "../../lib/installer/scripts.ts";
+import { join, pathToFileURL } from "../../lib/paths.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { skipUnless } from "../helpers/python.ts";
 
 const LINKS = 130_000;
 const LINES = 200_000;
