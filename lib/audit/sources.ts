@@ -24,6 +24,7 @@ import {
   pypiNames,
 } from "./osv.ts";
 import { tryParseVersion } from "../pep440/mod.ts";
+import { trimEndChars } from "../trim.ts";
 
 /** One `name == version` to look up. */
 export interface PackageQuery {
@@ -242,7 +243,7 @@ function readBatch(json: unknown, expected: number, where: string): BatchResult[
 
 /** The API base with `/v1` (an URL that already ends in `/v1` is kept). */
 function apiRoot(base: string): string {
-  const trimmed = base.replace(/\/+$/, "");
+  const trimmed = trimEndChars(base, "/");
   return trimmed.endsWith("/v1") ? trimmed : `${trimmed}/v1`;
 }
 

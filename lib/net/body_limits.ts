@@ -86,7 +86,8 @@ export class InvalidBodyLimitError extends DpipError<"invalid-size-limit"> {
  * ```
  */
 export function parseSize(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
+  // Trimmed first: blanks at both ends of the pattern would trade characters (quadratic).
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i.exec(text.trim());
   if (match === null) return undefined;
   const unit = { "": 1, k: 1024, m: MiB, g: 1024 * MiB }[(match[2] ?? "").toLowerCase()] ?? 1;
   const bytes = Math.floor(Number(match[1]) * unit);
