@@ -493,7 +493,7 @@ class Reporter {
           hints.push(`no index has a project named '${cause.dependency}'${didYouMean}`);
         } else if (cause.dependencySet.isEmpty()) {
           const versions = this.#context.versions?.(cause.dependency);
-          if (versions !== undefined) hints.push(...versionHints(cause.dependency, versions));
+          if (versions !== undefined) appendAll(hints, versionHints(cause.dependency, versions));
         }
       } else if (cause.kind === "no-versions") {
         const packageId = incompatibility.terms[0]!.package;
