@@ -15,6 +15,7 @@
 
 import { type EnvironmentLock, lockEnvironment, tryLockEnvironment } from "./lock.ts";
 import { hasWorkDir, type RecoveredChange, recoverTransactions } from "./transaction.ts";
+import { appendAll } from "../lists.ts";
 
 /** What {@link recoverPendingChangesNow} found. */
 export interface PendingChanges {
@@ -80,7 +81,7 @@ export function recoverPendingChangesNow(dirs: readonly string[]): PendingChange
         busy.push(dir);
         continue;
       }
-      recovered.push(...recoverTransactions(dir).changes);
+      appendAll(recovered, recoverTransactions(dir).changes);
     } catch (error) {
       failed.push({ dir, message: error instanceof Error ? error.message : String(error) });
     } finally {

@@ -44,6 +44,7 @@ import { DpipError } from "../errors.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import type { PthEntry } from "./uninstall.ts";
 import { trimEndChars } from "../trim.ts";
+import { appendAll } from "../lists.ts";
 
 /** The prefix of transaction work directories inside a library directory. */
 export const WORK_DIR_PREFIX = ".dpip-txn-";
@@ -253,7 +254,7 @@ export function recoverTransactions(libDir: string): Recovery {
     workDirs++;
     const workDir = join(libDir, name);
     try {
-      changes.push(...recoverWorkDir(libDir, workDir));
+      appendAll(changes, recoverWorkDir(libDir, workDir));
     } catch (error) {
       throw new TransactionError(
         `Could not finish an interrupted change of the environment in ${workDir} (${

@@ -936,7 +936,7 @@ async function runPipeline(
 
   const isTarget = target.scheme.kind === "target";
   const scheme = interpreter.scheme(target.scheme);
-  if (!settings.dryRun) warnings.push(...await finishPendingChanges(scheme, reporter));
+  if (!settings.dryRun) appendAll(warnings, await finishPendingChanges(scheme, reporter));
   const installedSet = isTarget
     ? []
     : readInstalledDists(interpreter.sitePackages, { importlib: isImportlib(interpreter) }).dists;

@@ -238,7 +238,7 @@ async function applyWheels(
   });
   try {
     for (const dir of libDirs) {
-      changelog.warnings.push(...recoveryWarnings(recoverTransactions(dir).changes));
+      appendAll(changelog.warnings, recoveryWarnings(recoverTransactions(dir).changes));
     }
     const installed = readInstalledDists(libDirs).dists;
     const toStage: { wheel: PreparedWheel; old?: InstalledDist }[] = [];
