@@ -106,6 +106,7 @@ export const ERROR_CODES = [
   "audit-unpinned",
   "attestation-failed",
   "trusted-root",
+  "build-sandbox-unavailable",
 ] as const;
 
 /** A stable kebab-case error code (see {@link ERROR_CODES}). */

@@ -51,6 +51,12 @@ export interface BuildOptions {
   onOutput?: (line: string) => void;
   /** Where the build directories go (default: the OS temporary directory); always removed. */
   tempDir?: string;
+  /**
+   * Run every hook in a bubblewrap sandbox (`sandbox.ts`): no network, homes
+   * hidden, writes only to the project and the build's work directory;
+   * `readable` are the interpreter's directories, kept readable.
+   */
+  sandbox?: { readonly readable: readonly string[] };
 }
 
 /** The wheel a build produced. */
@@ -249,16 +255,50 @@ class HookCaller {
     }
   }
 
+  /** The program, arguments and environment of a hook process (sandboxed when asked). */
+  async #command(
+    hook: string,
+    files: readonly [string, string],
+  ): Promise<{ program: string; args: string[]; env: Record<string, string> }> {
+    const { projectDir, runnerPath, env, work, options } = this.context;
+    const args = [runnerPath, hook, ...files];
+    if (options.sandbox === undefined) return { program: options.python, args, env };
+    const { bubblewrapArgs, findOnPath, sandboxEnv, sandboxProblem, SandboxUnavailableError } =
+      await import("./sandbox.ts");
+    const problem = await sandboxProblem(env);
+    if (problem !== undefined) throw new SandboxUnavailableError(problem);
+    const bwrap = (await findOnPath("bwrap", env["PATH"] ?? "/usr/bin:/bin"))!;
+    const homes: string[] = [];
+    for (const dir of [env["HOME"], "/root", "/home"]) {
+      if (dir === undefined || dir === "" || dir === "/" || homes.includes(dir)) continue;
+      if (await isDirectory(dir)) homes.push(dir);
+    }
+    const real = (path: string) => Deno.realPath(path).catch(() => path);
+    const dirs = { home: join(work, "home"), tmp: join(work, "tmp") };
+    await Deno.mkdir(dirs.home, { recursive: true });
+    await Deno.mkdir(dirs.tmp, { recursive: true });
+    return {
+      program: bwrap,
+      args: bubblewrapArgs({ program: options.python, args, cwd: await real(projectDir) }, {
+        homes,
+        readable: await Promise.all(options.sandbox.readable.map(real)),
+        writable: await Promise.all([projectDir, work].map(real)),
+      }),
+      env: sandboxEnv(env, dirs),
+    };
+  }
+
   /** Runs the hook process to its end (or kills it on an interrupt), forwarding its output. */
   async #run(hook: string, files: readonly [string, string]): Promise<Deno.CommandStatus> {
-    const { projectDir, runnerPath, env, options } = this.context;
+    const { projectDir, options } = this.context;
     throwIfCancelled(options.signal);
+    const command = await this.#command(hook, files);
     let child: Deno.ChildProcess;
     try {
-      child = new Deno.Command(options.python, {
-        args: [runnerPath, hook, ...files],
+      child = new Deno.Command(command.program, {
+        args: command.args,
         cwd: projectDir,
-        env,
+        env: command.env,
         clearEnv: true,
         stdin: "null",
         stdout: "piped",
@@ -266,7 +306,7 @@ class HookCaller {
       }).spawn();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw this.error(hook, `cannot run ${options.python} (${message})`);
+      throw this.error(hook, `cannot run ${command.program} (${message})`);
     }
     const kill = () => {
       try {
@@ -342,6 +382,14 @@ async function moveFile(from: string, to: string): Promise<void> {
     await Deno.rename(from, to);
   } catch {
     await Deno.copyFile(from, to);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
   }
 }
 

@@ -32,6 +32,7 @@ const index: OptionGroup = {
 
 const BUILD_OPTIONS: readonly OptionId[] = [
   "noBuildIsolation",
+  "buildSandbox",
   "usePep517",
   "noUsePep517",
   "checkBuildDependencies",

@@ -698,6 +698,13 @@ export const OPTIONS = {
     { metavar: "path" },
   ),
 
+  buildSandbox: opt(
+    "buildSandbox",
+    ["--build-sandbox"],
+    "flag",
+    "Run build backends in a bubblewrap sandbox: no network, no home directory or PIP_*/DPIP_* variables, writes only to the build's directories.",
+  ),
+
   // Attestations (PEP 740).
   verifyAttestations: opt(
     "verifyAttestations",

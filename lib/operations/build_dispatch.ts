@@ -37,6 +37,7 @@ import { DpipError, isDpipError } from "../errors.ts";
 import type { WheelDownloader } from "../installer/prepare.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
+import { dirname } from "../paths.ts";
 import type { Requirement } from "../pep508/mod.ts";
 import type { Interpreter } from "../python/mod.ts";
 import type { IndexFile } from "../resolver/default_provider.ts";
@@ -98,6 +99,8 @@ export interface BuildDispatchOptions {
   /** Bounds on unpacking source archives. */
   readonly archiveLimits?: SourceArchiveLimits;
   readonly reporter?: BuildReporter;
+  /** `--build-sandbox`: run every backend hook in a bubblewrap sandbox (`build/sandbox.ts`). */
+  readonly sandbox?: boolean;
 }
 
 type Settings = Readonly<Record<string, string | readonly string[]>>;
@@ -297,6 +300,20 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
         ? {}
         : { onOutput: options.reporter.onBuildOutput }),
       tempDir: await options.scratch.dir("build"),
+      ...(options.sandbox === true
+        ? {
+          sandbox: {
+            readable: [
+              ...new Set([
+                options.interpreter.prefix,
+                options.interpreter.basePrefix,
+                dirname(options.interpreter.executable),
+                dirname(options.interpreter.sysExecutable),
+              ]),
+            ],
+          },
+        }
+        : {}),
     });
     options.reporter?.onBuilt?.(
       canonicalizeName(parseWheelFilename(wheel.filename).name),

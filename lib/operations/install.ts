@@ -122,6 +122,8 @@ export interface InstallSettings {
   readonly resolutionTimeoutMs?: number;
   /** Build in an isolated environment with the project's build requirements (default true). */
   readonly buildIsolation?: boolean;
+  /** `--build-sandbox`: run build backends in a bubblewrap sandbox. */
+  readonly buildSandbox?: boolean;
   /** `--config-settings` for every build. */
   readonly configSettings?: Readonly<Record<string, string | readonly string[]>>;
   /** `--build-constraint`: constraints on build environments (your `-c` constraints are not). */
@@ -791,6 +793,7 @@ function buildDispatch(
     pre: settings.pre,
     ...(settings.sdistLimits === undefined ? {} : { archiveLimits: settings.sdistLimits }),
     ...(settings.linkMode === undefined ? {} : { linkMode: settings.linkMode }),
+    ...(settings.buildSandbox === true ? { sandbox: true } : {}),
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     reporter: {

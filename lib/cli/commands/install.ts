@@ -143,6 +143,7 @@ function settingsOf(
     report: options.string("report") !== undefined,
     ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
     buildIsolation: options.flag("buildIsolation", true),
+    buildSandbox: options.flag("buildSandbox"),
     configSettings: parseConfigSettings(options.strings("configSettings"), (message) => {
       throw new UsageError(message);
     }),

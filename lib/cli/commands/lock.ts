@@ -132,6 +132,7 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
         report: false,
         ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
         buildIsolation: options.flag("buildIsolation", true),
+        buildSandbox: options.flag("buildSandbox"),
         configSettings: parseConfigSettings(options.strings("configSettings"), (message) => {
           throw new DpipError("usage", message);
         }),
