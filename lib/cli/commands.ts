@@ -61,6 +61,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "requirementsFromScript",
           "constraint",
           "buildConstraint",
+          "overrides",
           "noDeps",
           "onlyDeps",
           "pre",
@@ -124,6 +125,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "requirement",
           "requirementsFromScript",
           "constraint",
+          "overrides",
           "noDeps",
           "onlyDeps",
           "editable",
@@ -182,6 +184,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         options: [
           "lockOutput",
           "constraint",
+          "overrides",
           "generateHashes",
           "upgrade",
           "upgradePackage",

@@ -20,6 +20,10 @@ import {
 } from "../requirements/dependency_groups.ts";
 import { parseScriptMetadata } from "../requirements/script_metadata.ts";
 import type { CommandContext } from "./context.ts";
+import type { InstallServices } from "../operations/install.ts";
+import { type Overrides, overridesOf, overridingProvider } from "../operations/overrides.ts";
+import { buildSpecification } from "../requirements/specification.ts";
+import { readRequirementsLocation } from "./requirement_files.ts";
 import { parseReleaseControl, type ReleaseControl } from "../resolver/release_control.ts";
 import { appendAll } from "../lists.ts";
 
@@ -148,4 +152,28 @@ export function releaseControlSetting(
   control: ReleaseControl | undefined,
 ): { releaseControl?: ReleaseControl } {
   return control === undefined ? {} : { releaseControl: control };
+}
+
+/** The `--overrides` files' requirements, by project. */
+export async function readOverrides(context: CommandContext): Promise<Overrides> {
+  const files = context.options.strings("overrides");
+  if (files.length === 0) return new Map();
+  const spec = await buildSpecification({ args: [], requirementFiles: files }, {
+    cwd: context.io.cwd,
+    env: context.io.env,
+    read: (location) => readRequirementsLocation(location, context.io.cwd),
+    stat: () => undefined,
+  });
+  return overridesOf(
+    spec.requirements.flatMap(({ source }) =>
+      source.requirement === undefined ? [] : [source.requirement]
+    ),
+  );
+}
+
+/** `services` with the overrides applied to every distribution's dependencies. */
+export function withOverrides(services: InstallServices, overrides: Overrides): InstallServices {
+  return overrides.size === 0
+    ? services
+    : { ...services, provider: overridingProvider(services.provider, overrides) };
 }

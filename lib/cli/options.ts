@@ -510,6 +510,13 @@ export const OPTIONS = {
     "Let this project move off its pin in the existing output (repeatable).",
     { repeatable: true, metavar: "package" },
   ),
+  overrides: opt(
+    "overrides",
+    ["--overrides", "--override"],
+    "string",
+    "Replace every requirement on a project (yours and your dependencies') with the ones in this file (uv; repeatable).",
+    { repeatable: true, metavar: "file" },
+  ),
   lockOutput: opt(
     "lockOutput",
     ["-o", "--output"],

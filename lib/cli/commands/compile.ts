@@ -26,7 +26,13 @@ import {
 import { InstallPrinter } from "../install_render.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
-import { releaseControlOf, releaseControlSetting } from "../extra_requirements.ts";
+import {
+  readOverrides,
+  releaseControlOf,
+  releaseControlSetting,
+  withOverrides,
+} from "../extra_requirements.ts";
+import { overrideRoots } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
 function statKind(path: string): "file" | "directory" | undefined {
@@ -71,7 +77,7 @@ async function compile(context: CommandContext): Promise<number> {
     );
     return ExitCode.error;
   }
-  const spec = await buildSpecification({
+  const given = await buildSpecification({
     args: [],
     requirementFiles: inputs,
     constraintFiles: options.strings("constraints"),
@@ -81,6 +87,8 @@ async function compile(context: CommandContext): Promise<number> {
     read: (location) => readRequirementsLocation(location, io.cwd),
     stat: statKind,
   });
+  const overrides = await readOverrides(context);
+  const spec = overrideRoots(given, overrides);
   const output = options.string("lockOutput") ?? "-";
   const outputPath = output === "-" ? undefined : resolve(io.cwd, output);
   let existing = new Map<never, string>() as ReturnType<typeof existingPins>;
@@ -123,11 +131,14 @@ async function compile(context: CommandContext): Promise<number> {
         ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
       },
       target: { interpreter, scheme: { kind: "default" } },
-      services: installServices(session, {
-        tags,
-        policy,
-        ...(cacheRoot === undefined ? {} : { cacheRoot }),
-      }),
+      services: withOverrides(
+        installServices(session, {
+          tags,
+          policy,
+          ...(cacheRoot === undefined ? {} : { cacheRoot }),
+        }),
+        overrides,
+      ),
       env: io.env,
       existing,
       upgrade: options.flag("upgrade"),

@@ -65,12 +65,15 @@ import { readRequirementsLocation } from "../requirement_files.ts";
 import {
   checkOnlyDeps,
   groupRequirements,
+  readOverrides,
   releaseControlOf,
   releaseControlSetting,
   scriptRequirements,
+  withOverrides,
 } from "../extra_requirements.ts";
 import { lockedProvider } from "../../operations/pylock_install.ts";
 import { dependenciesOnly } from "../../operations/only_deps.ts";
+import { overrideRoots, type Overrides } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
 function statKind(path: string): PathKind {
@@ -201,7 +204,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     ? undefined
     : await readPylocks(context, lockFiles, await targetInterpreter(context));
   for (const warning of locks?.warnings ?? []) printer.warning(warning);
-  const spec = await buildSpecification({
+  const given = await buildSpecification({
     args: [
       ...context.args,
       ...await groupRequirements(context),
@@ -217,6 +220,8 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
       locks?.texts.get(location) ?? await readRequirementsLocation(location, io.cwd),
     stat: statKind,
   });
+  const overrides = await readOverrides(context);
+  const spec = overrideRoots(given, overrides);
   if (options.strings("buildConstraints").length > 0 && !options.flag("buildIsolation", true)) {
     printer.error("--build-constraint cannot be used with --no-build-isolation.");
     return ExitCode.error;
@@ -238,6 +243,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     spec,
     settings,
     ...(locks === undefined ? {} : { locks }),
+    overrides,
   })).status;
 }
 
@@ -248,6 +254,8 @@ export interface InstallRequest {
   readonly settings: InstallSettings;
   /** Lock files whose projects are answered from the lock. */
   readonly locks?: ReadLocks;
+  /** `--overrides`: every distribution's requirements on these projects replaced. */
+  readonly overrides?: Overrides;
   /** Called once resolved and planned, before pip's lines about it (not for a dry run). */
   readonly onPlanned?: (planned: PlannedInstall) => void;
 }
@@ -266,6 +274,7 @@ export async function installWithOutput(
 ): Promise<{ status: number; outcome?: InstallOutcome }> {
   const { io, options } = context;
   const { spec, settings, locks } = request;
+  const overrides = request.overrides ?? new Map();
   const interpreter = await targetInterpreter(context);
   if (options.flag("requireVirtualenv") && !interpreter.isVenv) {
     printer.error("Could not find an activated virtualenv (required).");
@@ -313,11 +322,14 @@ export async function installWithOutput(
   try {
     const services = withAttestations(
       withLocks(
-        installServices(session, {
-          tags,
-          policy,
-          ...(cacheRoot === undefined ? {} : { cacheRoot }),
-        }),
+        withOverrides(
+          installServices(session, {
+            tags,
+            policy,
+            ...(cacheRoot === undefined ? {} : { cacheRoot }),
+          }),
+          overrides,
+        ),
         locks,
       ),
       context,

@@ -28,11 +28,14 @@ import { readRequirementsLocation } from "../requirement_files.ts";
 import {
   checkOnlyDeps,
   groupRequirements,
+  readOverrides,
   releaseControlOf,
   releaseControlSetting,
   scriptRequirements,
+  withOverrides,
 } from "../extra_requirements.ts";
 import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
+import { overrideRoots } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
 function statKind(path: string): "file" | "directory" | undefined {
@@ -71,7 +74,7 @@ export async function runLock(context: CommandContext): Promise<number> {
 async function lock(context: CommandContext, printer: InstallPrinter): Promise<number> {
   const { io, options } = context;
   checkOnlyDeps(context);
-  const spec = await buildSpecification({
+  const given = await buildSpecification({
     args: [
       ...context.args,
       ...await groupRequirements(context),
@@ -86,6 +89,8 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
     read: (location) => readRequirementsLocation(location, io.cwd),
     stat: statKind,
   });
+  const overrides = await readOverrides(context);
+  const spec = overrideRoots(given, overrides);
   if (spec.requirements.length === 0) {
     printer.error(
       `You must give at least one requirement to lock (see "${context.program} help lock")`,
@@ -138,11 +143,14 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
         }),
       },
       target: { interpreter, scheme: { kind: "default" } },
-      services: installServices(session, {
-        tags,
-        policy,
-        ...(cacheRoot === undefined ? {} : { cacheRoot }),
-      }),
+      services: withOverrides(
+        installServices(session, {
+          tags,
+          policy,
+          ...(cacheRoot === undefined ? {} : { cacheRoot }),
+        }),
+        overrides,
+      ),
       reporter: {
         ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
       },
