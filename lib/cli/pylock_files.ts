@@ -9,7 +9,12 @@
 
 import { basename } from "../paths.ts";
 import { isPylockFilename, parsePylock } from "../lock/pylock.ts";
-import { type LockedCandidate, lockedRequirements } from "../operations/pylock_install.ts";
+import type { InstallServices } from "../operations/install.ts";
+import {
+  type LockedCandidate,
+  lockedProvider,
+  lockedRequirements,
+} from "../operations/pylock_install.ts";
 import type { PackageName } from "../names/mod.ts";
 import type { PinnedIdentities } from "../attest/check.ts";
 import type { Interpreter } from "../python/mod.ts";
@@ -75,4 +80,14 @@ export async function readPylocks(
     }
   }
   return { texts, candidates, attestationIdentities, warnings };
+}
+
+/** The services with the locked projects answered from their lock files. */
+export function withLocks(
+  services: InstallServices,
+  locks: ReadLocks | undefined,
+): InstallServices {
+  return locks === undefined
+    ? services
+    : { ...services, provider: lockedProvider(services.provider, locks.candidates) };
 }

@@ -22,7 +22,6 @@ import type { LinkMode } from "../../installer/wheel_cache.ts";
 import {
   type InstallOutcome,
   installRequirements,
-  type InstallServices,
   type InstallSettings,
   type PlannedInstall,
 } from "../../operations/install.ts";
@@ -57,7 +56,7 @@ import {
   wouldInstallLine,
 } from "../install_render.ts";
 import { ProgressBars } from "../progress.ts";
-import { isPylockLocation, type ReadLocks, readPylocks } from "../pylock_files.ts";
+import { isPylockLocation, type ReadLocks, readPylocks, withLocks } from "../pylock_files.ts";
 import { withAttestations } from "../attestations.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
 import { installDocument } from "../../operations/install_document.ts";
@@ -71,7 +70,6 @@ import {
   scriptRequirements,
   withOverrides,
 } from "../extra_requirements.ts";
-import { lockedProvider } from "../../operations/pylock_install.ts";
 import { dependenciesOnly } from "../../operations/only_deps.ts";
 import { overrideRoots, type Overrides } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
@@ -453,11 +451,4 @@ function renderOutcome(
   if (conflicts !== undefined) printer.error(conflicts);
   const success = successLine(changelog, names);
   if (success !== undefined) printer.info(success);
-}
-
-/** The services with the locked projects answered from their lock files. */
-function withLocks(services: InstallServices, locks: ReadLocks | undefined): InstallServices {
-  return locks === undefined
-    ? services
-    : { ...services, provider: lockedProvider(services.provider, locks.candidates) };
 }

@@ -25,6 +25,7 @@ import {
 } from "../index_session.ts";
 import { InstallPrinter } from "../install_render.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
+import { isPylockLocation, readPylocks, withLocks } from "../pylock_files.ts";
 import {
   checkOnlyDeps,
   groupRequirements,
@@ -74,19 +75,27 @@ export async function runLock(context: CommandContext): Promise<number> {
 async function lock(context: CommandContext, printer: InstallPrinter): Promise<number> {
   const { io, options } = context;
   checkOnlyDeps(context);
+  const requirementFiles = options.strings("requirements");
+  const lockFiles = requirementFiles.filter(isPylockLocation);
+  // A lock given with -r is locked again as it stands: its files are the only candidates.
+  const locks = lockFiles.length === 0
+    ? undefined
+    : await readPylocks(context, lockFiles, await targetInterpreter(context));
+  for (const warning of locks?.warnings ?? []) printer.warning(warning);
   const given = await buildSpecification({
     args: [
       ...context.args,
       ...await groupRequirements(context),
       ...await scriptRequirements(context, () => targetInterpreter(context)),
     ],
-    requirementFiles: options.strings("requirements"),
+    requirementFiles,
     constraintFiles: options.strings("constraints"),
     editables: options.strings("editables"),
   }, {
     cwd: io.cwd,
     env: io.env,
-    read: (location) => readRequirementsLocation(location, io.cwd),
+    read: async (location) =>
+      locks?.texts.get(location) ?? await readRequirementsLocation(location, io.cwd),
     stat: statKind,
   });
   const overrides = await readOverrides(context);
@@ -143,13 +152,16 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
         }),
       },
       target: { interpreter, scheme: { kind: "default" } },
-      services: withOverrides(
-        installServices(session, {
-          tags,
-          policy,
-          ...(cacheRoot === undefined ? {} : { cacheRoot }),
-        }),
-        overrides,
+      services: withLocks(
+        withOverrides(
+          installServices(session, {
+            tags,
+            policy,
+            ...(cacheRoot === undefined ? {} : { cacheRoot }),
+          }),
+          overrides,
+        ),
+        locks,
       ),
       reporter: {
         ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
