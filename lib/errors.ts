@@ -107,6 +107,10 @@ export const ERROR_CODES = [
   "attestation-failed",
   "trusted-root",
   "build-sandbox-unavailable",
+  "invalid-vcs-url",
+  "vcs-not-installed",
+  "vcs-command-failed",
+  "checkout-exists",
 ] as const;
 
 /** A stable kebab-case error code (see {@link ERROR_CODES}). */

@@ -209,6 +209,15 @@ export function collectingLines(planned: PlannedInstall, cwd: string): string[] 
       );
       continue;
     }
+    if (item.editable === true && item.chain.length === 0 && item.url !== undefined) {
+      // pip's editable lines: the directory's URL, or the name and the VCS URL as given.
+      lines.push(
+        item.url.startsWith("file:")
+          ? `Obtaining ${item.url}`
+          : `Obtaining ${item.displayName} from ${pipLinkText(item.requirement)}`,
+      );
+      continue;
+    }
     if (item.url?.startsWith("file:") && item.chain.length === 0) {
       lines.push(`Processing ${displayPath(decodeURIComponent(new URL(item.url).pathname), cwd)}`);
       if (entry?.sameWheel === true) {
@@ -218,9 +227,17 @@ export function collectingLines(planned: PlannedInstall, cwd: string): string[] 
       }
       continue;
     }
-    lines.push(`Collecting ${item.requirement}${fromChain(item)}`);
+    lines.push(`Collecting ${pipLinkText(item.requirement)}${fromChain(item)}`);
   }
   return lines;
+}
+
+/**
+ * A VCS URL as pip shows it: Python's `urlunsplit` writes `git+file:///x`
+ * as `git+file:/x` (the VCS scheme has no empty netloc).
+ */
+function pipLinkText(url: string): string {
+  return url.replace(/^(git|hg|svn|bzr)\+file:\/\/(?=\/)/i, "$1+file:");
 }
 
 /** One line per wheel fetched: `Downloading x.whl (62 kB)`, `Using cached …`. */

@@ -67,6 +67,11 @@ export interface PlanOptions {
    * installing (replaced only with `--upgrade`), so everything is installed.
    */
   readonly targetDir?: boolean;
+  /**
+   * Replaced even when the same version is installed (pip reinstalls
+   * editables, local directories and sdists, and over an editable install).
+   */
+  readonly reinstall?: ReadonlySet<PackageName>;
 }
 
 function sameVersion(installed: string, resolved: string): boolean {
@@ -111,7 +116,7 @@ export function planInstall<D extends PlannedDist, I extends PlanInstalled>(
       continue;
     }
     const same = dist.installed || sameVersion(current.version, dist.version);
-    if (same && options.reinstallAll !== true) {
+    if (same && options.reinstallAll !== true && options.reinstall?.has(dist.name) !== true) {
       satisfied.push({
         dist,
         installed: current,

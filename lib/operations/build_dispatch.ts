@@ -30,6 +30,7 @@ import type {
 import { BuildMemo } from "../build/build_memo.ts";
 import type { BuildId, BuildStack } from "../build/build_stack.ts";
 import { throwIfCancelled } from "../cancellation.ts";
+import { fileURLToPath } from "../paths.ts";
 import { tryParseSdistFilenameForProject } from "../dists/sdist_filename.ts";
 import { compatibleTags } from "../dists/tags.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
@@ -46,8 +47,12 @@ import { parseRequirementSource, type RequirementSource } from "../requirements/
 import {
   type BuiltRequirement,
   checkout,
+  type CheckoutContext,
+  pinnedVcsDirectUrl,
+  pinnedVcsKey,
   SourceBuildError,
   sourceBuildId,
+  type VcsSettings,
   withoutFragment,
 } from "./build_sources.ts";
 import { installBuildEnvironment } from "./build_environment.ts";
@@ -55,7 +60,10 @@ import type { Scratch } from "./scratch.ts";
 import {
   buildIndexSdist,
   type BuiltIndexWheel,
+  type BuiltWheelCache,
+  cachedBuiltWheel,
   describeWheel,
+  keepBuiltWheel,
   type SdistBuilder,
   sdistProvider,
 } from "./sdist_builds.ts";
@@ -98,6 +106,8 @@ export interface BuildDispatchOptions {
   readonly signal?: AbortSignal;
   /** Bounds on unpacking source archives. */
   readonly archiveLimits?: SourceArchiveLimits;
+  /** How VCS requirements are checked out (`--src`, `--exists-action`, their messages). */
+  readonly vcs: VcsSettings;
   readonly reporter?: BuildReporter;
   /** `--build-sandbox`: run every backend hook in a bubblewrap sandbox (`build/sandbox.ts`). */
   readonly sandbox?: boolean;
@@ -168,23 +178,37 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
       id: sourceBuildId(source),
       stack,
       build: async (inner) => {
+        const pinned = await pinnedVcsKey(source);
+        const cached = pinned === undefined ? undefined : await this.#cachedWheel(pinned);
+        if (cached !== undefined && source.kind === "vcs") {
+          // Built from this very commit before: no checkout, no build (as pip).
+          const wheelPath = fileURLToPath(cached.file.url);
+          return {
+            source,
+            name: checkedName(source, cached.file.filename),
+            url: withoutFragment(source.url),
+            wheelPath,
+            directUrl: pinnedVcsDirectUrl(source),
+          };
+        }
         this.#options.reporter?.onBuildStart?.(source.text, inner);
-        const { projectDir, url, directUrl } = await checkout(source, this.#checkoutContext());
+        const { projectDir, url, directUrl, cacheKey } = await checkout(
+          source,
+          this.#checkoutContext(),
+        );
         const built = await this.#buildProject(projectDir, {
           what: source.text,
           editable: source.editable,
           configSettings,
           stack: inner,
         });
-        const name = canonicalizeName(parseWheelFilename(built.filename).name);
-        if (source.name !== undefined && source.name !== name) {
-          throw new SourceBuildError(
-            source.text,
-            `it was requested as ${source.name}, but its metadata names ${name}`,
-            { hint: "fix the name in the requirement (or its #egg= fragment)" },
+        const name = checkedName(source, built.filename);
+        const wheelPath = cacheKey === undefined || this.#options.wheelCache === undefined
+          ? built.path
+          : fileURLToPath(
+            (await keepBuiltWheel(built.path, cacheKey, this.#wheelCache())).file.url,
           );
-        }
-        return { source, name, url, wheelPath: built.path, directUrl };
+        return { source, name, url, wheelPath, directUrl };
       },
     });
   }
@@ -260,12 +284,30 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
     await this.#memo.settled();
   }
 
-  #checkoutContext() {
+  #checkoutContext(): CheckoutContext {
+    const vcs = this.#options.vcs;
     return {
       downloader: this.#options.downloader,
       scratch: this.#options.scratch,
       unpack: (archive: string, dir: string) => this.#unpack(archive, dir),
+      vcs: {
+        ...vcs,
+        signal: this.#signal,
+        ...(this.#options.env === undefined ? {} : { env: this.#options.env }),
+      },
     };
+  }
+
+  #wheelCache(): BuiltWheelCache {
+    const { wheelCache, interpreter } = this.#options;
+    return {
+      ...(wheelCache === undefined ? {} : { wheelCache }),
+      interpreterKey: interpreterKey(interpreter),
+    };
+  }
+
+  async #cachedWheel(key: string): Promise<BuiltIndexWheel | undefined> {
+    return await cachedBuiltWheel(key, this.#wheelCache());
   }
 
   async #unpack(archive: string, dir: string): Promise<string> {
@@ -322,6 +364,19 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
     );
     return wheel;
   }
+}
+
+/** The project name of a wheel built for `source`, checked against the name it was asked by. */
+function checkedName(source: RequirementSource, filename: string): PackageName {
+  const name = canonicalizeName(parseWheelFilename(filename).name);
+  if (source.name !== undefined && source.name !== name) {
+    throw new SourceBuildError(
+      source.text,
+      `it was requested as ${source.name}, but its metadata names ${name}`,
+      { hint: "fix the name in the requirement (or its #egg= fragment)" },
+    );
+  }
+  return name;
 }
 
 /** The build context, its failures saying whose build environment it was. */

@@ -1,23 +1,27 @@
 /**
  * Requirements that need a build before they can be installed: project
  * directories (also editable), source archives (local files and URLs) and
- * git checkouts. This module fetches and unpacks them into a project
- * directory and says what `direct_url.json` (PEP 610) records; the run's
- * {@link BuildDispatch} (in `build_dispatch.ts`) builds them.
+ * VCS checkouts (`lib/vcs`: in the run's scratch directory, or for `-e` in
+ * `--src`). This module fetches and unpacks them into a project directory
+ * and says what `direct_url.json` (PEP 610) records; the run's
+ * {@link BuildDispatch} (in `build_dispatch.ts`) builds them, and keeps the
+ * builds of VCS URLs pinned to a commit in the wheel cache.
  *
  * @module
  */
 
-import { join } from "../paths.ts";
+import { join, pathToFileURL } from "../paths.ts";
 import type { BuildId } from "../build/mod.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { SDIST_EXTENSIONS, tryParseSdistFilenameForProject } from "../dists/sdist_filename.ts";
-import { DpipError } from "../errors.ts";
+import { DpipError, isDpipError } from "../errors.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
-import { digestChecks, hashFile } from "../net/hashes.ts";
+import { digestChecks, hashFile, loadCrypto } from "../net/hashes.ts";
 import { canonicalVersionText } from "../pep440/mod.ts";
 import type { RequirementSource } from "../requirements/source.ts";
 import type { WheelDownloader } from "../installer/prepare.ts";
+import type { CheckoutOptions, VcsCheckout } from "../vcs/obtain.ts";
+import { looksLikeCommitId, parseVcsUrl, type VcsLocation } from "../vcs/vcs_url.ts";
 import type { Scratch } from "./scratch.ts";
 
 /** A requirement that cannot be built (an unsupported VCS, a failed checkout, a name mismatch). */
@@ -57,6 +61,28 @@ export interface CheckoutContext {
   readonly scratch: Scratch;
   /** Unpacks a source archive into a directory; returns the project root. */
   readonly unpack: (archive: string, dir: string) => Promise<string>;
+  /** How VCS requirements are checked out. */
+  readonly vcs: VcsSettings;
+}
+
+/** How VCS requirements are checked out. */
+export interface VcsSettings extends CheckoutOptions {
+  /** Where editable checkouts go (`--src`): `<src>/<project name>`. */
+  readonly srcDir: string;
+}
+
+/** What the caller says about checkouts: messages, paths as shown, the question when in the way. */
+export type CheckoutHooks = Pick<CheckoutOptions, "reporter" | "displayPath" | "ask">;
+
+/**
+ * pip's default `--src`: `src` in the environment when it is a virtual
+ * environment, else `src` in the working directory.
+ */
+export function defaultSrcDir(
+  interpreter: { readonly isVenv: boolean; readonly prefix: string },
+  cwd: string,
+): string {
+  return join(interpreter.isVenv ? interpreter.prefix : cwd, "src");
 }
 
 /** A source fetched and unpacked: the project to build and where it came from. */
@@ -65,6 +91,8 @@ export interface Checkout {
   /** The reference URL (no fragment). */
   readonly url: string;
   readonly directUrl: DirectUrl;
+  /** Set when the source cannot change (a VCS commit id): the wheel cache may keep its build. */
+  readonly cacheKey?: string;
 }
 
 /** Whether installing `source` needs a build. */
@@ -176,83 +204,129 @@ export async function checkout(
       };
     }
     case "vcs":
-      return await gitCheckout(source, context, inner, subdirectory);
+      return await vcsCheckout(source, context, inner, subdirectory);
     case "registry":
       throw new SourceBuildError(source.text, "it names a project on an index, not a source");
   }
 }
 
-/** Splits `git+https://host/repo.git@v1.0` into the clone URL and the revision. */
-function splitVcsUrl(url: string): { cloneUrl: string; revision?: string } {
-  const bare = withoutFragment(url).replace(/^[a-z]+\+/, "");
-  const schemeEnd = bare.indexOf("://");
-  const pathStart = schemeEnd < 0 ? 0 : bare.indexOf("/", schemeEnd + 3);
-  const at = bare.lastIndexOf("@");
-  if (pathStart < 0 || at <= pathStart) return { cloneUrl: bare };
-  return { cloneUrl: bare.slice(0, at), revision: bare.slice(at + 1) };
-}
-
-async function git(args: string[], source: RequirementSource, cwd?: string): Promise<string> {
-  let output: Deno.CommandOutput;
-  try {
-    output = await new Deno.Command("git", {
-      args,
-      ...(cwd === undefined ? {} : { cwd }),
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: { GIT_TERMINAL_PROMPT: "0" },
-    }).output();
-  } catch (error) {
-    throw new SourceBuildError(source.text, "git is not installed or cannot run", {
-      hint: "install git, or give a source archive or directory instead",
-      cause: error,
-    });
-  }
-  if (!output.success) {
-    const message = new TextDecoder().decode(output.stderr).trim().split("\n").at(-1) ?? "";
-    throw new SourceBuildError(source.text, `git ${args[0]} failed: ${message}`);
-  }
-  return new TextDecoder().decode(output.stdout).trim();
-}
-
-async function gitCheckout(
+/** `source`'s repository checked out: for an editable install in `--src`, else in the scratch. */
+async function vcsCheckout(
   source: RequirementSource & { kind: "vcs" },
   context: CheckoutContext,
   inner: (root: string) => string,
   subdirectory: { subdirectory?: string },
 ): Promise<Checkout> {
-  if (source.vcs !== "git") {
-    throw new SourceBuildError(source.text, `${source.vcs} checkouts are not supported`, {
-      hint: "use a git URL, a source archive or a directory",
+  const { fetchCheckout, obtainCheckout } = await import("../vcs/obtain.ts");
+  const settings = context.vcs;
+  let checkout: VcsCheckout;
+  let commitId = "";
+  let location: VcsLocation;
+  try {
+    location = parseVcsUrl(source.url);
+    if (source.editable) {
+      if (source.name === undefined) {
+        throw new SourceBuildError(source.text, "an editable VCS requirement needs its name", {
+          hint: "add #egg=<project name> to the URL",
+        });
+      }
+      await Deno.mkdir(settings.srcDir, { recursive: true });
+      checkout = await obtainCheckout(join(settings.srcDir, source.name), location, settings);
+    } else {
+      const dir = join(await context.scratch.dir("vcs"), "checkout");
+      const fetched = await fetchCheckout(dir, location, settings);
+      commitId = fetched.commitId;
+      checkout = fetched;
+    }
+  } catch (error) {
+    // The errors that say what was wrong with the requirement; the rest end the run as they are.
+    if (
+      !isDpipError(
+        error,
+        "invalid-vcs-url",
+        "vcs-not-installed",
+        "vcs-command-failed",
+        "checkout-exists",
+      )
+    ) throw error;
+    throw new SourceBuildError(source.text, (error as DpipError).message, {
+      ...((error as DpipError).hint === undefined ? {} : { hint: (error as DpipError).hint }),
+      cause: error,
     });
   }
+  const projectDir = inner(checkout.dir);
+  const url = withoutFragment(source.url);
   if (source.editable) {
-    throw new SourceBuildError(
-      source.text,
-      "editable installs from version control are not supported",
-      {
-        hint: "clone it yourself and install the directory with -e",
-      },
-    );
+    // pip records where the editable checkout is, as for any editable directory.
+    return {
+      projectDir,
+      url,
+      directUrl: { url: pathToFileURL(projectDir).href, info: { kind: "dir", editable: true } },
+    };
   }
-  const { cloneUrl, revision } = splitVcsUrl(source.url);
-  const dir = await context.scratch.dir("git");
-  await git(["clone", "--quiet", cloneUrl, dir], source);
-  if (revision !== undefined) await git(["checkout", "--quiet", revision], source, dir);
-  const commitId = await git(["rev-parse", "HEAD"], source, dir);
   return {
-    projectDir: inner(dir),
-    url: withoutFragment(source.url),
-    directUrl: {
-      url: cloneUrl,
-      info: {
-        kind: "vcs",
-        vcs: "git",
-        commitId,
-        ...(revision === undefined ? {} : { requestedRevision: revision }),
-      },
-      ...subdirectory,
-    },
+    projectDir,
+    url,
+    directUrl: vcsDirectUrl(location, commitId, subdirectory),
+    ...(checkout.immutable ? { cacheKey: await vcsCacheKey(source) } : {}),
   };
+}
+
+/** `direct_url.json` of a VCS checkout at `commitId` (PEP 610 `vcs_info`). */
+function vcsDirectUrl(
+  location: VcsLocation,
+  commitId: string,
+  subdirectory: { subdirectory?: string },
+): DirectUrl {
+  return {
+    url: location.url,
+    info: {
+      kind: "vcs",
+      vcs: location.vcs,
+      commitId,
+      ...(location.revision === undefined ? {} : { requestedRevision: location.revision }),
+    },
+    ...subdirectory,
+  };
+}
+
+/**
+ * The wheel-cache key of a VCS requirement pinned to a commit id (pip keeps
+ * such builds, since the commit cannot change): its URL (with the commit) and
+ * subdirectory. Undefined for anything that could change.
+ */
+export async function pinnedVcsKey(source: RequirementSource): Promise<string | undefined> {
+  if (source.kind !== "vcs" || source.editable || source.vcs !== "git") return undefined;
+  let revision: string | undefined;
+  try {
+    revision = parseVcsUrl(source.url).revision;
+  } catch {
+    return undefined;
+  }
+  return revision !== undefined && looksLikeCommitId(revision)
+    ? await vcsCacheKey(source)
+    : undefined;
+}
+
+async function vcsCacheKey(source: RequirementSource & { kind: "vcs" }): Promise<string> {
+  const { createHash } = await loadCrypto();
+  const key = JSON.stringify({
+    url: withoutFragment(source.url),
+    subdirectory: source.subdirectory ?? null,
+  });
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/**
+ * `direct_url.json` of a build of `source` taken from the wheel cache: a VCS
+ * requirement pinned to a commit (see {@link pinnedVcsKey}), recorded at
+ * that commit without a checkout, as pip records it.
+ */
+export function pinnedVcsDirectUrl(source: RequirementSource & { kind: "vcs" }): DirectUrl {
+  const location = parseVcsUrl(source.url);
+  return vcsDirectUrl(
+    location,
+    location.revision ?? "",
+    source.subdirectory === undefined ? {} : { subdirectory: source.subdirectory },
+  );
 }

@@ -55,6 +55,7 @@ import type {
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
 import { recoverPendingChanges, recoveryWarnings } from "../installer/recovery.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
+import type { ExistsAction } from "../vcs/obtain.ts";
 import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
 import { canonicalVersionText, tryParseVersion } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
@@ -72,7 +73,13 @@ import type {
 import type { RequirementSource } from "../requirements/source.ts";
 import { hashesByProject, type RequirementsSpecification } from "../requirements/specification.ts";
 import { BuildDispatch } from "./build_dispatch.ts";
-import { type BuiltRequirement, needsBuild, withoutFragment } from "./build_sources.ts";
+import {
+  type BuiltRequirement,
+  type CheckoutHooks,
+  defaultSrcDir,
+  needsBuild,
+  withoutFragment,
+} from "./build_sources.ts";
 import {
   UnsupportedRequirementError,
   wheelRequest,
@@ -130,6 +137,10 @@ export interface InstallSettings {
   readonly buildConstraints?: readonly Requirement[];
   /** Bounds on unpacking source archives (against decompression bombs). */
   readonly sdistLimits?: SourceArchiveLimits;
+  /** `--src`: where editable VCS checkouts go (default pip's: `<venv>/src`, else `./src`). */
+  readonly srcDir?: string;
+  /** `--exists-action`: what to do with an editable checkout's directory in the way. */
+  readonly existsAction?: readonly ExistsAction[];
   /**
    * The distributions that get a `REQUESTED` file (default: those your
    * requirements name); `upgrade` passes the ones that had it, so that
@@ -190,6 +201,8 @@ export interface InstallOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Aborted on an interrupt: builds stop, scratch directories go, nothing is installed. */
   readonly signal?: AbortSignal;
+  /** VCS checkouts' messages, paths as shown, and the question about a directory in the way. */
+  readonly checkout?: CheckoutHooks;
 }
 
 /** One distribution met while collecting, in pip's order (requirements first, then breadth first). */
@@ -203,6 +216,8 @@ export interface CollectedDist {
   readonly displayName: string;
   /** The wheel path or URL you named, for direct references. */
   readonly url?: string;
+  /** You asked for it with `-e`. */
+  readonly editable?: boolean;
   readonly action: "install" | "reinstall" | "satisfied";
 }
 
@@ -479,16 +494,24 @@ function collect(
   chain: string[];
   displayName: string;
   url?: string;
+  editable?: boolean;
 }[] {
   const byName = new Map(dists.map((dist) => [dist.name, dist]));
   const out: ReturnType<typeof collect> = [];
   const seen = new Set<PackageName>();
-  const queue: { requirement: Requirement; text: string; chain: string[]; url?: string }[] = roots
+  const queue: {
+    requirement: Requirement;
+    text: string;
+    chain: string[];
+    url?: string;
+    editable?: boolean;
+  }[] = roots
     .map((root) => ({
       requirement: root.requirement,
       text: root.url === undefined ? String(root.requirement) : root.source.text,
       chain: fileOrigin(root.source.origin),
       ...(root.url === undefined ? {} : { url: root.url }),
+      ...(root.source.editable ? { editable: true } : {}),
     }));
   while (queue.length > 0) {
     const item = queue.shift()!;
@@ -502,6 +525,7 @@ function collect(
       chain: item.chain,
       displayName: item.requirement.name,
       ...(item.url === undefined ? {} : { url: item.url }),
+      ...(item.editable === true ? { editable: true } : {}),
     });
     const parent = withoutMarker(item.requirement);
     for (const dependency of parseDependencies(dist.metadata.requiresDist)) {
@@ -796,6 +820,11 @@ function buildDispatch(
     ...(settings.buildSandbox === true ? { sandbox: true } : {}),
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    vcs: {
+      ...options.checkout,
+      srcDir: settings.srcDir ?? defaultSrcDir(target.interpreter, Deno.cwd()),
+      ...(settings.existsAction === undefined ? {} : { existsAction: settings.existsAction }),
+    },
     reporter: {
       onBuildStart: (what, stack) => {
         const parent = stack.ids.at(-2);
@@ -984,7 +1013,11 @@ async function runPipeline(
     dists = withBuiltWheels(resolution.dists, (url) => dispatch.builtWheel(url));
   }
 
-  const plan = planInstall(dists, installedSet, { reinstallAll, targetDir: isTarget });
+  const plan = planInstall(dists, installedSet, {
+    reinstallAll,
+    targetDir: isTarget,
+    reinstall: alwaysReinstalled(roots, installed),
+  });
   const action = new Map<PackageName, CollectedDist["action"]>();
   for (const dist of plan.install) action.set(dist.name, "install");
   for (const entry of plan.reinstall) action.set(entry.dist.name, "reinstall");
@@ -1168,6 +1201,27 @@ async function runPipeline(
   } finally {
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * What pip reinstalls even at the installed version: what you asked for
+ * with `-e`, a local directory or sdist, and anything named by path or URL
+ * over an editable install.
+ */
+function alwaysReinstalled(
+  roots: readonly Root[],
+  installed: ReadonlyMap<PackageName, InstalledDist>,
+): Set<PackageName> {
+  const names = new Set<PackageName>();
+  for (const { source, requirement, url } of roots) {
+    if (url === undefined) continue;
+    const name = canonicalizeName(requirement.name);
+    if (
+      source.editable || (source.kind === "path" && source.pathKind !== "wheel") ||
+      installed.get(name)?.editableProjectLocation !== undefined
+    ) names.add(name);
+  }
+  return names;
 }
 
 /**

@@ -151,17 +151,13 @@ function distributionMetadata(text: string): DistributionMetadata {
 }
 
 /** What {@link buildIndexSdist} works with. */
-export interface IndexSdistContext {
+export interface IndexSdistContext extends BuiltWheelCache {
   readonly downloader: WheelDownloader;
   readonly scratch: Scratch;
   /** Unpacks a source archive into a directory; returns the project root. */
   readonly unpack: (archive: string, dir: string) => Promise<string>;
   /** Builds the project in a directory into a wheel. */
   readonly build: (projectDir: string) => Promise<BuiltWheel>;
-  /** The `wheels-v1` bucket, where built wheels are kept by the sdist's sha256; none: not kept. */
-  readonly wheelCache?: string;
-  /** Part of the cache key: what the built wheel depends on (the interpreter's best tag). */
-  readonly interpreterKey: string;
   /** A build is about to start (not for a wheel found in the cache). */
   readonly onBuildStart?: () => void;
 }
@@ -178,7 +174,7 @@ export async function buildIndexSdist(
   context: IndexSdistContext,
 ): Promise<BuiltIndexWheel> {
   const known = file.hashes["sha256"];
-  const cached = known === undefined ? undefined : await cachedWheel(known, context);
+  const cached = known === undefined ? undefined : await cachedBuiltWheel(known, context);
   if (cached !== undefined) return cached;
   context.onBuildStart?.();
   const dir = await context.scratch.dir("sdist-download");
@@ -196,20 +192,30 @@ export async function buildIndexSdist(
       `it was listed for ${name}, but its metadata names ${builtName}`,
     );
   }
-  return await keepWheel(wheel.path, downloaded.digests["sha256"]!, context);
+  return await keepBuiltWheel(wheel.path, downloaded.digests["sha256"]!, context);
 }
 
-function cacheDirOf(sdistSha256: string, context: IndexSdistContext): string | undefined {
-  if (context.wheelCache === undefined) return undefined;
-  const key = context.interpreterKey.replace(/[^A-Za-z0-9_.-]/g, "_");
-  return join(context.wheelCache, "built", sdistSha256.slice(0, 2), sdistSha256.slice(2), key);
+/** Where the wheel cache keeps the build of the source `key` names (for this interpreter). */
+function cacheDirOf(key: string, cache: BuiltWheelCache): string | undefined {
+  if (cache.wheelCache === undefined) return undefined;
+  const interpreter = cache.interpreterKey.replace(/[^A-Za-z0-9_.-]/g, "_");
+  return join(cache.wheelCache, "built", key.slice(0, 2), key.slice(2), interpreter);
 }
 
-async function cachedWheel(
-  sdistSha256: string,
-  context: IndexSdistContext,
+/** Where built wheels are kept. */
+export interface BuiltWheelCache {
+  /** The `wheels-v1` bucket; none: nothing is kept. */
+  readonly wheelCache?: string;
+  /** Part of the key: what a built wheel depends on (the interpreter's best tag). */
+  readonly interpreterKey: string;
+}
+
+/** The wheel kept for the source `key` names (an sdist's sha256, a pinned VCS URL's hash), if any. */
+export async function cachedBuiltWheel(
+  key: string,
+  cache: BuiltWheelCache,
 ): Promise<BuiltIndexWheel | undefined> {
-  const dir = cacheDirOf(sdistSha256, context);
+  const dir = cacheDirOf(key, cache);
   if (dir === undefined) return undefined;
   try {
     for await (const entry of Deno.readDir(dir)) {
@@ -223,13 +229,13 @@ async function cachedWheel(
   return undefined;
 }
 
-/** Moves a built wheel into the cache (when there is one) and describes it. */
-async function keepWheel(
+/** Copies a built wheel into the cache under `key` (when there is a cache) and describes it. */
+export async function keepBuiltWheel(
   path: string,
-  sdistSha256: string,
-  context: IndexSdistContext,
+  key: string,
+  cache: BuiltWheelCache,
 ): Promise<BuiltIndexWheel> {
-  const dir = cacheDirOf(sdistSha256, context);
+  const dir = cacheDirOf(key, cache);
   if (dir === undefined) return await describeWheel(path);
   await Deno.mkdir(dir, { recursive: true });
   const dest = join(dir, path.split("/").at(-1)!);

@@ -304,7 +304,16 @@ function common(context: BuildContext, fragment: Fragment, fromName?: Requiremen
 function fromUrl(url: string, context: BuildContext): RequirementSource {
   const fragment = parseFragment(url);
   const vcs = VCS_PATTERN.exec(url)?.[1] as "git" | "hg" | "svn" | "bzr" | undefined;
-  if (vcs !== undefined) return { kind: "vcs", url, vcs, ...common(context, fragment) };
+  if (vcs !== undefined) {
+    const source = { kind: "vcs" as const, url, vcs, ...common(context, fragment) };
+    if (context.editable && source.name === undefined) {
+      return context.fail(
+        "an editable VCS requirement must name its project",
+        "add #egg=<project name> to the URL",
+      );
+    }
+    return source;
+  }
   if (url.toLowerCase().startsWith("file:")) {
     let path: string;
     try {

@@ -351,7 +351,11 @@ Deno.test({
         { home },
       );
       assertEquals(bad.status, 1);
-      assertMatch(bad.stderr, /^ERROR: Cannot build git\+file:.*@nope: git checkout failed/);
+      // pip's warning, then one error naming the requirement and the command that failed.
+      assertMatch(
+        bad.stderr,
+        /^WARNING: Did not find branch or tag 'nope', assuming revision or ref\.\nERROR: Cannot build git\+file:.*@nope: git checkout failed: error: pathspec 'nope'/,
+      );
     });
   },
 });

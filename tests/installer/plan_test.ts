@@ -77,6 +77,16 @@ Deno.test("planInstall() splits a resolution into new, replacing and satisfied",
       expected: { install: ["a-1.0"], reinstall: [], uninstall: [], satisfied: [] },
     },
     {
+      title: "what pip always reinstalls (an editable, a local directory), at the same version",
+      dists: [
+        resolved("a", "1.0", { url: "file:///src/a" }),
+        resolved("b", "1.0", { installed: true }),
+      ],
+      installed: [installed("a", "1.0"), installed("b", "1.0")],
+      options: { reinstall: new Set([name("a")]) },
+      expected: { install: [], reinstall: ["1.0->1.0"], uninstall: ["a-1.0"], satisfied: ["b"] },
+    },
+    {
       title: "a downgrade",
       dists: [resolved("a", "1.0")],
       installed: [installed("a", "2.0")],

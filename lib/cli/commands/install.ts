@@ -58,6 +58,7 @@ import {
 import { ProgressBars } from "../progress.ts";
 import { isPylockLocation, type ReadLocks, readPylocks, withLocks } from "../pylock_files.ts";
 import { withAttestations } from "../attestations.ts";
+import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
 import { installDocument } from "../../operations/install_document.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
@@ -349,8 +350,14 @@ export async function installWithOutput(
         ...(signal === undefined ? {} : { signal }),
       })
       : spec;
+    const checkout = {
+      srcDir: srcDirOf(context, interpreter),
+      existsAction: existsActionsOf(context),
+      ...settings,
+    };
     outcome = await installRequirements(installed, {
-      settings: onlyDeps ? { ...settings, noDeps: true } : settings,
+      settings: onlyDeps ? { ...checkout, noDeps: true } : checkout,
+      checkout: checkoutHooks(context, printer),
       target,
       services,
       reporter: {
