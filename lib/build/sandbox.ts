@@ -142,7 +142,7 @@ export function bubblewrapArgs(
     command.cwd,
     "--",
     command.program,
-    ...command.args,
   );
+  for (const arg of command.args) args.push(arg);
   return args;
 }
