@@ -296,8 +296,8 @@ export const OPTIONS = {
     "progressBar",
     ["--progress-bar"],
     "choice",
-    "Show progress bars: on or off.",
-    { choices: ["on", "off"], metavar: "progress_bar" },
+    "Progress: auto (default: bars on a terminal, none with -q), on, off, or raw (pip's 'Progress N of M' lines on stdout).",
+    { choices: ["auto", "on", "off", "raw"], metavar: "progress_bar" },
   ),
   ignoreRequiresPython: opt(
     "ignoreRequiresPython",

@@ -97,7 +97,7 @@ import {
   type StatusLookup,
   withQuarantine,
 } from "./project_status.ts";
-import type { InstallChangelog } from "./install_wheels.ts";
+import type { InstallChangelog, InstallPhase } from "./install_wheels.ts";
 import type { JsonValue } from "./inspect.ts";
 import { appendAll } from "../lists.ts";
 import { trimEndChars } from "../trim.ts";
@@ -189,6 +189,8 @@ export interface InstallReporter extends PrepareReporter {
   onBuildOutput?(line: string): void;
   /** A requirement was built into `filename`. */
   onBuilt?(name: PackageName, filename: string): void;
+  /** Unpacking, installing and compiling the wheels (for a status line). */
+  onPhase?(phase: InstallPhase): void;
 }
 
 /** Options for {@link installRequirements}. */
@@ -1173,6 +1175,7 @@ async function runPipeline(
             : {}),
           ...(options.env === undefined ? {} : { env: options.env }),
           ...(reporter?.onLockWait === undefined ? {} : { onLockWait: reporter.onLockWait }),
+          ...(reporter?.onPhase === undefined ? {} : { onPhase: (p) => reporter.onPhase!(p) }),
         },
       );
     } catch (error) {

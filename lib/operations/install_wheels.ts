@@ -74,6 +74,16 @@ export interface InstallWheelsOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Called when another process holds the environment lock. */
   readonly onLockWait?: (path: string) => void;
+  /** Where installing has got to (for a status line: nothing is printed here). */
+  readonly onPhase?: (phase: InstallPhase) => void;
+}
+
+/** A step of installing wheels, with how many of its items are done. */
+export interface InstallPhase {
+  /** `unpacking` (and checking) the wheels, `installing` (linking and committing), `compiling`. */
+  readonly kind: "unpacking" | "installing" | "compiling";
+  readonly done: number;
+  readonly total: number;
 }
 
 /** A distribution's name and version. */
@@ -169,10 +179,17 @@ async function prepareAll(
   });
   const warned = requests.map((): string[] => []);
   const order = largestFirst(requests.map((_, i) => i), (i) => sizes[i]!);
+  let unpacked = 0;
+  const total = requests.length;
+  options.onPhase?.({ kind: "unpacking", done: 0, total });
   const preparing = new Map(
     order.map((i) => [
       i,
-      prepareWheel(requests[i]!, bucket, options, { warnings: warned[i]!, pool, size: sizes[i]! }),
+      prepareWheel(requests[i]!, bucket, options, { warnings: warned[i]!, pool, size: sizes[i]! })
+        .then((wheel) => {
+          options.onPhase?.({ kind: "unpacking", done: ++unpacked, total });
+          return wheel;
+        }),
     ]),
   );
   try {
@@ -263,6 +280,7 @@ async function applyWheels(
       toStage.push(old === undefined ? { wheel } : { wheel, old });
     }
     if (toStage.length === 0) return;
+    options.onPhase?.({ kind: "installing", done: 0, total: toStage.length });
 
     // One work directory in the library directory, so renames stay on its file system;
     // each distribution staged apart, so that it is committed on its own.
@@ -287,6 +305,9 @@ async function applyWheels(
         changelog.warnings.push(
           "Hard links to the cache are not possible here (another file system?); files were copied instead",
         );
+      }
+      if (options.compile === true) {
+        options.onPhase?.({ kind: "compiling", done: 0, total: staged.length });
       }
       const compiled = options.compile === true
         ? await compileStaged(staged.map((entry) => entry.staged), options)

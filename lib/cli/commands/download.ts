@@ -42,7 +42,7 @@ import {
 } from "../index_session.ts";
 import { type InstallPrinter, runPrinted } from "../install_render.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
-import { formatSize, ProgressBars } from "../progress.ts";
+import { formatSize, progressDisplay } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
 
@@ -234,9 +234,12 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
     out(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
   }
   for (const note of notes) out(note);
-  const bars = io.stderr.isTerminal && options.string("progressBar") !== "off" && quiet === 0
-    ? new ProgressBars(io.stderr)
-    : undefined;
+  const display = progressDisplay(io, {
+    progressBar: options.string("progressBar"),
+    quiet,
+    json: wantsJson(context),
+  });
+  const bars = display.downloads;
   const dest = resolvePath(io.cwd, options.string("dest") ?? ".");
   let outcome: DownloadOutcome;
   const requireHashes = options.flag("requireHashes") || fileOptions.requireHashes;
@@ -297,7 +300,7 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
       for (const warning of warnings) outcome.warnings.push(warning);
     }
   } finally {
-    bars?.finish();
+    display.finish();
     session.client.close();
   }
   for (const warning of new Set(outcome.warnings)) printer.warning(warning);

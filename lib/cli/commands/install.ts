@@ -55,7 +55,8 @@ import {
   wheelLines,
   wouldInstallLine,
 } from "../install_render.ts";
-import { ProgressBars } from "../progress.ts";
+import { phaseText, progressDisplay } from "../progress.ts";
+import { rootUserWarningFor } from "../root_user.ts";
 import { isPylockLocation, type ReadLocks, readPylocks, withLocks } from "../pylock_files.ts";
 import { withAttestations } from "../attestations.ts";
 import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
@@ -306,10 +307,12 @@ export async function installWithOutput(
   if (session.indexes.findLinks.length > 0) {
     printer.info(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
   }
-  const bars = io.stderr.isTerminal && options.string("progressBar") !== "off" &&
-      options.count("quiet") === 0
-    ? new ProgressBars(io.stderr)
-    : undefined;
+  const display = progressDisplay(io, {
+    progressBar: options.string("progressBar"),
+    quiet: options.count("quiet"),
+    json: wantsJson(context),
+  });
+  const bars = display.downloads;
   const status = io.stderr.isTerminal && options.count("quiet") === 0
     ? new ResolutionStatus(io.stderr)
     : undefined;
@@ -369,9 +372,16 @@ export async function installWithOutput(
           for (const line of collectingLines(planned, io.cwd)) printer.info(line);
           for (const line of builtLines(built)) printer.info(line);
         },
-        onBuildStart: (requirement) => printer.debug(`Building ${requirement}`),
+        onBuildStart: (requirement) => {
+          printer.debug(`Building ${requirement}`);
+          display.status?.show(`Building ${requirement}`);
+        },
         onBuildOutput: (line) => printer.debug(`  ${line}`),
-        onBuilt: (name, filename) => built.push({ name, filename }),
+        onBuilt: (name, filename) => {
+          display.status?.finish();
+          built.push({ name, filename });
+        },
+        onPhase: (phase) => display.status?.show(phaseText(phase)),
         ...(bars === undefined ? {} : {
           onStart: (filename: string, size: number | undefined) => bars.onStart(filename, size),
           onProgress: (filename: string, received: number, total: number | undefined) =>
@@ -385,10 +395,12 @@ export async function installWithOutput(
     });
   } finally {
     status?.finish();
-    bars?.finish();
+    display.finish();
     session.client.close();
   }
   renderOutcome(context, printer, { outcome, collectedShown, dryRun: settings.dryRun });
+  const root = settings.dryRun ? undefined : rootUserWarningFor(context, interpreter);
+  if (root !== undefined) printer.warning(root);
   if (wantsJson(context)) {
     writeJson(
       io,
