@@ -229,7 +229,13 @@ try {
   const log = join(home, "strace.log");
   const traced = await new Deno.Command("strace", {
     args: ["-f", "-ttt", "-qq", "-e", "trace=rename,renameat,renameat2", "-o", log, cmd!, ...rest],
-    env: { HOME: home, PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1" },
+    env: {
+      HOME: home,
+      PATH: Deno.env.get("PATH") ?? "",
+      NO_COLOR: "1",
+      DENO_DIR: Deno.env.get("DENO_DIR") ??
+        join(Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/", ".cache"), "deno"),
+    },
     clearEnv: true,
     stdout: "null",
     stderr: "null",

@@ -135,6 +135,13 @@ Deno.test({
       const again = await dpip(["check", "--python", venv.python], { home });
       assertEquals([again.status, again.stdout], [0, "No broken requirements found.\n"]);
 
+      // Beside a JSON document, on stderr; the exit status says so all the same.
+      await interruptUpgrade();
+      const json = await dpip(["check", "--format", "json", "--python", venv.python], { home });
+      assertEquals(json.status, 1, json.stderr);
+      assertEquals(JSON.parse(json.stdout).ok, true);
+      assertStringIncludes(json.stderr, `WARNING: ${FINISHED}`);
+
       await interruptUpgrade();
       const removed = await dpip(["uninstall", "-y", "--python", venv.python, "crashy"], { home });
       assertEquals(removed.status, 0, removed.stderr);

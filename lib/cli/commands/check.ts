@@ -51,17 +51,22 @@ export async function runCheck(context: CommandContext): Promise<number> {
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target);
-  // Interrupted changes are findings here: on stdout, and the exit status says so.
+  // Interrupted changes are findings here: on stdout (stderr beside a JSON document), and
+  // the exit status says so.
   reportReadWarnings(io, read.warnings.filter((warning) => warning.kind !== "interrupted-change"));
   const pending = read.pendingChanges === undefined
     ? []
     : pendingChangeLines(read.pendingChanges, { busy: true }).map((line) => line.text);
-  for (const line of pending) io.stdout.write(line + "\n");
+  const json = wantsJson(context);
+  for (const line of pending) {
+    if (json) io.stderr.write(`WARNING: ${line}\n`);
+    else io.stdout.write(line + "\n");
+  }
   const result = checkInstalled(read.dists, target, { shadowed: read.shadowed });
-  if (wantsJson(context)) {
+  if (json) {
     const document = checkDocument(result);
     writeJson(io, document);
-    return document.ok ? ExitCode.success : ExitCode.error;
+    return document.ok && pending.length === 0 ? ExitCode.success : ExitCode.error;
   }
   for (const problem of result.parsingProblems) {
     io.stderr.write(
