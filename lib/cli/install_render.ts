@@ -23,9 +23,9 @@ import type {
 } from "../operations/install.ts";
 import type { InstallChangelog } from "../operations/install_wheels.ts";
 import type { LocalWheel } from "../installer/prepare.ts";
-import type { ResolutionImpossibleError } from "../resolver/mod.ts";
 import type { CommandContext } from "./context.ts";
 import { ExitCode } from "./exit_codes.ts";
+import { resolutionFailure } from "./resolution_failure.ts";
 import type { Io } from "./io.ts";
 import { wantsJson } from "./json_output.ts";
 import { formatSize } from "./progress.ts";
@@ -143,9 +143,8 @@ export async function runPrinted(
       printer.raw(externallyManagedText(error as ExternallyManagedError, color));
       return ExitCode.error;
     }
-    if (isDpipError(error, "resolution-impossible")) {
-      // By its code: the resolver's module is loaded only when something is resolved.
-      const failure = error as ResolutionImpossibleError;
+    const failure = await resolutionFailure(error);
+    if (failure !== undefined) {
       printer.error(
         `Cannot ${verb} ${
           failure.requirements.join(", ") || "the requirements"

@@ -41,8 +41,9 @@ import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { dirname } from "../paths.ts";
 import type { Requirement } from "../pep508/mod.ts";
 import type { Interpreter } from "../python/mod.ts";
-import type { IndexFile } from "../resolver/default_provider.ts";
+import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";
 import type { ResolverProvider } from "../resolver/mod.ts";
+import { ResolutionImpossibleError } from "../resolver/failure.ts";
 import { parseRequirementSource, type RequirementSource } from "../requirements/source.ts";
 import {
   type BuiltRequirement,
@@ -83,7 +84,7 @@ export interface BuildDispatchOptions {
   /** The target interpreter: it runs the backends and gets the build environments' layout. */
   readonly interpreter: Interpreter;
   /** Versions and metadata from the indexes (without builds: the dispatch adds them). */
-  readonly provider: ResolverProvider;
+  readonly provider: ResolverProvider<IndexSource>;
   readonly downloader: WheelDownloader;
   /** Where every build directory goes. */
   readonly scratch: Scratch;
@@ -152,7 +153,7 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
   }
 
   /** The run's provider for the build on top of `stack`, with sdists buildable. */
-  provider(stack: BuildStack): ResolverProvider {
+  provider(stack: BuildStack): ResolverProvider<IndexSource> {
     return sdistProvider(this.#options.provider, this, stack);
   }
 
@@ -392,10 +393,8 @@ function explained(what: string, context: BuildContext): BuildContext {
           isDpipError(error, "build-cycle", "cancelled", "network-error")
         ) throw error;
         // A resolution failure's derivation says best what is missing.
-        const derivation = (error as DpipError & { text?: unknown }).text;
-        const reason = typeof derivation === "string" && derivation !== ""
-          ? derivation.trim().split("\n")[0]!
-          : error.message;
+        const derivation = error instanceof ResolutionImpossibleError ? error.text.trim() : "";
+        const reason = derivation !== "" ? derivation.split("\n")[0]! : error.message;
         throw new SourceBuildError(
           what,
           `cannot install its build dependencies (${requirements.join(", ")}): ${reason}`,

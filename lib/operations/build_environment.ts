@@ -14,6 +14,7 @@ import type { WheelDownloader } from "../installer/prepare.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import type { Requirement } from "../pep508/mod.ts";
 import type { Interpreter } from "../python/mod.ts";
+import type { IndexSource } from "../resolver/default_provider.ts";
 import type { ResolverProvider } from "../resolver/mod.ts";
 import { wheelRequest, withBuiltWheels } from "./resolved_wheels.ts";
 import type { BuiltIndexWheel } from "./sdist_builds.ts";
@@ -22,7 +23,7 @@ import type { Scratch } from "./scratch.ts";
 /** What a build environment is installed with. */
 export interface BuildEnvironmentServices {
   /** Versions and metadata, with sdist builds for the asking build's stack. */
-  readonly provider: ResolverProvider;
+  readonly provider: ResolverProvider<IndexSource>;
   /** The wheel built from an sdist during the resolution. */
   readonly builtWheel: (sdistUrl: string) => BuiltIndexWheel | undefined;
   readonly interpreter: Interpreter;

@@ -18,6 +18,7 @@ import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { tryParseVersion } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { MarkerEnvironment } from "../pep508/mod.ts";
+import type { IndexSource } from "../resolver/default_provider.ts";
 import type { ResolvedDist } from "../resolver/mod.ts";
 import { parseRequirementSource, type RequirementSource } from "../requirements/source.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
@@ -78,8 +79,8 @@ function fileVersion(filename: string, project: PackageName): string | undefined
  * The pins of a resolution, with `# via` origins and (when `filesOf` is
  * given) the sha256 of every listed file of each version.
  */
-export async function compiledPins(
-  dists: readonly ResolvedDist[],
+export async function compiledPins<S>(
+  dists: readonly ResolvedDist<S>[],
   options: {
     spec: RequirementsSpecification;
     environment: MarkerEnvironment;
@@ -232,7 +233,7 @@ export async function compileRequirements(
     );
     return outcome.resolution?.dists ?? [];
   };
-  let dists: readonly ResolvedDist[];
+  let dists: readonly ResolvedDist<IndexSource>[];
   const preferred = kept.map(([name, version]) =>
     parseRequirementSource(`${name}==${version}`, {
       cwd: "/",

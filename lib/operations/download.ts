@@ -428,24 +428,14 @@ export async function downloadRequirements(
   return { files, warnings };
 }
 
-/** A project the resolver chose, as `downloadResolved` needs it (a `ResolvedDist` fits). */
+/** A project the resolver chose, as `downloadResolved` needs it (a `ResolvedDist<IndexSource>` fits). */
 export interface ResolvedFile {
   readonly name: string;
   readonly version: string;
   /** The direct reference's URL, when the project came from one. */
   readonly url?: string;
-  /** The provider's file information: `{ file: ProjectFile }` for index files. */
-  readonly source?: unknown;
-}
-
-function fileOf(source: unknown): ProjectFile | undefined {
-  if (typeof source !== "object" || source === null || !("file" in source)) return undefined;
-  const file = (source as { file: unknown }).file;
-  if (typeof file !== "object" || file === null) return undefined;
-  const candidate = file as Partial<ProjectFile>;
-  return typeof candidate.url === "string" && typeof candidate.filename === "string"
-    ? file as ProjectFile
-    : undefined;
+  /** The chosen file, for index files (absent for a direct reference without one). */
+  readonly source?: { readonly file: ProjectFile };
 }
 
 /**
@@ -473,7 +463,7 @@ export async function downloadResolved(
     const userChecks: HashCheck[] = Object.keys(userHashes).length > 0
       ? [{ source: "the requirement", allowed: userHashes }]
       : [];
-    const file = fileOf(dist.source);
+    const file = dist.source?.file;
     const url = file?.url ?? dist.url;
     if (url === undefined) continue;
     plans.push({

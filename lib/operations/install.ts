@@ -56,7 +56,12 @@ import { type InstalledDist, readInstalledDists } from "../installer/site_packag
 import { recoverPendingChanges, recoveryWarnings } from "../installer/recovery.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import type { ExistsAction } from "../vcs/obtain.ts";
-import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
+import {
+  canonicalizeExtra,
+  canonicalizeName,
+  type ExtraName,
+  type PackageName,
+} from "../names/mod.ts";
 import { canonicalVersionText, tryParseVersion } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { Interpreter, SchemeKind } from "../python/mod.ts";
@@ -159,7 +164,7 @@ export interface InstallTarget {
 /** What the pipeline reaches the outside world through. */
 export interface InstallServices {
   /** Versions and metadata (the default provider over the indexes). */
-  readonly provider: ResolverProvider;
+  readonly provider: ResolverProvider<IndexSource>;
   /** Fetches metadata for the report. */
   readonly metadataClient: MetadataClient;
   /** Wheels' metadata kept by sha256, for the report. */
@@ -225,11 +230,11 @@ export interface CollectedDist {
 
 /** The plan, with what it was made from. */
 export interface PlannedInstall {
-  readonly plan: Plan<ResolvedDist, InstalledDist>;
+  readonly plan: Plan<ResolvedDist<IndexSource>, InstalledDist>;
   /** Everything the requirements reach, in pip's collection order. */
   readonly collected: readonly CollectedDist[];
   /** Undefined when everything was already satisfied without resolving. */
-  readonly resolution?: Resolution;
+  readonly resolution?: Resolution<IndexSource>;
   /** Your requirements whose markers exclude this environment (pip's "Ignoring" lines). */
   readonly ignored: readonly { text: string; marker: string }[];
 }
@@ -411,8 +416,8 @@ function satisfiedAsInstalled(
   constraints: readonly RequirementSource[],
   installed: ReadonlyMap<PackageName, InstalledDist>,
   options: { interpreter: Interpreter; noDeps: boolean },
-): ResolvedDist[] | undefined {
-  const seen = new Map<PackageName, { dist: ResolvedDist; extras: Set<string> }>();
+): ResolvedDist<IndexSource>[] | undefined {
+  const seen = new Map<PackageName, { dist: ResolvedDist<IndexSource>; extras: Set<ExtraName> }>();
   const queue: { requirement: Requirement; requested: boolean }[] = roots.map((root) => ({
     requirement: root.requirement,
     requested: true,
@@ -450,10 +455,10 @@ function satisfiedAsInstalled(
         installed: true,
         metadata: installedDistribution(dist).metadata,
       },
-      extras: new Set<string>(),
+      extras: new Set<ExtraName>(),
     };
     for (const extra of fresh) entry.extras.add(extra);
-    entry.dist.extras = [...entry.extras].sort() as ResolvedDist["extras"];
+    entry.dist.extras = [...entry.extras].sort();
     if (requested) entry.dist.requested = true;
     seen.set(name, entry);
     if (requested && options.noDeps) continue;
@@ -488,7 +493,7 @@ function withoutMarker(requirement: Requirement): string {
  */
 function collect(
   roots: readonly Root[],
-  dists: readonly ResolvedDist[],
+  dists: readonly ResolvedDist<IndexSource>[],
   interpreter: Interpreter,
 ): {
   name: PackageName;
@@ -550,14 +555,26 @@ function collect(
   return out;
 }
 
-/** pip's node for a requirement with extras: `name[a,b]` (normalized, sorted). */
-function graphId(requirement: Requirement): string {
-  const name = canonicalizeName(requirement.name);
-  const extras = [...new Set(requirement.extras.map((e) => canonicalizeExtra(e)))].sort();
-  return extras.length === 0 ? name : `${name}[${extras.join(",")}]`;
+/**
+ * A node of pip's dependency graph: its id (`name`, or `name[a,b]` with the
+ * extras normalized and sorted, or the Python node) and the project and
+ * extras it stands for, so the id is never parsed back apart.
+ */
+interface GraphNode {
+  readonly id: string;
+  /** Undefined for the Python node. */
+  readonly name?: PackageName;
+  readonly extras: readonly ExtraName[];
 }
 
-const REQUIRES_PYTHON_NODE = "<Python from Requires-Python>";
+/** pip's node for a requirement. */
+function graphNode(requirement: Requirement): GraphNode {
+  const name = canonicalizeName(requirement.name);
+  const extras = [...new Set(requirement.extras.map((e) => canonicalizeExtra(e)))].sort();
+  return { id: extras.length === 0 ? name : `${name}[${extras.join(",")}]`, name, extras };
+}
+
+const REQUIRES_PYTHON_NODE: GraphNode = { id: "<Python from Requires-Python>", extras: [] };
 
 /**
  * The dependency graph pip's resolver leaves (see `installationOrder`):
@@ -568,36 +585,31 @@ const REQUIRES_PYTHON_NODE = "<Python from Requires-Python>";
  */
 function dependencyGraph(
   roots: readonly Root[],
-  dists: readonly ResolvedDist[],
+  dists: readonly ResolvedDist<IndexSource>[],
   options: { interpreter: Interpreter; ignoreRequiresPython: boolean },
 ): Map<string | null, string[]> {
-  const byName = new Map(dists.map((dist) => [dist.name as string, dist]));
-  const graph = new Map<string | null, string[]>([[
-    null,
-    roots.map((root) => graphId(root.requirement)),
-  ]]);
-  const pending = [...graph.get(null)!];
+  const byName = new Map(dists.map((dist) => [dist.name, dist]));
+  const pending = roots.map((root) => graphNode(root.requirement));
+  const graph = new Map<string | null, string[]>([[null, pending.map((node) => node.id)]]);
   while (pending.length > 0) {
-    const id = pending.pop()!;
-    if (graph.has(id)) continue;
-    const open = id.indexOf("[");
-    const dist = byName.get(open < 0 ? id : id.slice(0, open));
-    const extras = open < 0 ? [] : id.slice(open + 1, -1).split(",");
-    const children: string[] = [];
+    const node = pending.pop()!;
+    if (graph.has(node.id)) continue;
+    const dist = node.name === undefined ? undefined : byName.get(node.name);
+    const children: GraphNode[] = [];
     if (dist !== undefined) {
-      if (extras.length > 0) children.push(dist.name);
+      if (node.extras.length > 0) children.push({ id: dist.name, name: dist.name, extras: [] });
       else if (
         dist.metadata.requiresPython?.trim() && !dist.installed && !options.ignoreRequiresPython
       ) {
         children.push(REQUIRES_PYTHON_NODE);
       }
       for (const dependency of parseDependencies(dist.metadata.requiresDist)) {
-        if (markerHolds(dependency, options.interpreter, extras)) {
-          children.push(graphId(dependency));
+        if (markerHolds(dependency, options.interpreter, node.extras)) {
+          children.push(graphNode(dependency));
         }
       }
     }
-    graph.set(id, children);
+    graph.set(node.id, children.map((child) => child.id));
     appendAll(pending, children);
   }
   return graph;
@@ -662,9 +674,9 @@ interface LocalReference extends UnpackedWheel {
  * unpacked (validated) trees instead of reading the archives again.
  */
 /** The files from indexes among `dists`, with what PEP 740 verification needs. */
-function attestedFiles(dists: readonly ResolvedDist[]): AttestedFile[] {
+function attestedFiles(dists: readonly ResolvedDist<IndexSource>[]): AttestedFile[] {
   return dists.flatMap((dist) => {
-    const source = dist.source as IndexSource | undefined;
+    const source = dist.source;
     if (source?.kind !== "index" || !/^https?:/i.test(source.file.url)) return [];
     const sha256 = source.file.hashes["sha256"];
     return [{
@@ -678,14 +690,14 @@ function attestedFiles(dists: readonly ResolvedDist[]): AttestedFile[] {
 }
 
 function withLocalWheels(
-  provider: ResolverProvider,
+  provider: ResolverProvider<IndexSource>,
   local: ReadonlyMap<string, LocalReference>,
-): ResolverProvider {
+): ResolverProvider<IndexSource> {
   if (local.size === 0) return provider;
   return {
     listVersions: (name) => provider.listVersions(name),
     getMetadata: (name, candidate) => provider.getMetadata(name, candidate),
-    getDirectMetadata: async (name, url): Promise<DirectResult> => {
+    getDirectMetadata: async (name, url): Promise<DirectResult<IndexSource>> => {
       const wheel = local.get(url);
       if (wheel === undefined) {
         return provider.getDirectMetadata === undefined
@@ -709,7 +721,7 @@ function withLocalWheels(
           providesExtra: meta.providesExtra,
           ...(meta.requiresPython === undefined ? {} : { requiresPython: meta.requiresPython }),
         },
-        source: { kind: "index", file, format: "wheel" } satisfies IndexSource,
+        source: { kind: "index", file, format: "wheel" },
       };
     },
   };
@@ -734,7 +746,7 @@ function checkHashMode(roots: readonly Root[]): void {
 }
 
 async function reportItems(
-  dists: readonly ResolvedDist[],
+  dists: readonly ResolvedDist<IndexSource>[],
   roots: readonly Root[],
   metadataOf: (file: IndexSource["file"]) => Promise<string>,
 ): Promise<ReportItem[]> {
@@ -977,8 +989,8 @@ async function runPipeline(
   const installed = new Map(installedSet.map((dist) => [dist.name, dist]));
   const reinstallAll = settings.forceReinstall || settings.ignoreInstalled;
 
-  let resolution: Resolution | undefined;
-  let dists: ResolvedDist[] | undefined;
+  let resolution: Resolution<IndexSource> | undefined;
+  let dists: ResolvedDist<IndexSource>[] | undefined;
   if (!settings.upgrade && !reinstallAll && !isTarget && roots.length > 0) {
     dists = satisfiedAsInstalled(roots, spec.constraints, installed, {
       interpreter,
@@ -1281,7 +1293,7 @@ async function finishPendingChanges(
 /** Says which distributions are new after a failure (errors before any commit change nothing). */
 function interrupted(
   error: unknown,
-  ordered: readonly ResolvedDist[],
+  ordered: readonly ResolvedDist<IndexSource>[],
   scheme: { purelib: string; platlib: string },
 ): unknown {
   const now = new Map(

@@ -53,9 +53,9 @@ function uploadTimeOf(text: string | undefined): TomlDateTime | undefined {
 }
 
 /** One resolved distribution as a `[[packages]]` entry. */
-function lockPackage(dist: ResolvedDist): PylockPackage {
+function lockPackage(dist: ResolvedDist<IndexSource>): PylockPackage {
   const label = `${dist.name}==${dist.version}`;
-  const source = dist.source as IndexSource | undefined;
+  const source = dist.source;
   if (source?.kind !== "index") throw new UnlockableError(label, "it has no file to lock");
   const file = source.file;
   const hashes = lockHashes(file.hashes);
@@ -93,7 +93,7 @@ function lockPackage(dist: ResolvedDist): PylockPackage {
  * @throws {UnlockableError} for a distribution without a file or a hash to record.
  */
 export function pylockFromResolution(
-  dists: readonly ResolvedDist[],
+  dists: readonly ResolvedDist<IndexSource>[],
   options: { createdBy: string },
 ): Pylock {
   const packages = dists.map(lockPackage).sort((a, b) =>

@@ -30,10 +30,10 @@ export function requestedNames(spec: RequirementsSpecification): Set<PackageName
 }
 
 /** `dists` without the projects your requirements name. */
-export function withoutRequested(
-  dists: readonly ResolvedDist[],
+export function withoutRequested<S>(
+  dists: readonly ResolvedDist<S>[],
   spec: RequirementsSpecification,
-): ResolvedDist[] {
+): ResolvedDist<S>[] {
   const requested = requestedNames(spec);
   return dists.filter((dist) => !requested.has(dist.name));
 }
@@ -53,7 +53,7 @@ export async function dependenciesOnly(
     settings: { ...options.settings, dryRun: true, report: false },
   });
   const plan = outcome.plan;
-  const chosen: ResolvedDist[] = [
+  const chosen = [
     ...plan.install,
     ...plan.reinstall.map((entry) => entry.dist),
     ...plan.satisfied.map((entry) => entry.dist),

@@ -74,10 +74,10 @@ function overridden(metadata: DistributionMetadata, overrides: Overrides): Distr
 }
 
 /** `provider` with every distribution's dependencies overridden. */
-export function overridingProvider(
-  provider: ResolverProvider,
+export function overridingProvider<S>(
+  provider: ResolverProvider<S>,
   overrides: Overrides,
-): ResolverProvider {
+): ResolverProvider<S> {
   if (overrides.size === 0) return provider;
   return {
     listVersions: (name) => provider.listVersions(name),

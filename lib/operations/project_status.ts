@@ -96,10 +96,10 @@ function byName(requirements: readonly Requirement[]): Map<PackageName, Requirem
  * The provider with quarantined projects' versions made unavailable, except
  * a version one of your `requirements` pins exactly (`==`/`===`).
  */
-export function withQuarantine(
-  provider: ResolverProvider,
+export function withQuarantine<S>(
+  provider: ResolverProvider<S>,
   options: { requirements: readonly Requirement[]; lookup: StatusLookup },
-): ResolverProvider {
+): ResolverProvider<S> {
   const named = byName(options.requirements);
   return {
     listVersions: async (name) => {
@@ -113,7 +113,7 @@ export function withQuarantine(
       const pins = named.get(name) ?? [];
       return {
         kind: "found",
-        candidates: listing.candidates.map((candidate): VersionCandidate =>
+        candidates: listing.candidates.map((candidate): VersionCandidate<S> =>
           pins.some((pin) => pinnedExactly(pin, candidate.version))
             ? candidate
             : { ...candidate, unavailable: { kind: "other", message } }

@@ -168,12 +168,12 @@ export function lockedRequirements(
  * up as before.
  */
 export function lockedProvider(
-  provider: ResolverProvider,
+  provider: ResolverProvider<IndexSource>,
   candidates: ReadonlyMap<PackageName, LockedCandidate>,
-): ResolverProvider {
+): ResolverProvider<IndexSource> {
   if (candidates.size === 0) return provider;
   return {
-    listVersions: async (name): Promise<PackageListing> => {
+    listVersions: async (name): Promise<PackageListing<IndexSource>> => {
       const locked = candidates.get(name);
       if (locked === undefined) return await provider.listVersions(name);
       return { kind: "found", candidates: [{ version: locked.version, source: locked.source }] };

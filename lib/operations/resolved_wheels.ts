@@ -30,18 +30,18 @@ export class UnsupportedRequirementError extends DpipError<"unsupported-requirem
 }
 
 /** The wheel a resolved distribution comes from, if it is one. */
-export function wheelSource(dist: ResolvedDist): IndexSource | undefined {
-  const source = dist.source as IndexSource | undefined;
+export function wheelSource(dist: ResolvedDist<IndexSource>): IndexSource | undefined {
+  const source = dist.source;
   return source?.kind === "index" && source.format === "wheel" ? source : undefined;
 }
 
 /** `dists` with each one resolved to an sdist taking the wheel built from it instead. */
 export function withBuiltWheels(
-  dists: readonly ResolvedDist[],
+  dists: readonly ResolvedDist<IndexSource>[],
   builtWheel: (sdistUrl: string) => BuiltIndexWheel | undefined,
-): ResolvedDist[] {
+): ResolvedDist<IndexSource>[] {
   return dists.map((dist) => {
-    const source = dist.source as IndexSource | undefined;
+    const source = dist.source;
     const wheel = source?.format === "sdist" ? builtWheel(source.file.url) : undefined;
     return wheel === undefined
       ? dist
@@ -55,7 +55,7 @@ export function withBuiltWheels(
  * @throws {UnsupportedRequirementError} when it has no wheel.
  */
 export function wheelRequest(
-  dist: ResolvedDist,
+  dist: ResolvedDist<IndexSource>,
   hashes: { user?: AllowedHashes; url?: Readonly<Record<string, string>> } = {},
 ): WheelRequest {
   const source = wheelSource(dist);
@@ -65,7 +65,7 @@ export function wheelRequest(
       "only a source distribution was chosen, and no wheel was built from it",
     );
   }
-  const file = source.file as IndexSource["file"] & { size?: number };
+  const file = source.file;
   return {
     name: dist.name,
     version: dist.version,

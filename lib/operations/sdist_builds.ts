@@ -67,10 +67,10 @@ function isFatal(error: unknown): boolean {
  * ```
  */
 export function sdistProvider(
-  provider: ResolverProvider,
+  provider: ResolverProvider<IndexSource>,
   builder: SdistBuilder,
   stack: BuildStack,
-): ResolverProvider {
+): ResolverProvider<IndexSource> {
   return {
     async listVersions(name) {
       const listing = await provider.listVersions(name);
@@ -78,7 +78,7 @@ export function sdistProvider(
       return {
         kind: "found",
         candidates: listing.candidates.map((candidate) => {
-          const source = candidate.source as IndexSource | undefined;
+          const source = candidate.source;
           if (
             candidate.unavailable?.kind !== "sdist-only" ||
             candidate.unavailable.message !== undefined || source?.format !== "sdist"
@@ -89,7 +89,7 @@ export function sdistProvider(
       };
     },
     async getMetadata(name, candidate): Promise<MetadataResult> {
-      const source = candidate.source as IndexSource | undefined;
+      const source = candidate.source;
       if (source?.format !== "sdist") return await provider.getMetadata(name, candidate);
       let wheel: BuiltIndexWheel;
       try {
@@ -106,7 +106,7 @@ export function sdistProvider(
       }
       return { kind: "metadata", metadata: distributionMetadata(wheel.metadata) };
     },
-    async getDirectMetadata(name, url): Promise<DirectResult> {
+    async getDirectMetadata(name, url): Promise<DirectResult<IndexSource>> {
       const path = new URL(url).pathname;
       if (path.toLowerCase().endsWith(".whl")) {
         return provider.getDirectMetadata === undefined

@@ -20,6 +20,7 @@ import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { tryParseVersion } from "../pep440/mod.ts";
 import type { MarkerEnvironment } from "../pep508/mod.ts";
 import type { Plan } from "../installer/plan.ts";
+import type { IndexSource } from "../resolver/default_provider.ts";
 import type { ResolvedDist } from "../resolver/mod.ts";
 import { InstalledGraph } from "./installed_graph.ts";
 import { displayVersion, STDLIB_PACKAGES } from "./list.ts";
@@ -144,7 +145,7 @@ export interface UpgradeChanges {
 
 /** The version changes of a plan, each list sorted by name. */
 export function upgradeChanges(
-  plan: Plan<ResolvedDist, InstalledDist>,
+  plan: Plan<ResolvedDist<IndexSource>, InstalledDist>,
   names: ReadonlyMap<string, string> = new Map(),
 ): UpgradeChanges {
   const upgraded: VersionChange[] = [];

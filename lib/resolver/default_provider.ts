@@ -156,12 +156,12 @@ const DEFAULT_METADATA_LIMIT = 16 * 1024 * 1024;
  * });
  * ```
  */
-export function defaultProvider(options: DefaultProviderOptions): ResolverProvider {
+export function defaultProvider(options: DefaultProviderOptions): ResolverProvider<IndexSource> {
   const { indexes, client, tags } = options;
   const policy: CandidatePolicy = { ...options.policy, pre: true, ignoreRequiresPython: true };
 
   return {
-    async listVersions(name: PackageName): Promise<PackageListing> {
+    async listVersions(name: PackageName): Promise<PackageListing<IndexSource>> {
       const listing = await indexes.projectFiles(name);
       if (listing.files.length === 0 && listing.foundOn.length === 0) {
         const known = await options.knownNames?.().catch(() => []) ?? [];
@@ -173,8 +173,16 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
       return { kind: "found", candidates: versionCandidates(listing.files, name, tags, policy) };
     },
 
-    async getMetadata(name: PackageName, candidate: VersionCandidate): Promise<MetadataResult> {
-      const source = candidate.source as IndexSource;
+    async getMetadata(
+      name: PackageName,
+      candidate: VersionCandidate<IndexSource>,
+    ): Promise<MetadataResult> {
+      const source = candidate.source;
+      // Versions without a usable file come marked unavailable and are never asked about.
+      if (source === undefined) {
+        const reason = candidate.unavailable ?? { kind: "other", message: "it has no usable file" };
+        return { kind: "unavailable", reason };
+      }
       if (source.format === "sdist") {
         return { kind: "unavailable", reason: { kind: "sdist-only" } };
       }
@@ -192,7 +200,7 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
       }
     },
 
-    async getDirectMetadata(name: PackageName, url: string): Promise<DirectResult> {
+    async getDirectMetadata(name: PackageName, url: string): Promise<DirectResult<IndexSource>> {
       const filename = decodeURIComponent(new URL(url).pathname.split("/").at(-1) ?? "");
       if (!filename.toLowerCase().endsWith(".whl")) {
         return {
@@ -235,7 +243,7 @@ export function versionCandidates(
   project: string,
   tags: TagRanking,
   policy: CandidatePolicy,
-): VersionCandidate[] {
+): VersionCandidate<IndexSource>[] {
   const { candidates, skipped } = evaluateFiles(files, { project, tags, policy });
   const byVersion = new Map<string, Candidate<IndexFile>[]>();
   for (const candidate of candidates) {
@@ -248,10 +256,10 @@ export function versionCandidates(
     best.push(group[0]!);
   }
   best.sort((a, b) => compareCandidates(a, b, { preferBinary: policy.preferBinary ?? false }));
-  const result: VersionCandidate[] = best.map((candidate) => {
-    const version: VersionCandidate = {
+  const result: VersionCandidate<IndexSource>[] = best.map((candidate) => {
+    const version: VersionCandidate<IndexSource> = {
       version: String(candidate.version),
-      source: { kind: "index", file: candidate.file, format: candidate.kind } satisfies IndexSource,
+      source: { kind: "index", file: candidate.file, format: candidate.kind },
     };
     if (candidate.file.requiresPython !== undefined) {
       version.requiresPython = candidate.file.requiresPython;

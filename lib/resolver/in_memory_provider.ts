@@ -39,7 +39,7 @@ export type InMemoryIndex = Readonly<
 >;
 
 /** An in-memory provider that also records the requests made to it. */
-export interface InMemoryProvider extends ResolverProvider {
+export interface InMemoryProvider extends ResolverProvider<never> {
   /** `list NAME` and `metadata NAME VERSION`, in the order asked. */
   readonly requests: string[];
 }
@@ -81,15 +81,15 @@ export function inMemoryProvider(
 
   return {
     requests,
-    async listVersions(name: PackageName): Promise<PackageListing> {
+    async listVersions(name: PackageName): Promise<PackageListing<never>> {
       requests.push(`list ${name}`);
       await wait();
       const versions = projects.get(name);
       if (versions === undefined) {
         return { kind: "not-found", suggestions: similarNames(name, [...projects.keys()]) };
       }
-      const candidates: VersionCandidate[] = [...versions].map(([version, data]) => {
-        const candidate: VersionCandidate = { version };
+      const candidates = [...versions].map(([version, data]) => {
+        const candidate: VersionCandidate<never> = { version };
         if (data.requiresPython !== undefined) candidate.requiresPython = data.requiresPython;
         if (data.yanked) {
           candidate.yanked = typeof data.yanked === "string" ? { reason: data.yanked } : {};
@@ -100,7 +100,10 @@ export function inMemoryProvider(
       candidates.sort((a, b) => compareVersions(b.version, a.version));
       return { kind: "found", candidates };
     },
-    async getMetadata(name: PackageName, candidate: VersionCandidate): Promise<MetadataResult> {
+    async getMetadata(
+      name: PackageName,
+      candidate: VersionCandidate<never>,
+    ): Promise<MetadataResult> {
       requests.push(`metadata ${name} ${candidate.version}`);
       await wait();
       const data = projects.get(name)?.get(candidate.version);

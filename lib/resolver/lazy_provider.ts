@@ -19,8 +19,8 @@ import type { ResolverProvider } from "./provider.ts";
  * );
  * ```
  */
-export function lazyProvider(load: () => Promise<ResolverProvider>): ResolverProvider {
-  let loaded: Promise<ResolverProvider> | undefined;
+export function lazyProvider<S>(load: () => Promise<ResolverProvider<S>>): ResolverProvider<S> {
+  let loaded: Promise<ResolverProvider<S>> | undefined;
   const provider = () => loaded ??= load();
   return {
     listVersions: async (name) => (await provider()).listVersions(name),

@@ -30,8 +30,11 @@ export type {
   UnavailableReason,
   VersionCandidate,
 } from "./provider.ts";
-export { formatFailure, formatFailureText } from "./report.ts";
-export type { FailureReport, ReportContext } from "./report.ts";
+export { formatFailureText, renderDerivation } from "./report.ts";
+export type { FailureReport } from "./report.ts";
+export type { DerivationTree, MissingExtra } from "./failure.ts";
+export { packageLabel } from "./package_id.ts";
+export type { ExtraId, PackageId, ProjectId, RootId } from "./package_id.ts";
 export { inMemoryProvider } from "./in_memory_provider.ts";
 export { similarNames } from "./similar_names.ts";
 export type {

@@ -10,6 +10,11 @@
  * `{ kind: "unavailable", reason }` and become part of the failure report
  * when they matter; anything thrown aborts the resolution.
  *
+ * A provider is generic over its source `S`: what it keeps about each
+ * candidate (the file to fetch, for an index). The resolver never looks at
+ * it and hands it back, typed, in the resolution's `ResolvedDist<S>`. The
+ * default, `never`, is a provider that keeps no source (the in-memory one).
+ *
  * @module
  */
 
@@ -32,8 +37,8 @@ export type UnavailableReason =
   /** Anything else, said in a message. */
   | { kind: "other"; message: string };
 
-/** One version of a project as the index (or environment) offers it. */
-export interface VersionCandidate {
+/** One version of a project as the index (or environment) offers it; `S` is the provider's source. */
+export interface VersionCandidate<S = never> {
   /** The version, as written (normalized or not). */
   version: string;
   /** Set when every file of the version is yanked (PEP 592). */
@@ -42,14 +47,17 @@ export interface VersionCandidate {
   requiresPython?: string;
   /** Set when no file of the version fits the target (tags, `--only-binary`, …). */
   unavailable?: UnavailableReason;
-  /** Opaque to the resolver: handed back in the resolution (the file to install). */
-  source?: unknown;
+  /**
+   * Opaque to the resolver: handed back in the resolution (the file to
+   * install). Absent only where nothing could be installed (`unavailable`).
+   */
+  source?: S;
 }
 
 /** The answer to "which versions does this project have". */
-export type PackageListing =
+export type PackageListing<S = never> =
   /** Versions in preference order (best first; usually newest first). */
-  | { kind: "found"; candidates: readonly VersionCandidate[] }
+  | { kind: "found"; candidates: readonly VersionCandidate<S>[] }
   /** No index knows the project; `suggestions` are similar names it does know. */
   | { kind: "not-found"; suggestions?: readonly string[] };
 
@@ -69,23 +77,26 @@ export type MetadataResult =
   | { kind: "unavailable"; reason: UnavailableReason };
 
 /** A direct reference (`name @ url`) turned into a concrete candidate. */
-export type DirectResult =
+export type DirectResult<S = never> =
   | {
     kind: "metadata";
     /** The version the archive declares. */
     version: string;
     metadata: DistributionMetadata;
     /** Opaque to the resolver: handed back in the resolution. */
-    source?: unknown;
+    source: S;
   }
   | { kind: "unavailable"; reason: UnavailableReason };
 
-/** Where the resolver gets versions and metadata from. */
-export interface ResolverProvider {
+/**
+ * Where the resolver gets versions and metadata from (the resolver's side of
+ * pubgrub-rs's `DependencyProvider`; the solver's side is `SolverHooks`).
+ */
+export interface ResolverProvider<S = never> {
   /** The versions of `name`, best first. */
-  listVersions(name: PackageName): Promise<PackageListing>;
+  listVersions(name: PackageName): Promise<PackageListing<S>>;
   /** The core metadata of one candidate returned by {@link listVersions}. */
-  getMetadata(name: PackageName, candidate: VersionCandidate): Promise<MetadataResult>;
+  getMetadata(name: PackageName, candidate: VersionCandidate<S>): Promise<MetadataResult>;
   /** The version and metadata of a direct URL requirement. Providers without URL support omit it. */
-  getDirectMetadata?(name: PackageName, url: string): Promise<DirectResult>;
+  getDirectMetadata?(name: PackageName, url: string): Promise<DirectResult<S>>;
 }

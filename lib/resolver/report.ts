@@ -1,5 +1,7 @@
 /**
- * Failure reports: a PubGrub derivation tree rendered as a chain of reasons.
+ * dpip's wording of a failed resolution: a {@link DerivationTree} rendered as
+ * a chain of reasons. The renderer reads the tree as data and nothing else;
+ * the solver and the resolver know nothing of its sentences.
  *
  * The walk follows Dart pub's reporter: a derived incompatibility whose two
  * causes are both external becomes one "Because X and Y, Z." line; a line is
@@ -14,36 +16,17 @@
  * @module
  */
 
-import type { Incompatibility, UnavailableVersions } from "./pubgrub/incompatibility.ts";
-import type { Term } from "./pubgrub/term.ts";
+import type { DerivationTree, PackageVersions } from "./failure.ts";
+import type { PackageName } from "../names/mod.ts";
+import { type PackageId, packageLabel, ROOT_ID } from "./package_id.ts";
+import type { Incompatibility as Node, UnavailableVersions } from "./pubgrub/incompatibility.ts";
+import type { Term as SolverTerm } from "./pubgrub/term.ts";
 import type { VersionSet } from "./pubgrub/version_set.ts";
 import type { UnavailableReason } from "./provider.ts";
 import { appendAll, maxOf } from "../lists.ts";
 
-/** What the renderer needs to know beyond the tree. */
-export interface ReportContext {
-  /** The root package id (rendered as "you"/"your requirements"). */
-  root: string;
-  /** Set for package ids no index knows; `suggestions` are similar known names. */
-  notFound?(packageId: string): { suggestions: readonly string[] } | undefined;
-  /** Extra hint lines about a package appearing in the tree (missing extras, …). */
-  packageHints?(packageId: string): readonly string[];
-  /** The URL a package is pinned to by a direct reference of yours, if it is. */
-  directReference?(packageId: string): string | undefined;
-  /** The versions a package has, listed when a requirement matches none of them. */
-  versions?(packageId: string): PackageVersions | undefined;
-}
-
-/** The versions a package has: those usable, and those left out with why. */
-export interface PackageVersions {
-  /** Newest first. */
-  readonly usable: readonly string[];
-  /** Grouped by why, newest first in each group. */
-  readonly unusable: readonly {
-    readonly reason: UnavailableReason;
-    readonly versions: readonly string[];
-  }[];
-}
+type Incompatibility = Node<PackageId>;
+type Term = SolverTerm<PackageId>;
 
 /** A rendered failure. */
 export interface FailureReport {
@@ -54,18 +37,15 @@ export interface FailureReport {
 }
 
 /**
- * Renders the derivation tree rooted at the failure `incompatibility`.
+ * Renders a derivation tree in dpip's words.
  *
  * @example
  * ```ts ignore
- * const { lines, hints } = formatFailure(result.incompatibility, { root: "" });
+ * const { lines, hints } = renderDerivation(error.derivation);
  * ```
  */
-export function formatFailure(
-  incompatibility: Incompatibility,
-  context: ReportContext,
-): FailureReport {
-  return new Reporter(context).report(incompatibility);
+export function renderDerivation(tree: DerivationTree): FailureReport {
+  return new Reporter(tree).report(tree.failure);
 }
 
 /** `lines` and `hints` as one text block (hints prefixed with `hint: `). */
@@ -82,14 +62,14 @@ function isDerived(incompatibility: Incompatibility): incompatibility is Derived
 }
 
 class Reporter {
-  readonly #context: ReportContext;
+  readonly #tree: DerivationTree;
   readonly #derivations = new Map<Incompatibility, number>();
   readonly #lineNumbers = new Map<Incompatibility, number>();
   readonly #lines: Array<{ text: string; number: number | undefined }> = [];
   #root: Incompatibility | undefined;
 
-  constructor(context: ReportContext) {
-    this.#context = context;
+  constructor(tree: DerivationTree) {
+    this.#tree = tree;
   }
 
   report(failure: Incompatibility): FailureReport {
@@ -225,7 +205,7 @@ class Reporter {
 
   /** The conclusion a line draws: "a==1.0 cannot be used", or the final failure. */
   #conclusion(incompatibility: Incompatibility): string {
-    if (incompatibility.isFailure(this.#context.root)) {
+    if (incompatibility.isFailure(ROOT_ID)) {
       return "we can conclude that your requirements are unsatisfiable";
     }
     return this.#string(incompatibility);
@@ -264,26 +244,43 @@ class Reporter {
   }
 
   /** "you require" or "a==1.0 depends on". */
-  #dependentText(dependent: string, incompatibility: Incompatibility): string {
-    if (dependent === this.#context.root) return "you require";
+  #dependentText(dependent: PackageId, incompatibility: Incompatibility): string {
+    if (dependent.kind === "root") return "you require";
     const term = incompatibility.termFor(dependent);
-    return term === undefined ? `${dependent} depends on` : `${this.#termText(term)} depends on`;
+    return term === undefined
+      ? `${packageLabel(dependent)} depends on`
+      : `${this.#termText(term)} depends on`;
+  }
+
+  /** The similar names of a project no index knows; undefined for one that is known. */
+  #notFound(packageId: PackageId): readonly string[] | undefined {
+    return packageId.kind === "root" ? undefined : this.#tree.notFound.get(packageId.name);
+  }
+
+  /** The URL your direct reference pins the project to, if it does. */
+  #directReference(packageId: PackageId): string | undefined {
+    return packageId.kind === "root" ? undefined : this.#tree.directReferences.get(packageId.name);
+  }
+
+  /** The versions the project has, usable and not. */
+  #versions(packageId: PackageId): PackageVersions | undefined {
+    return packageId.kind === "root" ? undefined : this.#tree.versions.get(packageId.name);
   }
 
   /** "which was not found in the package index", "but there is no version of b==2.0". */
-  #nothingClause(packageId: string, set: VersionSet): string {
-    if (this.#context.notFound?.(packageId) !== undefined) {
+  #nothingClause(packageId: PackageId, set: VersionSet): string {
+    if (this.#notFound(packageId) !== undefined) {
       return "which was not found in the package index";
     }
     if (set.universe.size === 0) return "which has no versions";
-    const url = this.#context.directReference?.(packageId);
+    const url = this.#directReference(packageId);
     if (url !== undefined) return `but ${this.#pinnedBy(packageId, set, url)}`;
-    return `which matches no version of ${packageId}`;
+    return `which matches no version of ${packageLabel(packageId)}`;
   }
 
-  #pinnedBy(packageId: string, set: VersionSet, url: string): string {
+  #pinnedBy(packageId: PackageId, set: VersionSet, url: string): string {
     const versions = set.universe.labels.join(", ");
-    return `your direct reference ${url} pins ${packageId} to ${versions}`;
+    return `your direct reference ${url} pins ${packageLabel(packageId)} to ${versions}`;
   }
 
   #noVersions(term: Term, unavailable: readonly UnavailableVersions[]): string {
@@ -306,8 +303,7 @@ class Reporter {
   }
 
   #termsString(terms: readonly Term[]): string {
-    const root = this.#context.root;
-    const visible = terms.filter((term) => !(term.positive && term.package === root));
+    const visible = terms.filter((term) => !(term.positive && term.package.kind === "root"));
     const positive = visible.filter((term) => term.positive);
     const negative = visible.filter((term) => !term.positive);
     if (visible.length === 0) return "your requirements are unsatisfiable";
@@ -453,20 +449,21 @@ class Reporter {
 
   /** "you require" for the root, "a==1.0 depends on"/"requires" otherwise. */
   #subject(term: Term, dependency: boolean): string {
-    if (term.package === this.#context.root) return "you require";
+    if (term.package.kind === "root") return "you require";
     return `${this.#termText(term)} ${dependency ? "depends on" : "requires"}`;
   }
 
   /** A term as `name` + version set, whatever its sign. */
   #termText(term: Term): string {
-    if (term.package === this.#context.root) return "your requirements";
+    if (term.package.kind === "root") return "your requirements";
     return this.#setText(term.package, term.set);
   }
 
-  #setText(packageId: string, set: VersionSet): string {
-    if (set.label === "") return packageId;
-    if (set.label === undefined && set.isFull() && set.universe.size !== 1) return packageId;
-    return `${packageId}${set}`;
+  #setText(packageId: PackageId, set: VersionSet): string {
+    const label = packageLabel(packageId);
+    if (set.label === "") return label;
+    if (set.label === undefined && set.isFull() && set.universe.size !== 1) return label;
+    return `${label}${set}`;
   }
 
   // ---- hints ----------------------------------------------------------------
@@ -474,7 +471,7 @@ class Reporter {
   #hints(failure: Incompatibility): string[] {
     const hints: string[] = [];
     const seen = new Set<Incompatibility>();
-    const packages = new Set<string>();
+    const packages = new Set<PackageId>();
     const visit = (incompatibility: Incompatibility): void => {
       if (seen.has(incompatibility)) return;
       seen.add(incompatibility);
@@ -485,15 +482,19 @@ class Reporter {
         visit(cause.other);
       } else if (cause.kind === "dependency") {
         packages.add(cause.dependency);
-        const notFound = this.#context.notFound?.(cause.dependency);
-        if (notFound !== undefined) {
-          const didYouMean = notFound.suggestions.length > 0
-            ? `; did you mean ${joinOr(notFound.suggestions.map((name) => `'${name}'`))}?`
+        const suggestions = this.#notFound(cause.dependency);
+        if (suggestions !== undefined) {
+          const didYouMean = suggestions.length > 0
+            ? `; did you mean ${joinOr(suggestions.map((name) => `'${name}'`))}?`
             : "";
-          hints.push(`no index has a project named '${cause.dependency}'${didYouMean}`);
+          hints.push(
+            `no index has a project named '${packageLabel(cause.dependency)}'${didYouMean}`,
+          );
         } else if (cause.dependencySet.isEmpty()) {
-          const versions = this.#context.versions?.(cause.dependency);
-          if (versions !== undefined) appendAll(hints, versionHints(cause.dependency, versions));
+          const versions = this.#versions(cause.dependency);
+          if (versions !== undefined) {
+            appendAll(hints, versionHints(packageLabel(cause.dependency), versions));
+          }
         }
       } else if (cause.kind === "no-versions") {
         const packageId = incompatibility.terms[0]!.package;
@@ -507,11 +508,20 @@ class Reporter {
       }
     };
     visit(failure);
-    for (const packageId of [...packages].sort()) {
-      if (packageId === this.#context.root) continue;
-      appendAll(hints, this.#context.packageHints?.(packageId) ?? []);
-    }
+    const named = [...packages].flatMap((id) =>
+      id.kind === "root" ? [] : [{ name: id.name, label: packageLabel(id) }]
+    );
+    named.sort((a, b) => a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+    for (const { name } of named) appendAll(hints, this.#missingExtraHints(name));
     return [...new Set(hints)];
+  }
+
+  /** "a 1.0, 2.0 does not provide the extra 'x'", for each extra of `name` asked for in vain. */
+  #missingExtraHints(name: PackageName): string[] {
+    return this.#tree.missingExtras.filter((missing) => missing.name === name).map(
+      ({ extra, versions }) =>
+        `${name} ${versions.join(", ")} does not provide the extra '${extra}'`,
+    );
   }
 }
 
@@ -623,9 +633,10 @@ function versionHints(packageId: string, versions: PackageVersions): string[] {
 }
 
 function unavailableHints(
-  packageId: string,
+  id: PackageId,
   unavailable: readonly { reason: UnavailableReason; versions: readonly string[] }[],
 ): string[] {
+  const packageId = packageLabel(id);
   const hints: string[] = [];
   for (const { versions, reason } of unavailable) {
     const shown = versions.length > 3

@@ -77,6 +77,15 @@ import type {
   UnavailableReason,
   VersionCandidate,
 } from "./provider.ts";
+import { type DerivationTree, type PackageVersions, ResolutionImpossibleError } from "./failure.ts";
+import {
+  type ExtraId,
+  type PackageId,
+  PackageIds,
+  packageLabel,
+  type ProjectId,
+  ROOT_ID,
+} from "./package_id.ts";
 import type { Incompatibility, UnavailableVersions } from "./pubgrub/incompatibility.ts";
 import {
   type Dependency,
@@ -86,12 +95,6 @@ import {
   type VersionChoice,
 } from "./pubgrub/solver.ts";
 import { Universe, VersionSet } from "./pubgrub/version_set.ts";
-import {
-  type FailureReport,
-  formatFailure,
-  formatFailureText,
-  type PackageVersions,
-} from "./report.ts";
 
 /** A distribution already installed in the target environment. */
 export interface InstalledDistribution {
@@ -125,10 +128,13 @@ export interface ResolverReporter {
   }): void;
 }
 
-/** How to resolve. */
-export interface ResolveOptions {
+/**
+ * How to resolve, with a provider whose candidates carry sources `S`
+ * (`never` by default: a provider that keeps none, as the in-memory one).
+ */
+export interface ResolveOptions<S = never> {
   /** Where versions and metadata come from. */
-  provider: ResolverProvider;
+  provider: ResolverProvider<S>;
   /** The target's marker environment (`extra` is set by the resolver). */
   environment: MarkerEvaluationEnvironment;
   /** The target Python for `Requires-Python`; `environment.python_full_version` by default. */
@@ -157,8 +163,8 @@ export interface ResolveOptions {
   concurrency?: number;
 }
 
-/** One project of a resolution. */
-export interface ResolvedDist {
+/** One project of a resolution; `S` is the provider's source (none by default). */
+export interface ResolvedDist<S = never> {
   /** Normalized name. */
   name: PackageName;
   /** The chosen version (normalized). */
@@ -175,8 +181,8 @@ export interface ResolvedDist {
   yanked?: { reason?: string };
   /** Its core metadata. */
   metadata: DistributionMetadata;
-  /** The provider's opaque file information (absent for installed ones). */
-  source?: unknown;
+  /** The provider's source of the chosen candidate (absent for installed ones). */
+  source?: S;
 }
 
 /** Counters about one resolution. */
@@ -185,38 +191,17 @@ export interface ResolutionStats extends SolverStats {
   requests: number;
 }
 
-/** The result of {@link resolve}. */
-export interface Resolution {
+/** The result of {@link resolve}; `S` is the provider's source (none by default). */
+export interface Resolution<S = never> {
   /** Every project to have installed, sorted by name. */
-  dists: ResolvedDist[];
+  dists: ResolvedDist<S>[];
   /** Non-fatal problems, in pip's wording (e.g. a missing extra). */
   warnings: string[];
   /** Counters. */
   stats: ResolutionStats;
 }
 
-/** No set of versions satisfies the requirements. `report` explains why. */
-export class ResolutionImpossibleError extends DpipError {
-  /** The numbered reasons and hints. */
-  readonly report: FailureReport;
-  /** `report` as text. */
-  readonly text: string;
-  /** The requirements that could not be resolved, as written. */
-  readonly requirements: readonly string[];
-
-  constructor(requirements: readonly string[], report: FailureReport) {
-    super(
-      "resolution-impossible",
-      `Cannot install ${
-        requirements.join(", ") || "the requirements"
-      }: no set of versions satisfies them`,
-    );
-    this.name = "ResolutionImpossibleError";
-    this.requirements = requirements;
-    this.report = report;
-    this.text = formatFailureText(report);
-  }
-}
+export { ResolutionImpossibleError };
 
 /** The resolution hit `maxRounds` or `timeoutMs`. */
 export class ResolutionTooLongError extends DpipError {
@@ -262,26 +247,27 @@ export class ResolverInputError extends DpipError {
  * resolution.dists.map((d) => `${d.name}-${d.version}`);
  * ```
  */
-export function resolve(manifest: Manifest, options: ResolveOptions): Promise<Resolution> {
+export function resolve<S>(
+  manifest: Manifest,
+  options: ResolveOptions<S>,
+): Promise<Resolution<S>> {
   return new Resolver(manifest, options).run();
 }
 
-const ROOT = "<root>";
-
-interface Entry {
+interface Entry<S> {
   version: Version;
   label: string;
   rank: number;
-  candidate?: VersionCandidate;
+  candidate?: VersionCandidate<S>;
   installed?: InstalledDistribution;
-  direct?: { url: string; metadata: DistributionMetadata; source?: unknown };
+  direct?: { url: string; metadata: DistributionMetadata; source: S };
 }
 
-interface PackageData {
+interface PackageData<S> {
   name: PackageName;
   universe: Universe;
   /** Ascending, aligned with the universe. */
-  entries: Entry[];
+  entries: Entry<S>[];
   /** Universe indices, best first. */
   order: number[];
   /** Why each unusable index is unusable. */
@@ -294,24 +280,15 @@ interface PackageData {
 
 type ParsedMetadata = { requirements: Requirement[] } | { error: string };
 
-function splitId(packageId: string): { name: PackageName; extra?: ExtraName } {
-  const open = packageId.indexOf("[");
-  if (open < 0) return { name: packageId as PackageName };
-  return {
-    name: packageId.slice(0, open) as PackageName,
-    extra: packageId.slice(open + 1, -1) as ExtraName,
-  };
-}
-
 function isPinned(specifier: SpecifierSet): boolean {
   return specifier.specifiers.some((s) =>
     s.operator === "===" || (s.operator === "==" && !s.version.endsWith(".*"))
   );
 }
 
-class Resolver {
-  readonly #options: ResolveOptions;
-  readonly #provider: ResolverProvider;
+class Resolver<S> {
+  readonly #options: ResolveOptions<S>;
+  readonly #provider: ResolverProvider<S>;
   readonly #environment: MarkerEvaluationEnvironment;
   readonly #python: string;
   readonly #queue: FetchQueue;
@@ -323,18 +300,19 @@ class Resolver {
   readonly #pins = new Map<PackageName, SpecifierSet[]>();
   readonly #directUrls = new Map<PackageName, string>();
   readonly #installed = new Map<PackageName, InstalledDistribution>();
-  readonly #packages = new Map<PackageName, Promise<PackageData>>();
-  readonly #loaded = new Map<PackageName, PackageData>();
+  readonly #packages = new Map<PackageName, Promise<PackageData<S>>>();
+  readonly #loaded = new Map<PackageName, PackageData<S>>();
   readonly #sets = new Map<string, VersionSet>();
   readonly #parsed = new WeakMap<DistributionMetadata, ParsedMetadata>();
   readonly #expanded = new Set<string>();
   readonly #speculated = new Set<PackageName>();
   /** Extras asked for that a version does not provide: package id → version labels. */
-  readonly #missingExtras = new Map<string, Set<string>>();
+  readonly #missingExtras = new Map<ExtraId, Set<string>>();
+  readonly #ids = new PackageIds();
   /** Projects in the order the solver first needed them (prefetches do not count). */
   readonly #discovered = new Map<PackageName, number>();
 
-  constructor(manifest: Manifest, options: ResolveOptions) {
+  constructor(manifest: Manifest, options: ResolveOptions<S>) {
     this.#options = options;
     this.#provider = options.provider;
     this.#environment = options.environment;
@@ -384,12 +362,12 @@ class Resolver {
     }
   }
 
-  async run(): Promise<Resolution> {
+  async run(): Promise<Resolution<S>> {
     const deadline = this.#options.timeoutMs === undefined
       ? undefined
       : Date.now() + this.#options.timeoutMs;
     for (const name of this.#rootNames) void this.#prefetchBest(name);
-    const result = await solve(ROOT, new Universe(["(root)"]), {
+    const result = await solve<PackageId>(ROOT_ID, new Universe(["(root)"]), {
       chooseVersion: (id, allowed, decided) => this.#chooseVersion(id, allowed, decided),
       getDependencies: (id, index) => this.#getDependencies(id, index),
       priority: (id, allowed, conflicts) => this.#priority(id, allowed, conflicts),
@@ -400,13 +378,16 @@ class Resolver {
       case "solution":
         return this.#resolution(result.decisions, result.stats);
       case "failure":
-        throw new ResolutionImpossibleError(this.#rootTexts, this.#report(result.incompatibility));
+        throw new ResolutionImpossibleError(
+          this.#rootTexts,
+          this.#derivation(result.incompatibility),
+        );
       case "limit":
         throw new ResolutionTooLongError(
           result.limit === "rounds"
             ? `${this.#options.maxRounds} rounds`
             : `${this.#options.timeoutMs} ms (${result.stats.decisions} decisions, ${result.stats.conflicts} conflicts)`,
-          result.mostConflicted.filter((id) => id !== ROOT),
+          result.mostConflicted.filter((id) => id.kind !== "root").map(packageLabel),
         );
     }
   }
@@ -425,7 +406,7 @@ class Resolver {
 
   // ---- package data ---------------------------------------------------------
 
-  #load(name: PackageName, urgent: boolean): Promise<PackageData> {
+  #load(name: PackageName, urgent: boolean): Promise<PackageData<S>> {
     if (urgent && !this.#discovered.has(name)) this.#discovered.set(name, this.#discovered.size);
     const listing = this.#queue.get(`list\u0000${name}`, () => this.#list(name), { urgent });
     let data = this.#packages.get(name);
@@ -441,7 +422,9 @@ class Resolver {
     return data;
   }
 
-  async #list(name: PackageName): Promise<PackageListing | { kind: "direct"; entry: Entry }> {
+  async #list(
+    name: PackageName,
+  ): Promise<PackageListing<S> | { kind: "direct"; entry: Entry<S> }> {
     const url = this.#directUrls.get(name);
     if (url === undefined) return await this.#provider.listVersions(name);
     if (this.#provider.getDirectMetadata === undefined) {
@@ -468,10 +451,10 @@ class Resolver {
 
   #build(
     name: PackageName,
-    listing: PackageListing | { kind: "direct"; entry: Entry },
-  ): PackageData {
-    let entries: Entry[] = [];
-    let notFound: PackageData["notFound"];
+    listing: PackageListing<S> | { kind: "direct"; entry: Entry<S> },
+  ): PackageData<S> {
+    let entries: Entry<S>[] = [];
+    let notFound: PackageData<S>["notFound"];
     if (listing.kind === "direct") {
       entries.push(listing.entry);
     } else if (listing.kind === "not-found") {
@@ -546,7 +529,7 @@ class Resolver {
 
   #staticReason(
     name: PackageName,
-    entry: Entry,
+    entry: Entry<S>,
     allowPrerelease: boolean,
   ): UnavailableReason | undefined {
     if (entry.installed !== undefined || entry.direct !== undefined) return undefined;
@@ -575,7 +558,7 @@ class Resolver {
   }
 
   /** The versions of `data` that `requirement` allows. */
-  #setFor(data: PackageData, requirement: Requirement): VersionSet {
+  #setFor(data: PackageData<S>, requirement: Requirement): VersionSet {
     if (requirement.url !== undefined) return VersionSet.full(data.universe);
     const label = requirement.specifier.specifiers.map(String).join(",");
     const key = `${data.name}\u0000${label}`;
@@ -594,7 +577,7 @@ class Resolver {
 
   // ---- metadata ---------------------------------------------------------------
 
-  #metadata(data: PackageData, index: number, urgent: boolean): Promise<MetadataResult> {
+  #metadata(data: PackageData<S>, index: number, urgent: boolean): Promise<MetadataResult> {
     const entry = data.entries[index]!;
     if (entry.installed !== undefined) {
       return Promise.resolve({ kind: "metadata", metadata: entry.installed.metadata });
@@ -663,15 +646,15 @@ class Resolver {
   // ---- solver hooks -------------------------------------------------------------
 
   #chooseVersion(
-    packageId: string,
+    packageId: PackageId,
     allowed: VersionSet,
-    decided: (packageId: string) => number | undefined,
+    decided: (packageId: PackageId) => number | undefined,
   ): Promise<VersionChoice> {
-    if (packageId === ROOT) return Promise.resolve({ kind: "version", index: 0 });
-    const { name, extra } = splitId(packageId);
+    if (packageId.kind === "root") return Promise.resolve({ kind: "version", index: 0 });
+    const { name } = packageId;
     const data = this.#loaded.get(name)!;
-    if (extra !== undefined) {
-      const base = decided(name);
+    if (packageId.kind === "extra") {
+      const base = decided(this.#ids.package(name));
       if (base !== undefined && allowed.has(base) && data.available.has(base)) {
         return Promise.resolve({ kind: "version", index: base });
       }
@@ -691,13 +674,13 @@ class Resolver {
     }
     data.tries++;
     // After a first failed try, the next candidate is likely to be wanted too.
-    if (next !== undefined && data.tries > 1 && extra === undefined) {
+    if (next !== undefined && data.tries > 1 && packageId.kind === "package") {
       void this.#metadata(data, next, false).catch(() => {});
     }
     return Promise.resolve({ kind: "version", index: chosen });
   }
 
-  #unavailableIn(data: PackageData, allowed: VersionSet): UnavailableVersions[] {
+  #unavailableIn(data: PackageData<S>, allowed: VersionSet): UnavailableVersions[] {
     const groups = new Map<string, { indices: number[]; reason: UnavailableReason }>();
     for (const index of allowed.indices()) {
       const reason = data.unavailable.get(index);
@@ -713,11 +696,14 @@ class Resolver {
     }));
   }
 
-  async #getDependencies(packageId: string, index: number): Promise<DependencyAnswer> {
-    if (packageId === ROOT) {
-      return { kind: "dependencies", dependencies: await this.#dependencies(this.#roots, ROOT) };
+  async #getDependencies(
+    packageId: PackageId,
+    index: number,
+  ): Promise<DependencyAnswer<PackageId>> {
+    if (packageId.kind === "root") {
+      return { kind: "dependencies", dependencies: await this.#dependencies(this.#roots, ROOT_ID) };
     }
-    const { name, extra } = splitId(packageId);
+    const { name } = packageId;
     const data = this.#loaded.get(name)!;
     const entry = data.entries[index]!;
     const answer = await this.#metadata(data, index, true);
@@ -727,7 +713,7 @@ class Resolver {
     if ("error" in parsed) {
       return { kind: "unavailable", reason: { kind: "metadata", message: parsed.error } };
     }
-    if (extra === undefined) {
+    if (packageId.kind === "package") {
       const requiresPython = metadata.requiresPython;
       if (
         requiresPython !== undefined && entry.installed === undefined &&
@@ -743,10 +729,11 @@ class Resolver {
       const requirements = parsed.requirements.filter((requirement) =>
         requirement.marker === undefined || requirement.marker.evaluate(env)
       );
-      return this.#answer(requirements, packageId, name, index);
+      return this.#answer(requirements, packageId, index);
     }
-    const self: Dependency = {
-      package: name,
+    const extra = packageId.extra;
+    const self: Dependency<PackageId> = {
+      package: this.#ids.package(name),
       set: VersionSet.singleton(data.universe, index).withLabel(`==${entry.label}`),
     };
     const provides = new Set(metadata.providesExtra.map((item) => canonicalizeExtra(item)));
@@ -763,17 +750,16 @@ class Resolver {
       requirement.marker !== undefined && requirement.marker.evaluate(withExtra) &&
       !requirement.marker.evaluate(without)
     );
-    const answerForExtra = await this.#answer(requirements, packageId, name, index);
+    const answerForExtra = await this.#answer(requirements, packageId, index);
     if (answerForExtra.kind === "unavailable") return answerForExtra;
     return { kind: "dependencies", dependencies: [self, ...answerForExtra.dependencies] };
   }
 
   async #answer(
     requirements: readonly Requirement[],
-    packageId: string,
-    name: PackageName,
+    packageId: ProjectId | ExtraId,
     index: number,
-  ): Promise<DependencyAnswer> {
+  ): Promise<DependencyAnswer<PackageId>> {
     const direct = requirements.find((requirement) =>
       requirement.url !== undefined &&
       this.#directUrls.get(canonicalizeName(requirement.name)) === undefined
@@ -790,10 +776,11 @@ class Resolver {
     }
     const dependencies = await this.#dependencies(requirements, packageId);
     // A project depending on itself: drop the edge when this version satisfies it.
+    const self = this.#ids.package(packageId.name);
     return {
       kind: "dependencies",
       dependencies: dependencies.filter((dependency) =>
-        !(dependency.package === name && dependency.set.has(index))
+        !(dependency.package === self && dependency.set.has(index))
       ),
     };
   }
@@ -805,25 +792,25 @@ class Resolver {
    */
   async #dependencies(
     requirements: readonly Requirement[],
-    dependent: string,
-  ): Promise<Dependency[]> {
+    dependent: PackageId,
+  ): Promise<Dependency<PackageId>[]> {
     const names = [
       ...new Set(requirements.map((requirement) => canonicalizeName(requirement.name))),
     ];
     const loaded = await Promise.all(names.map((name) => this.#load(name, true)));
     const byName = new Map(loaded.map((data) => [data.name, data]));
-    const result: Dependency[] = [];
-    const merged = new Map<string, Dependency>();
+    const result: Dependency<PackageId>[] = [];
+    const merged = new Map<PackageId, Dependency<PackageId>>();
     for (const requirement of requirements) {
       const data = byName.get(canonicalizeName(requirement.name))!;
       const set = this.#setFor(data, requirement);
       void this.#prefetchBest(data.name, requirement);
-      const ids = [
-        data.name as string,
-        ...requirement.extras.map((extra) => `${data.name}[${canonicalizeExtra(extra)}]`),
+      const ids: PackageId[] = [
+        this.#ids.package(data.name),
+        ...requirement.extras.map((extra) => this.#ids.extra(data.name, canonicalizeExtra(extra))),
       ];
       for (const id of ids) {
-        const existing = dependent === ROOT ? undefined : merged.get(id);
+        const existing = dependent.kind === "root" ? undefined : merged.get(id);
         if (existing === undefined) {
           const dependency = { package: id, set };
           merged.set(id, dependency);
@@ -839,8 +826,9 @@ class Resolver {
     return result;
   }
 
-  #priority(packageId: string, allowed: VersionSet, conflicts: number): number[] {
-    const { name, extra } = splitId(packageId);
+  #priority(packageId: PackageId, allowed: VersionSet, conflicts: number): number[] {
+    if (packageId.kind === "root") return [0];
+    const { name } = packageId;
     const data = this.#loaded.get(name);
     if (data === undefined) return [0];
     const pinned = this.#directUrls.has(name) || allowed.intersect(data.available).size() <= 1;
@@ -849,13 +837,13 @@ class Resolver {
       conflicts >= 5 ? 1 : 0,
       this.#rootNames.has(name) ? 1 : 0,
       -(this.#discovered.get(name) ?? Infinity),
-      extra === undefined ? 1 : 0,
+      packageId.kind === "package" ? 1 : 0,
     ];
   }
 
-  #constraint(packageId: string): VersionSet | undefined {
-    if (packageId === ROOT || packageId.includes("[")) return undefined;
-    const name = packageId as PackageName;
+  #constraint(packageId: PackageId): VersionSet | undefined {
+    if (packageId.kind !== "package") return undefined;
+    const { name } = packageId;
     const constraints = this.#constraints.get(name);
     const data = this.#loaded.get(name);
     if (constraints === undefined || data === undefined) return undefined;
@@ -865,14 +853,14 @@ class Resolver {
     return set.withLabel(label.join(","));
   }
 
-  #onDecision(packageId: string, index: number, stats: SolverStats): void {
-    if (packageId === ROOT) return;
-    const { name, extra } = splitId(packageId);
+  #onDecision(packageId: PackageId, index: number, stats: SolverStats): void {
+    if (packageId.kind === "root") return;
+    const { name } = packageId;
     const data = this.#loaded.get(name)!;
     this.#options.reporter?.onDecision?.({
       name,
       version: data.entries[index]!.label,
-      ...(extra === undefined ? {} : { extra }),
+      ...(packageId.kind === "extra" ? { extra: packageId.extra } : {}),
       tries: data.tries,
       stats: { ...stats },
     });
@@ -881,25 +869,25 @@ class Resolver {
   // ---- results --------------------------------------------------------------------
 
   async #resolution(
-    decisions: ReadonlyMap<string, number>,
+    decisions: ReadonlyMap<PackageId, number>,
     stats: SolverStats,
-  ): Promise<Resolution> {
-    const dists = new Map<PackageName, ResolvedDist>();
+  ): Promise<Resolution<S>> {
+    const dists = new Map<PackageName, ResolvedDist<S>>();
     const warnings: string[] = [];
-    const extras: Array<[PackageName, ExtraName]> = [];
+    const extras: ExtraId[] = [];
     for (const [packageId, index] of decisions) {
-      if (packageId === ROOT) continue;
-      const { name, extra } = splitId(packageId);
-      if (extra !== undefined) {
-        extras.push([name, extra]);
+      if (packageId.kind === "root") continue;
+      if (packageId.kind === "extra") {
+        extras.push(packageId);
         continue;
       }
+      const { name } = packageId;
       const data = this.#loaded.get(name)!;
       const entry = data.entries[index]!;
       const answer = await this.#metadata(data, index, true);
       if (answer.kind !== "metadata") throw new Error(`metadata of ${name} vanished`);
       const keepInstalled = entry.installed !== undefined;
-      const dist: ResolvedDist = {
+      const dist: ResolvedDist<S> = {
         name,
         version: entry.label,
         extras: [],
@@ -907,53 +895,75 @@ class Resolver {
         installed: keepInstalled,
         metadata: answer.metadata,
       };
-      if (entry.direct !== undefined) {
-        dist.url = entry.direct.url;
-        if (entry.direct.source !== undefined) dist.source = entry.direct.source;
-      } else if (entry.candidate?.source !== undefined) {
-        dist.source = entry.candidate.source;
-      }
+      if (entry.direct !== undefined) dist.url = entry.direct.url;
+      const source = entry.direct?.source ?? entry.candidate?.source;
+      if (source !== undefined) dist.source = source;
       if (entry.candidate?.yanked !== undefined && !keepInstalled) {
         dist.yanked = entry.candidate.yanked;
       }
       dists.set(name, dist);
     }
-    for (const [name, extra] of extras.sort()) {
+    extras.sort((a, b) => compareText(a.name, b.name) || compareText(a.extra, b.extra));
+    for (const { name, extra } of extras) {
       const dist = dists.get(name)!;
       const provides = new Set(dist.metadata.providesExtra.map((item) => canonicalizeExtra(item)));
       if (provides.has(extra)) dist.extras.push(extra);
       else warnings.push(`${name} ${dist.version} does not provide the extra '${extra}'`);
     }
     return {
-      dists: [...dists.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+      dists: [...dists.values()].sort((a, b) => compareText(a.name, b.name)),
       warnings,
       stats: { ...stats, requests: this.#queue.started },
     };
   }
 
-  #report(incompatibility: Incompatibility): FailureReport {
-    return formatFailure(incompatibility, {
-      root: ROOT,
-      notFound: (packageId) => this.#loaded.get(splitId(packageId).name)?.notFound,
-      directReference: (packageId) => this.#directUrls.get(splitId(packageId).name),
-      versions: (packageId) => {
-        const data = this.#loaded.get(splitId(packageId).name);
-        return data === undefined ? undefined : packageVersions(data);
-      },
-      packageHints: (packageId) => {
-        const base = splitId(packageId).name;
-        return [...this.#missingExtras].flatMap(([id, versions]) => {
-          const { name, extra } = splitId(id);
-          if (name !== base || extra === undefined) return [];
-          return [`${name} ${[...versions].join(", ")} does not provide the extra '${extra}'`];
-        });
-      },
-    });
+  /** The solver's proof of failure, with what a renderer needs to know about its packages. */
+  #derivation(failure: Incompatibility<PackageId>): DerivationTree {
+    const notFound = new Map<PackageName, readonly string[]>();
+    for (const [name, data] of this.#loaded) {
+      if (data.notFound !== undefined) notFound.set(name, data.notFound.suggestions);
+    }
+    const versions = new Map<PackageName, PackageVersions>();
+    for (const name of namedProjects(failure)) {
+      const data = this.#loaded.get(name);
+      if (data !== undefined) versions.set(name, packageVersions(data));
+    }
+    return {
+      failure,
+      notFound,
+      directReferences: new Map(this.#directUrls),
+      missingExtras: [...this.#missingExtras].map(([{ name, extra }, versions]) => ({
+        name,
+        extra,
+        versions: [...versions],
+      })),
+      versions,
+    };
   }
 }
 
+/** The projects a derivation tree names: in its terms and as dependencies. */
+function namedProjects(failure: Incompatibility<PackageId>): Set<PackageName> {
+  const names = new Set<PackageName>();
+  const seen = new Set<Incompatibility<PackageId>>();
+  const pending = [failure];
+  const note = (id: PackageId) => {
+    if (id.kind !== "root") names.add(id.name);
+  };
+  while (pending.length > 0) {
+    const incompatibility = pending.pop()!;
+    if (seen.has(incompatibility)) continue;
+    seen.add(incompatibility);
+    for (const term of incompatibility.terms) note(term.package);
+    const cause = incompatibility.cause;
+    if (cause.kind === "dependency") note(cause.dependency);
+    if (cause.kind === "conflict") pending.push(cause.conflict, cause.other);
+  }
+  return names;
+}
+
 /** A package's versions for a report: the usable ones and the others by reason, newest first. */
-function packageVersions(data: PackageData): PackageVersions {
+function packageVersions<S>(data: PackageData<S>): PackageVersions {
   const usable: string[] = [];
   const unusable = new Map<string, { reason: UnavailableReason; versions: string[] }>();
   for (let i = data.entries.length - 1; i >= 0; i--) {
@@ -981,6 +991,10 @@ export class DirectReferenceError extends DpipError {
     this.name = "DirectReferenceError";
     this.url = url;
   }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function reasonText(reason: UnavailableReason): string {

@@ -3,12 +3,18 @@ import { pylockFromResolution, UnlockableError } from "../../lib/operations/lock
 import { lockedProvider, lockedRequirements } from "../../lib/operations/pylock_install.ts";
 import { canonicalizeName } from "../../lib/names/mod.ts";
 import { DEFAULT_MARKER_ENVIRONMENT } from "../../lib/pep508/mod.ts";
+import type { IndexSource } from "../../lib/resolver/default_provider.ts";
 import { inMemoryProvider, type ResolvedDist } from "../../lib/resolver/mod.ts";
 import { assertEquals, assertThrows } from "../helpers/assert.ts";
 
 const H = "b".repeat(64);
 
-function dist(name: string, version: string, filename: string, extra: object = {}): ResolvedDist {
+function dist(
+  name: string,
+  version: string,
+  filename: string,
+  extra: object = {},
+): ResolvedDist<IndexSource> {
   return {
     name: canonicalizeName(name),
     version,

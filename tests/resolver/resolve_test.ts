@@ -307,7 +307,7 @@ Deno.test("cycles and self-dependencies resolve", async () => {
   assertEquals(pins(outcome), ["a==1.0", "b==1.0"]);
 });
 
-function directProvider(): ResolverProvider {
+function directProvider(): ResolverProvider<{ url: string; name: string }> {
   const base = inMemoryProvider({ b: { "1.0": ["a>=2"] } });
   return {
     ...base,

@@ -40,7 +40,7 @@ Deno.test("Term relations match the model (a negative term admits 'not selected'
   const rng = new Random(7);
   const next = () => rng.next();
   // A term's meaning: the set of outcomes it allows, where outcome `size` is "not selected".
-  const meaning = (term: Term, size: number) =>
+  const meaning = (term: Term<string>, size: number) =>
     Array.from(
       { length: size + 1 },
       (_, i) => i === size ? !term.positive : term.positive === term.set.has(i),

@@ -13,7 +13,7 @@ import { resolve } from "../../paths.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import { DpipError, isDpipError } from "../../errors.ts";
 import { compileRequirements, existingPins, formatCompiled } from "../../operations/compile.ts";
-import type { ResolutionImpossibleError } from "../../resolver/mod.ts";
+import { resolutionFailure } from "../resolution_failure.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -54,9 +54,10 @@ export async function runCompile(context: CommandContext): Promise<number> {
   try {
     return await compile(context);
   } catch (error) {
-    if (isDpipError(error, "resolution-impossible")) {
-      printer.error(error.message);
-      printer.raw((error as ResolutionImpossibleError).text + "\n");
+    const failure = await resolutionFailure(error);
+    if (failure !== undefined) {
+      printer.error(failure.message);
+      printer.raw(failure.text + "\n");
       return ExitCode.error;
     }
     if (error instanceof DpipError) {

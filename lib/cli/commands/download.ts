@@ -64,10 +64,7 @@ function statKind(path: string): PathKind {
 
 /** A resolved file's identity across resolutions: project, version and where it comes from. */
 function fileKey(dist: ResolvedFile): string {
-  const file = (dist.source as { file?: { url?: unknown } } | undefined)?.file;
-  return `${dist.name} ${dist.version} ${
-    typeof file?.url === "string" ? file.url : dist.url ?? ""
-  }`;
+  return `${dist.name} ${dist.version} ${dist.source?.file.url ?? dist.url ?? ""}`;
 }
 
 /** pip's `display_path`: `./x` under the working directory, else the absolute path. */

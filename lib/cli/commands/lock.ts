@@ -12,7 +12,7 @@ import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import { DpipError, isDpipError } from "../../errors.ts";
 import { formatPylock, isPylockFilename } from "../../lock/pylock.ts";
 import { lockRequirements } from "../../operations/lock.ts";
-import type { ResolutionImpossibleError } from "../../resolver/mod.ts";
+import { resolutionFailure } from "../resolution_failure.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { CommandContext } from "../context.ts";
@@ -58,9 +58,10 @@ export async function runLock(context: CommandContext): Promise<number> {
   try {
     return await lock(context, printer);
   } catch (error) {
-    if (isDpipError(error, "resolution-impossible")) {
-      printer.error(error.message);
-      printer.raw((error as ResolutionImpossibleError).text + "\n");
+    const failure = await resolutionFailure(error);
+    if (failure !== undefined) {
+      printer.error(failure.message);
+      printer.raw(failure.text + "\n");
       return ExitCode.error;
     }
     if (error instanceof DpipError) {

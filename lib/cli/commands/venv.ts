@@ -13,12 +13,12 @@
  * @module
  */
 
-import { isDpipError, UsageError } from "../../errors.ts";
+import { UsageError } from "../../errors.ts";
 import { resolve } from "../../paths.ts";
 import type { SeedOptions } from "../../operations/venv.ts";
 import { createEnvironment } from "../../operations/venv.ts";
 import type { Interpreter } from "../../python/mod.ts";
-import type { ResolutionImpossibleError } from "../../resolver/mod.ts";
+import { resolutionFailure } from "../resolution_failure.ts";
 import { seedProjects } from "../../venv/mod.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -92,9 +92,9 @@ export async function runVenv(context: CommandContext): Promise<number> {
       query: { env: io.env, cwd: io.cwd, ...(cacheRoot === undefined ? {} : { cacheRoot }) },
     });
   } catch (error) {
-    if (!isDpipError(error, "resolution-impossible")) throw error;
-    // By its code: the resolver's module is loaded only when something is resolved.
-    io.stderr.write(`ERROR: ${error.message}\n${(error as ResolutionImpossibleError).text}\n`);
+    const failure = await resolutionFailure(error);
+    if (failure === undefined) throw error;
+    io.stderr.write(`ERROR: ${failure.message}\n${failure.text}\n`);
     io.stderr.write(
       `hint: --seed installs ${
         seedProjects(interpreter.version).join(", ")

@@ -22,23 +22,23 @@ export interface UnavailableVersions {
   reason: UnavailableReason;
 }
 
-/** Where an incompatibility came from. */
-export type IncompatibilityCause =
+/** Where an incompatibility came from (`P`: the solver's package ids). */
+export type IncompatibilityCause<P> =
   /** `{¬root}`: the root package must be selected. */
   | { kind: "root" }
   /**
    * `{P ∈ S, ¬(Q ∈ T)}`: every version in S of P depends on Q in T. When T is
    * empty (no version of Q matches), the incompatibility is just `{P ∈ S}`.
    */
-  | { kind: "dependency"; dependent: string; dependency: string; dependencySet: VersionSet }
+  | { kind: "dependency"; dependent: P; dependency: P; dependencySet: VersionSet }
   /** `{root, Q ∈ ¬C}`: a constraint (`-c`) limits Q to C without requiring it. */
-  | { kind: "constraint"; package: string; allowed: VersionSet }
+  | { kind: "constraint"; package: P; allowed: VersionSet }
   /** `{P ∈ S}`: none of the versions in S can be used (`unavailable` says why for each). */
   | { kind: "no-versions"; unavailable: UnavailableVersions[] }
   /** `{P ∈ S}`: these versions cannot be used, found while reading their metadata. */
   | { kind: "unavailable"; reason: UnavailableReason }
   /** Learned from two incompatibilities during conflict resolution. */
-  | { kind: "conflict"; conflict: Incompatibility; other: Incompatibility };
+  | { kind: "conflict"; conflict: Incompatibility<P>; other: Incompatibility<P> };
 
 let nextId = 0;
 
@@ -57,15 +57,15 @@ let nextId = 0;
  * forbidden.terms.length; // 1
  * ```
  */
-export class Incompatibility {
+export class Incompatibility<P> {
   /** The terms, at most one per package. */
-  readonly terms: readonly Term[];
+  readonly terms: readonly Term<P>[];
   /** Where the incompatibility came from. */
-  readonly cause: IncompatibilityCause;
+  readonly cause: IncompatibilityCause<P>;
   /** A number unique in this process, for stable ordering and maps. */
   readonly id: number;
 
-  private constructor(terms: readonly Term[], cause: IncompatibilityCause) {
+  private constructor(terms: readonly Term<P>[], cause: IncompatibilityCause<P>) {
     this.terms = terms;
     this.cause = cause;
     this.id = nextId++;
@@ -76,12 +76,12 @@ export class Incompatibility {
    * intersection), dropping terms that always hold, and, in learned
    * incompatibilities, dropping the root's positive term (always true).
    */
-  static create(
-    terms: Iterable<Term>,
-    cause: IncompatibilityCause,
-    options: { root?: string } = {},
-  ): Incompatibility {
-    const byPackage = new Map<string, Term>();
+  static create<P>(
+    terms: Iterable<Term<P>>,
+    cause: IncompatibilityCause<P>,
+    options: { root?: P } = {},
+  ): Incompatibility<P> {
+    const byPackage = new Map<P, Term<P>>();
     for (const term of terms) {
       const existing = byPackage.get(term.package);
       byPackage.set(term.package, existing === undefined ? term : existing.intersect(term));
@@ -94,20 +94,20 @@ export class Incompatibility {
   }
 
   /** Whether this is the final failure: no terms, or only "the root is selected". */
-  isFailure(root: string): boolean {
+  isFailure(root: P): boolean {
     if (this.terms.length === 0) return true;
     const only = this.terms[0]!;
     return this.terms.length === 1 && only.positive && only.package === root;
   }
 
   /** The term about `packageId`, if any. */
-  termFor(packageId: string): Term | undefined {
+  termFor(packageId: P): Term<P> | undefined {
     return this.terms.find((term) => term.package === packageId);
   }
 
   /** Whether this incompatibility was learned rather than stated. */
-  isDerived(): this is Incompatibility & {
-    cause: { kind: "conflict"; conflict: Incompatibility; other: Incompatibility };
+  isDerived(): this is Incompatibility<P> & {
+    cause: { kind: "conflict"; conflict: Incompatibility<P>; other: Incompatibility<P> };
   } {
     return this.cause.kind === "conflict";
   }
@@ -119,11 +119,11 @@ export class Incompatibility {
 }
 
 /** `{P ∈ S, ¬(Q ∈ T)}`: the versions of `dependent`'s term depend on `dependency` in `dependencySet`. */
-export function dependencyIncompatibility(
-  dependent: Term,
-  dependency: string,
+export function dependencyIncompatibility<P>(
+  dependent: Term<P>,
+  dependency: P,
   dependencySet: VersionSet,
-): Incompatibility {
+): Incompatibility<P> {
   return Incompatibility.create(
     [dependent, new Term(dependency, dependencySet, false)],
     { kind: "dependency", dependent: dependent.package, dependency, dependencySet },

@@ -15,19 +15,19 @@ import { type Relation, Term } from "./term.ts";
 import { VersionSet } from "./version_set.ts";
 
 /** One decision (`cause` undefined) or derivation in the partial solution. */
-export interface Assignment {
+export interface Assignment<P> {
   /** The package assigned. */
-  readonly package: string;
+  readonly package: P;
   /** What the assignment says. Decisions are positive singletons. */
-  readonly term: Term;
+  readonly term: Term<P>;
   /** The decision level it was made at (the root's decision is level 1). */
   readonly decisionLevel: number;
   /** Its position in the whole partial solution. */
   readonly index: number;
   /** The incompatibility it was derived from; undefined for decisions. */
-  readonly cause: Incompatibility | undefined;
+  readonly cause: Incompatibility<P> | undefined;
   /** The intersection of this and every earlier assignment to the package. */
-  readonly accumulated: Term;
+  readonly accumulated: Term<P>;
 }
 
 /**
@@ -36,18 +36,18 @@ export interface Assignment {
  * @example
  * ```ts
  * import { Universe, VersionSet } from "./version_set.ts";
- * const solution = new PartialSolution();
+ * const solution = new PartialSolution<string>();
  * solution.decide("a", VersionSet.singleton(new Universe(["1.0"]), 0));
  * solution.decisionLevel; // 1
  * ```
  */
-export class PartialSolution {
-  #assignments: Assignment[] = [];
-  #byPackage = new Map<string, Assignment[]>();
-  #decisions = new Map<string, number>();
+export class PartialSolution<P> {
+  #assignments: Assignment<P>[] = [];
+  #byPackage = new Map<P, Assignment<P>[]>();
+  #decisions = new Map<P, number>();
   #decisionLevel = 0;
   /** Packages with a positive term and no decision, kept up to date for {@link undecided}. */
-  #undecided = new Set<string>();
+  #undecided = new Set<P>();
 
   /** The current decision level: how many decisions are in force. */
   get decisionLevel(): number {
@@ -55,7 +55,7 @@ export class PartialSolution {
   }
 
   /** Decided packages and the universe index of their version. */
-  get decisions(): ReadonlyMap<string, number> {
+  get decisions(): ReadonlyMap<P, number> {
     return this.#decisions;
   }
 
@@ -65,7 +65,7 @@ export class PartialSolution {
   }
 
   /** Selects `set`'s single version of `packageId`, opening a new decision level. */
-  decide(packageId: string, set: VersionSet): void {
+  decide(packageId: P, set: VersionSet): void {
     const [index, extra] = set.indices();
     if (index === undefined || extra !== undefined) {
       throw new Error(`a decision must select one version of ${packageId}`);
@@ -76,29 +76,29 @@ export class PartialSolution {
   }
 
   /** Records `term`, derived from `cause`, at the current decision level. */
-  derive(term: Term, cause: Incompatibility): void {
+  derive(term: Term<P>, cause: Incompatibility<P>): void {
     this.#assign(term, cause);
   }
 
   /** Everything the partial solution says about `packageId`, if anything. */
-  termFor(packageId: string): Term | undefined {
+  termFor(packageId: P): Term<P> | undefined {
     return this.#byPackage.get(packageId)?.at(-1)?.accumulated;
   }
 
   /** How `term` relates to the partial solution. */
-  relation(term: Term): Relation {
+  relation(term: Term<P>): Relation {
     const known = this.termFor(term.package) ??
       new Term(term.package, VersionSet.empty(term.set.universe), false);
     return known.relation(term);
   }
 
   /** Whether the partial solution implies `term`. */
-  satisfies(term: Term): boolean {
+  satisfies(term: Term<P>): boolean {
     return this.relation(term) === "satisfied";
   }
 
   /** The earliest assignment after which `term` holds. The term must be satisfied. */
-  satisfier(term: Term): Assignment {
+  satisfier(term: Term<P>): Assignment<P> {
     for (const assignment of this.#byPackage.get(term.package) ?? []) {
       if (assignment.accumulated.isSubsetOf(term)) return assignment;
     }
@@ -106,7 +106,7 @@ export class PartialSolution {
   }
 
   /** Packages that must be selected but have no version decided yet. */
-  *undecided(): IterableIterator<Term> {
+  *undecided(): IterableIterator<Term<P>> {
     for (const packageId of this.#undecided) yield this.termFor(packageId)!;
   }
 
@@ -125,10 +125,10 @@ export class PartialSolution {
     this.#decisionLevel = level;
   }
 
-  #assign(term: Term, cause: Incompatibility | undefined): void {
+  #assign(term: Term<P>, cause: Incompatibility<P> | undefined): void {
     const list = this.#byPackage.get(term.package) ?? [];
     const previous = list.at(-1)?.accumulated;
-    const assignment: Assignment = {
+    const assignment: Assignment<P> = {
       package: term.package,
       term,
       decisionLevel: this.#decisionLevel,
@@ -142,7 +142,7 @@ export class PartialSolution {
     this.#track(term.package);
   }
 
-  #track(packageId: string): void {
+  #track(packageId: P): void {
     if (this.termFor(packageId)?.positive && !this.#decisions.has(packageId)) {
       this.#undecided.add(packageId);
     } else {

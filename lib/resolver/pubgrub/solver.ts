@@ -3,10 +3,12 @@
  * pub, pubgrub-rs and uv): unit propagation over incompatibilities, decisions
  * by priority, and conflict-driven learning with backjumping.
  *
- * The solver knows nothing about Python. Packages are opaque ids, versions
- * are indices into each package's {@link Universe}, and every question about
- * the world goes through {@link SolverHooks}, whose answers may be async.
- * The solver does no I/O of its own.
+ * The solver knows nothing about Python. Packages are opaque ids of any type
+ * `P`, compared by identity (`===`, and as `Map` keys: strings, or objects
+ * interned so that one package has one object); versions are indices into
+ * each package's {@link Universe}; and every question about the world goes
+ * through {@link SolverHooks} (pubgrub-rs's `DependencyProvider`), whose
+ * answers may be async. The solver does no I/O of its own.
  *
  * @module
  */
@@ -16,7 +18,7 @@ import {
   Incompatibility,
   type UnavailableVersions,
 } from "./incompatibility.ts";
-import { PartialSolution } from "./partial_solution.ts";
+import { type Assignment, PartialSolution } from "./partial_solution.ts";
 import { Term } from "./term.ts";
 import { type Universe, VersionSet } from "./version_set.ts";
 import type { UnavailableReason } from "../provider.ts";
@@ -29,16 +31,16 @@ export type VersionChoice =
   | { kind: "none"; unavailable: UnavailableVersions[] };
 
 /** One dependency edge: the dependent needs `package` at a version in `set`. */
-export interface Dependency {
+export interface Dependency<P> {
   /** The package depended on. */
-  package: string;
+  package: P;
   /** The acceptable versions (may be empty when none exists). */
   set: VersionSet;
 }
 
 /** What {@link SolverHooks.getDependencies} found. */
-export type DependencyAnswer =
-  | { kind: "dependencies"; dependencies: readonly Dependency[] }
+export type DependencyAnswer<P> =
+  | { kind: "dependencies"; dependencies: readonly Dependency<P>[] }
   | { kind: "unavailable"; reason: UnavailableReason };
 
 /** Counters describing a solve, for progress and benchmarks. */
@@ -51,28 +53,28 @@ export interface SolverStats {
   backtracks: number;
 }
 
-/** The solver's questions to the world. */
-export interface SolverHooks {
+/** The solver's questions to the world about packages `P`. */
+export interface SolverHooks<P> {
   /**
    * The best usable version of `packageId` in `allowed`. `decided` tells the
    * version index currently decided for another package, if any.
    */
   chooseVersion(
-    packageId: string,
+    packageId: P,
     allowed: VersionSet,
-    decided: (packageId: string) => number | undefined,
+    decided: (packageId: P) => number | undefined,
   ): Promise<VersionChoice>;
   /** The dependencies of `packageId` at universe index `index`. */
-  getDependencies(packageId: string, index: number): Promise<DependencyAnswer>;
+  getDependencies(packageId: P, index: number): Promise<DependencyAnswer<P>>;
   /**
    * How urgently to decide `packageId` next, compared lexicographically
    * (higher first). `conflicts` counts the conflicts it took part in.
    */
-  priority(packageId: string, allowed: VersionSet, conflicts: number): readonly number[];
+  priority(packageId: P, allowed: VersionSet, conflicts: number): readonly number[];
   /** Versions a constraint limits `packageId` to; asked once, when the package first appears. */
-  constraint?(packageId: string): VersionSet | undefined;
+  constraint?(packageId: P): VersionSet | undefined;
   /** Called after each decision. */
-  onDecision?(packageId: string, index: number, stats: SolverStats): void;
+  onDecision?(packageId: P, index: number, stats: SolverStats): void;
 }
 
 /** Limits on a solve. */
@@ -84,18 +86,18 @@ export interface SolveOptions {
 }
 
 /** How a solve ended. */
-export type SolveResult =
+export type SolveResult<P> =
   /** Every required package has a version: package id → universe index. */
-  | { kind: "solution"; decisions: ReadonlyMap<string, number>; stats: SolverStats }
+  | { kind: "solution"; decisions: ReadonlyMap<P, number>; stats: SolverStats }
   /** No solution: `incompatibility` is the root of the derivation tree. */
-  | { kind: "failure"; incompatibility: Incompatibility; stats: SolverStats }
+  | { kind: "failure"; incompatibility: Incompatibility<P>; stats: SolverStats }
   /** A limit of {@link SolveOptions} was hit first. */
   | {
     kind: "limit";
     limit: "rounds" | "deadline";
     stats: SolverStats;
     /** Package ids by how many conflicts they took part in, most first. */
-    mostConflicted: string[];
+    mostConflicted: P[];
   };
 
 /**
@@ -118,42 +120,43 @@ export type SolveResult =
  * result.kind; // "solution"
  * ```
  */
-export function solve(
-  rootId: string,
+export function solve<P>(
+  rootId: P,
   rootUniverse: Universe,
-  hooks: SolverHooks,
+  hooks: SolverHooks<P>,
   options: SolveOptions = {},
-): Promise<SolveResult> {
+): Promise<SolveResult<P>> {
   return new Solver(rootId, rootUniverse, hooks, options).run();
 }
 
-class Solver {
-  readonly #root: string;
+class Solver<P> {
+  readonly #root: P;
   readonly #rootUniverse: Universe;
-  readonly #hooks: SolverHooks;
+  readonly #hooks: SolverHooks<P>;
   readonly #options: SolveOptions;
-  readonly #solution = new PartialSolution();
-  readonly #incompatibilities = new Map<string, Incompatibility[]>();
-  readonly #dependencyEdges = new Map<string, Incompatibility[]>();
-  readonly #seen = new Set<string>();
-  readonly #conflicts = new Map<string, number>();
+  readonly #solution = new PartialSolution<P>();
+  readonly #incompatibilities = new Map<P, Incompatibility<P>[]>();
+  /** Dependency edges by dependent, then by dependency, for widening identical edges. */
+  readonly #dependencyEdges = new Map<P, Map<P, Incompatibility<P>[]>>();
+  readonly #seen = new Set<P>();
+  readonly #conflicts = new Map<P, number>();
   readonly #stats: SolverStats = { decisions: 0, conflicts: 0, backtracks: 0 };
 
-  constructor(root: string, rootUniverse: Universe, hooks: SolverHooks, options: SolveOptions) {
+  constructor(root: P, rootUniverse: Universe, hooks: SolverHooks<P>, options: SolveOptions) {
     this.#root = root;
     this.#rootUniverse = rootUniverse;
     this.#hooks = hooks;
     this.#options = options;
   }
 
-  async run(): Promise<SolveResult> {
+  async run(): Promise<SolveResult<P>> {
     this.#seen.add(this.#root);
     this.#add(
       Incompatibility.create([new Term(this.#root, VersionSet.full(this.#rootUniverse), false)], {
         kind: "root",
       }),
     );
-    let next: string | undefined = this.#root;
+    let next: P | undefined = this.#root;
     while (next !== undefined) {
       const limit = this.#limitHit();
       if (limit !== undefined) {
@@ -183,10 +186,10 @@ class Solver {
   }
 
   /** Unit propagation from `start`; returns the failure incompatibility if resolution is impossible. */
-  #propagate(start: string): Incompatibility | undefined {
-    const changed = new Set<string>([start]);
+  #propagate(start: P): Incompatibility<P> | undefined {
+    const changed = new Set<P>([start]);
     while (changed.size > 0) {
-      const packageId: string = changed.values().next().value!;
+      const packageId: P = changed.values().next().value!;
       changed.delete(packageId);
       const list = this.#incompatibilities.get(packageId) ?? [];
       for (let i = list.length - 1; i >= 0; i--) {
@@ -200,10 +203,10 @@ class Solver {
             throw new Error(`learned incompatibility ${rootCause} is not almost satisfied`);
           }
           changed.clear();
-          changed.add(derived);
+          changed.add(derived.package);
           break;
         }
-        if (result !== undefined) changed.add(result);
+        if (result !== undefined) changed.add(result.package);
       }
     }
     return undefined;
@@ -214,8 +217,8 @@ class Solver {
    * negation of the last one and returns its package; "conflict" when every
    * term is satisfied.
    */
-  #propagateOne(incompatibility: Incompatibility): string | "conflict" | undefined {
-    let unsatisfied: Term | undefined;
+  #propagateOne(incompatibility: Incompatibility<P>): { package: P } | "conflict" | undefined {
+    let unsatisfied: Term<P> | undefined;
     for (const term of incompatibility.terms) {
       const relation = this.#solution.relation(term);
       if (relation === "contradicted") return undefined;
@@ -226,11 +229,11 @@ class Solver {
     }
     if (unsatisfied === undefined) return "conflict";
     this.#solution.derive(unsatisfied.negate(), incompatibility);
-    return unsatisfied.package;
+    return unsatisfied;
   }
 
   /** Learns from a satisfied incompatibility and backjumps; returns the learned root cause. */
-  #resolveConflict(conflicting: Incompatibility): Incompatibility {
+  #resolveConflict(conflicting: Incompatibility<P>): Incompatibility<P> {
     this.#stats.conflicts++;
     for (const term of conflicting.terms) {
       this.#conflicts.set(term.package, (this.#conflicts.get(term.package) ?? 0) + 1);
@@ -238,9 +241,9 @@ class Solver {
     let incompatibility = conflicting;
     let learned = false;
     while (!incompatibility.isFailure(this.#root)) {
-      let mostRecentTerm: Term | undefined;
-      let mostRecentSatisfier: ReturnType<PartialSolution["satisfier"]> | undefined;
-      let difference: Term | undefined;
+      let mostRecentTerm: Term<P> | undefined;
+      let mostRecentSatisfier: Assignment<P> | undefined;
+      let difference: Term<P> | undefined;
       let previousSatisfierLevel = 1;
       for (const term of incompatibility.terms) {
         const satisfier = this.#solution.satisfier(term);
@@ -293,8 +296,8 @@ class Solver {
   }
 
   /** Decides the next package; undefined when every required package is decided. */
-  async #chooseNext(): Promise<string | undefined> {
-    let best: Term | undefined;
+  async #chooseNext(): Promise<P | undefined> {
+    let best: Term<P> | undefined;
     let bestPriority: readonly number[] = [];
     for (const term of this.#solution.undecided()) {
       const priority = this.#hooks.priority(
@@ -354,10 +357,15 @@ class Solver {
    * edge from other versions of the same package instead of adding a new one
    * (so reports say `a>=1.0 depends on b` rather than listing every version).
    */
-  #addDependency(packageId: string, version: VersionSet, dependency: Dependency): Incompatibility {
-    const key = `${packageId}\u0000${dependency.package}`;
-    const edges = this.#dependencyEdges.get(key) ?? [];
-    this.#dependencyEdges.set(key, edges);
+  #addDependency(
+    packageId: P,
+    version: VersionSet,
+    dependency: Dependency<P>,
+  ): Incompatibility<P> {
+    let byDependency = this.#dependencyEdges.get(packageId);
+    if (byDependency === undefined) this.#dependencyEdges.set(packageId, byDependency = new Map());
+    let edges = byDependency.get(dependency.package);
+    if (edges === undefined) byDependency.set(dependency.package, edges = []);
     for (let i = 0; i < edges.length; i++) {
       const existing = edges[i]!;
       if (
@@ -385,7 +393,7 @@ class Solver {
     return incompatibility;
   }
 
-  #add(incompatibility: Incompatibility): void {
+  #add(incompatibility: Incompatibility<P>): void {
     for (const term of incompatibility.terms) {
       const list = this.#incompatibilities.get(term.package) ?? [];
       list.push(incompatibility);
@@ -396,7 +404,7 @@ class Solver {
     }
   }
 
-  #remove(incompatibility: Incompatibility): void {
+  #remove(incompatibility: Incompatibility<P>): void {
     for (const term of incompatibility.terms) {
       const list = this.#incompatibilities.get(term.package);
       const at = list?.indexOf(incompatibility) ?? -1;
@@ -405,7 +413,7 @@ class Solver {
   }
 
   /** The first time a package appears, adds its constraint (if any) as `{root, P ∉ C}`. */
-  #notice(packageId: string, universe: Universe): void {
+  #notice(packageId: P, universe: Universe): void {
     if (this.#seen.has(packageId)) return;
     this.#seen.add(packageId);
     const allowed = this.#hooks.constraint?.(packageId);

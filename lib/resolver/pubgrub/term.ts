@@ -25,27 +25,27 @@ export type Relation = "satisfied" | "contradicted" | "inconclusive";
  * atLeast2.negate().positive; // false
  * ```
  */
-export class Term {
-  /** The package the term is about. */
-  readonly package: string;
+export class Term<P> {
+  /** The package the term is about (an id the solver compares by identity). */
+  readonly package: P;
   /** The versions the term talks about. */
   readonly set: VersionSet;
   /** True for `P ∈ S`, false for `¬(P ∈ S)`. */
   readonly positive: boolean;
 
-  constructor(packageId: string, set: VersionSet, positive: boolean) {
+  constructor(packageId: P, set: VersionSet, positive: boolean) {
     this.package = packageId;
     this.set = set;
     this.positive = positive;
   }
 
   /** The term that holds exactly when this one does not. */
-  negate(): Term {
+  negate(): Term<P> {
     return new Term(this.package, this.set, !this.positive);
   }
 
   /** The term that holds when both hold. Both must be about the same package. */
-  intersect(other: Term): Term {
+  intersect(other: Term<P>): Term<P> {
     if (this.positive && other.positive) {
       return new Term(this.package, this.set.intersect(other.set), true);
     }
@@ -55,12 +55,12 @@ export class Term {
   }
 
   /** The term that holds when this one holds and `other` does not. */
-  difference(other: Term): Term {
+  difference(other: Term<P>): Term<P> {
     return this.intersect(other.negate());
   }
 
   /** Whether every selection this term allows is allowed by `other`. */
-  isSubsetOf(other: Term): boolean {
+  isSubsetOf(other: Term<P>): boolean {
     if (this.positive && other.positive) return this.set.isSubsetOf(other.set);
     if (this.positive) return this.set.isDisjoint(other.set);
     if (other.positive) return false;
@@ -68,7 +68,7 @@ export class Term {
   }
 
   /** Whether no selection satisfies both terms. */
-  isDisjoint(other: Term): boolean {
+  isDisjoint(other: Term<P>): boolean {
     if (this.positive && other.positive) return this.set.isDisjoint(other.set);
     if (this.positive) return this.set.isSubsetOf(other.set);
     if (other.positive) return other.set.isSubsetOf(this.set);
@@ -90,7 +90,7 @@ export class Term {
    * about the package: satisfied (this ⊆ other), contradicted (disjoint) or
    * inconclusive.
    */
-  relation(other: Term): Relation {
+  relation(other: Term<P>): Relation {
     if (this.isSubsetOf(other)) return "satisfied";
     if (this.isDisjoint(other)) return "contradicted";
     return "inconclusive";
