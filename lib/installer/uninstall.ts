@@ -88,41 +88,85 @@ export interface PlanRemovalOptions {
  *   or a distribution whose metadata lists no files at all.
  */
 export function planRemoval(dist: InstalledDist, options: PlanRemovalOptions): RemovalPlan {
-  const paths = new Set<string>();
-  const outside: string[] = [];
-  const pthEntries: PthEntry[] = [];
-  // Decided on real paths: a directory on the way may be a link to anywhere. (The path
-  // itself may be a link: removing it removes the link, not what it points to.)
-  const real = new RealPaths();
-  const owned = options.environmentDirs ??
-    [dist.installedLocation, options.scriptsDir, ...(options.schemeDirs ?? [])];
-  const permitted = (path: string) =>
-    owned.some((dir) => isWithin(path, dir)) &&
-    owned.some((dir) => real.within(dirname(path), dir));
-  const add = (path: string) => {
+  const removal = new Removal(
+    options.environmentDirs ??
+      [dist.installedLocation, options.scriptsDir, ...(options.schemeDirs ?? [])],
+  );
+  addRecordedFiles(dist, removal);
+  if (isEggLinkInstall(dist)) addDevelopLink(dist, removal);
+  addScripts(dist, options.scriptsDir, removal);
+  const metadataPath = resolve(dist.infoPath);
+  for (const path of [...removal.paths]) {
+    if (path === metadataPath || isWithin(path, metadataPath)) removal.paths.delete(path);
+  }
+  if (!removal.permitted(metadataPath)) {
+    throw new UninstallError(
+      dist.rawName,
+      `Not uninstalling ${dist.name} at ${dist.location}: it is outside the environment`,
+      { code: "outside-environment" },
+    );
+  }
+  return {
+    metadataPath,
+    paths: [...removal.paths].sort(),
+    pthEntries: removal.pthEntries,
+    outside: removal.outside.sort(),
+  };
+}
+
+/**
+ * The paths of one removal as they are found: those that exist and lie in a
+ * directory the environment owns, decided on real paths (a directory on the
+ * way may be a link to anywhere; the path itself may be a link, and removing
+ * it removes the link, not what it points to), and the rest, left alone.
+ */
+class Removal {
+  readonly paths = new Set<string>();
+  readonly outside: string[] = [];
+  readonly pthEntries: PthEntry[] = [];
+  readonly #owned: readonly string[];
+  readonly #real = new RealPaths();
+
+  constructor(owned: readonly string[]) {
+    this.#owned = owned;
+  }
+
+  /** Whether `path` lies in a directory the environment owns, as written and really. */
+  permitted(path: string): boolean {
+    return this.#owned.some((dir) => isWithin(path, dir)) &&
+      this.#owned.some((dir) => this.#real.within(dirname(path), dir));
+  }
+
+  /** Adds `path` if it exists. */
+  add(path: string): void {
     const absolute = resolve(path);
     if (!exists(absolute)) return;
-    if (!permitted(absolute)) {
-      outside.push(absolute);
+    if (!this.permitted(absolute)) {
+      this.outside.push(absolute);
       return;
     }
-    paths.add(absolute);
-  };
-  const addModule = (path: string) => {
-    add(path);
+    this.paths.add(absolute);
+  }
+
+  /** Adds `path` and, for a module, its bytecode (`.pyc`, `.pyo`, `__pycache__`). */
+  addModule(path: string): void {
+    this.add(path);
     if (!path.endsWith(".py")) return;
     const stem = basename(path).slice(0, -3);
     const dir = dirname(path);
-    add(join(dir, `${stem}.pyc`));
-    add(join(dir, `${stem}.pyo`));
+    this.add(join(dir, `${stem}.pyc`));
+    this.add(join(dir, `${stem}.pyo`));
     for (const cached of listDir(join(dir, "__pycache__"))) {
       if (cached.startsWith(`${stem}.`) && cached.endsWith(".pyc") && isBytecodeOf(cached, stem)) {
-        add(join(dir, "__pycache__", cached));
+        this.add(join(dir, "__pycache__", cached));
       }
     }
-  };
-  const label = `${dist.rawName} ${dist.version}`;
+  }
+}
 
+/** The files the distribution's metadata says it installed (RECORD, installed-files.txt, …). */
+function addRecordedFiles(dist: InstalledDist, removal: Removal): void {
+  const label = `${dist.rawName} ${dist.version}`;
   switch (dist.kind) {
     case "egg-info-file":
       throw new UninstallError(
@@ -131,7 +175,7 @@ export function planRemoval(dist: InstalledDist, options: PlanRemovalOptions): R
         { code: "distutils-installed" },
       );
     case "dist-info": {
-      if (dist.editableProjectLocation !== undefined && isEggLinkInstall(dist)) break;
+      if (dist.editableProjectLocation !== undefined && isEggLinkInstall(dist)) return;
       const declared = dist.declaredFiles();
       if (declared === undefined) {
         throw new UninstallError(
@@ -142,48 +186,54 @@ export function planRemoval(dist: InstalledDist, options: PlanRemovalOptions): R
           { code: "missing-record", hint: "reinstall it with --force-reinstall, then uninstall" },
         );
       }
-      for (const path of declared) addModule(join(dist.location, path));
-      break;
+      for (const path of declared) removal.addModule(join(dist.location, path));
+      return;
     }
     case "egg-info": {
-      if (isEggLinkInstall(dist)) break;
+      if (isEggLinkInstall(dist)) return;
       const declared = dist.declaredFiles();
       if (declared !== undefined) {
-        for (const path of declared) addModule(join(dist.location, path));
-      } else {
-        const namespaces = new Set(lines(dist.readInfoFile("namespace_packages.txt")));
-        for (const top of lines(dist.readInfoFile("top_level.txt"))) {
-          if (namespaces.has(top)) continue;
-          const path = join(dist.location, top);
-          add(path);
-          addModule(`${path}.py`);
-        }
+        for (const path of declared) removal.addModule(join(dist.location, path));
+        return;
       }
-      break;
+      const namespaces = new Set(lines(dist.readInfoFile("namespace_packages.txt")));
+      for (const top of lines(dist.readInfoFile("top_level.txt"))) {
+        if (namespaces.has(top)) continue;
+        const path = join(dist.location, top);
+        removal.add(path);
+        removal.addModule(`${path}.py`);
+      }
+      return;
     }
     case "egg":
-      pthEntries.push({
+      removal.pthEntries.push({
         file: join(dist.installedLocation, "easy-install.pth"),
         line: `./${basename(dist.location)}`,
       });
-      add(dist.location);
-      break;
+      removal.add(dist.location);
+      return;
   }
+}
 
-  // Develop installs: the egg-link and its easy-install.pth line.
-  if (isEggLinkInstall(dist)) {
-    for (const name of eggLinkNames(dist.rawName)) {
-      const link = join(dist.installedLocation, name);
-      if (!exists(link)) continue;
-      add(link);
-      const target = (Deno.readTextFileSync(link).split(/\r?\n/)[0] ?? "").trim();
-      if (target !== "") {
-        pthEntries.push({ file: join(dist.installedLocation, "easy-install.pth"), line: target });
-      }
-      break;
+/** A develop install's egg-link and its easy-install.pth line. */
+function addDevelopLink(dist: InstalledDist, removal: Removal): void {
+  for (const name of eggLinkNames(dist.rawName)) {
+    const link = join(dist.installedLocation, name);
+    if (!exists(link)) continue;
+    removal.add(link);
+    const target = (Deno.readTextFileSync(link).split(/\r?\n/)[0] ?? "").trim();
+    if (target !== "") {
+      removal.pthEntries.push({
+        file: join(dist.installedLocation, "easy-install.pth"),
+        line: target,
+      });
     }
+    return;
   }
+}
 
+/** The console and GUI launchers of its entry points, and the scripts its metadata lists. */
+function addScripts(dist: InstalledDist, scriptsDir: string, removal: Removal): void {
   const entryPointsText = dist.readInfoFile("entry_points.txt");
   if (entryPointsText !== undefined) {
     let entryPoints: ReturnType<typeof parseEntryPoints> = [];
@@ -194,30 +244,12 @@ export function planRemoval(dist: InstalledDist, options: PlanRemovalOptions): R
     }
     for (const entry of [...consoleScripts(entryPoints), ...guiScripts(entryPoints)]) {
       // No launcher was made for a name that is not a plain file name (`../x`): nothing to remove.
-      if (scriptNameProblem(entry.name) === undefined) add(join(options.scriptsDir, entry.name));
+      if (scriptNameProblem(entry.name) === undefined) removal.add(join(scriptsDir, entry.name));
     }
   }
   for (const script of listDir(join(dist.infoPath, "scripts"))) {
-    add(join(options.scriptsDir, script));
+    removal.add(join(scriptsDir, script));
   }
-
-  const metadataPath = resolve(dist.infoPath);
-  for (const path of [...paths]) {
-    if (path === metadataPath || isWithin(path, metadataPath)) paths.delete(path);
-  }
-  if (!permitted(metadataPath)) {
-    throw new UninstallError(
-      dist.rawName,
-      `Not uninstalling ${dist.name} at ${dist.location}: it is outside the environment`,
-      { code: "outside-environment" },
-    );
-  }
-  return {
-    metadataPath,
-    paths: [...paths].sort(),
-    pthEntries,
-    outside: outside.sort(),
-  };
 }
 
 /**
