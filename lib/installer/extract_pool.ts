@@ -14,7 +14,8 @@
  */
 
 import type { ErrorCode } from "../errors.ts";
-import { extractWheel, WheelInstallError, type WheelManifest } from "./install_wheel.ts";
+import { extractWheel } from "./unpack.ts";
+import { WheelInstallError, type WheelManifest } from "./wheel.ts";
 
 /** One wheel to unpack into `dir` (an empty directory). */
 export interface ExtractJob {

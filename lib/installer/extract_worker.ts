@@ -6,7 +6,8 @@
  * @module
  */
 
-import { extractWheel, WheelInstallError } from "./install_wheel.ts";
+import { extractWheel } from "./unpack.ts";
+import { WheelInstallError } from "./wheel.ts";
 import type { ExtractReply, ExtractRequest } from "./extract_pool.ts";
 
 interface WorkerScope {

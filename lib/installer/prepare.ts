@@ -24,12 +24,9 @@ import {
 } from "../net/hashes.ts";
 import type { DownloadOptions, DownloadResult } from "../net/http_client.ts";
 import type { PackageName } from "../names/mod.ts";
-import {
-  checkWheelFilename,
-  extractWheel,
-  WheelInstallError,
-  type WheelManifest,
-} from "./install_wheel.ts";
+import { extractWheel } from "./unpack.ts";
+import { WheelInstallError, type WheelManifest } from "./wheel.ts";
+import { checkWheelFilename } from "./wheel_check.ts";
 import { fileSha256, hasUnpackedEntry, unpackCached } from "./wheel_cache.ts";
 import type { ExtractPool } from "./extract_pool.ts";
 
