@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   "invalid-file-url",
   "invalid-index-page",
   "invalid-marker",
+  "marker-too-complex",
   "invalid-pylock",
   "invalid-name",
   "invalid-python-version",

@@ -44,6 +44,8 @@ export {
   InvalidMarkerError,
   InvalidRequirementError,
   Marker,
+  MarkerComplexityError,
+  MarkerSet,
   parseMarker,
   parseRequirement,
   Requirement,

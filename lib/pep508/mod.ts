@@ -23,6 +23,7 @@ export type {
   MarkerOperand,
   MarkerOperator,
 } from "./marker.ts";
+export { MarkerComplexityError, MarkerSet } from "./marker_algebra.ts";
 export {
   InvalidRequirementError,
   parseRequirement,
