@@ -249,7 +249,9 @@ function sameUrl(a: string, b: string): boolean {
     } catch {
       text = url;
     }
-    return text.replace(/\/+$/, "");
+    let end = text.length;
+    while (end > 0 && text[end - 1] === "/") end--;
+    return text.slice(0, end);
   };
   return normal(a) === normal(b);
 }

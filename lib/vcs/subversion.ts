@@ -65,7 +65,7 @@ export const subversion: VcsBackend = {
 
   async revision(dest, { client }) {
     let highest = 0;
-    for (const match of (await info(dest, client)).matchAll(/\s*revision="(\d+)"/g)) {
+    for (const match of (await info(dest, client)).matchAll(/\srevision="(\d+)"/g)) {
       highest = Math.max(highest, Number(match[1]));
     }
     return String(highest);
