@@ -275,13 +275,17 @@ export function wouldInstallLine(outcome: InstallOutcome): string | undefined {
   return `Would install ${items.map(([name, version]) => `${name}-${version}`).join(" ")}`;
 }
 
-/** The lines of the install step: what was skipped, installed and replaced. */
+/**
+ * The lines of the install step: what was skipped, installed and replaced.
+ * The changelog's own warnings are not among them: the outcome's warnings
+ * hold them, and are printed once, with the rest.
+ */
 export function changelogLines(
   changelog: InstallChangelog,
   names: ReadonlyMap<string, string>,
 ): { info: string[]; warnings: string[] } {
   const info: string[] = [];
-  const warnings: string[] = [...changelog.warnings];
+  const warnings: string[] = [];
   const shown = (name: string) => names.get(name) ?? name;
   for (const skipped of changelog.skipped) {
     if (skipped.reason === "same-version") {
