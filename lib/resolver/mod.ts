@@ -36,6 +36,14 @@ export type { DerivationTree, MissingExtra } from "./failure.ts";
 export { packageLabel } from "./package_id.ts";
 export type { ExtraId, PackageId, ProjectId, RootId } from "./package_id.ts";
 export { inMemoryProvider } from "./in_memory_provider.ts";
+export { resolveUniversal, TooManyForksError } from "./universal.ts";
+export type {
+  ResolvedFork,
+  UniversalDist,
+  UniversalOptions,
+  UniversalResolution,
+} from "./universal.ts";
+export type { MarkerScope } from "./marker_scope.ts";
 export { similarNames } from "./similar_names.ts";
 export type {
   InMemoryIndex,

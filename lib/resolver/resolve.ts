@@ -11,7 +11,10 @@
  *   depends on `a==v` plus the `Requires-Dist` lines whose marker holds with
  *   `extra == "x"` and not without it. An extra the version does not declare
  *   in `Provides-Extra` adds nothing and yields a warning, as pip does.
- * - **Markers** are evaluated against the target marker environment.
+ * - **Markers** are evaluated against the target marker environment, or,
+ *   with a {@link MarkerScope} (universal resolution, `universal.ts`),
+ *   decided against a set of environments: a requirement applies when its
+ *   marker can hold somewhere in the set.
  * - **Unusable versions** (no file fits the target, `Requires-Python`
  *   excludes the target, yanked, a pre-release that is not allowed, metadata
  *   that cannot be read) are never chosen, and when no usable version is
@@ -69,6 +72,7 @@ import {
   type Requirement,
 } from "../pep508/mod.ts";
 import { FetchQueue } from "./fetch_queue.ts";
+import type { MarkerScope } from "./marker_scope.ts";
 import type {
   DistributionMetadata,
   MetadataResult,
@@ -139,6 +143,8 @@ export interface ResolveOptions<S = never> {
   environment: MarkerEvaluationEnvironment;
   /** The target Python for `Requires-Python`; `environment.python_full_version` by default. */
   pythonVersion?: string;
+  /** Markers and `Requires-Python` decided against a set of environments (replaces `environment`). */
+  scope?: MarkerScope;
   /** `"allow"` for `--pre`; the default is uv's "if necessary or explicit" (see the module docs). */
   prerelease?: "allow" | "if-necessary-or-explicit";
   /** `--all-releases`/`--only-final`: per project, pre-releases always or never (before `prerelease`). */
@@ -316,8 +322,8 @@ class Resolver<S> {
     this.#options = options;
     this.#provider = options.provider;
     this.#environment = options.environment;
-    const python = options.pythonVersion ?? options.environment.python_full_version ??
-      options.environment.python_version;
+    const python = options.scope?.pythonLabel ?? options.pythonVersion ??
+      options.environment.python_full_version ?? options.environment.python_version;
     if (python === undefined) {
       throw new ResolverInputError("", "the target Python version is unknown");
     }
@@ -327,7 +333,7 @@ class Resolver<S> {
       typeof item === "string" ? parseRequirement(item) : item;
     this.#rootTexts = manifest.requirements.map(String);
     for (const requirement of manifest.requirements.map(parse)) {
-      if (requirement.marker !== undefined && !requirement.marker.evaluate(this.#env(""))) continue;
+      if (!this.#holds(requirement, "")) continue;
       const name = canonicalizeName(requirement.name);
       this.#roots.push(requirement);
       this.#rootNames.add(name);
@@ -350,7 +356,7 @@ class Resolver<S> {
       if (constraint.url !== undefined) {
         throw new ResolverInputError(String(constraint), "constraints cannot be URLs");
       }
-      if (constraint.marker !== undefined && !constraint.marker.evaluate(this.#env(""))) continue;
+      if (!this.#holds(constraint, "")) continue;
       const name = canonicalizeName(constraint.name);
       this.#constraints.set(name, [...(this.#constraints.get(name) ?? []), constraint]);
       this.#notePolicy(name, constraint);
@@ -394,6 +400,23 @@ class Resolver<S> {
 
   #env(extra: string): MarkerEvaluationEnvironment {
     return { ...this.#environment, extra };
+  }
+
+  /** Whether `requirement` applies to the target (or somewhere in the scope), with `extra`. */
+  #holds(requirement: Requirement, extra: string): boolean {
+    const marker = requirement.marker;
+    if (marker === undefined) return true;
+    const scope = this.#options.scope;
+    return scope === undefined ? marker.evaluate(this.#env(extra)) : scope.applies(marker, extra);
+  }
+
+  /** Whether `requirement` is one of `extra`'s own (holds with it, not without). */
+  #addedByExtra(requirement: Requirement, extra: string): boolean {
+    const marker = requirement.marker;
+    if (marker === undefined) return false;
+    const scope = this.#options.scope;
+    if (scope !== undefined) return scope.addedByExtra(marker, extra);
+    return marker.evaluate(this.#env(extra)) && !marker.evaluate(this.#env(""));
   }
 
   /** Records what your requirement or constraint on `name` allows: pre-releases, yanked pins. */
@@ -549,6 +572,7 @@ class Resolver<S> {
 
   #pythonAllowed(requiresPython: string): boolean {
     if (this.#options.ignoreRequiresPython) return true;
+    if (this.#options.scope !== undefined) return this.#options.scope.admitsPython(requiresPython);
     try {
       return parseSpecifierSet(requiresPython).contains(this.#python, { prereleases: true });
     } catch {
@@ -607,7 +631,7 @@ class Resolver<S> {
     const parsed = this.#parse(answer.metadata);
     if ("error" in parsed) return;
     for (const requirement of parsed.requirements) {
-      if (requirement.marker !== undefined && !requirement.marker.evaluate(this.#env(""))) continue;
+      if (!this.#holds(requirement, "")) continue;
       const name = canonicalizeName(requirement.name);
       // One guess per project: the transitive walk must not fan out over every range.
       if (this.#speculated.has(name)) continue;
@@ -701,6 +725,7 @@ class Resolver<S> {
     index: number,
   ): Promise<DependencyAnswer<PackageId>> {
     if (packageId.kind === "root") {
+      this.#options.scope?.inspect({ extra: "", requirements: this.#roots });
       return { kind: "dependencies", dependencies: await this.#dependencies(this.#roots, ROOT_ID) };
     }
     const { name } = packageId;
@@ -724,11 +749,11 @@ class Resolver<S> {
           reason: { kind: "requires-python", requiresPython, python: this.#python },
         };
       }
+      const requirements = this.#options.noDeps
+        ? []
+        : parsed.requirements.filter((requirement) => this.#holds(requirement, ""));
+      this.#inspect(name, entry, requiresPython, "", requirements);
       if (this.#options.noDeps) return { kind: "dependencies", dependencies: [] };
-      const env = this.#env("");
-      const requirements = parsed.requirements.filter((requirement) =>
-        requirement.marker === undefined || requirement.marker.evaluate(env)
-      );
       return this.#answer(requirements, packageId, index);
     }
     const extra = packageId.extra;
@@ -744,15 +769,33 @@ class Resolver<S> {
     if (!provides.has(extra) || this.#options.noDeps) {
       return { kind: "dependencies", dependencies: [self] };
     }
-    const withExtra = this.#env(extra);
-    const without = this.#env("");
     const requirements = parsed.requirements.filter((requirement) =>
-      requirement.marker !== undefined && requirement.marker.evaluate(withExtra) &&
-      !requirement.marker.evaluate(without)
+      this.#addedByExtra(requirement, extra)
     );
+    this.#inspect(name, entry, metadata.requiresPython, extra, requirements);
     const answerForExtra = await this.#answer(requirements, packageId, index);
     if (answerForExtra.kind === "unavailable") return answerForExtra;
     return { kind: "dependencies", dependencies: [self, ...answerForExtra.dependencies] };
+  }
+
+  /** Shows a chosen version's dependencies to the scope (which may split its fork). */
+  #inspect(
+    name: PackageName,
+    entry: Entry<S>,
+    requiresPython: string | undefined,
+    extra: string,
+    requirements: readonly Requirement[],
+  ): void {
+    const scope = this.#options.scope;
+    if (scope === undefined || entry.installed !== undefined) return;
+    const declared = requiresPython ?? entry.candidate?.requiresPython;
+    scope.inspect({
+      name,
+      version: entry.label,
+      extra,
+      ...(declared === undefined ? {} : { requiresPython: declared }),
+      requirements,
+    });
   }
 
   async #answer(

@@ -35,13 +35,15 @@ export interface Scenario {
   category: string;
   description: string;
   mode: "install" | "compile" | "lock";
-  root: { requires_prefixed: string[] };
+  root: { requires_prefixed: string[]; requires_python?: string };
   packages: Record<string, { prefixed_name: string; versions: Record<string, ScenarioVersion> }>;
   environment: { python: string };
   resolver_options: {
     prereleases: boolean;
     no_build: string[];
     no_binary: string[];
+    universal?: boolean;
+    required_environments?: string[] | null;
   };
   expected: { satisfiable: boolean; packages_prefixed: Record<string, string> };
   pip_policy_differs?: boolean;
@@ -130,6 +132,29 @@ export function scenarioIndex(scenario: Scenario): InMemoryIndex {
         tags.some((tag) => parseTag(tag).some((one) => priorities.has(String(one))));
       const sdistUsable = data.sdist && !noBuild.has(short) && canBuild;
       if (!wheelFits && !sdistUsable) entry.unavailable = unavailability(data, short, scenario);
+      versions[version] = entry;
+    }
+    index[project.prefixed_name] = versions;
+  }
+  return index;
+}
+
+/**
+ * An in-memory index for a universal (`lock`-mode) scenario: every platform
+ * is a target, so a version is usable when it has any file at all.
+ */
+export function universalScenarioIndex(scenario: Scenario): InMemoryIndex {
+  const index: Record<string, Record<string, InMemoryVersion>> = {};
+  for (const project of Object.values(scenario.packages)) {
+    const versions: Record<string, InMemoryVersion> = {};
+    for (const [version, data] of Object.entries(project.versions)) {
+      const entry: InMemoryVersion = {
+        requires: data.requires_prefixed,
+        extras: data.extras_prefixed,
+      };
+      if (data.requires_python !== null) entry.requiresPython = data.requires_python;
+      if (data.yanked) entry.yanked = true;
+      if (!data.wheel && !data.sdist) entry.unavailable = { kind: "no-compatible-wheel" };
       versions[version] = entry;
     }
     index[project.prefixed_name] = versions;

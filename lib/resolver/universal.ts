@@ -1,0 +1,251 @@
+/**
+ * Universal resolution (uv's `--universal`): one set of pins valid for every
+ * environment a set of environments holds — every platform, and every
+ * Python a `Requires-Python` range allows — each distribution with the
+ * marker saying where it applies.
+ *
+ * The resolution runs once per fork (`forks.ts`), starting from the whole
+ * set: requirements apply where their markers can hold, and a fork splits
+ * when a chosen version requires one project differently under markers, or
+ * when its `Requires-Python` admits only part of the fork's Pythons. Forks
+ * are resolved in order, each preferring the versions earlier forks chose
+ * (so a project gets one version wherever it can). A reachability pass over
+ * each fork's result (`reachability.ts`) says where each distribution is
+ * needed; forks that chose the same version merge their markers; the
+ * markers are written without the bounds the Python range implies.
+ *
+ * Pure: the provider is the only I/O, and each of its answers is asked for
+ * once across all forks.
+ *
+ * @module
+ */
+
+import { DpipError } from "../errors.ts";
+import type { PackageName } from "../names/mod.ts";
+import { compareVersions } from "../pep440/mod.ts";
+import { MarkerSet, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { ForkScope, ForkSplit } from "./forks.ts";
+import type {
+  DirectResult,
+  MetadataResult,
+  PackageListing,
+  ResolverProvider,
+  VersionCandidate,
+} from "./provider.ts";
+import { reachability } from "./reachability.ts";
+import {
+  type Manifest,
+  type Resolution,
+  resolve,
+  type ResolvedDist,
+  type ResolveOptions,
+} from "./resolve.ts";
+
+/** How to resolve universally. */
+export interface UniversalOptions<S = never> extends
+  Omit<
+    ResolveOptions<S>,
+    | "environment"
+    | "pythonVersion"
+    | "scope"
+    | "upgrade"
+    | "upgradeStrategy"
+    | "ignoreInstalled"
+  > {
+  /** The Pythons to cover, as a `Requires-Python` specifier (`>=3.9`). */
+  requiresPython: string;
+  /** Further limits on the environments to cover (`sys_platform == "linux"`); all by default. */
+  environments?: MarkerSet;
+  /** Give up after this many forks (default 256). */
+  maxForks?: number;
+}
+
+/** One distribution of a universal resolution and where it applies. */
+export interface UniversalDist<S = never> extends ResolvedDist<S> {
+  /** The environments where it is installed (Python bounds the range implies left out). */
+  marker: MarkerSet;
+}
+
+/** One fork and what it resolved to. */
+export interface ResolvedFork<S = never> {
+  /** The fork's environments. */
+  marker: MarkerSet;
+  /** Its resolution. */
+  resolution: Resolution<S>;
+}
+
+/** The result of {@link resolveUniversal}. */
+export interface UniversalResolution<S = never> {
+  /** Every distribution needed somewhere, by name then version. */
+  dists: UniversalDist<S>[];
+  /** The forks, in the order resolved. */
+  forks: ResolvedFork<S>[];
+  /** The Pythons covered. */
+  requiresPython: string;
+  /** Non-fatal problems (each once). */
+  warnings: string[];
+}
+
+/** A universal resolution that forked more often than allowed. */
+export class TooManyForksError extends DpipError<"resolution-too-long"> {
+  constructor(limit: number) {
+    super(
+      "resolution-too-long",
+      `Universal resolution gave up after ${limit} forks: the requirements split the environments too finely`,
+      {
+        hint:
+          "narrow the environments (--python-version, --python-platform) or pin the projects that fork",
+      },
+    );
+    this.name = "TooManyForksError";
+  }
+}
+
+/**
+ * Resolves `manifest` for every environment of `options` (see the module
+ * docs). Installed distributions in the manifest are ignored.
+ *
+ * @throws {ResolutionImpossibleError} when some fork has no resolution.
+ * @throws {TooManyForksError} past `maxForks` forks.
+ */
+export async function resolveUniversal<S>(
+  manifest: Manifest,
+  options: UniversalOptions<S>,
+): Promise<UniversalResolution<S>> {
+  const python = MarkerSet.requiresPython(options.requiresPython);
+  const everywhere = python.and(options.environments ?? MarkerSet.TRUE);
+  const provider = new SharedProvider(options.provider);
+  const maxForks = options.maxForks ?? 256;
+  const pending: MarkerSet[] = [everywhere];
+  const forks: ResolvedFork<S>[] = [];
+  let started = 0;
+  while (pending.length > 0) {
+    const fork = pending.shift()!;
+    if (fork.isEmpty()) continue;
+    if (++started > maxForks) throw new TooManyForksError(maxForks);
+    let resolution: Resolution<S>;
+    try {
+      resolution = await resolve({ ...manifest, installed: [] }, {
+        ...options,
+        provider,
+        environment: {},
+        scope: new ForkScope(fork),
+        ignoreInstalled: true,
+      });
+    } catch (error) {
+      if (!(error instanceof ForkSplit)) throw error;
+      for (let i = error.parts.length - 1; i >= 0; i--) pending.unshift(error.parts[i]!);
+      continue;
+    }
+    forks.push({ marker: fork, resolution });
+    for (const dist of resolution.dists) provider.prefer(dist.name, dist.version);
+  }
+  const roots = manifest.requirements.map((item) =>
+    typeof item === "string" ? parseRequirement(item) : item
+  );
+  return {
+    dists: mergeForks(forks, roots, python),
+    forks,
+    requiresPython: options.requiresPython,
+    warnings: [...new Set(forks.flatMap((fork) => fork.resolution.warnings))],
+  };
+}
+
+/** The distributions of all forks, each version with the union of where forks reach it. */
+function mergeForks<S>(
+  forks: readonly ResolvedFork<S>[],
+  roots: readonly Requirement[],
+  python: MarkerSet,
+): UniversalDist<S>[] {
+  const merged = new Map<string, UniversalDist<S>>();
+  for (const fork of forks) {
+    const reached = reachability(fork.resolution.dists, roots, fork.marker);
+    for (const dist of fork.resolution.dists) {
+      const where = reached.get(dist.name)!;
+      if (where.isEmpty()) continue;
+      const key = `${dist.name}\u0000${dist.version}`;
+      const existing = merged.get(key);
+      if (existing === undefined) {
+        merged.set(key, { ...dist, extras: [...dist.extras], marker: where });
+        continue;
+      }
+      existing.marker = existing.marker.or(where);
+      existing.requested ||= dist.requested;
+      for (const extra of dist.extras) {
+        if (!existing.extras.includes(extra)) existing.extras.push(extra);
+      }
+      existing.extras.sort();
+    }
+  }
+  return [...merged.values()].map((dist) => ({
+    ...dist,
+    marker: dist.marker.assumingPython(python),
+  })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : compareVersions(a.version, b.version)
+  );
+}
+
+/**
+ * A provider shared by every fork: each listing and metadata asked for once,
+ * and listings reordered so that a version an earlier fork chose comes first.
+ */
+class SharedProvider<S> implements ResolverProvider<S> {
+  readonly #inner: ResolverProvider<S>;
+  readonly #listings = new Map<PackageName, Promise<PackageListing<S>>>();
+  readonly #metadata = new WeakMap<VersionCandidate<S>, Promise<MetadataResult>>();
+  readonly #direct = new Map<string, Promise<DirectResult<S>>>();
+  readonly #preferred = new Map<PackageName, string>();
+  readonly getDirectMetadata?: (name: PackageName, url: string) => Promise<DirectResult<S>>;
+
+  constructor(inner: ResolverProvider<S>) {
+    this.#inner = inner;
+    const direct = inner.getDirectMetadata?.bind(inner);
+    if (direct !== undefined) {
+      this.getDirectMetadata = (name, url) => {
+        const key = `${name}\u0000${url}`;
+        let answer = this.#direct.get(key);
+        if (answer === undefined) {
+          answer = direct(name, url);
+          this.#direct.set(key, answer);
+        }
+        return answer;
+      };
+    }
+  }
+
+  /** Prefer `version` of `name` from now on (the first fork to choose one wins). */
+  prefer(name: PackageName, version: string): void {
+    if (!this.#preferred.has(name)) this.#preferred.set(name, version);
+  }
+
+  async listVersions(name: PackageName): Promise<PackageListing<S>> {
+    let listing = this.#listings.get(name);
+    if (listing === undefined) {
+      listing = this.#inner.listVersions(name);
+      this.#listings.set(name, listing);
+    }
+    const answer = await listing;
+    const preferred = this.#preferred.get(name);
+    if (answer.kind !== "found" || preferred === undefined) return answer;
+    const first = answer.candidates.filter((candidate) => sameVersion(candidate, preferred));
+    const rest = answer.candidates.filter((candidate) => !sameVersion(candidate, preferred));
+    return { kind: "found", candidates: [...first, ...rest] };
+  }
+
+  getMetadata(name: PackageName, candidate: VersionCandidate<S>): Promise<MetadataResult> {
+    let answer = this.#metadata.get(candidate);
+    if (answer === undefined) {
+      answer = this.#inner.getMetadata(name, candidate);
+      this.#metadata.set(candidate, answer);
+    }
+    return answer;
+  }
+}
+
+function sameVersion<S>(candidate: VersionCandidate<S>, version: string): boolean {
+  try {
+    return compareVersions(candidate.version, version) === 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The `lock`-mode (universal) packse scenarios through dpip's universal
+ * resolution, with an in-memory index built from each scenario. packse
+ * states only whether each succeeds; the packages, versions and markers
+ * required here are those of uv's lock for the scenario (its tests'
+ * snapshots) as far as the scenario's description and uv's lock agree.
+ * Scenarios where dpip differs from uv are listed in KNOWN_DIFFERENCES with
+ * why, and dpip's own outcome is required for them (so a change is seen).
+ */
+
+import { MarkerSet } from "../../lib/pep508/mod.ts";
+import { inMemoryProvider } from "../../lib/resolver/in_memory_provider.ts";
+import { ResolutionImpossibleError } from "../../lib/resolver/mod.ts";
+import { resolveUniversal } from "../../lib/resolver/universal.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { skipUnless } from "../helpers/python.ts";
+import { loadScenarios, type Scenario, universalScenarioIndex } from "./packse.ts";
+
+const scenarios = await loadScenarios();
+const lockScenarios = (scenarios ?? []).filter((scenario) => scenario.mode === "lock");
+
+/** `short-name version` → marker (`""`: everywhere); or `"fails"`. */
+type Outcome = Record<string, string> | "fails";
+
+const EXPECTED: Record<string, Outcome> = {
+  "conflict-in-fork": "fails",
+  "fork-allows-non-conflicting-repeated-dependencies": { "a 1.0.0": "" },
+  "fork-conflict-unsatisfiable": "fails",
+  "fork-incomplete-markers": {
+    "a 1.0.0": 'python_version < "3.13"',
+    "a 2.0.0": 'python_version >= "3.14"',
+    "b 1.0.0": "",
+    "c 1.0.0": 'python_version == "3.13"',
+  },
+  "fork-marker-disjoint": "fails",
+  "fork-marker-inherit-combined": {
+    "a 1.0.0": 'sys_platform == "darwin"',
+    "a 2.0.0": 'sys_platform == "linux"',
+    "b 1.0.0": 'implementation_name == "pypy" and sys_platform == "darwin"',
+    "b 2.0.0": 'implementation_name == "cpython" and sys_platform == "darwin"',
+  },
+  "fork-marker-inherit-combined-disallowed": {
+    "a 1.0.0": 'sys_platform == "darwin"',
+    "a 2.0.0": 'sys_platform == "linux"',
+    "b 1.0.0": 'implementation_name == "pypy" and sys_platform == "darwin"',
+    "b 2.0.0": 'implementation_name == "cpython" and sys_platform == "darwin"',
+  },
+  "fork-marker-inherit-transitive": {
+    "a 1.0.0": 'sys_platform == "darwin"',
+    "a 2.0.0": 'sys_platform == "linux"',
+    "b 1.0.0": 'sys_platform == "darwin"',
+    "c 1.0.0": 'sys_platform == "darwin"',
+  },
+  "fork-marker-selection": {
+    "a 0.1.0": "",
+    "b 1.0.0": 'sys_platform == "darwin"',
+    "b 2.0.0": 'sys_platform == "linux"',
+  },
+  "fork-non-fork-marker-transitive": {
+    "a 1.0.0": "",
+    "b 1.0.0": "",
+    "c 2.0.0": 'sys_platform == "darwin" or sys_platform == "linux"',
+  },
+  "fork-non-local-fork-marker-transitive": "fails",
+  "fork-remaining-universe-partitioning": {
+    "a 1.0.0": 'sys_platform == "illumos"',
+    "a 2.0.0": 'sys_platform == "windows"',
+    "b 1.0.0": 'os_name == "darwin" and sys_platform == "illumos"',
+    "b 2.0.0": 'os_name == "linux" and sys_platform == "illumos"',
+  },
+  "fork-requires-python-full": {},
+  "fork-requires-python-patch-overlap": { "a 1.0.0": 'python_version < "3.11"' },
+  "preferences-dependent-forking": {
+    "bar 1.0.0": "",
+    "cleaver 1.0.0": "",
+    "foo 1.0.0": 'sys_platform == "linux"',
+    "foo 2.0.0": 'sys_platform != "linux"',
+  },
+  "marker-variants-have-different-extras": {
+    "psycopg 1.0.0": "",
+    "psycopg-binary 1.0.0":
+      'implementation_name != "pypy" and platform_python_implementation != "PyPy"',
+    "tzdata 1.0.0": 'sys_platform == "win32"',
+  },
+  "unreachable-package": { "a 1.0.0": 'sys_platform == "win32"' },
+  "virtual-package-extra-priorities": { "a 1.0.0": "", "b 1.0.0": "" },
+  "requires-python-subset": { "win-only 1.0.0": 'sys_platform == "win32"' },
+};
+
+/** Where dpip's outcome is not uv's: why, and dpip's outcome. */
+const KNOWN_DIFFERENCES: Record<string, { why: string; dpip: Outcome }> = {
+  "wrong-backtracking-basic": {
+    why: "uv expects a 1.0.0 and b 2.0.9: it counts a version of b rejected at once " +
+      "(its dependency a==1.0.0 against the decided a 2.0.0) as a conflict and moves b " +
+      "ahead of a; dpip's resolver counts only conflicts it backtracks on, so it keeps " +
+      "a 2.0.0 and walks b down to 1.0.0 (a valid resolution, as install mode gives)",
+    dpip: { "a 2.0.0": "", "b 1.0.0": "", "too-old 1.0.0": "" },
+  },
+  "preferences-dependent-forking-conflicting": {
+    why: "packse expects failure (uv, after rejecting cleaver 2, resolves cleaver 1's " +
+      "foo==1 and bar==1 together without forking, and foo 1 needs bar 2); dpip keeps the " +
+      "fork cleaver 2 caused, so each fork has a solution: the first-run lock the " +
+      "scenario's description walks through",
+    dpip: {
+      "bar 1.0.0": 'sys_platform != "linux"',
+      "bar 2.0.0": 'sys_platform == "linux"',
+      "cleaver 1.0.0": "",
+      "foo 1.0.0": 'sys_platform == "linux"',
+      "foo 2.0.0": 'sys_platform != "linux"',
+    },
+  },
+};
+
+async function outcomeOf(scenario: Scenario): Promise<Outcome> {
+  try {
+    const resolution = await resolveUniversal(
+      { requirements: scenario.root.requires_prefixed },
+      {
+        provider: inMemoryProvider(universalScenarioIndex(scenario)),
+        requiresPython: scenario.root.requires_python ?? ">=3.12",
+        prerelease: scenario.resolver_options.prereleases ? "allow" : "if-necessary-or-explicit",
+      },
+    );
+    const prefix = `${scenario.name}-`;
+    return Object.fromEntries(
+      resolution.dists.map((dist) => [
+        `${dist.name.slice(prefix.length)} ${dist.version}`,
+        String(dist.marker),
+      ]),
+    );
+  } catch (error) {
+    if (error instanceof ResolutionImpossibleError) return "fails";
+    throw error;
+  }
+}
+
+Deno.test({
+  name:
+    "packse lock scenarios: each has an expectation, agreeing with packse's unless a known difference",
+  ignore: skipUnless(scenarios, "../shared/packse/scenarios.json"),
+  fn() {
+    assert(lockScenarios.length > 0);
+    for (const scenario of lockScenarios) {
+      if (scenario.name in KNOWN_DIFFERENCES) continue;
+      const expected = EXPECTED[scenario.name];
+      assert(expected !== undefined, `no expectation for ${scenario.name}`);
+      assertEquals(expected !== "fails", scenario.expected.satisfiable, scenario.name);
+    }
+  },
+});
+
+for (const scenario of lockScenarios) {
+  const known = KNOWN_DIFFERENCES[scenario.name];
+  const label = known === undefined ? "" : " (known difference from uv)";
+  Deno.test(`packse universal ${scenario.category}/${scenario.name}${label}`, async () => {
+    const expected = known?.dpip ?? EXPECTED[scenario.name];
+    assert(expected !== undefined, `no expectation for ${scenario.name}`);
+    assertEquals(await outcomeOf(scenario), expected);
+  });
+}
+
+Deno.test({
+  name: "packse universal: the forks of fork-marker-selection are uv's, in uv's order",
+  ignore: skipUnless(scenarios, "../shared/packse/scenarios.json"),
+  async fn() {
+    const scenario = lockScenarios.find((one) => one.name === "fork-marker-selection")!;
+    const resolution = await resolveUniversal(
+      { requirements: scenario.root.requires_prefixed },
+      {
+        provider: inMemoryProvider(universalScenarioIndex(scenario)),
+        requiresPython: ">=3.12",
+      },
+    );
+    const python = MarkerSet.requiresPython(">=3.12");
+    assertEquals(resolution.forks.map((fork) => String(fork.marker.assumingPython(python))), [
+      'sys_platform == "darwin"',
+      'sys_platform == "linux"',
+      'sys_platform != "darwin" and sys_platform != "linux"',
+    ]);
+  },
+});

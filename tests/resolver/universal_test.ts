@@ -1,0 +1,220 @@
+/** Universal resolution: forks, Requires-Python splits, reachability and preferences. */
+
+import { MarkerSet, parseRequirement } from "../../lib/pep508/mod.ts";
+import { ForkScope, ForkSplit, pythonFloor, siblingParts } from "../../lib/resolver/forks.ts";
+import { inMemoryProvider } from "../../lib/resolver/in_memory_provider.ts";
+import { ResolutionImpossibleError } from "../../lib/resolver/mod.ts";
+import { reachability } from "../../lib/resolver/reachability.ts";
+import type { ResolvedDist } from "../../lib/resolver/resolve.ts";
+import { resolveUniversal, TooManyForksError } from "../../lib/resolver/universal.ts";
+import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+
+const parse = (text: string) => parseRequirement(text);
+const texts = (sets: readonly MarkerSet[]) => sets.map(String);
+
+Deno.test("pythonFloor reads a Requires-Python by its lower bound", () => {
+  assertEquals(String(pythonFloor(">=3.9,<4")), 'python_version >= "3.9"');
+  assertEquals(String(pythonFloor(">3.8")), 'python_full_version > "3.8.0"');
+  assert(pythonFloor("<4").isUniversal());
+  assert(pythonFloor("not a specifier").isUniversal());
+});
+
+Deno.test("siblingParts: differing requirements on one project divide the fork, remainder last", () => {
+  const parts = siblingParts(MarkerSet.TRUE, [
+    parse('b>=2; sys_platform == "linux"'),
+    parse('b<2; sys_platform == "darwin"'),
+    parse("c"),
+  ], "");
+  assertEquals(texts(parts), [
+    'sys_platform == "darwin"',
+    'sys_platform == "linux"',
+    'sys_platform != "darwin" and sys_platform != "linux"',
+  ]);
+});
+
+Deno.test("siblingParts: no split for one requirement, equal requirements, or markers the fork decides", () => {
+  const linux = MarkerSet.parse('sys_platform == "linux"');
+  assertEquals(texts(siblingParts(MarkerSet.TRUE, [parse('b; sys_platform == "win32"')], "")), [
+    "",
+  ]);
+  assertEquals(
+    texts(siblingParts(MarkerSet.TRUE, [
+      parse('b>=2; sys_platform == "linux"'),
+      parse('b>=2; sys_platform == "darwin"'),
+    ], "")),
+    [""],
+  );
+  assertEquals(
+    texts(siblingParts(linux, [
+      parse('b>=2; sys_platform == "linux"'),
+      parse('b<2; sys_platform == "darwin"'),
+    ], "")),
+    ['sys_platform == "linux"'],
+  );
+});
+
+Deno.test("siblingParts reads markers with the extra fixed", () => {
+  const parts = siblingParts(MarkerSet.TRUE, [
+    parse('b>=2; extra == "x" and os_name == "nt"'),
+    parse('b<2; extra == "x" and os_name != "nt"'),
+  ], "x");
+  assertEquals(texts(parts), ['os_name != "nt"', 'os_name == "nt"']);
+  assertEquals(
+    texts(siblingParts(MarkerSet.TRUE, [
+      parse('b>=2; extra == "x" and os_name == "nt"'),
+      parse('b<2; extra == "x" and os_name != "nt"'),
+    ], "")),
+    [""],
+  );
+});
+
+Deno.test("ForkScope: a Requires-Python cutting through the fork splits it; one beyond it does not", () => {
+  const scope = new ForkScope(MarkerSet.requiresPython(">=3.8"));
+  assert(scope.admitsPython(">=3.10"));
+  assert(!new ForkScope(MarkerSet.requiresPython("<3.9")).admitsPython(">=3.10"));
+  let split: ForkSplit | undefined;
+  try {
+    scope.inspect({
+      name: "a",
+      version: "2",
+      extra: "",
+      requiresPython: ">=3.10",
+      requirements: [],
+    });
+  } catch (error) {
+    split = error as ForkSplit;
+  }
+  assert(split instanceof ForkSplit);
+  assertEquals(texts(split.parts), [
+    'python_version >= "3.10"',
+    'python_version >= "3.8" and python_version < "3.10"',
+  ]);
+  scope.inspect({ name: "a", version: "1", extra: "", requiresPython: ">=3.7", requirements: [] });
+});
+
+Deno.test("ForkScope: a requirement applies where its marker meets the fork", () => {
+  const scope = new ForkScope(MarkerSet.parse('sys_platform == "linux"'));
+  assert(scope.applies(parse('a; sys_platform == "linux" or os_name == "nt"').marker!, ""));
+  assert(!scope.applies(parse('a; sys_platform == "win32"').marker!, ""));
+  assert(scope.addedByExtra(parse('a; extra == "x"').marker!, "x"));
+  assert(!scope.addedByExtra(parse('a; extra == "x"').marker!, "y"));
+  assert(!scope.addedByExtra(parse('a; os_name == "nt"').marker!, "x"));
+});
+
+function dist(name: string, requires: string[], extras: string[] = []): ResolvedDist {
+  return {
+    name: name as ResolvedDist["name"],
+    version: "1",
+    extras: extras as ResolvedDist["extras"],
+    requested: false,
+    installed: false,
+    metadata: { requiresDist: requires, providesExtra: extras },
+  };
+}
+
+Deno.test("reachability: markers and along paths, or across them; extras reach their base", () => {
+  const reached = reachability(
+    [
+      dist("a", ['b; sys_platform == "win32"', 'c[x]; os_name == "nt"']),
+      dist("b", ['d; python_version >= "3.10"']),
+      dist("c", ['e; extra == "x"', 'f; extra == "y"'], ["x"]),
+      dist("d", ["a"]),
+      dist("e", []),
+      dist("f", []),
+    ],
+    [parse("a")],
+    MarkerSet.TRUE,
+  );
+  const where = Object.fromEntries([...reached].map(([name, set]) => [name, String(set)]));
+  assertEquals(where, {
+    a: "",
+    b: 'sys_platform == "win32"',
+    c: 'os_name == "nt"',
+    d: 'python_version >= "3.10" and sys_platform == "win32"',
+    e: 'os_name == "nt"',
+    f: 'python_version < "0"',
+  });
+});
+
+Deno.test("universal: a project needing different versions per Python forks on Requires-Python", async () => {
+  const provider = inMemoryProvider({
+    app: { "1.0": ["lib"] },
+    lib: {
+      "3.0": { requiresPython: ">=3.10" },
+      "2.0": { requiresPython: ">=3.9" },
+      "1.0": { requiresPython: ">=3.7" },
+    },
+  });
+  const resolution = await resolveUniversal({ requirements: ["app"] }, {
+    provider,
+    requiresPython: ">=3.8",
+  });
+  assertEquals(resolution.dists.map((d) => `${d.name} ${d.version}: ${d.marker}`), [
+    "app 1.0: ",
+    'lib 1.0: python_version < "3.9"',
+    'lib 2.0: python_version == "3.9"',
+    'lib 3.0: python_version >= "3.10"',
+  ]);
+  // Every listing and metadata was asked for once, across the forks.
+  assertEquals(provider.requests.length, new Set(provider.requests).size);
+});
+
+Deno.test("universal: a platform-only dependency carries its marker; preferences keep one version", async () => {
+  const resolution = await resolveUniversal({ requirements: ["ipython"] }, {
+    provider: inMemoryProvider({
+      ipython: {
+        "8.0": [
+          'colorama; sys_platform == "win32"',
+          "traitlets",
+          'appnope; sys_platform == "darwin"',
+        ],
+      },
+      colorama: { "0.4.6": [] },
+      appnope: { "0.1.4": [] },
+      traitlets: { "5.0": [] },
+    }),
+    requiresPython: ">=3.8",
+  });
+  assertEquals(resolution.forks.length, 1);
+  assertEquals(resolution.dists.map((d) => `${d.name} ${d.version}: ${d.marker}`), [
+    'appnope 0.1.4: sys_platform == "darwin"',
+    'colorama 0.4.6: sys_platform == "win32"',
+    "ipython 8.0: ",
+    "traitlets 5.0: ",
+  ]);
+});
+
+Deno.test("universal: the environments given limit the forks and the markers", async () => {
+  const resolution = await resolveUniversal({ requirements: ["a"] }, {
+    provider: inMemoryProvider({
+      a: { "1": ['b>=2; sys_platform == "linux"', 'b<2; sys_platform == "win32"'] },
+      b: { "1": [], "2": [] },
+    }),
+    requiresPython: ">=3.8",
+    environments: MarkerSet.parse('sys_platform == "linux"'),
+  });
+  assertEquals(resolution.dists.map((d) => `${d.name} ${d.version}: ${d.marker}`), [
+    'a 1: sys_platform == "linux"',
+    'b 2: sys_platform == "linux"',
+  ]);
+});
+
+Deno.test("universal: a fork without a resolution fails the whole; too many forks is an error", async () => {
+  await assertRejects(
+    () =>
+      resolveUniversal({ requirements: ['a>=2; os_name == "nt"', 'a<2; os_name != "nt"'] }, {
+        provider: inMemoryProvider({ a: { "2": [] } }),
+        requiresPython: ">=3.8",
+      }),
+    ResolutionImpossibleError,
+  );
+  await assertRejects(
+    () =>
+      resolveUniversal({ requirements: ['a>=2; os_name == "nt"', 'a<2; os_name != "nt"'] }, {
+        provider: inMemoryProvider({ a: { "1": [], "2": [] } }),
+        requiresPython: ">=3.8",
+        maxForks: 1,
+      }),
+    TooManyForksError,
+  );
+});
