@@ -109,44 +109,6 @@ export interface StagedWheel {
   readonly files: StagedFile[];
 }
 
-/** Where and how a wheel is staged. */
-export interface StageWheelOptions {
-  /** The unpacked wheel's files. */
-  readonly tree: string;
-  readonly manifest: WheelManifest;
-  readonly scheme: Scheme;
-  readonly staging: StagingArea;
-  /** The interpreter path written into script shebangs. */
-  readonly python: string;
-  readonly pythonVersion: readonly [number, number];
-  readonly linker: Linker;
-  /** The directory name under `scheme.headers` (pip uses the requirement's name). */
-  readonly headersName?: string;
-  /** For `ENSUREPIP_OPTIONS`. */
-  readonly env?: Readonly<Record<string, string>>;
-}
-
-/** A staged file: where it is now and where it goes. */
-export interface StagedFile {
-  /** Index into the staging area's roots. */
-  readonly root: number;
-  /** The path under the root, `/`-separated. */
-  readonly path: string;
-  /** `algorithm=digest`, or undefined for files RECORD lists without a hash (`.pyc`). */
-  readonly hash?: string;
-  readonly size?: number;
-}
-
-/** A wheel laid out in a staging area. */
-export interface StagedWheel {
-  readonly manifest: WheelManifest;
-  readonly staging: StagingArea;
-  /** The root that holds the `.dist-info` directory (purelib or platlib). */
-  readonly libRoot: number;
-  /** Every staged file except the dist-info's generated ones. */
-  readonly files: StagedFile[];
-}
-
 /**
  * Lays the unpacked wheel out for `scheme` in the staging area
  * ({@link layoutWheel}: root files into purelib or platlib, `.data/<key>/`

@@ -1,7 +1,7 @@
 /**
  * `install` of local wheel files: validate and unpack every wheel (into the
  * unpacked-wheel cache), then, holding the environment lock, stage each one,
- * compile if asked (one interpreter process for all), and commit each
+ * compile if asked (one interpreter process per core), and commit each
  * distribution in turn, replacing an installed version only once the new one
  * is staged. Nothing is printed: the result is an {@link InstallChangelog}.
  *
@@ -38,6 +38,7 @@ import {
 import { planRemoval } from "../installer/uninstall.ts";
 import { fileSha256, Linker, type LinkMode, unpackCached } from "../installer/wheel_cache.ts";
 import { allInOrder, ExtractPool, largestFirst } from "../installer/extract_pool.ts";
+import { compileBytecode } from "../installer/bytecode.ts";
 
 /** A wheel file to install. */
 export interface LocalWheelRequest {
@@ -61,7 +62,7 @@ export interface InstallWheelsOptions {
   /** The `unpacked-v1` cache bucket; undefined unpacks into a temporary directory. */
   readonly cacheBucket?: string;
   readonly linkMode?: LinkMode;
-  /** Compile `.py` files to bytecode (one interpreter process). */
+  /** Compile `.py` files to bytecode (one interpreter process per core). */
   readonly compile?: boolean;
   /** Reinstall even when the same version is installed. */
   readonly forceReinstall?: boolean;
@@ -390,74 +391,49 @@ function directUrlOf(wheel: PreparedWheel): DirectUrl {
   };
 }
 
-const COMPILE_SCRIPT = `
-import importlib.util, json, py_compile, sys
-done = []
-for staged, final in json.load(sys.stdin):
-    try:
-        cfile = importlib.util.cache_from_source(staged)
-        py_compile.compile(staged, cfile=cfile, dfile=final, doraise=True)
-        done.append(cfile)
-    except Exception:
-        done.append(None)
-json.dump(done, sys.stdout)
-`;
-
 /**
- * Compiles the staged `.py` files of the library directories in one
- * interpreter process, naming each by its final path (as tracebacks show
- * it). Files that do not compile are skipped, as pip's `compileall` does.
+ * Compiles every staged `.py` file (any scheme directory, as pip does), each
+ * named by its final path, on all cores (`installer/bytecode.ts`). Files that
+ * do not compile are skipped, as pip's `compileall` skips them.
  */
 async function compileStaged(
   wheels: readonly StagedWheel[],
   options: InstallWheelsOptions,
 ): Promise<Map<StagedWheel, { root: number; path: string }[]>> {
-  const jobs: { wheel: StagedWheel; root: number; path: string }[] = [];
-  const libs = new Set([options.scheme.purelib, options.scheme.platlib]);
-  for (const wheel of wheels) {
-    for (const file of wheel.files) {
-      if (file.path.endsWith(".py") && libs.has(wheel.staging.roots[file.root]!)) {
-        jobs.push({ wheel, root: file.root, path: file.path });
-      }
-    }
-  }
+  const jobs = wheels.flatMap((wheel) =>
+    wheel.files.filter((file) => file.path.endsWith(".py")).map((file) => ({ wheel, file }))
+  );
+  const written = await compileBytecode(
+    jobs.map(({ wheel, file }) => ({
+      source: wheel.staging.path(file.root, file.path),
+      final: finalName(wheel, file.root, file.path),
+      ...(file.size === undefined ? {} : { size: file.size }),
+    })),
+    { python: options.python, ...(options.env === undefined ? {} : { env: options.env }) },
+  );
   const result = new Map<StagedWheel, { root: number; path: string }[]>();
-  if (jobs.length === 0) return result;
-  const input = jobs.map((job) => [
-    job.wheel.staging.path(job.root, job.path),
-    join(job.wheel.staging.roots[job.root]!, job.path),
-  ]);
-  const child = new Deno.Command(options.python, {
-    args: ["-c", COMPILE_SCRIPT],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { PYTHONIOENCODING: "utf-8" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(input)));
-  await writer.close();
-  const output = await child.output();
-  if (!output.success) {
-    throw new DpipError(
-      "compile-failed",
-      `Compiling to bytecode with ${options.python} failed: ${
-        new TextDecoder().decode(output.stderr).trim().split("\n").at(-1)
-      }`,
-    );
-  }
-  const written = JSON.parse(new TextDecoder().decode(output.stdout)) as (string | null)[];
   written.forEach((cfile, index) => {
-    const job = jobs[index]!;
-    if (cfile === null || cfile === undefined) return;
-    const rootDir = job.wheel.staging.path(job.root, "");
-    const path = relative(rootDir, cfile);
+    const { wheel, file } = jobs[index]!;
+    if (cfile === undefined) return;
+    const path = relative(wheel.staging.path(file.root, ""), cfile);
     if (path.startsWith("..") || dirname(path) === path) return;
-    const list = result.get(job.wheel) ?? [];
-    list.push({ root: job.root, path });
-    result.set(job.wheel, list);
+    const list = result.get(wheel) ?? [];
+    list.push({ root: file.root, path });
+    result.set(wheel, list);
   });
   return result;
+}
+
+/**
+ * The name bytecode gives a staged file: its final path, spelt as pip spells
+ * it, from the library directory (`site-packages/../../../bin/tool.py` for a
+ * script), so that the `.pyc` files are pip's byte for byte.
+ */
+function finalName(wheel: StagedWheel, root: number, path: string): string {
+  const { roots } = wheel.staging;
+  const libDir = roots[wheel.libRoot]!;
+  const fromLib = relative(libDir, join(roots[root]!, path));
+  return fromLib.startsWith("../") ? `${libDir}/${fromLib}` : join(libDir, fromLib);
 }
 
 function messageOf(error: unknown): string {
