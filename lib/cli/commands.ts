@@ -136,6 +136,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "group",
           "resolutionTimeout",
           "noClean",
+          "outputFormat",
         ],
       },
       {
@@ -167,6 +168,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "compile",
           "noCompile",
           "progressBar",
+          "outputFormat",
         ],
       },
       index,
@@ -193,6 +195,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "onlyFinal",
           "ignoreRequiresPython",
           "resolutionTimeout",
+          "outputFormat",
         ],
       },
       {
@@ -393,7 +396,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     groups: [
       {
         title: "Venv Options",
-        options: ["systemSitePackages", "venvPrompt", "clear", "seed", "linkMode"],
+        options: ["systemSitePackages", "venvPrompt", "clear", "seed", "linkMode", "outputFormat"],
       },
       index,
     ],

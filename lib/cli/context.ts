@@ -21,6 +21,12 @@ export interface CommandContext {
   readonly program: string;
   /** The configuration files and `PIP_*` variables read at start-up. */
   readonly configuration: Configuration;
+  /**
+   * Set by a command that runs others as its parts (`sync` runs `install`
+   * and `uninstall`): their `--format json` documents come here instead of
+   * stdout, for it to print one document of its own.
+   */
+  readonly collectDocument?: (document: unknown) => void;
 }
 
 /** Runs a command and returns its exit status. Never prints except through `context.io`. */

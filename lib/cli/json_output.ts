@@ -18,3 +18,12 @@ export function wantsJson(context: CommandContext): boolean {
 export function writeJson(io: Io, document: unknown): void {
   io.stdout.write(JSON.stringify(document, null, 2) + "\n");
 }
+
+/**
+ * A command's document: to the command that runs it as a part (its
+ * `collectDocument`), else to stdout as {@link writeJson} writes it.
+ */
+export function emitDocument(context: CommandContext, document: unknown): void {
+  if (context.collectDocument !== undefined) context.collectDocument(document);
+  else writeJson(context.io, document);
+}

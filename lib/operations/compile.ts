@@ -23,6 +23,7 @@ import type { ResolvedDist } from "../resolver/mod.ts";
 import { parseRequirementSource, type RequirementSource } from "../requirements/source.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
 import { type InstallOptions, installRequirements } from "./install.ts";
+import type { CompileDocument } from "./json_documents.ts";
 
 /** A file an index lists for a project (its name, sha256 and more). */
 export interface CompileFile {
@@ -252,4 +253,23 @@ export async function compileRequirements(
     environment: options.target.interpreter.markerEnvironment,
     ...(options.filesOf === undefined ? {} : { filesOf: options.filesOf }),
   });
+}
+
+/** The document of `compile --format json`: the pins, and the file written (`output`), if any. */
+export function compileDocument(
+  pins: readonly CompiledPin[],
+  options: { readonly output: string | null; readonly pythonVersion: string },
+): CompileDocument {
+  return {
+    schema_version: 1,
+    output: options.output,
+    python_version: options.pythonVersion,
+    packages: pins.map((pin) => ({
+      name: pin.name,
+      requirement: pin.display,
+      version: pin.version,
+      via: [...pin.via],
+      hashes: [...pin.hashes],
+    })),
+  };
 }

@@ -63,3 +63,18 @@ export function installDocument(
     conflicts: outcome.conflicts === undefined ? null : conflictsDocument(outcome.conflicts),
   };
 }
+
+/** The document of an install that had nothing to do (`upgrade` with nothing to upgrade). */
+export function emptyInstallDocument(
+  options: { dryRun: boolean; warnings: readonly string[] },
+): InstallDocument {
+  return {
+    schema_version: 1,
+    dry_run: options.dryRun,
+    installed: [],
+    satisfied: [],
+    ignored: [],
+    warnings: [...options.warnings],
+    conflicts: null,
+  };
+}

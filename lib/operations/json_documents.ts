@@ -572,3 +572,127 @@ export interface TreeDocument {
   /** Names asked for that are not installed, as given. */
   readonly not_found: readonly string[];
 }
+
+// ---------------------------------------------------------------- sync
+
+/** `dpip sync --format json FILE...`: what was installed and removed (or, for a dry run, would be). */
+export interface SyncDocument {
+  /** The version of this shape: 1. */
+  readonly schema_version: SchemaVersion;
+  /** `--dry-run`: nothing was changed. */
+  readonly dry_run: boolean;
+  /** Listed distributions installed (or replaced), in the order installed. */
+  readonly installed: readonly InstalledEntry[];
+  /** Listed distributions already installed at the version listed. */
+  readonly satisfied: readonly NameVersion[];
+  /** Installed distributions the files do not list, removed (pip, setuptools and wheel stay). */
+  readonly removed: readonly NameVersion[];
+  /** Warnings, as printed (without `WARNING: `). */
+  readonly warnings: readonly string[];
+}
+
+// ---------------------------------------------------------------- lock
+
+/** A file a lock records for a package. */
+export interface LockedFile {
+  /** The file name (null for a directory or a VCS checkout). */
+  readonly name: string | null;
+  /** Where it is fetched from, credentials left out (null when it is a path). */
+  readonly url: string | null;
+  /** A path, relative to the lock file, when it is not fetched. */
+  readonly path: string | null;
+  /** The size in bytes, when known. */
+  readonly size: Integer | null;
+  /** Hex digests by algorithm (`sha256`). */
+  readonly hashes: { readonly [algorithm: string]: string };
+}
+
+/** One `[[packages]]` entry of a lock. */
+export interface LockedPackage {
+  /** The normalized name. */
+  readonly name: string;
+  /** The version (null for a direct URL, whose version the lock does not state). */
+  readonly version: string | null;
+  /** The environments it is for (PEP 508 marker), or null for every one. */
+  readonly marker: string | null;
+  /** `Requires-Python` of the version locked, or null. */
+  readonly requires_python: string | null;
+  /** What kind of source the lock names: files from an index, an archive, a directory, a VCS. */
+  readonly source: "index" | "archive" | "directory" | "vcs";
+  /** Wheels first, then the sdist; the archive; none for a directory or VCS checkout. */
+  readonly files: readonly LockedFile[];
+}
+
+/** `dpip lock --format json`: the lock written (`-o FILE`, default `pylock.toml`), as data. */
+export interface LockDocument {
+  /** The version of this shape: 1. */
+  readonly schema_version: SchemaVersion;
+  /** The lock file written, absolute. */
+  readonly output: string;
+  /** PEP 751's `lock-version`. */
+  readonly lock_version: string;
+  /** `created-by`. */
+  readonly created_by: string;
+  /** `requires-python`, or null when the lock does not say. */
+  readonly requires_python: string | null;
+  /** `environments`, or null when the lock does not say. */
+  readonly environments: readonly string[] | null;
+  /** Sorted by name, as in the lock. */
+  readonly packages: readonly LockedPackage[];
+  /** Warnings, as printed (without `WARNING: `). */
+  readonly warnings: readonly string[];
+}
+
+// ---------------------------------------------------------------- compile
+
+/** One pinned version of `compile --format json`. */
+export interface CompiledEntry {
+  /** The normalized name. */
+  readonly name: string;
+  /** The line's requirement before `==` (the name as required, with your extras). */
+  readonly requirement: string;
+  /** The pinned version. */
+  readonly version: string;
+  /** `-r FILE` for your own requirements, else the projects that need it (the `# via` lines). */
+  readonly via: readonly string[];
+  /** `sha256:…` of every file of the version (with `--generate-hashes`), sorted. */
+  readonly hashes: readonly string[];
+}
+
+/** `dpip compile --format json IN...`: the pins (written to `-o FILE` too, when given). */
+export interface CompileDocument {
+  /** The version of this shape: 1. */
+  readonly schema_version: SchemaVersion;
+  /** The requirements file written, absolute; null when none was (no `-o`, or `-o -`). */
+  readonly output: string | null;
+  /** The Python `X.Y` the pins are for. */
+  readonly python_version: string;
+  /** In the order of the file: sorted by name. */
+  readonly packages: readonly CompiledEntry[];
+}
+
+// ---------------------------------------------------------------- venv
+
+/** `dpip venv --format json [DIR]`: the environment made. */
+export interface VenvDocument {
+  /** The version of this shape: 1. */
+  readonly schema_version: SchemaVersion;
+  /** The environment's directory, absolute. */
+  readonly path: string;
+  /** Its interpreter (`<path>/bin/python`). */
+  readonly python: string;
+  /** The interpreter it runs (the base interpreter's executable). */
+  readonly base_python: string;
+  /** The base interpreter's `X.Y.Z`. */
+  readonly python_version: string;
+  /** `sys.implementation.name`, e.g. `cpython`. */
+  readonly implementation: string;
+  /** The prompt its activation scripts show. */
+  readonly prompt: string;
+  /** `--system-site-packages`. */
+  readonly system_site_packages: boolean;
+  /** What `--seed` installed (empty without `--seed`, or when it was there already). */
+  readonly seeded: readonly NameVersion[];
+  /** The activation script for POSIX shells. */
+  readonly activate: string;
+}

@@ -12,6 +12,7 @@
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import type { MarkerEnvironment } from "../pep508/mod.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
+import type { InstallDocument, NameVersion, SyncDocument } from "./json_documents.ts";
 
 /** Never uninstalled by `sync`, listed or not. */
 export const SYNC_PROTECTED: ReadonlySet<string> = new Set(["pip", "setuptools", "wheel"]);
@@ -50,4 +51,23 @@ export function extraneous(installed: readonly string[], listed: ReadonlySet<str
   return [
     ...new Set(installed.map((name) => canonicalizeName(name))),
   ].filter((name) => !listed.has(name) && !SYNC_PROTECTED.has(name)).sort();
+}
+
+/**
+ * The document of `sync --format json`: the install half's document (run
+ * with `--no-deps`) and the distributions removed, or for a dry run those
+ * that would be.
+ */
+export function syncDocument(
+  install: InstallDocument,
+  removed: readonly NameVersion[],
+): SyncDocument {
+  return {
+    schema_version: 1,
+    dry_run: install.dry_run,
+    installed: install.installed,
+    satisfied: install.satisfied,
+    removed: [...removed],
+    warnings: install.warnings,
+  };
 }

@@ -25,6 +25,7 @@ import {
 } from "../venv/mod.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import type { InstallOutcome, InstallReporter, InstallServices } from "./install.ts";
+import type { VenvDocument } from "./json_documents.ts";
 
 /** How to install the seed projects. */
 export interface SeedOptions {
@@ -137,4 +138,27 @@ export async function createEnvironment(
     if (venv.made !== undefined) removeMadeDirectory(venv.made);
     throw error;
   }
+}
+
+/** The document of `venv --format json`: the environment {@link createEnvironment} made. */
+export function venvDocument(
+  created: CreatedEnvironment,
+  options: { readonly systemSitePackages: boolean },
+): VenvDocument {
+  const { base, venv, seeded } = created;
+  return {
+    schema_version: 1,
+    path: venv.dir,
+    python: venv.layout.python,
+    base_python: base.executable,
+    python_version: base.version.join("."),
+    implementation: base.implementationName,
+    prompt: venv.layout.prompt,
+    system_site_packages: options.systemSitePackages,
+    seeded: (seeded?.changelog?.installed ?? []).map((dist) => ({
+      name: dist.displayName,
+      version: dist.version,
+    })),
+    activate: `${venv.dir}/bin/activate`,
+  };
 }

@@ -11,12 +11,20 @@
  */
 
 import { join } from "node:path";
-import { assert, assertEquals } from "../helpers/assert.ts";
+import { parse as parseToml } from "smol-toml";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { schemaErrors } from "../helpers/json_schema.ts";
 import { pip26 } from "../helpers/pip26.ts";
 import { skipUnless } from "../helpers/python.ts";
 import { writeDists } from "../helpers/installed.ts";
-import { type IndexEnv, python311, type RunResult, withIndexEnv } from "./install_support.ts";
+import {
+  demoFiles,
+  demoWheel,
+  type IndexEnv,
+  python311,
+  type RunResult,
+  withIndexEnv,
+} from "./install_support.ts";
 
 /** What a row gets to run commands with. */
 interface RowContext {
@@ -41,6 +49,8 @@ interface Row {
   readonly after?: (context: RowContext) => Promise<void>;
   /** The exit status both runs must give (default 0). */
   readonly status?: number;
+  /** Where the text run says its facts (default stdout; `venv` writes to stderr). */
+  readonly textOn?: "stdout" | "stderr";
   // deno-lint-ignore no-explicit-any
   readonly facts: (text: string, json: any, context: RowContext) => void | Promise<void>;
 }
@@ -407,6 +417,177 @@ const ROWS: readonly Row[] = [
       assertEquals(lines(text).length, 3);
     },
   },
+  {
+    name: "lock",
+    schema: "lock",
+    text: ["lock", "-o", "text.toml", "app"],
+    json: ["lock", "-o", "json.toml", "--format", "json", "app"],
+    facts: async (text, json, { home }) => {
+      assertEquals(text, "");
+      const written = await Deno.readTextFile(join(home, "json.toml"));
+      assertEquals(await Deno.readTextFile(join(home, "text.toml")), written);
+      assertEquals(json.output, join(home, "json.toml"));
+      // deno-lint-ignore no-explicit-any
+      const lock = parseToml(written) as any;
+      assertEquals(json.lock_version, lock["lock-version"]);
+      assertEquals(json.created_by, lock["created-by"]);
+      // deno-lint-ignore no-explicit-any
+      type Any = any;
+      assertEquals(
+        json.packages.map((
+          p: Any,
+        ) => [p.name, p.version, p.source, p.files.map((f: Any) => f.url)]),
+        lock.packages.map((
+          p: Any,
+        ) => [p.name, p.version, "index", p.wheels.map((w: Any) => w.url)]),
+      );
+      // deno-lint-ignore no-explicit-any
+      assertEquals(json.packages.map((p: any) => `${p.name}==${p.version}`), [
+        "app==2.0",
+        "lib==2.0",
+      ]);
+      assertEquals(
+        json.packages[0].files[0].hashes.sha256,
+        lock.packages[0].wheels[0].hashes.sha256,
+      );
+    },
+  },
+  {
+    name: "compile",
+    schema: "compile",
+    text: ["compile", "--generate-hashes", "reqs.in"],
+    json: ["compile", "--generate-hashes", "--format", "json", "reqs.in"],
+    before: async ({ home }) => {
+      await Deno.writeTextFile(join(home, "reqs.in"), "app\n");
+    },
+    facts: (text, json) => {
+      const pins = lines(text).filter((line) => !line.startsWith("#") && !line.startsWith(" "));
+      // deno-lint-ignore no-explicit-any
+      assertEquals(json.packages.map((p: any) => `${p.requirement}==${p.version} \\`), pins);
+      // deno-lint-ignore no-explicit-any
+      const hashes = json.packages.flatMap((p: any) => p.hashes.map((h: string) => `--hash=${h}`));
+      assertEquals(
+        hashes,
+        lines(text).map((l) => l.trim()).filter((l) => l.startsWith("--hash=")).map((l) =>
+          l.replace(/ \\$/, "")
+        ),
+      );
+      assertEquals(json.packages[1].via, ["app"]);
+      assertEquals(json.output, null);
+    },
+  },
+  {
+    name: "venv",
+    schema: "venv",
+    text: ["venv", "text-venv"],
+    json: ["venv", "--format", "json", "json-venv"],
+    textOn: "stderr",
+    facts: (text, json, { home }) => {
+      const [using, created, activate] = lines(text);
+      assertEquals(using, `Using Python ${json.python_version} at ${json.base_python}`);
+      assertEquals(created, "Created a virtual environment at text-venv");
+      assertEquals(activate, "Activate it with: source text-venv/bin/activate");
+      assertEquals(json.path, join(home, "json-venv"));
+      assertEquals(json.activate, join(home, "json-venv", "bin", "activate"));
+      assertEquals(json.prompt, "json-venv");
+      assertEquals(json.seeded, []);
+      assert(Deno.statSync(json.python).isFile);
+    },
+  },
+  {
+    name: "upgrade",
+    schema: "install",
+    text: ["upgrade", "solo"],
+    json: ["upgrade", "--format", "json", "solo"],
+    before: async ({ env }) => {
+      const result = await env.install(["solo==1.0"]);
+      assertEquals(result.status, 0, result.stderr);
+    },
+    between: async ({ env }) => {
+      const result = await env.install(["solo==1.0"]);
+      assertEquals(result.status, 0, result.stderr);
+    },
+    facts: (text, json) => {
+      assertEquals(lines(text).filter((l) => l.startsWith("Upgrading ")), [
+        "Upgrading solo 1.0 -> 2.0",
+      ]);
+      assertEquals(json.installed, [{
+        name: "solo",
+        version: "2.0",
+        requested: true,
+        replaced_version: "1.0",
+      }]);
+    },
+  },
+  {
+    name: "upgrade (nothing to upgrade)",
+    schema: "install",
+    text: ["upgrade", "--dry-run", "solo"],
+    json: ["upgrade", "--dry-run", "--format", "json", "solo"],
+    after: async ({ run }) => {
+      const result = await run(["uninstall", "-y", "solo"]);
+      assertEquals(result.status, 0, result.stderr);
+    },
+    facts: (text, json) => {
+      assertStringIncludes(text, "Nothing to upgrade: solo already at the newest version");
+      assertEquals(json.dry_run, true);
+      assertEquals(json.installed, []);
+    },
+  },
+  {
+    name: "sync --dry-run",
+    schema: "sync",
+    text: ["sync", "--dry-run", "sync.txt"],
+    json: ["sync", "--dry-run", "--format", "json", "sync.txt"],
+    before: async ({ home }) => {
+      await Deno.writeTextFile(join(home, "sync.txt"), "lib==1.0\ntool==1.0\n");
+    },
+    facts: (text, json) => {
+      const said = lines(text);
+      // deno-lint-ignore no-explicit-any
+      const names = (list: any[]) => list.map((d: any) => `${d.name.toLowerCase()}-${d.version}`);
+      assertEquals(said.at(-2), `Would install ${names(json.installed).join(" ")}`);
+      assertEquals(
+        said.at(-1),
+        // deno-lint-ignore no-explicit-any
+        `Would uninstall ${json.removed.map((d: any) => d.name.toLowerCase()).join(" ")}`,
+      );
+      assertEquals(names(json.installed), ["lib-1.0"]);
+      assertEquals(names(json.satisfied), ["tool-1.0"]);
+      assertEquals(json.dry_run, true);
+    },
+  },
+  {
+    name: "sync",
+    schema: "sync",
+    text: ["sync", "sync.txt"],
+    json: ["sync", "--format", "json", "sync.txt"],
+    between: async ({ env }) => {
+      const result = await env.install(["app[extra]", "lib==2.0"]);
+      assertEquals(result.status, 0, result.stderr);
+      writeDists(env.venv.sitePackages, [
+        { name: "broken", version: "1.0", requires: ["lib<2", "absent>=1"] },
+      ]);
+    },
+    facts: (text, json) => {
+      const uninstalled = lines(text).filter((l) => l.startsWith("  Successfully uninstalled "))
+        .map((l) => l.slice("  Successfully uninstalled ".length));
+      // deno-lint-ignore no-explicit-any
+      assertEquals(json.removed.map((d: any) => `${d.name}-${d.version}`), uninstalled);
+      assertEquals(uninstalled.length, 3);
+      assertEquals(
+        lines(text).find((l) => l.startsWith("Successfully installed ")),
+        "Successfully installed lib-1.0",
+      );
+      assertEquals(json.installed, [{
+        name: "lib",
+        version: "1.0",
+        requested: true,
+        replaced_version: "2.0",
+      }]);
+      assertEquals(json.dry_run, false);
+    },
+  },
 ];
 
 Deno.test({
@@ -415,7 +596,10 @@ Deno.test({
   ignore: skipUnless(python311, "pyenv Python 3.11"),
   sanitizeResources: false,
   fn: (t) =>
-    withIndexEnv({ cacheDir: true }, async (env) => {
+    withIndexEnv({
+      cacheDir: true,
+      files: [...demoFiles(), demoWheel("solo", "1.0"), demoWheel("solo", "2.0")],
+    }, async (env) => {
       const { home, venv } = env;
       const config = join(home, "pip.conf");
       await Deno.writeTextFile(config, "[global]\ntimeout = 30\n[install]\nno-compile = yes\n");
@@ -429,7 +613,8 @@ Deno.test({
             venv.python,
             "--cache-dir",
             join(home, "cache"),
-            ...(["index", "download", "install", "list"].includes(args[0]!)
+            ...(["index", "download", "install", "list", "lock", "compile", "sync", "upgrade"]
+                .includes(args[0]!)
               ? ["-i", env.server.url]
               : []),
           ], { env: { PIP_CONFIG_FILE: config, PIP_RETRIES: "0" } }),
@@ -450,7 +635,7 @@ Deno.test({
           assertEquals(json.status, status, json.stderr);
           const document = JSON.parse(json.stdout);
           assertEquals(schemaErrors(row.schema, document), [], json.stdout);
-          await row.facts(text.stdout, document, context);
+          await row.facts(row.textOn === "stderr" ? text.stderr : text.stdout, document, context);
           await row.after?.(context);
         });
       }
@@ -479,4 +664,18 @@ Deno.test({
         },
       });
     }),
+});
+
+Deno.test("lock: -o - and --format json both want stdout, which is refused in one line", async () => {
+  const { dpip } = await import("./install_support.ts");
+  const home = await Deno.makeTempDir({ prefix: "dpip-lock-json-" });
+  const result = await dpip(["lock", "-o", "-", "--format", "json", "--no-index", "demo"], {
+    home,
+  }).finally(() => Deno.remove(home, { recursive: true }));
+  assertEquals(result.status, 2, result.stderr);
+  assertEquals(
+    result.stderr,
+    "ERROR: -o - and --format json both write to stdout: give -o a file name for the lock\n",
+  );
+  assertEquals(result.stdout, "");
 });

@@ -4,7 +4,8 @@
  * `-o` for stdout), with `# via` annotations and, with `--generate-hashes`,
  * the sha256 of every file of each pinned version, so that
  * `pip install --require-hashes -r OUT` installs it. The work is
- * `operations/compile.ts`.
+ * `operations/compile.ts`. With `--format json`, the pins as a document on
+ * stdout (in place of the text when there is no `-o FILE`).
  *
  * @module
  */
@@ -12,7 +13,12 @@
 import { resolve } from "../../paths.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import { DpipError, isDpipError } from "../../errors.ts";
-import { compileRequirements, existingPins, formatCompiled } from "../../operations/compile.ts";
+import {
+  compileDocument,
+  compileRequirements,
+  existingPins,
+  formatCompiled,
+} from "../../operations/compile.ts";
 import { resolutionFailure } from "../resolution_failure.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { CommandContext } from "../context.ts";
@@ -34,6 +40,7 @@ import {
 } from "../extra_requirements.ts";
 import { overrideRoots } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 
 function statKind(path: string): "file" | "directory" | undefined {
   try {
@@ -162,7 +169,13 @@ async function compile(context: CommandContext): Promise<number> {
       ].join(" ")
     }`,
   });
-  if (outputPath === undefined) io.stdout.write(text);
-  else Deno.writeTextFileSync(outputPath, text);
+  if (outputPath !== undefined) Deno.writeTextFileSync(outputPath, text);
+  if (wantsJson(context)) {
+    // The document holds every pin: it takes the place of the text on stdout.
+    writeJson(
+      io,
+      compileDocument(pins, { output: outputPath ?? null, pythonVersion: `${major}.${minor}` }),
+    );
+  } else if (outputPath === undefined) io.stdout.write(text);
   return ExitCode.success;
 }

@@ -60,7 +60,7 @@ import { rootUserWarningFor } from "../root_user.ts";
 import { isPylockLocation, type ReadLocks, readPylocks, withLocks } from "../pylock_files.ts";
 import { withAttestations } from "../attestations.ts";
 import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
-import { wantsJson, writeJson } from "../json_output.ts";
+import { emitDocument, wantsJson } from "../json_output.ts";
 import { installDocument } from "../../operations/install_document.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import {
@@ -402,8 +402,8 @@ export async function installWithOutput(
   const root = settings.dryRun ? undefined : rootUserWarningFor(context, interpreter);
   if (root !== undefined) printer.warning(root);
   if (wantsJson(context)) {
-    writeJson(
-      io,
+    emitDocument(
+      context,
       installDocument(outcome, {
         dryRun: settings.dryRun,
         ...(settings.requested === undefined ? {} : { requested: settings.requested }),

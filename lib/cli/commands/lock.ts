@@ -1,7 +1,9 @@
 /**
  * `dpip lock`: resolves the requirements for the target interpreter as
  * `install --dry-run --ignore-installed` does and writes a PEP 751 lock file
- * (`-o`, default `pylock.toml`; `-o -` for stdout), as `pip lock` does. The
+ * (`-o`, default `pylock.toml`; `-o -` for stdout), as `pip lock` does;
+ * `--format json` also describes the lock written on stdout (not with `-o -`,
+ * whose TOML is stdout's). The
  * work is `operations/lock.ts`; this file turns options into its settings.
  *
  * @module
@@ -9,9 +11,10 @@
 
 import { basename, resolve } from "../../paths.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
-import { DpipError, isDpipError } from "../../errors.ts";
+import { DpipError, isDpipError, UsageError } from "../../errors.ts";
 import { formatPylock, isPylockFilename } from "../../lock/pylock.ts";
 import { lockRequirements } from "../../operations/lock.ts";
+import { lockDocument } from "../../operations/lock_document.ts";
 import { resolutionFailure } from "../resolution_failure.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
@@ -38,6 +41,7 @@ import {
 import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
 import { overrideRoots } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 
 function statKind(path: string): "file" | "directory" | undefined {
   try {
@@ -108,6 +112,11 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
     return ExitCode.error;
   }
   const output = options.string("lockOutput") ?? "pylock.toml";
+  if (output === "-" && wantsJson(context)) {
+    throw new UsageError(
+      "-o - and --format json both write to stdout: give -o a file name for the lock",
+    );
+  }
   if (output !== "-" && !isPylockFilename(basename(output))) {
     printer.warning(`${output} is not a valid lock file name.`);
   }
@@ -177,5 +186,14 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
   const text = formatPylock(result.lock);
   if (output === "-") io.stdout.write(text);
   else Deno.writeTextFileSync(resolve(io.cwd, output), text);
+  if (wantsJson(context)) {
+    writeJson(
+      io,
+      lockDocument(result.lock, {
+        output: resolve(io.cwd, output),
+        warnings: [...(locks?.warnings ?? []), ...result.outcome.warnings],
+      }),
+    );
+  }
   return ExitCode.success;
 }

@@ -4,13 +4,18 @@
  * they give, without dependencies (`install --no-deps -r FILE…`, so wrong
  * versions are replaced), then every other distribution is uninstalled,
  * except pip, setuptools and wheel. `--dry-run` shows both halves and
- * changes nothing.
+ * changes nothing. With `--format json`, one document of both halves.
  *
  * @module
  */
 
 import { readInstalledDists } from "../../installer/site_packages.ts";
-import { extraneous, listedNames } from "../../operations/sync.ts";
+import { extraneous, listedNames, syncDocument } from "../../operations/sync.ts";
+import type {
+  InstallDocument,
+  NameVersion,
+  UninstallDocument,
+} from "../../operations/json_documents.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -18,6 +23,7 @@ import { OptionValues } from "../option_values.ts";
 import { isPylockLocation, readPylocks } from "../pylock_files.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import { COMMANDS } from "../commands.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 import { runInstall } from "./install.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { runUninstall } from "./uninstall.ts";
@@ -70,28 +76,45 @@ export async function runSync(context: CommandContext): Promise<number> {
   const listed = listedNames(spec, interpreter.markerEnvironment);
   const scheme = interpreter.scheme({ kind: "default" });
   const environmentDirs = new Set([scheme.purelib, scheme.platlib]);
-  const installed = readInstalledDists([...environmentDirs]).dists
-    .filter((dist) => environmentDirs.has(dist.installedLocation))
-    .map((dist) => dist.name);
-  const remove = extraneous(installed, listed);
+  const dists = readInstalledDists([...environmentDirs]).dists
+    .filter((dist) => environmentDirs.has(dist.installedLocation));
+  const remove = extraneous(dists.map((dist) => dist.name), listed);
   const dryRun = options.flag("dryRun");
+  // With --format json, install's and uninstall's documents become parts of sync's.
+  const json = wantsJson(context);
+  let installDocument: InstallDocument | undefined;
+  let uninstallDocument: UninstallDocument | undefined;
+  const parts = (collect: (document: unknown) => void) => json ? { collectDocument: collect } : {};
 
   const install = await runInstall({
     ...context,
+    ...parts((document) => installDocument = document as InstallDocument),
     command: commandSpec("install"),
     args: [],
     options: withValues(options, { requirements: files, noDeps: true }),
   });
   if (install !== ExitCode.success) return install;
-  if (remove.length === 0) return ExitCode.success;
-  if (dryRun) {
-    io.stdout.write(`Would uninstall ${remove.join(" ")}\n`);
-    return ExitCode.success;
+  let status: number = ExitCode.success;
+  if (remove.length > 0 && dryRun) {
+    (json ? io.stderr : io.stdout).write(`Would uninstall ${remove.join(" ")}\n`);
+  } else if (remove.length > 0) {
+    status = await runUninstall({
+      ...context,
+      ...parts((document) => uninstallDocument = document as UninstallDocument),
+      command: commandSpec("uninstall"),
+      args: remove,
+      options: withValues(options, { yes: true, requirements: [] }),
+    });
   }
-  return await runUninstall({
-    ...context,
-    command: commandSpec("uninstall"),
-    args: remove,
-    options: withValues(options, { yes: true, requirements: [] }),
-  });
+  if (json && installDocument !== undefined && status === ExitCode.success) {
+    const byName = new Map(dists.map((dist) => [dist.name as string, dist]));
+    const removed: readonly NameVersion[] = dryRun
+      ? remove.map((name) => byName.get(name)!).map((dist) => ({
+        name: dist.rawName,
+        version: dist.version,
+      }))
+      : uninstallDocument?.removed.map(({ name, version }) => ({ name, version })) ?? [];
+    writeJson(io, syncDocument(installDocument, removed));
+  }
+  return status;
 }

@@ -28,7 +28,7 @@ import {
 } from "../../operations/uninstall.ts";
 import type { Interpreter } from "../../python/mod.ts";
 import type { TextSink } from "../io.ts";
-import { wantsJson, writeJson } from "../json_output.ts";
+import { emitDocument, wantsJson } from "../json_output.ts";
 import { rootUserWarningFor } from "../root_user.ts";
 import { parseRequirementsFile } from "../../requirements/requirements_txt.ts";
 import { parseRequirementSource, type PathKind } from "../../requirements/source.ts";
@@ -242,8 +242,8 @@ export async function runUninstall(context: CommandContext): Promise<number> {
   const root = rootUserWarningFor(context, interpreter);
   if (root !== undefined) io.stderr.write(`WARNING: ${root}\n`);
   if (json) {
-    writeJson(
-      io,
+    emitDocument(
+      context,
       {
         schema_version: 1,
         removed,

@@ -23,6 +23,8 @@ import { type InstallPrinter, runPrinted } from "../install_render.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
 import { installWithOutput } from "./install.ts";
+import { emitDocument, wantsJson } from "../json_output.ts";
+import { emptyInstallDocument } from "../../operations/install_document.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
 function statKind(path: string): PathKind {
@@ -79,13 +81,18 @@ async function upgrade(context: CommandContext, printer: InstallPrinter): Promis
     printer.raw(`hint: install it with ${context.program} install NAME\n`);
     return ExitCode.error;
   }
-  for (const name of selection.notUpgradable) {
-    printer.warning(
-      `Skipping ${name}: an editable or URL install, or outside ${interpreter.prefix}, is not upgraded from the indexes`,
-    );
-  }
+  const skipped = selection.notUpgradable.map((name) =>
+    `Skipping ${name}: an editable or URL install, or outside ${interpreter.prefix}, is not upgraded from the indexes`
+  );
+  for (const warning of skipped) printer.warning(warning);
   if (selection.requirements.length === 0) {
     printer.info("Nothing to upgrade.");
+    if (wantsJson(context)) {
+      emitDocument(
+        context,
+        emptyInstallDocument({ dryRun: options.flag("dryRun"), warnings: skipped }),
+      );
+    }
     return ExitCode.success;
   }
   const read = (location: string) => readRequirementsLocation(location, io.cwd);

@@ -8,7 +8,8 @@
  * loads without `--seed`.
  *
  * Output (stderr, none with `-q`): the interpreter used, the directory, what
- * was seeded, and how to activate it.
+ * was seeded, and how to activate it; with `--format json` the same facts as
+ * a document on stdout.
  *
  * @module
  */
@@ -16,7 +17,7 @@
 import { UsageError } from "../../errors.ts";
 import { resolve } from "../../paths.ts";
 import type { SeedOptions } from "../../operations/venv.ts";
-import { createEnvironment } from "../../operations/venv.ts";
+import { createEnvironment, venvDocument } from "../../operations/venv.ts";
 import type { Interpreter } from "../../python/mod.ts";
 import { resolutionFailure } from "../resolution_failure.ts";
 import { seedProjects } from "../../venv/mod.ts";
@@ -24,6 +25,7 @@ import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { commandCacheRoot, targetInterpreter } from "../target_interpreter.ts";
 import type { LinkMode } from "../../installer/wheel_cache.ts";
+import { wantsJson, writeJson } from "../json_output.ts";
 
 /** `path` as typed at a shell: relative to the working directory when inside it, quoted if needed. */
 function shellPath(path: string, cwd: string): string {
@@ -103,6 +105,12 @@ export async function runVenv(context: CommandContext): Promise<number> {
     return ExitCode.error;
   } finally {
     seeding?.close();
+  }
+  if (wantsJson(context)) {
+    writeJson(
+      io,
+      venvDocument(created, { systemSitePackages: options.flag("systemSitePackages") }),
+    );
   }
   if (quiet) return ExitCode.success;
   const { base, venv, seeded } = created;
