@@ -161,7 +161,7 @@ export async function readOverrides(context: CommandContext): Promise<Overrides>
   const spec = await buildSpecification({ args: [], requirementFiles: files }, {
     cwd: context.io.cwd,
     env: context.io.env,
-    read: (location) => readRequirementsLocation(location, context.io.cwd),
+    read: (location) => readRequirementsLocation(location, context),
     stat: () => undefined,
   });
   return overridesOf(

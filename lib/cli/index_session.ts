@@ -80,11 +80,18 @@ function splitClientPem(pem: string): { cert: string; key: string } {
   };
 }
 
-/** Builds the HTTP client and index set from the options (plus what requirements files add). */
-export async function openIndexSession(
+/**
+ * The HTTP client the general options describe: timeouts, retries, proxy,
+ * `--cert`/`--client-cert`, `--trusted-host`, the HTTP cache, and
+ * credentials (URLs, `.netrc`, the keyring) for the index URLs. Every
+ * request dpip makes for a command goes through one (index pages, files,
+ * requirements files named by URL).
+ */
+export async function openHttpClient(
   context: CommandContext,
   extra: ExtraIndexOptions = {},
-): Promise<IndexSession> {
+  metadataStore?: MetadataCache,
+): Promise<HttpClient> {
   const { io, options } = context;
   const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
   const cacheRoot = resolveCacheRoot({
@@ -92,7 +99,6 @@ export async function openIndexSession(
     env: io.env,
     cwd: io.cwd,
   });
-  // As pip: a requirements file's --index-url replaces the command line's.
   const indexUrl = extra.indexUrl ?? options.string("indexUrl");
   const extraIndexUrls = [...options.strings("extraIndexUrls"), ...(extra.extraIndexUrls ?? [])];
   const keyringProvider = options.string("keyringProvider");
@@ -104,11 +110,8 @@ export async function openIndexSession(
     netrc: await loadNetrc(io.env),
     ...(keyringProvider === "subprocess" ? { keyring: subprocessKeyring({ env: io.env }) } : {}),
   });
-  const metadataStore = cacheRoot === undefined
-    ? undefined
-    : new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata));
   const limits = bodyLimitsFromEnv(io.env);
-  const client = new HttpClient({
+  return new HttpClient({
     limits,
     // A downloaded wheel's metadata is kept by the hash its bytes had, for the next resolution.
     ...(metadataStore === undefined ? {} : {
@@ -134,6 +137,27 @@ export async function openIndexSession(
     trustedHosts: [...options.strings("trustedHosts"), ...(extra.trustedHosts ?? [])],
     userAgent: `dpip/${DPIP_VERSION}`,
   });
+}
+
+/** Builds the HTTP client and index set from the options (plus what requirements files add). */
+export async function openIndexSession(
+  context: CommandContext,
+  extra: ExtraIndexOptions = {},
+): Promise<IndexSession> {
+  const { io, options } = context;
+  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
+  const cacheRoot = resolveCacheRoot({
+    ...(cacheDir === undefined ? {} : { cacheDir }),
+    env: io.env,
+    cwd: io.cwd,
+  });
+  // As pip: a requirements file's --index-url replaces the command line's.
+  const indexUrl = extra.indexUrl ?? options.string("indexUrl");
+  const extraIndexUrls = [...options.strings("extraIndexUrls"), ...(extra.extraIndexUrls ?? [])];
+  const metadataStore = cacheRoot === undefined
+    ? undefined
+    : new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata));
+  const client = await openHttpClient(context, extra, metadataStore);
   const strategy = options.string("indexStrategy") as IndexStrategy | undefined;
   const indexes = new IndexSet(client, {
     ...(indexUrl === undefined ? {} : { indexUrl }),

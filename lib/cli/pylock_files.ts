@@ -59,7 +59,7 @@ export async function readPylocks(
   const tags = [...ranking].sort((a, b) => a[1] - b[1]).map(([tag]) => tag);
   for (const location of locations) {
     const { lock, warnings: found } = parsePylock(
-      await readRequirementsLocation(location, context.io.cwd),
+      await readRequirementsLocation(location, context),
       location,
     );
     appendAll(warnings, found);

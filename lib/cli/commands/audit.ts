@@ -55,12 +55,12 @@ async function fromFiles(context: CommandContext, files: readonly string[]): Pro
   for (const file of files) {
     let found: Collected;
     if (isPylockLocation(file)) {
-      const { lock, warnings } = parsePylock(await readRequirementsLocation(file, io.cwd), file);
+      const { lock, warnings } = parsePylock(await readRequirementsLocation(file, context), file);
       for (const warning of warnings) io.stderr.write(`WARNING: ${file}: ${warning}\n`);
       found = packagesFromPylock(lock, /^[a-z]+:\/\//i.test(file) ? file : resolve(io.cwd, file));
     } else {
       const parsed = await parseRequirementsFile(resolve(io.cwd, file), {
-        read: (location) => readRequirementsLocation(location, io.cwd),
+        read: (location) => readRequirementsLocation(location, context),
         env: io.env,
       });
       found = packagesFromRequirements(parsed.requirements);

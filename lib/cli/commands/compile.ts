@@ -92,7 +92,7 @@ async function compile(context: CommandContext): Promise<number> {
   }, {
     cwd: io.cwd,
     env: io.env,
-    read: (location) => readRequirementsLocation(location, io.cwd),
+    read: (location) => readRequirementsLocation(location, context),
     stat: statKind,
   });
   const overrides = await readOverrides(context);

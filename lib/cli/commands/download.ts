@@ -94,7 +94,7 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
   }, {
     cwd: io.cwd,
     env: io.env,
-    read: (location) => readRequirementsLocation(location, io.cwd),
+    read: (location) => readRequirementsLocation(location, context),
     stat: statKind,
   });
   if (spec.requirements.length === 0) {

@@ -183,7 +183,7 @@ async function buildConstraintsOf(context: CommandContext): Promise<Requirement[
   }, {
     cwd: io.cwd,
     env: io.env,
-    read: (location) => readRequirementsLocation(location, io.cwd),
+    read: (location) => readRequirementsLocation(location, context),
     stat: statKind,
   });
   return spec.constraints.flatMap((c) => c.requirement === undefined ? [] : [c.requirement]);
@@ -217,7 +217,7 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
     cwd: io.cwd,
     env: io.env,
     read: async (location) =>
-      locks?.texts.get(location) ?? await readRequirementsLocation(location, io.cwd),
+      locks?.texts.get(location) ?? await readRequirementsLocation(location, context),
     stat: statKind,
   });
   const overrides = await readOverrides(context);

@@ -100,7 +100,7 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
     cwd: io.cwd,
     env: io.env,
     read: async (location) =>
-      locks?.texts.get(location) ?? await readRequirementsLocation(location, io.cwd),
+      locks?.texts.get(location) ?? await readRequirementsLocation(location, context),
     stat: statKind,
   });
   const overrides = await readOverrides(context);

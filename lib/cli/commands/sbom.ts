@@ -38,7 +38,7 @@ async function lockDocument(context: CommandContext, file: string): Promise<Sbom
     );
   }
   const { lock, warnings } = parsePylock(
-    await readRequirementsLocation(file, context.io.cwd),
+    await readRequirementsLocation(file, context),
     file,
   );
   for (const warning of warnings) context.io.stderr.write(`WARNING: ${file}: ${warning}\n`);

@@ -70,7 +70,7 @@ export async function runSync(context: CommandContext): Promise<number> {
     cwd: io.cwd,
     env: io.env,
     read: async (location) =>
-      locks?.texts.get(location) ?? await readRequirementsLocation(location, io.cwd),
+      locks?.texts.get(location) ?? await readRequirementsLocation(location, context),
     stat: statKind,
   });
   const listed = listedNames(spec, interpreter.markerEnvironment);

@@ -95,7 +95,7 @@ async function upgrade(context: CommandContext, printer: InstallPrinter): Promis
     }
     return ExitCode.success;
   }
-  const read = (location: string) => readRequirementsLocation(location, io.cwd);
+  const read = (location: string) => readRequirementsLocation(location, context);
   const spec = await buildSpecification({
     args: [...selection.requirements],
     constraintFiles: options.strings("constraints"),
