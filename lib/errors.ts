@@ -112,6 +112,8 @@ export const ERROR_CODES = [
   "vcs-not-installed",
   "vcs-command-failed",
   "checkout-exists",
+  "dpip-build-missing",
+  "bundle-output",
 ] as const;
 
 /** A stable kebab-case error code (see {@link ERROR_CODES}). */

@@ -243,6 +243,35 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "bundle",
+    summary: "Bundle packages and dpip for an offline install.",
+    usage: [
+      "bundle [options] -o <dir> <requirement specifier> [package-index-options] ...",
+      "bundle [options] -o <dir> -r <requirements file> [package-index-options] ...",
+    ],
+    description:
+      "Write one directory that installs the requirements and their dependencies into a Python without network or pip: the wheels (for another machine with --platform and --python-version), a pylock.toml with every file's sha256, dpip itself and an install script that installs the lock with --no-index, checking every hash.",
+    groups: [
+      {
+        title: "Bundle Options",
+        options: [
+          "bundleOutput",
+          "constraint",
+          "requirement",
+          "onlyBinary",
+          "pre",
+          "requireHashes",
+          "progressBar",
+          "ignoreRequiresPython",
+          ...TARGET_OPTIONS,
+          "resolutionTimeout",
+          "outputFormat",
+        ],
+      },
+      index,
+    ],
+  },
+  {
     name: "upgrade",
     summary: "Upgrade installed packages.",
     usage: ["upgrade [options] <package> ...", "upgrade [options] --all"],

@@ -122,7 +122,7 @@ export class InstallPrinter {
  */
 export async function runPrinted(
   context: CommandContext,
-  verb: "install" | "download" | "upgrade",
+  verb: "install" | "download" | "upgrade" | "bundle",
   body: (printer: InstallPrinter) => Promise<number>,
 ): Promise<number> {
   const { io, options } = context;

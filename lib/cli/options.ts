@@ -540,6 +540,13 @@ export const OPTIONS = {
     "Download into this directory.",
     { metavar: "dir" },
   ),
+  bundleOutput: opt(
+    "bundleOutput",
+    ["-o", "--output"],
+    "string",
+    "Write the bundle into this directory (new or empty).",
+    { metavar: "dir", configurable: false },
+  ),
   wheelDir: opt("wheelDir", ["-w", "--wheel-dir"], "string", "Build wheels into this directory.", {
     metavar: "dir",
   }),

@@ -16,6 +16,7 @@ import {
   lockedRequirements,
 } from "../operations/pylock_install.ts";
 import type { PackageName } from "../names/mod.ts";
+import { checkLocalFileHashes } from "../operations/local_file_hashes.ts";
 import type { PinnedIdentities } from "../attest/check.ts";
 import type { Interpreter } from "../python/mod.ts";
 import type { CommandContext } from "./context.ts";
@@ -87,7 +88,12 @@ export function withLocks(
   services: InstallServices,
   locks: ReadLocks | undefined,
 ): InstallServices {
-  return locks === undefined
-    ? services
-    : { ...services, provider: lockedProvider(services.provider, locks.candidates) };
+  return locks === undefined ? services : {
+    ...services,
+    provider: lockedProvider(
+      services.provider,
+      locks.candidates,
+      (file) => checkLocalFileHashes(file, "the lock"),
+    ),
+  };
 }

@@ -453,6 +453,56 @@ export interface DownloadDocument {
   readonly warnings: readonly string[];
 }
 
+// ---------------------------------------------------------------- bundle
+
+/** One wheel in a bundle. */
+export interface BundledWheelEntry {
+  /** The wheel's file name. */
+  readonly filename: string;
+  /** Its path in the bundle (`wheels/…`), as the lock names it. */
+  readonly path: string;
+  /** Its size in bytes. */
+  readonly size: Integer;
+  /** Hex sha256 of its bytes, as the lock records it. */
+  readonly sha256: string;
+}
+
+/** One package of a bundle's lock. */
+export interface BundledPackageEntry {
+  /** The normalized name. */
+  readonly name: string;
+  /** The version. */
+  readonly version: string;
+  /** The marker that selects it when only some targets have it; null when every target does. */
+  readonly marker: string | null;
+  /** Its wheels (one per target platform that needs its own). */
+  readonly wheels: readonly BundledWheelEntry[];
+}
+
+/** How a bundle carries dpip. */
+export interface BundledDpipEntry {
+  /** `binary`: a compiled dpip, which needs nothing; `bundle`: its JavaScript, which needs Deno. */
+  readonly kind: "binary" | "bundle";
+  /** Where it was copied from. */
+  readonly from: string;
+}
+
+/** `dpip bundle --format json`: what the bundle directory holds. */
+export interface BundleDocument {
+  /** The version of this shape: 1. */
+  readonly schema_version: SchemaVersion;
+  /** The bundle directory. */
+  readonly directory: string;
+  /** dpip, as copied into `dpip/`. */
+  readonly dpip: BundledDpipEntry;
+  /** The lock file's path. */
+  readonly lock: string;
+  /** The install script's path (run it with the target Python or venv). */
+  readonly install_script: string;
+  /** The lock's packages, sorted by name. */
+  readonly packages: readonly BundledPackageEntry[];
+}
+
 // ---------------------------------------------------------------- uninstall
 
 /** A distribution and its version. */

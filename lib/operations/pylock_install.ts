@@ -165,11 +165,13 @@ export function lockedRequirements(
 /**
  * `provider` with the locked projects answered from the lock: each has
  * exactly its locked file as its one candidate; other projects are looked
- * up as before.
+ * up as before. `verify`, when given, checks a locked file before its
+ * metadata is read (the caller's I/O: a local file's hashes).
  */
 export function lockedProvider(
   provider: ResolverProvider<IndexSource>,
   candidates: ReadonlyMap<PackageName, LockedCandidate>,
+  verify?: (file: IndexFile) => Promise<void>,
 ): ResolverProvider<IndexSource> {
   if (candidates.size === 0) return provider;
   return {
@@ -178,7 +180,11 @@ export function lockedProvider(
       if (locked === undefined) return await provider.listVersions(name);
       return { kind: "found", candidates: [{ version: locked.version, source: locked.source }] };
     },
-    getMetadata: (name, candidate) => provider.getMetadata(name, candidate),
+    getMetadata: async (name, candidate) => {
+      const locked = candidates.get(name);
+      if (verify !== undefined && locked !== undefined) await verify(locked.source.file);
+      return await provider.getMetadata(name, candidate);
+    },
     ...(provider.getDirectMetadata === undefined
       ? {}
       : { getDirectMetadata: (name, url) => provider.getDirectMetadata!(name, url) }),

@@ -13,6 +13,7 @@ import { argv0FromCmdline, readInvokedName } from "../../lib/cli/invoked_name.ts
 import { captureIo, main } from "../../lib/cli/mod.ts";
 import { DPIP_VERSION } from "../../lib/version.ts";
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { bundleInto } from "../helpers/dpip_bundle.ts";
 import { oraclePython, skipUnless } from "../helpers/python.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
@@ -76,22 +77,6 @@ async function run(
     out: decoder.decode(result.stdout),
     err: decoder.decode(result.stderr),
   };
-}
-
-/** The bundle task's command line, from deno.json, with the output directory replaced. */
-async function bundleInto(dir: string): Promise<void> {
-  const config = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json"))) as {
-    tasks: Record<string, string>;
-  };
-  const [bundle, copy] = (config.tasks["bundle"] ?? "").split(" && ");
-  const args = (bundle ?? "").split(" ").slice(1).map((arg) => arg === "dist/bundle" ? dir : arg);
-  const built = await run(Deno.execPath(), args, { cwd: REPO });
-  assertEquals(built.code, 0, built.err);
-  // The launcher the task copies beside main.js.
-  const [, source, target] = (copy ?? "").split(" ");
-  assertEquals(target, "dist/bundle/dpip");
-  await Deno.copyFile(join(REPO, source ?? ""), join(dir, "dpip"));
-  await Deno.chmod(join(dir, "dpip"), 0o755);
 }
 
 Deno.test({

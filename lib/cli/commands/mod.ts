@@ -32,6 +32,7 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   upgrade: () => import("./upgrade.ts").then((m) => m.runUpgrade),
   debug: () => import("./debug.ts").then((m) => m.runDebug),
   download: () => import("./download.ts").then((m) => m.runDownload),
+  bundle: () => import("./bundle.ts").then((m) => m.runBundle),
   index: () => import("./index.ts").then((m) => m.runIndex),
   hash: () => import("./hash.ts").then((m) => m.runHash),
   cache: () => import("./cache.ts").then((m) => m.runCache),
