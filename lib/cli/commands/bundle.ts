@@ -32,7 +32,7 @@ import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { targetOptionsOf } from "../index_session.ts";
 import { runPrinted } from "../install_render.ts";
-import { wantsJson, writeJson } from "../json_output.ts";
+import { emitDocument, wantsJson } from "../json_output.ts";
 import { OptionValues } from "../option_values.ts";
 import { displayPath, runDownload } from "./download.ts";
 import { targetInterpreter } from "./installed_environment.ts";
@@ -61,7 +61,8 @@ async function bundleTargets(
 
 /**
  * Runs `download` with this command's options into `wheelDir`, wheels only,
- * for `platforms` when given, and lists what it saved (its JSON document).
+ * for `platforms` when given, and lists what it saved (its JSON document,
+ * collected as `sync` collects its parts').
  */
 async function downloadTarget(
   context: CommandContext,
@@ -74,14 +75,15 @@ async function downloadTarget(
   options.set("onlyBinary", [...context.options.strings("onlyBinary"), ":all:"], "cli");
   options.set("outputFormat", "json", "cli");
   if (platforms !== undefined) options.set("platforms", [...platforms], "cli");
-  let json = "";
-  const io = {
-    ...context.io,
-    stdout: { write: (text: string) => void (json += text), isTerminal: false },
-  };
-  const status = await runDownload({ ...context, io, options });
-  if (status !== ExitCode.success) throw new TargetDownloadFailed(status);
-  const document = JSON.parse(json) as DownloadDocument;
+  let document: DownloadDocument | undefined;
+  const status = await runDownload({
+    ...context,
+    options,
+    collectDocument: (part) => document = part as DownloadDocument,
+  });
+  if (status !== ExitCode.success || document === undefined) {
+    throw new TargetDownloadFailed(status);
+  }
   return document.files.map((file) => ({
     filename: file.filename,
     size: file.size,
@@ -119,7 +121,7 @@ export async function runBundle(context: CommandContext): Promise<number> {
         },
       });
       if (wantsJson(context)) {
-        writeJson(io, bundleDocument(outcome));
+        emitDocument(context, bundleDocument(outcome));
       } else {
         const count = outcome.lock.packages.length;
         const shown = displayPath(output, io.cwd);

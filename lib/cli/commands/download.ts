@@ -41,7 +41,7 @@ import {
   targetOptionsOf,
 } from "../index_session.ts";
 import { type InstallPrinter, runPrinted } from "../install_render.ts";
-import { wantsJson, writeJson } from "../json_output.ts";
+import { emitDocument, wantsJson } from "../json_output.ts";
 import { formatSize, progressDisplay } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
@@ -325,6 +325,6 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
   if (outcome.files.length > 0) {
     out(`Successfully downloaded ${outcome.files.map((f) => f.name).join(" ")}`);
   }
-  if (wantsJson(context)) writeJson(io, downloadDocument(outcome, dest));
+  if (wantsJson(context)) emitDocument(context, downloadDocument(outcome, dest));
   return ExitCode.success;
 }
