@@ -258,7 +258,6 @@ export const COMMANDS: readonly CommandSpec[] = [
           "bundleOutput",
           "constraint",
           "requirement",
-          "onlyBinary",
           "pre",
           "requireHashes",
           "progressBar",

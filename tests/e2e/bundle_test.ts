@@ -5,7 +5,8 @@
  * (`dpip venv` without `--seed`) with no index to reach: the index server is
  * closed, `PIP_INDEX_URL` and the proxies point at a closed port, and Deno's
  * cache is empty. The result is compared with an online install of the same
- * requirements by pip 23.2.1 (`pip freeze`). A wheel changed after bundling
+ * requirements by pip 23.2.1 (`pip freeze`), and pip 26 installs the same
+ * lock offline alike. A wheel changed after bundling
  * is refused with a hash error and nothing installed; a bundle of JavaScript
  * on a machine without Deno says so; several `--platform`s give one lock
  * that installs each system's own tree.
@@ -21,6 +22,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { bundleInto } from "../helpers/dpip_bundle.ts";
 import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { schemaErrors } from "../helpers/json_schema.ts";
+import { pip26, runPip26 } from "../helpers/pip26.ts";
 import { skipUnless } from "../helpers/python.ts";
 import { mirrorIndexUrls } from "../index/corpus.ts";
 import {
@@ -36,6 +38,7 @@ import {
 import type { BundleDocument } from "../../lib/operations/json_documents.ts";
 
 const mirrors = await mirrorIndexUrls();
+const oracle26 = await pip26();
 const CLOSED = "http://127.0.0.1:9";
 const decoder = new TextDecoder();
 
@@ -160,6 +163,24 @@ Deno.test({
         assertEquals(await freeze(venv.root), await freeze(online.root));
       });
 
+      await t.step({
+        name: "pip 26 installs the same lock offline: a standard PEP 751 lock",
+        ignore: skipUnless(oracle26, "the pip 26 oracle"),
+        fn: async () => {
+          const venv = await bareVenv(home, "pip26");
+          const installed = await runPip26(oracle26!, [
+            "--python",
+            join(venv.root, "bin", "python"),
+            "install",
+            "--no-index",
+            "-r",
+            join(bundle, "pylock.toml"),
+          ], { env: { HOME: join(home, "h26"), PIP_INDEX_URL: `${CLOSED}/simple/` } });
+          assertEquals(installed.code, 0, installed.stderr);
+          assertEquals(await freeze(venv.root), await freeze(online.root));
+        },
+      });
+
       await t.step("a wheel changed after bundling is refused, nothing installed", async () => {
         const tampered = join(home, "tampered");
         await new Deno.Command("cp", { args: ["-r", bundle, tampered] }).output();
@@ -193,7 +214,7 @@ Deno.test({
       });
 
       await t.step(
-        "an existing non-empty directory is refused before anything is fetched",
+        "refused before anything is fetched: a non-empty DIR, no -o, nothing to bundle",
         async () => {
           const again = await dpip(["bundle", "-o", bundle, "-i", `${CLOSED}/simple/`, "app"], {
             home,
@@ -201,6 +222,15 @@ Deno.test({
           });
           assertEquals(again.status, 1);
           assertStringIncludes(again.stderr, "it exists and is not an empty directory");
+          const noOutput = await dpip(["bundle", "app"], { home, env });
+          assertEquals(noOutput.status, 2);
+          assertStringIncludes(
+            noOutput.stderr,
+            "ERROR: dpip bundle needs the directory to write: -o DIR",
+          );
+          const nothing = await dpip(["bundle", "-o", join(home, "empty")], { home, env });
+          assertEquals(nothing.status, 2);
+          assertStringIncludes(nothing.stderr, "You must give at least one requirement to bundle");
         },
       );
     } finally {

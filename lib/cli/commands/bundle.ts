@@ -72,7 +72,7 @@ async function downloadTarget(
   const options = new OptionValues();
   for (const [dest, value, source] of context.options.entries()) options.set(dest, value, source);
   options.set("dest", wheelDir, "cli");
-  options.set("onlyBinary", [...context.options.strings("onlyBinary"), ":all:"], "cli");
+  options.set("onlyBinary", [":all:"], "cli");
   options.set("outputFormat", "json", "cli");
   if (platforms !== undefined) options.set("platforms", [...platforms], "cli");
   let document: DownloadDocument | undefined;
@@ -100,6 +100,11 @@ export async function runBundle(context: CommandContext): Promise<number> {
       if (out === undefined) {
         throw new UsageError(
           `${context.program} bundle needs the directory to write: -o DIR (a new or empty directory)`,
+        );
+      }
+      if (context.args.length === 0 && options.strings("requirements").length === 0) {
+        throw new UsageError(
+          `You must give at least one requirement to bundle (maybe you meant "${context.program} bundle -o ${out} PACKAGE"?)`,
         );
       }
       const output = resolve(io.cwd, out);
