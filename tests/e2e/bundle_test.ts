@@ -1,6 +1,7 @@
 /**
  * `dpip bundle` end to end: dpip as shipped (`deno task bundle`, built into a
- * temporary directory and found through `DPIP_BUNDLE`) bundles a tree, and
+ * temporary directory and found through `DPIP_BUNDLE`, or by itself when
+ * run through its launcher) bundles a tree, and
  * the bundle's `install` script installs it into a fresh pip-less venv
  * (`dpip venv` without `--seed`) with no index to reach: the index server is
  * closed, `PIP_INDEX_URL` and the proxies point at a closed port, and Deno's
@@ -138,6 +139,30 @@ Deno.test({
       const lock = await Deno.readTextFile(join(bundle, "pylock.toml"));
       assertStringIncludes(lock, 'path = "wheels/lib-2.0-py3-none-any.whl"');
       assert(!lock.includes(server.url), "the lock names no index URL");
+
+      // Run as shipped (the bundle's launcher, no DPIP_BUNDLE), dpip finds its own bundle.
+      const shipped = await new Deno.Command(join(env.DPIP_BUNDLE, "dpip"), {
+        args: [
+          "bundle",
+          "-q",
+          "-o",
+          join(home, "by-shipped"),
+          "-i",
+          server.url,
+          "--format",
+          "json",
+          "lib",
+        ],
+        env: { HOME: home, PATH: Deno.env.get("PATH") ?? "", PIP_CONFIG_FILE: "/dev/null" },
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assertEquals(shipped.code, 0, decoder.decode(shipped.stderr));
+      const byShipped = JSON.parse(decoder.decode(shipped.stdout)) as BundleDocument;
+      assertEquals(byShipped.dpip, { kind: "bundle", from: env.DPIP_BUNDLE });
+      await Deno.stat(join(home, "by-shipped", "dpip", "main.js"));
 
       const online = await makeVenv(join(home, "online"));
       const pipInstall = await pip(online.python, [
