@@ -122,6 +122,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         title: "Lock Options",
         options: [
           "lockOutput",
+          "universal",
+          "pythonVersion",
+          "pythonPlatform",
           "requirement",
           "requirementsFromScript",
           "constraint",
@@ -185,6 +188,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         title: "Compile Options",
         options: [
           "lockOutput",
+          "universal",
+          "pythonVersion",
+          "pythonPlatform",
           "constraint",
           "overrides",
           "generateHashes",

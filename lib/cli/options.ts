@@ -517,6 +517,19 @@ export const OPTIONS = {
     "Replace every requirement on a project (yours and your dependencies') with the ones in this file (uv; repeatable).",
     { repeatable: true, metavar: "file" },
   ),
+  universal: opt(
+    "universal",
+    ["--universal"],
+    "flag",
+    "Resolve for every platform and every Python from --python-version (default: this interpreter's) up, each package with a marker saying where it applies (uv).",
+  ),
+  pythonPlatform: opt(
+    "pythonPlatform",
+    ["--python-platform"],
+    "string",
+    "With --universal, cover only this platform: linux, windows, macos, or a target such as aarch64-apple-darwin (uv).",
+    { metavar: "platform" },
+  ),
   lockOutput: opt(
     "lockOutput",
     ["-o", "--output"],

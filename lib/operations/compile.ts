@@ -51,6 +51,8 @@ export interface CompiledPin {
   readonly via: readonly string[];
   /** `sha256:…` of every file of this version, sorted (with `--generate-hashes`). */
   readonly hashes: readonly string[];
+  /** Where it applies (`--universal`), written after the pin as `; marker`. */
+  readonly marker?: string;
 }
 
 /** pip-tools' `-r file` origin of a requirements-file line (`reqs.in:3` → `-r reqs.in`). */
@@ -61,10 +63,10 @@ function viaOf(source: RequirementSource): string {
 
 function holds(
   requirement: Requirement,
-  environment: MarkerEnvironment,
+  environment: MarkerEnvironment | undefined,
   extras: readonly string[],
 ) {
-  if (requirement.marker === undefined) return true;
+  if (requirement.marker === undefined || environment === undefined) return true;
   return ["", ...extras].some((extra) => requirement.marker!.evaluate({ ...environment, extra }));
 }
 
@@ -78,13 +80,15 @@ function fileVersion(filename: string, project: PackageName): string | undefined
 
 /**
  * The pins of a resolution, with `# via` origins and (when `filesOf` is
- * given) the sha256 of every listed file of each version.
+ * given) the sha256 of every listed file of each version. Without an
+ * `environment` (a universal resolution), every requirement counts for
+ * `# via`, and each pin carries its dist's `marker`.
  */
 export async function compiledPins<S>(
-  dists: readonly ResolvedDist<S>[],
+  dists: readonly (ResolvedDist<S> & { marker?: { toString(): string } })[],
   options: {
     spec: RequirementsSpecification;
-    environment: MarkerEnvironment;
+    environment?: MarkerEnvironment;
     filesOf?: (name: PackageName) => Promise<readonly CompileFile[]>;
   },
 ): Promise<CompiledPin[]> {
@@ -141,7 +145,9 @@ export async function compiledPins<S>(
       ].sort();
     }
     const extra = [...(extras.get(dist.name) ?? [])].sort();
+    const marker = dist.marker === undefined ? "" : String(dist.marker);
     pins.push({
+      ...(marker === "" ? {} : { marker }),
       name: dist.name,
       display: extra.length === 0 ? dist.name : `${dist.name}[${extra.join(",")}]`,
       version: dist.version,
@@ -172,7 +178,9 @@ export function formatCompiled(
     "#",
   ];
   for (const pin of pins) {
-    const head = `${pin.display}==${pin.version}`;
+    const head = `${pin.display}==${pin.version}${
+      pin.marker === undefined ? "" : ` ; ${pin.marker}`
+    }`;
     if (pin.hashes.length === 0) lines.push(head);
     else {
       lines.push(`${head} \\`);

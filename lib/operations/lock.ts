@@ -71,18 +71,32 @@ function lockPackage(dist: ResolvedDist<IndexSource>): PylockPackage {
   if (dist.url !== undefined) {
     return { ...common, archive: { url, hashes } };
   }
-  const uploadTime = uploadTimeOf(file.uploadTime);
-  const entry: PylockDistribution = {
-    name: file.filename,
-    ...(uploadTime === undefined ? {} : { uploadTime }),
-    url,
-    ...(file.size === undefined ? {} : { size: file.size }),
-    hashes,
-  };
+  const entry = lockedFile(file, label);
   return {
     ...common,
     version: dist.version,
     ...(source.format === "wheel" ? { wheels: [entry] } : { sdist: entry }),
+  };
+}
+
+/**
+ * An index file as a lock's `[[packages.wheels]]` or `[packages.sdist]`
+ * entry (name, upload time, URL without credentials, size, sha256).
+ *
+ * @throws {UnlockableError} when the index gives no hash for it (`label` names the distribution).
+ */
+export function lockedFile(file: IndexSource["file"], label: string): PylockDistribution {
+  const hashes = lockHashes(file.hashes);
+  if (hashes === undefined) {
+    throw new UnlockableError(label, `no hash is known for ${file.filename}`);
+  }
+  const uploadTime = uploadTimeOf(file.uploadTime);
+  return {
+    name: file.filename,
+    ...(uploadTime === undefined ? {} : { uploadTime }),
+    url: withoutCredentials(file.url.split("#")[0]!),
+    ...(file.size === undefined ? {} : { size: file.size }),
+    hashes,
   };
 }
 

@@ -30,10 +30,10 @@ export function requestedNames(spec: RequirementsSpecification): Set<PackageName
 }
 
 /** `dists` without the projects your requirements name. */
-export function withoutRequested<S>(
-  dists: readonly ResolvedDist<S>[],
+export function withoutRequested<D extends Pick<ResolvedDist<unknown>, "name">>(
+  dists: readonly D[],
   spec: RequirementsSpecification,
-): ResolvedDist<S>[] {
+): D[] {
   const requested = requestedNames(spec);
   return dists.filter((dist) => !requested.has(dist.name));
 }

@@ -57,6 +57,7 @@ import {
   EXTRA,
   IMPLEMENTATION_VERSION,
   PYTHON,
+  stringVariable,
 } from "./marker_atoms.ts";
 import { printNode } from "./marker_print.ts";
 import {
@@ -179,6 +180,21 @@ export class MarkerSet {
     return new MarkerSet(
       restrict(this.#node, EXTRA, (set) => (set as StringSet).contains(value)),
     );
+  }
+
+  /**
+   * The set with string variables fixed (`{ sys_platform: "linux" }`): where
+   * the marker holds among the environments with those values, written
+   * without them. Keys that are not string marker variables are ignored.
+   */
+  withValues(values: Readonly<Record<string, string>>): MarkerSet {
+    let node = this.#node;
+    for (const [key, value] of Object.entries(values)) {
+      const variable = stringVariable(key);
+      if (variable === undefined) continue;
+      node = restrict(node, variable, (set) => (set as StringSet).contains(value));
+    }
+    return node === this.#node ? this : new MarkerSet(node);
   }
 
   /**

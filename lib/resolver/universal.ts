@@ -24,6 +24,7 @@ import { DpipError } from "../errors.ts";
 import type { PackageName } from "../names/mod.ts";
 import { compareVersions } from "../pep440/mod.ts";
 import { MarkerSet, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { environmentsWith } from "../pep508/python_platform.ts";
 import { ForkScope, ForkSplit } from "./forks.ts";
 import type {
   DirectResult,
@@ -54,8 +55,11 @@ export interface UniversalOptions<S = never> extends
   > {
   /** The Pythons to cover, as a `Requires-Python` specifier (`>=3.9`). */
   requiresPython: string;
-  /** Further limits on the environments to cover (`sys_platform == "linux"`); all by default. */
-  environments?: MarkerSet;
+  /**
+   * Marker values every environment to cover has (`--python-platform`:
+   * `{ sys_platform: "linux", … }`); markers are written without them.
+   */
+  platform?: Readonly<Record<string, string>>;
   /** Give up after this many forks (default 256). */
   maxForks?: number;
 }
@@ -113,7 +117,8 @@ export async function resolveUniversal<S>(
   options: UniversalOptions<S>,
 ): Promise<UniversalResolution<S>> {
   const python = MarkerSet.requiresPython(options.requiresPython);
-  const everywhere = python.and(options.environments ?? MarkerSet.TRUE);
+  const platform = options.platform ?? {};
+  const everywhere = python.and(environmentsWith(platform));
   const provider = new SharedProvider(options.provider);
   const maxForks = options.maxForks ?? 256;
   const pending: MarkerSet[] = [everywhere];
@@ -144,7 +149,7 @@ export async function resolveUniversal<S>(
     typeof item === "string" ? parseRequirement(item) : item
   );
   return {
-    dists: mergeForks(forks, roots, python),
+    dists: mergeForks(forks, roots, python, platform),
     forks,
     requiresPython: options.requiresPython,
     warnings: [...new Set(forks.flatMap((fork) => fork.resolution.warnings))],
@@ -156,6 +161,7 @@ function mergeForks<S>(
   forks: readonly ResolvedFork<S>[],
   roots: readonly Requirement[],
   python: MarkerSet,
+  platform: Readonly<Record<string, string>>,
 ): UniversalDist<S>[] {
   const merged = new Map<string, UniversalDist<S>>();
   for (const fork of forks) {
@@ -179,7 +185,7 @@ function mergeForks<S>(
   }
   return [...merged.values()].map((dist) => ({
     ...dist,
-    marker: dist.marker.assumingPython(python),
+    marker: dist.marker.withValues(platform).assumingPython(python),
   })).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : compareVersions(a.version, b.version)
   );

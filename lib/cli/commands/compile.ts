@@ -15,6 +15,8 @@ import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import { DpipError, isDpipError } from "../../errors.ts";
 import {
   compileDocument,
+  type CompiledPin,
+  compiledPins,
   compileRequirements,
   existingPins,
   formatCompiled,
@@ -41,6 +43,10 @@ import {
 import { overrideRoots } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
+import type { Interpreter } from "../../python/interpreter.ts";
+import type { Overrides } from "../../operations/overrides.ts";
+import type { RequirementsSpecification } from "../../requirements/specification.ts";
+import { checkUniversalOptions, withUniversalResolution } from "./universal.ts";
 
 function statKind(path: string): "file" | "directory" | undefined {
   try {
@@ -85,6 +91,7 @@ async function compile(context: CommandContext): Promise<number> {
     );
     return ExitCode.error;
   }
+  checkUniversalOptions(context);
   const given = await buildSpecification({
     args: [],
     requirementFiles: inputs,
@@ -108,6 +115,54 @@ async function compile(context: CommandContext): Promise<number> {
     }
   }
   const interpreter = await targetInterpreter(context);
+  let pins: CompiledPin[];
+  if (options.flag("universal")) {
+    pins = await withUniversalResolution(
+      context,
+      spec,
+      overrides,
+      (resolution, use) =>
+        compiledPins(resolution.dists, {
+          spec,
+          ...(options.flag("generateHashes") ? { filesOf: use.filesOf } : {}),
+        }),
+    );
+  } else pins = await compileLocally(context, spec, { existing, interpreter, overrides });
+  const [major, minor] = interpreter.version;
+  const text = formatCompiled(pins, {
+    pythonVersion: `${major}.${minor}`,
+    command: `${context.program} compile ${
+      [
+        ...(options.flag("universal") ? ["--universal"] : []),
+        ...(options.flag("generateHashes") ? ["--generate-hashes"] : []),
+        ...(output === "-" ? [] : [`--output-file=${output}`]),
+        ...inputs,
+      ].join(" ")
+    }`,
+  });
+  if (outputPath !== undefined) Deno.writeTextFileSync(outputPath, text);
+  if (wantsJson(context)) {
+    // The document holds every pin: it takes the place of the text on stdout.
+    writeJson(
+      io,
+      compileDocument(pins, { output: outputPath ?? null, pythonVersion: `${major}.${minor}` }),
+    );
+  } else if (outputPath === undefined) io.stdout.write(text);
+  return ExitCode.success;
+}
+
+/** The pins of `spec` for the target interpreter (the install pipeline's dry run). */
+async function compileLocally(
+  context: CommandContext,
+  spec: RequirementsSpecification,
+  local: {
+    existing: ReturnType<typeof existingPins>;
+    interpreter: Interpreter;
+    overrides: Overrides;
+  },
+): Promise<CompiledPin[]> {
+  const { io, options } = context;
+  const { existing, interpreter, overrides } = local;
   const extra: ExtraIndexOptions = spec.fileOptions;
   const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
   const cacheRoot = resolveCacheRoot({
@@ -118,7 +173,7 @@ async function compile(context: CommandContext): Promise<number> {
   const session = await openIndexSession(context, extra);
   const { tags, policy } = candidateSettings(context, interpreter, extra);
   const { timeoutMs } = resolutionBounds(context);
-  let pins;
+  let pins: CompiledPin[];
   try {
     pins = await compileRequirements(spec, {
       settings: {
@@ -158,24 +213,5 @@ async function compile(context: CommandContext): Promise<number> {
   } finally {
     session.client.close();
   }
-  const [major, minor] = interpreter.version;
-  const text = formatCompiled(pins, {
-    pythonVersion: `${major}.${minor}`,
-    command: `${context.program} compile ${
-      [
-        ...(options.flag("generateHashes") ? ["--generate-hashes"] : []),
-        ...(output === "-" ? [] : [`--output-file=${output}`]),
-        ...inputs,
-      ].join(" ")
-    }`,
-  });
-  if (outputPath !== undefined) Deno.writeTextFileSync(outputPath, text);
-  if (wantsJson(context)) {
-    // The document holds every pin: it takes the place of the text on stdout.
-    writeJson(
-      io,
-      compileDocument(pins, { output: outputPath ?? null, pythonVersion: `${major}.${minor}` }),
-    );
-  } else if (outputPath === undefined) io.stdout.write(text);
-  return ExitCode.success;
+  return pins;
 }

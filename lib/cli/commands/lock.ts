@@ -12,7 +12,7 @@
 import { basename, resolve } from "../../paths.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import { DpipError, isDpipError, UsageError } from "../../errors.ts";
-import { formatPylock, isPylockFilename } from "../../lock/pylock.ts";
+import { formatPylock, isPylockFilename, type Pylock } from "../../lock/pylock.ts";
 import { lockRequirements } from "../../operations/lock.ts";
 import { lockDocument } from "../../operations/lock_document.ts";
 import { resolutionFailure } from "../resolution_failure.ts";
@@ -42,6 +42,7 @@ import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
 import { overrideRoots } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
+import { checkUniversalOptions, withUniversalResolution } from "./universal.ts";
 
 function statKind(path: string): "file" | "directory" | undefined {
   try {
@@ -80,6 +81,7 @@ export async function runLock(context: CommandContext): Promise<number> {
 async function lock(context: CommandContext, printer: InstallPrinter): Promise<number> {
   const { io, options } = context;
   checkOnlyDeps(context);
+  checkUniversalOptions(context);
   const requirementFiles = options.strings("requirements");
   const lockFiles = requirementFiles.filter(isPylockLocation);
   // A lock given with -r is locked again as it stands: its files are the only candidates.
@@ -119,6 +121,20 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
   }
   if (output !== "-" && !isPylockFilename(basename(output))) {
     printer.warning(`${output} is not a valid lock file name.`);
+  }
+  if (options.flag("universal")) {
+    const { lock, warnings } = await withUniversalResolution(
+      context,
+      spec,
+      overrides,
+      async (resolution, use) => ({
+        lock: await use.lock(resolution),
+        warnings: resolution.warnings,
+      }),
+    );
+    for (const warning of warnings) printer.warning(warning);
+    writeLock(context, output, lock, [...(locks?.warnings ?? []), ...warnings]);
+    return ExitCode.success;
   }
   const interpreter = await targetInterpreter(context);
   const extra: ExtraIndexOptions = spec.fileOptions;
@@ -183,17 +199,22 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
     session.client.close();
   }
   for (const warning of result.outcome.warnings) printer.warning(warning);
-  const text = formatPylock(result.lock);
+  writeLock(context, output, result.lock, [...(locks?.warnings ?? []), ...result.outcome.warnings]);
+  return ExitCode.success;
+}
+
+/** Writes the lock (`-` for stdout) and, with `--format json`, its document. */
+function writeLock(
+  context: CommandContext,
+  output: string,
+  lock: Pylock,
+  warnings: readonly string[],
+): void {
+  const { io } = context;
+  const text = formatPylock(lock);
   if (output === "-") io.stdout.write(text);
   else Deno.writeTextFileSync(resolve(io.cwd, output), text);
   if (wantsJson(context)) {
-    writeJson(
-      io,
-      lockDocument(result.lock, {
-        output: resolve(io.cwd, output),
-        warnings: [...(locks?.warnings ?? []), ...result.outcome.warnings],
-      }),
-    );
+    writeJson(io, lockDocument(lock, { output: resolve(io.cwd, output), warnings: [...warnings] }));
   }
-  return ExitCode.success;
 }

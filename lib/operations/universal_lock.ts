@@ -1,0 +1,220 @@
+/**
+ * `lock --universal` and `compile --universal`: the requirements resolved
+ * for every environment at once (`resolver/universal.ts`), and the lock of
+ * the result: each version with the marker saying where it applies and
+ * every file an installer could pick for it (each wheel the Pythons in
+ * range could use, and the sdist), so that `install -r pylock.toml` on any
+ * covered interpreter selects what applies to it.
+ *
+ * Only index requirements are resolved this way (no direct references,
+ * local paths or editables yet), and a version offering only an sdist is
+ * not built for its metadata. Returns data; never prints.
+ *
+ * @module
+ */
+
+import { parseWheelFilename } from "../dists/wheel_filename.ts";
+import { DpipError } from "../errors.ts";
+import type { Pylock, PylockDistribution, PylockPackage } from "../lock/pylock.ts";
+import type { PackageName } from "../names/mod.ts";
+import { compareVersions } from "../pep440/mod.ts";
+import { MarkerSet, type Requirement } from "../pep508/mod.ts";
+import { environmentsWith } from "../pep508/python_platform.ts";
+import {
+  type CandidatePolicy,
+  evaluateFiles,
+  type TagRanking,
+} from "../resolver/candidate_selector.ts";
+import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";
+import type { ResolverProvider, ResolverReporter } from "../resolver/mod.ts";
+import type { ReleaseControl } from "../resolver/release_control.ts";
+import {
+  resolveUniversal,
+  type UniversalDist,
+  type UniversalResolution,
+} from "../resolver/universal.ts";
+import type { RequirementsSpecification } from "../requirements/specification.ts";
+import { lockedFile } from "./lock.ts";
+
+/** A requirement universal resolution cannot take (yet). */
+export class UniversalUnsupportedError extends DpipError<"usage"> {
+  /** The requirement, as written. */
+  readonly requirement: string;
+  constructor(requirement: string) {
+    super(
+      "usage",
+      `Cannot resolve '${requirement}' with --universal: only requirements on index projects can be (not URLs, paths or editables)`,
+      { hint: "lock it without --universal, or publish it to an index" },
+    );
+    this.name = "UniversalUnsupportedError";
+    this.requirement = requirement;
+  }
+}
+
+/**
+ * A tag ranking that accepts every tag: the target's own tags keep their
+ * rank, any other comes after them. Candidate selection then prefers a
+ * wheel this interpreter could use (to read metadata from) but accepts any.
+ */
+export function everyTag(local: TagRanking): TagRanking {
+  const last = local.size;
+  return new (class extends Map<string, number> {
+    override get(tag: string): number {
+      return local.get(tag) ?? last;
+    }
+    override has(): boolean {
+      return true;
+    }
+  })(local);
+}
+
+/** How to resolve universally over the indexes. */
+export interface UniversalResolveOptions {
+  /** The provider (built with {@link everyTag} tags). */
+  readonly provider: ResolverProvider<IndexSource>;
+  /** The Pythons to cover (`>=3.9`). */
+  readonly requiresPython: string;
+  /** Marker values fixed by `--python-platform`; every platform by default. */
+  readonly platform?: Readonly<Record<string, string>>;
+  readonly pre?: boolean;
+  readonly releaseControl?: ReleaseControl;
+  readonly noDeps?: boolean;
+  readonly timeoutMs?: number;
+  readonly reporter?: ResolverReporter;
+}
+
+function indexRequirement(source: { text: string; requirement?: Requirement; kind: string }) {
+  if (source.kind !== "registry" || source.requirement === undefined) {
+    throw new UniversalUnsupportedError(source.text);
+  }
+  return source.requirement;
+}
+
+/**
+ * Resolves `spec` for every environment of `options`.
+ *
+ * @throws {UniversalUnsupportedError} for a requirement that is not on an index project.
+ * @throws {ResolutionImpossibleError} when some environment has no resolution.
+ */
+export async function resolveSpecUniversally(
+  spec: RequirementsSpecification,
+  options: UniversalResolveOptions,
+): Promise<UniversalResolution<IndexSource>> {
+  return await resolveUniversal({
+    requirements: spec.requirements.map(({ source }) => indexRequirement(source)),
+    constraints: spec.constraints.map(indexRequirement),
+  }, {
+    provider: options.provider,
+    requiresPython: options.requiresPython,
+    ...(options.platform === undefined ? {} : { platform: options.platform }),
+    ...(options.pre ? { prerelease: "allow" as const } : {}),
+    ...(options.releaseControl === undefined ? {} : { releaseControl: options.releaseControl }),
+    ...(options.noDeps ? { noDeps: true } : {}),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.reporter === undefined ? {} : { reporter: options.reporter }),
+  });
+}
+
+/** What {@link universalPylock} needs beyond the resolution. */
+export interface UniversalPylockOptions {
+  /** Every file the indexes list for a project. */
+  readonly filesOf: (name: PackageName) => Promise<readonly IndexFile[]>;
+  /** Formats and cooldown (`--only-binary`, `--uploaded-prior-to`, …), as for resolving. */
+  readonly policy: CandidatePolicy;
+  readonly createdBy: string;
+  /** The `--python-platform` values, written as the lock's `environments`. */
+  readonly platform?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The lock of a universal resolution: one package per version, with its
+ * marker, `requires-python`, every wheel some covered Python could install
+ * and its sdist; sorted by name, then version.
+ *
+ * @throws {UnlockableError} for a file without a hash.
+ */
+export async function universalPylock(
+  resolution: UniversalResolution<IndexSource>,
+  options: UniversalPylockOptions,
+): Promise<Pylock> {
+  const lowest = lowestMinor(resolution.requiresPython);
+  const packages: PylockPackage[] = [];
+  for (const dist of resolution.dists) {
+    packages.push(await universalPackage(dist, options, lowest));
+  }
+  const environments = options.platform === undefined
+    ? undefined
+    : [String(environmentsWith(options.platform))];
+  return {
+    lockVersion: "1.0",
+    ...(environments === undefined ? {} : { environments }),
+    requiresPython: resolution.requiresPython,
+    createdBy: options.createdBy,
+    packages,
+  };
+}
+
+async function universalPackage(
+  dist: UniversalDist<IndexSource>,
+  options: UniversalPylockOptions,
+  lowest: number | undefined,
+): Promise<PylockPackage> {
+  const label = `${dist.name}==${dist.version}`;
+  const { candidates } = evaluateFiles(await options.filesOf(dist.name), {
+    project: dist.name,
+    tags: everyTag(new Map()),
+    policy: { ...options.policy, pre: true, ignoreRequiresPython: true },
+  });
+  const wheels: PylockDistribution[] = [];
+  let sdist: PylockDistribution | undefined;
+  const files = candidates
+    .filter((candidate) => compareVersions(candidate.version, dist.version) === 0)
+    .filter((candidate) => !candidate.file.yanked || dist.yanked !== undefined)
+    .sort((a, b) =>
+      a.file.filename < b.file.filename ? -1 : a.file.filename > b.file.filename ? 1 : 0
+    );
+  for (const candidate of files) {
+    if (candidate.kind === "sdist") sdist ??= lockedFile(candidate.file, label);
+    else if (wheelFitsPythons(candidate.file.filename, lowest)) {
+      wheels.push(lockedFile(candidate.file, label));
+    }
+  }
+  const requiresPython = dist.metadata.requiresPython?.trim();
+  const marker = String(dist.marker);
+  return {
+    name: dist.name,
+    version: dist.version,
+    ...(marker === "" ? {} : { marker }),
+    ...(requiresPython ? { requiresPython } : {}),
+    ...(sdist === undefined ? {} : { sdist }),
+    ...(wheels.length === 0 ? {} : { wheels }),
+  };
+}
+
+/** The lowest Python 3 minor a `Requires-Python` allows (`>=3.9` → 9). */
+function lowestMinor(requiresPython: string): number | undefined {
+  const lowest = MarkerSet.requiresPython(requiresPython).lowestPython()?.version.split(".");
+  return lowest === undefined || lowest[0] !== "3" ? undefined : Number(lowest[1]);
+}
+
+/**
+ * Whether some Python from 3.`lowest` up could install a wheel: a tag for
+ * Python 3 that is generic (`py3`, `py38`), stable-ABI (`abi3`), or for a
+ * CPython/PyPy minor in range.
+ */
+export function wheelFitsPythons(filename: string, lowest: number | undefined): boolean {
+  let tags;
+  try {
+    tags = parseWheelFilename(filename).tags;
+  } catch {
+    return false;
+  }
+  return tags.some((tag) => {
+    const match = /^([a-z]+)(\d)(\d*)$/.exec(tag.interpreter);
+    if (match === null) return true; // An interpreter tag dpip does not read: keep it.
+    const [, implementation, major, minor] = match;
+    if (major !== "3") return false;
+    if (implementation === "py" || tag.abi === "abi3" || tag.abi === "none") return true;
+    return lowest === undefined || minor === "" || Number(minor) >= lowest;
+  });
+}

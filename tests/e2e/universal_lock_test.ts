@@ -1,0 +1,222 @@
+/**
+ * `dpip lock --universal` and `dpip compile --universal` on an index served
+ * here, where one project needs different versions per Python, one exists
+ * only for Windows, and one has a wheel per Python: the lock lists each with
+ * the marker saying where it applies and every wheel some covered Python
+ * can use, and `dpip install -r pylock.toml` on Python 3.8 and on 3.12
+ * installs what applies to each, from the right wheel. pip 26's `pip lock`
+ * has no universal mode (it locks for the running interpreter only), so
+ * there is no oracle for the lock itself; pip 26 does install the lock on
+ * 3.12, giving the same environment.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { parsePylock } from "../../lib/lock/pylock.ts";
+import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
+import { pip26, runPip26 } from "../helpers/pip26.ts";
+import { pyenvPython, skipUnless } from "../helpers/python.ts";
+import { dpip, frozen, run, tempHome } from "./install_support.ts";
+
+const python38 = await pyenvPython("3.8");
+const python312 = await pyenvPython("3.12");
+const oracle = await pip26();
+const pythons = python38 !== undefined && python312 !== undefined ? true : undefined;
+
+/** A wheel of `native` whose module says which wheel it came from. */
+function nativeWheel(tags: string): IndexFile {
+  return wheelFile({
+    name: "native",
+    version: "1.0",
+    tags,
+    files: { "native_tag.py": `TAG = ${JSON.stringify(tags)}\n` },
+  });
+}
+
+function indexFiles(): IndexFile[] {
+  return [
+    wheelFile({
+      name: "app",
+      version: "1.0",
+      metadata: { requiresDist: ["lib", 'winonly; sys_platform == "win32"', "native"] },
+    }),
+    wheelFile({ name: "lib", version: "1.0", metadata: { requiresPython: ">=3.8" } }),
+    wheelFile({ name: "lib", version: "2.0", metadata: { requiresPython: ">=3.10" } }),
+    wheelFile({ name: "winonly", version: "1.0", tags: "cp38-abi3-win_amd64" }),
+    nativeWheel("cp38-cp38-manylinux_2_17_x86_64"),
+    nativeWheel("cp312-cp312-manylinux_2_17_x86_64"),
+    nativeWheel("cp312-cp312-win_amd64"),
+    nativeWheel("cp27-cp27mu-manylinux1_x86_64"),
+  ];
+}
+
+async function venv(python: string, dir: string): Promise<string> {
+  const made = await run(python, ["-m", "venv", "--without-pip", dir]);
+  assertEquals(made.status, 0, made.stderr);
+  return join(dir, "bin", "python");
+}
+
+Deno.test({
+  name: "lock --universal: markers per Python and platform, and each Python installs its part",
+  ignore: skipUnless(pythons, "pyenv's Python 3.8 and 3.12"),
+  sanitizeResources: false,
+  async fn() {
+    const server = await startIndexServer({ files: indexFiles(), formats: ["json"] });
+    const { home, done } = await tempHome("dpip-universal-");
+    const index = ["--index-url", server.url, "--trusted-host", "127.0.0.1"];
+    try {
+      const locked = await dpip([
+        "lock",
+        "--universal",
+        "--python-version",
+        "3.8",
+        "--python",
+        python312!,
+        ...index,
+        "app",
+        "-o",
+        "pylock.toml",
+      ], { home });
+      assertEquals(locked.status, 0, locked.stderr);
+      const text = await Deno.readTextFile(join(home, "pylock.toml"));
+      const { lock } = parsePylock(text, "pylock.toml");
+      assertEquals(lock.requiresPython, ">=3.8");
+      assertEquals(
+        lock.packages.map((p) =>
+          `${p.name} ${p.version} [${p.marker ?? ""}] ${
+            (p.wheels ?? []).map((w) => w.name).join(" ")
+          }`
+        ),
+        [
+          "app 1.0 [] app-1.0-py3-none-any.whl",
+          'lib 1.0 [python_version < "3.10"] lib-1.0-py3-none-any.whl',
+          'lib 2.0 [python_version >= "3.10"] lib-2.0-py3-none-any.whl',
+          "native 1.0 [] native-1.0-cp312-cp312-manylinux_2_17_x86_64.whl " +
+          "native-1.0-cp312-cp312-win_amd64.whl native-1.0-cp38-cp38-manylinux_2_17_x86_64.whl",
+          'winonly 1.0 [sys_platform == "win32"] winonly-1.0-cp38-abi3-win_amd64.whl',
+        ],
+      );
+      // Deterministic: the same inputs give the same bytes.
+      await dpip([
+        "lock",
+        "--universal",
+        "--python-version",
+        "3.8",
+        ...index,
+        "app",
+        "-o",
+        "again.toml",
+      ], { home });
+      assertEquals(await Deno.readTextFile(join(home, "again.toml")), text);
+
+      for (
+        const [python, lib, tag] of [
+          [python38!, "lib==1.0", "cp38-cp38-manylinux_2_17_x86_64"],
+          [python312!, "lib==2.0", "cp312-cp312-manylinux_2_17_x86_64"],
+        ] as const
+      ) {
+        const target = await venv(python, join(home, `venv-${lib}`));
+        const installed = await dpip([
+          "install",
+          "--python",
+          target,
+          "--cache-dir",
+          join(home, "cache"),
+          "-r",
+          "pylock.toml",
+        ], { home });
+        assertEquals(installed.status, 0, installed.stderr);
+        assertEquals(await frozen(target), ["app==1.0", lib, "native==1.0"]);
+        const which = await run(target, ["-c", "import native_tag; print(native_tag.TAG)"]);
+        assertEquals(which.stdout.trim(), tag);
+      }
+      if (oracle !== undefined) {
+        const target = await venv(python312!, join(home, "venv-pip26"));
+        const installed = await runPip26(oracle, [
+          "--python",
+          target,
+          "install",
+          "--no-cache-dir",
+          "-r",
+          "pylock.toml",
+        ], { cwd: home });
+        assertEquals(installed.code, 0, installed.stderr);
+        assertEquals(await frozen(target), ["app==1.0", "lib==2.0", "native==1.0"]);
+      }
+    } finally {
+      await done();
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "compile --universal: each pin with its marker; --python-platform narrows the lock",
+  ignore: skipUnless(pythons, "pyenv's Python 3.8 and 3.12"),
+  sanitizeResources: false,
+  async fn() {
+    const server = await startIndexServer({ files: indexFiles(), formats: ["json"] });
+    const { home, done } = await tempHome("dpip-universal-compile-");
+    const index = ["--index-url", server.url, "--trusted-host", "127.0.0.1"];
+    try {
+      await Deno.writeTextFile(join(home, "requirements.in"), "app\n");
+      const compiled = await dpip([
+        "compile",
+        "--universal",
+        "--python-version",
+        "3.8",
+        "--python",
+        python312!,
+        ...index,
+        "requirements.in",
+      ], { home });
+      assertEquals(compiled.status, 0, compiled.stderr);
+      const pins = compiled.stdout.split("\n").filter((line) => /^[a-z]/.test(line));
+      assertEquals(pins, [
+        "app==1.0",
+        'lib==1.0 ; python_version < "3.10"',
+        'lib==2.0 ; python_version >= "3.10"',
+        "native==1.0",
+        'winonly==1.0 ; sys_platform == "win32"',
+      ]);
+      assertStringIncludes(compiled.stdout, "dpip compile --universal requirements.in");
+
+      const linux = await dpip([
+        "lock",
+        "--universal",
+        "--python-version",
+        "3.8",
+        "--python-platform",
+        "linux",
+        ...index,
+        "app",
+        "-o",
+        "-",
+      ], { home });
+      assertEquals(linux.status, 0, linux.stderr);
+      const { lock } = parsePylock(linux.stdout, "pylock.toml");
+      assertEquals(lock.packages.map((p) => `${p.name} ${p.version} [${p.marker ?? ""}]`), [
+        "app 1.0 []",
+        'lib 1.0 [python_version < "3.10"]',
+        'lib 2.0 [python_version >= "3.10"]',
+        "native 1.0 []",
+      ]);
+      assertEquals(lock.environments?.length, 1);
+
+      const bad = await dpip(["lock", "--python-platform", "linux", ...index, "app"], { home });
+      assertEquals(bad.status, 2, bad.stderr);
+      assertStringIncludes(bad.stderr, "--python-platform needs --universal");
+      const unknown = await dpip(
+        ["lock", "--universal", "--python-platform", "beos", ...index, "app"],
+        { home },
+      );
+      assertStringIncludes(unknown.stderr, "Unknown --python-platform 'beos'");
+      assertEquals(unknown.stderr.split("\n").filter((l) => l !== "").length, 1, unknown.stderr);
+    } finally {
+      await done();
+      await server.close();
+    }
+  },
+});
