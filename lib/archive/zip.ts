@@ -1,5 +1,7 @@
 /**
- * Reading zip archives safely (APPNOTE 6.3.x, with zip64), from bytes in memory.
+ * Reading zip archives safely (APPNOTE 6.3.x, with zip64), from bytes in memory
+ * or through a {@link ZipInput} (a file read a window at a time, so that an
+ * archive is never held whole).
  *
  * {@link readZipDirectory} parses the central directory once and refuses, before
  * anything is extracted, what an installer must never act on: truncated or
@@ -65,11 +67,30 @@ export interface ZipLimits {
   readonly maxEntries?: number;
 }
 
-/** A parsed archive: its bytes and its entries in central-directory order. */
+/**
+ * Random access to an archive's bytes (in memory: {@link bytesInput}; a file:
+ * `archive/file_input.ts`).
+ */
+export interface ZipInput {
+  /** The archive's length in bytes. */
+  readonly size: number;
+  /**
+   * The `length` bytes at `offset` (within `size`); the view is only good
+   * until the next call.
+   */
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** An archive held in memory, as a {@link ZipInput}. */
+export function bytesInput(bytes: Uint8Array): ZipInput {
+  return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+}
+
+/** A parsed archive: where its bytes are and its entries in central-directory order. */
 export interface ZipArchive {
   /** The archive's name, used in error messages. */
   readonly archive: string;
-  readonly bytes: Uint8Array;
+  readonly input: ZipInput;
   readonly entries: readonly ZipEntry[];
 }
 
@@ -85,7 +106,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const latin1 = new TextDecoder("latin1");
 
 /**
- * Parses the central directory of `bytes` and checks every entry's name, type and sizes.
+ * Parses the central directory of `source` and checks every entry's name, type and sizes.
+ * Of an input, only the end, the central directory and the local headers are read.
  *
  * @example
  * ```ts
@@ -96,37 +118,52 @@ const latin1 = new TextDecoder("latin1");
  * ```
  */
 export function readZipDirectory(
-  bytes: Uint8Array,
+  source: Uint8Array | ZipInput,
   options: { archive: string; limits?: ZipLimits },
 ): ZipArchive {
   const { archive } = options;
+  const input = source instanceof Uint8Array ? bytesInput(source) : source;
   const fail = (code: ErrorCode, reason: string): never => {
     throw new ZipError(code, archive, reason);
   };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const eocd = findEndOfCentralDirectory(bytes, view);
-  if (eocd < 0) {
+  const read = (offset: number, length: number) => {
+    const bytes = input.read(offset, length);
+    return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  };
+  // The end record is 22 bytes plus a comment of at most 65535.
+  const tailStart = Math.max(0, input.size - 22 - 0xffff);
+  const tail = read(tailStart, input.size - tailStart);
+  const eocdInTail = findEndOfCentralDirectory(tail.bytes, tail.view);
+  if (eocdInTail < 0) {
     fail("invalid-archive", "not a zip archive, or truncated (no end of central directory)");
   }
-  let count = view.getUint16(eocd + 10, true);
-  let directorySize = view.getUint32(eocd + 12, true);
-  let directoryOffset = view.getUint32(eocd + 16, true);
-  if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0) {
+  const eocd = tailStart + eocdInTail;
+  let count = tail.view.getUint16(eocdInTail + 10, true);
+  let directorySize = tail.view.getUint32(eocdInTail + 12, true);
+  let directoryOffset = tail.view.getUint32(eocdInTail + 16, true);
+  if (
+    tail.view.getUint16(eocdInTail + 4, true) !== 0 ||
+    tail.view.getUint16(eocdInTail + 6, true) !== 0
+  ) {
     fail("invalid-archive", "multi-disk archives are not supported");
   }
   const locator = eocd - 20;
-  if (locator >= 0 && view.getUint32(locator, true) === 0x07064b50) {
-    const at = Number(view.getBigUint64(locator + 8, true));
-    if (at + 56 > bytes.length || view.getUint32(at, true) !== 0x06064b50) {
+  if (locator >= 0 && read(locator, 20).view.getUint32(0, true) === 0x07064b50) {
+    const at = Number(read(locator, 20).view.getBigUint64(8, true));
+    if (at + 56 > input.size || read(at, 4).view.getUint32(0, true) !== 0x06064b50) {
       fail("invalid-archive", "corrupt zip64 end of central directory");
     }
-    count = Number(view.getBigUint64(at + 32, true));
-    directorySize = Number(view.getBigUint64(at + 40, true));
-    directoryOffset = Number(view.getBigUint64(at + 48, true));
+    const record = read(at, 56).view;
+    count = Number(record.getBigUint64(32, true));
+    directorySize = Number(record.getBigUint64(40, true));
+    directoryOffset = Number(record.getBigUint64(48, true));
   }
-  if (directoryOffset + directorySize > bytes.length) {
+  if (directoryOffset + directorySize > input.size) {
     fail("invalid-archive", "truncated (the central directory lies past the end of the file)");
   }
+  // The central directory, kept (the input's views do not last); offsets below are into it.
+  const bytes = input.read(directoryOffset, directorySize).slice();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const limits = options.limits ?? {};
   const maxEntries = limits.maxEntries ?? DEFAULT_MAX_ENTRIES;
   if (count > maxEntries) {
@@ -139,8 +176,8 @@ export function readZipDirectory(
   /** Where each entry's local header and central name are: [local offset, name start, length, name]. */
   const headerNames: [number, number, number, string][] = [];
   let total = 0;
-  let at = directoryOffset;
-  const end = directoryOffset + directorySize;
+  let at = 0;
+  const end = directorySize;
   for (let index = 0; index < count; index++) {
     if (at + 46 > end || view.getUint32(at, true) !== 0x02014b50) {
       fail("invalid-archive", `corrupt central directory (record ${index + 1} of ${count})`);
@@ -226,12 +263,14 @@ export function readZipDirectory(
     const maxTotal = limits.maxTotalSize ?? DEFAULT_MAX_TOTAL;
     if (total > maxTotal) fail("zip-bomb", `entries declare more than ${maxTotal} bytes in total`);
 
-    if (localOffset + 30 > directoryOffset || view.getUint32(localOffset, true) !== 0x04034b50) {
+    const local = localOffset + 30 > directoryOffset ? undefined : read(localOffset, 30).view;
+    if (local === undefined || local.getUint32(0, true) !== 0x04034b50) {
       fail("invalid-archive", `entry "${entryName}" has no local header where the directory says`);
     }
-    const localNameLength = view.getUint16(localOffset + 26, true);
+    const localHeader = local as DataView;
+    const localNameLength = localHeader.getUint16(26, true);
     headerNames.push([localOffset, nameStart, nameLength, entryName]);
-    const dataOffset = localOffset + 30 + localNameLength + view.getUint16(localOffset + 28, true);
+    const dataOffset = localOffset + 30 + localNameLength + localHeader.getUint16(28, true);
     if (dataOffset + compressedSize > directoryOffset) {
       fail("invalid-archive", `entry "${entryName}" is truncated (its data run past the end)`);
     }
@@ -257,8 +296,8 @@ export function readZipDirectory(
   }
   // A reader that goes by local headers would extract other names: refuse, as Python's zipfile does.
   for (const [localOffset, nameStart, nameLength, entryName] of headerNames) {
-    const localLength = view.getUint16(localOffset + 26, true);
-    const local = bytes.subarray(localOffset + 30, localOffset + 30 + localLength);
+    const localLength = read(localOffset, 30).view.getUint16(26, true);
+    const local = input.read(localOffset + 30, localLength);
     if (!sameBytes(local, bytes.subarray(nameStart, nameStart + nameLength))) {
       fail(
         "unsafe-archive",
@@ -268,7 +307,7 @@ export function readZipDirectory(
       );
     }
   }
-  return { archive, bytes, entries };
+  return { archive, input, entries };
 }
 
 /**
@@ -281,10 +320,10 @@ export function readZipEntry(
   entry: ZipEntry,
   options: { verifyCrc?: boolean } = {},
 ): Uint8Array {
-  const raw = zip.bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
+  const raw = zip.input.read(entry.dataOffset, entry.compressedSize);
   let data: Uint8Array;
   if (entry.method === 0) {
-    data = raw;
+    data = raw.slice(); // the input's view does not last
   } else {
     try {
       // One byte more than declared, so a longer stream is caught; and an output chunk

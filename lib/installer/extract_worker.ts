@@ -1,14 +1,13 @@
 /**
  * The worker side of {@link ExtractPool} (`extract_pool.ts`): unpacks one
- * wheel per message with {@link extractWheel} and answers with its manifest,
- * or with the refusal, as plain data.
+ * wheel file per message with {@link extractHere} and answers with its
+ * manifest, or with the refusal, as plain data.
  *
  * @module
  */
 
-import { extractWheel } from "./unpack.ts";
+import { extractHere, type ExtractReply, type ExtractRequest } from "./extract_pool.ts";
 import { WheelInstallError } from "./wheel.ts";
-import type { ExtractReply, ExtractRequest } from "./extract_pool.ts";
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<ExtractRequest>) => void) | null;
@@ -21,7 +20,8 @@ scope.onmessage = (event) => {
   const { id, path, filename, dir, compatibleTags } = event.data;
   const warnings: string[] = [];
   try {
-    const manifest = extractWheel(event.data.bytes ?? Deno.readFileSync(path), {
+    const manifest = extractHere({
+      path,
       filename,
       dir,
       ...(compatibleTags === undefined ? {} : { compatibleTags: new Set(compatibleTags) }),

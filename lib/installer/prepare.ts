@@ -24,11 +24,10 @@ import {
 } from "../net/hashes.ts";
 import type { DownloadOptions, DownloadResult } from "../net/http_client.ts";
 import type { PackageName } from "../names/mod.ts";
-import { extractWheel } from "./unpack.ts";
 import { WheelInstallError, type WheelManifest } from "./wheel.ts";
 import { checkWheelFilename } from "./wheel_check.ts";
 import { fileSha256, hasUnpackedEntry, unpackCached } from "./wheel_cache.ts";
-import type { ExtractPool } from "./extract_pool.ts";
+import { extractHere, type ExtractPool } from "./extract_pool.ts";
 
 /** One wheel to have on disk. */
 export interface WheelRequest {
@@ -248,7 +247,7 @@ export async function unpackLocalWheel(
 ): Promise<UnpackedWheel> {
   const filename = path.split("/").at(-1) ?? path;
   checkWheelFilename(filename, options.compatibleTags);
-  let digest: { sha256: string; bytes?: Uint8Array };
+  let digest: { sha256: string };
   try {
     digest = options.known ?? await fileSha256(path, { bucket: options.bucket });
   } catch (error) {
@@ -266,14 +265,11 @@ export async function unpackLocalWheel(
         path,
         filename,
         dir: tree,
-        size: digest.bytes?.length ?? options.known?.size ?? (await Deno.stat(path)).size,
-        ...(digest.bytes === undefined ? {} : { bytes: digest.bytes }),
+        size: options.known?.size ?? (await Deno.stat(path)).size,
         ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
         ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
       };
-      return options.pool === undefined
-        ? extractWheel(job.bytes ?? await Deno.readFile(path), job)
-        : await options.pool.extract(job);
+      return options.pool === undefined ? extractHere(job) : await options.pool.extract(job);
     },
   );
   return { sha256: digest.sha256, tree: entry.tree, manifest: entry.manifest };

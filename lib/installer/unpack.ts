@@ -16,6 +16,7 @@ import { trimEndChars } from "../trim.ts";
 import { type CheckedWheel, checkWheel, checkWheelFilename } from "./wheel_check.ts";
 import { reasonOf, type WheelFile, WheelInstallError, type WheelManifest } from "./wheel.ts";
 import { type ArchiveFile, ArchiveSource } from "./wheel_source.ts";
+import type { ZipInput } from "../archive/zip.ts";
 import { DirectoryMaker, type FileStamp, stampOf } from "./wheel_cache.ts";
 
 /** Options for {@link extractWheel}. */
@@ -34,7 +35,8 @@ export interface ExtractWheelOptions {
 }
 
 /**
- * Validates the wheel in `bytes` and unpacks it into `options.dir`: files with
+ * Validates the wheel in `input` (its bytes, or its file read a window at a
+ * time) and unpacks it into `options.dir`: files with
  * the default mode (0644 under the usual umask), or 0755 when the archive marks
  * them executable or they are `.data/scripts`. Hashes are computed on the
  * inflated bytes before they are written; a mismatch stops extraction (the
@@ -42,10 +44,13 @@ export interface ExtractWheelOptions {
  *
  * @throws {WheelInstallError} naming the wheel and what is wrong.
  */
-export function extractWheel(bytes: Uint8Array, options: ExtractWheelOptions): WheelManifest {
+export function extractWheel(
+  input: Uint8Array | ZipInput,
+  options: ExtractWheelOptions,
+): WheelManifest {
   const { filename } = options;
   const expected = checkWheelFilename(filename, options.compatibleTags);
-  const source = new ArchiveSource(bytes, filename);
+  const source = new ArchiveSource(input, filename);
   const checked = checkWheel(source, {
     expected,
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),

@@ -28,6 +28,7 @@
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
+import { hashFile } from "../net/hashes.ts";
 
 /** How files come out of the cache (`--link-mode`). */
 export type LinkMode = "hardlink" | "copy" | "symlink";
@@ -182,14 +183,14 @@ function readEntry<M>(dir: string): { tree: string; manifest: M } | undefined {
 }
 
 /**
- * The sha256 (hex) of the file at `path`, and its bytes when they had to be
- * read. With a `bucket`, the digest is remembered by the file's path, size,
- * mtime and inode, so the next call reads nothing.
+ * The sha256 (hex) of the file at `path`, read a window at a time. With a
+ * `bucket`, the digest is remembered by the file's path, size, mtime and
+ * inode, so the next call reads nothing.
  */
 export async function fileSha256(
   path: string,
   options: { bucket?: string } = {},
-): Promise<{ sha256: string; bytes?: Uint8Array }> {
+): Promise<{ sha256: string }> {
   const absolute = resolve(path);
   const info = await Deno.stat(absolute);
   const stamp = `${info.size}:${info.mtime?.getTime() ?? 0}:${info.ino ?? 0}`;
@@ -208,8 +209,7 @@ export async function fileSha256(
       // Not remembered yet.
     }
   }
-  const bytes = await Deno.readFile(absolute);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const sha256 = (await hashFile(absolute, ["sha256"]))["sha256"]!;
   if (memo !== undefined) {
     try {
       await Deno.mkdir(dirname(memo), { recursive: true });
@@ -220,7 +220,7 @@ export async function fileSha256(
       // A cache that cannot be written only costs speed.
     }
   }
-  return { sha256, bytes };
+  return { sha256 };
 }
 
 /**

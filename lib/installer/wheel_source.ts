@@ -13,6 +13,7 @@ import {
   type ZipArchive,
   type ZipEntry,
   ZipError,
+  type ZipInput,
 } from "../archive/zip.ts";
 import { WheelInstallError, type WheelManifest } from "./wheel.ts";
 
@@ -47,7 +48,8 @@ export interface ArchiveFile extends SourceFile {
 }
 
 /**
- * A wheel archive in memory. Opening it parses the central directory and
+ * A wheel archive, in memory or read through a {@link ZipInput} (a file read
+ * a window at a time). Opening it parses the central directory and
  * checks every entry's name, type and sizes (`archive/zip.ts`): no name
  * may leave the directory it is unpacked into.
  *
@@ -64,9 +66,9 @@ export class ArchiveSource implements WheelSource {
   readonly #byPath: ReadonlyMap<string, ArchiveFile>;
 
   /** @throws {WheelInstallError} for an archive that is corrupt, unsafe or too large. */
-  constructor(bytes: Uint8Array, filename: string) {
+  constructor(input: Uint8Array | ZipInput, filename: string) {
     this.filename = filename;
-    this.#zip = refusingZipErrors(filename, () => readZipDirectory(bytes, { archive: filename }));
+    this.#zip = refusingZipErrors(filename, () => readZipDirectory(input, { archive: filename }));
     this.files = this.#zip.entries.filter((entry) => entry.kind === "file").map((entry) => ({
       path: entry.name,
       size: entry.size,

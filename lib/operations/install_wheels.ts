@@ -210,7 +210,7 @@ async function prepareWheel(
 ): Promise<PreparedWheel> {
   const { warnings, pool } = unpacking;
   const filename = request.path.split("/").at(-1)!;
-  let digest: { sha256: string; bytes?: Uint8Array };
+  let digest: { sha256: string };
   try {
     digest = request.sha256 === undefined
       ? await fileSha256(request.path, { bucket })
@@ -227,7 +227,6 @@ async function prepareWheel(
       filename,
       dir: tree,
       size: unpacking.size,
-      ...(digest.bytes === undefined ? {} : { bytes: digest.bytes }),
       ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
       onWarning: (message) => warnings.push(message),
     }));

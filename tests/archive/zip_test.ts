@@ -1,4 +1,5 @@
-import { readZipDirectory, readZipEntry, ZipError } from "../../lib/archive/zip.ts";
+import { readZipDirectory, readZipEntry, ZipError, type ZipInput } from "../../lib/archive/zip.ts";
+import { FileInput } from "../../lib/archive/file_input.ts";
 import { writeZip, type ZipWriterEntry } from "../../lib/archive/zip_writer.ts";
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "../helpers/assert.ts";
 import { seededFloats } from "../helpers/random.ts";
@@ -7,15 +8,26 @@ import { oraclePython, runPythonJson, skipUnless } from "../helpers/python.ts";
 const python = await oraclePython();
 const decoder = new TextDecoder();
 
+/** Refused in memory, and the same way read from a file a window at a time. */
 function refuse(bytes: Uint8Array, code: string, part: string, read = false): ZipError {
-  const error = assertThrows(() => {
-    const zip = readZipDirectory(bytes, { archive: "x.zip" });
-    if (read) { for (const entry of zip.entries) readZipEntry(zip, entry); }
-  }, ZipError);
+  const attempt = (input: Uint8Array | ZipInput) =>
+    assertThrows(() => {
+      const zip = readZipDirectory(input, { archive: "x.zip" });
+      if (read) { for (const entry of zip.entries) readZipEntry(zip, entry); }
+    }, ZipError);
+  const error = attempt(bytes);
   assertEquals(error.code, code, error.message);
   assertStringIncludes(error.message, part);
   assert(error.message.startsWith("x.zip: "), error.message);
   assert(!error.message.includes("\n"));
+  const path = Deno.makeTempFileSync({ prefix: "dpip-zip-" });
+  try {
+    Deno.writeFileSync(path, bytes);
+    using input = FileInput.open(path);
+    assertEquals(attempt(input).message, error.message);
+  } finally {
+    Deno.removeSync(path);
+  }
   return error;
 }
 
