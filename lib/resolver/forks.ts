@@ -73,10 +73,8 @@ export class ForkScope implements MarkerScope {
 
   constructor(fork: MarkerSet) {
     this.fork = fork;
-    const lowest = fork.lowestPython();
-    this.pythonLabel = lowest === undefined
-      ? "any Python"
-      : `${lowest.inclusive ? ">=" : ">"}${lowest.version}`;
+    // Reports say "the target is …": the fork's own marker says which environments failed.
+    this.pythonLabel = fork.isUniversal() ? "any Python" : String(fork);
   }
 
   applies(marker: Marker, extra: string): boolean {

@@ -18,12 +18,14 @@ import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { pip26, runPip26 } from "../helpers/pip26.ts";
 import { pyenvPython, skipUnless } from "../helpers/python.ts";
+import { mirrorIndexUrls } from "../index/corpus.ts";
 import { dpip, frozen, run, tempHome } from "./install_support.ts";
 
 const python38 = await pyenvPython("3.8");
 const python312 = await pyenvPython("3.12");
 const oracle = await pip26();
 const pythons = python38 !== undefined && python312 !== undefined ? true : undefined;
+const mirror = await mirrorIndexUrls();
 
 /** A wheel of `native` whose module says which wheel it came from. */
 function nativeWheel(tags: string): IndexFile {
@@ -217,6 +219,57 @@ Deno.test({
     } finally {
       await done();
       await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "lock --universal ipython on the local mirror: platform-only dependencies carry their markers",
+  ignore: skipUnless(
+    pythons !== undefined && mirror.length > 0 ? true : undefined,
+    "pyenv's Python 3.12 and the local PyPI mirror",
+  ),
+  sanitizeResources: false,
+  async fn() {
+    const { home, done } = await tempHome("dpip-universal-ipython-");
+    const [first, ...rest] = mirror;
+    const index = ["--index-url", first!, ...rest.flatMap((url) => ["--extra-index-url", url])];
+    try {
+      const locked = await dpip(
+        ["lock", "--universal", "--python-version", "3.11", ...index, "ipython", "-o", "-"],
+        { home },
+      );
+      assertEquals(locked.status, 0, locked.stderr);
+      const { lock } = parsePylock(locked.stdout, "pylock.toml");
+      const markers = new Map(lock.packages.map((p) => [p.name as string, p.marker ?? ""]));
+      // ipython: colorama on Windows only; pexpect (and ptyprocess) where there are ptys.
+      assertEquals(markers.get("colorama"), 'sys_platform == "win32"');
+      assertEquals(
+        markers.get("pexpect"),
+        'sys_platform != "emscripten" and sys_platform != "win32"',
+      );
+      assertEquals(markers.get("ipython"), "");
+      // typing-extensions is needed only below 3.12 (ipython's own marker).
+      assertEquals(markers.get("typing-extensions"), 'python_version < "3.12"');
+
+      const target = await venv(python312!, join(home, "venv"));
+      await Deno.writeTextFile(join(home, "pylock.toml"), locked.stdout);
+      const fromLock = await dpip(
+        ["install", "--python", target, "--cache-dir", join(home, "cache"), "-r", "pylock.toml"],
+        { home },
+      );
+      assertEquals(fromLock.status, 0, fromLock.stderr);
+      const names = (await frozen(target)).map((line) => line.split("==")[0]);
+      assertEquals(names.includes("colorama"), false);
+      assertEquals(
+        names.includes("typing-extensions") || names.includes("typing_extensions"),
+        false,
+      );
+      assertEquals(names.includes("pexpect"), true);
+      assertEquals(names.includes("ipython"), true);
+    } finally {
+      await done();
     }
   },
 });

@@ -43,6 +43,7 @@ export interface Scenario {
     no_build: string[];
     no_binary: string[];
     universal?: boolean;
+    python?: string | null;
     required_environments?: string[] | null;
   };
   expected: { satisfiable: boolean; packages_prefixed: Record<string, string> };

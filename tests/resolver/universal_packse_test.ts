@@ -1,6 +1,6 @@
 /**
- * The `lock`-mode (universal) packse scenarios through dpip's universal
- * resolution, with an in-memory index built from each scenario. packse
+ * The `lock`-mode (universal) and `compile`-mode (target Python) packse
+ * scenarios through dpip's universal resolution, with an in-memory index built from each scenario. packse
  * states only whether each succeeds; the packages, versions and markers
  * required here are those of uv's lock for the scenario (its tests'
  * snapshots) as far as the scenario's description and uv's lock agree.
@@ -17,7 +17,20 @@ import { skipUnless } from "../helpers/python.ts";
 import { loadScenarios, type Scenario, universalScenarioIndex } from "./packse.ts";
 
 const scenarios = await loadScenarios();
-const lockScenarios = (scenarios ?? []).filter((scenario) => scenario.mode === "lock");
+/**
+ * The `lock` scenarios (universal), and the `compile` ones (a target Python
+ * given with --python-version), run universally over that Python and newer.
+ */
+const lockScenarios = (scenarios ?? []).filter((scenario) =>
+  scenario.mode === "lock" || scenario.mode === "compile"
+);
+
+/** The Pythons a scenario covers: its project's Requires-Python, or from its target Python up. */
+function pythonsOf(scenario: Scenario): string {
+  const target = scenario.resolver_options.python;
+  if (scenario.mode === "compile" && target) return `>=${target}`;
+  return scenario.root.requires_python ?? ">=3.12";
+}
 
 /** `short-name version` → marker (`""`: everywhere); or `"fails"`. */
 type Outcome = Record<string, string> | "fails";
@@ -85,10 +98,22 @@ const EXPECTED: Record<string, Outcome> = {
   "unreachable-package": { "a 1.0.0": 'sys_platform == "win32"' },
   "virtual-package-extra-priorities": { "a 1.0.0": "", "b 1.0.0": "" },
   "requires-python-subset": { "win-only 1.0.0": 'sys_platform == "win32"' },
+  // compile mode: a 1.0.0 needs 3.10, the target is 3.9.
+  "compatible-python-incompatible-override": "fails",
+  // compile mode: a 1.0.0 needs 3.9.4; 3.9 means 3.9.0 and up, so 3.9.0 to 3.9.3 have no a.
+  "python-patch-override-no-patch": "fails",
+  // compile mode: only an sdist, for 3.10 and up; the target 3.11 can use it.
+  "incompatible-python-compatible-override-available-no-wheels": { "a 1.0.0": "" },
 };
 
 /** Where dpip's outcome is not uv's: why, and dpip's outcome. */
 const KNOWN_DIFFERENCES: Record<string, { why: string; dpip: Outcome }> = {
+  "incompatible-python-compatible-override-other-wheel": {
+    why: "a compile-mode scenario: uv resolves for Python 3.11 alone and installs a 1.0.0 " +
+      "(its sdist, for 3.10 and up); universally over 3.11 and newer, a 2.0.0 (its wheel, for " +
+      "3.12 and up) is chosen where it can be, so the result forks on Python",
+    dpip: { "a 1.0.0": 'python_version < "3.12"', "a 2.0.0": 'python_version >= "3.12"' },
+  },
   "wrong-backtracking-basic": {
     why: "uv expects a 1.0.0 and b 2.0.9: it counts a version of b rejected at once " +
       "(its dependency a==1.0.0 against the decided a 2.0.0) as a conflict and moves b " +
@@ -117,7 +142,7 @@ async function outcomeOf(scenario: Scenario): Promise<Outcome> {
       { requirements: scenario.root.requires_prefixed },
       {
         provider: inMemoryProvider(universalScenarioIndex(scenario)),
-        requiresPython: scenario.root.requires_python ?? ">=3.12",
+        requiresPython: pythonsOf(scenario),
         prerelease: scenario.resolver_options.prereleases ? "allow" : "if-necessary-or-explicit",
       },
     );
