@@ -14,12 +14,13 @@
 
 import { join } from "node:path";
 import { parsePylock } from "../../lib/lock/pylock.ts";
-import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { pip26, runPip26 } from "../helpers/pip26.ts";
 import { pyenvPython, skipUnless } from "../helpers/python.ts";
 import { mirrorIndexUrls } from "../index/corpus.ts";
-import { dpip, frozen, run, tempHome } from "./install_support.ts";
+import { dpip, frozen, python311, run, tempHome } from "./install_support.ts";
+import { DEFAULT_MARKER_ENVIRONMENT, parseMarker } from "../../lib/pep508/mod.ts";
 
 const python38 = await pyenvPython("3.8");
 const python312 = await pyenvPython("3.12");
@@ -268,6 +269,56 @@ Deno.test({
       );
       assertEquals(names.includes("pexpect"), true);
       assertEquals(names.includes("ipython"), true);
+    } finally {
+      await done();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "lock --universal jupyterlab on the mirror, for linux from 3.11: what applies to 3.11 is 3.11's own lock",
+  ignore: skipUnless(
+    python311 !== undefined && mirror.length > 0 ? true : undefined,
+    "pyenv's Python 3.11 and the local PyPI mirror",
+  ),
+  sanitizeResources: false,
+  async fn() {
+    const { home, done } = await tempHome("dpip-universal-jupyterlab-");
+    const [first, ...rest] = mirror;
+    const index = ["--index-url", first!, ...rest.flatMap((url) => ["--extra-index-url", url])];
+    const lockWith = async (args: string[]) => {
+      const result = await dpip(["lock", ...index, "jupyterlab", "-o", "-", ...args], { home });
+      assertEquals(result.status, 0, result.stderr);
+      return parsePylock(result.stdout, "pylock.toml").lock;
+    };
+    try {
+      const universal = await lockWith([
+        "--universal",
+        "--python-version",
+        "3.11",
+        "--python-platform",
+        "linux",
+      ]);
+      const local = await lockWith(["--python", python311!]);
+      const environment = {
+        ...DEFAULT_MARKER_ENVIRONMENT,
+        implementation_name: "cpython",
+        platform_python_implementation: "CPython",
+        python_version: "3.11",
+        python_full_version: "3.11.7",
+        sys_platform: "linux",
+        os_name: "posix",
+        platform_system: "Linux",
+        platform_machine: "x86_64",
+      };
+      const applying = universal.packages.filter((p) =>
+        p.marker === undefined || parseMarker(p.marker).evaluate({ ...environment, extra: "" })
+      );
+      const pins = (packages: readonly { name: string; version?: string }[]) =>
+        packages.map((p) => `${p.name}==${p.version}`).sort();
+      assert(applying.length > 50, `${applying.length} packages`);
+      assertEquals(pins(applying), pins(local.packages));
     } finally {
       await done();
     }
