@@ -25,10 +25,11 @@ import type { InstallChangelog } from "../operations/install_wheels.ts";
 import type { LocalWheel } from "../installer/prepare.ts";
 import type { CommandContext } from "./context.ts";
 import { ExitCode } from "./exit_codes.ts";
-import { resolutionFailure } from "./resolution_failure.ts";
+import { failureLines, type FailureVerb, resolutionFailure } from "./resolution_failure.ts";
 import type { Io } from "./io.ts";
 import { wantsJson } from "./json_output.ts";
 import { formatSize } from "./progress.ts";
+import { fitHint } from "./hints.ts";
 
 /** How much to show, and where else to write it. */
 export interface InstallPrinterOptions {
@@ -114,7 +115,7 @@ export class InstallPrinter {
 }
 
 /**
- * Runs the body of `install` or `download` with a printer made from the
+ * Runs the body of `install`, `download`, `upgrade`, `lock` or `compile` with a printer made from the
  * command's options (`-q`, `-v`, colour, `--log`). A failure is printed as
  * dpip prints them (a resolution failure with its numbered reasons, an
  * error with its hint) and gives the exit status; the `--log` file gets
@@ -122,7 +123,7 @@ export class InstallPrinter {
  */
 export async function runPrinted(
   context: CommandContext,
-  verb: "install" | "download" | "upgrade" | "bundle",
+  verb: FailureVerb,
   body: (printer: InstallPrinter) => Promise<number>,
 ): Promise<number> {
   const { io, options } = context;
@@ -145,17 +146,15 @@ export async function runPrinted(
     }
     const failure = await resolutionFailure(error);
     if (failure !== undefined) {
-      printer.error(
-        `Cannot ${verb} ${
-          failure.requirements.join(", ") || "the requirements"
-        }: no set of versions satisfies them`,
-      );
-      printer.raw(failure.text + "\n");
+      const { error, text } = failureLines(failure, verb, context.command);
+      printer.error(error);
+      printer.raw(text + "\n");
       return ExitCode.error;
     }
     if (error instanceof DpipError) {
       printer.error(error.message);
-      if (error.hint !== undefined) printer.raw(`hint: ${error.hint}\n`);
+      const hint = error.hint === undefined ? undefined : fitHint(error.hint, context.command);
+      if (hint !== undefined) printer.raw(`hint: ${hint}\n`);
       return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
     }
     throw error;

@@ -15,6 +15,8 @@ import { formatCommandHelp, formatMainHelp, formatUsage } from "./help.ts";
 import type { Io } from "./io.ts";
 import { applyConfiguration, isIsolated, loadConfiguration } from "./configuration.ts";
 import { CommandUsageError, parseArgs } from "./parse_args.ts";
+import type { CommandSpec } from "./commands.ts";
+import { fitHint } from "./hints.ts";
 
 /** The program name for usage lines: the invoked name when it is a pip alias, else `dpip`. */
 export function programName(invokedAs: string): string {
@@ -52,6 +54,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       return ExitCode.error; // as pip: it exits 1 after completing
     }
   }
+  let command: CommandSpec | undefined;
   try {
     const parsed = parseArgs(args);
     const configuration = loadConfiguration({
@@ -61,7 +64,8 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     });
     applyConfiguration(parsed, configuration);
     debug = parsed.options.flag("debug");
-    const { command, options } = parsed;
+    command = parsed.command;
+    const { options } = parsed;
     if (options.flag("version")) {
       io.stdout.write(
         program === "dpip"
@@ -90,11 +94,15 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     const runner = await loadRunner();
     return await runner({ io, command, options, args: parsed.args, program, configuration });
   } catch (error) {
-    return reportError(error, io, program, debug);
+    return reportError(error, io, { program, debug, command });
   }
 }
 
-function reportError(error: unknown, io: Io, program: string, debug: boolean): number {
+function reportError(
+  error: unknown,
+  io: Io,
+  { program, debug, command }: { program: string; debug: boolean; command?: CommandSpec },
+): number {
   if (error instanceof CommandUsageError) {
     if (!error.showUsage) {
       io.stderr.write(`ERROR: ${redactText(error.message)}\n`);
@@ -105,7 +113,10 @@ function reportError(error: unknown, io: Io, program: string, debug: boolean): n
   }
   if (error instanceof DpipError) {
     io.stderr.write(`ERROR: ${redactText(error.message)}\n`);
-    if (error.hint !== undefined) io.stderr.write(`hint: ${redactText(error.hint)}\n`);
+    const hint = error.hint === undefined || command === undefined
+      ? error.hint
+      : fitHint(error.hint, command);
+    if (hint !== undefined) io.stderr.write(`hint: ${redactText(hint)}\n`);
     return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
   }
   if (debug) throw error;

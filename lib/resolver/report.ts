@@ -645,7 +645,7 @@ function unavailableHints(
     switch (reason.kind) {
       case "prerelease":
         hints.push(
-          `pre-releases of ${packageId} would satisfy the request (${shown}), but pre-releases are not enabled (use --pre, or a specifier that names a pre-release)`,
+          `pre-releases of ${packageId} would satisfy the request (${shown}), but pre-releases are not enabled (use --pre, or use a specifier that names a pre-release)`,
         );
         break;
       case "yanked":

@@ -4,6 +4,7 @@
  * install step's lines).
  */
 
+import { join } from "node:path";
 import { assertEquals } from "../helpers/assert.ts";
 import { skipUnless } from "../helpers/python.ts";
 import { demoWheel, python311, withIndexEnv } from "./install_support.ts";
@@ -37,5 +38,77 @@ Deno.test({
       ]);
       assertEquals(upgrade.status, 0, upgrade.stderr);
       assertEquals(warning(upgrade.stderr, "1.1"), 1, upgrade.stderr);
+    }),
+});
+
+Deno.test({
+  name: "a requirement no version matches is explained the same way by every command",
+  ignore: skipUnless(python311, "pyenv Python 3.11"),
+  sanitizeResources: false,
+  fn: () =>
+    withIndexEnv({}, async (env) => {
+      await Deno.writeTextFile(join(env.home, "reqs.in"), "lib==9\n");
+      const common = [
+        "--python",
+        env.venv.python,
+        "-i",
+        env.server.url,
+        "--retries",
+        "0",
+        "--no-cache-dir",
+      ];
+      const runs: [string, string[]][] = [
+        ["install", ["install", "--dry-run", "lib==9"]],
+        ["download", ["download", "-d", "dl", "lib==9"]],
+        ["download", ["download", "--no-deps", "-d", "dl", "lib==9"]],
+        ["lock", ["lock", "-o", "pylock.toml", "lib==9"]],
+        ["compile", ["compile", "reqs.in"]],
+        ["install", ["sync", "--dry-run", "reqs.in"]],
+      ];
+      const explanations = new Set<string>();
+      for (const [verb, args] of runs) {
+        const result = await env.dpip([...args, ...common]);
+        assertEquals(result.status, 1, result.stderr);
+        const [first, ...rest] = result.stderr.trimEnd().split("\n");
+        assertEquals(first, `ERROR: Cannot ${verb} lib==9: no set of versions satisfies them`);
+        // sync has no --pre: its hint does not offer it.
+        explanations.add(
+          rest.join("\n").replace("pre-releases: 3.0b1", "pre-releases (--pre allows them): 3.0b1"),
+        );
+        assertEquals(rest.join("\n").includes("--pre"), args[0] !== "sync", result.stderr);
+      }
+      assertEquals([...explanations], [
+        "Because you require lib==9, which matches no version of lib, we can conclude that your requirements are unsatisfiable.\nhint: lib has 2.0, 1.0\nhint: lib left out as pre-releases (--pre allows them): 3.0b1",
+      ]);
+    }),
+});
+
+Deno.test({
+  name: "a hint names only options the command has (--pre from install, not from sync)",
+  ignore: skipUnless(python311, "pyenv Python 3.11"),
+  sanitizeResources: false,
+  fn: () =>
+    withIndexEnv({}, async (env) => {
+      await Deno.writeTextFile(join(env.home, "reqs.txt"), "lib>2.5\n");
+      const common = [
+        "--python",
+        env.venv.python,
+        "-i",
+        env.server.url,
+        "--retries",
+        "0",
+        "--no-cache-dir",
+      ];
+      const hint = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("hint: pre-"));
+      const install = await env.dpip(["install", "--dry-run", "-r", "reqs.txt", ...common]);
+      assertEquals(install.status, 1, install.stderr);
+      assertEquals(hint(install.stderr), [
+        "hint: pre-releases of lib would satisfy the request (3.0b1), but pre-releases are not enabled (use --pre, or use a specifier that names a pre-release)",
+      ]);
+      const sync = await env.dpip(["sync", "--dry-run", "reqs.txt", ...common]);
+      assertEquals(sync.status, 1, sync.stderr);
+      assertEquals(hint(sync.stderr), [
+        "hint: pre-releases of lib would satisfy the request (3.0b1), but pre-releases are not enabled (use a specifier that names a pre-release)",
+      ]);
     }),
 });

@@ -12,7 +12,6 @@
 
 import { resolve } from "../../paths.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
-import { DpipError, isDpipError } from "../../errors.ts";
 import {
   compileDocument,
   type CompiledPin,
@@ -21,7 +20,6 @@ import {
   existingPins,
   formatCompiled,
 } from "../../operations/compile.ts";
-import { resolutionFailure } from "../resolution_failure.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -31,7 +29,7 @@ import {
   installServices,
   openIndexSession,
 } from "../index_session.ts";
-import { InstallPrinter } from "../install_render.ts";
+import { runPrinted } from "../install_render.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
 import {
@@ -57,29 +55,8 @@ function statKind(path: string): "file" | "directory" | undefined {
 }
 
 /** Runs `dpip compile`. */
-export async function runCompile(context: CommandContext): Promise<number> {
-  const { io, options } = context;
-  const printer = new InstallPrinter(io, {
-    quiet: options.count("quiet"),
-    verbose: options.count("verbose"),
-    color: io.stderr.isTerminal && !options.flag("noColor") && !io.env["NO_COLOR"],
-  });
-  try {
-    return await compile(context);
-  } catch (error) {
-    const failure = await resolutionFailure(error);
-    if (failure !== undefined) {
-      printer.error(failure.message);
-      printer.raw(failure.text + "\n");
-      return ExitCode.error;
-    }
-    if (error instanceof DpipError) {
-      printer.error(error.message);
-      if (error.hint !== undefined) printer.raw(`hint: ${error.hint}\n`);
-      return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
-    }
-    throw error;
-  }
+export function runCompile(context: CommandContext): Promise<number> {
+  return runPrinted(context, "compile", () => compile(context));
 }
 
 async function compile(context: CommandContext): Promise<number> {

@@ -15,7 +15,7 @@
  */
 
 import { resolve as resolvePath } from "../../paths.ts";
-import { DpipError } from "../../errors.ts";
+import { DpipError, isDpipError } from "../../errors.ts";
 import {
   downloadDocument,
   type DownloadItem,
@@ -240,6 +240,41 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
   const dest = resolvePath(io.cwd, options.string("dest") ?? ".");
   let outcome: DownloadOutcome;
   const requireHashes = options.flag("requireHashes") || fileOptions.requireHashes;
+  /** Your requirements resolved for each target (only them with `only`: `--no-deps`). */
+  const resolveTargets = async (only: boolean) => {
+    // The resolver loads only when needed (not for a `--no-deps` download that finds its files).
+    const { defaultProvider } = await import("../../resolver/default_provider.ts");
+    const { resolve } = await import("../../resolver/mod.ts");
+    const dists = new Map<string, ResolvedFile>();
+    const warnings: string[] = [];
+    for (const [index, each] of targets.entries()) {
+      const resolution = await resolve({
+        requirements: roots,
+        constraints: spec.constraints.flatMap((c) =>
+          c.requirement === undefined ? [] : [c.requirement]
+        ),
+      }, {
+        provider: defaultProvider({
+          indexes: session.indexes,
+          client: session.client,
+          tags: targets.length === 1 ? tags : tagPriorities(targetTags(interpreter.tagFacts, each)),
+          policy,
+          ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
+        }),
+        environment: environments[index]!,
+        pythonVersion: policy.pythonVersion.join("."),
+        ...(policy.pre ? { prerelease: "allow" as const } : {}),
+        ignoreRequiresPython: policy.ignoreRequiresPython ?? false,
+        ignoreInstalled: true,
+        noDeps: only,
+        ...resolutionBounds(context),
+      });
+      // Each system's files; a file two systems share is saved once.
+      for (const dist of resolution.dists) dists.set(fileKey(dist), dist);
+      for (const warning of resolution.warnings) warnings.push(warning);
+    }
+    return { dists, warnings };
+  };
   try {
     if (noDeps) {
       outcome = await downloadRequirements(items, {
@@ -250,44 +285,13 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
         dest,
         requireHashes,
         ...(bars === undefined ? {} : { reporter: bars }),
+      }).catch(async (error) => {
+        // A requirement no file matches is explained as install explains it: by the resolver.
+        if (isDpipError(error, "no-matching-distribution")) await resolveTargets(true);
+        throw error;
       });
     } else {
-      // The resolver loads only when dependencies are wanted (not for `--no-deps`).
-      const { defaultProvider } = await import("../../resolver/default_provider.ts");
-      const { resolve } = await import("../../resolver/mod.ts");
-      const dists = new Map<string, ResolvedFile>();
-      const warnings: string[] = [];
-      for (const [index, each] of targets.entries()) {
-        const resolution = await resolve({
-          requirements: roots,
-          constraints: spec.constraints.flatMap((c) =>
-            c.requirement === undefined ? [] : [c.requirement]
-          ),
-        }, {
-          provider: defaultProvider({
-            indexes: session.indexes,
-            client: session.client,
-            tags: targets.length === 1
-              ? tags
-              : tagPriorities(targetTags(interpreter.tagFacts, each)),
-            policy,
-            ...(session.metadataStore === undefined
-              ? {}
-              : { metadataStore: session.metadataStore }),
-          }),
-          environment: environments[index]!,
-          pythonVersion: policy.pythonVersion.join("."),
-          ...(policy.pre ? { prerelease: "allow" as const } : {}),
-          ignoreRequiresPython: policy.ignoreRequiresPython ?? false,
-          ignoreInstalled: true,
-          ...resolutionBounds(context),
-        });
-        // Each system's files; a file two systems share is saved once.
-        for (const dist of resolution.dists) {
-          dists.set(fileKey(dist), dist);
-        }
-        for (const warning of resolution.warnings) warnings.push(warning);
-      }
+      const { dists, warnings } = await resolveTargets(false);
       outcome = await downloadResolved([...dists.values()], items, {
         downloader: session.client,
         dest,

@@ -11,11 +11,10 @@
 
 import { basename, resolve } from "../../paths.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
-import { DpipError, isDpipError, UsageError } from "../../errors.ts";
+import { DpipError, UsageError } from "../../errors.ts";
 import { formatPylock, isPylockFilename, type Pylock } from "../../lock/pylock.ts";
 import { lockRequirements } from "../../operations/lock.ts";
 import { lockDocument } from "../../operations/lock_document.ts";
-import { resolutionFailure } from "../resolution_failure.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { CommandContext } from "../context.ts";
@@ -26,7 +25,7 @@ import {
   installServices,
   openIndexSession,
 } from "../index_session.ts";
-import { InstallPrinter } from "../install_render.ts";
+import { type InstallPrinter, runPrinted } from "../install_render.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import { isPylockLocation, readPylocks, withLocks } from "../pylock_files.ts";
 import {
@@ -53,29 +52,8 @@ function statKind(path: string): "file" | "directory" | undefined {
 }
 
 /** Runs `dpip lock`. */
-export async function runLock(context: CommandContext): Promise<number> {
-  const { io, options } = context;
-  const printer = new InstallPrinter(io, {
-    quiet: options.count("quiet"),
-    verbose: options.count("verbose"),
-    color: io.stderr.isTerminal && !options.flag("noColor") && !io.env["NO_COLOR"],
-  });
-  try {
-    return await lock(context, printer);
-  } catch (error) {
-    const failure = await resolutionFailure(error);
-    if (failure !== undefined) {
-      printer.error(failure.message);
-      printer.raw(failure.text + "\n");
-      return ExitCode.error;
-    }
-    if (error instanceof DpipError) {
-      printer.error(error.message);
-      if (error.hint !== undefined) printer.raw(`hint: ${error.hint}\n`);
-      return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
-    }
-    throw error;
-  }
+export function runLock(context: CommandContext): Promise<number> {
+  return runPrinted(context, "lock", (printer) => lock(context, printer));
 }
 
 async function lock(context: CommandContext, printer: InstallPrinter): Promise<number> {

@@ -22,7 +22,6 @@ import { ExitCode } from "../exit_codes.ts";
 import { OptionValues } from "../option_values.ts";
 import { isPylockLocation, readPylocks } from "../pylock_files.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
-import { COMMANDS } from "../commands.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
 import { runInstall } from "./install.ts";
 import { targetInterpreter } from "./installed_environment.ts";
@@ -45,10 +44,6 @@ function withValues(
   for (const [dest, value, source] of options.entries()) copy.set(dest, value, source);
   for (const [dest, value] of Object.entries(values)) copy.set(dest, value, "cli");
   return copy;
-}
-
-function commandSpec(name: string) {
-  return COMMANDS.find((command) => command.name === name)!;
 }
 
 /** Runs `dpip sync`. */
@@ -80,7 +75,8 @@ export async function runSync(context: CommandContext): Promise<number> {
     .filter((dist) => environmentDirs.has(dist.installedLocation));
   const remove = extraneous(dists.map((dist) => dist.name), listed);
   const dryRun = options.flag("dryRun");
-  // With --format json, install's and uninstall's documents become parts of sync's.
+  // install and uninstall run as parts of sync: its command spec stays, so their hints name only
+  // sync's options. With --format json, their documents become parts of sync's.
   const json = wantsJson(context);
   let installDocument: InstallDocument | undefined;
   let uninstallDocument: UninstallDocument | undefined;
@@ -89,7 +85,6 @@ export async function runSync(context: CommandContext): Promise<number> {
   const install = await runInstall({
     ...context,
     ...parts((document) => installDocument = document as InstallDocument),
-    command: commandSpec("install"),
     args: [],
     options: withValues(options, { requirements: files, noDeps: true }),
   });
@@ -101,7 +96,6 @@ export async function runSync(context: CommandContext): Promise<number> {
     status = await runUninstall({
       ...context,
       ...parts((document) => uninstallDocument = document as UninstallDocument),
-      command: commandSpec("uninstall"),
       args: remove,
       options: withValues(options, { yes: true, requirements: [] }),
     });

@@ -19,7 +19,7 @@ import { resolve } from "../../paths.ts";
 import type { SeedOptions } from "../../operations/venv.ts";
 import { createEnvironment, venvDocument } from "../../operations/venv.ts";
 import type { Interpreter } from "../../python/mod.ts";
-import { resolutionFailure } from "../resolution_failure.ts";
+import { failureLines, resolutionFailure } from "../resolution_failure.ts";
 import { seedProjects } from "../../venv/mod.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -96,7 +96,8 @@ export async function runVenv(context: CommandContext): Promise<number> {
   } catch (error) {
     const failure = await resolutionFailure(error);
     if (failure === undefined) throw error;
-    io.stderr.write(`ERROR: ${failure.message}\n${failure.text}\n`);
+    const lines = failureLines(failure, "install", context.command);
+    io.stderr.write(`ERROR: ${lines.error}\n${lines.text}\n`);
     io.stderr.write(
       `hint: --seed installs ${
         seedProjects(interpreter.version).join(", ")
