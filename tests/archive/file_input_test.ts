@@ -1,5 +1,5 @@
 import { FileInput, ShortReadError } from "../../lib/archive/file_input.ts";
-import { readZipDirectory, readZipEntry } from "../../lib/archive/zip.ts";
+import { readZipDirectory, readZipEntry, releaseEntry } from "../../lib/archive/zip.ts";
 import { writeZip } from "../../lib/archive/zip_writer.ts";
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { seededFloats } from "../helpers/random.ts";
@@ -68,4 +68,22 @@ Deno.test("a zip read through FileInput is the zip read in memory, entry for ent
       assertEquals(data, entries[index]!.data);
     }
   });
+});
+
+Deno.test("releaseEntry() empties an entry's bytes that own their memory, and no others", () => {
+  const random = seededFloats(5);
+  const big = noise(100_000, random);
+  const bytes = writeZip([
+    { name: "big.bin", data: big },
+    { name: "big-stored.bin", data: big, compression: "store" },
+    { name: "small.txt", data: "x".repeat(100) },
+  ]);
+  const zip = readZipDirectory(bytes, { archive: "a.zip" });
+  const [inflated, stored, small] = zip.entries.map((entry) => readZipEntry(zip, entry));
+  const smallBefore = small!.slice();
+  for (const data of [inflated!, stored!, small!]) releaseEntry(data);
+  assertEquals([inflated!.length, stored!.length], [0, 0]);
+  assertEquals(small, smallBefore); // shares pooled memory: left alone
+  // The archive itself is untouched.
+  assertEquals(readZipEntry(zip, zip.entries[1]!), big);
 });
