@@ -20,6 +20,7 @@
  * @module
  */
 
+import { DpipError } from "../errors.ts";
 import { canonicalizeName } from "../names/mod.ts";
 import { type Marker, MarkerSet, type Requirement } from "../pep508/mod.ts";
 import type { ChosenDependencies, MarkerScope } from "./marker_scope.ts";
@@ -111,6 +112,24 @@ export class ForkScope implements MarkerScope {
   }
 }
 
+/** The most parts one split may make (markers dividing a fork finer are refused). */
+export const MAX_PARTS = 256;
+
+/** A universal resolution whose markers split the environments too finely. */
+export class TooManyForksError extends DpipError<"resolution-too-long"> {
+  constructor(limit: number) {
+    super(
+      "resolution-too-long",
+      `Universal resolution gave up after ${limit} forks: the requirements split the environments too finely`,
+      {
+        hint:
+          "narrow the environments (--python-version, --python-platform) or pin the projects that fork",
+      },
+    );
+    this.name = "TooManyForksError";
+  }
+}
+
 interface Part {
   marker: MarkerSet;
   /** Which of the dividing requirements apply in the part. */
@@ -150,6 +169,7 @@ export function siblingParts(
         }
       }
       parts = next;
+      if (parts.length > MAX_PARTS) throw new TooManyForksError(MAX_PARTS);
     }
   }
   if (parts.length < 2) return [fork];

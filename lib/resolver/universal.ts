@@ -20,12 +20,13 @@
  * @module
  */
 
-import { DpipError } from "../errors.ts";
 import type { PackageName } from "../names/mod.ts";
 import { compareVersions } from "../pep440/mod.ts";
 import { MarkerSet, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { environmentsWith } from "../pep508/python_platform.ts";
-import { ForkScope, ForkSplit } from "./forks.ts";
+import { ForkScope, ForkSplit, TooManyForksError } from "./forks.ts";
+
+export { TooManyForksError } from "./forks.ts";
 import type {
   DirectResult,
   MetadataResult,
@@ -62,6 +63,8 @@ export interface UniversalOptions<S = never> extends
   platform?: Readonly<Record<string, string>>;
   /** Give up after this many forks (default 256). */
   maxForks?: number;
+  /** Give up after this many milliseconds in all (every fork's resolution counts). */
+  timeoutMs?: number;
 }
 
 /** One distribution of a universal resolution and where it applies. */
@@ -90,27 +93,13 @@ export interface UniversalResolution<S = never> {
   warnings: string[];
 }
 
-/** A universal resolution that forked more often than allowed. */
-export class TooManyForksError extends DpipError<"resolution-too-long"> {
-  constructor(limit: number) {
-    super(
-      "resolution-too-long",
-      `Universal resolution gave up after ${limit} forks: the requirements split the environments too finely`,
-      {
-        hint:
-          "narrow the environments (--python-version, --python-platform) or pin the projects that fork",
-      },
-    );
-    this.name = "TooManyForksError";
-  }
-}
-
 /**
  * Resolves `manifest` for every environment of `options` (see the module
  * docs). Installed distributions in the manifest are ignored.
  *
  * @throws {ResolutionImpossibleError} when some fork has no resolution.
- * @throws {TooManyForksError} past `maxForks` forks.
+ * @throws {TooManyForksError} past `maxForks` forks, or a split into more than 256 parts.
+ * @throws {ResolutionTooLongError} past `timeoutMs` in all.
  */
 export async function resolveUniversal<S>(
   manifest: Manifest,
@@ -123,6 +112,7 @@ export async function resolveUniversal<S>(
   const maxForks = options.maxForks ?? 256;
   const pending: MarkerSet[] = [everywhere];
   const forks: ResolvedFork<S>[] = [];
+  const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   let started = 0;
   while (pending.length > 0) {
     const fork = pending.shift()!;
@@ -132,6 +122,7 @@ export async function resolveUniversal<S>(
     try {
       resolution = await resolve({ ...manifest, installed: [] }, {
         ...options,
+        ...(deadline === undefined ? {} : { timeoutMs: Math.max(1, deadline - Date.now()) }),
         provider,
         environment: {},
         scope: new ForkScope(fork),

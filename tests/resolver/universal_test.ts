@@ -3,11 +3,11 @@
 import { MarkerSet, parseRequirement } from "../../lib/pep508/mod.ts";
 import { ForkScope, ForkSplit, pythonFloor, siblingParts } from "../../lib/resolver/forks.ts";
 import { inMemoryProvider } from "../../lib/resolver/in_memory_provider.ts";
-import { ResolutionImpossibleError } from "../../lib/resolver/mod.ts";
+import { ResolutionImpossibleError, ResolutionTooLongError } from "../../lib/resolver/mod.ts";
 import { reachability } from "../../lib/resolver/reachability.ts";
 import type { ResolvedDist } from "../../lib/resolver/resolve.ts";
 import { resolveUniversal, TooManyForksError } from "../../lib/resolver/universal.ts";
-import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
 
 const parse = (text: string) => parseRequirement(text);
 const texts = (sets: readonly MarkerSet[]) => sets.map(String);
@@ -216,5 +216,26 @@ Deno.test("universal: a fork without a resolution fails the whole; too many fork
         maxForks: 1,
       }),
     TooManyForksError,
+  );
+});
+
+Deno.test("siblingParts refuses to divide a fork into more than MAX_PARTS parts", () => {
+  // Nine requirements on one project under independent markers: 2^9 combinations.
+  const requirements = Array.from(
+    { length: 9 },
+    (_, i) => parse(`b>=${i + 1}; platform_release == "r${i}" or os_name == "o${i}"`),
+  );
+  assertThrows(() => siblingParts(MarkerSet.TRUE, requirements, ""), TooManyForksError);
+});
+
+Deno.test("universal: the resolution timeout bounds every fork together", async () => {
+  await assertRejects(
+    () =>
+      resolveUniversal({ requirements: ['a>=2; os_name == "nt"', 'a<2; os_name != "nt"'] }, {
+        provider: inMemoryProvider({ a: { "1": [], "2": [] } }, { latencyMs: 20 }),
+        requiresPython: ">=3.8",
+        timeoutMs: 1,
+      }),
+    ResolutionTooLongError,
   );
 });
