@@ -3,9 +3,9 @@
  * files is most of a cold install; the calling thread and one worker thread
  * per other core unpack wheels at once (measured on the 30-wheel benchmark:
  * unpacking 1.9 s on one thread, 1.2 s on two). Workers take the largest
- * wheels first and the calling thread the smallest, so that it is never busy
- * for long (a worker's replies wait for it); each worker has the next job
- * queued before it finishes the last.
+ * wheels first, each with its next job queued before it finishes the last;
+ * the calling thread takes the smallest, and only when every worker has its
+ * next job already, since while it unpacks it hands nothing out.
  *
  * Memory stays bounded by the number of lanes, not by the wheels: each lane
  * reads its wheel a window at a time (`archive/file_input.ts`) and holds one
@@ -166,8 +166,11 @@ export class ExtractPool {
         lane.worker.postMessage(request);
       }
     }
-    // This thread's turn comes after the messages just posted have gone out.
-    if (this.#queue.length > 0 && this.#turn === undefined) {
+    // This thread takes a job only when no worker could (they are loaded and busy, the next
+    // job queued): while it unpacks, it hands nothing out. Its turn comes once the messages
+    // just posted have gone out.
+    const workersFull = this.#lanes.every((lane) => lane.loaded && lane.jobs.size >= WORKER_DEPTH);
+    if (workersFull && this.#queue.length > 0 && this.#turn === undefined) {
       this.#turn = setTimeout(() => this.#turnHere(), 0);
     }
   }
