@@ -9,6 +9,8 @@
  * @module
  */
 
+import { appendAll } from "../lists.ts";
+
 interface Task<T> {
   run: () => Promise<T>;
   promise: Promise<T>;
@@ -34,6 +36,8 @@ export class FetchQueue {
   readonly #speculative: Task<unknown>[] = [];
   #running = 0;
   #started = 0;
+  /** After {@link settle}: nothing more is started. */
+  #settled = false;
 
   constructor(concurrency: number) {
     this.#concurrency = Math.max(1, concurrency);
@@ -72,6 +76,10 @@ export class FetchQueue {
     });
     // A speculative request nobody ends up awaiting must not fail the process.
     promise.catch(() => {});
+    if (this.#settled) {
+      reject(new Error("the resolution ended first"));
+      return promise;
+    }
     const task: Task<T> = { run, promise, resolve, reject, started: false, urgent: options.urgent };
     this.#tasks.set(key, task as Task<unknown>);
     (options.urgent ? this.#urgent : this.#speculative).push(task as Task<unknown>);
@@ -79,8 +87,23 @@ export class FetchQueue {
     return promise;
   }
 
+  /**
+   * Drops the requests not started yet (they reject; nobody awaits a
+   * speculative one), starts no more, and waits for those running to end,
+   * so that nothing the queue started is still at work (writing a cache,
+   * say) after it.
+   */
+  async settle(): Promise<void> {
+    this.#settled = true;
+    const dropped = this.#speculative.splice(0);
+    appendAll(dropped, this.#urgent.splice(0));
+    for (const task of dropped) task.reject(new Error("the resolution ended first"));
+    const running = [...this.#tasks.values()].filter((task) => task.started);
+    await Promise.allSettled(running.map((task) => task.promise));
+  }
+
   #pump(): void {
-    while (this.#running < this.#concurrency) {
+    while (this.#running < this.#concurrency && !this.#settled) {
       const task = this.#urgent.shift() ?? this.#speculative.shift();
       if (task === undefined) return;
       task.started = true;

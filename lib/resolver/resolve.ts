@@ -369,6 +369,15 @@ class Resolver<S> {
   }
 
   async run(): Promise<Resolution<S>> {
+    try {
+      return await this.#run();
+    } finally {
+      // Prefetches still on their way are not left writing caches after the resolution ends.
+      await this.#queue.settle();
+    }
+  }
+
+  async #run(): Promise<Resolution<S>> {
     const deadline = this.#options.timeoutMs === undefined
       ? undefined
       : Date.now() + this.#options.timeoutMs;

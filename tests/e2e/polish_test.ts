@@ -55,7 +55,6 @@ Deno.test({
         env.server.url,
         "--retries",
         "0",
-        "--no-cache-dir",
       ];
       const runs: [string, string[]][] = [
         ["install", ["install", "--dry-run", "lib==9"]],
