@@ -27,9 +27,14 @@ import { trimChars } from "../trim.ts";
 export class RequirementsFileError extends DpipError {
   readonly file: string;
   readonly line?: number;
+  /** `cause`'s hint, when it has one (a network error's "pass --cert"), is this error's. */
   constructor(file: string, line: number | undefined, message: string, cause?: unknown) {
     const where = line === undefined ? file : `${file}, line ${line}`;
-    super("requirements-file", `${where}: ${message}`, cause === undefined ? {} : { cause });
+    const hint = cause instanceof DpipError ? cause.hint : undefined;
+    super("requirements-file", `${where}: ${message}`, {
+      ...(cause === undefined ? {} : { cause }),
+      ...(hint === undefined ? {} : { hint }),
+    });
     this.name = "RequirementsFileError";
     this.file = file;
     if (line !== undefined) this.line = line;

@@ -1,8 +1,9 @@
 /**
  * Requirements and constraints files given by URL (`-r https://…`,
  * `-c http://…`) are fetched through dpip's HTTP client, as index pages are:
- * credentials in the URL, `--proxy`, the size bound on bodies read whole,
- * and errors in one line with the password redacted. Against servers on
+ * credentials in the URL, `--proxy`, `--cert` and `--trusted-host` for
+ * HTTPS, the size bound on bodies read whole, and errors in one line with
+ * the password redacted. Against servers on
  * 127.0.0.1 that the test starts.
  */
 
@@ -10,7 +11,10 @@ import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { wheelFile } from "../helpers/index_server.ts";
 import { skipUnless } from "../helpers/python.ts";
+import { makeCertificates } from "../net/certificates.ts";
 import { dpip, python311 } from "./install_support.ts";
+
+const certificates = await makeCertificates();
 
 const AUTH = `Basic ${btoa("user:s3cret")}`;
 
@@ -111,6 +115,40 @@ Deno.test({
         assert(!result.stderr.includes("unexpectedly"), result.stderr);
         const fits = await download(["-r", `${base}/big.txt`], { DPIP_MAX_PAGE_SIZE: "8K" });
         assertEquals(fits.status, 0, fits.stderr);
+      });
+
+      await t.step({
+        name: "HTTPS: refused without --cert, read with it; --trusted-host for a self-signed host",
+        ignore: certificates === undefined,
+        fn: async () => {
+          const certs = certificates!;
+          const serveTls = (pair: { cert: string; key: string }) =>
+            Deno.serve(
+              { hostname: "127.0.0.1", port: 0, onListen: () => {}, ...pair },
+              () => new Response("demo==1.0\n"),
+            );
+          const signed = serveTls(certs.server);
+          const selfSigned = serveTls(certs.selfSigned);
+          try {
+            const url = `https://127.0.0.1:${signed.addr.port}/reqs.txt`;
+            const refused = await download(["-r", url]);
+            assertEquals(refused.status, 1, refused.stderr);
+            assertStringIncludes(refused.stderr, `ERROR: ${url}: cannot read: TLS error`);
+            assert(!refused.stderr.includes("unexpectedly"), refused.stderr);
+            assertStringIncludes(
+              refused.stderr,
+              "\nhint: the server's certificate could not be verified",
+            );
+            const withCert = await download(["-r", url, "--cert", certs.caPath]);
+            assertEquals(withCert.status, 0, withCert.stderr);
+            const host = `127.0.0.1:${selfSigned.addr.port}`;
+            const trusted = await download(["-r", `https://${host}/r.txt`, "--trusted-host", host]);
+            assertEquals(trusted.status, 0, trusted.stderr);
+          } finally {
+            await signed.shutdown();
+            await selfSigned.shutdown();
+          }
+        },
       });
 
       await t.step("--proxy carries the request", async () => {
