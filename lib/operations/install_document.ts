@@ -19,6 +19,8 @@ export function installDocument(
     dryRun: boolean;
     /** Who gets `REQUESTED`, when not those the requirements name (`upgrade`). */
     requested?: ReadonlySet<string>;
+    /** Warnings printed before the install's own (`upgrade`'s skipped names). */
+    warnings?: readonly string[];
   },
 ): InstallDocument {
   const shownName = new Map<string, string>();
@@ -59,7 +61,7 @@ export function installDocument(
       version: displayVersion(s.installed.version),
     })),
     ignored: outcome.ignored.map((ignored) => ignored.text),
-    warnings: outcome.warnings,
+    warnings: [...(options.warnings ?? []), ...outcome.warnings],
     conflicts: outcome.conflicts === undefined ? null : conflictsDocument(outcome.conflicts),
   };
 }

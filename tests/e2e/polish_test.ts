@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { assertEquals } from "../helpers/assert.ts";
+import { assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { skipUnless } from "../helpers/python.ts";
 import { demoWheel, python311, withIndexEnv } from "./install_support.ts";
 
@@ -76,6 +76,23 @@ Deno.test({
         );
         assertEquals(rest.join("\n").includes("--pre"), args[0] !== "sync", result.stderr);
       }
+      // upgrade (a -c pin no version matches) and venv --seed (no pip on the index) say it alike.
+      const installed = await env.install(["lib==1.0"]);
+      assertEquals(installed.status, 0, installed.stderr);
+      await Deno.writeTextFile(join(env.home, "pins.txt"), "lib==9\n");
+      const upgrade = await env.dpip(["upgrade", "lib", "-c", "pins.txt", ...common]);
+      assertEquals(upgrade.status, 1, upgrade.stderr);
+      assertMatch(
+        upgrade.stderr,
+        /^ERROR: Cannot upgrade lib\S*: no set of versions satisfies them\n/,
+      );
+      assertStringIncludes(upgrade.stderr, "lib==9");
+      const venv = await env.dpip(["venv", "--seed", "seeded", ...common]);
+      assertEquals(venv.status, 1, venv.stderr);
+      assertMatch(
+        venv.stderr,
+        /^ERROR: Cannot install pip(, setuptools, wheel)?: no set of versions satisfies them\n/,
+      );
       assertEquals([...explanations], [
         "Because you require lib==9, which matches no version of lib, we can conclude that your requirements are unsatisfiable.\nhint: lib has 2.0, 1.0\nhint: lib left out as pre-releases (--pre allows them): 3.0b1",
       ]);
@@ -109,5 +126,35 @@ Deno.test({
       assertEquals(hint(sync.stderr), [
         "hint: pre-releases of lib would satisfy the request (3.0b1), but pre-releases are not enabled (use a specifier that names a pre-release)",
       ]);
+    }),
+});
+
+Deno.test({
+  name: "upgrade --format json: the names it skips are in the document's warnings",
+  ignore: skipUnless(python311, "pyenv Python 3.11"),
+  sanitizeResources: false,
+  fn: () =>
+    withIndexEnv({ files: [demoWheel("solo", "1.0"), demoWheel("solo", "2.0")] }, async (env) => {
+      const local = demoWheel("byfile", "1.0");
+      await Deno.writeFile(join(env.home, local.filename), local.bytes);
+      const installed = await env.install(["solo==1.0", `./${local.filename}`]);
+      assertEquals(installed.status, 0, installed.stderr);
+      const common = ["--python", env.venv.python, "-i", env.server.url, "--format", "json"];
+      const skipped = (json: { warnings: string[] }) =>
+        json.warnings.filter((w) => w.startsWith("Skipping byfile:"));
+      // Only the skipped one named: nothing to resolve, an empty document with the warning.
+      const only = await env.dpip(["upgrade", "byfile", ...common]);
+      assertEquals(only.status, 0, only.stderr);
+      assertEquals(skipped(JSON.parse(only.stdout)).length, 1, only.stdout);
+      assertEquals(JSON.parse(only.stdout).installed, []);
+      // With one to upgrade too: solo upgraded, byfile skipped, both in the one document.
+      const all = await env.dpip(["upgrade", "--dry-run", "solo", "byfile", ...common]);
+      assertEquals(all.status, 0, all.stderr);
+      const document = JSON.parse(all.stdout);
+      assertEquals(skipped(document).length, 1, all.stdout);
+      assertEquals(
+        document.installed.map((e: { name: string; version: string }) => `${e.name}-${e.version}`),
+        ["solo-2.0"],
+      );
     }),
 });

@@ -258,6 +258,8 @@ export interface InstallRequest {
   readonly overrides?: Overrides;
   /** Called once resolved and planned, before pip's lines about it (not for a dry run). */
   readonly onPlanned?: (planned: PlannedInstall) => void;
+  /** Warnings the caller printed before (`upgrade`'s skipped names), first in the document's. */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -407,6 +409,7 @@ export async function installWithOutput(
       installDocument(outcome, {
         dryRun: settings.dryRun,
         ...(settings.requested === undefined ? {} : { requested: settings.requested }),
+        warnings: request.warnings ?? [],
       }),
     );
   }

@@ -134,6 +134,7 @@ async function upgrade(context: CommandContext, printer: InstallPrinter): Promis
   const { status, outcome } = await installWithOutput(context, printer, {
     spec: { ...spec, constraints: [...spec.constraints, ...held] },
     settings,
+    warnings: skipped,
     onPlanned: (planned) => {
       for (const line of changeLines(upgradeChanges(planned.plan, names(planned)), false)) {
         printer.info(line);
