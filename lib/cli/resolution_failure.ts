@@ -23,7 +23,14 @@ export async function resolutionFailure(
 }
 
 /** What a command does, as its resolution failure says it (`Cannot lock …`). */
-export type FailureVerb = "install" | "download" | "upgrade" | "lock" | "compile" | "bundle";
+export type FailureVerb =
+  | "install"
+  | "download"
+  | "upgrade"
+  | "lock"
+  | "compile"
+  | "bundle"
+  | "wheel";
 
 /**
  * The failure as every command shows it: the `ERROR:` line's text (what

@@ -210,6 +210,13 @@ export interface InstallOptions {
   readonly signal?: AbortSignal;
   /** VCS checkouts' messages, paths as shown, and the question about a directory in the way. */
   readonly checkout?: CheckoutHooks;
+  /**
+   * `dpip wheel`: instead of installing, the chosen wheels (downloaded or
+   * built, hashes verified, each a file on disk) go to this while the run's
+   * scratch directory still holds them. Use a `--target` scheme: nothing
+   * installed is read, and nothing is installed.
+   */
+  readonly onWheels?: (wheels: readonly LocalWheel[]) => Promise<void>;
 }
 
 /** One distribution met while collecting, in pip's order (requirements first, then breadth first). */
@@ -982,7 +989,9 @@ async function runPipeline(
 
   const isTarget = target.scheme.kind === "target";
   const scheme = interpreter.scheme(target.scheme);
-  if (!settings.dryRun) appendAll(warnings, await finishPendingChanges(scheme, reporter));
+  if (!settings.dryRun && options.onWheels === undefined) {
+    appendAll(warnings, await finishPendingChanges(scheme, reporter));
+  }
   const installedSet = isTarget
     ? []
     : readInstalledDists(interpreter.sitePackages, { importlib: isImportlib(interpreter) }).dists;
@@ -1148,12 +1157,17 @@ async function runPipeline(
       {
         downloader: services.downloader,
         dir: workDir,
-        unpackedBucket: bucket,
+        // Wheels handed on must be files, not entries of the unpacked cache.
+        ...(options.onWheels === undefined ? { unpackedBucket: bucket } : {}),
         ...(services.concurrency === undefined ? {} : { concurrency: services.concurrency }),
         ...(reporter === undefined ? {} : { reporter }),
       },
     );
     if (settings.dryRun) return { ...base, wheels };
+    if (options.onWheels !== undefined) {
+      await options.onWheels(wheels);
+      return { ...base, wheels };
+    }
     throwIfCancelled(options.signal);
     let changelog: InstallChangelog;
     try {

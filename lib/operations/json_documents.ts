@@ -503,6 +503,44 @@ export interface BundleDocument {
   readonly packages: readonly BundledPackageEntry[];
 }
 
+// ---------------------------------------------------------------- wheel
+
+/** One wheel `wheel` put in the wheel directory. */
+export interface WheelFileEntry {
+  /** The normalized project name. */
+  readonly name: string;
+  /** The version. */
+  readonly version: string;
+  /** The wheel's file name. */
+  readonly filename: string;
+  /** Its absolute path in the wheel directory. */
+  readonly path: string;
+  /** The size in bytes. */
+  readonly size: Integer;
+  /** Its sha256, hex. */
+  readonly sha256: string;
+  /**
+   * `built` (from source in this run), `downloaded`, `cached` (from the HTTP
+   * cache), or `local` (a file on disk: a wheel you named, a `--find-links`
+   * file, or a wheel built by an earlier run and kept in the wheel cache).
+   */
+  readonly origin: "built" | "downloaded" | "cached" | "local";
+  /** Named by your requirements (not only a dependency). */
+  readonly requested: boolean;
+}
+
+/** `dpip wheel --format json`. */
+export interface WheelDocument {
+  /** The version of this shape: 1. */
+  readonly schema_version: SchemaVersion;
+  /** The wheel directory (`-w`). */
+  readonly wheel_dir: string;
+  /** In pip's collection order: your requirements first, then their dependencies. */
+  readonly wheels: readonly WheelFileEntry[];
+  /** Warnings, as printed (without `WARNING: `). */
+  readonly warnings: readonly string[];
+}
+
 // ---------------------------------------------------------------- uninstall
 
 /** A distribution and its version. */

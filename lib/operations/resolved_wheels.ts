@@ -9,7 +9,7 @@
 
 import { DpipError } from "../errors.ts";
 import type { WheelRequest } from "../installer/prepare.ts";
-import type { AllowedHashes } from "../net/hashes.ts";
+import { type AllowedHashes, HashMismatchError, matchesHashes } from "../net/hashes.ts";
 import type { IndexSource } from "../resolver/default_provider.ts";
 import type { ResolvedDist } from "../resolver/mod.ts";
 import { withoutFragment } from "./build_sources.ts";
@@ -43,9 +43,15 @@ export function withBuiltWheels(
   return dists.map((dist) => {
     const source = dist.source;
     const wheel = source?.format === "sdist" ? builtWheel(source.file.url) : undefined;
-    return wheel === undefined
-      ? dist
-      : { ...dist, source: { kind: "index", file: wheel.file, format: "wheel" } };
+    return wheel === undefined ? dist : {
+      ...dist,
+      source: {
+        kind: "index",
+        file: wheel.file,
+        format: "wheel",
+        ...(wheel.sdist === undefined ? {} : { builtFrom: wheel.sdist }),
+      },
+    };
   });
 }
 
@@ -66,6 +72,19 @@ export function wheelRequest(
     );
   }
   const file = source.file;
+  let user = hashes.user;
+  if (source.builtFrom !== undefined && user !== undefined && Object.keys(user).length > 0) {
+    // Your hashes are the sdist's (checked here), not the wheel's built from it.
+    const digests = { sha256: source.builtFrom.sha256 };
+    if (!matchesHashes(digests, user)) {
+      throw new HashMismatchError(source.builtFrom.filename, {
+        expected: user,
+        got: digests,
+        source: "the requirement",
+      });
+    }
+    user = undefined;
+  }
   return {
     name: dist.name,
     version: dist.version,
@@ -73,6 +92,6 @@ export function wheelRequest(
     url: withoutFragment(file.url),
     ...(file.size === undefined ? {} : { size: file.size }),
     hashes: { ...file.hashes, ...(hashes.url ?? {}) },
-    ...(hashes.user === undefined ? {} : { userHashes: hashes.user }),
+    ...(user === undefined ? {} : { userHashes: user }),
   };
 }

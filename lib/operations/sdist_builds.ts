@@ -26,7 +26,7 @@ import type {
   MetadataResult,
   ResolverProvider,
 } from "../resolver/mod.ts";
-import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";
+import type { IndexFile, IndexSource, SdistOrigin } from "../resolver/default_provider.ts";
 import type { WheelDownloader } from "../installer/prepare.ts";
 import { SourceBuildError, withoutFragment } from "./build_sources.ts";
 import type { Scratch } from "./scratch.ts";
@@ -37,6 +37,8 @@ export interface BuiltIndexWheel {
   readonly file: IndexFile;
   /** The wheel's core metadata. */
   readonly metadata: string;
+  /** The index sdist it was built from. */
+  readonly sdist?: SdistOrigin;
 }
 
 /** Builds sdists for a resolution; the run's build dispatch. */
@@ -175,7 +177,9 @@ export async function buildIndexSdist(
 ): Promise<BuiltIndexWheel> {
   const known = file.hashes["sha256"];
   const cached = known === undefined ? undefined : await cachedBuiltWheel(known, context);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    return { ...cached, sdist: { filename: file.filename, sha256: known! } };
+  }
   context.onBuildStart?.();
   const dir = await context.scratch.dir("sdist-download");
   const downloaded = await context.downloader.download(
@@ -192,7 +196,11 @@ export async function buildIndexSdist(
       `it was listed for ${name}, but its metadata names ${builtName}`,
     );
   }
-  return await keepBuiltWheel(wheel.path, downloaded.digests["sha256"]!, context);
+  const sha256 = downloaded.digests["sha256"]!;
+  return {
+    ...await keepBuiltWheel(wheel.path, sha256, context),
+    sdist: { filename: file.filename, sha256 },
+  };
 }
 
 /** Where the wheel cache keeps the build of the source `key` names (for this interpreter). */

@@ -129,6 +129,15 @@ export interface IndexSource {
   file: IndexFile;
   /** `wheel` or `sdist`. */
   format: "wheel" | "sdist";
+  /** For a wheel built from an index's sdist: that sdist (your `--hash` values are its). */
+  builtFrom?: SdistOrigin;
+}
+
+/** The sdist a wheel was built from. */
+export interface SdistOrigin {
+  readonly filename: string;
+  /** Its sha256 (hex), verified when it was downloaded. */
+  readonly sha256: string;
 }
 
 /** Core metadata that does not belong to the file it came with. */

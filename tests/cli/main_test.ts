@@ -92,10 +92,10 @@ Deno.test("a pip alias name shows in usage lines", async () => {
   assertStringIncludes(io.err(), "  pip3.12 list [options]");
 });
 
-Deno.test("a known command without a runner yet fails clearly, exit 1", async () => {
-  const r = await run(["wheel", "x"]);
+Deno.test("wheel without a requirement fails clearly, exit 1", async () => {
+  const r = await run(["wheel"]);
   assertEquals(r.status, 1);
-  assertMatch(r.err, /^ERROR: "wheel" is not available yet in dpip/);
+  assertMatch(r.err, /^ERROR: You must give at least one requirement to wheel/);
 });
 
 Deno.test("main answers the completion scripts' call (PIP_AUTO_COMPLETE) as pip does: candidates, exit 1", async () => {

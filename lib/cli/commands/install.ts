@@ -118,7 +118,8 @@ function schemeKind(context: CommandContext): { kind: SchemeKind; target?: strin
   return { kind: { kind: "default" } };
 }
 
-function settingsOf(
+/** The install settings the command line and the requirements files' options give. */
+export function settingsOf(
   context: CommandContext,
   fileOptions: { pre: boolean; requireHashes: boolean },
   buildConstraints: readonly Requirement[],
@@ -171,7 +172,7 @@ function sdistLimitsOf(env: Readonly<Record<string, string>>): SourceArchiveLimi
 }
 
 /** The requirements of the `--build-constraint` files (pip 25.3). */
-async function buildConstraintsOf(context: CommandContext): Promise<Requirement[]> {
+export async function buildConstraintsOf(context: CommandContext): Promise<Requirement[]> {
   const { io, options } = context;
   const files = options.strings("buildConstraints");
   if (files.length === 0) return [];

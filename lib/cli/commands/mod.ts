@@ -33,6 +33,7 @@ export const RUNNERS: Readonly<Record<string, RunnerLoader>> = {
   debug: () => import("./debug.ts").then((m) => m.runDebug),
   download: () => import("./download.ts").then((m) => m.runDownload),
   bundle: () => import("./bundle.ts").then((m) => m.runBundle),
+  wheel: () => import("./wheel.ts").then((m) => m.runWheel),
   index: () => import("./index.ts").then((m) => m.runIndex),
   hash: () => import("./hash.ts").then((m) => m.runHash),
   cache: () => import("./cache.ts").then((m) => m.runCache),
