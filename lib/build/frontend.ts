@@ -118,6 +118,82 @@ type HookResult =
  * ```
  */
 export async function buildWheel(projectDir: string, options: BuildOptions): Promise<BuiltWheel> {
+  return await withBackend(
+    projectDir,
+    options,
+    (hooks, work) => writeWheel(hooks, work, options),
+  );
+}
+
+/** A project's core metadata, as {@link prepareMetadata} found it. */
+export interface PreparedMetadata {
+  /** The `METADATA` file's text. */
+  readonly metadata: string;
+  /** The wheel, when the backend has no `prepare_metadata_for_build_wheel` and was built instead. */
+  readonly wheel?: BuiltWheel;
+}
+
+/** The largest `METADATA` a backend may write (16 MiB). */
+const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The core metadata of the project in `projectDir` from the backend's PEP 517
+ * `prepare_metadata_for_build_wheel` hook (cheaper than a build: no wheel is
+ * written), in the same build environment a build gets. A backend without
+ * the hook builds the wheel instead (into `options.outDir`), as pip does,
+ * and its metadata is read from the wheel.
+ *
+ * @example
+ * ```ts ignore
+ * const { metadata } = await prepareMetadata("./myproject", { python, outDir: "dist" });
+ * ```
+ */
+export async function prepareMetadata(
+  projectDir: string,
+  options: BuildOptions,
+): Promise<PreparedMetadata> {
+  return await withBackend(projectDir, options, async (hooks, work) => {
+    const hook = "prepare_metadata_for_build_wheel";
+    const metadataDir = join(work, "metadata");
+    await Deno.mkdir(metadataDir);
+    const result = await hooks.callIfPresent(hook, [metadataDir, options.configSettings ?? null]);
+    if (result === undefined) {
+      const wheel = await writeWheel(hooks, work, { ...options, editable: false });
+      return { metadata: await wheelMetadata(hooks, wheel.path), wheel };
+    }
+    const name = result.value;
+    const distInfo = typeof name === "string" ? name : "";
+    if (!distInfo.endsWith(".dist-info") || basename(distInfo) !== distInfo) {
+      throw hooks.error(hook, `it returned ${JSON.stringify(name)}, not a .dist-info it wrote`);
+    }
+    const path = join(metadataDir, distInfo, "METADATA");
+    const info = await Deno.lstat(path).catch(() => undefined);
+    if (info === undefined || !info.isFile || info.size > MAX_METADATA_BYTES) {
+      throw hooks.error(hook, `${distInfo}/METADATA is missing, not a file, or over 16 MiB`);
+    }
+    return { metadata: await Deno.readTextFile(path) };
+  });
+}
+
+/** The `.dist-info/METADATA` of a wheel a backend wrote. */
+async function wheelMetadata(hooks: HookCaller, path: string): Promise<string> {
+  const { readZipDirectory, readZipEntry } = await import("../archive/zip.ts");
+  const zip = readZipDirectory(await Deno.readFile(path), { archive: basename(path) });
+  const entry = zip.entries.find((each) => /^[^/]+\.dist-info\/METADATA$/.test(each.name));
+  if (entry === undefined) throw hooks.error("build_wheel", "the wheel it built has no METADATA");
+  return new TextDecoder().decode(readZipEntry(zip, entry));
+}
+
+/**
+ * Runs `use` with the project's backend ready: a work directory, the build
+ * environment (build requirements, then what `get_requires_for_build_*`
+ * adds), removed however `use` ends.
+ */
+async function withBackend<T>(
+  projectDir: string,
+  options: BuildOptions,
+  use: (hooks: HookCaller, work: string) => Promise<T>,
+): Promise<T> {
   throwIfCancelled(options.signal);
   const system = await readBuildSystem(projectDir);
   const work = resolve(
@@ -144,21 +220,30 @@ export async function buildWheel(projectDir: string, options: BuildOptions): Pro
         });
       }
     }
-    const wheelDir = join(work, "wheel");
-    await Deno.mkdir(wheelDir);
-    const hook = `build_${kind}`;
-    const name = await hooks.call(hook, [wheelDir, options.configSettings ?? null, null]);
-    const filename = typeof name === "string" ? basename(name) : "";
-    if (!filename.endsWith(".whl") || !(await isFile(join(wheelDir, filename)))) {
-      throw hooks.error(hook, `it returned ${JSON.stringify(name)}, which is not a wheel it wrote`);
-    }
-    await Deno.mkdir(options.outDir, { recursive: true });
-    const path = join(options.outDir, filename);
-    await moveFile(join(wheelDir, filename), path);
-    return { path, filename };
+    return await use(hooks, work);
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
+}
+
+/** Calls `build_wheel` (or `build_editable`) and moves the wheel into `options.outDir`. */
+async function writeWheel(
+  hooks: HookCaller,
+  work: string,
+  options: BuildOptions,
+): Promise<BuiltWheel> {
+  const wheelDir = join(work, "wheel");
+  await Deno.mkdir(wheelDir);
+  const hook = `build_${options.editable === true ? "editable" : "wheel"}`;
+  const name = await hooks.call(hook, [wheelDir, options.configSettings ?? null, null]);
+  const filename = typeof name === "string" ? basename(name) : "";
+  if (!filename.endsWith(".whl") || !(await isFile(join(wheelDir, filename)))) {
+    throw hooks.error(hook, `it returned ${JSON.stringify(name)}, which is not a wheel it wrote`);
+  }
+  await Deno.mkdir(options.outDir, { recursive: true });
+  const path = join(options.outDir, filename);
+  await moveFile(join(wheelDir, filename), path);
+  return { path, filename };
 }
 
 /** The stack the build's requirements are installed for: the caller's, or this build alone. */
@@ -217,8 +302,22 @@ class HookCaller {
     },
   ) {}
 
+  /** Calls an optional `hook`; undefined when the backend does not have it. */
+  async callIfPresent(
+    hook: string,
+    args: readonly unknown[],
+  ): Promise<{ value: unknown } | undefined> {
+    const result = await this.#result(hook, args);
+    return result.kind === "missing-hook" ? undefined : { value: this.#value(hook, result) };
+  }
+
   /** Calls `hook` with positional arguments; returns its value or throws. */
   async call(hook: string, args: readonly unknown[]): Promise<unknown> {
+    return this.#value(hook, await this.#result(hook, args));
+  }
+
+  /** Runs `hook` in a subprocess; its result as the runner wrote it. */
+  async #result(hook: string, args: readonly unknown[]): Promise<HookResult> {
     const { system, work, options } = this.context;
     const call = ++this.#calls;
     const input = join(work, `hook-${call}-input.json`);
@@ -228,15 +327,18 @@ class HookCaller {
       JSON.stringify({ backend: system.backend, backend_path: system.backendPath, args }),
     );
     const status = await (options.hookSlot ?? runNow)(() => this.#run(hook, [input, output]));
-    let result: HookResult;
     try {
-      result = JSON.parse(await Deno.readTextFile(output)) as HookResult;
+      return JSON.parse(await Deno.readTextFile(output)) as HookResult;
     } catch {
       throw this.error(
         hook,
         `the hook process exited with status ${status.code} without a result`,
       );
     }
+  }
+
+  /** A hook's value, or the error its result says. */
+  #value(hook: string, result: HookResult): unknown {
     switch (result.kind) {
       case "ok":
         return result.value;

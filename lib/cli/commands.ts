@@ -237,6 +237,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           "requireHashes",
           "progressBar",
           ...BUILD_OPTIONS,
+          "buildConstraint",
           "ignoreRequiresPython",
           "dest",
           ...TARGET_OPTIONS,

@@ -85,12 +85,14 @@ function splitClientPem(pem: string): { cert: string; key: string } {
  * `--cert`/`--client-cert`, `--trusted-host`, the HTTP cache, and
  * credentials (URLs, `.netrc`, the keyring) for the index URLs. Every
  * request dpip makes for a command goes through one (index pages, files,
- * requirements files named by URL).
+ * requirements files named by URL). With `signal` (the command's
+ * interrupt), Ctrl-C stops its requests and downloads.
  */
 export async function openHttpClient(
   context: CommandContext,
   extra: ExtraIndexOptions = {},
   metadataStore?: MetadataCache,
+  signal?: AbortSignal,
 ): Promise<HttpClient> {
   const { io, options } = context;
   const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
@@ -136,13 +138,18 @@ export async function openHttpClient(
       : { cache: new HttpCache(bucketDir(cacheRoot, CacheBucket.http)) }),
     trustedHosts: [...options.strings("trustedHosts"), ...(extra.trustedHosts ?? [])],
     userAgent: `dpip/${DPIP_VERSION}`,
+    ...(signal === undefined ? {} : { signal }),
   });
 }
 
-/** Builds the HTTP client and index set from the options (plus what requirements files add). */
+/**
+ * Builds the HTTP client and index set from the options (plus what
+ * requirements files add); `signal` as for {@link openHttpClient}.
+ */
 export async function openIndexSession(
   context: CommandContext,
   extra: ExtraIndexOptions = {},
+  signal?: AbortSignal,
 ): Promise<IndexSession> {
   const { io, options } = context;
   const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
@@ -157,7 +164,7 @@ export async function openIndexSession(
   const metadataStore = cacheRoot === undefined
     ? undefined
     : new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata));
-  const client = await openHttpClient(context, extra, metadataStore);
+  const client = await openHttpClient(context, extra, metadataStore, signal);
   const strategy = options.string("indexStrategy") as IndexStrategy | undefined;
   const indexes = new IndexSet(client, {
     ...(indexUrl === undefined ? {} : { indexUrl }),

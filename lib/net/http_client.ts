@@ -30,6 +30,7 @@
  */
 
 import { basename, dirname, fileURLToPath, join } from "../paths.ts";
+import { CancelledError, throwIfCancelled } from "../cancellation.ts";
 import { DpipError } from "../errors.ts";
 import { Authenticator } from "./auth.ts";
 import {
@@ -77,6 +78,12 @@ export interface HttpClientOptions {
   readonly timeout?: number;
   /** How many times to retry after a connection error or a 5xx answer (default 5). */
   readonly retries?: number;
+  /**
+   * Aborted on an interrupt (Ctrl-C): requests in flight stop (a download's
+   * partial file is removed), none start, and each fails with
+   * `CancelledError`.
+   */
+  readonly signal?: AbortSignal;
   /** The first retry's delay in ms, doubled each time (default 250, capped at 10 s). */
   readonly backoffMs?: number;
   readonly authenticator?: Authenticator;
@@ -189,10 +196,18 @@ class IdleTimer {
   #last = performance.now();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #deadline: ReturnType<typeof setTimeout> | undefined;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onInterrupt = () => this.controller.abort(new CancelledError());
 
-  /** With `deadlineMs`, the request is also aborted that long after it started, busy or not. */
-  constructor(ms: number, options: { deadlineMs?: number } = {}) {
+  /**
+   * With `deadlineMs`, the request is also aborted that long after it
+   * started, busy or not; with `signal`, as soon as that is aborted.
+   */
+  constructor(ms: number, options: { deadlineMs?: number; signal?: AbortSignal } = {}) {
     this.#ms = ms;
+    this.#signal = options.signal;
+    if (this.#signal?.aborted === true) this.#onInterrupt();
+    this.#signal?.addEventListener("abort", this.#onInterrupt, { once: true });
     this.#arm(ms);
     const deadline = options.deadlineMs;
     if (deadline !== undefined) {
@@ -210,6 +225,7 @@ class IdleTimer {
   clear(): void {
     clearTimeout(this.#timer);
     clearTimeout(this.#deadline);
+    this.#signal?.removeEventListener("abort", this.#onInterrupt);
   }
 
   #arm(delay: number): void {
@@ -451,9 +467,11 @@ export class HttpClient {
       });
     }
     for (let attempt = 0;; attempt++) {
+      throwIfCancelled(this.#options.signal);
       try {
         return await operation(attempt);
       } catch (error) {
+        if (this.#options.signal?.aborted === true) throw new CancelledError({ cause: error });
         if (error instanceof DpipError) throw error;
         const attempts = attempt + 1;
         if (error instanceof DeadlineExceeded) {
@@ -564,7 +582,10 @@ export class HttpClient {
       cached = undefined;
     }
     return await this.#withRetries(parsed, async () => {
-      const timer = new IdleTimer(this.#timeoutMs, { deadlineMs: this.#bodyDeadlineMs });
+      const timer = new IdleTimer(this.#timeoutMs, {
+        deadlineMs: this.#bodyDeadlineMs,
+        signal: this.#options.signal,
+      });
       try {
         const headers: Record<string, string> = { accept };
         if (cached !== undefined) Object.assign(headers, revalidationHeaders(cached));
@@ -621,7 +642,10 @@ export class HttpClient {
     const parsed = new URL(url);
     const headers = { "content-type": options.contentType, accept: options.accept ?? "*/*" };
     return await this.#withRetries(parsed, async () => {
-      const timer = new IdleTimer(this.#timeoutMs, { deadlineMs: this.#bodyDeadlineMs });
+      const timer = new IdleTimer(this.#timeoutMs, {
+        deadlineMs: this.#bodyDeadlineMs,
+        signal: this.#options.signal,
+      });
       try {
         const response = await this.#send(parsed, headers, timer, body);
         return {
@@ -652,7 +676,10 @@ export class HttpClient {
     const parsed = new URL(url);
     const kind = options.limit ?? "page";
     return await this.#withRetries(parsed, async () => {
-      const timer = new IdleTimer(this.#timeoutMs, { deadlineMs: this.#bodyDeadlineMs });
+      const timer = new IdleTimer(this.#timeoutMs, {
+        deadlineMs: this.#bodyDeadlineMs,
+        signal: this.#options.signal,
+      });
       try {
         const response = await this.#send(parsed, { range, "accept-encoding": "identity" }, timer);
         if (response.status !== 206) {
@@ -819,7 +846,7 @@ export class HttpClient {
     let delivered: { url: string; headers: Record<string, string> } | undefined;
     using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
     return await this.#withRetries(url, async () => {
-      const timer = new IdleTimer(this.#timeoutMs);
+      const timer = new IdleTimer(this.#timeoutMs, { signal: this.#options.signal });
       try {
         const headers: Record<string, string> = { "accept-encoding": "identity" };
         if (options.cached !== undefined) {

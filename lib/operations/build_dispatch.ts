@@ -23,6 +23,7 @@
 import type {
   BuildContext,
   BuildEnvironment,
+  BuildOptions,
   BuiltWheel,
   HookSlot,
   SourceArchiveLimits,
@@ -63,11 +64,15 @@ import {
   type BuiltIndexWheel,
   type BuiltWheelCache,
   cachedBuiltWheel,
+  cachedIndexWheel,
   describeWheel,
+  fetchIndexSdist,
   keepBuiltWheel,
+  keptIndexWheel,
   type SdistBuilder,
   sdistProvider,
 } from "./sdist_builds.ts";
+import { parseCoreMetadata } from "../dists/core_metadata.ts";
 
 /** Progress of the run's builds. */
 export interface BuildReporter {
@@ -152,9 +157,16 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
     return this.#memo.started;
   }
 
-  /** The run's provider for the build on top of `stack`, with sdists buildable. */
-  provider(stack: BuildStack): ResolverProvider<IndexSource> {
-    return sdistProvider(this.#options.provider, this, stack);
+  /**
+   * The run's provider for the build on top of `stack`, with sdists
+   * buildable; with `metadataOnly` (for a download, which needs no wheel),
+   * an sdist's metadata comes from `prepare_metadata_for_build_wheel`.
+   */
+  provider(
+    stack: BuildStack,
+    options: { metadataOnly?: boolean } = {},
+  ): ResolverProvider<IndexSource> {
+    return sdistProvider(this.#options.provider, this, stack, options);
   }
 
   /** The wheel built from the index sdist at `sdistUrl`, if it was. */
@@ -216,12 +228,8 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
 
   /** Builds an index's sdist (or takes the wheel the cache kept from an earlier run). */
   buildIndexSdist(name: PackageName, file: IndexFile, stack: BuildStack): Promise<BuiltIndexWheel> {
-    const version = tryParseSdistFilenameForProject(file.filename, name)?.version;
-    const id: BuildId = version === undefined
-      ? { key: withoutFragment(file.url), label: file.filename }
-      : { key: `${name}==${version}`, label: `${name} ${version}` };
     return this.#memo.build(`sdist:${withoutFragment(file.url)}`, {
-      id,
+      id: sdistBuildId(name, file),
       stack,
       build: async (inner) => {
         const options = this.#options;
@@ -237,6 +245,52 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
         });
         this.#built.set(file.url, wheel);
         return wheel;
+      },
+    });
+  }
+
+  /**
+   * The core metadata of an index's sdist from its backend's
+   * `prepare_metadata_for_build_wheel`, in the build environment a build
+   * would get. A wheel built from it before (in this run, or kept in the
+   * cache) answers at once; a backend without the hook builds the wheel,
+   * which is then kept as {@link buildIndexSdist} keeps it.
+   *
+   * @throws {SourceBuildError} when the metadata names another project.
+   */
+  indexSdistMetadata(name: PackageName, file: IndexFile, stack: BuildStack): Promise<string> {
+    const built = this.#built.get(file.url);
+    if (built !== undefined) return Promise.resolve(built.metadata);
+    return this.#memo.build(`metadata:${withoutFragment(file.url)}`, {
+      id: sdistBuildId(name, file),
+      stack,
+      build: async (inner) => {
+        const cached = await cachedIndexWheel(file, this.#wheelCache());
+        if (cached !== undefined) return cached.metadata;
+        this.#options.reporter?.onBuildStart?.(name, inner);
+        const sdist = await fetchIndexSdist(file, {
+          downloader: this.#options.downloader,
+          scratch: this.#options.scratch,
+          unpack: (archive, dir) => this.#unpack(archive, dir),
+        });
+        const { prepareMetadata } = await import("../build/frontend.ts");
+        const prepared = await prepareMetadata(
+          sdist.root,
+          await this.#frontendOptions({ what: file.filename, stack: inner }),
+        );
+        if (prepared.wheel !== undefined) {
+          const wheel = await keptIndexWheel(name, prepared.wheel, sdist, this.#wheelCache());
+          this.#built.set(file.url, wheel);
+          return wheel.metadata;
+        }
+        const named = parseCoreMetadata(prepared.metadata).name;
+        if (named !== undefined && canonicalizeName(named) !== name) {
+          throw new SourceBuildError(
+            file.filename,
+            `it was listed for ${name}, but its metadata names ${canonicalizeName(named)}`,
+          );
+        }
+        return prepared.metadata;
       },
     });
   }
@@ -326,10 +380,23 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
     projectDir: string,
     build: { what: string; stack: BuildStack; editable?: boolean; configSettings?: Settings },
   ): Promise<BuiltWheel> {
+    const { buildWheel } = await import("../build/frontend.ts");
+    const wheel = await buildWheel(projectDir, await this.#frontendOptions(build));
+    this.#options.reporter?.onBuilt?.(
+      canonicalizeName(parseWheelFilename(wheel.filename).name),
+      wheel.filename,
+      build.stack,
+    );
+    return wheel;
+  }
+
+  /** How the frontend builds for `build`: the run's settings, scratch directories and signal. */
+  async #frontendOptions(
+    build: { what: string; stack: BuildStack; editable?: boolean; configSettings?: Settings },
+  ): Promise<BuildOptions> {
     throwIfCancelled(this.#signal);
     const options = this.#options;
-    const { buildWheel } = await import("../build/frontend.ts");
-    const wheel = await buildWheel(projectDir, {
+    return {
       python: options.interpreter.executable,
       outDir: await options.scratch.dir("wheel"),
       ...(build.editable === undefined ? {} : { editable: build.editable }),
@@ -357,14 +424,16 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
           },
         }
         : {}),
-    });
-    options.reporter?.onBuilt?.(
-      canonicalizeName(parseWheelFilename(wheel.filename).name),
-      wheel.filename,
-      build.stack,
-    );
-    return wheel;
+    };
   }
+}
+
+/** An index sdist's place on the build stack: its project and version when the name says. */
+function sdistBuildId(name: PackageName, file: IndexFile): BuildId {
+  const version = tryParseSdistFilenameForProject(file.filename, name)?.version;
+  return version === undefined
+    ? { key: withoutFragment(file.url), label: file.filename }
+    : { key: `${name}==${version}`, label: `${name} ${version}` };
 }
 
 /** The project name of a wheel built for `source`, checked against the name it was asked by. */

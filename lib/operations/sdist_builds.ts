@@ -47,6 +47,11 @@ export interface SdistBuilder {
   buildIndexSdist(name: PackageName, file: IndexFile, stack: BuildStack): Promise<BuiltIndexWheel>;
   /** The wheel built from a direct reference `name @ url` that is not a wheel. */
   buildDirect(name: PackageName, url: string, stack: BuildStack): Promise<BuiltIndexWheel>;
+  /**
+   * The core metadata of an index's sdist `file` of `name` without building
+   * it when the backend can say (PEP 517 `prepare_metadata_for_build_wheel`).
+   */
+  indexSdistMetadata(name: PackageName, file: IndexFile, stack: BuildStack): Promise<string>;
 }
 
 /** Errors that end the run instead of making one version unavailable. */
@@ -72,6 +77,7 @@ export function sdistProvider(
   provider: ResolverProvider<IndexSource>,
   builder: SdistBuilder,
   stack: BuildStack,
+  options: { metadataOnly?: boolean } = {},
 ): ResolverProvider<IndexSource> {
   return {
     async listVersions(name) {
@@ -93,20 +99,22 @@ export function sdistProvider(
     async getMetadata(name, candidate): Promise<MetadataResult> {
       const source = candidate.source;
       if (source?.format !== "sdist") return await provider.getMetadata(name, candidate);
-      let wheel: BuiltIndexWheel;
+      let text: string;
       try {
-        wheel = await builder.buildIndexSdist(name, source.file, stack);
+        text = options.metadataOnly === true
+          ? await builder.indexSdistMetadata(name, source.file, stack)
+          : (await builder.buildIndexSdist(name, source.file, stack)).metadata;
       } catch (error) {
         if (isFatal(error)) throw error;
         return { kind: "unavailable", reason: { kind: "metadata", message: errorText(error) } };
       }
-      const metadata = parseCoreMetadata(wheel.metadata);
+      const metadata = parseCoreMetadata(text);
       if (metadata.version !== undefined && !sameVersion(metadata.version, candidate.version)) {
         const message =
           `${source.file.filename} built version ${metadata.version}, not ${candidate.version}`;
         return { kind: "unavailable", reason: { kind: "metadata", message } };
       }
-      return { kind: "metadata", metadata: distributionMetadata(wheel.metadata) };
+      return { kind: "metadata", metadata: distributionMetadata(text) };
     },
     async getDirectMetadata(name, url): Promise<DirectResult<IndexSource>> {
       const path = new URL(url).pathname;
@@ -175,12 +183,36 @@ export async function buildIndexSdist(
   file: IndexFile,
   context: IndexSdistContext,
 ): Promise<BuiltIndexWheel> {
-  const known = file.hashes["sha256"];
-  const cached = known === undefined ? undefined : await cachedBuiltWheel(known, context);
-  if (cached !== undefined) {
-    return { ...cached, sdist: { filename: file.filename, sha256: known! } };
-  }
+  const cached = await cachedIndexWheel(file, context);
+  if (cached !== undefined) return cached;
   context.onBuildStart?.();
+  const sdist = await fetchIndexSdist(file, context);
+  return await keptIndexWheel(name, await context.build(sdist.root), sdist, context);
+}
+
+/** The wheel an earlier run built from the index sdist `file` and kept in the cache, if any. */
+export async function cachedIndexWheel(
+  file: IndexFile,
+  cache: BuiltWheelCache,
+): Promise<BuiltIndexWheel | undefined> {
+  const known = file.hashes["sha256"];
+  const cached = known === undefined ? undefined : await cachedBuiltWheel(known, cache);
+  return cached === undefined
+    ? undefined
+    : { ...cached, sdist: { filename: file.filename, sha256: known! } };
+}
+
+/** An index sdist downloaded (the index's hashes checked) and unpacked. */
+export interface FetchedSdist extends SdistOrigin {
+  /** The project root it unpacked to. */
+  readonly root: string;
+}
+
+/** Downloads (checking the index's hashes) and unpacks the index sdist `file`. */
+export async function fetchIndexSdist(
+  file: IndexFile,
+  context: Pick<IndexSdistContext, "downloader" | "scratch" | "unpack">,
+): Promise<FetchedSdist> {
   const dir = await context.scratch.dir("sdist-download");
   const downloaded = await context.downloader.download(
     withoutFragment(file.url),
@@ -188,18 +220,31 @@ export async function buildIndexSdist(
     { checks: digestChecks("the index", file.hashes) },
   );
   const root = await context.unpack(downloaded.path, await context.scratch.dir("sdist"));
-  const wheel = await context.build(root);
+  return { filename: file.filename, sha256: downloaded.digests["sha256"]!, root };
+}
+
+/**
+ * The wheel built from an index sdist of `name`, checked to be `name`'s and
+ * kept in the wheel cache.
+ *
+ * @throws {SourceBuildError} when the wheel names another project.
+ */
+export async function keptIndexWheel(
+  name: PackageName,
+  wheel: BuiltWheel,
+  sdist: SdistOrigin,
+  cache: BuiltWheelCache,
+): Promise<BuiltIndexWheel> {
   const builtName = canonicalizeName(parseWheelFilename(wheel.filename).name);
   if (builtName !== name) {
     throw new SourceBuildError(
-      file.filename,
+      sdist.filename,
       `it was listed for ${name}, but its metadata names ${builtName}`,
     );
   }
-  const sha256 = downloaded.digests["sha256"]!;
   return {
-    ...await keepBuiltWheel(wheel.path, sha256, context),
-    sdist: { filename: file.filename, sha256 },
+    ...await keepBuiltWheel(wheel.path, sdist.sha256, cache),
+    sdist: { filename: sdist.filename, sha256: sdist.sha256 },
   };
 }
 

@@ -202,7 +202,7 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
           metadata: checkedMetadata(text, name, candidate.version, source.file.filename),
         };
       } catch (error) {
-        if (error instanceof DpipError && !isNetworkError(error)) {
+        if (error instanceof DpipError && !endsResolution(error)) {
           return { kind: "unavailable", reason: { kind: "metadata", message: error.message } };
         }
         throw error;
@@ -237,9 +237,12 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
   };
 }
 
-/** Failures of the source, not of the version: they end the resolution instead of skipping it. */
-function isNetworkError(error: DpipError): boolean {
-  return isDpipError(error, "network-error", "http-status", "body-too-large");
+/**
+ * Failures of the source, not of the version (and an interrupt): they end
+ * the resolution instead of skipping the version.
+ */
+function endsResolution(error: DpipError): boolean {
+  return isDpipError(error, "network-error", "http-status", "body-too-large", "cancelled");
 }
 
 /**

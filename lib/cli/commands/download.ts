@@ -15,7 +15,18 @@
  */
 
 import { resolve as resolvePath } from "../../paths.ts";
-import { DpipError, isDpipError } from "../../errors.ts";
+import { DpipError, isDpipError, UsageError } from "../../errors.ts";
+import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import type { Interpreter } from "../../python/mod.ts";
+import type { IndexSource } from "../../resolver/default_provider.ts";
+import type { ResolverProvider } from "../../resolver/mod.ts";
+import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
+import {
+  type SourceMetadataOptions,
+  withSourceMetadata,
+} from "../../operations/source_metadata.ts";
+import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
+import { buildConstraintsOf, sdistLimitsOf } from "./install.ts";
 import {
   downloadDocument,
   type DownloadItem,
@@ -37,6 +48,7 @@ import { isForeignTarget, targetTags } from "../../index/target_tags.ts";
 import {
   candidateSettings,
   type ExtraIndexOptions,
+  type IndexSession,
   openIndexSession,
   targetOptionsOf,
 } from "../index_session.ts";
@@ -71,6 +83,54 @@ function fileKey(dist: ResolvedFile): string {
 export function displayPath(path: string, cwd: string): string {
   const prefix = cwd.endsWith("/") ? cwd : cwd + "/";
   return path.startsWith(prefix) ? "./" + path.slice(prefix.length) : path;
+}
+
+/** How `download` asks backends for sdists' metadata: the build options of the command line. */
+async function sourceMetadataOptions(
+  context: CommandContext,
+  printer: InstallPrinter,
+  run: {
+    interpreter: Interpreter;
+    provider: ResolverProvider<IndexSource>;
+    session: IndexSession;
+    signal: AbortSignal | undefined;
+  },
+): Promise<SourceMetadataOptions> {
+  const { io, options } = context;
+  if (options.strings("buildConstraints").length > 0 && !options.flag("buildIsolation", true)) {
+    throw new UsageError("--build-constraint cannot be used with --no-build-isolation.");
+  }
+  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
+  const cacheRoot = resolveCacheRoot({
+    ...(cacheDir === undefined ? {} : { cacheDir }),
+    env: io.env,
+    cwd: io.cwd,
+  });
+  return {
+    interpreter: run.interpreter,
+    provider: run.provider,
+    downloader: run.session.client,
+    ...(cacheRoot === undefined ? {} : { cacheRoot }),
+    isolation: options.flag("buildIsolation", true),
+    buildConstraints: await buildConstraintsOf(context),
+    configSettings: parseConfigSettings(options.strings("configSettings"), (message) => {
+      throw new UsageError(message);
+    }),
+    pre: options.flag("pre"),
+    archiveLimits: sdistLimitsOf(io.env),
+    ...(options.flag("buildSandbox") ? { sandbox: true } : {}),
+    env: io.env,
+    ...(run.signal === undefined ? {} : { signal: run.signal }),
+    vcs: {
+      ...checkoutHooks(context, printer),
+      srcDir: srcDirOf(context, run.interpreter),
+      existsAction: existsActionsOf(context),
+    },
+    reporter: {
+      onBuildStart: (what) => printer.debug(`Preparing metadata of ${what}`),
+      onBuildOutput: (line) => printer.debug(`  ${line}`),
+    },
+  };
 }
 
 /** Runs `dpip download`. */
@@ -218,7 +278,9 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
     }
   }
 
-  const session = await openIndexSession(context, extra);
+  // Ctrl-C stops the downloads and the backends asked for metadata (lib never exits).
+  const signal = io.interruptSignal?.();
+  const session = await openIndexSession(context, extra, signal);
   const quiet = options.count("quiet");
   const out = (line: string) => printer.info(line);
   if (!options.flag("noIndex") && !fileOptions.noIndex) {
@@ -248,27 +310,35 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
     const dists = new Map<string, ResolvedFile>();
     const warnings: string[] = [];
     for (const [index, each] of targets.entries()) {
-      const resolution = await resolve({
-        requirements: roots,
-        constraints: spec.constraints.flatMap((c) =>
-          c.requirement === undefined ? [] : [c.requirement]
-        ),
-      }, {
-        provider: defaultProvider({
-          indexes: session.indexes,
-          client: session.client,
-          tags: targets.length === 1 ? tags : tagPriorities(targetTags(interpreter.tagFacts, each)),
-          policy,
-          ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
-        }),
-        environment: environments[index]!,
-        pythonVersion: policy.pythonVersion.join("."),
-        ...(policy.pre ? { prerelease: "allow" as const } : {}),
-        ignoreRequiresPython: policy.ignoreRequiresPython ?? false,
-        ignoreInstalled: true,
-        noDeps: only,
-        ...resolutionBounds(context),
+      const provider = defaultProvider({
+        indexes: session.indexes,
+        client: session.client,
+        tags: targets.length === 1 ? tags : tagPriorities(targetTags(interpreter.tagFacts, each)),
+        policy,
+        ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
       });
+      const resolveWith = (usable: typeof provider) =>
+        resolve({
+          requirements: roots,
+          constraints: spec.constraints.flatMap((c) =>
+            c.requirement === undefined ? [] : [c.requirement]
+          ),
+        }, {
+          provider: usable,
+          environment: environments[index]!,
+          pythonVersion: policy.pythonVersion.join("."),
+          ...(policy.pre ? { prerelease: "allow" as const } : {}),
+          ignoreRequiresPython: policy.ignoreRequiresPython ?? false,
+          ignoreInstalled: true,
+          noDeps: only,
+          ...resolutionBounds(context),
+        });
+      // Another machine's dependencies come from wheels only; here, an sdist's from its
+      // backend's metadata hook (pip's prepare_metadata_for_build_wheel).
+      const resolution = foreign || only ? await resolveWith(provider) : await withSourceMetadata(
+        await sourceMetadataOptions(context, printer, { interpreter, provider, session, signal }),
+        resolveWith,
+      );
       // Each system's files; a file two systems share is saved once.
       for (const dist of resolution.dists) dists.set(fileKey(dist), dist);
       for (const warning of resolution.warnings) warnings.push(warning);

@@ -157,7 +157,7 @@ export function settingsOf(
 }
 
 /** `DPIP_SDIST_MAX_RATIO`: bytes a source archive may unpack to per byte of archive. */
-function sdistLimitsOf(env: Readonly<Record<string, string>>): SourceArchiveLimits {
+export function sdistLimitsOf(env: Readonly<Record<string, string>>): SourceArchiveLimits {
   const text = env["DPIP_SDIST_MAX_RATIO"];
   if (text === undefined || text === "") return {};
   const ratio = Number(text);
@@ -299,7 +299,9 @@ export async function installWithOutput(
     env: io.env,
     cwd: io.cwd,
   });
-  const session: IndexSession = await openIndexSession(context, extra);
+  // Ctrl-C stops the downloads and the builds and removes what they made (lib never exits).
+  const signal = io.interruptSignal?.();
+  const session: IndexSession = await openIndexSession(context, extra, signal);
   const { tags, policy } = candidateSettings(context, interpreter, extra);
   if (!options.flag("noIndex") && !fileOptions.noIndex) {
     const indexes = session.indexes.indexUrls;
@@ -321,8 +323,6 @@ export async function installWithOutput(
     : undefined;
   const built: { name: string; filename: string }[] = [];
   let collectedShown = false;
-  // Ctrl-C stops the builds and removes what they made (lib never exits).
-  const signal = io.interruptSignal?.();
   let outcome: InstallOutcome;
   try {
     const services = withAttestations(

@@ -73,7 +73,9 @@ async function wheel(context: CommandContext, printer: InstallPrinter): Promise<
     env: io.env,
     cwd: io.cwd,
   });
-  const session = await openIndexSession(context, extra);
+  // Ctrl-C stops the downloads and the builds and removes what they made (lib never exits).
+  const signal = io.interruptSignal?.();
+  const session = await openIndexSession(context, extra, signal);
   const { tags, policy } = candidateSettings(context, interpreter, extra);
   if (!options.flag("noIndex") && !extra.noIndex) {
     const indexes = session.indexes.indexUrls;
@@ -91,7 +93,6 @@ async function wheel(context: CommandContext, printer: InstallPrinter): Promise<
   });
   const bars = display.downloads;
   const built: { name: string; filename: string }[] = [];
-  const signal = io.interruptSignal?.();
   let outcome;
   try {
     outcome = await buildWheels(spec, {
