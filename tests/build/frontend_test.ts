@@ -13,6 +13,7 @@ import {
   type BuildOptions,
   buildWheel,
   InvalidBuildSystemError,
+  prepareMetadata,
 } from "../../lib/build/mod.ts";
 import type { Requirement } from "../../lib/pep508/mod.ts";
 import { readZipDirectory, readZipEntry } from "../../lib/archive/zip.ts";
@@ -364,5 +365,53 @@ Deno.test({
           "mybackend build_wheel: building needs Python 3.7 or newer, not 2.7.",
         );
       }
+    }),
+});
+
+/** `prepare_metadata_for_build_wheel` writing `config_settings["dist-info"]` (default a good one). */
+const METADATA_HOOK = String.raw`
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    name = (config_settings or {}).get("dist-info", "demo-1.0.dist-info")
+    target = os.path.join(metadata_directory, "demo-1.0.dist-info")
+    os.makedirs(target)
+    with open(os.path.join(target, "METADATA"), "w") as f:
+        f.write("Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nSummary: from the hook\n")
+    return name
+`;
+
+Deno.test({
+  name:
+    "prepareMetadata(): the metadata hook answers without a build; without it the wheel is built; a bad answer is refused",
+  ignore,
+  fn: () =>
+    withTemp(async (dir) => {
+      const project = await writeProject(dir);
+      const tempDir = join(dir, "tmp");
+      await Deno.mkdir(tempDir);
+      const options = { python: python!, outDir: join(dir, "out"), tempDir };
+      // No hook: the wheel is built, and its METADATA read.
+      const built = await prepareMetadata(project, options);
+      assertEquals(built.wheel?.filename, "demo-1.0-py3-none-any.whl");
+      assertStringIncludes(built.metadata, "Name: demo\n");
+      // With the hook (and build_wheel failing): no wheel.
+      await Deno.writeTextFile(
+        join(project, "_backend", "mybackend.py"),
+        BACKEND + METADATA_HOOK,
+        { append: false },
+      );
+      const hooked = await prepareMetadata(project, {
+        ...options,
+        configSettings: { fail: "build_wheel must not run" },
+      });
+      assertEquals(hooked.wheel, undefined);
+      assertStringIncludes(hooked.metadata, "Summary: from the hook");
+      // A name outside the metadata directory is refused, naming the hook.
+      const error = await assertRejects(
+        () =>
+          prepareMetadata(project, { ...options, configSettings: { "dist-info": "../../etc" } }),
+        BuildBackendError,
+      );
+      assertStringIncludes(error.message, "prepare_metadata_for_build_wheel");
+      assertEquals([...Deno.readDirSync(tempDir)], []);
     }),
 });
