@@ -81,7 +81,14 @@ export async function buildWheels(
   const { interpreter, wheelDir, reporter, ...rest } = options;
   const built = new Set<PackageName>();
   let saved: SavedWheel[] = [];
-  const outcome = await installRequirements(spec, {
+  // pip's wheel builds `-e` projects as regular wheels (editable wheels are for installing).
+  const regular: RequirementsSpecification = {
+    ...spec,
+    requirements: spec.requirements.map((each) =>
+      each.source.editable ? { ...each, source: { ...each.source, editable: false } } : each
+    ),
+  };
+  const outcome = await installRequirements(regular, {
     ...rest,
     settings: {
       ...options.settings,

@@ -125,7 +125,7 @@ Deno.test({
           "srconly-1.0-py3-none-any.whl",
         ]);
       });
-      await t.step("--no-deps and -C with a directory, a local sdist and a git URL", async () => {
+      await t.step("--no-deps and -C with -e DIR, a local sdist and a git URL", async () => {
         const sdist = miniSdist("localsrc", "2.5", { dependencies: ["tool"] });
         await Deno.writeFile(join(home, sdist.filename), sdist.bytes);
         const repo = await writeProject(join(home, "repo"), "gitproj", "1.0");
@@ -153,6 +153,7 @@ Deno.test({
           "--no-deps",
           "-C",
           "mode=fast",
+          "-e",
           "./proj",
           `./${sdist.filename}`,
           `git+${pathToFileURL(repo).href}@v1#egg=gitproj`,
@@ -162,18 +163,22 @@ Deno.test({
           "localsrc-2.5-py3-none-any.whl",
           "proj-1.0-py3-none-any.whl",
         ]);
+        // `-e` builds a regular wheel, as pip's wheel does (the module, not a .pth).
         const summary = async (dir: string) => {
           const out = await new Deno.Command(python311!, {
             args: [
               "-c",
-              "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print([l for l in z.read('proj-1.0.dist-info/METADATA').decode().splitlines() if l.startswith('Summary')])",
+              "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(sorted(n for n in z.namelist() if '/' not in n), [l for l in z.read('proj-1.0.dist-info/METADATA').decode().splitlines() if l.startswith('Summary')])",
               join(dir, "proj-1.0-py3-none-any.whl"),
             ],
             stdout: "piped",
           }).output();
           return new TextDecoder().decode(out.stdout).trim();
         };
-        assertEquals(await summary(join(home, "ours-nodeps")), "['Summary: settings mode=fast']");
+        assertEquals(
+          await summary(join(home, "ours-nodeps")),
+          "['proj.py'] ['Summary: settings mode=fast']",
+        );
         assertEquals(
           await summary(join(home, "ours-nodeps")),
           await summary(join(home, "pips-nodeps")),
