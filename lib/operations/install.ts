@@ -800,6 +800,18 @@ export async function installRequirements(
   options: InstallOptions,
 ): Promise<InstallOutcome> {
   throwIfCancelled(options.signal);
+  return await withBuilds(options, (run) => runPipeline(spec, options, run));
+}
+
+/**
+ * Runs `use` with a run's builds: a scratch directory, the unpacked-wheel
+ * bucket and the build dispatch (sdists and sources built with `options`'
+ * settings), all closed or removed after.
+ */
+export async function withBuilds<T>(
+  options: InstallOptions,
+  use: (run: PipelineRun) => Promise<T>,
+): Promise<T> {
   const { services } = options;
   const scratch = new Scratch({ tempDir: tempDirOf(options.env) });
   try {
@@ -808,7 +820,7 @@ export async function installRequirements(
       : bucketDir(services.cacheRoot, CacheBucket.unpacked);
     const dispatch = buildDispatch(options, { scratch, bucket });
     try {
-      return await runPipeline(spec, options, { bucket, dispatch, scratch });
+      return await use({ bucket, dispatch, scratch });
     } finally {
       await dispatch.close();
     }
@@ -876,7 +888,7 @@ async function buildSources(
 }
 
 /** What one run's phases share. */
-interface PipelineRun {
+export interface PipelineRun {
   /** The unpacked-wheel bucket. */
   readonly bucket: string;
   /** The run's builds. */
@@ -1152,7 +1164,10 @@ async function runPipeline(
     const { installWheels } = await import("./install_wheels.ts");
     const wheels = await prepareWheels(
       ordered.map((dist) =>
-        wheelRequest(dist, { user: hashes.get(dist.name), url: urlHashes.get(dist.name) ?? {} })
+        wheelRequest(dist, {
+          user: userHashesFor(dist.name, hashes, resolution),
+          url: urlHashes.get(dist.name) ?? {},
+        })
       ),
       {
         downloader: services.downloader,
@@ -1237,6 +1252,26 @@ async function runPipeline(
  * with `-e`, a local directory or sdist, and anything named by path or URL
  * over an editable install.
  */
+/**
+ * The hashes your requirements allow for the file installed for `name`. A
+ * wheel built from an index sdist is not the file you hashed: the sdist was
+ * checked against the index's hashes when downloaded, so where one of those
+ * is a hash you allow, the built wheel needs no check of its own (as pip).
+ */
+function userHashesFor(
+  name: PackageName,
+  hashes: ReadonlyMap<PackageName, Record<string, string[]>>,
+  resolution: Resolution<IndexSource> | undefined,
+): Record<string, string[]> | undefined {
+  const allowed = hashes.get(name);
+  const source = resolution?.dists.find((dist) => dist.name === name)?.source;
+  if (allowed === undefined || source?.format !== "sdist") return allowed;
+  const checked = Object.entries(source.file.hashes).some(([algorithm, digest]) =>
+    allowed[algorithm]?.includes(digest) ?? false
+  );
+  return checked ? undefined : allowed;
+}
+
 function alwaysReinstalled(
   roots: readonly Root[],
   installed: ReadonlyMap<PackageName, InstalledDist>,

@@ -359,3 +359,42 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "hash-checking mode: an index sdist with your hash is built and installed; another is refused",
+  ignore: needs,
+  async fn() {
+    const srconly = miniSdist("srconly", "3.0");
+    const digest = await crypto.subtle.digest("SHA-256", srconly.bytes as Uint8Array<ArrayBuffer>);
+    const sha256 = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    await withBuildIndex("dpip-build-hashed-", [srconly], async ({ home, server }) => {
+      for (const [hash, ok] of [[sha256, true], ["0".repeat(64), false]] as const) {
+        const venv = await makeVenv(join(home, `venv-${ok}`));
+        await Deno.writeTextFile(
+          join(home, "requirements.txt"),
+          `srconly==3.0 --hash=sha256:${hash}\n`,
+        );
+        const result = await dpip([
+          "install",
+          "--python",
+          venv.python,
+          "--no-cache-dir",
+          "-i",
+          server.url,
+          "-r",
+          "requirements.txt",
+        ], { home });
+        if (ok) {
+          // The wheel built from it is not checked against the sdist's hash.
+          assertEquals(result.status, 0, result.stderr);
+          assertEquals(distInfos(venv.sitePackages), ["srconly-3.0"]);
+        } else {
+          assertEquals(result.status, 1, result.stderr);
+          assertEquals(distInfos(venv.sitePackages), []);
+        }
+      }
+    });
+  },
+});
