@@ -7,8 +7,9 @@
  * covered interpreter selects what applies to it.
  *
  * Only index requirements are resolved this way (no direct references,
- * local paths or editables yet), and a version offering only an sdist is
- * not built for its metadata. Returns data; never prints.
+ * local paths or editables yet); a version offering only an sdist is built
+ * (on the target interpreter) for its metadata, as `install` builds it.
+ * Returns data; never prints.
  *
  * @module
  */
@@ -34,7 +35,11 @@ import {
   type UniversalResolution,
 } from "../resolver/universal.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
+import { BuildStack } from "../build/build_stack.ts";
+import { type CompiledPin, compiledPins } from "./compile.ts";
+import { type InstallOptions, withBuilds } from "./install.ts";
 import { lockedFile } from "./lock.ts";
+import { withoutRequested } from "./only_deps.ts";
 
 /** A requirement universal resolution cannot take (yet). */
 export class UniversalUnsupportedError extends DpipError<"usage"> {
@@ -216,5 +221,85 @@ export function wheelFitsPythons(filename: string, lowest: number | undefined): 
     if (major !== "3") return false;
     if (implementation === "py" || tag.abi === "abi3" || tag.abi === "none") return true;
     return lowest === undefined || minor === "" || Number(minor) >= lowest;
+  });
+}
+
+/** The environments to cover, and how to list and filter a project's files. */
+export interface UniversalTargetOptions {
+  /** The Pythons to cover (`>=3.9`). */
+  readonly requiresPython: string;
+  /** Marker values fixed by `--python-platform`; every platform by default. */
+  readonly platform?: Readonly<Record<string, string>>;
+  /** Every file the indexes list for a project. */
+  readonly filesOf: (name: PackageName) => Promise<readonly IndexFile[]>;
+  /** Formats and cooldown, as the provider was given them. */
+  readonly policy: CandidatePolicy;
+}
+
+/**
+ * Resolves `spec` universally with `options`' services (their provider
+ * built with {@link everyTag} tags) and builds (sdists built for metadata).
+ */
+function resolveWithBuilds(
+  spec: RequirementsSpecification,
+  options: InstallOptions & UniversalTargetOptions,
+): Promise<UniversalResolution<IndexSource>> {
+  const { settings, reporter } = options;
+  return withBuilds(options, (run) =>
+    resolveSpecUniversally(spec, {
+      provider: run.dispatch.provider(BuildStack.root()),
+      requiresPython: options.requiresPython,
+      ...(options.platform === undefined ? {} : { platform: options.platform }),
+      pre: settings.pre,
+      ...(settings.releaseControl === undefined ? {} : { releaseControl: settings.releaseControl }),
+      noDeps: settings.noDeps,
+      ...(settings.resolutionTimeoutMs === undefined
+        ? {}
+        : { timeoutMs: settings.resolutionTimeoutMs }),
+      ...(reporter?.onResolving === undefined
+        ? {}
+        : { reporter: { onDecision: reporter.onResolving } }),
+    }));
+}
+
+/** What {@link lockUniversally} found. */
+export interface UniversalLockOutcome {
+  readonly lock: Pylock;
+  readonly resolution: UniversalResolution<IndexSource>;
+}
+
+/**
+ * `lock --universal`: resolves `spec` for every environment of `options`
+ * and returns the lock (with `onlyDeps`, without the projects named).
+ */
+export async function lockUniversally(
+  spec: RequirementsSpecification,
+  options: InstallOptions & UniversalTargetOptions & { createdBy: string; onlyDeps?: boolean },
+): Promise<UniversalLockOutcome> {
+  let resolution = await resolveWithBuilds(spec, options);
+  if (options.onlyDeps) {
+    resolution = { ...resolution, dists: withoutRequested(resolution.dists, spec) };
+  }
+  const lock = await universalPylock(resolution, {
+    filesOf: options.filesOf,
+    policy: options.policy,
+    createdBy: options.createdBy,
+    ...(options.platform === undefined ? {} : { platform: options.platform }),
+  });
+  return { lock, resolution };
+}
+
+/**
+ * `compile --universal`: the pins of a universal resolution of `spec`, each
+ * with its marker (and, with `generateHashes`, every file's sha256).
+ */
+export async function compileUniversally(
+  spec: RequirementsSpecification,
+  options: InstallOptions & UniversalTargetOptions & { generateHashes?: boolean },
+): Promise<CompiledPin[]> {
+  const resolution = await resolveWithBuilds(spec, options);
+  return await compiledPins(resolution.dists, {
+    spec,
+    ...(options.generateHashes ? { filesOf: options.filesOf } : {}),
   });
 }

@@ -20,6 +20,7 @@ import { pip26, runPip26 } from "../helpers/pip26.ts";
 import { pyenvPython, skipUnless } from "../helpers/python.ts";
 import { mirrorIndexUrls } from "../index/corpus.ts";
 import { dpip, frozen, python311, run, tempHome } from "./install_support.ts";
+import { miniBackendWheel, miniSdist } from "./build_support.ts";
 import { DEFAULT_MARKER_ENVIRONMENT, parseMarker } from "../../lib/pep508/mod.ts";
 
 const python38 = await pyenvPython("3.8");
@@ -52,6 +53,9 @@ function indexFiles(): IndexFile[] {
     nativeWheel("cp312-cp312-manylinux_2_17_x86_64"),
     nativeWheel("cp312-cp312-win_amd64"),
     nativeWheel("cp27-cp27mu-manylinux1_x86_64"),
+    // Only an sdist: built (with the backend from this index) for its metadata.
+    miniBackendWheel(),
+    miniSdist("oldpure", "1.0"),
   ];
 }
 
@@ -79,6 +83,7 @@ Deno.test({
         python312!,
         ...index,
         "app",
+        "oldpure",
         "-o",
         "pylock.toml",
       ], { home });
@@ -98,8 +103,14 @@ Deno.test({
           'lib 2.0 [python_version >= "3.10"] lib-2.0-py3-none-any.whl',
           "native 1.0 [] native-1.0-cp312-cp312-manylinux_2_17_x86_64.whl " +
           "native-1.0-cp312-cp312-win_amd64.whl native-1.0-cp38-cp38-manylinux_2_17_x86_64.whl",
+          "oldpure 1.0 [] ",
           'winonly 1.0 [sys_platform == "win32"] winonly-1.0-cp38-abi3-win_amd64.whl',
         ],
+      );
+      // Only an sdist: built for its metadata, locked as its sdist.
+      assertEquals(
+        lock.packages.find((p) => p.name === "oldpure")?.sdist?.name,
+        "oldpure-1.0.tar.gz",
       );
       // Deterministic: the same inputs give the same bytes.
       await dpip([
@@ -109,6 +120,7 @@ Deno.test({
         "3.8",
         ...index,
         "app",
+        "oldpure",
         "-o",
         "again.toml",
       ], { home });
@@ -127,11 +139,13 @@ Deno.test({
           target,
           "--cache-dir",
           join(home, "cache"),
+          // The index gives oldpure's build its backend.
+          ...index,
           "-r",
           "pylock.toml",
         ], { home });
         assertEquals(installed.status, 0, installed.stderr);
-        assertEquals(await frozen(target), ["app==1.0", lib, "native==1.0"]);
+        assertEquals(await frozen(target), ["app==1.0", lib, "native==1.0", "oldpure==1.0"]);
         const which = await run(target, ["-c", "import native_tag; print(native_tag.TAG)"]);
         assertEquals(which.stdout.trim(), tag);
       }
@@ -142,11 +156,12 @@ Deno.test({
           target,
           "install",
           "--no-cache-dir",
+          ...index,
           "-r",
           "pylock.toml",
         ], { cwd: home });
         assertEquals(installed.code, 0, installed.stderr);
-        assertEquals(await frozen(target), ["app==1.0", "lib==2.0", "native==1.0"]);
+        assertEquals(await frozen(target), ["app==1.0", "lib==2.0", "native==1.0", "oldpure==1.0"]);
       }
     } finally {
       await done();

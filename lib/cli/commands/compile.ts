@@ -44,7 +44,9 @@ import { wantsJson, writeJson } from "../json_output.ts";
 import type { Interpreter } from "../../python/interpreter.ts";
 import type { Overrides } from "../../operations/overrides.ts";
 import type { RequirementsSpecification } from "../../requirements/specification.ts";
-import { checkUniversalOptions, withUniversalResolution } from "./universal.ts";
+import { checkUniversalOptions, providerTags, universalOptions } from "./universal.ts";
+import type { InstallOptions } from "../../operations/install.ts";
+import { compileUniversally } from "../../operations/universal_lock.ts";
 
 function statKind(path: string): "file" | "directory" | undefined {
   try {
@@ -92,19 +94,7 @@ async function compile(context: CommandContext): Promise<number> {
     }
   }
   const interpreter = await targetInterpreter(context);
-  let pins: CompiledPin[];
-  if (options.flag("universal")) {
-    pins = await withUniversalResolution(
-      context,
-      spec,
-      overrides,
-      (resolution, use) =>
-        compiledPins(resolution.dists, {
-          spec,
-          ...(options.flag("generateHashes") ? { filesOf: use.filesOf } : {}),
-        }),
-    );
-  } else pins = await compileLocally(context, spec, { existing, interpreter, overrides });
+  const pins = await compilePins(context, spec, { existing, interpreter, overrides });
   const [major, minor] = interpreter.version;
   const text = formatCompiled(pins, {
     pythonVersion: `${major}.${minor}`,
@@ -128,8 +118,11 @@ async function compile(context: CommandContext): Promise<number> {
   return ExitCode.success;
 }
 
-/** The pins of `spec` for the target interpreter (the install pipeline's dry run). */
-async function compileLocally(
+/**
+ * The pins of `spec`: for the target interpreter (the install pipeline's dry
+ * run), or, with `--universal`, for every environment asked for.
+ */
+async function compilePins(
   context: CommandContext,
   spec: RequirementsSpecification,
   local: {
@@ -150,36 +143,45 @@ async function compileLocally(
   const session = await openIndexSession(context, extra);
   const { tags, policy } = candidateSettings(context, interpreter, extra);
   const { timeoutMs } = resolutionBounds(context);
-  let pins: CompiledPin[];
+  const install: InstallOptions = {
+    settings: {
+      upgrade: false,
+      upgradeStrategy: "only-if-needed",
+      forceReinstall: false,
+      ignoreInstalled: true,
+      noDeps: false,
+      pre: options.flag("pre") || spec.fileOptions.pre,
+      ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
+      ignoreRequiresPython: options.flag("ignoreRequiresPython"),
+      dryRun: true,
+      requireHashes: false,
+      compile: false,
+      breakSystemPackages: false,
+      warnConflicts: false,
+      report: false,
+      ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
+    },
+    target: { interpreter, scheme: { kind: "default" } },
+    services: withOverrides(
+      installServices(session, {
+        tags: providerTags(context, tags),
+        policy,
+        ...(cacheRoot === undefined ? {} : { cacheRoot }),
+      }),
+      overrides,
+    ),
+    env: io.env,
+  };
   try {
-    pins = await compileRequirements(spec, {
-      settings: {
-        upgrade: false,
-        upgradeStrategy: "only-if-needed",
-        forceReinstall: false,
-        ignoreInstalled: true,
-        noDeps: false,
-        pre: options.flag("pre") || spec.fileOptions.pre,
-        ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
-        ignoreRequiresPython: options.flag("ignoreRequiresPython"),
-        dryRun: true,
-        requireHashes: false,
-        compile: false,
-        breakSystemPackages: false,
-        warnConflicts: false,
-        report: false,
-        ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
-      },
-      target: { interpreter, scheme: { kind: "default" } },
-      services: withOverrides(
-        installServices(session, {
-          tags,
-          policy,
-          ...(cacheRoot === undefined ? {} : { cacheRoot }),
-        }),
-        overrides,
-      ),
-      env: io.env,
+    if (options.flag("universal")) {
+      return await compileUniversally(spec, {
+        ...install,
+        ...universalOptions(context, interpreter.version, session, policy),
+        generateHashes: options.flag("generateHashes"),
+      });
+    }
+    return await compileRequirements(spec, {
+      ...install,
       existing,
       upgrade: options.flag("upgrade"),
       upgradePackages: options.strings("upgradePackages"),
@@ -190,5 +192,4 @@ async function compileLocally(
   } finally {
     session.client.close();
   }
-  return pins;
 }

@@ -41,7 +41,9 @@ import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
 import { overrideRoots } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
-import { checkUniversalOptions, withUniversalResolution } from "./universal.ts";
+import { checkUniversalOptions, providerTags, universalOptions } from "./universal.ts";
+import type { InstallOptions } from "../../operations/install.ts";
+import { lockUniversally } from "../../operations/universal_lock.ts";
 
 function statKind(path: string): "file" | "directory" | undefined {
   try {
@@ -100,20 +102,6 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
   if (output !== "-" && !isPylockFilename(basename(output))) {
     printer.warning(`${output} is not a valid lock file name.`);
   }
-  if (options.flag("universal")) {
-    const { lock, warnings } = await withUniversalResolution(
-      context,
-      spec,
-      overrides,
-      async (resolution, use) => ({
-        lock: await use.lock(resolution),
-        warnings: resolution.warnings,
-      }),
-    );
-    for (const warning of warnings) printer.warning(warning);
-    writeLock(context, output, lock, [...(locks?.warnings ?? []), ...warnings]);
-    return ExitCode.success;
-  }
   const interpreter = await targetInterpreter(context);
   const extra: ExtraIndexOptions = spec.fileOptions;
   const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
@@ -128,56 +116,66 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
     ? new ResolutionStatus(io.stderr)
     : undefined;
   const { timeoutMs } = resolutionBounds(context);
-  let result;
-  try {
-    result = await lockRequirements(spec, {
-      createdBy: "dpip",
-      onlyDeps: options.flag("onlyDeps"),
-      settings: {
-        upgrade: false,
-        upgradeStrategy: "only-if-needed",
-        forceReinstall: false,
-        ignoreInstalled: true,
-        noDeps: options.flag("noDeps"),
-        pre: options.flag("pre") || spec.fileOptions.pre,
-        ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
-        ignoreRequiresPython: options.flag("ignoreRequiresPython"),
-        dryRun: true,
-        requireHashes: options.flag("requireHashes") || spec.fileOptions.requireHashes,
-        compile: false,
-        breakSystemPackages: false,
-        warnConflicts: false,
-        report: false,
-        ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
-        buildIsolation: options.flag("buildIsolation", true),
-        buildSandbox: options.flag("buildSandbox"),
-        configSettings: parseConfigSettings(options.strings("configSettings"), (message) => {
-          throw new DpipError("usage", message);
+  const install: InstallOptions = {
+    settings: {
+      upgrade: false,
+      upgradeStrategy: "only-if-needed",
+      forceReinstall: false,
+      ignoreInstalled: true,
+      noDeps: options.flag("noDeps"),
+      pre: options.flag("pre") || spec.fileOptions.pre,
+      ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
+      ignoreRequiresPython: options.flag("ignoreRequiresPython"),
+      dryRun: true,
+      requireHashes: options.flag("requireHashes") || spec.fileOptions.requireHashes,
+      compile: false,
+      breakSystemPackages: false,
+      warnConflicts: false,
+      report: false,
+      ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
+      buildIsolation: options.flag("buildIsolation", true),
+      buildSandbox: options.flag("buildSandbox"),
+      configSettings: parseConfigSettings(options.strings("configSettings"), (message) => {
+        throw new DpipError("usage", message);
+      }),
+    },
+    target: { interpreter, scheme: { kind: "default" } },
+    services: withLocks(
+      withOverrides(
+        installServices(session, {
+          tags: providerTags(context, tags),
+          policy,
+          ...(cacheRoot === undefined ? {} : { cacheRoot }),
         }),
-      },
-      target: { interpreter, scheme: { kind: "default" } },
-      services: withLocks(
-        withOverrides(
-          installServices(session, {
-            tags,
-            policy,
-            ...(cacheRoot === undefined ? {} : { cacheRoot }),
-          }),
-          overrides,
-        ),
-        locks,
+        overrides,
       ),
-      reporter: {
-        ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
-      },
-      env: io.env,
-    });
+      locks,
+    ),
+    reporter: {
+      ...(status === undefined ? {} : { onResolving: (event) => status.onDecision(event) }),
+    },
+    env: io.env,
+  };
+  const locking = { createdBy: "dpip", onlyDeps: options.flag("onlyDeps") };
+  let lock: Pylock;
+  let warnings: readonly string[];
+  try {
+    if (options.flag("universal")) {
+      const universal = universalOptions(context, interpreter.version, session, policy);
+      const result = await lockUniversally(spec, { ...install, ...universal, ...locking });
+      lock = result.lock;
+      warnings = result.resolution.warnings;
+    } else {
+      const result = await lockRequirements(spec, { ...install, ...locking });
+      lock = result.lock;
+      warnings = result.outcome.warnings;
+    }
   } finally {
     status?.finish();
     session.client.close();
   }
-  for (const warning of result.outcome.warnings) printer.warning(warning);
-  writeLock(context, output, result.lock, [...(locks?.warnings ?? []), ...result.outcome.warnings]);
+  for (const warning of warnings) printer.warning(warning);
+  writeLock(context, output, lock, [...(locks?.warnings ?? []), ...warnings]);
   return ExitCode.success;
 }
 
