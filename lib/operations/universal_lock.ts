@@ -17,7 +17,7 @@
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
 import { DpipError } from "../errors.ts";
 import type { Pylock, PylockDistribution, PylockPackage } from "../lock/pylock.ts";
-import type { PackageName } from "../names/mod.ts";
+import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions } from "../pep440/mod.ts";
 import { MarkerSet, type Requirement } from "../pep508/mod.ts";
 import { environmentsWith } from "../pep508/python_platform.ts";
@@ -84,6 +84,8 @@ export interface UniversalResolveOptions {
   readonly pre?: boolean;
   readonly releaseControl?: ReleaseControl;
   readonly noDeps?: boolean;
+  /** Versions to try first (an earlier output's pins). */
+  readonly preferences?: ReadonlyMap<PackageName, string>;
   readonly timeoutMs?: number;
   readonly reporter?: ResolverReporter;
 }
@@ -115,6 +117,7 @@ export async function resolveSpecUniversally(
     ...(options.pre ? { prerelease: "allow" as const } : {}),
     ...(options.releaseControl === undefined ? {} : { releaseControl: options.releaseControl }),
     ...(options.noDeps ? { noDeps: true } : {}),
+    ...(options.preferences === undefined ? {} : { preferences: options.preferences }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.reporter === undefined ? {} : { reporter: options.reporter }),
   });
@@ -242,7 +245,9 @@ export interface UniversalTargetOptions {
  */
 function resolveWithBuilds(
   spec: RequirementsSpecification,
-  options: InstallOptions & UniversalTargetOptions,
+  options: InstallOptions & UniversalTargetOptions & {
+    preferences?: ReadonlyMap<PackageName, string>;
+  },
 ): Promise<UniversalResolution<IndexSource>> {
   const { settings, reporter } = options;
   return withBuilds(options, (run) =>
@@ -253,6 +258,7 @@ function resolveWithBuilds(
       pre: settings.pre,
       ...(settings.releaseControl === undefined ? {} : { releaseControl: settings.releaseControl }),
       noDeps: settings.noDeps,
+      ...(options.preferences === undefined ? {} : { preferences: options.preferences }),
       ...(settings.resolutionTimeoutMs === undefined
         ? {}
         : { timeoutMs: settings.resolutionTimeoutMs }),
@@ -291,13 +297,24 @@ export async function lockUniversally(
 
 /**
  * `compile --universal`: the pins of a universal resolution of `spec`, each
- * with its marker (and, with `generateHashes`, every file's sha256).
+ * with its marker (and, with `generateHashes`, every file's sha256). The
+ * `existing` output's pins are tried first, less those `upgradePackages`
+ * names (all of them with `upgrade`), as uv keeps them.
  */
 export async function compileUniversally(
   spec: RequirementsSpecification,
-  options: InstallOptions & UniversalTargetOptions & { generateHashes?: boolean },
+  options: InstallOptions & UniversalTargetOptions & {
+    generateHashes?: boolean;
+    existing?: ReadonlyMap<PackageName, string>;
+    upgrade?: boolean;
+    upgradePackages?: readonly string[];
+  },
 ): Promise<CompiledPin[]> {
-  const resolution = await resolveWithBuilds(spec, options);
+  const upgraded = new Set((options.upgradePackages ?? []).map((n) => canonicalizeName(n)));
+  const preferences = new Map(
+    options.upgrade ? [] : [...(options.existing ?? [])].filter(([name]) => !upgraded.has(name)),
+  );
+  const resolution = await resolveWithBuilds(spec, { ...options, preferences });
   return await compiledPins(resolution.dists, {
     spec,
     ...(options.generateHashes ? { filesOf: options.filesOf } : {}),

@@ -63,6 +63,11 @@ export interface UniversalOptions<S = never> extends
   platform?: Readonly<Record<string, string>>;
   /** Give up after this many forks (default 256). */
   maxForks?: number;
+  /**
+   * Versions to try first (an earlier output's pins), by project; the
+   * versions forks choose are added as they are resolved.
+   */
+  preferences?: ReadonlyMap<PackageName, string>;
   /** Give up after this many milliseconds in all (every fork's resolution counts). */
   timeoutMs?: number;
 }
@@ -109,6 +114,7 @@ export async function resolveUniversal<S>(
   const platform = options.platform ?? {};
   const everywhere = python.and(environmentsWith(platform));
   const provider = new SharedProvider(options.provider);
+  for (const [name, version] of options.preferences ?? []) provider.prefer(name, version);
   const maxForks = options.maxForks ?? 256;
   const pending: MarkerSet[] = [everywhere];
   const forks: ResolvedFork<S>[] = [];

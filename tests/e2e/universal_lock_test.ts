@@ -53,6 +53,8 @@ function indexFiles(): IndexFile[] {
     nativeWheel("cp312-cp312-manylinux_2_17_x86_64"),
     nativeWheel("cp312-cp312-win_amd64"),
     nativeWheel("cp27-cp27mu-manylinux1_x86_64"),
+    wheelFile({ name: "kept", version: "1.0" }),
+    wheelFile({ name: "kept", version: "2.0" }),
     // Only an sdist: built (with the backend from this index) for its metadata.
     miniBackendWheel(),
     miniSdist("oldpure", "1.0"),
@@ -336,6 +338,36 @@ Deno.test({
       assertEquals(pins(applying), pins(local.packages));
     } finally {
       await done();
+    }
+  },
+});
+
+Deno.test({
+  name: "compile --universal keeps an existing output's pins unless --upgrade-package names them",
+  ignore: skipUnless(pythons, "pyenv's Python 3.8 and 3.12"),
+  sanitizeResources: false,
+  async fn() {
+    const server = await startIndexServer({ files: indexFiles(), formats: ["json"] });
+    const { home, done } = await tempHome("dpip-universal-kept-");
+    const index = ["--index-url", server.url, "--trusted-host", "127.0.0.1"];
+    const compile = async (extra: string[]) => {
+      const result = await dpip(
+        ["compile", "--universal", ...index, "requirements.in", "-o", "requirements.txt", ...extra],
+        { home },
+      );
+      assertEquals(result.status, 0, result.stderr);
+      const text = await Deno.readTextFile(join(home, "requirements.txt"));
+      return text.split("\n").filter((line) => line.startsWith("kept=="));
+    };
+    try {
+      await Deno.writeTextFile(join(home, "requirements.in"), "kept\n");
+      assertEquals(await compile([]), ["kept==2.0"]);
+      await Deno.writeTextFile(join(home, "requirements.txt"), "kept==1.0\n");
+      assertEquals(await compile([]), ["kept==1.0"]);
+      assertEquals(await compile(["--upgrade-package", "kept"]), ["kept==2.0"]);
+    } finally {
+      await done();
+      await server.close();
     }
   },
 });

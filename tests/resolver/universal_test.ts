@@ -1,5 +1,6 @@
 /** Universal resolution: forks, Requires-Python splits, reachability and preferences. */
 
+import type { PackageName } from "../../lib/names/mod.ts";
 import { MarkerSet, parseRequirement } from "../../lib/pep508/mod.ts";
 import { ForkScope, ForkSplit, pythonFloor, siblingParts } from "../../lib/resolver/forks.ts";
 import { inMemoryProvider } from "../../lib/resolver/in_memory_provider.ts";
@@ -238,4 +239,20 @@ Deno.test("universal: the resolution timeout bounds every fork together", async 
       }),
     ResolutionTooLongError,
   );
+});
+
+Deno.test("universal: preferences (an earlier output's pins) are tried first where they fit", async () => {
+  const provider = inMemoryProvider({
+    app: { "1.0": ["lib"] },
+    lib: { "1.0": [], "2.0": [], "3.0": { requiresPython: ">=3.12" } },
+  });
+  const resolution = await resolveUniversal({ requirements: ["app"] }, {
+    provider,
+    requiresPython: ">=3.8",
+    preferences: new Map([["lib" as PackageName, "2.0"]]),
+  });
+  assertEquals(resolution.dists.map((d) => `${d.name} ${d.version}: ${d.marker}`), [
+    "app 1.0: ",
+    "lib 2.0: ",
+  ]);
 });

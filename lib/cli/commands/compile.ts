@@ -178,6 +178,9 @@ async function compilePins(
         ...install,
         ...universalOptions(context, interpreter.version, session, policy),
         generateHashes: options.flag("generateHashes"),
+        existing,
+        upgrade: options.flag("upgrade"),
+        upgradePackages: options.strings("upgradePackages"),
       });
     }
     return await compileRequirements(spec, {
