@@ -71,6 +71,7 @@ import {
   keptIndexWheel,
   type SdistBuilder,
   sdistProvider,
+  type SourceMetadata,
 } from "./sdist_builds.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
 
@@ -295,16 +296,53 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
     });
   }
 
+  /**
+   * The name, version and core metadata of a project directory or source
+   * archive named by path or URL, from its backend's metadata hook (for
+   * `download`, which saves the archive and needs no wheel).
+   *
+   * @throws {SourceBuildError} when it names another project than it was asked by.
+   */
+  sourceMetadata(
+    source: RequirementSource & { kind: "path" | "url" | "vcs" },
+    stack: BuildStack,
+  ): Promise<SourceMetadata> {
+    return this.#memo.build(`source-metadata:${withoutFragment(source.url)}`, {
+      id: sourceBuildId(source),
+      stack,
+      build: async (inner) => {
+        this.#options.reporter?.onBuildStart?.(source.text, inner);
+        const { projectDir } = await checkout(source, this.#checkoutContext());
+        const { prepareMetadata } = await import("../build/frontend.ts");
+        const { metadata } = await prepareMetadata(
+          projectDir,
+          await this.#frontendOptions({ what: source.text, stack: inner }),
+        );
+        const parsed = parseCoreMetadata(metadata);
+        if (parsed.name === undefined || parsed.version === undefined) {
+          throw new SourceBuildError(source.text, "its metadata has no Name or no Version");
+        }
+        const name = canonicalizeName(parsed.name);
+        if (source.name !== undefined && source.name !== name) {
+          throw new SourceBuildError(
+            source.text,
+            `it was requested as ${source.name}, but its metadata names ${name}`,
+            { hint: "fix the name in the requirement (or its #egg= fragment)" },
+          );
+        }
+        return { name, version: parsed.version, metadata };
+      },
+    });
+  }
+
+  /** {@link sourceMetadata} of what a direct reference `name @ url` names. */
+  async directMetadata(name: PackageName, url: string, stack: BuildStack): Promise<SourceMetadata> {
+    return await this.sourceMetadata(directSource(name, url), stack);
+  }
+
   /** Builds the source a direct reference `name @ url` names (for a build requirement). */
   async buildDirect(name: PackageName, url: string, stack: BuildStack): Promise<BuiltIndexWheel> {
-    const source = parseRequirementSource(`${name} @ ${url}`, {
-      cwd: "/",
-      stat: () => undefined,
-    });
-    if (source.kind === "registry") {
-      throw new SourceBuildError(source.text, "it names a project on an index, not a source");
-    }
-    const built = await this.buildRequirement(source, {}, stack);
+    const built = await this.buildRequirement(directSource(name, url), {}, stack);
     return await describeWheel(built.wheelPath);
   }
 
@@ -425,6 +463,27 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
         }
         : {}),
     };
+  }
+}
+
+/** The source a direct reference `name @ url` names. */
+function directSource(
+  name: PackageName,
+  url: string,
+): RequirementSource & { kind: "path" | "url" | "vcs" } {
+  const source = parseRequirementSource(`${name} @ ${url}`, { cwd: "/", stat: statKind });
+  if (source.kind === "registry") {
+    throw new SourceBuildError(source.text, "it names a project on an index, not a source");
+  }
+  return source;
+}
+
+/** Whether a local path is a directory or a file (undefined: neither). */
+function statKind(path: string): "directory" | "file" | undefined {
+  try {
+    return Deno.statSync(path).isDirectory ? "directory" : "file";
+  } catch {
+    return undefined;
   }
 }
 

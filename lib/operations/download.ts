@@ -465,7 +465,8 @@ export async function downloadResolved(
       : [];
     const file = dist.source?.file;
     const url = file?.url ?? dist.url;
-    if (url === undefined) continue;
+    // A project directory is not saved (as pip), only what it depends on.
+    if (url === undefined || isLocalDirectory(url)) continue;
     plans.push({
       item,
       name,
@@ -480,6 +481,15 @@ export async function downloadResolved(
     });
   }
   return { files: await fetchPlans(plans, options, hashMode), warnings: [] };
+}
+
+function isLocalDirectory(url: string): boolean {
+  if (!url.startsWith("file:")) return false;
+  try {
+    return Deno.statSync(new URL(url)).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 /** `download --format json`: every file in the destination, in requirement order. */

@@ -52,6 +52,16 @@ export interface SdistBuilder {
    * it when the backend can say (PEP 517 `prepare_metadata_for_build_wheel`).
    */
   indexSdistMetadata(name: PackageName, file: IndexFile, stack: BuildStack): Promise<string>;
+  /** The metadata of what a direct reference `name @ url` names, without a build when it can. */
+  directMetadata(name: PackageName, url: string, stack: BuildStack): Promise<SourceMetadata>;
+}
+
+/** A source's metadata from its backend's hook. */
+export interface SourceMetadata {
+  readonly name: PackageName;
+  readonly version: string;
+  /** The `METADATA` text. */
+  readonly metadata: string;
 }
 
 /** Errors that end the run instead of making one version unavailable. */
@@ -123,6 +133,7 @@ export function sdistProvider(
           ? { kind: "unavailable", reason: { kind: "other", message: `${url} is not supported` } }
           : await provider.getDirectMetadata(name, url);
       }
+      if (options.metadataOnly === true) return await directMetadata(builder, name, url, stack);
       let wheel: BuiltIndexWheel;
       try {
         wheel = await builder.buildDirect(name, url, stack);
@@ -136,6 +147,39 @@ export function sdistProvider(
         metadata: distributionMetadata(wheel.metadata),
         source: { kind: "index", file: wheel.file, format: "wheel" } satisfies IndexSource,
       };
+    },
+  };
+}
+
+/** A direct reference's metadata from its backend's hook; its source is the archive (or directory). */
+async function directMetadata(
+  builder: SdistBuilder,
+  name: PackageName,
+  url: string,
+  stack: BuildStack,
+): Promise<DirectResult<IndexSource>> {
+  let found: SourceMetadata;
+  try {
+    found = await builder.directMetadata(name, url, stack);
+  } catch (error) {
+    if (isFatal(error)) throw error;
+    return { kind: "unavailable", reason: { kind: "metadata", message: errorText(error) } };
+  }
+  const plain = withoutFragment(url);
+  return {
+    kind: "metadata",
+    version: found.version,
+    metadata: distributionMetadata(found.metadata),
+    source: {
+      kind: "index",
+      file: {
+        filename: decodeURIComponent(new URL(plain).pathname.split("/").at(-1) ?? ""),
+        url: plain,
+        hashes: {},
+        yanked: false,
+        coreMetadata: false,
+      },
+      format: "sdist",
     },
   };
 }

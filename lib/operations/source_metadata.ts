@@ -12,6 +12,8 @@
 
 import { BuildStack } from "../build/build_stack.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
+import type { PackageName } from "../names/mod.ts";
+import type { RequirementSource } from "../requirements/source.ts";
 import type { IndexSource } from "../resolver/default_provider.ts";
 import type { ResolverProvider } from "../resolver/mod.ts";
 import { BuildDispatch, type BuildDispatchOptions } from "./build_dispatch.ts";
@@ -26,7 +28,8 @@ export interface SourceMetadataOptions
 
 /**
  * Runs `resolve` with `options.provider` made to answer for sdist-only
- * versions from their metadata hooks.
+ * versions and for direct references to sources from their metadata hooks;
+ * `nameOf` gives the name of a project directory or archive you named.
  *
  * @example
  * ```ts ignore
@@ -35,7 +38,10 @@ export interface SourceMetadataOptions
  */
 export async function withSourceMetadata<T>(
   options: SourceMetadataOptions,
-  resolve: (provider: ResolverProvider<IndexSource>) => Promise<T>,
+  resolve: (
+    provider: ResolverProvider<IndexSource>,
+    nameOf: (source: RequirementSource & { kind: "path" | "url" | "vcs" }) => Promise<PackageName>,
+  ) => Promise<T>,
 ): Promise<T> {
   const { cacheRoot, ...settings } = options;
   const scratch = new Scratch({ tempDir: tempDirOf(options.env) });
@@ -49,7 +55,10 @@ export async function withSourceMetadata<T>(
       ...(cacheRoot === undefined ? {} : { wheelCache: bucketDir(cacheRoot, CacheBucket.wheels) }),
     });
     try {
-      return await resolve(dispatch.provider(BuildStack.root(), { metadataOnly: true }));
+      return await resolve(
+        dispatch.provider(BuildStack.root(), { metadataOnly: true }),
+        async (source) => (await dispatch.sourceMetadata(source, BuildStack.root())).name,
+      );
     } finally {
       await dispatch.close();
     }

@@ -46,27 +46,32 @@ function metaBackendWheel(): IndexFile {
   });
 }
 
+/** The files of a project built by the meta backend. */
+function metaProject(
+  name: string,
+  version: string,
+  dependencies: readonly string[],
+): Record<string, string> {
+  const list = dependencies.map((d) => `"${d}"`).join(", ");
+  return {
+    "pyproject.toml": [
+      "[build-system]",
+      'requires = ["meta-backend"]',
+      'build-backend = "meta_backend"',
+      "",
+      "[project]",
+      `name = "${name}"`,
+      `version = "${version}"`,
+      `dependencies = [${list}]`,
+      "",
+    ].join("\n"),
+    [`${name}.py`]: "",
+  };
+}
+
 /** An sdist built by the meta backend. */
 function metaSdist(name: string, version: string, dependencies: readonly string[]): IndexFile {
-  const list = dependencies.map((d) => `"${d}"`).join(", ");
-  const sdist = buildSdist({
-    name,
-    version,
-    files: {
-      "pyproject.toml": [
-        "[build-system]",
-        'requires = ["meta-backend"]',
-        'build-backend = "meta_backend"',
-        "",
-        "[project]",
-        `name = "${name}"`,
-        `version = "${version}"`,
-        `dependencies = [${list}]`,
-        "",
-      ].join("\n"),
-      [`${name}.py`]: "",
-    },
-  });
+  const sdist = buildSdist({ name, version, files: metaProject(name, version, dependencies) });
   return { filename: sdist.filename, bytes: sdist.bytes };
 }
 
@@ -123,6 +128,45 @@ Deno.test({
       assert(!ours.stdout.includes("build_wheel was called"), ours.stdout);
       assertStringIncludes(ours.stdout, "Preparing metadata of hooked");
       assertEquals(await listDir(tmp), []);
+    } finally {
+      await server.close();
+      await done();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "download: a project directory and a local sdist, their dependencies from the metadata hook, as pip",
+  ignore: needs,
+  sanitizeResources: false,
+  async fn() {
+    const { home, done } = await tempHome("dpip-dl-sources-");
+    const server = await startIndexServer({
+      files: [...demoFiles(), miniBackendWheel(), metaBackendWheel()],
+    });
+    try {
+      const project = join(home, "proj");
+      await Deno.mkdir(project);
+      for (const [path, text] of Object.entries(metaProject("proj", "1.0", ["tool"]))) {
+        await Deno.writeTextFile(join(project, path), text);
+      }
+      const sdist = metaSdist("srcroot", "1.0", ["lib>=2"]);
+      await Deno.writeFile(join(home, sdist.filename), sdist.bytes);
+      const args = ["download", "--no-cache-dir", "-i", server.url];
+      const wanted = ["./proj", `./${sdist.filename}`];
+      const ours = await dpip([...args, "-d", "ours", ...wanted], { home });
+      assertEquals(ours.status, 0, ours.stderr);
+      const theirs = await pip(python311!, [...args, "-d", "pips", ...wanted], { cwd: home });
+      assertEquals(theirs.status, 0, theirs.stderr);
+      // The directory itself is not saved; the sdist is, with both's dependencies.
+      const saved = await listDir(join(home, "ours"));
+      assertEquals(saved, await listDir(join(home, "pips")));
+      assertEquals(saved, [
+        "lib-2.0-py3-none-any.whl",
+        "srcroot-1.0.tar.gz",
+        "tool-1.0-py3-none-any.whl",
+      ]);
     } finally {
       await server.close();
       await done();

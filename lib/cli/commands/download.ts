@@ -39,7 +39,7 @@ import { parseSpecifierSet } from "../../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../../pep508/mod.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
-import type { PathKind } from "../../requirements/source.ts";
+import type { PathKind, RequirementSource } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { tagPriorities } from "../../dists/tags.ts";
@@ -133,6 +133,15 @@ async function sourceMetadataOptions(
   };
 }
 
+/** `name[extras] @ url` for a requirement named by path or URL. */
+function referenceRequirement(
+  name: string,
+  source: RequirementSource & { kind: "path" | "url" },
+): Requirement {
+  const extras = source.extras.length > 0 ? `[${source.extras.join(",")}]` : "";
+  return parseRequirement(`${name}${extras} @ ${source.url.split("#")[0]}`);
+}
+
 /** Runs `dpip download`. */
 export function runDownload(context: CommandContext): Promise<number> {
   return runPrinted(context, "download", (printer) => download(context, printer));
@@ -199,6 +208,8 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
   );
 
   const items: DownloadItem[] = [];
+  /** Project directories and source archives whose dependencies are wanted. */
+  const sources: (RequirementSource & { kind: "path" | "url" })[] = [];
   /** What the resolver gets: your requirements with their extras. */
   const roots: Requirement[] = [];
   const notes: string[] = [];
@@ -235,40 +246,42 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
         break;
       }
       case "url":
-      case "path":
-        if (source.kind === "path" && source.pathKind === "directory") {
+      case "path": {
+        const wheel = (source.kind === "path" ? source.pathKind : source.archive) === "wheel";
+        const directory = source.kind === "path" && source.pathKind === "directory";
+        if (directory && (noDeps || isForeignTarget(target))) {
           throw new UnsupportedDownloadError(
             source.text,
-            "it is a project directory, which needs a build",
-            "building from source is not available in dpip yet",
+            "it is a project directory: only its dependencies can be downloaded",
+            "leave out --no-deps and the foreign-target options",
           );
         }
-        items.push({
-          text: source.text,
-          ...(source.name === undefined ? {} : { name: source.name }),
-          url: source.url,
-          ...hashPart,
-        });
+        // A directory is not saved (as pip), only what it depends on.
+        if (!directory) {
+          items.push({
+            text: source.text,
+            ...(source.name === undefined ? {} : { name: source.name }),
+            url: source.url,
+            ...hashPart,
+          });
+        }
         if (noDeps) break;
-        if (
-          (source.kind === "path" ? source.pathKind : source.archive) !== "wheel" ||
-          source.requirement === undefined
-        ) {
-          throw new UnsupportedDownloadError(
-            source.text,
-            "the dependencies of a source archive are only known after a build",
-            "add --no-deps, and list its dependencies as requirements",
-          );
+        if (!wheel) {
+          if (isForeignTarget(target)) {
+            throw new UnsupportedDownloadError(
+              source.text,
+              "the dependencies of a source archive on another platform are only known after a build there",
+              "add --no-deps, and list its dependencies as requirements",
+            );
+          }
+          // Its name and dependencies come from its backend's metadata hook.
+          sources.push(source);
+          break;
         }
         // The wheel's own metadata gives its dependencies, as for `install`.
-        roots.push(
-          parseRequirement(
-            `${source.requirement.name}${
-              source.extras.length > 0 ? `[${source.extras.join(",")}]` : ""
-            } @ ${source.url.split("#")[0]}`,
-          ),
-        );
+        roots.push(referenceRequirement(source.requirement!.name, source));
         break;
+      }
       case "vcs":
         throw new UnsupportedDownloadError(
           source.text,
@@ -317,9 +330,9 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
         policy,
         ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
       });
-      const resolveWith = (usable: typeof provider) =>
+      const resolveWith = (usable: typeof provider, named: readonly Requirement[] = []) =>
         resolve({
-          requirements: roots,
+          requirements: [...roots, ...named],
           constraints: spec.constraints.flatMap((c) =>
             c.requirement === undefined ? [] : [c.requirement]
           ),
@@ -337,7 +350,13 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
       // backend's metadata hook (pip's prepare_metadata_for_build_wheel).
       const resolution = foreign || only ? await resolveWith(provider) : await withSourceMetadata(
         await sourceMetadataOptions(context, printer, { interpreter, provider, session, signal }),
-        resolveWith,
+        async (usable, nameOf) =>
+          await resolveWith(
+            usable,
+            await Promise.all(
+              sources.map(async (source) => referenceRequirement(await nameOf(source), source)),
+            ),
+          ),
       );
       // Each system's files; a file two systems share is saved once.
       for (const dist of resolution.dists) dists.set(fileKey(dist), dist);
