@@ -13,7 +13,9 @@
  *   holds, the remainder (where none holds) included;
  * - has a `Requires-Python` whose lower bound cuts through the fork's
  *   Pythons: into the Pythons it supports (where it can be used) and the
- *   older ones (where an older version must be found).
+ *   older ones (where an older version must be found);
+ * - is the root, and one of your constraints has a marker that holds in
+ *   part of the fork: into where it holds and where it does not.
  *
  * Pure: no I/O.
  *
@@ -109,6 +111,10 @@ export class ForkScope implements MarkerScope {
     if (parts.length > 1) {
       throw new ForkSplit(parts, `${label} requires one project differently under markers`);
     }
+    const limited = constraintParts(this.fork, chosen.constraints ?? []);
+    if (limited.length > 1) {
+      throw new ForkSplit(limited, "a constraint holds in part of the environments");
+    }
   }
 }
 
@@ -178,6 +184,28 @@ export function siblingParts(
     Number(a.applying.length === 0) - Number(b.applying.length === 0) ||
     compareText(String(a.marker), String(b.marker))
   ).map((part) => part.marker);
+}
+
+/**
+ * The parts `fork` divides into for constraints whose markers hold in part
+ * of it (a constraint limits versions only where its marker holds); `[fork]`
+ * when none does.
+ */
+export function constraintParts(fork: MarkerSet, constraints: readonly Requirement[]): MarkerSet[] {
+  let parts = [fork];
+  for (const constraint of constraints) {
+    if (constraint.marker === undefined) continue;
+    const where = markerSetOf(constraint.marker).withExtra("");
+    const next: MarkerSet[] = [];
+    for (const part of parts) {
+      const inside = part.and(where);
+      if (inside.isEmpty() || inside.equals(part)) next.push(part);
+      else next.push(inside, part.and(where.not()));
+    }
+    parts = next;
+    if (parts.length > MAX_PARTS) throw new TooManyForksError(MAX_PARTS);
+  }
+  return parts;
 }
 
 function withoutMarker(requirement: Requirement): string {

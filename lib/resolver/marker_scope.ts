@@ -21,6 +21,8 @@ export interface ChosenDependencies {
   readonly requiresPython?: string;
   /** The requirements that apply ({@link MarkerScope.applies}). */
   readonly requirements: readonly Requirement[];
+  /** For your own requirements: the constraints that apply. */
+  readonly constraints?: readonly Requirement[];
 }
 
 /** Markers decided against a set of environments instead of one. */

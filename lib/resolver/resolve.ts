@@ -734,7 +734,11 @@ class Resolver<S> {
     index: number,
   ): Promise<DependencyAnswer<PackageId>> {
     if (packageId.kind === "root") {
-      this.#options.scope?.inspect({ extra: "", requirements: this.#roots });
+      this.#options.scope?.inspect({
+        extra: "",
+        requirements: this.#roots,
+        constraints: [...this.#constraints.values()].flat(),
+      });
       return { kind: "dependencies", dependencies: await this.#dependencies(this.#roots, ROOT_ID) };
     }
     const { name } = packageId;

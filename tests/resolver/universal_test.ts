@@ -256,3 +256,24 @@ Deno.test("universal: preferences (an earlier output's pins) are tried first whe
     "lib 2.0: ",
   ]);
 });
+
+Deno.test("universal: a constraint with a marker limits versions only where it holds", async () => {
+  // Without the split, lib<2 (the constraint) and lib>=2 (newer's) would meet in one fork.
+  const resolution = await resolveUniversal({
+    requirements: ["app"],
+    constraints: ['lib<2; python_version < "3.10"'],
+  }, {
+    provider: inMemoryProvider({
+      app: { "1.0": ["lib", 'newer; python_version >= "3.10"'] },
+      newer: { "1.0": ["lib>=2"] },
+      lib: { "1.0": [], "2.0": [] },
+    }),
+    requiresPython: ">=3.8",
+  });
+  assertEquals(resolution.dists.map((d) => `${d.name} ${d.version}: ${d.marker}`), [
+    "app 1.0: ",
+    'lib 1.0: python_version < "3.10"',
+    'lib 2.0: python_version >= "3.10"',
+    'newer 1.0: python_version >= "3.10"',
+  ]);
+});
