@@ -6,8 +6,9 @@
  *
  * The resolution runs once per fork (`forks.ts`), starting from the whole
  * set: requirements apply where their markers can hold, and a fork splits
- * when a chosen version requires one project differently under markers, or
- * when its `Requires-Python` admits only part of the fork's Pythons. Forks
+ * when a chosen version requires one project differently under markers,
+ * when its `Requires-Python` admits only part of the fork's Pythons, or
+ * where one of your constraints' markers holds in part of it. Forks
  * are resolved in order, each preferring the versions earlier forks chose
  * (so a project gets one version wherever it can). A reachability pass over
  * each fork's result (`reachability.ts`) says where each distribution is
@@ -25,8 +26,6 @@ import { compareVersions } from "../pep440/mod.ts";
 import { MarkerSet, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { environmentsWith } from "../pep508/python_platform.ts";
 import { ForkScope, ForkSplit, TooManyForksError } from "./forks.ts";
-
-export { TooManyForksError } from "./forks.ts";
 import type {
   DirectResult,
   MetadataResult,
@@ -42,6 +41,8 @@ import {
   type ResolvedDist,
   type ResolveOptions,
 } from "./resolve.ts";
+
+export { TooManyForksError } from "./forks.ts";
 
 /** How to resolve universally. */
 export interface UniversalOptions<S = never> extends
