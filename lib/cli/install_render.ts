@@ -180,6 +180,30 @@ export function displayPath(path: string, cwd: string): string {
   return `./${shown}`;
 }
 
+/**
+ * pip's `Looking in indexes:` (unless only PyPI, or `--no-index`) and
+ * `Looking in links:` lines.
+ */
+export function lookingInLines(
+  indexes: { readonly indexUrls: readonly string[]; readonly findLinks: readonly string[] },
+  noIndex: boolean,
+): string[] {
+  const lines: string[] = [];
+  const urls = indexes.indexUrls;
+  if (
+    !noIndex && urls.length > 0 && !(urls.length === 1 && urls[0] === "https://pypi.org/simple")
+  ) {
+    lines.push(`Looking in indexes: ${urls.join(", ")}`);
+  }
+  if (indexes.findLinks.length > 0) lines.push(`Looking in links: ${indexes.findLinks.join(", ")}`);
+  return lines;
+}
+
+/** pip's line for a requirement whose markers exclude the target. */
+export function ignoredLine(ignored: { readonly text: string; readonly marker: string }): string {
+  return `Ignoring ${ignored.text}: markers '${ignored.marker}' don't match your environment`;
+}
+
 function fromChain(collected: CollectedDist): string {
   return collected.chain.length === 0 ? "" : ` (from ${collected.chain.join("->")})`;
 }
@@ -191,11 +215,7 @@ function fromChain(collected: CollectedDist): string {
  */
 export function collectingLines(planned: PlannedInstall, cwd: string): string[] {
   const lines: string[] = [];
-  for (const ignored of planned.ignored) {
-    lines.push(
-      `Ignoring ${ignored.text}: markers '${ignored.marker}' don't match your environment`,
-    );
-  }
+  for (const ignored of planned.ignored) lines.push(ignoredLine(ignored));
   const satisfied = new Map(planned.plan.satisfied.map((entry) => [entry.dist.name, entry]));
   for (const item of planned.collected) {
     const entry = satisfied.get(item.name);

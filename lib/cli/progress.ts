@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { DownloadReporter } from "../operations/download.ts";
+import type { DownloadReporter } from "../operations/download_files.ts";
 import type { InstallPhase } from "../operations/install_wheels.ts";
 import type { TextSink } from "./io.ts";
 

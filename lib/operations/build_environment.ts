@@ -19,6 +19,7 @@ import type { ResolverProvider } from "../resolver/mod.ts";
 import { wheelRequest, withBuiltWheels } from "./resolved_wheels.ts";
 import type { BuiltIndexWheel } from "./sdist_builds.ts";
 import type { Scratch } from "./scratch.ts";
+import { resolveSpecification } from "./resolve_specification.ts";
 
 /** What a build environment is installed with. */
 export interface BuildEnvironmentServices {
@@ -52,16 +53,15 @@ export async function installBuildEnvironment(
   services: BuildEnvironmentServices,
 ): Promise<void> {
   const { interpreter } = services;
-  const { resolve } = await import("../resolver/mod.ts");
-  const resolution = await resolve({
-    requirements: [...requirements],
-    constraints: [...services.constraints],
-    installed: [],
+  const resolution = await resolveSpecification({
+    requirements,
+    constraints: services.constraints.map((requirement) => ({ requirement })),
   }, {
     provider: services.provider,
     environment: interpreter.markerEnvironment,
     pythonVersion: interpreter.markerEnvironment.python_full_version,
-    ...(services.pre ? { prerelease: "allow" as const } : {}),
+    pre: services.pre,
+    ignoreRequiresPython: false,
     ignoreInstalled: true,
   });
   const dists = withBuiltWheels(resolution.dists, services.builtWheel);

@@ -1,9 +1,10 @@
 /**
- * `download` without dependencies: for each requirement, the best file the
- * sources offer (or the URL it names), downloaded into a directory. Files
- * are chosen first (project pages fetched in parallel), then downloaded in a
- * bounded pool, each streamed to disk while hashed and verified against the
- * index's hash and the user's `--hash` values.
+ * `download`: your requirements' files into a directory. The phases:
+ * prepare the roots (`download_roots.ts`: the target systems, what to fetch
+ * and what to resolve), choose the files (without dependencies, the best
+ * file of each requirement, project pages fetched in parallel; with them,
+ * one {@link resolveSpecification} per target system), then fetch and
+ * verify them (`download_files.ts`).
  *
  * Hash-checking mode (`--require-hashes`, or any requirement with a
  * `--hash`) works as pip's: every requirement must be pinned with `==` and
@@ -14,21 +15,13 @@
  * @module
  */
 
-import { join } from "../paths.ts";
-import { DpipError } from "../errors.ts";
+import { DpipError, isDpipError } from "../errors.ts";
 import { HashRequirementError } from "./hash_mode.ts";
 import { filenameOfUrl, type ProjectFile } from "../index/simple_api.ts";
-import { redactText, redactUrl } from "../net/auth.ts";
-import {
-  type AllowedHashes,
-  digestChecks,
-  type HashCheck,
-  hashFile,
-  matchesHashes,
-} from "../net/hashes.ts";
-import type { DownloadOptions, DownloadResult } from "../net/http_client.ts";
+import { redactText } from "../net/auth.ts";
+import { digestChecks, type HashCheck } from "../net/hashes.ts";
 import { canonicalizeName } from "../names/mod.ts";
-import { parseSpecifierSet, type SpecifierSet } from "../pep440/mod.ts";
+import { parseSpecifierSet } from "../pep440/mod.ts";
 import type { DownloadDocument } from "./json_documents.ts";
 import {
   type Candidate,
@@ -39,19 +32,29 @@ import {
   type TagRanking,
 } from "../resolver/candidate_selector.ts";
 import { appendAll } from "../lists.ts";
-
-/** One requirement to download. */
-export interface DownloadItem {
-  /** The requirement as the user wrote it (for messages). */
-  readonly text: string;
-  /** The project name (any spelling); absent for an unnamed URL. */
-  readonly name?: string;
-  readonly specifier?: SpecifierSet;
-  /** `--hash` values by algorithm. */
-  readonly hashes?: AllowedHashes;
-  /** A direct URL (`name @ url`, a path or URL requirement): downloaded as is. */
-  readonly url?: string;
-}
+import type {
+  IndexSource,
+  MetadataClient,
+  MetadataStore,
+  ProjectFiles,
+} from "../resolver/default_provider.ts";
+import type { ResolverProvider } from "../resolver/mod.ts";
+import { type SourceMetadataOptions, withSourceMetadata } from "./source_metadata.ts";
+import { resolveSpecification } from "./resolve_specification.ts";
+import {
+  type DownloadItem,
+  type DownloadRoots,
+  type DownloadTarget,
+  referenceRequirement,
+} from "./download_roots.ts";
+import type { Requirement } from "../pep508/mod.ts";
+import {
+  type DownloadedFile,
+  fetchFiles,
+  type FetchOptions,
+  type FileDownloader,
+  type FilePlan,
+} from "./download_files.ts";
 
 /** Where files come from (`IndexSet` fits). */
 export interface FileSource {
@@ -62,50 +65,13 @@ export interface FileSource {
   }>;
 }
 
-/** How files are fetched (`HttpClient` fits). */
-export interface FileDownloader {
-  download(url: string, dest: string, options?: DownloadOptions): Promise<DownloadResult>;
-}
-
-/** Progress callbacks (a progress bar renderer implements them). */
-export interface DownloadReporter {
-  /** A file starts downloading. */
-  onStart?(filename: string, size: number | undefined): void;
-  onProgress?(filename: string, received: number, total: number | undefined): void;
-  /** A file finished (downloaded, copied from the cache, or found in place). */
-  onDone?(filename: string): void;
-}
-
 /** Options for {@link downloadRequirements}. */
-export interface DownloadRequirementsOptions {
+export interface DownloadRequirementsOptions extends FetchOptions {
   readonly sources: FileSource;
-  readonly downloader: FileDownloader;
   readonly tags: TagRanking;
   readonly policy: CandidatePolicy;
-  /** The destination directory (created when missing). */
-  readonly dest: string;
   /** `--require-hashes`. */
   readonly requireHashes?: boolean;
-  /** Parallel downloads (default 16). */
-  readonly concurrency?: number;
-  readonly reporter?: DownloadReporter;
-}
-
-/** One file in the destination. */
-export interface DownloadedFile {
-  /** The requirement it satisfies. */
-  readonly requirement: string;
-  /** The normalized project name (from the filename for unnamed URLs). */
-  readonly name: string;
-  readonly version?: string;
-  readonly filename: string;
-  readonly path: string;
-  readonly size: number;
-  /** Where it came from, redacted. */
-  readonly url: string;
-  /** `downloaded`, `cached` (from the HTTP cache), or `present` (already in the destination). */
-  readonly origin: "downloaded" | "cached" | "present";
-  readonly sha256: string;
 }
 
 /** The result of {@link downloadRequirements}. */
@@ -142,16 +108,6 @@ export class NoMatchingDistributionError extends DpipError {
 }
 
 export { HashRequirementError } from "./hash_mode.ts";
-
-interface Planned {
-  readonly item: DownloadItem;
-  readonly name: string;
-  readonly version?: string;
-  readonly url: string;
-  readonly filename: string;
-  readonly size?: number;
-  readonly checks: HashCheck[];
-}
 
 function notesOf(selection: Selection<ProjectFile>): string[] {
   const notes: string[] = [];
@@ -231,132 +187,6 @@ function checkHashMode(items: readonly DownloadItem[]): void {
   }
 }
 
-/** A download not started because another requirement already failed. */
-class DownloadAbandonedError extends Error {}
-
-/** Runs functions at most `limit` at a time. */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-
-/**
- * Downloads the planned files, at most `concurrency` at a time, each as soon
- * as its plan is known (plans may still be waiting for their index page);
- * enforces hash-checking mode after. When anything fails, the files this run
- * downloaded are removed again.
- */
-async function fetchPlans(
-  plans: readonly (Planned | Promise<Planned>)[],
-  options: Pick<DownloadRequirementsOptions, "dest" | "downloader" | "reporter" | "concurrency">,
-  hashMode: boolean,
-): Promise<DownloadedFile[]> {
-  await Deno.mkdir(options.dest, { recursive: true });
-  // One listing instead of a failing stat per file in the usual, empty destination.
-  const names = new Set<string>();
-  for await (const entry of Deno.readDir(options.dest)) names.add(entry.name);
-  const reporter = options.reporter;
-  const slot = limiter(options.concurrency ?? 16);
-  let failed = false;
-  const fetchOne = async (plan: Planned): Promise<DownloadedFile> => {
-    const path = join(options.dest, plan.filename);
-    const base = {
-      requirement: plan.item.text,
-      name: plan.name,
-      ...(plan.version === undefined ? {} : { version: plan.version }),
-      filename: plan.filename,
-      path,
-      url: redactUrl(plan.url),
-    };
-    const algorithms = plan.checks.flatMap((c) => Object.keys(c.allowed));
-    const present = names.has(plan.filename) &&
-      await Deno.stat(path).then((s) => s.isFile, () => false);
-    if (present) {
-      const digests = await hashFile(path, algorithms);
-      if (plan.checks.every((check) => matchesHashes(digests, check.allowed))) {
-        reporter?.onDone?.(plan.filename);
-        return {
-          ...base,
-          size: (await Deno.stat(path)).size,
-          origin: "present",
-          sha256: digests["sha256"] ?? "",
-        };
-      }
-      await Deno.remove(path);
-    }
-    reporter?.onStart?.(plan.filename, plan.size);
-    const result = await options.downloader.download(plan.url, path, {
-      checks: plan.checks,
-      onProgress: (received, total) => reporter?.onProgress?.(plan.filename, received, total),
-    });
-    reporter?.onDone?.(plan.filename);
-    return {
-      ...base,
-      size: result.size,
-      origin: result.fromCache ? "cached" : "downloaded",
-      sha256: result.digests["sha256"] ?? "",
-    };
-  };
-  const resolved: Planned[] = new Array(plans.length);
-  const settled = await Promise.allSettled(plans.map(async (pending, index) => {
-    try {
-      const plan = await pending;
-      resolved[index] = plan;
-      return await slot(() => {
-        if (failed) throw new DownloadAbandonedError();
-        return fetchOne(plan);
-      });
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
-  }));
-  const failure = settled.find((r) =>
-    r.status === "rejected" && !(r.reason instanceof DownloadAbandonedError)
-  );
-  if (failure !== undefined) {
-    await Promise.all(
-      settled.map((r) =>
-        r.status === "fulfilled" && r.value.origin !== "present"
-          ? Deno.remove(r.value.path).catch(() => {})
-          : undefined
-      ),
-    );
-    throw (failure as PromiseRejectedResult).reason;
-  }
-  const files = settled.map((r) => (r as PromiseFulfilledResult<DownloadedFile>).value);
-
-  if (hashMode) {
-    const missing = files.filter((_, i) =>
-      resolved[i]?.checks.every((c) => c.source !== "the requirement") ?? false
-    );
-    if (missing.length > 0) {
-      await Promise.all(
-        missing.filter((f) => f.origin !== "present").map((f) =>
-          Deno.remove(f.path).catch(() => {})
-        ),
-      );
-      throw new HashRequirementError(
-        `Hashes are required in --require-hashes mode, but they are missing from some requirements: ${
-          missing.map((f) => `${f.name}==${f.version ?? "?"} --hash=sha256:${f.sha256}`).join(", ")
-        }`,
-        "add these --hash values to your requirements (after checking the files are the ones you expect)",
-      );
-    }
-  }
-  return files;
-}
-
 /**
  * Chooses and downloads the best file for each requirement (no dependencies).
  *
@@ -374,7 +204,7 @@ export async function downloadRequirements(
   if (hashMode) checkHashMode(requested);
   const warnings: string[] = [];
 
-  const plans = requested.map(async (item): Promise<Planned> => {
+  const plans = requested.map(async (item): Promise<FilePlan> => {
     const userHashes = item.hashes ?? {};
     const userChecks: HashCheck[] = Object.keys(userHashes).length > 0
       ? [{ source: "the requirement", allowed: userHashes }]
@@ -424,7 +254,7 @@ export async function downloadRequirements(
   // fetchPlans awaits each plan, but only after a first await of its own: mark the
   // rejections handled now (they still reach fetchPlans).
   for (const plan of plans) plan.catch(() => {});
-  const files = await fetchPlans(plans, options, hashMode);
+  const files = await fetchFiles(plans, options, hashMode);
   return { files, warnings };
 }
 
@@ -455,7 +285,7 @@ export async function downloadResolved(
   const byName = new Map(
     requested.filter((i) => i.name !== undefined).map((i) => [canonicalizeName(i.name ?? ""), i]),
   );
-  const plans: Planned[] = [];
+  const plans: FilePlan[] = [];
   for (const dist of dists) {
     const name = canonicalizeName(dist.name);
     const item = byName.get(name) ?? { text: `${name}==${dist.version}`, name };
@@ -480,7 +310,132 @@ export async function downloadResolved(
       ],
     });
   }
-  return { files: await fetchPlans(plans, options, hashMode), warnings: [] };
+  return { files: await fetchFiles(plans, options, hashMode), warnings: [] };
+}
+
+/** What a download reaches the indexes through, and how it chooses. */
+export interface DownloadSpecificationOptions
+  extends Omit<DownloadRequirementsOptions, "sources" | "downloader" | "tags"> {
+  /** The indexes and find-links sources (`IndexSet` fits). */
+  readonly sources: FileSource & ProjectFiles;
+  /** The HTTP client: files and metadata (`HttpClient` fits). */
+  readonly client: FileDownloader & MetadataClient;
+  /** Wheels' metadata kept by the hash that verified it. */
+  readonly metadataStore?: MetadataStore;
+  /** The systems to download for (see {@link downloadTargets}); the first one's tags pick files without dependencies. */
+  readonly targets: readonly DownloadTarget[];
+  /** `--no-deps`: the best file of each requirement, nothing resolved. */
+  readonly noDeps: boolean;
+  /** `--resolution-timeout`, in milliseconds. */
+  readonly timeoutMs?: number;
+  /**
+   * How backends are asked for the metadata of versions offered only as an
+   * sdist (pip's `prepare_metadata_for_build_wheel`), given the target's
+   * provider; without it such versions are unavailable (another machine's
+   * dependencies come from wheels only).
+   */
+  readonly sourceMetadata?: (
+    provider: ResolverProvider<IndexSource>,
+  ) => Promise<SourceMetadataOptions>;
+}
+
+/**
+ * The download pipeline: without dependencies, the best file of each root;
+ * with them, one resolution per target (a file two targets share is saved
+ * once), then every chosen file fetched and verified into `dest`.
+ *
+ * @throws {NoMatchingDistributionError} when a requirement has no usable file (`noDeps`).
+ * @throws {ResolutionImpossibleError} when no versions fit.
+ * @throws {HashRequirementError} for hash-checking mode violations.
+ */
+export async function downloadSpecification(
+  roots: DownloadRoots,
+  options: DownloadSpecificationOptions,
+): Promise<DownloadOutcome> {
+  const { targets, client } = options;
+  const fetching = {
+    downloader: client,
+    dest: options.dest,
+    ...(options.requireHashes === undefined ? {} : { requireHashes: options.requireHashes }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.reporter === undefined ? {} : { reporter: options.reporter }),
+  };
+  if (options.noDeps) {
+    return await downloadRequirements(roots.items, {
+      ...fetching,
+      sources: options.sources,
+      tags: targets[0]!.tags,
+      policy: options.policy,
+    }).catch(async (error) => {
+      // A requirement no file matches is explained as install explains it: by the resolver.
+      if (isDpipError(error, "no-matching-distribution")) {
+        await resolveTargets(roots, options, true);
+      }
+      throw error;
+    });
+  }
+  const { dists, warnings } = await resolveTargets(roots, options, false);
+  const outcome = await downloadResolved(dists, roots.items, fetching);
+  appendAll(outcome.warnings, warnings);
+  return outcome;
+}
+
+/**
+ * Your requirements resolved for each target (only them with `only`:
+ * `--no-deps`); a file two targets share is kept once.
+ */
+async function resolveTargets(
+  roots: DownloadRoots,
+  options: DownloadSpecificationOptions,
+  only: boolean,
+): Promise<{ dists: ResolvedFile[]; warnings: string[] }> {
+  // The resolver loads only when needed (not for a `--no-deps` download that finds its files).
+  const { defaultProvider } = await import("../resolver/default_provider.ts");
+  const dists = new Map<string, ResolvedFile>();
+  const warnings: string[] = [];
+  for (const target of options.targets) {
+    const provider = defaultProvider({
+      indexes: options.sources,
+      client: options.client,
+      tags: target.tags,
+      policy: options.policy,
+      ...(options.metadataStore === undefined ? {} : { metadataStore: options.metadataStore }),
+    });
+    const resolveWith = (usable: ResolverProvider<IndexSource>, named: Requirement[] = []) =>
+      resolveSpecification({ ...roots, requirements: [...roots.requirements, ...named] }, {
+        provider: usable,
+        environment: target.environment,
+        pythonVersion: options.policy.pythonVersion.join("."),
+        pre: options.policy.pre ?? false,
+        ignoreRequiresPython: options.policy.ignoreRequiresPython ?? false,
+        noDeps: only,
+        ignoreInstalled: true,
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      });
+    const resolution = only || options.sourceMetadata === undefined
+      ? await resolveWith(provider)
+      : await withSourceMetadata(
+        await options.sourceMetadata(provider),
+        async (usable, nameOf) =>
+          await resolveWith(
+            usable,
+            await Promise.all(
+              roots.sources.map(async (source) =>
+                referenceRequirement(await nameOf(source), source)
+              ),
+            ),
+          ),
+      );
+    // Each system's files; a file two systems share is saved once.
+    for (const dist of resolution.dists) dists.set(fileKey(dist), dist);
+    appendAll(warnings, resolution.warnings);
+  }
+  return { dists: [...dists.values()], warnings };
+}
+
+/** A resolved file's identity across resolutions: project, version and where it comes from. */
+function fileKey(dist: ResolvedFile): string {
+  return `${dist.name} ${dist.version} ${dist.source?.file.url ?? dist.url ?? ""}`;
 }
 
 function isLocalDirectory(url: string): boolean {

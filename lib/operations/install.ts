@@ -69,7 +69,6 @@ import type { IndexSource, MetadataClient, MetadataStore } from "../resolver/def
 import type { ReleaseControl } from "../resolver/release_control.ts";
 import type {
   DirectResult,
-  InstalledDistribution,
   Resolution,
   ResolvedDist,
   ResolverProvider,
@@ -92,6 +91,7 @@ import {
   withBuiltWheels,
 } from "./resolved_wheels.ts";
 import { Scratch, tempDirOf } from "./scratch.ts";
+import { installedDistribution, resolveSpecification } from "./resolve_specification.ts";
 import { checkInstalled, type CheckResult } from "./check.ts";
 import { HashRequirementError } from "./hash_mode.ts";
 import { formatInstallReport, type ReportItem } from "./install_report.ts";
@@ -365,21 +365,6 @@ function rootsOf(
     }
   }
   return roots;
-}
-
-function installedDistribution(dist: InstalledDist): InstalledDistribution {
-  const requiresPython = dist.message.headers.find(([key]) =>
-    key.toLowerCase() === "requires-python"
-  )?.[1];
-  return {
-    name: dist.name,
-    version: dist.version,
-    metadata: {
-      requiresDist: dist.requiresDist(),
-      providesExtra: dist.providesExtra(),
-      ...(requiresPython === undefined ? {} : { requiresPython }),
-    },
-  };
 }
 
 /** Parsed `Requires-Dist` strings (each is read several times per run); undefined when invalid. */
@@ -1020,18 +1005,15 @@ async function runPipeline(
   }
   if (dists === undefined) {
     // The resolver loads only when something is not installed already (not for a no-op).
-    const { resolve } = await import("../resolver/mod.ts");
-    resolution = await resolve({
+    resolution = await resolveSpecification({
       requirements: roots.map((root) => root.requirement),
-      constraints: spec.constraints.flatMap((c) =>
-        c.requirement === undefined ? [] : [c.requirement]
-      ),
-      installed: installedSet.map(installedDistribution),
+      constraints: spec.constraints,
+      installed: installedSet,
     }, {
       provider,
       environment: interpreter.markerEnvironment,
       pythonVersion: interpreter.markerEnvironment.python_full_version,
-      ...(settings.pre ? { prerelease: "allow" as const } : {}),
+      pre: settings.pre,
       ...(settings.releaseControl === undefined ? {} : { releaseControl: settings.releaseControl }),
       ignoreRequiresPython: settings.ignoreRequiresPython,
       noDeps: settings.noDeps,
@@ -1041,9 +1023,7 @@ async function runPipeline(
       ...(settings.resolutionTimeoutMs === undefined
         ? {}
         : { timeoutMs: settings.resolutionTimeoutMs }),
-      ...(reporter?.onResolving === undefined
-        ? {}
-        : { reporter: { onDecision: reporter.onResolving } }),
+      ...(reporter?.onResolving === undefined ? {} : { onDecision: reporter.onResolving }),
     });
     dists = withBuiltWheels(resolution.dists, (url) => dispatch.builtWheel(url));
   }

@@ -31,10 +31,10 @@ import { resolve } from "../../paths.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { targetOptionsOf } from "../index_session.ts";
-import { runPrinted } from "../install_render.ts";
+import { displayPath, runPrinted } from "../install_render.ts";
 import { emitDocument, wantsJson } from "../json_output.ts";
 import { OptionValues } from "../option_values.ts";
-import { displayPath, runDownload } from "./download.ts";
+import { runDownload } from "./download.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
 /** `download` failed for a target; it has printed why. */

@@ -15,36 +15,31 @@
  */
 
 import { resolve as resolvePath } from "../../paths.ts";
-import { DpipError, isDpipError, UsageError } from "../../errors.ts";
+import { DpipError, UsageError } from "../../errors.ts";
 import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import type { Interpreter } from "../../python/mod.ts";
 import type { IndexSource } from "../../resolver/default_provider.ts";
 import type { ResolverProvider } from "../../resolver/mod.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
-import {
-  type SourceMetadataOptions,
-  withSourceMetadata,
-} from "../../operations/source_metadata.ts";
+import type { SourceMetadataOptions } from "../../operations/source_metadata.ts";
 import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
 import { buildConstraintsOf, sdistLimitsOf } from "./install.ts";
 import {
   downloadDocument,
-  type DownloadItem,
   type DownloadOutcome,
-  downloadRequirements,
-  downloadResolved,
-  type ResolvedFile,
+  downloadSpecification,
 } from "../../operations/download.ts";
-import { parseSpecifierSet } from "../../pep440/mod.ts";
-import { parseRequirement, type Requirement } from "../../pep508/mod.ts";
+import {
+  downloadRoots,
+  downloadTargets,
+  UnsupportedDownloadError,
+} from "../../operations/download_roots.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
-import type { PathKind, RequirementSource } from "../../requirements/source.ts";
+import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
-import { tagPriorities } from "../../dists/tags.ts";
-import { splitBySystem, targetMarkerEnvironment } from "../../index/target_markers.ts";
-import { isForeignTarget, targetTags } from "../../index/target_tags.ts";
+import { isForeignTarget } from "../../index/target_tags.ts";
 import {
   candidateSettings,
   type ExtraIndexOptions,
@@ -52,19 +47,17 @@ import {
   openIndexSession,
   targetOptionsOf,
 } from "../index_session.ts";
-import { type InstallPrinter, runPrinted } from "../install_render.ts";
+import {
+  displayPath,
+  ignoredLine,
+  type InstallPrinter,
+  lookingInLines,
+  runPrinted,
+} from "../install_render.ts";
 import { emitDocument, wantsJson } from "../json_output.ts";
 import { formatSize, progressDisplay } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
-
-/** A requirement form `download` cannot handle yet. */
-export class UnsupportedDownloadError extends DpipError {
-  constructor(requirement: string, why: string, hint: string) {
-    super("unsupported-requirement", `Cannot download ${requirement}: ${why}`, { hint });
-    this.name = "UnsupportedDownloadError";
-  }
-}
 
 function statKind(path: string): PathKind {
   try {
@@ -72,17 +65,6 @@ function statKind(path: string): PathKind {
   } catch {
     return undefined;
   }
-}
-
-/** A resolved file's identity across resolutions: project, version and where it comes from. */
-function fileKey(dist: ResolvedFile): string {
-  return `${dist.name} ${dist.version} ${dist.source?.file.url ?? dist.url ?? ""}`;
-}
-
-/** pip's `display_path`: `./x` under the working directory, else the absolute path. */
-export function displayPath(path: string, cwd: string): string {
-  const prefix = cwd.endsWith("/") ? cwd : cwd + "/";
-  return path.startsWith(prefix) ? "./" + path.slice(prefix.length) : path;
 }
 
 /** How `download` asks backends for sdists' metadata: the build options of the command line. */
@@ -131,15 +113,6 @@ async function sourceMetadataOptions(
       onBuildOutput: (line) => printer.debug(`  ${line}`),
     },
   };
-}
-
-/** `name[extras] @ url` for a requirement named by path or URL. */
-function referenceRequirement(
-  name: string,
-  source: RequirementSource & { kind: "path" | "url" },
-): Requirement {
-  const extras = source.extras.length > 0 ? `[${source.extras.join(",")}]` : "";
-  return parseRequirement(`${name}${extras} @ ${source.url.split("#")[0]}`);
 }
 
 /** Runs `dpip download`. */
@@ -199,196 +172,46 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
       ? { ...extra, onlyBinary: [...(extra.onlyBinary ?? []), ":all:"] }
       : extra,
   );
-  // One resolution per operating system the platforms name, each with that system's markers.
-  const targets = foreign ? splitBySystem(target) : [target];
-  const environments = targets.map((each) =>
-    foreign
-      ? targetMarkerEnvironment(interpreter.markerEnvironment, each)
-      : interpreter.markerEnvironment
-  );
-
-  const items: DownloadItem[] = [];
-  /** Project directories and source archives whose dependencies are wanted. */
-  const sources: (RequirementSource & { kind: "path" | "url" })[] = [];
-  /** What the resolver gets: your requirements with their extras. */
-  const roots: Requirement[] = [];
-  const notes: string[] = [];
-  const constraints = spec.constraints;
-  for (const { source, hashes } of spec.requirements) {
-    const marker = source.marker;
-    if (marker !== undefined && !environments.some((env) => marker.evaluate(env))) {
-      notes.push(
-        `Ignoring ${
-          source.name ?? source.text
-        }: markers '${source.marker}' don't match your environment`,
-      );
-      continue;
-    }
-    const allHashes: Record<string, string[]> = {};
-    for (const [algorithm, values] of Object.entries(hashes)) allHashes[algorithm] = [...values];
-    for (const [algorithm, value] of Object.entries(source.urlHashes)) {
-      allHashes[algorithm] = [...(allHashes[algorithm] ?? []), value];
-    }
-    const hashPart = Object.keys(allHashes).length > 0 ? { hashes: allHashes } : {};
-    switch (source.kind) {
-      case "registry": {
-        const narrowing = constraints.filter((c) => c.name === source.name)
-          .map((c) => String(c.requirement?.specifier ?? "")).filter((s) => s !== "");
-        const specifier = [String(source.requirement.specifier), ...narrowing]
-          .filter((s) => s !== "").join(",");
-        items.push({
-          text: source.text,
-          name: source.name,
-          specifier: parseSpecifierSet(specifier),
-          ...hashPart,
-        });
-        roots.push(source.requirement);
-        break;
-      }
-      case "url":
-      case "path": {
-        const wheel = (source.kind === "path" ? source.pathKind : source.archive) === "wheel";
-        const directory = source.kind === "path" && source.pathKind === "directory";
-        if (directory && (noDeps || isForeignTarget(target))) {
-          throw new UnsupportedDownloadError(
-            source.text,
-            "it is a project directory: only its dependencies can be downloaded",
-            "leave out --no-deps and the foreign-target options",
-          );
-        }
-        // A directory is not saved (as pip), only what it depends on.
-        if (!directory) {
-          items.push({
-            text: source.text,
-            ...(source.name === undefined ? {} : { name: source.name }),
-            url: source.url,
-            ...hashPart,
-          });
-        }
-        if (noDeps) break;
-        if (!wheel) {
-          if (isForeignTarget(target)) {
-            throw new UnsupportedDownloadError(
-              source.text,
-              "the dependencies of a source archive on another platform are only known after a build there",
-              "add --no-deps, and list its dependencies as requirements",
-            );
-          }
-          // Its name and dependencies come from its backend's metadata hook.
-          sources.push(source);
-          break;
-        }
-        // The wheel's own metadata gives its dependencies, as for `install`.
-        roots.push(referenceRequirement(source.requirement!.name, source));
-        break;
-      }
-      case "vcs":
-        throw new UnsupportedDownloadError(
-          source.text,
-          "version-control URLs need a checkout and a build",
-          "building from source is not available in dpip yet",
-        );
-    }
-  }
+  const targets = downloadTargets(interpreter, target, { tags, foreign });
+  const roots = downloadRoots(spec, { targets, noDeps, foreign: isForeignTarget(target) });
 
   // Ctrl-C stops the downloads and the backends asked for metadata (lib never exits).
   const signal = io.interruptSignal?.();
   const session = await openIndexSession(context, extra, signal);
-  const quiet = options.count("quiet");
   const out = (line: string) => printer.info(line);
-  if (!options.flag("noIndex") && !fileOptions.noIndex) {
-    const indexes = session.indexes.indexUrls;
-    if (indexes.length > 0 && !(indexes.length === 1 && indexes[0] === "https://pypi.org/simple")) {
-      out(`Looking in indexes: ${indexes.join(", ")}`);
-    }
+  for (
+    const line of lookingInLines(session.indexes, options.flag("noIndex") || fileOptions.noIndex)
+  ) {
+    out(line);
   }
-  if (session.indexes.findLinks.length > 0) {
-    out(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
-  }
-  for (const note of notes) out(note);
+  for (const ignored of roots.ignored) out(ignoredLine(ignored));
   const display = progressDisplay(io, {
     progressBar: options.string("progressBar"),
-    quiet,
+    quiet: options.count("quiet"),
     json: wantsJson(context),
   });
   const bars = display.downloads;
   const dest = resolvePath(io.cwd, options.string("dest") ?? ".");
   let outcome: DownloadOutcome;
-  const requireHashes = options.flag("requireHashes") || fileOptions.requireHashes;
-  /** Your requirements resolved for each target (only them with `only`: `--no-deps`). */
-  const resolveTargets = async (only: boolean) => {
-    // The resolver loads only when needed (not for a `--no-deps` download that finds its files).
-    const { defaultProvider } = await import("../../resolver/default_provider.ts");
-    const { resolve } = await import("../../resolver/mod.ts");
-    const dists = new Map<string, ResolvedFile>();
-    const warnings: string[] = [];
-    for (const [index, each] of targets.entries()) {
-      const provider = defaultProvider({
-        indexes: session.indexes,
-        client: session.client,
-        tags: targets.length === 1 ? tags : tagPriorities(targetTags(interpreter.tagFacts, each)),
-        policy,
-        ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
-      });
-      const resolveWith = (usable: typeof provider, named: readonly Requirement[] = []) =>
-        resolve({
-          requirements: [...roots, ...named],
-          constraints: spec.constraints.flatMap((c) =>
-            c.requirement === undefined ? [] : [c.requirement]
-          ),
-        }, {
-          provider: usable,
-          environment: environments[index]!,
-          pythonVersion: policy.pythonVersion.join("."),
-          ...(policy.pre ? { prerelease: "allow" as const } : {}),
-          ignoreRequiresPython: policy.ignoreRequiresPython ?? false,
-          ignoreInstalled: true,
-          noDeps: only,
-          ...resolutionBounds(context),
-        });
+  try {
+    outcome = await downloadSpecification(roots, {
+      sources: session.indexes,
+      client: session.client,
+      ...(session.metadataStore === undefined ? {} : { metadataStore: session.metadataStore }),
+      targets,
+      policy,
+      noDeps,
       // Another machine's dependencies come from wheels only; here, an sdist's from its
       // backend's metadata hook (pip's prepare_metadata_for_build_wheel).
-      const resolution = foreign || only ? await resolveWith(provider) : await withSourceMetadata(
-        await sourceMetadataOptions(context, printer, { interpreter, provider, session, signal }),
-        async (usable, nameOf) =>
-          await resolveWith(
-            usable,
-            await Promise.all(
-              sources.map(async (source) => referenceRequirement(await nameOf(source), source)),
-            ),
-          ),
-      );
-      // Each system's files; a file two systems share is saved once.
-      for (const dist of resolution.dists) dists.set(fileKey(dist), dist);
-      for (const warning of resolution.warnings) warnings.push(warning);
-    }
-    return { dists, warnings };
-  };
-  try {
-    if (noDeps) {
-      outcome = await downloadRequirements(items, {
-        sources: session.indexes,
-        downloader: session.client,
-        tags,
-        policy,
-        dest,
-        requireHashes,
-        ...(bars === undefined ? {} : { reporter: bars }),
-      }).catch(async (error) => {
-        // A requirement no file matches is explained as install explains it: by the resolver.
-        if (isDpipError(error, "no-matching-distribution")) await resolveTargets(true);
-        throw error;
-      });
-    } else {
-      const { dists, warnings } = await resolveTargets(false);
-      outcome = await downloadResolved([...dists.values()], items, {
-        downloader: session.client,
-        dest,
-        requireHashes,
-        ...(bars === undefined ? {} : { reporter: bars }),
-      });
-      for (const warning of warnings) outcome.warnings.push(warning);
-    }
+      ...(foreign ? {} : {
+        sourceMetadata: (provider: ResolverProvider<IndexSource>) =>
+          sourceMetadataOptions(context, printer, { interpreter, provider, session, signal }),
+      }),
+      dest,
+      requireHashes: options.flag("requireHashes") || fileOptions.requireHashes,
+      ...resolutionBounds(context),
+      ...(bars === undefined ? {} : { reporter: bars }),
+    });
   } finally {
     display.finish();
     session.client.close();

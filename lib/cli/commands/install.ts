@@ -49,6 +49,7 @@ import {
   collectingLines,
   conflictText,
   type InstallPrinter,
+  lookingInLines,
   runPrinted,
   scriptLocationText,
   successLine,
@@ -303,14 +304,10 @@ export async function installWithOutput(
   const signal = io.interruptSignal?.();
   const session: IndexSession = await openIndexSession(context, extra, signal);
   const { tags, policy } = candidateSettings(context, interpreter, extra);
-  if (!options.flag("noIndex") && !fileOptions.noIndex) {
-    const indexes = session.indexes.indexUrls;
-    if (indexes.length > 0 && !(indexes.length === 1 && indexes[0] === "https://pypi.org/simple")) {
-      printer.info(`Looking in indexes: ${indexes.join(", ")}`);
-    }
-  }
-  if (session.indexes.findLinks.length > 0) {
-    printer.info(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
+  for (
+    const line of lookingInLines(session.indexes, options.flag("noIndex") || fileOptions.noIndex)
+  ) {
+    printer.info(line);
   }
   const display = progressDisplay(io, {
     progressBar: options.string("progressBar"),

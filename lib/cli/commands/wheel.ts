@@ -18,12 +18,16 @@ import { buildWheels, wheelDocument } from "../../operations/wheel.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { candidateSettings, installServices, openIndexSession } from "../index_session.ts";
-import { collectingLines, type InstallPrinter, runPrinted } from "../install_render.ts";
+import {
+  collectingLines,
+  displayPath,
+  type InstallPrinter,
+  runPrinted,
+} from "../install_render.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
 import { progressDisplay } from "../progress.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
-import { displayPath } from "./download.ts";
 import { buildConstraintsOf, settingsOf } from "./install.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
