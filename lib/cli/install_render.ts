@@ -18,10 +18,10 @@ import type { CheckResult } from "../operations/check.ts";
 import type {
   CollectedDist,
   ExternallyManagedError,
+  InstallChangelog,
   InstallOutcome,
   PlannedInstall,
 } from "../operations/install.ts";
-import type { InstallChangelog } from "../operations/install_wheels.ts";
 import type { LocalWheel } from "../installer/prepare.ts";
 import type { CommandContext } from "./context.ts";
 import { ExitCode } from "./exit_codes.ts";
@@ -307,17 +307,9 @@ export function changelogLines(
   const warnings: string[] = [];
   const shown = (name: string) => names.get(name) ?? name;
   for (const skipped of changelog.skipped) {
-    if (skipped.reason === "same-version") {
-      info.push(
-        `${
-          shown(skipped.dist.name)
-        } is already installed with the same version as the provided wheel. Use --force-reinstall to force an installation of the wheel.`,
-      );
-    } else {
-      warnings.push(
-        `Target directory ${skipped.path} already exists. Specify --upgrade to force replacement.`,
-      );
-    }
+    warnings.push(
+      `Target directory ${skipped.path} already exists. Specify --upgrade to force replacement.`,
+    );
   }
   if (changelog.installed.length === 0) return { info, warnings };
   info.push(

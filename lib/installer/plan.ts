@@ -46,6 +46,13 @@ export interface ReinstallEntry<D, I> {
   readonly installed: I;
 }
 
+/** A distribution to install whose copy in the `--target` directory stays. */
+export interface KeptEntry<D, I> {
+  readonly dist: D;
+  /** The copy already in the target directory. */
+  readonly installed: I;
+}
+
 /** The plan of an install. */
 export interface Plan<D extends PlannedDist, I extends PlanInstalled> {
   /** New distributions, in resolution order. */
@@ -56,17 +63,24 @@ export interface Plan<D extends PlannedDist, I extends PlanInstalled> {
   readonly uninstall: readonly I[];
   /** Distributions already installed as resolved. */
   readonly satisfied: readonly SatisfiedEntry<D, I>[];
+  /**
+   * Of `install`, under `--target` without `--upgrade`: those the target
+   * directory has already. pip fetches them, then leaves the copy there and
+   * says so; nothing of theirs is written.
+   */
+  readonly kept: readonly KeptEntry<D, I>[];
 }
 
 /** How to plan. */
-export interface PlanOptions {
+export interface PlanOptions<I extends PlanInstalled = PlanInstalled> {
   /** `--force-reinstall` / `-I`: reinstall what is installed even at the same version. */
   readonly reinstallAll?: boolean;
   /**
-   * `--target`: the target directory's own contents are handled when
-   * installing (replaced only with `--upgrade`), so everything is installed.
+   * `--target`: everything resolved is installed (the environment's
+   * distributions are not the target's); what the target directory `has`
+   * already is replaced only with `upgrade`, else kept.
    */
-  readonly targetDir?: boolean;
+  readonly targetDir?: { readonly has: readonly I[]; readonly upgrade: boolean };
   /**
    * Replaced even when the same version is installed (pip reinstalls
    * editables, local directories and sdists, and over an editable install).
@@ -102,7 +116,7 @@ function sameVersion(installed: string, resolved: string): boolean {
 export function planInstall<D extends PlannedDist, I extends PlanInstalled>(
   dists: readonly D[],
   installed: readonly I[],
-  options: PlanOptions = {},
+  options: PlanOptions<I> = {},
 ): Plan<D, I> {
   const byName = new Map<PackageName, I>();
   for (const dist of installed) if (!byName.has(dist.name)) byName.set(dist.name, dist);
@@ -110,7 +124,7 @@ export function planInstall<D extends PlannedDist, I extends PlanInstalled>(
   const reinstall: ReinstallEntry<D, I>[] = [];
   const satisfied: SatisfiedEntry<D, I>[] = [];
   for (const dist of dists) {
-    const current = options.targetDir === true ? undefined : byName.get(dist.name);
+    const current = options.targetDir === undefined ? byName.get(dist.name) : undefined;
     if (current === undefined) {
       install.push(dist);
       continue;
@@ -126,7 +140,27 @@ export function planInstall<D extends PlannedDist, I extends PlanInstalled>(
     }
     reinstall.push({ dist, installed: current });
   }
-  return { install, reinstall, uninstall: reinstall.map((entry) => entry.installed), satisfied };
+  return {
+    install,
+    reinstall,
+    uninstall: reinstall.map((entry) => entry.installed),
+    satisfied,
+    kept: keptInTarget(install, options.targetDir),
+  };
+}
+
+/** What `--target` without `--upgrade` leaves as the directory has it. */
+function keptInTarget<D extends PlannedDist, I extends PlanInstalled>(
+  install: readonly D[],
+  target: PlanOptions<I>["targetDir"],
+): KeptEntry<D, I>[] {
+  if (target === undefined || target.upgrade) return [];
+  const has = new Map<PackageName, I>();
+  for (const dist of target.has) if (!has.has(dist.name)) has.set(dist.name, dist);
+  return install.flatMap((dist) => {
+    const installed = has.get(dist.name);
+    return installed === undefined ? [] : [{ dist, installed }];
+  });
 }
 
 /**

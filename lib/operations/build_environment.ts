@@ -10,6 +10,8 @@
  */
 
 import { compatibleTags } from "../dists/tags.ts";
+import { planInstall } from "../installer/plan.ts";
+import { readInstalledDists } from "../installer/site_packages.ts";
 import type { WheelDownloader } from "../installer/prepare.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import type { Requirement } from "../pep508/mod.ts";
@@ -64,7 +66,13 @@ export async function installBuildEnvironment(
     ignoreRequiresPython: false,
     ignoreInstalled: true,
   });
-  const dists = withBuiltWheels(resolution.dists, services.builtWheel);
+  const scheme = interpreter.scheme({ kind: "target", dir });
+  // A second install into the environment (get_requires_for_build_*) keeps what the first put there.
+  const plan = planInstall(withBuiltWheels(resolution.dists, services.builtWheel), [], {
+    targetDir: { has: readInstalledDists([scheme.purelib]).dists, upgrade: false },
+  });
+  const kept = new Set(plan.kept.map((entry) => entry.dist.name));
+  const dists = plan.install.filter((dist) => !kept.has(dist.name));
   if (dists.length === 0) return;
   const { prepareWheels } = await import("../installer/prepare.ts");
   const wheels = await prepareWheels(dists.map((dist) => wheelRequest(dist)), {
@@ -72,7 +80,6 @@ export async function installBuildEnvironment(
     dir: await services.scratch.dir("build-env-wheels"),
     unpackedBucket: services.unpackedBucket,
   });
-  const scheme = interpreter.scheme({ kind: "target", dir });
   const { installWheels } = await import("./install_wheels.ts");
   await installWheels(
     wheels.map((wheel, index) => ({
@@ -89,9 +96,6 @@ export async function installBuildEnvironment(
       cacheBucket: services.unpackedBucket,
       ...(services.linkMode === undefined ? {} : { linkMode: services.linkMode }),
       compile: false,
-      forceReinstall: true,
-      targetDir: true,
-      upgrade: false,
       environmentDirs: [scheme.purelib],
       ...(services.env === undefined ? {} : { env: services.env }),
     },

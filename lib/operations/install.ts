@@ -102,7 +102,7 @@ import {
   type StatusLookup,
   withQuarantine,
 } from "./project_status.ts";
-import type { InstallChangelog, InstallPhase } from "./install_wheels.ts";
+import type { DistSummary, InstallPhase, WheelsInstalled } from "./install_wheels.ts";
 import type { JsonValue } from "./inspect.ts";
 import { appendAll } from "../lists.ts";
 import { trimEndChars } from "../trim.ts";
@@ -244,6 +244,12 @@ export interface PlannedInstall {
   readonly resolution?: Resolution<IndexSource>;
   /** Your requirements whose markers exclude this environment (pip's "Ignoring" lines). */
   readonly ignored: readonly { text: string; marker: string }[];
+}
+
+/** What an install did: the wheels installed, and what `--target` kept as it was. */
+export interface InstallChangelog extends WheelsInstalled {
+  /** Left alone: under `--target` without `--upgrade`, what the directory had already. */
+  readonly skipped: { dist: DistSummary; reason: "target-exists"; path: string }[];
 }
 
 /** What {@link installRequirements} did (or, for a dry run, would do). */
@@ -1030,7 +1036,14 @@ async function runPipeline(
 
   const plan = planInstall(dists, installedSet, {
     reinstallAll,
-    targetDir: isTarget,
+    ...(isTarget
+      ? {
+        targetDir: {
+          has: readInstalledDists([...new Set([scheme.purelib, scheme.platlib])]).dists,
+          upgrade: settings.upgrade,
+        },
+      }
+      : {}),
     reinstall: alwaysReinstalled(roots, installed),
   });
   const action = new Map<PackageName, CollectedDist["action"]>();
@@ -1164,11 +1177,13 @@ async function runPipeline(
       return { ...base, wheels };
     }
     throwIfCancelled(options.signal);
+    const kept = new Map(plan.kept.map((entry) => [entry.dist.name, entry.installed]));
     let changelog: InstallChangelog;
     try {
-      changelog = await installWheels(
-        wheels.map((wheel, index) => {
+      const done = await installWheels(
+        wheels.flatMap((wheel, index) => {
           const dist = ordered[index]!;
+          if (kept.has(dist.name)) return [];
           const directUrl: DirectUrl | null = dist.url === undefined
             ? null
             : localWheels.get(dist.url)?.directUrl ?? {
@@ -1176,7 +1191,7 @@ async function runPipeline(
               info: { kind: "archive", hash: `sha256=${wheel.sha256}` },
             };
           const requested = settings.requested?.has(dist.name) ?? dist.requested;
-          return { path: wheel.path, requested, sha256: wheel.sha256, directUrl };
+          return [{ path: wheel.path, requested, sha256: wheel.sha256, directUrl }];
         }),
         {
           scheme,
@@ -1186,9 +1201,6 @@ async function runPipeline(
           cacheBucket: bucket,
           ...(settings.linkMode === undefined ? {} : { linkMode: settings.linkMode }),
           compile: settings.compile,
-          forceReinstall: true,
-          targetDir: isTarget,
-          upgrade: settings.upgrade,
           ...(isTarget
             ? { environmentDirs: [scheme.purelib] }
             : target.scheme.kind === "default" && interpreter.isVenv
@@ -1199,6 +1211,17 @@ async function runPipeline(
           ...(reporter?.onPhase === undefined ? {} : { onPhase: (p) => reporter.onPhase!(p) }),
         },
       );
+      changelog = {
+        ...done,
+        skipped: ordered.flatMap((dist) => {
+          const copy = kept.get(dist.name);
+          return copy === undefined ? [] : [{
+            dist: { name: dist.name, displayName: copy.rawName, version: dist.version },
+            reason: "target-exists" as const,
+            path: copy.infoPath,
+          }];
+        }),
+      };
     } catch (error) {
       throw interrupted(error, ordered, scheme);
     }

@@ -13,7 +13,6 @@ import { DpipError } from "../errors.ts";
 import { appendAll } from "../lists.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import type { PackageName } from "../names/mod.ts";
-import { canonicalVersionText } from "../pep440/mod.ts";
 import type { Scheme } from "../python/environment.ts";
 import {
   checkWheelFilename,
@@ -64,11 +63,6 @@ export interface InstallWheelsOptions {
   readonly linkMode?: LinkMode;
   /** Compile `.py` files to bytecode (one interpreter process per core). */
   readonly compile?: boolean;
-  /** Reinstall even when the same version is installed. */
-  readonly forceReinstall?: boolean;
-  /** `--target` semantics: only replace an installed copy with `upgrade`. */
-  readonly targetDir?: boolean;
-  readonly upgrade?: boolean;
   /** Directories the environment owns (old versions elsewhere are not removed). */
   readonly environmentDirs?: readonly string[];
   /** For `ENSUREPIP_OPTIONS` and `SOURCE_DATE_EPOCH`. */
@@ -96,17 +90,11 @@ export interface DistSummary {
 }
 
 /** What {@link installWheels} did. */
-export interface InstallChangelog {
+export interface WheelsInstalled {
   /** Installed, in argument order. */
   readonly installed: DistSummary[];
   /** Replaced by an installed one (same order as the replacements happened). */
   readonly uninstalled: DistSummary[];
-  /** Left alone, with pip's reason. */
-  readonly skipped: {
-    dist: DistSummary;
-    reason: "same-version" | "target-exists";
-    path?: string;
-  }[];
   /** Warnings (newer Wheel-Version, hard links unavailable). */
   readonly warnings: string[];
 }
@@ -130,15 +118,17 @@ interface PreparedWheel {
 }
 
 /**
- * Installs local wheel files into `scheme`, without dependencies.
+ * Installs local wheel files into `scheme`, without dependencies: every
+ * one of them, replacing a distribution of the same name that is there
+ * (what to install is the plan's decision, made before).
  *
  * @throws {WheelInstallError} for a wheel refused by validation (nothing is changed).
  */
 export async function installWheels(
   requests: readonly LocalWheelRequest[],
   options: InstallWheelsOptions,
-): Promise<InstallChangelog> {
-  const changelog: InstallChangelog = { installed: [], uninstalled: [], skipped: [], warnings: [] };
+): Promise<WheelsInstalled> {
+  const changelog: WheelsInstalled = { installed: [], uninstalled: [], warnings: [] };
   // Cheap checks of every wheel before reading any.
   const names = new Map<string, string>();
   for (const request of requests) {
@@ -246,7 +236,7 @@ interface StagedEntry {
 async function applyWheels(
   prepared: readonly PreparedWheel[],
   options: InstallWheelsOptions,
-  changelog: InstallChangelog,
+  changelog: WheelsInstalled,
 ): Promise<void> {
   const { scheme } = options;
   const libDirs = [...new Set([scheme.purelib, scheme.platlib])];
@@ -258,27 +248,10 @@ async function applyWheels(
       appendAll(changelog.warnings, recoveryWarnings(recoverTransactions(dir).changes));
     }
     const installed = readInstalledDists(libDirs).dists;
-    const toStage: { wheel: PreparedWheel; old?: InstalledDist }[] = [];
-    for (const wheel of prepared) {
-      const { manifest } = wheel;
-      const old = installed.find((dist) => dist.name === manifest.name);
-      if (old !== undefined && options.targetDir === true && options.upgrade !== true) {
-        changelog.skipped.push({
-          dist: summaryOf(manifest),
-          reason: "target-exists",
-          path: old.infoPath,
-        });
-        continue;
-      }
-      if (
-        old !== undefined && sameVersion(old.version, manifest.version) &&
-        options.forceReinstall !== true && options.targetDir !== true
-      ) {
-        changelog.skipped.push({ dist: summaryOf(manifest), reason: "same-version" });
-        continue;
-      }
-      toStage.push(old === undefined ? { wheel } : { wheel, old });
-    }
+    const toStage = prepared.map((wheel) => {
+      const old = installed.find((dist) => dist.name === wheel.manifest.name);
+      return old === undefined ? { wheel } : { wheel, old };
+    });
     if (toStage.length === 0) return;
     options.onPhase?.({ kind: "installing", done: 0, total: toStage.length });
 
@@ -373,10 +346,6 @@ async function applyWheels(
   } finally {
     lock.release();
   }
-}
-
-function sameVersion(installed: string, wanted: string): boolean {
-  return (canonicalVersionText(installed) ?? installed) === wanted;
 }
 
 function summaryOf(manifest: WheelManifest): DistSummary {

@@ -67,7 +67,7 @@ Deno.test("two wheels of one project in one install are refused before anything 
   assert(error.message.includes("A-2.0-py3-none-any.whl"));
 });
 
-Deno.test("same version: skipped unless forced; a wheel given twice to the cache unpacks once", async () => {
+Deno.test("a wheel is installed over the same version (what to install is the plan's decision)", async () => {
   const root = await Deno.makeTempDir();
   const wheel = await writeWheel(join(root, "w"), {
     name: "c",
@@ -76,13 +76,12 @@ Deno.test("same version: skipped unless forced; a wheel given twice to the cache
   });
   const first = await installWheels([{ path: wheel.path, requested: false }], options(root));
   assertEquals(first.installed.length, 1);
-  const again = await installWheels([{ path: wheel.path, requested: true }], options(root));
-  assertEquals(again.skipped.map((s) => s.reason), ["same-version"]);
-  const forced = await installWheels([{ path: wheel.path, requested: true, directUrl: null }], {
-    ...options(root),
-    forceReinstall: true,
-  });
-  assertEquals(forced.installed.map((d) => d.name), ["c"]);
+  const again = await installWheels(
+    [{ path: wheel.path, requested: true, directUrl: null }],
+    options(root),
+  );
+  assertEquals(again.installed.map((d) => d.name), ["c"]);
+  assertEquals(again.uninstalled.map((d) => `${d.name}-${d.version}`), ["c-1.0"]);
   const distInfo = [...Deno.readDirSync(join(root, "site/c-1.0.dist-info"))].map((e) => e.name)
     .sort();
   assertEquals(distInfo, ["INSTALLER", "METADATA", "RECORD", "REQUESTED", "WHEEL"]);

@@ -19,6 +19,7 @@ function summary(
     reinstall: plan.reinstall.map((e) => `${e.installed.version}->${e.dist.version}`),
     uninstall: plan.uninstall.map((d) => `${d.name}-${d.version}`),
     satisfied: plan.satisfied.map((e) => `${e.dist.name}${e.sameWheel ? " (same wheel)" : ""}`),
+    ...(plan.kept.length === 0 ? {} : { kept: plan.kept.map((e) => `${e.installed.version}`) }),
   };
 }
 
@@ -70,11 +71,31 @@ Deno.test("planInstall() splits a resolution into new, replacing and satisfied",
       },
     },
     {
-      title: "--target installs everything (the target directory is handled when installing)",
+      title: "--target installs everything (the environment's distributions are not the target's)",
       dists: [resolved("a", "1.0")],
       installed: [installed("a", "1.0")],
-      options: { targetDir: true },
+      options: { targetDir: { has: [], upgrade: false } },
       expected: { install: ["a-1.0"], reinstall: [], uninstall: [], satisfied: [] },
+    },
+    {
+      title: "--target without --upgrade keeps what the directory has (at any version)",
+      dists: [resolved("a", "2.0"), resolved("b", "1.0")],
+      installed: [],
+      options: { targetDir: { has: [installed("a", "1.0")], upgrade: false } },
+      expected: {
+        install: ["a-2.0", "b-1.0"],
+        reinstall: [],
+        uninstall: [],
+        satisfied: [],
+        kept: ["1.0"],
+      },
+    },
+    {
+      title: "--target --upgrade replaces it",
+      dists: [resolved("a", "2.0")],
+      installed: [],
+      options: { targetDir: { has: [installed("a", "1.0")], upgrade: true } },
+      expected: { install: ["a-2.0"], reinstall: [], uninstall: [], satisfied: [] },
     },
     {
       title: "what pip always reinstalls (an editable, a local directory), at the same version",
