@@ -1,0 +1,102 @@
+/**
+ * The resolve phase of `install`: what the environment has (after the
+ * journal's recovery), then the "already satisfied" shortcut
+ * (`already_satisfied.ts`), or {@link resolveSpecification} through the
+ * run's provider, decorated with the local wheels and PEP 792 quarantine;
+ * an index sdist the resolver chose is replaced by the wheel built from it.
+ *
+ * @module
+ */
+
+import { BuildStack } from "../build/build_stack.ts";
+import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
+import type { Scheme } from "../python/mod.ts";
+import type { IndexSource } from "../resolver/default_provider.ts";
+import type { Resolution, ResolvedDist } from "../resolver/mod.ts";
+import type { RequirementsSpecification } from "../requirements/specification.ts";
+import { satisfiedAsInstalled } from "./already_satisfied.ts";
+import type { BuildDispatch } from "./build_dispatch.ts";
+import type { PreparedRoots } from "./install_roots.ts";
+import type { InstallOptions } from "./install_settings.ts";
+import { withLocalWheels } from "./local_wheels.ts";
+import { isImportlib } from "./post_install.ts";
+import { withQuarantine } from "./project_status.ts";
+import { withBuiltWheels } from "./resolved_wheels.ts";
+import { resolveSpecification } from "./resolve_specification.ts";
+
+/** What the resolve phase found: the distributions, and what is installed. */
+export interface ResolvedInstall {
+  readonly dists: readonly ResolvedDist<IndexSource>[];
+  /** Undefined when everything was already satisfied without resolving. */
+  readonly resolution?: Resolution<IndexSource>;
+  /** What the environment has (nothing for `--target`). */
+  readonly installed: readonly InstalledDist[];
+  /** `--target`: what the directory has already. */
+  readonly targetHas?: readonly InstalledDist[];
+}
+
+/**
+ * The resolve phase: what is installed, then the "already satisfied"
+ * shortcut, or a resolution (index sdists built as the resolver asks).
+ */
+export async function resolveInstall(
+  spec: RequirementsSpecification,
+  prepared: PreparedRoots,
+  context: {
+    options: Pick<InstallOptions, "settings" | "target" | "services" | "reporter">;
+    dispatch: BuildDispatch;
+    scheme: Scheme;
+  },
+): Promise<ResolvedInstall> {
+  const { settings, target, services, reporter } = context.options;
+  const { interpreter } = target;
+  const { roots } = prepared;
+  const isTarget = target.scheme.kind === "target";
+  const { scheme } = context;
+  const installed = isTarget
+    ? []
+    : readInstalledDists(interpreter.sitePackages, { importlib: isImportlib(interpreter) }).dists;
+  const has = isTarget
+    ? { targetHas: readInstalledDists([...new Set([scheme.purelib, scheme.platlib])]).dists }
+    : {};
+  const reinstallAll = settings.forceReinstall || settings.ignoreInstalled;
+  if (!settings.upgrade && !reinstallAll && !isTarget && roots.length > 0) {
+    const dists = satisfiedAsInstalled(
+      roots,
+      spec.constraints,
+      new Map(installed.map((d) => [d.name, d])),
+      {
+        interpreter,
+        noDeps: settings.noDeps,
+      },
+    );
+    if (dists !== undefined) return { dists, installed, ...has };
+  }
+  const requirements = roots.map((root) => root.requirement);
+  const provider = withQuarantine(
+    withLocalWheels(context.dispatch.provider(BuildStack.root()), prepared.localWheels),
+    { requirements, lookup: services.projectStatuses ?? (() => []) },
+  );
+  const resolution = await resolveSpecification({
+    requirements,
+    constraints: spec.constraints,
+    installed,
+  }, {
+    provider,
+    environment: interpreter.markerEnvironment,
+    pythonVersion: interpreter.markerEnvironment.python_full_version,
+    pre: settings.pre,
+    ...(settings.releaseControl === undefined ? {} : { releaseControl: settings.releaseControl }),
+    ignoreRequiresPython: settings.ignoreRequiresPython,
+    noDeps: settings.noDeps,
+    upgrade: settings.upgrade,
+    upgradeStrategy: settings.upgradeStrategy,
+    ignoreInstalled: reinstallAll || isTarget,
+    ...(settings.resolutionTimeoutMs === undefined
+      ? {}
+      : { timeoutMs: settings.resolutionTimeoutMs }),
+    ...(reporter?.onResolving === undefined ? {} : { onDecision: reporter.onResolving }),
+  });
+  const dists = withBuiltWheels(resolution.dists, (url) => context.dispatch.builtWheel(url));
+  return { dists, resolution, installed, ...has };
+}
