@@ -44,7 +44,8 @@ export async function resolveInstall(
   prepared: PreparedRoots,
   context: {
     options: Pick<InstallOptions, "settings" | "target" | "services" | "reporter">;
-    dispatch: BuildDispatch;
+    /** The run's builds: their provider, and the wheels built from index sdists. */
+    dispatch: Pick<BuildDispatch, "provider" | "builtWheel">;
     scheme: Scheme;
   },
 ): Promise<ResolvedInstall> {
