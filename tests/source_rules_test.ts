@@ -4,8 +4,10 @@
  *
  * - no spread of a list into a call's arguments (`push(...items)`,
  *   `Math.max(...items)`: past ~125,000 items the stack overflows), and no
- *   `error.code === "…"` (errors are tested with `isDpipError`): the rules of
- *   `tools/lint_plugin.ts`, which `deno lint` also runs;
+ *   error code compared with text (errors are tested with `isDpipError`), and
+ *   no function over 80 lines where the install pipeline lives
+ *   (`lib/operations/`, `lib/installer/`): the rules of `tools/lint_plugin.ts`,
+ *   which `deno lint` also runs;
  * - every regular expression is free of super-linear backtracking: each
  *   literal in lib/ is analysed by `scslre`, which finds the patterns whose
  *   matching time grows faster than the input (a quantifier retried at every
@@ -21,7 +23,7 @@
 
 import { RegExpParser } from "@eslint-community/regexpp";
 import { analyse } from "scslre";
-import plugin from "../tools/lint_plugin.ts";
+import plugin, { MAX_FUNCTION_LINES } from "../tools/lint_plugin.ts";
 import { assertEquals } from "./helpers/assert.ts";
 import { fileURLToPath, join, relative } from "../lib/paths.ts";
 
@@ -126,7 +128,7 @@ async function findings(): Promise<Finding[]> {
   return result;
 }
 
-Deno.test("lib/ has no spread into call arguments, no error code compared as text, no super-linear regular expression", async () => {
+Deno.test("lib/ has no spread into call arguments, no error code compared as text, no long function in the pipeline, no super-linear regular expression", async () => {
   const found = await findings();
   assertEquals(
     found.map((f) => `${f.where}: ${f.rule}: ${f.message}`),
@@ -171,7 +173,7 @@ Deno.test("the error code rule flags comparisons with text and switches on .code
   assertEquals(
     check(
       [
-        'if (e.code === "invalid-version") f();',
+        "if (e.code === 'invalid-version') f();",
         'if ("usage" !== error.code) f();',
         "switch (e.code) { default: }",
         "if (status.code === 0) f();",
@@ -184,6 +186,27 @@ Deno.test("the error code rule flags comparisons with text and switches on .code
       "3: dpip/no-error-code-compare",
     ],
   );
+});
+
+Deno.test("the function length rule flags a function over 80 lines in lib/operations/ and lib/installer/ only", () => {
+  const body = (lines: number) => Array.from({ length: lines - 2 }, (_, i) => `  f(${i});`);
+  const source = [
+    "function long() {",
+    ...body(MAX_FUNCTION_LINES + 1),
+    "}",
+    "const short = () => {",
+    ...body(MAX_FUNCTION_LINES),
+    "};",
+  ].join("\n");
+  const found = (path: string) =>
+    Deno.lint.runPlugin(plugin, join(ROOT, path), source).map((d) =>
+      `${lineOf(source, d.range[0])}: ${d.id}: ${d.message}`
+    );
+  assertEquals(found("lib/operations/example.ts"), [
+    `1: dpip/max-function-lines: function of ${MAX_FUNCTION_LINES + 1} lines (at most 80)`,
+  ]);
+  assertEquals(found("lib/installer/example.ts").length, 1);
+  assertEquals(found("lib/resolver/example.ts"), []);
 });
 
 Deno.test("the regexp rule flags RegExp built from text at run time", () => {

@@ -9,13 +9,16 @@
  *   `reduce`). A spread of an array literal (`push(...[a, b])`) is bounded and
  *   allowed; any other bounded spread needs
  *   `// deno-lint-ignore dpip/no-spread-argument -- why it is bounded`.
- * - `dpip/no-error-code-compare`: no `error.code === "…"` (or `!==`, `==`,
+ * - `dpip/no-error-code-compare`: no `error.code === '…'` (or `!==`, `==`,
  *   `!=`, `switch (error.code)`) in `lib/`: test errors with `isDpipError(error,
  *   "code")`, which the type checker holds to the registered codes.
  * - `dpip/no-dynamic-regexp`: no `RegExp(text)` built at run time in `lib/`, so
  *   that every regular expression is a literal that `tests/source_rules_test.ts`
  *   can prove free of super-linear backtracking. A pattern that must be built
  *   needs `// deno-lint-ignore dpip/no-dynamic-regexp -- why it is linear`.
+ * - `dpip/max-function-lines`: no function over 80 lines in `lib/operations/`
+ *   or `lib/installer/`, where the install pipeline's phases live: a phase
+ *   that needs more is several steps, each a function with a name.
  *
  * @module
  */
@@ -90,13 +93,55 @@ const noDynamicRegexp: Deno.lint.Rule = {
   },
 };
 
-/** The plugin: the rules `dpip/no-spread-argument`, `dpip/no-error-code-compare`, `dpip/no-dynamic-regexp`. */
+/** The longest function `dpip/max-function-lines` allows, in lines. */
+export const MAX_FUNCTION_LINES = 80;
+
+/** Whether the file is one of the pipeline's (`lib/operations/`, `lib/installer/`). */
+function inPipeline(filename: string): boolean {
+  return /(^|[\\/])lib[\\/](operations|installer)[\\/]/.test(filename);
+}
+
+const maxFunctionLines: Deno.lint.Rule = {
+  create(context) {
+    if (!inPipeline(context.filename)) return {};
+    const text = context.sourceCode.text;
+    const check = (
+      node:
+        | Deno.lint.FunctionDeclaration
+        | Deno.lint.FunctionExpression
+        | Deno.lint.ArrowFunctionExpression,
+    ) => {
+      let lines = 1;
+      for (let i = text.indexOf("\n", node.range[0]); i !== -1 && i < node.range[1];) {
+        lines++;
+        i = text.indexOf("\n", i + 1);
+      }
+      if (lines <= MAX_FUNCTION_LINES) return;
+      context.report({
+        node,
+        message: `function of ${lines} lines (at most ${MAX_FUNCTION_LINES})`,
+        hint: "split it into steps, each a function with a name",
+      });
+    };
+    return {
+      FunctionDeclaration: check,
+      FunctionExpression: check,
+      ArrowFunctionExpression: check,
+    };
+  },
+};
+
+/**
+ * The plugin: the rules `dpip/no-spread-argument`, `dpip/no-error-code-compare`,
+ * `dpip/no-dynamic-regexp`, `dpip/max-function-lines`.
+ */
 const plugin: Deno.lint.Plugin = {
   name: "dpip",
   rules: {
     "no-spread-argument": noSpreadArgument,
     "no-error-code-compare": noErrorCodeCompare,
     "no-dynamic-regexp": noDynamicRegexp,
+    "max-function-lines": maxFunctionLines,
   },
 };
 

@@ -80,8 +80,18 @@ function messages(error: unknown): string {
 }
 
 function nodeCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
+  const value = (error as { code?: unknown } | null)?.code;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Node's errno names (`error.code`) by what they mean here. */
+const REFUSED_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED"]);
+const DNS_CODES: ReadonlySet<string> = new Set(["ENOTFOUND", "EAI_AGAIN"]);
+const DROPPED_CODES: ReadonlySet<string> = new Set(["ECONNRESET", "EPIPE"]);
+
+/** Whether `code` (possibly undefined) is one of `codes`. */
+function codeIn(codes: ReadonlySet<string>, code: string | undefined): boolean {
+  return code !== undefined && codes.has(code);
 }
 
 /** The last, most specific part of a transport message, on one line. */
@@ -119,11 +129,11 @@ function sortFailure(error: unknown): Failure {
   const original = error instanceof HopError ? error.cause : error;
   const text = messages(original);
   const code = nodeCode(original);
-  if (code === "ECONNREFUSED" || /connection refused/i.test(text)) {
+  if (codeIn(REFUSED_CODES, code) || /connection refused/i.test(text)) {
     return { kind: "refused", reason: "connection refused" };
   }
   if (
-    code === "ENOTFOUND" || code === "EAI_AGAIN" ||
+    codeIn(DNS_CODES, code) ||
     /dns error|failed to lookup address|name or service not known/i.test(text)
   ) {
     return { kind: "dns", reason: "the host name could not be resolved" };
@@ -154,7 +164,7 @@ function sortFailure(error: unknown): Failure {
   }
   if (/timed out/i.test(text)) return { kind: "timeout", reason: lastPart(text) };
   if (
-    code === "ECONNRESET" || code === "EPIPE" ||
+    codeIn(DROPPED_CODES, code) ||
     /connection (closed|reset|lost)|broken pipe|error reading a body|incomplete/i.test(text)
   ) {
     return { kind: "dropped", reason: lastPart(text) };

@@ -98,50 +98,10 @@ export async function fetchFiles(
 ): Promise<DownloadedFile[]> {
   await Deno.mkdir(options.dest, { recursive: true });
   // One listing instead of a failing stat per file in the usual, empty destination.
-  const names = new Set<string>();
-  for await (const entry of Deno.readDir(options.dest)) names.add(entry.name);
-  const reporter = options.reporter;
+  const present = new Set<string>();
+  for await (const entry of Deno.readDir(options.dest)) present.add(entry.name);
   const slot = limiter(options.concurrency ?? 16);
   let failed = false;
-  const fetchOne = async (plan: FilePlan): Promise<DownloadedFile> => {
-    const path = join(options.dest, plan.filename);
-    const base = {
-      requirement: plan.item.text,
-      name: plan.name,
-      ...(plan.version === undefined ? {} : { version: plan.version }),
-      filename: plan.filename,
-      path,
-      url: redactUrl(plan.url),
-    };
-    const algorithms = plan.checks.flatMap((c) => Object.keys(c.allowed));
-    const present = names.has(plan.filename) &&
-      await Deno.stat(path).then((s) => s.isFile, () => false);
-    if (present) {
-      const digests = await hashFile(path, algorithms);
-      if (plan.checks.every((check) => matchesHashes(digests, check.allowed))) {
-        reporter?.onDone?.(plan.filename);
-        return {
-          ...base,
-          size: (await Deno.stat(path)).size,
-          origin: "present",
-          sha256: digests["sha256"] ?? "",
-        };
-      }
-      await Deno.remove(path);
-    }
-    reporter?.onStart?.(plan.filename, plan.size);
-    const result = await options.downloader.download(plan.url, path, {
-      checks: plan.checks,
-      onProgress: (received, total) => reporter?.onProgress?.(plan.filename, received, total),
-    });
-    reporter?.onDone?.(plan.filename);
-    return {
-      ...base,
-      size: result.size,
-      origin: result.fromCache ? "cached" : "downloaded",
-      sha256: result.digests["sha256"] ?? "",
-    };
-  };
   const resolved: FilePlan[] = new Array(plans.length);
   const settled = await Promise.allSettled(plans.map(async (pending, index) => {
     try {
@@ -149,7 +109,7 @@ export async function fetchFiles(
       resolved[index] = plan;
       return await slot(() => {
         if (failed) throw new DownloadAbandonedError();
-        return fetchOne(plan);
+        return fetchFile(plan, present, options);
       });
     } catch (error) {
       failed = true;
@@ -160,34 +120,84 @@ export async function fetchFiles(
     r.status === "rejected" && !(r.reason instanceof DownloadAbandonedError)
   );
   if (failure !== undefined) {
-    await Promise.all(
-      settled.map((r) =>
-        r.status === "fulfilled" && r.value.origin !== "present"
-          ? Deno.remove(r.value.path).catch(() => {})
-          : undefined
-      ),
-    );
+    await removeFetched(settled.flatMap((r) => r.status === "fulfilled" ? [r.value] : []));
     throw (failure as PromiseRejectedResult).reason;
   }
   const files = settled.map((r) => (r as PromiseFulfilledResult<DownloadedFile>).value);
-
-  if (hashMode) {
-    const missing = files.filter((_, i) =>
-      resolved[i]?.checks.every((c) => c.source !== "the requirement") ?? false
-    );
-    if (missing.length > 0) {
-      await Promise.all(
-        missing.filter((f) => f.origin !== "present").map((f) =>
-          Deno.remove(f.path).catch(() => {})
-        ),
-      );
-      throw new HashRequirementError(
-        `Hashes are required in --require-hashes mode, but they are missing from some requirements: ${
-          missing.map((f) => `${f.name}==${f.version ?? "?"} --hash=sha256:${f.sha256}`).join(", ")
-        }`,
-        "add these --hash values to your requirements (after checking the files are the ones you expect)",
-      );
-    }
-  }
+  if (hashMode) await requireUserHashes(files, resolved);
   return files;
+}
+
+/** One file into the destination: kept when already there and matching, else downloaded. */
+async function fetchFile(
+  plan: FilePlan,
+  present: ReadonlySet<string>,
+  options: FetchOptions,
+): Promise<DownloadedFile> {
+  const { reporter } = options;
+  const path = join(options.dest, plan.filename);
+  const base = {
+    requirement: plan.item.text,
+    name: plan.name,
+    ...(plan.version === undefined ? {} : { version: plan.version }),
+    filename: plan.filename,
+    path,
+    url: redactUrl(plan.url),
+  };
+  const algorithms = plan.checks.flatMap((c) => Object.keys(c.allowed));
+  if (present.has(plan.filename) && await Deno.stat(path).then((s) => s.isFile, () => false)) {
+    const digests = await hashFile(path, algorithms);
+    if (plan.checks.every((check) => matchesHashes(digests, check.allowed))) {
+      reporter?.onDone?.(plan.filename);
+      return {
+        ...base,
+        size: (await Deno.stat(path)).size,
+        origin: "present",
+        sha256: digests["sha256"] ?? "",
+      };
+    }
+    await Deno.remove(path);
+  }
+  reporter?.onStart?.(plan.filename, plan.size);
+  const result = await options.downloader.download(plan.url, path, {
+    checks: plan.checks,
+    onProgress: (received, total) => reporter?.onProgress?.(plan.filename, received, total),
+  });
+  reporter?.onDone?.(plan.filename);
+  return {
+    ...base,
+    size: result.size,
+    origin: result.fromCache ? "cached" : "downloaded",
+    sha256: result.digests["sha256"] ?? "",
+  };
+}
+
+/** Removes the files this run put in the destination (not those found there). */
+async function removeFetched(files: readonly DownloadedFile[]): Promise<void> {
+  await Promise.all(
+    files.map((file) =>
+      file.origin === "present" ? undefined : Deno.remove(file.path).catch(() => {})
+    ),
+  );
+}
+
+/**
+ * Hash-checking mode: every file needs hashes of yours; without them, the
+ * files fetched are removed and the error gives the hashes to add.
+ */
+async function requireUserHashes(
+  files: readonly DownloadedFile[],
+  plans: readonly FilePlan[],
+): Promise<void> {
+  const missing = files.filter((_, i) =>
+    plans[i]?.checks.every((c) => c.source !== "the requirement") ?? false
+  );
+  if (missing.length === 0) return;
+  await removeFetched(missing);
+  throw new HashRequirementError(
+    `Hashes are required in --require-hashes mode, but they are missing from some requirements: ${
+      missing.map((f) => `${f.name}==${f.version ?? "?"} --hash=sha256:${f.sha256}`).join(", ")
+    }`,
+    "add these --hash values to your requirements (after checking the files are the ones you expect)",
+  );
 }

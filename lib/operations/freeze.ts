@@ -175,69 +175,7 @@ export function freezeLines(
   /** What is printed, in order. */
   const packages: FrozenRequirement[] = [];
   if (options.requirementFiles !== undefined && options.requirementFiles.length > 0) {
-    const emittedOptions = new Set<string>();
-    const requirementFiles = new Map<string, string[]>();
-    for (const file of options.requirementFiles) {
-      for (const line of file.text.split(/(?<=\n)/)) {
-        const stripped = line.trim();
-        if (
-          stripped === "" || stripped.startsWith("#") ||
-          OPTION_PREFIXES.some((p) => line.startsWith(p))
-        ) {
-          const kept = line.trimEnd();
-          if (!emittedOptions.has(kept)) {
-            emittedOptions.add(kept);
-            lines.push(kept);
-          }
-          continue;
-        }
-        const name = lineName(line.trim());
-        if (name === undefined) {
-          warnings.push({
-            level: "info",
-            message:
-              `Skipping line in requirement file [${file.path}] because it's not clear what it would install: ${line.trim()}`,
-          });
-          warnings.push({
-            level: "info",
-            message: "  (add #egg=PackageName to the URL to avoid this warning)",
-          });
-          continue;
-        }
-        const canonical = canonicalizeName(name);
-        const seenIn = requirementFiles.get(name) ?? [];
-        requirementFiles.set(name, seenIn);
-        const installed = installations.get(canonical);
-        if (installed === undefined) {
-          if (seenIn.length === 0) {
-            const shown = stripComment(line).trim();
-            warnings.push({
-              level: "warning",
-              message: `Requirement file [${file.path}] contains ${shown}, but package ${
-                pythonQuote(name)
-              } is not installed`,
-            });
-          } else {
-            seenIn.push(file.path);
-          }
-        } else {
-          for (const line of formatFrozen(installed)) lines.push(line);
-          packages.push(installed);
-          installations.delete(canonical);
-          seenIn.push(file.path);
-        }
-      }
-    }
-    for (const [name, files] of requirementFiles) {
-      if (files.length > 1) {
-        warnings.push({
-          level: "warning",
-          message: `Requirement ${name} included multiple times [${
-            [...new Set(files)].sort().join(", ")
-          }]`,
-        });
-      }
-    }
+    followRequirementFiles(options.requirementFiles, installations, { lines, warnings, packages });
     lines.push("## The following requirements were added by pip freeze:");
   }
   const rest = [...installations.values()].sort((a, b) => {
@@ -251,6 +189,82 @@ export function freezeLines(
     packages.push(frozen);
   }
   return { lines, warnings, packages };
+}
+
+/**
+ * pip's `freeze -r`: the requirement files' lines in their order, each
+ * installed project they name frozen in its place (and taken out of
+ * `installations`), options and comments kept once.
+ */
+function followRequirementFiles(
+  files: NonNullable<FreezeOptions["requirementFiles"]>,
+  installations: Map<string, FrozenRequirement>,
+  output: { lines: string[]; warnings: FreezeWarning[]; packages: FrozenRequirement[] },
+): void {
+  const { lines, warnings, packages } = output;
+  const emittedOptions = new Set<string>();
+  const requirementFiles = new Map<string, string[]>();
+  for (const file of files) {
+    for (const line of file.text.split(/(?<=\n)/)) {
+      const stripped = line.trim();
+      if (
+        stripped === "" || stripped.startsWith("#") ||
+        OPTION_PREFIXES.some((p) => line.startsWith(p))
+      ) {
+        const kept = line.trimEnd();
+        if (!emittedOptions.has(kept)) {
+          emittedOptions.add(kept);
+          lines.push(kept);
+        }
+        continue;
+      }
+      const name = lineName(line.trim());
+      if (name === undefined) {
+        warnings.push({
+          level: "info",
+          message:
+            `Skipping line in requirement file [${file.path}] because it's not clear what it would install: ${line.trim()}`,
+        });
+        warnings.push({
+          level: "info",
+          message: "  (add #egg=PackageName to the URL to avoid this warning)",
+        });
+        continue;
+      }
+      const canonical = canonicalizeName(name);
+      const seenIn = requirementFiles.get(name) ?? [];
+      requirementFiles.set(name, seenIn);
+      const installed = installations.get(canonical);
+      if (installed === undefined) {
+        if (seenIn.length === 0) {
+          const shown = stripComment(line).trim();
+          warnings.push({
+            level: "warning",
+            message: `Requirement file [${file.path}] contains ${shown}, but package ${
+              pythonQuote(name)
+            } is not installed`,
+          });
+        } else {
+          seenIn.push(file.path);
+        }
+      } else {
+        for (const line of formatFrozen(installed)) lines.push(line);
+        packages.push(installed);
+        installations.delete(canonical);
+        seenIn.push(file.path);
+      }
+    }
+  }
+  for (const [name, files] of requirementFiles) {
+    if (files.length > 1) {
+      warnings.push({
+        level: "warning",
+        message: `Requirement ${name} included multiple times [${
+          [...new Set(files)].sort().join(", ")
+        }]`,
+      });
+    }
+  }
 }
 
 /** Python's `repr()` of a simple string (`'name'`). */

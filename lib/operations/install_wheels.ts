@@ -258,81 +258,14 @@ async function applyWheels(
     // One work directory in the library directory, so renames stay on its file system;
     // each distribution staged apart, so that it is committed on its own.
     const workDir = createWorkDir(scheme.purelib);
-    const staged: StagedEntry[] = [];
-    const linker = new Linker(options.linkMode ?? "hardlink");
+    let staged: StagedEntry[];
     try {
-      for (const { wheel, old } of toStage) {
-        const stagedWheel = stageWheel({
-          tree: wheel.tree,
-          manifest: wheel.manifest,
-          scheme,
-          staging: new StagingArea(stageDir(workDir, staged.length)),
-          python: options.python,
-          pythonVersion: options.pythonVersion,
-          linker,
-          ...(options.env === undefined ? {} : { env: options.env }),
-        });
-        staged.push({ wheel, staged: stagedWheel, ...(old === undefined ? {} : { old }) });
-      }
-      if (linker.fellBack && options.linkMode === "hardlink") {
-        changelog.warnings.push(
-          "Hard links to the cache are not possible here (another file system?); files were copied instead",
-        );
-      }
-      if (options.compile === true) {
-        options.onPhase?.({ kind: "compiling", done: 0, total: staged.length });
-      }
-      const compiled = options.compile === true
-        ? await compileStaged(staged.map((entry) => entry.staged), options)
-        : new Map<StagedWheel, { root: number; path: string }[]>();
-      for (const entry of staged) {
-        finishStagedWheel(entry.staged, {
-          requested: entry.wheel.request.requested,
-          ...(entry.wheel.request.directUrl === null
-            ? {}
-            : { directUrl: entry.wheel.request.directUrl ?? directUrlOf(entry.wheel) }),
-          compiled: compiled.get(entry.staged) ?? [],
-        });
-      }
+      staged = await stageAll(toStage, workDir, options, changelog.warnings);
     } catch (error) {
       discardWorkDir(workDir);
       throw error;
     }
-
-    // What any new distribution installs is never removed with an old one.
-    const keep = new Set(staged.flatMap((entry) => stagedDestinations(entry.staged)));
-    const changes = staged.map((entry) => {
-      const { staged: stagedWheel, old } = entry;
-      const install = {
-        roots: stagedWheel.staging.roots,
-        libRoot: stagedWheel.libRoot,
-        distInfo: stagedWheel.manifest.distInfo,
-      };
-      const project = stagedWheel.manifest.name;
-      if (old === undefined) return { project, install };
-      const plan = planRemoval(old, {
-        scriptsDir: scheme.scripts,
-        ...(options.environmentDirs === undefined
-          ? {}
-          : { environmentDirs: options.environmentDirs }),
-        schemeDirs: [scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers],
-      });
-      return {
-        project,
-        install,
-        remove: {
-          metadataPath: plan.metadataPath,
-          paths: plan.paths.filter((path) => !keep.has(path)),
-          pthEntries: plan.pthEntries,
-        },
-      };
-    });
-    commitTransaction(workDir, {
-      changes,
-      keepDirs: [
-        ...new Set([scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers]),
-      ],
-    });
+    commitStaged(staged, workDir, options);
     for (const { staged: stagedWheel, old } of staged) {
       if (old !== undefined) {
         changelog.uninstalled.push({
@@ -346,6 +279,90 @@ async function applyWheels(
   } finally {
     lock.release();
   }
+}
+
+/** Stages every wheel in `workDir` (linked from the cache), compiled if asked, finished. */
+async function stageAll(
+  toStage: readonly { wheel: PreparedWheel; old?: InstalledDist }[],
+  workDir: string,
+  options: InstallWheelsOptions,
+  warnings: string[],
+): Promise<StagedEntry[]> {
+  const staged: StagedEntry[] = [];
+  const linker = new Linker(options.linkMode ?? "hardlink");
+  for (const { wheel, old } of toStage) {
+    const stagedWheel = stageWheel({
+      tree: wheel.tree,
+      manifest: wheel.manifest,
+      scheme: options.scheme,
+      staging: new StagingArea(stageDir(workDir, staged.length)),
+      python: options.python,
+      pythonVersion: options.pythonVersion,
+      linker,
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+    staged.push({ wheel, staged: stagedWheel, ...(old === undefined ? {} : { old }) });
+  }
+  if (linker.fellBack && options.linkMode === "hardlink") {
+    warnings.push(
+      "Hard links to the cache are not possible here (another file system?); files were copied instead",
+    );
+  }
+  if (options.compile === true) {
+    options.onPhase?.({ kind: "compiling", done: 0, total: staged.length });
+  }
+  const compiled = options.compile === true
+    ? await compileStaged(staged.map((entry) => entry.staged), options)
+    : new Map<StagedWheel, { root: number; path: string }[]>();
+  for (const entry of staged) {
+    finishStagedWheel(entry.staged, {
+      requested: entry.wheel.request.requested,
+      ...(entry.wheel.request.directUrl === null
+        ? {}
+        : { directUrl: entry.wheel.request.directUrl ?? directUrlOf(entry.wheel) }),
+      compiled: compiled.get(entry.staged) ?? [],
+    });
+  }
+  return staged;
+}
+
+/** Commits the staged distributions, each replacing its old version, in one journaled transaction. */
+function commitStaged(
+  staged: readonly StagedEntry[],
+  workDir: string,
+  options: InstallWheelsOptions,
+): void {
+  const { scheme } = options;
+  const schemeDirs = [scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers];
+  // What any new distribution installs is never removed with an old one.
+  const keep = new Set(staged.flatMap((entry) => stagedDestinations(entry.staged)));
+  const changes = staged.map((entry) => {
+    const { staged: stagedWheel, old } = entry;
+    const install = {
+      roots: stagedWheel.staging.roots,
+      libRoot: stagedWheel.libRoot,
+      distInfo: stagedWheel.manifest.distInfo,
+    };
+    const project = stagedWheel.manifest.name;
+    if (old === undefined) return { project, install };
+    const plan = planRemoval(old, {
+      scriptsDir: scheme.scripts,
+      ...(options.environmentDirs === undefined
+        ? {}
+        : { environmentDirs: options.environmentDirs }),
+      schemeDirs,
+    });
+    return {
+      project,
+      install,
+      remove: {
+        metadataPath: plan.metadataPath,
+        paths: plan.paths.filter((path) => !keep.has(path)),
+        pthEntries: plan.pthEntries,
+      },
+    };
+  });
+  commitTransaction(workDir, { changes, keepDirs: [...new Set(schemeDirs)] });
 }
 
 function summaryOf(manifest: WheelManifest): DistSummary {

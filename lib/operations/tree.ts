@@ -216,50 +216,90 @@ export function dependencyTree(
   const reverse = options.reverse ?? false;
   const depth = options.depth;
   const notFound: string[] = [];
+  const starts = treeStarts(graph, options.names ?? [], reverse, notFound);
+  const cycles = new Cycles((name) => graph.dists.get(name)?.rawName ?? name);
+  const roots = walkTree(graph, starts, { reverse, depth, cycles });
+  return {
+    reverse,
+    ...(depth === undefined ? {} : { depth }),
+    roots,
+    cycles: cycles.list,
+    notFound,
+  };
+}
+
+/** Where the tree starts: the projects named (those not installed go to `notFound`), else the default roots. */
+function treeStarts(
+  graph: InstalledGraph,
+  names: readonly string[],
+  reverse: boolean,
+  notFound: string[],
+): { name: PackageName; extras: string[] }[] {
   const starts: { name: PackageName; extras: string[] }[] = [];
-  if (options.names !== undefined && options.names.length > 0) {
-    for (const text of options.names) {
-      const requirement = tryParseRequirement(text);
-      const name = canonicalizeName(requirement?.name ?? text);
-      if (!graph.dists.has(name)) {
-        notFound.push(text);
-        continue;
-      }
-      const extras = reverse ? [] : (requirement?.extras ?? []).map((e) => canonicalizeExtra(e));
-      if (!starts.some((s) => s.name === name && s.extras.join() === extras.join())) {
-        starts.push({ name, extras });
-      }
-    }
-  } else {
+  if (names.length === 0) {
     for (const name of defaultRoots(graph, reverse)) starts.push({ name, extras: [] });
+    return starts;
+  }
+  for (const text of names) {
+    const requirement = tryParseRequirement(text);
+    const name = canonicalizeName(requirement?.name ?? text);
+    if (!graph.dists.has(name)) {
+      notFound.push(text);
+      continue;
+    }
+    const extras = reverse ? [] : (requirement?.extras ?? []).map((e) => canonicalizeExtra(e));
+    if (!starts.some((s) => s.name === name && s.extras.join() === extras.join())) {
+      starts.push({ name, extras });
+    }
+  }
+  return starts;
+}
+
+/** The cycles met, each once whichever member it was met from (keyed from its smallest name). */
+class Cycles {
+  readonly list: string[][] = [];
+  readonly #keys = new Set<string>();
+  readonly #label: (name: PackageName) => string;
+
+  constructor(label: (name: PackageName) => string) {
+    this.#label = label;
   }
 
-  const cycles: string[][] = [];
-  const cycleKeys = new Set<string>();
-  /** A cycle once, whichever member it was met from: keyed from its smallest name. */
-  const addCycle = (members: PackageName[]) => {
+  add(members: readonly PackageName[]): void {
     const start = members.indexOf([...members].sort()[0]!);
     const rotated = [...members.slice(start), ...members.slice(0, start)];
     const key = rotated.join(" ");
-    if (cycleKeys.has(key)) return;
-    cycleKeys.add(key);
-    cycles.push([...members, members[0]!].map(label));
-  };
-  const expanded = new Set<string>();
-  const label = (name: PackageName) => graph.dists.get(name)?.rawName ?? name;
-
-  interface Visit {
-    readonly name: PackageName;
-    readonly extras: readonly string[];
-    readonly edge?: DependencyEdge;
-    readonly into: TreeNode[];
-    readonly depth: number;
+    if (this.#keys.has(key)) return;
+    this.#keys.add(key);
+    this.list.push([...members, members[0]!].map(this.#label));
   }
+}
+
+/** One node to place in the tree, under `into`. */
+interface Visit {
+  readonly name: PackageName;
+  readonly extras: readonly string[];
+  readonly edge?: DependencyEdge;
+  readonly into: TreeNode[];
+  readonly depth: number;
+}
+
+/**
+ * The tree from `starts`, depth first with explicit stacks (a long chain
+ * cannot overflow the call stack); an "exit" entry takes a node off the
+ * path once its subtree is done. A project met again is marked, not
+ * expanded again.
+ */
+function walkTree(
+  graph: InstalledGraph,
+  starts: readonly { name: PackageName; extras: readonly string[] }[],
+  options: { reverse: boolean; depth: number | undefined; cycles: Cycles },
+): TreeNode[] {
+  const { reverse, depth } = options;
+  const expanded = new Set<string>();
   const roots: TreeNode[] = [];
   const path: PackageName[] = [];
   const onPath = new Set<PackageName>();
-  // Depth first with explicit stacks (a long chain cannot overflow the call stack);
-  // an "exit" entry takes a node off the path once its subtree is done.
   const stack: (Visit | { exit: PackageName })[] = [];
   for (let i = starts.length - 1; i >= 0; i--) {
     stack.push({ name: starts[i]!.name, extras: starts[i]!.extras, into: roots, depth: 0 });
@@ -271,33 +311,14 @@ export function dependencyTree(
       path.pop();
       continue;
     }
-    const { name, extras, edge } = item;
-    const dist = graph.dists.get(name);
-    const status: TreeNodeStatus = edge === undefined
-      ? (dist === undefined ? "missing" : "ok")
-      : !edge.installed
-      ? "missing"
-      : edge.satisfied
-      ? "ok"
-      : "conflict";
-    const children: TreeNode[] = [];
-    const node: {
-      -readonly [K in keyof TreeNode]: TreeNode[K];
-    } = {
-      key: name,
-      name: dist?.rawName ?? (edge ?? graph.dependents(name)[0])?.requirements[0]?.name ?? name,
-      ...(dist === undefined ? {} : { version: displayVersion(dist.version) }),
-      extras,
-      ...(edge === undefined ? {} : { required: edge.specifier }),
-      status,
-      children,
-    };
+    const { name, extras } = item;
+    const node = treeNode(graph, item);
     item.into.push(node);
-    if (dist === undefined && !reverse) continue;
+    if (!graph.dists.has(name) && !reverse) continue;
     const edges = reverse ? graph.dependents(name) : graph.edgesOf(name, extras);
     if (edges.length === 0) continue;
     if (onPath.has(name)) {
-      addCycle(path.slice(path.indexOf(name)));
+      options.cycles.add(path.slice(path.indexOf(name)));
       node.repeat = "cycle";
       continue;
     }
@@ -315,18 +336,36 @@ export function dependencyTree(
       const e = edges[i]!;
       stack.push(
         reverse
-          ? { name: e.from, extras: [], edge: e, into: children, depth: item.depth + 1 }
-          : { name: e.to, extras: e.extras, edge: e, into: children, depth: item.depth + 1 },
+          ? { name: e.from, extras: [], edge: e, into: node.children, depth: item.depth + 1 }
+          : { name: e.to, extras: e.extras, edge: e, into: node.children, depth: item.depth + 1 },
       );
     }
   }
+  return roots;
+}
 
+/** The node of one visit: what is installed, what was required, and whether that fits. */
+function treeNode(
+  graph: InstalledGraph,
+  item: Visit,
+): { -readonly [K in keyof TreeNode]: TreeNode[K] } & { children: TreeNode[] } {
+  const { name, extras, edge } = item;
+  const dist = graph.dists.get(name);
+  const status: TreeNodeStatus = edge === undefined
+    ? (dist === undefined ? "missing" : "ok")
+    : !edge.installed
+    ? "missing"
+    : edge.satisfied
+    ? "ok"
+    : "conflict";
   return {
-    reverse,
-    ...(depth === undefined ? {} : { depth }),
-    roots,
-    cycles,
-    notFound,
+    key: name,
+    name: dist?.rawName ?? (edge ?? graph.dependents(name)[0])?.requirements[0]?.name ?? name,
+    ...(dist === undefined ? {} : { version: displayVersion(dist.version) }),
+    extras,
+    ...(edge === undefined ? {} : { required: edge.specifier }),
+    status,
+    children: [],
   };
 }
 
