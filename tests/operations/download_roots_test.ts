@@ -8,6 +8,7 @@ import { tagPriorities } from "../../lib/dists/tags.ts";
 import { PY312 } from "../resolver/helpers.ts";
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { linuxCpythonFacts } from "../helpers/tag_facts.ts";
+import { LINUX_312 } from "./install_fixtures.ts";
 
 const targets = [{ environment: PY312, tags: tagPriorities([]) }];
 
@@ -87,15 +88,6 @@ Deno.test("downloadRoots: what cannot be done is refused before any index is ask
   }
 });
 
-const LINUX_312 = {
-  ...PY312,
-  implementation_version: "3.12.4",
-  platform_machine: "x86_64",
-  platform_python_implementation: "CPython",
-  platform_release: "6.1",
-  platform_version: "#1",
-  extra: "",
-};
 const host = { markerEnvironment: LINUX_312, tagFacts: linuxCpythonFacts(3, 12) };
 
 Deno.test("downloadTargets: the interpreter's own markers and tags when not foreign", () => {

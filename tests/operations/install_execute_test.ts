@@ -7,18 +7,12 @@ import type { WheelDownloader } from "../../lib/installer/prepare.ts";
 import { join, pathToFileURL } from "../../lib/paths.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
-import { INTERPRETER, resolved, rootsOf } from "./install_fixtures.ts";
+import { INTERPRETER, resolved, rootsOf, schemeAt } from "./install_fixtures.ts";
 
 Deno.test("executePlan: fetches the plan's wheels, installs them but what --target keeps, and says both", async () => {
   const root = await Deno.makeTempDir();
-  const target = join(root, "target");
-  const scheme = {
-    purelib: target,
-    platlib: target,
-    scripts: join(target, "bin"),
-    data: target,
-    headers: join(target, "include"),
-  };
+  const scheme = schemeAt(root);
+  const target = scheme.purelib;
   const wheelOf = async (name: string, version: string) => {
     const wheel = await writeWheel(join(root, "wheels"), {
       name,

@@ -8,18 +8,11 @@ import { inMemoryProvider, type ResolverProvider } from "../../lib/resolver/mod.
 import { join } from "../../lib/paths.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
-import { LINUX_312, rootsOf, specOf } from "./install_fixtures.ts";
+import { LINUX_312, rootsOf, schemeAt, specOf } from "./install_fixtures.ts";
 
 Deno.test("resolveInstall: satisfied as installed without asking the provider, else resolved", async () => {
   const root = await Deno.makeTempDir();
-  const site = join(root, "site");
-  const scheme = {
-    purelib: site,
-    platlib: site,
-    scripts: join(root, "bin"),
-    data: root,
-    headers: root,
-  };
+  const scheme = schemeAt(root);
   const wheel = await writeWheel(join(root, "w"), { name: "app", version: "1.0", files: {} });
   await installWheels([{ path: wheel.path, requested: true }], {
     scheme,
@@ -51,7 +44,7 @@ Deno.test("resolveInstall: satisfied as installed without asking the provider, e
     settings,
     target: {
       interpreter: {
-        sitePackages: [site],
+        sitePackages: [scheme.purelib],
         version: [3, 12, 4],
         markerEnvironment: LINUX_312,
       } as unknown as Interpreter,

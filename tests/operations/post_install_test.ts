@@ -4,16 +4,11 @@ import type { Interpreter } from "../../lib/python/mod.ts";
 import { join } from "../../lib/paths.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
+import { schemeAt } from "./install_fixtures.ts";
 
 Deno.test("checkAfterInstall: console scripts outside PATH, not for --target; no check asked, none made", async () => {
   const root = await Deno.makeTempDir();
-  const scheme = {
-    purelib: join(root, "site"),
-    platlib: join(root, "site"),
-    scripts: join(root, "bin"),
-    data: root,
-    headers: join(root, "include"),
-  };
+  const scheme = schemeAt(root);
   const wheel = await writeWheel(join(root, "w"), {
     name: "tool",
     version: "1.0",
