@@ -23,10 +23,10 @@ export type OptionKind =
   /** Takes a number. */
   | "number";
 
-/** One option of the table. */
-export interface OptionSpec {
+/** One row of the option table; `D` is its `dest` (a literal type in the table). */
+export interface OptionRow<D extends string = string> {
   /** Where the value lands in the parsed settings (camelCase). Several flags may share one. */
-  readonly dest: string;
+  readonly dest: D;
   /** Short (`-i`) and long (`--index-url`) spellings; the first long one is canonical. */
   readonly flags: readonly string[];
   readonly kind: OptionKind;
@@ -43,13 +43,13 @@ export interface OptionSpec {
   readonly configurable?: boolean;
 }
 
-const opt = (
-  dest: string,
+const opt = <D extends string>(
+  dest: D,
   flags: string[],
   kind: OptionKind,
   help: string,
-  extra: Partial<OptionSpec> = {},
-): OptionSpec => ({ dest, flags, kind, help, ...extra });
+  extra: Partial<Omit<OptionRow<D>, "dest">> = {},
+): OptionRow<D> => ({ dest, flags, kind, help, ...extra });
 
 /** The long names of an option (without dashes): `["timeout", "default-timeout"]`. */
 export function longNames(spec: OptionSpec): string[] {
@@ -790,10 +790,19 @@ export const OPTIONS = {
     value: "powershell",
     configurable: false,
   }),
-} as const satisfies Record<string, OptionSpec>;
+} as const satisfies Record<string, OptionRow>;
 
 /** The identifier of a row of {@link OPTIONS}. */
 export type OptionId = keyof typeof OPTIONS;
+
+/**
+ * Where an option's value lands: the `dest` of a row of the table, as a
+ * literal type, so that `options.flag("upgrad")` fails `deno check`.
+ */
+export type OptionDest = OptionSpec["dest"];
+
+/** An option of the table (its `dest` one of {@link OptionDest}). */
+export type OptionSpec = (typeof OPTIONS)[OptionId];
 
 /** The options every command accepts, in help order. */
 export const GENERAL_OPTIONS: readonly OptionId[] = [

@@ -8,6 +8,7 @@ import {
 } from "../../lib/cli/configuration.ts";
 import { IniSyntaxError, parseIni } from "../../lib/cli/ini.ts";
 import { CommandUsageError, parseArgs } from "../../lib/cli/parse_args.ts";
+import type { OptionDest } from "../../lib/cli/options.ts";
 
 Deno.test("parseIni() reads configparser syntax", () => {
   const doc = parseIni(
@@ -134,7 +135,7 @@ const precedence: {
   file: string;
   env?: Record<string, string>;
   args: string[];
-  dest: string;
+  dest: OptionDest;
   expect: unknown;
 }[] = [
   {

@@ -61,3 +61,10 @@ Deno.test("env and config names are derived from every long flag", () => {
   assertEquals(configKeysOf(OPTIONS.indexUrl), ["index-url", "pypi-url"]);
   assertEquals(envVarsOf(OPTIONS.help), []);
 });
+
+Deno.test("option names are the table's: a misspelt one fails deno check", () => {
+  const { options } = parseArgs(["install", "--upgrade"]);
+  assertEquals(options.flag("upgrade"), true);
+  // @ts-expect-error: "upgrad" is no option's dest (this line stops compiling if that is lost).
+  assertEquals(options.flag("upgrad"), false);
+});

@@ -19,7 +19,8 @@ import type {
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
-import { OptionValues } from "../option_values.ts";
+import { type OptionValue, OptionValues } from "../option_values.ts";
+import type { OptionDest } from "../options.ts";
 import { isPylockLocation, readPylocks } from "../pylock_files.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
@@ -38,11 +39,13 @@ function statKind(path: string): "file" | "directory" | undefined {
 /** A copy of `options` with some values replaced (as if given on the command line). */
 function withValues(
   options: OptionValues,
-  values: Readonly<Record<string, string | boolean | string[]>>,
+  values: Readonly<Partial<Record<OptionDest, string | boolean | string[]>>>,
 ): OptionValues {
   const copy = new OptionValues();
   for (const [dest, value, source] of options.entries()) copy.set(dest, value, source);
-  for (const [dest, value] of Object.entries(values)) copy.set(dest, value, "cli");
+  for (const [dest, value] of Object.entries(values) as [OptionDest, OptionValue][]) {
+    copy.set(dest, value, "cli");
+  }
   return copy;
 }
 
