@@ -16,7 +16,7 @@
  */
 
 import { DpipError, isDpipError } from "../errors.ts";
-import { HashRequirementError } from "./hash_mode.ts";
+import { requirePinned } from "./hash_mode.ts";
 import { filenameOfUrl, type ProjectFile } from "../index/simple_api.ts";
 import { redactText } from "../net/auth.ts";
 import { digestChecks, type HashCheck } from "../net/hashes.ts";
@@ -176,15 +176,9 @@ function mergeItems(items: readonly DownloadItem[]): DownloadItem[] {
 }
 
 function checkHashMode(items: readonly DownloadItem[]): void {
-  const unpinned = items.filter((item) => item.url === undefined && !isPinned(item.specifier));
-  if (unpinned.length > 0) {
-    throw new HashRequirementError(
-      `In --require-hashes mode, all requirements must have their versions pinned with ==. These do not: ${
-        unpinned.map((i) => i.text).join(", ")
-      }`,
-      "pin each requirement with ==, e.g. name==1.0, and give its --hash",
-    );
-  }
+  requirePinned(
+    items.filter((item) => item.url === undefined && !isPinned(item.specifier)).map((i) => i.text),
+  );
 }
 
 /**

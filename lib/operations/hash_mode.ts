@@ -1,6 +1,7 @@
 /**
- * The hash-checking mode error shared by `download` and `install`, in a
- * module of its own so that importing it loads nothing else.
+ * The hash-checking mode error shared by `download` and `install`, and
+ * their first rule (every requirement pinned), in a module of its own so
+ * that importing it loads nothing else.
  *
  * @module
  */
@@ -13,4 +14,20 @@ export class HashRequirementError extends DpipError {
     super("hash-required", message, { hint });
     this.name = "HashRequirementError";
   }
+}
+
+/**
+ * Hash-checking mode's first rule: every requirement named on an index is
+ * pinned with `==` (or `===`).
+ *
+ * @throws {HashRequirementError} naming the requirements (as written) that are not.
+ */
+export function requirePinned(unpinned: readonly string[]): void {
+  if (unpinned.length === 0) return;
+  throw new HashRequirementError(
+    `In --require-hashes mode, all requirements must have their versions pinned with ==. These do not: ${
+      unpinned.join(", ")
+    }`,
+    "pin each requirement with ==, e.g. name==1.0, and give its --hash",
+  );
 }

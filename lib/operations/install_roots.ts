@@ -19,7 +19,8 @@ import {
   type SpecifiedRequirement,
 } from "../requirements/specification.ts";
 import { type BuiltRequirement, needsBuild, withoutFragment } from "./build_sources.ts";
-import { HashRequirementError } from "./hash_mode.ts";
+import { requirePinned } from "./hash_mode.ts";
+import { isPinned } from "../resolver/candidate_selector.ts";
 import { type LocalReference, unpackLocalWheels } from "./local_wheels.ts";
 import { UnsupportedRequirementError } from "./resolved_wheels.ts";
 
@@ -165,18 +166,8 @@ function rootsOf(
 
 /** Hash-checking mode: every root pinned (every distribution hashed is checked once planned). */
 function checkHashMode(roots: readonly Root[]): void {
-  const unpinned = roots.filter((root) =>
-    root.url === undefined &&
-    !root.requirement.specifier.specifiers.some((s) =>
-      s.operator === "===" || (s.operator === "==" && !s.version.endsWith(".*"))
-    )
+  requirePinned(
+    roots.filter((root) => root.url === undefined && !isPinned(root.requirement.specifier))
+      .map((root) => root.source.text),
   );
-  if (unpinned.length > 0) {
-    throw new HashRequirementError(
-      `In --require-hashes mode, all requirements must have their versions pinned with ==. These do not: ${
-        unpinned.map((root) => root.source.text).join(", ")
-      }`,
-      "pin each requirement with ==, e.g. name==1.0, and give its --hash",
-    );
-  }
 }
