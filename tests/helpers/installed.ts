@@ -9,6 +9,18 @@
 import { join } from "node:path";
 import { type InstalledDist, readInstalledDists } from "../../lib/installer/site_packages.ts";
 import { DEFAULT_MARKER_ENVIRONMENT, type MarkerEnvironment } from "../../lib/pep508/mod.ts";
+import type { Scheme } from "../../lib/python/mod.ts";
+
+/** A flat scheme in `root`: libraries in `root/site`, scripts in `root/bin`. */
+export function schemeAt(root: string): Scheme {
+  return {
+    purelib: join(root, "site"),
+    platlib: join(root, "site"),
+    scripts: join(root, "bin"),
+    data: root,
+    headers: join(root, "include"),
+  };
+}
 
 /** One distribution to write. */
 export interface FakeDist {

@@ -1,22 +1,12 @@
 import { join } from "node:path";
 import { installWheels } from "../../lib/operations/install_wheels.ts";
 import { DoubleRequirementError } from "../../lib/operations/install_wheels.ts";
-import type { Scheme } from "../../lib/python/environment.ts";
+import { schemeAt } from "../helpers/installed.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 
-function scheme(root: string): Scheme {
-  return {
-    purelib: join(root, "site"),
-    platlib: join(root, "site"),
-    scripts: join(root, "bin"),
-    data: root,
-    headers: join(root, "include"),
-  };
-}
-
 const options = (root: string) => ({
-  scheme: scheme(root),
+  scheme: schemeAt(root),
   python: "/env/bin/python",
   pythonVersion: [3, 11] as const,
   cacheBucket: join(root, "cache"),

@@ -1,3 +1,4 @@
+import { schemeAt } from "../helpers/installed.ts";
 import { executePlan } from "../../lib/operations/install_execute.ts";
 import { planInstallation } from "../../lib/operations/install_plan.ts";
 import { Scratch } from "../../lib/operations/scratch.ts";
@@ -7,7 +8,7 @@ import type { WheelDownloader } from "../../lib/installer/prepare.ts";
 import { join, pathToFileURL } from "../../lib/paths.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
-import { INTERPRETER, resolved, rootsOf, schemeAt } from "./install_fixtures.ts";
+import { INTERPRETER, resolved, rootsOf } from "./install_fixtures.ts";
 
 Deno.test("executePlan: fetches the plan's wheels, installs them but what --target keeps, and says both", async () => {
   const root = await Deno.makeTempDir();

@@ -6,8 +6,6 @@
  */
 
 import { canonicalizeName } from "../../lib/names/mod.ts";
-import { join } from "../../lib/paths.ts";
-import type { Scheme } from "../../lib/python/mod.ts";
 import type { IndexSource } from "../../lib/resolver/default_provider.ts";
 import type { ResolvedDist } from "../../lib/resolver/mod.ts";
 import {
@@ -27,17 +25,6 @@ export const LINUX_312 = {
   platform_version: "#1",
   extra: "",
 };
-
-/** A flat scheme in `root` (libraries in `root/site`, scripts in `root/bin`). */
-export function schemeAt(root: string): Scheme {
-  return {
-    purelib: join(root, "site"),
-    platlib: join(root, "site"),
-    scripts: join(root, "bin"),
-    data: root,
-    headers: join(root, "include"),
-  };
-}
 
 /** An interpreter as the pure phases read it. */
 export const INTERPRETER = { markerEnvironment: LINUX_312 };

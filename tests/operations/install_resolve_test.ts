@@ -1,3 +1,4 @@
+import { schemeAt } from "../helpers/installed.ts";
 import { resolveInstall } from "../../lib/operations/install_resolve.ts";
 import type { InstallOptions, InstallSettings } from "../../lib/operations/install_settings.ts";
 import type { PreparedRoots } from "../../lib/operations/install_roots.ts";
@@ -8,7 +9,7 @@ import { inMemoryProvider, type ResolverProvider } from "../../lib/resolver/mod.
 import { join } from "../../lib/paths.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
-import { LINUX_312, rootsOf, schemeAt, specOf } from "./install_fixtures.ts";
+import { LINUX_312, rootsOf, specOf } from "./install_fixtures.ts";
 
 Deno.test("resolveInstall: satisfied as installed without asking the provider, else resolved", async () => {
   const root = await Deno.makeTempDir();

@@ -1,10 +1,10 @@
+import { schemeAt } from "../helpers/installed.ts";
 import { checkAfterInstall } from "../../lib/operations/post_install.ts";
 import { installWheels } from "../../lib/operations/install_wheels.ts";
 import type { Interpreter } from "../../lib/python/mod.ts";
 import { join } from "../../lib/paths.ts";
 import { assertEquals } from "../helpers/assert.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
-import { schemeAt } from "./install_fixtures.ts";
 
 Deno.test("checkAfterInstall: console scripts outside PATH, not for --target; no check asked, none made", async () => {
   const root = await Deno.makeTempDir();
