@@ -22,7 +22,7 @@ serve_mirror
 export PIP_CONFIG_FILE=/dev/null
 "$python" -m venv --without-pip "$work/venv"
 echo "load: $(uptime | sed 's/.*load average: //')"
-/usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$work/time" \
+/usr/bin/time -f "wall %e s, user %U s, system %S s, peak RSS %M KB" -o "$work/time" \
   deno run --allow-all --cpu-prof --cpu-prof-dir="$work/profile" "$entry" install -q \
   --python "$work/venv/bin/python" --cache-dir "$work/cache" -i "$index" jupyterlab
 cat "$work/time"
