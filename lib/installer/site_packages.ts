@@ -333,6 +333,21 @@ export interface ReadInstalledOptions {
   readonly importlib?: boolean;
 }
 
+/**
+ * Whether pip reads installed metadata with its `importlib.metadata`
+ * backend on this Python (`version` is `[major, minor, …]`): from 3.11 on.
+ *
+ * @example
+ * ```ts
+ * import { importlibBackend } from "./site_packages.ts";
+ * importlibBackend([3, 10, 4]); // false
+ * ```
+ */
+export function importlibBackend(version: readonly number[]): boolean {
+  const [major = 0, minor = 0] = version;
+  return major > 3 || (major === 3 && minor >= 11);
+}
+
 /** What {@link readInstalledDists} found. */
 export interface InstalledDistSet {
   /** The distribution of each project that wins (the first found), in discovery order. */

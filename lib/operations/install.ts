@@ -61,7 +61,8 @@ import type {
 } from "./install_settings.ts";
 import { checkPlan, type PlanCheck } from "./plan_checks.ts";
 import { describePlan } from "./plan_report.ts";
-import { checkAfterInstall, isImportlib } from "./post_install.ts";
+import { checkAfterInstall } from "./post_install.ts";
+import { importlibBackend } from "../installer/site_packages.ts";
 import { Scratch, tempDirOf } from "./scratch.ts";
 
 export type { CollectedDist, PlannedInstall } from "./install_plan.ts";
@@ -312,7 +313,7 @@ function describeOptions(
     },
     report: settings.report,
     environment: target.interpreter.markerEnvironment,
-    importlib: isImportlib(target.interpreter),
+    importlib: importlibBackend(target.interpreter.version),
     statuses,
   };
 }

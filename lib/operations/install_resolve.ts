@@ -9,7 +9,11 @@
  */
 
 import { BuildStack } from "../build/build_stack.ts";
-import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
+import {
+  importlibBackend,
+  type InstalledDist,
+  readInstalledDists,
+} from "../installer/site_packages.ts";
 import type { Scheme } from "../python/mod.ts";
 import type { IndexSource } from "../resolver/default_provider.ts";
 import type { Resolution, ResolvedDist } from "../resolver/mod.ts";
@@ -19,7 +23,6 @@ import type { BuildDispatch } from "./build_dispatch.ts";
 import type { PreparedRoots } from "./install_roots.ts";
 import type { InstallOptions } from "./install_settings.ts";
 import { withLocalWheels } from "./local_wheels.ts";
-import { isImportlib } from "./post_install.ts";
 import { withQuarantine } from "./project_status.ts";
 import { withBuiltWheels } from "./resolved_wheels.ts";
 import { resolveSpecification } from "./resolve_specification.ts";
@@ -54,9 +57,9 @@ export async function resolveInstall(
   const { roots } = prepared;
   const isTarget = target.scheme.kind === "target";
   const { scheme } = context;
-  const installed = isTarget
-    ? []
-    : readInstalledDists(interpreter.sitePackages, { importlib: isImportlib(interpreter) }).dists;
+  const installed = isTarget ? [] : readInstalledDists(interpreter.sitePackages, {
+    importlib: importlibBackend(interpreter.version),
+  }).dists;
   const has = isTarget
     ? { targetHas: readInstalledDists([...new Set([scheme.purelib, scheme.platlib])]).dists }
     : {};

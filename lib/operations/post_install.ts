@@ -9,7 +9,11 @@
 
 import { dirname, normalize } from "../paths.ts";
 import { consoleScripts, parseEntryPoints } from "../dists/entry_points.ts";
-import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
+import {
+  importlibBackend,
+  type InstalledDist,
+  readInstalledDists,
+} from "../installer/site_packages.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import type { Interpreter, Scheme, SchemeKind } from "../python/mod.ts";
 import { trimEndChars } from "../trim.ts";
@@ -64,12 +68,6 @@ export function checkAfterInstall(
   };
 }
 
-/** Read metadata as pip's `importlib.metadata` backend does (Python 3.11+). */
-export function isImportlib(interpreter: Pick<Interpreter, "version">): boolean {
-  const [major, minor] = interpreter.version;
-  return major > 3 || (major === 3 && minor >= 11);
-}
-
 /** The dists whose dependencies may be broken by installing `changed` (pip's "whitelist"). */
 function affectedProjects(
   changed: ReadonlySet<PackageName>,
@@ -94,7 +92,7 @@ function conflictsOf(interpreter: Interpreter, changed: ReadonlySet<PackageName>
     prefix: interpreter.prefix,
     isVenv: interpreter.isVenv,
     markerEnvironment: interpreter.markerEnvironment,
-    importlib: isImportlib(interpreter),
+    importlib: importlibBackend(interpreter.version),
   });
   return {
     missing: result.missing.filter((m) => affected.has(m.project)),
