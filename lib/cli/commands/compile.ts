@@ -15,7 +15,6 @@ import { resolveCacheRoot } from "../../cache/cache_dir.ts";
 import {
   compileDocument,
   type CompiledPin,
-  compiledPins,
   compileRequirements,
   existingPins,
   formatCompiled,
