@@ -278,6 +278,7 @@ export function compileDocument(
       version: pin.version,
       via: [...pin.via],
       hashes: [...pin.hashes],
+      marker: pin.marker ?? null,
     })),
   };
 }

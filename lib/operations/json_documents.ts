@@ -745,6 +745,8 @@ export interface CompiledEntry {
   readonly via: readonly string[];
   /** `sha256:…` of every file of the version (with `--generate-hashes`), sorted. */
   readonly hashes: readonly string[];
+  /** Where the pin applies (`--universal`: the line's `; marker`); null when everywhere. */
+  readonly marker: string | null;
 }
 
 /** `dpip compile --format json IN...`: the pins (written to `-o FILE` too, when given). */

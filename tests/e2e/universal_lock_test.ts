@@ -22,6 +22,7 @@ import { mirrorIndexUrls } from "../index/corpus.ts";
 import { dpip, frozen, python311, run, tempHome } from "./install_support.ts";
 import { miniBackendWheel, miniSdist } from "./build_support.ts";
 import { DEFAULT_MARKER_ENVIRONMENT, parseMarker } from "../../lib/pep508/mod.ts";
+import { schemaErrors } from "../helpers/json_schema.ts";
 
 const python38 = await pyenvPython("3.8");
 const python312 = await pyenvPython("3.12");
@@ -202,6 +203,29 @@ Deno.test({
         'winonly==1.0 ; sys_platform == "win32"',
       ]);
       assertStringIncludes(compiled.stdout, "dpip compile --universal requirements.in");
+      const document = await dpip([
+        "compile",
+        "--universal",
+        "--python-version",
+        "3.8",
+        "--python",
+        python312!,
+        ...index,
+        "--format",
+        "json",
+        "requirements.in",
+      ], { home });
+      assertEquals(document.status, 0, document.stderr);
+      const parsed = JSON.parse(document.stdout);
+      assertEquals(schemaErrors("compile", parsed), []);
+      const entries: { name: string; version: string; marker: string | null }[] = parsed.packages;
+      assertEquals(entries.map((e) => `${e.name}==${e.version} ${e.marker ?? "-"}`), [
+        "app==1.0 -",
+        'lib==1.0 python_version < "3.10"',
+        'lib==2.0 python_version >= "3.10"',
+        "native==1.0 -",
+        'winonly==1.0 sys_platform == "win32"',
+      ]);
 
       const linux = await dpip([
         "lock",
