@@ -29,6 +29,8 @@ const python312 = await pyenvPython("3.12");
 const oracle = await pip26();
 const pythons = python38 !== undefined && python312 !== undefined ? true : undefined;
 const mirror = await mirrorIndexUrls();
+/** The mirror as index options: the first URL is the index, the rest extra ones. */
+const mirrorIndex = mirror.flatMap((url, i) => [i ? "--extra-index-url" : "--index-url", url]);
 
 /** A wheel of `native` whose module says which wheel it came from. */
 function nativeWheel(tags: string): IndexFile {
@@ -62,6 +64,24 @@ function indexFiles(): IndexFile[] {
   ];
 }
 
+/**
+ * Runs `body` in a fresh home with this file's index served, `index` being
+ * the options that name it; both are cleaned up afterwards.
+ */
+async function withIndex(
+  prefix: string,
+  body: (home: string, index: string[]) => Promise<void>,
+): Promise<void> {
+  const server = await startIndexServer({ files: indexFiles(), formats: ["json"] });
+  const { home, done } = await tempHome(prefix);
+  try {
+    await body(home, ["--index-url", server.url, "--trusted-host", "127.0.0.1"]);
+  } finally {
+    await done();
+    await server.close();
+  }
+}
+
 async function venv(python: string, dir: string): Promise<string> {
   const made = await run(python, ["-m", "venv", "--without-pip", dir]);
   assertEquals(made.status, 0, made.stderr);
@@ -73,10 +93,7 @@ Deno.test({
   ignore: skipUnless(pythons, "pyenv's Python 3.8 and 3.12"),
   sanitizeResources: false,
   async fn() {
-    const server = await startIndexServer({ files: indexFiles(), formats: ["json"] });
-    const { home, done } = await tempHome("dpip-universal-");
-    const index = ["--index-url", server.url, "--trusted-host", "127.0.0.1"];
-    try {
+    await withIndex("dpip-universal-", async (home, index) => {
       const locked = await dpip([
         "lock",
         "--universal",
@@ -166,10 +183,7 @@ Deno.test({
         assertEquals(installed.code, 0, installed.stderr);
         assertEquals(await frozen(target), ["app==1.0", "lib==2.0", "native==1.0", "oldpure==1.0"]);
       }
-    } finally {
-      await done();
-      await server.close();
-    }
+    });
   },
 });
 
@@ -178,10 +192,7 @@ Deno.test({
   ignore: skipUnless(pythons, "pyenv's Python 3.8 and 3.12"),
   sanitizeResources: false,
   async fn() {
-    const server = await startIndexServer({ files: indexFiles(), formats: ["json"] });
-    const { home, done } = await tempHome("dpip-universal-compile-");
-    const index = ["--index-url", server.url, "--trusted-host", "127.0.0.1"];
-    try {
+    await withIndex("dpip-universal-compile-", async (home, index) => {
       await Deno.writeTextFile(join(home, "requirements.in"), "app\n");
       const compiled = await dpip([
         "compile",
@@ -266,10 +277,7 @@ Deno.test({
       assertEquals(local.status, 2, local.stderr);
       assertStringIncludes(local.stderr, "with --universal: only requirements on index projects");
       assertEquals(unknown.stderr.split("\n").filter((l) => l !== "").length, 1, unknown.stderr);
-    } finally {
-      await done();
-      await server.close();
-    }
+    });
   },
 });
 
@@ -283,11 +291,9 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const { home, done } = await tempHome("dpip-universal-ipython-");
-    const [first, ...rest] = mirror;
-    const index = ["--index-url", first!, ...rest.flatMap((url) => ["--extra-index-url", url])];
     try {
       const locked = await dpip(
-        ["lock", "--universal", "--python-version", "3.11", ...index, "ipython", "-o", "-"],
+        ["lock", "--universal", "--python-version", "3.11", ...mirrorIndex, "ipython", "-o", "-"],
         { home },
       );
       assertEquals(locked.status, 0, locked.stderr);
@@ -334,10 +340,10 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const { home, done } = await tempHome("dpip-universal-jupyterlab-");
-    const [first, ...rest] = mirror;
-    const index = ["--index-url", first!, ...rest.flatMap((url) => ["--extra-index-url", url])];
     const lockWith = async (args: string[]) => {
-      const result = await dpip(["lock", ...index, "jupyterlab", "-o", "-", ...args], { home });
+      const result = await dpip(["lock", ...mirrorIndex, "jupyterlab", "-o", "-", ...args], {
+        home,
+      });
       assertEquals(result.status, 0, result.stderr);
       return parsePylock(result.stdout, "pylock.toml").lock;
     };
@@ -379,27 +385,29 @@ Deno.test({
   ignore: skipUnless(pythons, "pyenv's Python 3.8 and 3.12"),
   sanitizeResources: false,
   async fn() {
-    const server = await startIndexServer({ files: indexFiles(), formats: ["json"] });
-    const { home, done } = await tempHome("dpip-universal-kept-");
-    const index = ["--index-url", server.url, "--trusted-host", "127.0.0.1"];
-    const compile = async (extra: string[]) => {
-      const result = await dpip(
-        ["compile", "--universal", ...index, "requirements.in", "-o", "requirements.txt", ...extra],
-        { home },
-      );
-      assertEquals(result.status, 0, result.stderr);
-      const text = await Deno.readTextFile(join(home, "requirements.txt"));
-      return text.split("\n").filter((line) => line.startsWith("kept=="));
-    };
-    try {
+    await withIndex("dpip-universal-kept-", async (home, index) => {
+      const compile = async (extra: string[]) => {
+        const result = await dpip(
+          [
+            "compile",
+            "--universal",
+            ...index,
+            "requirements.in",
+            "-o",
+            "requirements.txt",
+            ...extra,
+          ],
+          { home },
+        );
+        assertEquals(result.status, 0, result.stderr);
+        const text = await Deno.readTextFile(join(home, "requirements.txt"));
+        return text.split("\n").filter((line) => line.startsWith("kept=="));
+      };
       await Deno.writeTextFile(join(home, "requirements.in"), "kept\n");
       assertEquals(await compile([]), ["kept==2.0"]);
       await Deno.writeTextFile(join(home, "requirements.txt"), "kept==1.0\n");
       assertEquals(await compile([]), ["kept==1.0"]);
       assertEquals(await compile(["--upgrade-package", "kept"]), ["kept==2.0"]);
-    } finally {
-      await done();
-      await server.close();
-    }
+    });
   },
 });
