@@ -13,7 +13,9 @@ import {
   type InMemoryVersion,
   toMetadata,
 } from "../../lib/resolver/in_memory_provider.ts";
+import { inMemoryProvider } from "../../lib/resolver/in_memory_provider.ts";
 import type { UnavailableReason } from "../../lib/resolver/provider.ts";
+import { type Resolution, ResolutionImpossibleError, resolve } from "../../lib/resolver/resolve.ts";
 import { type IndexFile, wheelFile } from "../helpers/index_server.ts";
 import { linuxCpythonFacts } from "../helpers/tag_facts.ts";
 import { buildSdist } from "../helpers/wheel_builder.ts";
@@ -71,19 +73,33 @@ export async function loadScenarios(): Promise<Scenario[] | undefined> {
  * Scenarios whose expected success needs a source distribution. The scenario
  * indexes hold no build backend to build them with, so the resolver tests
  * give these the sdist's metadata as if built (building itself is tested in
- * tests/build and tests/e2e/install_build_test.ts).
+ * tests/build and tests/e2e/install_build_test.ts). Every compile-mode
+ * scenario is treated so too: `compile` reads an sdist's metadata when no
+ * wheel fits the target, and their explanations count on it.
  */
 export const NEEDS_SDIST_BUILD = new Set(["no-binary"]);
 
+function sdistsUsable(scenario: Scenario): boolean {
+  return scenario.mode === "compile" || NEEDS_SDIST_BUILD.has(scenario.name);
+}
+
+/**
+ * The Python a scenario resolves for: the target a compile-mode scenario
+ * names (`--python-version`), otherwise the environment's.
+ */
+function scenarioPython(scenario: Scenario): string {
+  return scenario.resolver_options.python ?? scenario.environment.python;
+}
+
 /** The target's full Python version: `3.12` means `3.12.0`. */
 export function targetPython(scenario: Scenario): string {
-  const python = scenario.environment.python;
+  const python = scenarioPython(scenario);
   return python.split(".").length === 2 ? `${python}.0` : python;
 }
 
 /** CPython of the scenario's version on x86_64 Linux with glibc 2.35 (manylinux2014 fits). */
 export function targetFacts(scenario: Scenario): TagFacts {
-  const [major, minor] = scenario.environment.python.split(".").map(Number) as [number, number];
+  const [major, minor] = scenarioPython(scenario).split(".").map(Number) as [number, number];
   return linuxCpythonFacts(major, minor);
 }
 
@@ -103,6 +119,29 @@ export function targetEnvironment(scenario: Scenario): Record<string, string> {
   };
 }
 
+/**
+ * Resolves a scenario for its one target (an install, or a compile for the
+ * target Python): the installed set, or the failure report.
+ */
+export async function resolveScenario(
+  scenario: Scenario,
+): Promise<{ resolution: Resolution } | { failure: ResolutionImpossibleError }> {
+  try {
+    const resolution = await resolve(
+      { requirements: scenario.root.requires_prefixed },
+      {
+        provider: inMemoryProvider(scenarioIndex(scenario)),
+        environment: targetEnvironment(scenario),
+        prerelease: scenario.resolver_options.prereleases ? "allow" : "if-necessary-or-explicit",
+      },
+    );
+    return { resolution };
+  } catch (error) {
+    if (error instanceof ResolutionImpossibleError) return { failure: error };
+    throw error;
+  }
+}
+
 /** The wheel tags of a scenario version (empty means one `py3-none-any` wheel). */
 export function wheelTags(version: ScenarioVersion): string[] {
   return version.wheel_tags.length === 0 ? ["py3-none-any"] : version.wheel_tags;
@@ -111,13 +150,14 @@ export function wheelTags(version: ScenarioVersion): string[] {
 /**
  * An in-memory index for a scenario: a version is usable when one of its
  * wheels fits the target (and binaries are allowed for the package), or, for
- * {@link NEEDS_SDIST_BUILD} scenarios, when it has an sdist that may be built.
+ * {@link NEEDS_SDIST_BUILD} and compile-mode scenarios, when it has an sdist
+ * that may be built.
  */
 export function scenarioIndex(scenario: Scenario): InMemoryIndex {
   const priorities = tagPriorities(compatibleTags(targetFacts(scenario)));
   const noBinary = new Set(scenario.resolver_options.no_binary);
   const noBuild = new Set(scenario.resolver_options.no_build);
-  const canBuild = NEEDS_SDIST_BUILD.has(scenario.name);
+  const canBuild = sdistsUsable(scenario);
   const index: Record<string, Record<string, InMemoryVersion>> = {};
   for (const [short, project] of Object.entries(scenario.packages)) {
     const versions: Record<string, InMemoryVersion> = {};

@@ -5,40 +5,12 @@
  */
 
 import { compareVersions } from "../../lib/pep440/mod.ts";
-import { inMemoryProvider } from "../../lib/resolver/in_memory_provider.ts";
-import { type Resolution, ResolutionImpossibleError, resolve } from "../../lib/resolver/resolve.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { skipUnless } from "../helpers/python.ts";
-import {
-  acceptedOutcomes,
-  loadScenarios,
-  type Scenario,
-  scenarioIndex,
-  targetEnvironment,
-} from "./packse.ts";
+import { acceptedOutcomes, loadScenarios, resolveScenario } from "./packse.ts";
 
 const scenarios = await loadScenarios();
 const install = (scenarios ?? []).filter((scenario) => scenario.mode === "install");
-
-/** Resolves a scenario; the installed set, or the failure report. */
-export async function resolveScenario(
-  scenario: Scenario,
-): Promise<{ resolution: Resolution } | { failure: ResolutionImpossibleError }> {
-  try {
-    const resolution = await resolve(
-      { requirements: scenario.root.requires_prefixed },
-      {
-        provider: inMemoryProvider(scenarioIndex(scenario)),
-        environment: targetEnvironment(scenario),
-        prerelease: scenario.resolver_options.prereleases ? "allow" : "if-necessary-or-explicit",
-      },
-    );
-    return { resolution };
-  } catch (error) {
-    if (error instanceof ResolutionImpossibleError) return { failure: error };
-    throw error;
-  }
-}
 
 function sameVersions(actual: Record<string, string>, expected: Record<string, string>): boolean {
   const names = Object.keys(expected);
