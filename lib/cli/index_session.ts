@@ -7,7 +7,8 @@
  * @module
  */
 
-import { bucketDir, CacheBucket, resolveCacheRoot } from "../cache/cache_dir.ts";
+import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
+import { commandCacheRoot } from "./target_interpreter.ts";
 import { tagPriorities } from "../dists/tags.ts";
 import { DpipError, UsageError } from "../errors.ts";
 import { InvalidUploadTimeError, parseUploadedPriorTo } from "../dists/upload_time.ts";
@@ -81,6 +82,21 @@ function splitClientPem(pem: string): { cert: string; key: string } {
 }
 
 /**
+ * The index URLs of a run: as pip, a requirements file's `--index-url`
+ * replaces the command line's, and its `--extra-index-url`s add to them.
+ */
+function indexUrlsOf(
+  context: CommandContext,
+  extra: ExtraIndexOptions,
+): { indexUrl: string | undefined; extraIndexUrls: string[] } {
+  const { options } = context;
+  return {
+    indexUrl: extra.indexUrl ?? options.string("indexUrl"),
+    extraIndexUrls: [...options.strings("extraIndexUrls"), ...(extra.extraIndexUrls ?? [])],
+  };
+}
+
+/**
  * The HTTP client the general options describe: timeouts, retries, proxy,
  * `--cert`/`--client-cert`, `--trusted-host`, the HTTP cache, and
  * credentials (URLs, `.netrc`, the keyring) for the index URLs. Every
@@ -95,14 +111,8 @@ export async function openHttpClient(
   signal?: AbortSignal,
 ): Promise<HttpClient> {
   const { io, options } = context;
-  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
-  const cacheRoot = resolveCacheRoot({
-    ...(cacheDir === undefined ? {} : { cacheDir }),
-    env: io.env,
-    cwd: io.cwd,
-  });
-  const indexUrl = extra.indexUrl ?? options.string("indexUrl");
-  const extraIndexUrls = [...options.strings("extraIndexUrls"), ...(extra.extraIndexUrls ?? [])];
+  const cacheRoot = commandCacheRoot(context);
+  const { indexUrl, extraIndexUrls } = indexUrlsOf(context, extra);
   const keyringProvider = options.string("keyringProvider");
   const cert = options.string("cert");
   const clientCert = options.string("clientCert");
@@ -152,15 +162,8 @@ export async function openIndexSession(
   signal?: AbortSignal,
 ): Promise<IndexSession> {
   const { io, options } = context;
-  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
-  const cacheRoot = resolveCacheRoot({
-    ...(cacheDir === undefined ? {} : { cacheDir }),
-    env: io.env,
-    cwd: io.cwd,
-  });
-  // As pip: a requirements file's --index-url replaces the command line's.
-  const indexUrl = extra.indexUrl ?? options.string("indexUrl");
-  const extraIndexUrls = [...options.strings("extraIndexUrls"), ...(extra.extraIndexUrls ?? [])];
+  const cacheRoot = commandCacheRoot(context);
+  const { indexUrl, extraIndexUrls } = indexUrlsOf(context, extra);
   const metadataStore = cacheRoot === undefined
     ? undefined
     : new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata));

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import { commandCacheRoot } from "../target_interpreter.ts";
 import { DpipError, type ErrorCode } from "../../errors.ts";
 import {
   cacheDirDocument,
@@ -44,12 +44,7 @@ type CacheAction = (typeof ACTIONS)[number];
 /** Runs `dpip cache`. */
 export async function runCache(context: CommandContext): Promise<number> {
   const { io, options, args } = context;
-  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
-  const root = resolveCacheRoot({
-    ...(cacheDir === undefined ? {} : { cacheDir }),
-    env: io.env,
-    cwd: io.cwd,
-  });
+  const root = commandCacheRoot(context);
   if (root === undefined) {
     throw new CacheCommandError(
       "cache-disabled",

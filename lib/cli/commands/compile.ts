@@ -11,7 +11,7 @@
  */
 
 import { resolve } from "../../paths.ts";
-import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import { commandCacheRoot } from "../target_interpreter.ts";
 import {
   compileDocument,
   type CompiledPin,
@@ -133,12 +133,7 @@ async function compilePins(
   const { io, options } = context;
   const { existing, interpreter, overrides } = local;
   const extra: ExtraIndexOptions = spec.fileOptions;
-  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
-  const cacheRoot = resolveCacheRoot({
-    ...(cacheDir === undefined ? {} : { cacheDir }),
-    env: io.env,
-    cwd: io.cwd,
-  });
+  const cacheRoot = commandCacheRoot(context);
   const session = await openIndexSession(context, extra);
   const { tags, policy } = candidateSettings(context, interpreter, extra);
   const { timeoutMs } = resolutionBounds(context);

@@ -16,7 +16,7 @@
 
 import { resolve as resolvePath } from "../../paths.ts";
 import { DpipError, UsageError } from "../../errors.ts";
-import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import { commandCacheRoot } from "../target_interpreter.ts";
 import type { Interpreter } from "../../python/mod.ts";
 import type { IndexSource } from "../../resolver/default_provider.ts";
 import type { ResolverProvider } from "../../resolver/mod.ts";
@@ -82,12 +82,7 @@ async function sourceMetadataOptions(
   if (options.strings("buildConstraints").length > 0 && !options.flag("buildIsolation", true)) {
     throw new UsageError("--build-constraint cannot be used with --no-build-isolation.");
   }
-  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
-  const cacheRoot = resolveCacheRoot({
-    ...(cacheDir === undefined ? {} : { cacheDir }),
-    env: io.env,
-    cwd: io.cwd,
-  });
+  const cacheRoot = commandCacheRoot(context);
   return {
     interpreter: run.interpreter,
     provider: run.provider,

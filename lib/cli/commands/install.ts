@@ -16,7 +16,7 @@
  */
 
 import { resolve } from "../../paths.ts";
-import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import { commandCacheRoot } from "../target_interpreter.ts";
 import { DpipError, UsageError } from "../../errors.ts";
 import type { LinkMode } from "../../installer/wheel_cache.ts";
 import {
@@ -294,12 +294,7 @@ export async function installWithOutput(
   const fileOptions = spec.fileOptions;
   // A requirements file's index and format options add to (or replace) the command line's.
   const extra: ExtraIndexOptions = fileOptions;
-  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
-  const cacheRoot = resolveCacheRoot({
-    ...(cacheDir === undefined ? {} : { cacheDir }),
-    env: io.env,
-    cwd: io.cwd,
-  });
+  const cacheRoot = commandCacheRoot(context);
   // Ctrl-C stops the downloads and the builds and removes what they made (lib never exits).
   const signal = io.interruptSignal?.();
   const session: IndexSession = await openIndexSession(context, extra, signal);

@@ -10,7 +10,7 @@
  */
 
 import { basename, resolve } from "../../paths.ts";
-import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import { commandCacheRoot } from "../target_interpreter.ts";
 import { DpipError, UsageError } from "../../errors.ts";
 import { formatPylock, isPylockFilename, type Pylock } from "../../lock/pylock.ts";
 import { lockRequirements } from "../../operations/lock.ts";
@@ -104,12 +104,7 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
   }
   const interpreter = await targetInterpreter(context);
   const extra: ExtraIndexOptions = spec.fileOptions;
-  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
-  const cacheRoot = resolveCacheRoot({
-    ...(cacheDir === undefined ? {} : { cacheDir }),
-    env: io.env,
-    cwd: io.cwd,
-  });
+  const cacheRoot = commandCacheRoot(context);
   const session = await openIndexSession(context, extra);
   const { tags, policy } = candidateSettings(context, interpreter, extra);
   const status = io.stderr.isTerminal && options.count("quiet") === 0

@@ -11,7 +11,7 @@
  */
 
 import { resolve } from "../../paths.ts";
-import { resolveCacheRoot } from "../../cache/cache_dir.ts";
+import { commandCacheRoot } from "../target_interpreter.ts";
 import type { PathKind } from "../../requirements/source.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { buildWheels, wheelDocument } from "../../operations/wheel.ts";
@@ -71,12 +71,7 @@ async function wheel(context: CommandContext, printer: InstallPrinter): Promise<
   const interpreter = await targetInterpreter(context);
   const wheelDir = resolve(io.cwd, options.string("wheelDir") ?? ".");
   const extra = spec.fileOptions;
-  const cacheDir = options.isDisabled("cacheDir") ? false : options.string("cacheDir");
-  const cacheRoot = resolveCacheRoot({
-    ...(cacheDir === undefined ? {} : { cacheDir }),
-    env: io.env,
-    cwd: io.cwd,
-  });
+  const cacheRoot = commandCacheRoot(context);
   // Ctrl-C stops the downloads and the builds and removes what they made (lib never exits).
   const signal = io.interruptSignal?.();
   const session = await openIndexSession(context, extra, signal);
