@@ -74,6 +74,7 @@ import {
   type SourceMetadata,
 } from "./sdist_builds.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
+import { statKind } from "./path_kind.ts";
 
 /** Progress of the run's builds. */
 export interface BuildReporter {
@@ -479,14 +480,6 @@ function directSource(
 }
 
 /** Whether a local path is a directory or a file (undefined: neither). */
-function statKind(path: string): "directory" | "file" | undefined {
-  try {
-    return Deno.statSync(path).isDirectory ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
-
 /** An index sdist's place on the build stack: its project and version when the name says. */
 function sdistBuildId(name: PackageName, file: IndexFile): BuildId {
   const version = tryParseSdistFilenameForProject(file.filename, name)?.version;

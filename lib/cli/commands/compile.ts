@@ -46,14 +46,7 @@ import type { RequirementsSpecification } from "../../requirements/specification
 import { checkUniversalOptions, providerTags, universalOptions } from "./universal.ts";
 import type { InstallOptions } from "../../operations/install.ts";
 import { compileUniversally } from "../../operations/universal_lock.ts";
-
-function statKind(path: string): "file" | "directory" | undefined {
-  try {
-    return Deno.statSync(path).isDirectory ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
+import { statKind } from "../../operations/path_kind.ts";
 
 /** Runs `dpip compile`. */
 export function runCompile(context: CommandContext): Promise<number> {

@@ -36,7 +36,6 @@ import {
 } from "../../operations/download_roots.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
-import type { PathKind } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { isForeignTarget } from "../../index/target_tags.ts";
@@ -58,14 +57,7 @@ import { emitDocument, wantsJson } from "../json_output.ts";
 import { formatSize, progressDisplay } from "../progress.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { resolutionBounds } from "../resolution_progress.ts";
-
-function statKind(path: string): PathKind {
-  try {
-    return Deno.statSync(path).isDirectory ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
+import { statKind } from "../../operations/path_kind.ts";
 
 /** How `download` asks backends for sdists' metadata: the build options of the command line. */
 async function sourceMetadataOptions(

@@ -31,7 +31,6 @@ import {
   buildSpecification,
   type RequirementsSpecification,
 } from "../../requirements/specification.ts";
-import type { PathKind } from "../../requirements/source.ts";
 import type { SourceArchiveLimits } from "../../build/source_archive.ts";
 import type { Requirement } from "../../pep508/mod.ts";
 import type { CommandContext } from "../context.ts";
@@ -76,15 +75,7 @@ import {
 import { dependenciesOnly } from "../../operations/only_deps.ts";
 import { overrideRoots, type Overrides } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
-
-function statKind(path: string): PathKind {
-  try {
-    const info = Deno.statSync(path);
-    return info.isDirectory ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
+import { statKind } from "../../operations/path_kind.ts";
 
 function schemeKind(context: CommandContext): { kind: SchemeKind; target?: string } {
   const { io, options } = context;

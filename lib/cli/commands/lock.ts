@@ -44,14 +44,7 @@ import { wantsJson, writeJson } from "../json_output.ts";
 import { checkUniversalOptions, providerTags, universalOptions } from "./universal.ts";
 import type { InstallOptions } from "../../operations/install.ts";
 import { lockUniversally } from "../../operations/universal_lock.ts";
-
-function statKind(path: string): "file" | "directory" | undefined {
-  try {
-    return Deno.statSync(path).isDirectory ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
+import { statKind } from "../../operations/path_kind.ts";
 
 /** Runs `dpip lock`. */
 export function runLock(context: CommandContext): Promise<number> {

@@ -27,14 +27,7 @@ import { wantsJson, writeJson } from "../json_output.ts";
 import { runInstall } from "./install.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { runUninstall } from "./uninstall.ts";
-
-function statKind(path: string): "file" | "directory" | undefined {
-  try {
-    return Deno.statSync(path).isDirectory ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
+import { statKind } from "../../operations/path_kind.ts";
 
 /** A copy of `options` with some values replaced (as if given on the command line). */
 function withValues(

@@ -31,18 +31,11 @@ import type { TextSink } from "../io.ts";
 import { emitDocument, wantsJson } from "../json_output.ts";
 import { rootUserWarningFor } from "../root_user.ts";
 import { parseRequirementsFile } from "../../requirements/requirements_txt.ts";
-import { parseRequirementSource, type PathKind } from "../../requirements/source.ts";
+import { parseRequirementSource } from "../../requirements/source.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { targetInterpreter } from "./installed_environment.ts";
-
-function statKind(path: string): PathKind {
-  try {
-    return Deno.statSync(path).isDirectory ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
+import { statKind } from "../../operations/path_kind.ts";
 
 /** The project names of the arguments and `-r` files. */
 async function requestedNames(context: CommandContext): Promise<string[]> {

@@ -15,7 +15,7 @@ import { readInstalledDists } from "../../installer/site_packages.ts";
 import type { LinkMode } from "../../installer/wheel_cache.ts";
 import type { InstallSettings, PlannedInstall } from "../../operations/install.ts";
 import { selectUpgrade, type UpgradeChanges, upgradeChanges } from "../../operations/upgrade.ts";
-import { parseRequirementSource, type PathKind } from "../../requirements/source.ts";
+import { parseRequirementSource } from "../../requirements/source.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -26,14 +26,7 @@ import { installWithOutput } from "./install.ts";
 import { emitDocument, wantsJson } from "../json_output.ts";
 import { emptyInstallDocument } from "../../operations/install_document.ts";
 import { targetInterpreter } from "./installed_environment.ts";
-
-function statKind(path: string): PathKind {
-  try {
-    return Deno.statSync(path).isDirectory ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
+import { statKind } from "../../operations/path_kind.ts";
 
 /** The lines that say what changes (`Upgrading a 1 -> 2`), or would with `dryRun`. */
 export function changeLines(changes: UpgradeChanges, dryRun: boolean): string[] {

@@ -12,7 +12,6 @@
 
 import { resolve } from "../../paths.ts";
 import { commandCacheRoot } from "../target_interpreter.ts";
-import type { PathKind } from "../../requirements/source.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { buildWheels, wheelDocument } from "../../operations/wheel.ts";
 import type { CommandContext } from "../context.ts";
@@ -30,14 +29,7 @@ import { readRequirementsLocation } from "../requirement_files.ts";
 import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
 import { buildConstraintsOf, settingsOf } from "./install.ts";
 import { targetInterpreter } from "./installed_environment.ts";
-
-function statKind(path: string): PathKind {
-  try {
-    return Deno.statSync(path).isDirectory ? "directory" : "file";
-  } catch {
-    return undefined;
-  }
-}
+import { statKind } from "../../operations/path_kind.ts";
 
 /** Runs `dpip wheel`. */
 export function runWheel(context: CommandContext): Promise<number> {
