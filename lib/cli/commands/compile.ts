@@ -30,13 +30,8 @@ import {
 } from "../index_session.ts";
 import { runPrinted } from "../install_render.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
-import { resolutionBounds } from "../resolution_progress.ts";
-import {
-  readOverrides,
-  releaseControlOf,
-  releaseControlSetting,
-  withOverrides,
-} from "../extra_requirements.ts";
+import { pinningSettings } from "./pinning.ts";
+import { readOverrides, withOverrides } from "../extra_requirements.ts";
 import { overrideRoots } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
@@ -129,25 +124,8 @@ async function compilePins(
   const cacheRoot = commandCacheRoot(context);
   const session = await openIndexSession(context, extra);
   const { tags, policy } = candidateSettings(context, interpreter, extra);
-  const { timeoutMs } = resolutionBounds(context);
   const install: InstallOptions = {
-    settings: {
-      upgrade: false,
-      upgradeStrategy: "only-if-needed",
-      forceReinstall: false,
-      ignoreInstalled: true,
-      noDeps: false,
-      pre: options.flag("pre") || spec.fileOptions.pre,
-      ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
-      ignoreRequiresPython: options.flag("ignoreRequiresPython"),
-      dryRun: true,
-      requireHashes: false,
-      compile: false,
-      breakSystemPackages: false,
-      warnConflicts: false,
-      report: false,
-      ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
-    },
+    settings: pinningSettings(context, spec),
     target: { interpreter, scheme: { kind: "default" } },
     services: withOverrides(
       installServices(session, {

@@ -32,12 +32,11 @@ import {
   checkOnlyDeps,
   groupRequirements,
   readOverrides,
-  releaseControlOf,
-  releaseControlSetting,
   scriptRequirements,
   withOverrides,
 } from "../extra_requirements.ts";
-import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
+import { ResolutionStatus } from "../resolution_progress.ts";
+import { pinningSettings } from "./pinning.ts";
 import { overrideRoots } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
@@ -103,24 +102,11 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
   const status = io.stderr.isTerminal && options.count("quiet") === 0
     ? new ResolutionStatus(io.stderr)
     : undefined;
-  const { timeoutMs } = resolutionBounds(context);
   const install: InstallOptions = {
     settings: {
-      upgrade: false,
-      upgradeStrategy: "only-if-needed",
-      forceReinstall: false,
-      ignoreInstalled: true,
+      ...pinningSettings(context, spec),
       noDeps: options.flag("noDeps"),
-      pre: options.flag("pre") || spec.fileOptions.pre,
-      ...releaseControlSetting(releaseControlOf(context, options.flag("pre"))),
-      ignoreRequiresPython: options.flag("ignoreRequiresPython"),
-      dryRun: true,
       requireHashes: options.flag("requireHashes") || spec.fileOptions.requireHashes,
-      compile: false,
-      breakSystemPackages: false,
-      warnConflicts: false,
-      report: false,
-      ...(timeoutMs === undefined ? {} : { resolutionTimeoutMs: timeoutMs }),
       buildIsolation: options.flag("buildIsolation", true),
       buildSandbox: options.flag("buildSandbox"),
       configSettings: parseConfigSettings(options.strings("configSettings"), (message) => {
