@@ -147,6 +147,14 @@ export function wheelTags(version: ScenarioVersion): string[] {
   return version.wheel_tags.length === 0 ? ["py3-none-any"] : version.wheel_tags;
 }
 
+/** What the in-memory index says of any scenario version: its requirements, Requires-Python, yanking. */
+function versionEntry(data: ScenarioVersion): InMemoryVersion {
+  const entry: InMemoryVersion = { requires: data.requires_prefixed, extras: data.extras_prefixed };
+  if (data.requires_python !== null) entry.requiresPython = data.requires_python;
+  if (data.yanked) entry.yanked = true;
+  return entry;
+}
+
 /**
  * An in-memory index for a scenario: a version is usable when one of its
  * wheels fits the target (and binaries are allowed for the package), or, for
@@ -162,12 +170,7 @@ export function scenarioIndex(scenario: Scenario): InMemoryIndex {
   for (const [short, project] of Object.entries(scenario.packages)) {
     const versions: Record<string, InMemoryVersion> = {};
     for (const [version, data] of Object.entries(project.versions)) {
-      const entry: InMemoryVersion = {
-        requires: data.requires_prefixed,
-        extras: data.extras_prefixed,
-      };
-      if (data.requires_python !== null) entry.requiresPython = data.requires_python;
-      if (data.yanked) entry.yanked = true;
+      const entry = versionEntry(data);
       const tags = wheelTags(data);
       const wheelFits = data.wheel && !noBinary.has(short) &&
         tags.some((tag) => parseTag(tag).some((one) => priorities.has(String(one))));
@@ -189,12 +192,7 @@ export function universalScenarioIndex(scenario: Scenario): InMemoryIndex {
   for (const project of Object.values(scenario.packages)) {
     const versions: Record<string, InMemoryVersion> = {};
     for (const [version, data] of Object.entries(project.versions)) {
-      const entry: InMemoryVersion = {
-        requires: data.requires_prefixed,
-        extras: data.extras_prefixed,
-      };
-      if (data.requires_python !== null) entry.requiresPython = data.requires_python;
-      if (data.yanked) entry.yanked = true;
+      const entry = versionEntry(data);
       if (!data.wheel && !data.sdist) entry.unavailable = { kind: "no-compatible-wheel" };
       versions[version] = entry;
     }
