@@ -21,7 +21,7 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { bundleInto } from "../helpers/dpip_bundle.ts";
-import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
+import { packageWheel, startIndexServer } from "../helpers/index_server.ts";
 import { schemaErrors } from "../helpers/json_schema.ts";
 import { pip26, runPip26 } from "../helpers/pip26.ts";
 import { skipUnless } from "../helpers/python.ts";
@@ -265,16 +265,6 @@ Deno.test({
   },
 });
 
-function wheel(name: string, tags: string, requires: string[] = []): IndexFile {
-  return wheelFile({
-    name,
-    version: "1.0",
-    tags,
-    files: { [`${name}/__init__.py`]: "" },
-    metadata: { requiresDist: requires },
-  });
-}
-
 Deno.test({
   name: "dpip bundle for two systems: one lock, each system's tree marked, this one's installed",
   ignore: skipUnless(python311, "Python 3.11"),
@@ -283,15 +273,15 @@ Deno.test({
     const home = await Deno.makeTempDir({ prefix: "dpip-e2e-bundle-" });
     const server = await startIndexServer({
       files: [
-        wheel("app", "py3-none-any", [
+        packageWheel("app", "py3-none-any", [
           "native",
           'winonly; sys_platform == "win32"',
           "posixonly; os_name == 'posix'",
         ]),
-        wheel("native", "cp38-abi3-manylinux2014_x86_64"),
-        wheel("native", "cp38-abi3-win_amd64"),
-        wheel("winonly", "py3-none-any"),
-        wheel("posixonly", "py3-none-any"),
+        packageWheel("native", "cp38-abi3-manylinux2014_x86_64"),
+        packageWheel("native", "cp38-abi3-win_amd64"),
+        packageWheel("winonly", "py3-none-any"),
+        packageWheel("posixonly", "py3-none-any"),
       ],
     });
     try {

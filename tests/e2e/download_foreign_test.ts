@@ -16,36 +16,26 @@ import { join } from "node:path";
 import { captureIo } from "../../lib/cli/io.ts";
 import { main } from "../../lib/cli/main.ts";
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
-import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
+import { type IndexFile, packageWheel, startIndexServer } from "../helpers/index_server.ts";
 import { oraclePython, skipUnless } from "../helpers/python.ts";
 import { mirrorIndexUrls } from "../index/corpus.ts";
 
 const python = await oraclePython();
 const mirrors = await mirrorIndexUrls();
 
-function wheel(name: string, tags: string, requires: string[] = []): IndexFile {
-  return wheelFile({
-    name,
-    version: "1.0",
-    tags,
-    files: { [`${name}/__init__.py`]: "" },
-    metadata: { requiresDist: requires },
-  });
-}
-
 const FILES: IndexFile[] = [
-  wheel("app", "py3-none-any", [
+  packageWheel("app", "py3-none-any", [
     "native",
     'winonly; sys_platform == "win32"',
     'posixonly; os_name == "posix"',
     'oldpy; python_version < "3.11"',
   ]),
-  wheel("native", "cp38-abi3-manylinux2014_x86_64"),
-  wheel("native", "cp38-abi3-win_amd64"),
-  wheel("winonly", "py3-none-any"),
-  wheel("posixonly", "py3-none-any"),
-  wheel("oldpy", "py3-none-any"),
-  wheel("needs-src", "py3-none-any", ["srconly"]),
+  packageWheel("native", "cp38-abi3-manylinux2014_x86_64"),
+  packageWheel("native", "cp38-abi3-win_amd64"),
+  packageWheel("winonly", "py3-none-any"),
+  packageWheel("posixonly", "py3-none-any"),
+  packageWheel("oldpy", "py3-none-any"),
+  packageWheel("needs-src", "py3-none-any", ["srconly"]),
   { filename: "srconly-1.0.tar.gz", bytes: new Uint8Array(64).fill(1) },
 ];
 

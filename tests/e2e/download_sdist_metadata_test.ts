@@ -8,6 +8,7 @@
  */
 
 import { join } from "node:path";
+import { dirNames } from "../helpers/dir_names.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { buildSdist } from "../helpers/wheel_builder.ts";
@@ -75,14 +76,11 @@ function metaSdist(name: string, version: string, dependencies: readonly string[
   return { filename: sdist.filename, bytes: sdist.bytes };
 }
 
-async function listDir(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-  } catch {
-    // Nothing there.
-  }
-  return names.sort();
+/** What dpip saved in `ours`, after checking that pip saved the same in `pips`. */
+async function savedAsPip(home: string): Promise<string[]> {
+  const saved = await dirNames(join(home, "ours"));
+  assertEquals(saved, await dirNames(join(home, "pips")));
+  return saved;
 }
 
 Deno.test({
@@ -115,9 +113,7 @@ Deno.test({
         { cwd: home },
       );
       assertEquals(theirs.status, 0, theirs.stderr);
-      const saved = await listDir(join(home, "ours"));
-      assertEquals(saved, await listDir(join(home, "pips")));
-      assertEquals(saved, [
+      assertEquals(await savedAsPip(home), [
         "hooked-1.0.tar.gz",
         "lib-2.0-py3-none-any.whl",
         "midway-2.0.tar.gz",
@@ -127,7 +123,7 @@ Deno.test({
       // The metadata hook answered (build_wheel would have failed); the backend without it built.
       assert(!ours.stdout.includes("build_wheel was called"), ours.stdout);
       assertStringIncludes(ours.stdout, "Preparing metadata of hooked");
-      assertEquals(await listDir(tmp), []);
+      assertEquals(await dirNames(tmp), []);
     } finally {
       await server.close();
       await done();
@@ -160,9 +156,7 @@ Deno.test({
       const theirs = await pip(python311!, [...args, "-d", "pips", ...wanted], { cwd: home });
       assertEquals(theirs.status, 0, theirs.stderr);
       // The directory itself is not saved; the sdist is, with both's dependencies.
-      const saved = await listDir(join(home, "ours"));
-      assertEquals(saved, await listDir(join(home, "pips")));
-      assertEquals(saved, [
+      assertEquals(await savedAsPip(home), [
         "lib-2.0-py3-none-any.whl",
         "srcroot-1.0.tar.gz",
         "tool-1.0-py3-none-any.whl",

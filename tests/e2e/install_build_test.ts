@@ -30,6 +30,11 @@ import {
 const needs = skipUnless(python311 && oracle, "pyenv Python 3.11 with pip");
 const noise = (path: string) => path.endsWith("__pycache__");
 
+/** `dpip install` into `python`'s environment from `server`, without a cache, then `rest`. */
+function installFrom(server: IndexServer, python: string, ...rest: string[]): string[] {
+  return ["install", "--python", python, "--no-cache-dir", "-i", server.url, ...rest];
+}
+
 /** Runs `fn` with a temporary home and an index of the demo projects, the mini backend and `extra`. */
 async function withBuildIndex(
   prefix: string,
@@ -61,7 +66,7 @@ Deno.test({
       });
       const venv = await makeVenv(join(home, "venv"));
       const result = await dpip(
-        ["install", "--python", venv.python, "--no-cache-dir", "-i", server.url, "./proj"],
+        installFrom(server, venv.python, "./proj"),
         { home },
       );
       assertEquals(result.status, 0, result.stderr);
@@ -114,7 +119,7 @@ Deno.test({
       const project = await writeProject(join(home, "proj"), "proj", "1.0");
       const venv = await makeVenv(join(home, "venv"));
       const result = await dpip(
-        ["install", "--python", venv.python, "--no-cache-dir", "-i", server.url, "-e", project],
+        installFrom(server, venv.python, "-e", project),
         { home },
       );
       assertEquals(result.status, 0, result.stderr);
@@ -145,16 +150,10 @@ Deno.test({
       const path = join(home, local.filename);
       await Deno.writeFile(path, local.bytes);
       const venv = await makeVenv(join(home, "venv"));
-      const result = await dpip([
-        "install",
-        "--python",
-        venv.python,
-        "--no-cache-dir",
-        "-i",
-        server.url,
-        path,
-        server.fileUrl(remote.filename),
-      ], { home });
+      const result = await dpip(
+        installFrom(server, venv.python, path, server.fileUrl(remote.filename)),
+        { home },
+      );
       assertEquals(result.status, 0, result.stderr);
       assertEquals(
         result.stdout.trimEnd().split("\n").at(-1),
@@ -227,7 +226,7 @@ Deno.test({
     await withBuildIndex("dpip-build-fail-", [], async ({ home, server }) => {
       await writeProject(join(home, "proj"), "proj", "1.0");
       const venv = await makeVenv(join(home, "venv"));
-      const base = ["install", "--python", venv.python, "--no-cache-dir", "-i", server.url];
+      const base = installFrom(server, venv.python);
       const setting = await dpip([...base, "-C", "color=blue", "./proj"], { home });
       assertEquals(setting.status, 0, setting.stderr);
       const show = await pip(venv.python, ["show", "proj"]);
@@ -258,7 +257,7 @@ Deno.test({
     await withBuildIndex("dpip-build-noiso-", [], async ({ home, server }) => {
       await writeProject(join(home, "proj"), "proj", "1.0");
       const venv = await makeVenv(join(home, "venv"));
-      const base = ["install", "--python", venv.python, "--no-cache-dir", "-i", server.url];
+      const base = installFrom(server, venv.python);
       const snapshot = await treeSnapshot(venv.root, { ignore: noise });
       const missing = await dpip([...base, "--no-build-isolation", "./proj"], { home });
       assertEquals(missing.status, 1);
@@ -310,7 +309,7 @@ Deno.test({
       const venv = await makeVenv(join(home, "venv"));
       const url = `git+${pathToFileURL(repo).href}@v1`;
       const result = await dpip(
-        ["install", "--python", venv.python, "--no-cache-dir", "-i", server.url, url],
+        installFrom(server, venv.python, url),
         { home },
       );
       assertEquals(result.status, 0, result.stderr);
@@ -324,15 +323,14 @@ Deno.test({
       await g("add", ".");
       await g("commit", "-q", "-m", "three");
       const head = await g("rev-parse", "HEAD");
-      const sub = await dpip([
-        "install",
-        "--python",
-        venv.python,
-        "--no-cache-dir",
-        "-i",
-        server.url,
-        `git+${pathToFileURL(repo).href}#egg=subproj&subdirectory=sub`,
-      ], { home });
+      const sub = await dpip(
+        installFrom(
+          server,
+          venv.python,
+          `git+${pathToFileURL(repo).href}#egg=subproj&subdirectory=sub`,
+        ),
+        { home },
+      );
       assertEquals(sub.status, 0, sub.stderr);
       assertEquals(await directUrl(venv.sitePackages, "subproj-3.0.dist-info"), {
         url: pathToFileURL(repo).href,
@@ -376,16 +374,9 @@ Deno.test({
           join(home, "requirements.txt"),
           `srconly==3.0 --hash=sha256:${hash}\n`,
         );
-        const result = await dpip([
-          "install",
-          "--python",
-          venv.python,
-          "--no-cache-dir",
-          "-i",
-          server.url,
-          "-r",
-          "requirements.txt",
-        ], { home });
+        const result = await dpip(installFrom(server, venv.python, "-r", "requirements.txt"), {
+          home,
+        });
         if (ok) {
           // The wheel built from it is not checked against the sdist's hash.
           assertEquals(result.status, 0, result.stderr);

@@ -7,7 +7,12 @@
 import { join } from "node:path";
 import { assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { skipUnless } from "../helpers/python.ts";
-import { demoWheel, python311, withIndexEnv } from "./install_support.ts";
+import { demoWheel, type IndexEnv, python311, withIndexEnv } from "./install_support.ts";
+
+/** The options that point a command at the test's venv and index, then `extra`. */
+function targetArgs(env: IndexEnv<"venv">, ...extra: string[]): string[] {
+  return ["--python", env.venv.python, "-i", env.server.url, ...extra];
+}
 
 Deno.test({
   name: "a warning from unpacking a wheel is printed once, by install and by upgrade",
@@ -28,14 +33,7 @@ Deno.test({
       const install = await env.install(["other", "newer==1.0"]);
       assertEquals(install.status, 0, install.stderr);
       assertEquals(warning(install.stderr, "1.1"), 1, install.stderr);
-      const upgrade = await env.dpip([
-        "upgrade",
-        "--python",
-        env.venv.python,
-        "-i",
-        env.server.url,
-        "newer",
-      ]);
+      const upgrade = await env.dpip(["upgrade", ...targetArgs(env), "newer"]);
       assertEquals(upgrade.status, 0, upgrade.stderr);
       assertEquals(warning(upgrade.stderr, "1.1"), 1, upgrade.stderr);
     }),
@@ -48,14 +46,7 @@ Deno.test({
   fn: () =>
     withIndexEnv({}, async (env) => {
       await Deno.writeTextFile(join(env.home, "reqs.in"), "lib==9\n");
-      const common = [
-        "--python",
-        env.venv.python,
-        "-i",
-        env.server.url,
-        "--retries",
-        "0",
-      ];
+      const common = targetArgs(env, "--retries", "0");
       const runs: [string, string[]][] = [
         ["install", ["install", "--dry-run", "lib==9"]],
         ["download", ["download", "-d", "dl", "lib==9"]],
@@ -106,15 +97,7 @@ Deno.test({
   fn: () =>
     withIndexEnv({}, async (env) => {
       await Deno.writeTextFile(join(env.home, "reqs.txt"), "lib>2.5\n");
-      const common = [
-        "--python",
-        env.venv.python,
-        "-i",
-        env.server.url,
-        "--retries",
-        "0",
-        "--no-cache-dir",
-      ];
+      const common = targetArgs(env, "--retries", "0", "--no-cache-dir");
       const hint = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("hint: pre-"));
       const install = await env.dpip(["install", "--dry-run", "-r", "reqs.txt", ...common]);
       assertEquals(install.status, 1, install.stderr);
@@ -139,7 +122,7 @@ Deno.test({
       await Deno.writeFile(join(env.home, local.filename), local.bytes);
       const installed = await env.install(["solo==1.0", `./${local.filename}`]);
       assertEquals(installed.status, 0, installed.stderr);
-      const common = ["--python", env.venv.python, "-i", env.server.url, "--format", "json"];
+      const common = targetArgs(env, "--format", "json");
       const skipped = (json: { warnings: string[] }) =>
         json.warnings.filter((w) => w.startsWith("Skipping byfile:"));
       // Only the skipped one named: nothing to resolve, an empty document with the warning.

@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { captureIo } from "../../lib/cli/io.ts";
 import { main } from "../../lib/cli/main.ts";
+import { dirNames } from "../helpers/dir_names.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { startChaosServer } from "../helpers/chaos_server.ts";
 import { startIndexServer, wheelFile } from "../helpers/index_server.ts";
@@ -44,16 +45,6 @@ async function dpip(cwd: string, args: string[], env: Record<string, string> = {
   });
   const status = await main([...args, "--python", python ?? "python3", "--retries", "0"], io);
   return { status, out: io.out(), err: io.err() };
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-  } catch {
-    // Missing: empty.
-  }
-  return names.sort();
 }
 
 /** Serves `root` over HTTPS with `ssl` + `http.server`, requiring a client certificate. */
@@ -141,7 +132,7 @@ Deno.test({
         "hint: the server asks for a client certificate: pass one with --client-cert",
       );
       assertEquals(without.err.split("\n").length, 3, "one error line and one hint");
-      assertEquals(await listDir(join(tmp, "none")), []);
+      assertEquals(await dirNames(join(tmp, "none")), []);
 
       const verified = await download(
         "ok",
@@ -151,7 +142,7 @@ Deno.test({
         certs.clientPemPath,
       );
       assertEquals(verified.status, 0, verified.err);
-      assertEquals(await listDir(join(tmp, "ok")), [DEMO.filename]);
+      assertEquals(await dirNames(join(tmp, "ok")), [DEMO.filename]);
 
       // Trusted instead of verified: the unverified path sends the client certificate too.
       const trusted = await download(
@@ -163,7 +154,7 @@ Deno.test({
         certs.clientPemPath,
       );
       assertEquals(trusted.status, 0, trusted.err);
-      assertEquals(await listDir(join(tmp, "trusted")), [DEMO.filename]);
+      assertEquals(await dirNames(join(tmp, "trusted")), [DEMO.filename]);
     } finally {
       await index.close();
       await Deno.remove(tmp, { recursive: true });
@@ -199,7 +190,7 @@ Deno.test({
       const trusted = await download(first.url, "trusted", "--trusted-host", "127.0.0.1");
       assertEquals(trusted.status, 0, trusted.err);
       assertEquals(trusted.err, "");
-      assertEquals(await listDir(join(tmp, "trusted")), [DEMO.filename]);
+      assertEquals(await dirNames(join(tmp, "trusted")), [DEMO.filename]);
 
       // host:port trusts that port only: the same certificate elsewhere still fails.
       const other = await download(second.url, "other", "--trusted-host", firstHost);
@@ -235,7 +226,7 @@ Deno.test({
         "file",
       ]);
       assertEquals(file.status, 0, file.err);
-      assertEquals(await listDir(join(tmp, "file")), [DEMO.filename]);
+      assertEquals(await dirNames(join(tmp, "file")), [DEMO.filename]);
       assert(first.requests.every((r) => r.status === 200 || r.status === 304));
     } finally {
       await first.close();
@@ -281,7 +272,7 @@ Deno.test({
     try {
       const ours = await download("ours", "--cert", certs.selfSignedCaPath);
       assertEquals(ours.status, 0, ours.err);
-      assertEquals(await listDir(join(tmp, "ours")), [DEMO.filename]);
+      assertEquals(await dirNames(join(tmp, "ours")), [DEMO.filename]);
       const theirs = await pip(tmp, [
         "download",
         "--no-deps",
@@ -294,7 +285,7 @@ Deno.test({
         "theirs",
       ]);
       assertEquals(theirs.status, 0, theirs.err);
-      assertEquals(await listDir(join(tmp, "theirs")), [DEMO.filename]);
+      assertEquals(await dirNames(join(tmp, "theirs")), [DEMO.filename]);
       // It is still a verification: with another bundle it is refused.
       const other = await download("other", "--no-cache-dir", "--cert", certs.caPath);
       assertEquals(other.status, 1);
@@ -374,7 +365,7 @@ Deno.test({
         file.err.split("\n")[0],
         `ERROR: TLS error with ${host}: ${refused}, fetching ${redirecting.fileUrl(DEMO.filename)}`,
       );
-      assertEquals(await listDir(join(tmp, "c")), []);
+      assertEquals(await dirNames(join(tmp, "c")), []);
     } finally {
       await secure.close();
       await plain.close();

@@ -248,6 +248,21 @@ export function wheelFile(
   };
 }
 
+/** A `name` 1.0 wheel for `tags` holding an empty package `name`, requiring `requires`. */
+export function packageWheel(
+  name: string,
+  tags: string,
+  requires: readonly string[] = [],
+): IndexFile {
+  return wheelFile({
+    name,
+    version: "1.0",
+    tags,
+    files: { [`${name}/__init__.py`]: "" },
+    metadata: { requiresDist: requires },
+  });
+}
+
 function escapeHtml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
     .replaceAll('"', "&quot;");
