@@ -8,7 +8,7 @@
  */
 
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
-import { type AttestationMode, checkAttestations } from "../attest/check.ts";
+import { checkAttestations } from "../attest/check.ts";
 import { fetchProjectPage } from "../index/simple_api.ts";
 import type { InstallServices } from "../operations/install.ts";
 import { resolve } from "../paths.ts";
@@ -22,7 +22,7 @@ export function withAttestations(
   context: CommandContext,
   options: { session: IndexSession; locks?: ReadLocks; cacheRoot?: string },
 ): InstallServices {
-  const mode = (context.options.string("verifyAttestations") ?? "warn") as AttestationMode;
+  const mode = context.options.choice("verifyAttestations") ?? "warn";
   if (mode === "off") return services;
   const { session, locks, cacheRoot } = options;
   const rootFile = context.options.string("sigstoreTrustedRoot");

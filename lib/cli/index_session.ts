@@ -12,7 +12,7 @@ import { commandCacheRoot } from "./target_interpreter.ts";
 import { tagPriorities } from "../dists/tags.ts";
 import { DpipError, UsageError } from "../errors.ts";
 import { InvalidUploadTimeError, parseUploadedPriorTo } from "../dists/upload_time.ts";
-import { IndexSet, type IndexStrategy } from "../index/index_set.ts";
+import { IndexSet } from "../index/index_set.ts";
 import {
   isForeignTarget,
   type TargetOptions,
@@ -113,7 +113,7 @@ export async function openHttpClient(
   const { io, options } = context;
   const cacheRoot = commandCacheRoot(context);
   const { indexUrl, extraIndexUrls } = indexUrlsOf(context, extra);
-  const keyringProvider = options.string("keyringProvider");
+  const keyringProvider = options.choice("keyringProvider");
   const cert = options.string("cert");
   const clientCert = options.string("clientCert");
   const proxy = options.string("proxy");
@@ -168,7 +168,7 @@ export async function openIndexSession(
     ? undefined
     : new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata));
   const client = await openHttpClient(context, extra, metadataStore, signal);
-  const strategy = options.string("indexStrategy") as IndexStrategy | undefined;
+  const strategy = options.choice("indexStrategy");
   const indexes = new IndexSet(client, {
     ...(indexUrl === undefined ? {} : { indexUrl }),
     extraIndexUrls,

@@ -11,7 +11,7 @@ import type { Io } from "./io.ts";
 
 /** Whether `--format json` was given (the `outputFormat` option; `list`, `cache` have their own). */
 export function wantsJson(context: CommandContext): boolean {
-  return context.options.string("outputFormat") === "json";
+  return context.options.choice("outputFormat") === "json";
 }
 
 /** Writes `document` to stdout as JSON, indented by two spaces, with a final newline. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { OptionDest } from "./options.ts";
+import type { ChoiceDest, ChoiceOf, OptionDest } from "./options.ts";
 
 /** Where an option value came from, lowest precedence first. */
 export type ValueSource = "default" | "config" | "env" | "cli";
@@ -48,6 +48,15 @@ export class OptionValues {
     const value = this.#values.get(dest);
     if (value === undefined || value === false || value === true) return undefined;
     return Array.isArray(value) ? value.at(-1) : String(value);
+  }
+
+  /**
+   * A `choice` option's value, typed as one of its choices; `undefined` when
+   * unset. The parser checks every source (command line, `PIP_*` variable,
+   * config file) against the table's choices before storing a value.
+   */
+  choice<D extends ChoiceDest>(dest: D): ChoiceOf<D> | undefined {
+    return this.string(dest) as ChoiceOf<D> | undefined;
   }
 
   /** A repeatable option's values, in order (empty when unset). */

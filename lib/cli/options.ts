@@ -51,6 +51,22 @@ const opt = <D extends string>(
   extra: Partial<Omit<OptionRow<D>, "dest">> = {},
 ): OptionRow<D> => ({ dest, flags, kind, help, ...extra });
 
+/** A `choice` row, keeping its choices as literal types (see {@link ChoiceOf}). */
+const choiceOpt = <D extends string, const C extends readonly string[]>(
+  dest: D,
+  flags: string[],
+  help: string,
+  choices: C,
+  extra: Partial<Omit<OptionRow<D>, "dest" | "kind" | "choices">> = {},
+): OptionRow<D> & { readonly kind: "choice"; readonly choices: C } => ({
+  dest,
+  flags,
+  kind: "choice",
+  help,
+  choices,
+  ...extra,
+});
+
 /** The long names of an option (without dashes): `["timeout", "default-timeout"]`. */
 export function longNames(spec: OptionSpec): string[] {
   return spec.flags.filter((f) => f.startsWith("--")).map((f) => f.slice(2));
@@ -123,12 +139,12 @@ export const OPTIONS = {
     metavar: "path",
   }),
   noInput: opt("noInput", ["--no-input"], "flag", "Never prompt for input."),
-  keyringProvider: opt(
+  keyringProvider: choiceOpt(
     "keyringProvider",
     ["--keyring-provider"],
-    "choice",
     "How to look up credentials with keyring: auto, disabled, import or subprocess.",
-    { choices: ["auto", "disabled", "import", "subprocess"], metavar: "keyring_provider" },
+    ["auto", "disabled", "import", "subprocess"],
+    { metavar: "keyring_provider" },
   ),
   proxy: opt(
     "proxy",
@@ -151,12 +167,12 @@ export const OPTIONS = {
     "Socket timeout in seconds (default 15).",
     { metavar: "sec" },
   ),
-  existsAction: opt(
+  existsAction: choiceOpt(
     "existsAction",
     ["--exists-action"],
-    "choice",
     "What to do when a path already exists: (s)witch, (i)gnore, (w)ipe, (b)ackup, (a)bort.",
-    { choices: ["s", "i", "w", "b", "a"], repeatable: true, metavar: "action" },
+    ["s", "i", "w", "b", "a"],
+    { repeatable: true, metavar: "action" },
   ),
   trustedHost: opt(
     "trustedHosts",
@@ -227,12 +243,12 @@ export const OPTIONS = {
     "A directory, HTML file or URL to look for archives in.",
     { repeatable: true, metavar: "url" },
   ),
-  indexStrategy: opt(
+  indexStrategy: choiceOpt(
     "indexStrategy",
     ["--index-strategy"],
-    "choice",
     "How to combine indexes: unsafe-merge (pip's default: every index) or first-index (stop at the first index that has the project).",
-    { choices: ["unsafe-merge", "first-index"], metavar: "strategy" },
+    ["unsafe-merge", "first-index"],
+    { metavar: "strategy" },
   ),
 
   // Requirement inputs.
@@ -292,12 +308,12 @@ export const OPTIONS = {
     "flag",
     "Require a --hash for every requirement.",
   ),
-  progressBar: opt(
+  progressBar: choiceOpt(
     "progressBar",
     ["--progress-bar"],
-    "choice",
     "Progress: auto (default: bars on a terminal, none with -q), on, off, or raw (pip's 'Progress N of M' lines on stdout).",
-    { choices: ["auto", "on", "off", "raw"], metavar: "progress_bar" },
+    ["auto", "on", "off", "raw"],
+    { metavar: "progress_bar" },
   ),
   ignoreRequiresPython: opt(
     "ignoreRequiresPython",
@@ -390,12 +406,12 @@ export const OPTIONS = {
   }),
   prefix: opt("prefix", ["--prefix"], "string", "Install under this prefix.", { metavar: "dir" }),
   upgrade: opt("upgrade", ["-U", "--upgrade"], "flag", "Upgrade the named packages to the newest."),
-  upgradeStrategy: opt(
+  upgradeStrategy: choiceOpt(
     "upgradeStrategy",
     ["--upgrade-strategy"],
-    "choice",
     "only-if-needed (default): upgrade dependencies only when needed; eager: upgrade them all.",
-    { choices: ["only-if-needed", "eager"], metavar: "upgrade_strategy" },
+    ["only-if-needed", "eager"],
+    { metavar: "upgrade_strategy" },
   ),
   forceReinstall: opt(
     "forceReinstall",
@@ -433,12 +449,12 @@ export const OPTIONS = {
     "Do not warn about broken dependencies after installing.",
     { value: false },
   ),
-  rootUserAction: opt(
+  rootUserAction: choiceOpt(
     "rootUserAction",
     ["--root-user-action"],
-    "choice",
     "What to do when run as root: warn or ignore.",
-    { choices: ["warn", "ignore"], metavar: "root_user_action" },
+    ["warn", "ignore"],
+    { metavar: "root_user_action" },
   ),
   report: opt(
     "report",
@@ -537,12 +553,12 @@ export const OPTIONS = {
     "Lock file name (default pylock.toml); '-' for stdout.",
     { metavar: "path" },
   ),
-  linkMode: opt(
+  linkMode: choiceOpt(
     "linkMode",
     ["--link-mode"],
-    "choice",
     "How files come out of the cache: hardlink, copy or symlink (default: hardlink when possible).",
-    { choices: ["hardlink", "copy", "symlink"], metavar: "mode" },
+    ["hardlink", "copy", "symlink"],
+    { metavar: "mode" },
   ),
 
   // Download / wheel.
@@ -623,12 +639,12 @@ export const OPTIONS = {
     repeatable: true,
     metavar: "path",
   }),
-  listFormat: opt(
+  listFormat: choiceOpt(
     "format",
     ["--format"],
-    "choice",
     "Output format: columns (default), freeze or json.",
-    { choices: ["columns", "freeze", "json"], metavar: "list_format" },
+    ["columns", "freeze", "json"],
+    { metavar: "list_format" },
   ),
   notRequired: opt(
     "notRequired",
@@ -703,19 +719,19 @@ export const OPTIONS = {
     "OSV records to audit against: a directory of OSV JSON files, or the base URL of a server with the OSV API (default https://api.osv.dev).",
     { metavar: "dir_or_url" },
   ),
-  auditFormat: opt(
+  auditFormat: choiceOpt(
     "format",
     ["--format"],
-    "choice",
     "Output format: columns (default), json or sarif (SARIF 2.1.0).",
-    { choices: ["columns", "json", "sarif"], metavar: "format" },
+    ["columns", "json", "sarif"],
+    { metavar: "format" },
   ),
-  sbomFormat: opt(
+  sbomFormat: choiceOpt(
     "format",
     ["--format"],
-    "choice",
     "SBOM format: cyclonedx (CycloneDX 1.6 JSON, the default) or spdx (SPDX 2.3 JSON).",
-    { choices: ["cyclonedx", "spdx"], metavar: "format" },
+    ["cyclonedx", "spdx"],
+    { metavar: "format" },
   ),
   outputFile: opt(
     "output",
@@ -733,12 +749,12 @@ export const OPTIONS = {
   ),
 
   // Attestations (PEP 740).
-  verifyAttestations: opt(
+  verifyAttestations: choiceOpt(
     "verifyAttestations",
     ["--verify-attestations"],
-    "choice",
     "PEP 740 attestations of files from indexes: warn (default: verify where the index offers provenance, warn when they do not verify), require (every file must verify) or off.",
-    { choices: ["warn", "require", "off"], metavar: "mode" },
+    ["warn", "require", "off"],
+    { metavar: "mode" },
   ),
   sigstoreTrustedRoot: opt(
     "sigstoreTrustedRoot",
@@ -749,30 +765,27 @@ export const OPTIONS = {
   ),
 
   // Cache, hash, index, completion.
-  cacheFormat: opt(
+  cacheFormat: choiceOpt(
     "format",
     ["--format"],
-    "choice",
     "Output format: human or abspath ('cache list'), or json.",
-    {
-      choices: ["human", "abspath", "json"],
-      metavar: "format",
-    },
+    ["human", "abspath", "json"],
+    { metavar: "format" },
   ),
   json: opt("json", ["--json"], "flag", "Print JSON."),
-  outputFormat: opt(
+  outputFormat: choiceOpt(
     "outputFormat",
     ["--format"],
-    "choice",
     "Output format: text (default) or json (its schema is in dpip's schemas/ directory).",
-    { choices: ["text", "json"], metavar: "format", configurable: false },
+    ["text", "json"],
+    { metavar: "format", configurable: false },
   ),
-  algorithm: opt(
+  algorithm: choiceOpt(
     "algorithm",
     ["-a", "--algorithm"],
-    "choice",
     "Hash algorithm: sha256 (default), sha384 or sha512.",
-    { choices: ["sha256", "sha384", "sha512"], metavar: "algorithm" },
+    ["sha256", "sha384", "sha512"],
+    { metavar: "algorithm" },
   ),
   bash: opt("shell", ["-b", "--bash"], "flag", "Emit completion code for bash.", {
     value: "bash",
@@ -803,6 +816,15 @@ export type OptionDest = OptionSpec["dest"];
 
 /** An option of the table (its `dest` one of {@link OptionDest}). */
 export type OptionSpec = (typeof OPTIONS)[OptionId];
+
+/** The `dest` of every `choice` option. */
+export type ChoiceDest = Extract<OptionSpec, { readonly kind: "choice" }>["dest"];
+
+/** The values a `choice` option takes, as a union of literal types. */
+export type ChoiceOf<D extends ChoiceDest> = Extract<
+  OptionSpec,
+  { readonly kind: "choice"; readonly dest: D }
+>["choices"][number];
 
 /** The options every command accepts, in help order. */
 export const GENERAL_OPTIONS: readonly OptionId[] = [

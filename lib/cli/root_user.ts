@@ -44,7 +44,7 @@ export function rootUserWarningFor(
   target: { readonly isVenv: boolean },
   isRoot: () => boolean = runningAsRoot,
 ): string | undefined {
-  if (context.options.string("rootUserAction") === "ignore") return undefined;
+  if (context.options.choice("rootUserAction") === "ignore") return undefined;
   if (target.isVenv || !isRoot()) return undefined;
   return rootUserWarning(context.program);
 }

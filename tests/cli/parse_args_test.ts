@@ -68,3 +68,15 @@ Deno.test("option names are the table's: a misspelt one fails deno check", () =>
   // @ts-expect-error: "upgrad" is no option's dest (this line stops compiling if that is lost).
   assertEquals(options.flag("upgrad"), false);
 });
+
+Deno.test("a choice option's value is typed as its choices, checked when parsed", () => {
+  const { options } = parseArgs(["install", "--link-mode", "copy"]);
+  const mode: "hardlink" | "copy" | "symlink" | undefined = options.choice("linkMode");
+  assertEquals(mode, "copy");
+  // @ts-expect-error: the value may be any of the three modes, not only "copy".
+  const narrowed: "copy" | undefined = options.choice("linkMode");
+  assertEquals(narrowed, "copy");
+  // @ts-expect-error: "upgrade" is a flag, not a choice option.
+  assertEquals(options.choice("upgrade"), undefined);
+  assertThrows(() => parseArgs(["install", "--link-mode", "move"]), CommandUsageError);
+});

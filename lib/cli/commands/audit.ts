@@ -134,7 +134,7 @@ export async function runAudit(context: CommandContext): Promise<number> {
   for (const item of result.skipped) {
     io.stderr.write(`WARNING: ${item.name} was not audited: ${item.reason}\n`);
   }
-  const format = options.string("format") ?? "columns";
+  const format = options.choice("format") ?? "columns";
   const text = format === "json"
     ? formatAuditJson(result)
     : format === "sarif"

@@ -67,7 +67,7 @@ export async function runCache(context: CommandContext): Promise<number> {
     }
   };
   const out = (text: string) => io.stdout.write(text + "\n");
-  const json = options.string("format") === "json";
+  const json = options.choice("format") === "json";
   if (json && (action === "remove" || action === "purge")) {
     throw new CacheCommandError(
       "usage",
@@ -95,7 +95,7 @@ export async function runCache(context: CommandContext): Promise<number> {
       tooMany(1);
       const wheels = await findBuiltWheels(root, rest[0] ?? "*");
       if (json) writeJson(io, cacheListDocument(wheels));
-      else if (options.string("format") === "abspath") {
+      else if (options.choice("format") === "abspath") {
         if (wheels.length > 0) out(wheels.map((w) => w.path).join("\n"));
       } else if (wheels.length === 0) {
         out("No locally built wheels cached.");

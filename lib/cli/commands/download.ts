@@ -173,7 +173,7 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
   }
   for (const ignored of roots.ignored) out(ignoredLine(ignored));
   const display = progressDisplay(io, {
-    progressBar: options.string("progressBar"),
+    progressBar: options.choice("progressBar"),
     quiet: options.count("quiet"),
     json: wantsJson(context),
   });

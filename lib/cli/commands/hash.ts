@@ -6,7 +6,7 @@
  */
 
 import { DpipError } from "../../errors.ts";
-import { type HashAlgorithm, hashDocument, hashFiles } from "../../operations/hash.ts";
+import { hashDocument, hashFiles } from "../../operations/hash.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -19,7 +19,7 @@ export async function runHash(context: CommandContext): Promise<number> {
       hint: `${context.program} hash FILE... [-a sha256|sha384|sha512]`,
     });
   }
-  const algorithm = (options.string("algorithm") ?? "sha256") as HashAlgorithm;
+  const algorithm = options.choice("algorithm") ?? "sha256";
   const digests = await hashFiles(context.args, { algorithm, cwd: io.cwd });
   if (wantsJson(context)) {
     writeJson(io, hashDocument(digests, algorithm));

@@ -18,7 +18,6 @@
 import { resolve } from "../../paths.ts";
 import { commandCacheRoot } from "../target_interpreter.ts";
 import { DpipError, UsageError } from "../../errors.ts";
-import type { LinkMode } from "../../installer/wheel_cache.ts";
 import {
   type InstallOutcome,
   installRequirements,
@@ -120,7 +119,7 @@ export function settingsOf(
   const { timeoutMs } = resolutionBounds(context);
   return {
     upgrade: options.flag("upgrade"),
-    upgradeStrategy: options.string("upgradeStrategy") === "eager" ? "eager" : "only-if-needed",
+    upgradeStrategy: options.choice("upgradeStrategy") === "eager" ? "eager" : "only-if-needed",
     forceReinstall: options.flag("forceReinstall"),
     ignoreInstalled: options.flag("ignoreInstalled"),
     noDeps: options.flag("noDeps"),
@@ -130,9 +129,7 @@ export function settingsOf(
     dryRun: options.flag("dryRun"),
     requireHashes: options.flag("requireHashes") || fileOptions.requireHashes,
     compile: options.flag("compile", false),
-    ...(options.string("linkMode") === undefined
-      ? {}
-      : { linkMode: options.string("linkMode") as LinkMode }),
+    linkMode: options.choice("linkMode"),
     breakSystemPackages: options.flag("breakSystemPackages"),
     warnConflicts: options.flag("warnConflicts", true),
     warnScriptLocation: options.flag("warnScriptLocation", true),
@@ -296,7 +293,7 @@ export async function installWithOutput(
     printer.info(line);
   }
   const display = progressDisplay(io, {
-    progressBar: options.string("progressBar"),
+    progressBar: options.choice("progressBar"),
     quiet: options.count("quiet"),
     json: wantsJson(context),
   });

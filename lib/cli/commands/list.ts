@@ -93,7 +93,7 @@ export async function runList(context: CommandContext): Promise<number> {
   const { io, options } = context;
   const outdated = options.flag("outdated");
   const uptodate = options.flag("uptodate");
-  const format = options.string("format") ?? "columns";
+  const format = options.choice("format") ?? "columns";
   if (outdated && uptodate) {
     throw new ListCommandError("Options --outdated and --uptodate cannot be combined.");
   }

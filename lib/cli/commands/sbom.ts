@@ -82,7 +82,7 @@ export async function runSbom(context: CommandContext): Promise<number> {
     timestamp: timestamp(io.env),
     uuid: crypto.randomUUID(),
   };
-  const text = options.string("format") === "spdx"
+  const text = options.choice("format") === "spdx"
     ? formatSpdx(document, info)
     : await formatCycloneDx(document, info);
   const output = options.string("output");

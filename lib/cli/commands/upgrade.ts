@@ -12,7 +12,6 @@
 
 import { UsageError } from "../../errors.ts";
 import { readInstalledDists } from "../../installer/site_packages.ts";
-import type { LinkMode } from "../../installer/wheel_cache.ts";
 import type { InstallSettings, PlannedInstall } from "../../operations/install.ts";
 import { selectUpgrade, type UpgradeChanges, upgradeChanges } from "../../operations/upgrade.ts";
 import { parseRequirementSource } from "../../requirements/source.ts";
@@ -101,7 +100,7 @@ async function upgrade(context: CommandContext, printer: InstallPrinter): Promis
   const settings: InstallSettings = {
     upgrade: true,
     // Everything named moves to its newest; with --all that is every distribution.
-    upgradeStrategy: all || options.string("upgradeStrategy") === "eager"
+    upgradeStrategy: all || options.choice("upgradeStrategy") === "eager"
       ? "eager"
       : "only-if-needed",
     forceReinstall: false,
@@ -112,9 +111,7 @@ async function upgrade(context: CommandContext, printer: InstallPrinter): Promis
     dryRun,
     requireHashes: false,
     compile: options.flag("compile", false),
-    ...(options.string("linkMode") === undefined
-      ? {}
-      : { linkMode: options.string("linkMode") as LinkMode }),
+    linkMode: options.choice("linkMode"),
     breakSystemPackages: options.flag("breakSystemPackages"),
     warnConflicts: true,
     warnScriptLocation: true,

@@ -24,7 +24,6 @@ import { seedProjects } from "../../venv/mod.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { commandCacheRoot, targetInterpreter } from "../target_interpreter.ts";
-import type { LinkMode } from "../../installer/wheel_cache.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
 
 /** `path` as typed at a shell: relative to the working directory when inside it, quoted if needed. */
@@ -45,7 +44,7 @@ async function seedOptions(
   );
   const session = await openIndexSession(context);
   const { tags, policy } = candidateSettings(context, interpreter);
-  const linkMode = options.string("linkMode") as LinkMode | undefined;
+  const linkMode = options.choice("linkMode");
   return {
     seed: {
       services: installServices(session, {

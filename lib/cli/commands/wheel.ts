@@ -78,7 +78,7 @@ async function wheel(context: CommandContext, printer: InstallPrinter): Promise<
     printer.info(`Looking in links: ${session.indexes.findLinks.join(", ")}`);
   }
   const display = progressDisplay(io, {
-    progressBar: options.string("progressBar"),
+    progressBar: options.choice("progressBar"),
     quiet: options.count("quiet"),
     json: wantsJson(context),
   });
