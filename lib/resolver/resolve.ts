@@ -39,10 +39,13 @@
  *   `eager`, everything may be. `ignoreInstalled` (`-I`,
  *   `--force-reinstall`) leaves installed distributions out entirely.
  * - **Decisions** go first to projects left with one usable version or
- *   pinned by a direct URL, then to projects that keep causing conflicts
- *   (five or more, as uv does), then to your direct requirements, then in the
- *   order projects were discovered (breadth first, close to pip's and uv's
- *   order, so that when several resolutions exist the same one is found).
+ *   pinned by a direct URL; then to projects whose chosen versions were
+ *   rejected at once five times, then to those whose assignment rejected
+ *   them (the solver's conflict tracker, as uv's: see `pubgrub/solver.ts`),
+ *   then to projects that keep causing conflicts (five or more), then to
+ *   your direct requirements, then in the order projects were discovered
+ *   (breadth first, close to pip's and uv's order, so that when several
+ *   resolutions exist the same one is found).
  * - **Metadata prefetch.** When a project's listing arrives, the metadata of
  *   its best candidate is requested in the background, and so on through
  *   that metadata's dependencies, with bounded concurrency; requests the
@@ -92,6 +95,7 @@ import {
 } from "./package_id.ts";
 import type { Incompatibility, UnavailableVersions } from "./pubgrub/incompatibility.ts";
 import {
+  type ConflictStanding,
   type Dependency,
   type DependencyAnswer,
   solve,
@@ -385,7 +389,8 @@ class Resolver<S> {
     const result = await solve<PackageId>(ROOT_ID, new Universe(["(root)"]), {
       chooseVersion: (id, allowed, decided) => this.#chooseVersion(id, allowed, decided),
       getDependencies: (id, index) => this.#getDependencies(id, index),
-      priority: (id, allowed, conflicts) => this.#priority(id, allowed, conflicts),
+      priority: (id, allowed, standing) => this.#priority(id, allowed, standing),
+      samePackage: (a, b) => a.kind !== "root" && b.kind !== "root" && a.name === b.name,
       constraint: (id) => this.#constraint(id),
       onDecision: (id, index, stats) => this.#onDecision(id, index, stats),
     }, { maxRounds: this.#options.maxRounds, deadline });
@@ -882,7 +887,7 @@ class Resolver<S> {
     return result;
   }
 
-  #priority(packageId: PackageId, allowed: VersionSet, conflicts: number): number[] {
+  #priority(packageId: PackageId, allowed: VersionSet, standing: ConflictStanding): number[] {
     if (packageId.kind === "root") return [0];
     const { name } = packageId;
     const data = this.#loaded.get(name);
@@ -890,7 +895,8 @@ class Resolver<S> {
     const pinned = this.#directUrls.has(name) || allowed.intersect(data.available).size() <= 1;
     return [
       pinned ? 1 : 0,
-      conflicts >= 5 ? 1 : 0,
+      // Decided early 4, late 2 (never both), in five or more conflicts 1: one rank, summed.
+      4 * Number(standing.early) + 2 * Number(standing.late) + Number(standing.conflicts >= 5),
       this.#rootNames.has(name) ? 1 : 0,
       -(this.#discovered.get(name) ?? Infinity),
       packageId.kind === "package" ? 1 : 0,

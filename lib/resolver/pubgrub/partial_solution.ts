@@ -80,6 +80,13 @@ export class PartialSolution<P> {
     this.#assign(term, cause);
   }
 
+  /** The decision level `packageId` was decided at; undefined when it is not decided. */
+  decisionLevelOf(packageId: P): number | undefined {
+    if (!this.#decisions.has(packageId)) return undefined;
+    return this.#byPackage.get(packageId)?.find((assignment) => assignment.cause === undefined)
+      ?.decisionLevel;
+  }
+
   /** Everything the partial solution says about `packageId`, if anything. */
   termFor(packageId: P): Term<P> | undefined {
     return this.#byPackage.get(packageId)?.at(-1)?.accumulated;

@@ -3,6 +3,17 @@
  * pub, pubgrub-rs and uv): unit propagation over incompatibilities, decisions
  * by priority, and conflict-driven learning with backjumping.
  *
+ * Decision order also learns from versions rejected at once (uv's conflict
+ * tracker): when a chosen version's dependency contradicts what is already
+ * assigned, the package chosen is *rejected* and the package it contradicts
+ * is *rejecting*. A package rejected {@link CONFLICT_THRESHOLD} times is
+ * marked to be decided early; one rejecting others that often is marked to be
+ * decided late and, if it is decided, the solver backtracks to just before
+ * that decision, once per package (so it cannot loop). The hooks' priority
+ * sees the marks. This keeps an early decision (`a==2`) from walking every
+ * version of a later package down to an old one that no longer depends on
+ * `a`, when deciding the later package first finds `a==1` and a new version.
+ *
  * The solver knows nothing about Python. Packages are opaque ids of any type
  * `P`, compared by identity (`===`, and as `Map` keys: strings, or objects
  * interned so that one package has one object); versions are indices into
@@ -53,6 +64,19 @@ export interface SolverStats {
   backtracks: number;
 }
 
+/** How many rejections mark a package (uv's threshold); see the module docs. */
+export const CONFLICT_THRESHOLD = 5;
+
+/** What the solver has learned about a package's conflicts so far. */
+export interface ConflictStanding {
+  /** The conflicts (learned incompatibilities) it took part in. */
+  readonly conflicts: number;
+  /** Its chosen versions were rejected at once {@link CONFLICT_THRESHOLD} times: decide it early. */
+  readonly early: boolean;
+  /** Its assignment rejected others' chosen versions that often: decide it after those. */
+  readonly late: boolean;
+}
+
 /** The solver's questions to the world about packages `P`. */
 export interface SolverHooks<P> {
   /**
@@ -68,9 +92,14 @@ export interface SolverHooks<P> {
   getDependencies(packageId: P, index: number): Promise<DependencyAnswer<P>>;
   /**
    * How urgently to decide `packageId` next, compared lexicographically
-   * (higher first). `conflicts` counts the conflicts it took part in.
+   * (higher first), given what its conflicts have taught the solver.
    */
-  priority(packageId: P, allowed: VersionSet, conflicts: number): readonly number[];
+  priority(packageId: P, allowed: VersionSet, standing: ConflictStanding): readonly number[];
+  /**
+   * Whether two ids are views of one package (a project and one of its
+   * extras): a rejection between them is not counted.
+   */
+  samePackage?(a: P, b: P): boolean;
   /** Versions a constraint limits `packageId` to; asked once, when the package first appears. */
   constraint?(packageId: P): VersionSet | undefined;
   /** Called after each decision. */
@@ -140,6 +169,11 @@ class Solver<P> {
   readonly #dependencyEdges = new Map<P, Map<P, Incompatibility<P>[]>>();
   readonly #seen = new Set<P>();
   readonly #conflicts = new Map<P, number>();
+  /** Times each package's chosen version was rejected at once, and times it rejected another's. */
+  readonly #rejected = new Map<P, number>();
+  readonly #rejecting = new Map<P, number>();
+  readonly #early = new Set<P>();
+  readonly #late = new Set<P>();
   readonly #stats: SolverStats = { decisions: 0, conflicts: 0, backtracks: 0 };
 
   constructor(root: P, rootUniverse: Universe, hooks: SolverHooks<P>, options: SolveOptions) {
@@ -300,11 +334,11 @@ class Solver<P> {
     let best: Term<P> | undefined;
     let bestPriority: readonly number[] = [];
     for (const term of this.#solution.undecided()) {
-      const priority = this.#hooks.priority(
-        term.package,
-        term.set,
-        this.#conflicts.get(term.package) ?? 0,
-      );
+      const priority = this.#hooks.priority(term.package, term.set, {
+        conflicts: this.#conflicts.get(term.package) ?? 0,
+        early: this.#early.has(term.package),
+        late: this.#late.has(term.package),
+      });
       if (best === undefined || comparePriorities(priority, bestPriority) > 0) {
         best = term;
         bestPriority = priority;
@@ -337,19 +371,46 @@ class Solver<P> {
       );
       return packageId;
     }
-    let conflict = false;
+    // The first dependency that contradicts what is assigned rejects the version.
+    let rejecting: Dependency<P> | undefined;
     for (const dependency of answer.dependencies) {
       const incompatibility = this.#addDependency(packageId, version, dependency);
-      conflict ||= incompatibility.terms.every((term) =>
-        term.package === packageId || this.#solution.satisfies(term)
-      );
+      if (
+        rejecting === undefined &&
+        incompatibility.terms.every((term) =>
+          term.package === packageId || this.#solution.satisfies(term)
+        )
+      ) rejecting = dependency;
     }
-    if (!conflict) {
-      this.#solution.decide(packageId, version);
-      this.#stats.decisions++;
-      this.#hooks.onDecision?.(packageId, choice.index, this.#stats);
+    if (rejecting !== undefined) {
+      this.#noteRejection(packageId, rejecting.package);
+      return packageId;
     }
+    this.#solution.decide(packageId, version);
+    this.#stats.decisions++;
+    this.#hooks.onDecision?.(packageId, choice.index, this.#stats);
     return packageId;
+  }
+
+  /**
+   * Counts a rejection of `packageId`'s chosen version by what `culprit` is
+   * assigned; at the threshold, marks them (see the module docs) and, when
+   * the culprit is newly marked late and decided, backtracks to before its
+   * decision.
+   */
+  #noteRejection(packageId: P, culprit: P): void {
+    if (culprit === packageId || (this.#hooks.samePackage?.(packageId, culprit) ?? false)) return;
+    if (increment(this.#rejected, packageId) === CONFLICT_THRESHOLD) {
+      this.#early.add(packageId);
+      this.#late.delete(packageId);
+    }
+    if (increment(this.#rejecting, culprit) !== CONFLICT_THRESHOLD) return;
+    if (this.#early.has(culprit)) return;
+    this.#late.add(culprit);
+    const level = this.#solution.decisionLevelOf(culprit);
+    if (level === undefined) return;
+    this.#solution.backtrack(level - 1);
+    this.#stats.backtracks++;
   }
 
   /**
@@ -430,6 +491,13 @@ class Solver<P> {
       ),
     );
   }
+}
+
+/** Adds one to `key`'s count; the new count. */
+function increment<P>(counts: Map<P, number>, key: P): number {
+  const count = (counts.get(key) ?? 0) + 1;
+  counts.set(key, count);
+  return count;
 }
 
 function comparePriorities(a: readonly number[], b: readonly number[]): number {
