@@ -2,11 +2,12 @@
  * The `lock`-mode (universal) and `compile`-mode packse scenarios. A lock
  * scenario, or a compile one that asks for `--universal`, goes through
  * dpip's universal resolution; a compile scenario for one target Python
- * (`--python-version`) is resolved for that target alone, as `dpip compile`
- * without `--universal` does. Each runs against an in-memory index built from
- * the scenario. packse states only whether each succeeds; the packages,
- * versions and markers required here are those of uv's lock or compile output
- * for the scenario (its tests' snapshots). Scenarios where dpip differs from
+ * (uv's `pip compile --python-version X`) is resolved for Python `X.0` alone,
+ * as `dpip compile --python` resolves for its one interpreter (dpip takes
+ * `--python-version` only with `--universal`). Each runs against an
+ * in-memory index built from the scenario. packse states only whether each
+ * succeeds; the packages, versions and markers required here are those of
+ * uv's lock or compile output for the scenario (its tests' snapshots). Scenarios where dpip differs from
  * uv are listed in KNOWN_DIFFERENCES with why, and dpip's own outcome is
  * required for them (so a change is seen).
  */
