@@ -1,8 +1,8 @@
 /**
  * The decision order learning from versions rejected at once (uv's conflict
  * tracker, `lib/resolver/pubgrub/solver.ts`): packse's
- * `wrong-backtracking-basic` in small, the threshold, and rejections between
- * views of one package left uncounted.
+ * `wrong-backtracking-basic` and `-indirect` in small, the threshold, and
+ * rejections between views of one package left uncounted.
  */
 
 import type { InMemoryIndex } from "../../lib/resolver/in_memory_provider.ts";
@@ -28,6 +28,20 @@ Deno.test("decision order: a project rejected at once five times goes first, and
   const outcome = await run(["a", "b"], wrongBacktracking(10));
   assertEquals(pins(outcome), ["a==1.0", "b==2.0.9"]);
   assertEquals(outcome.ok && outcome.resolution.stats.backtracks, 1);
+});
+
+Deno.test("decision order: one level down too (packse wrong-backtracking-indirect), as pip 23.2.1, 24.2 and 26 choose", async () => {
+  // b's only version needs b-inner, whose new versions need a==1.0. uv's lock of this scenario
+  // keeps a 2.0 (it decides the marked-late a before b); dpip decides b first (one usable version).
+  const inner: Record<string, string[]> = { "1.0": ["too-old"] };
+  for (let i = 0; i < 10; i++) inner[`2.0.${i}`] = ["a==1.0"];
+  const outcome = await run(["a", "b"], {
+    a: { "1.0": [], "2.0": [] },
+    b: { "1.0": ["b-inner"] },
+    "b-inner": inner,
+    "too-old": { "1.0": [] },
+  });
+  assertEquals(pins(outcome), ["a==1.0", "b==1.0", "b-inner==2.0.9"]);
 });
 
 Deno.test("decision order: fewer rejections than the threshold leave the order alone", async () => {
