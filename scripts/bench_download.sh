@@ -12,6 +12,7 @@
 # The mirror is the first file:// URL of `pip config get global.extra-index-url`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bundle.sh
 
 source scripts/lib/mirror.sh
 find_python "${1:-}"
@@ -43,8 +44,8 @@ run='$(cat '"$work"'/n)'
 next='echo $(( $(cat '"$work"'/n) + 1 )) > '"$work"'/n && mkdir -p '"$work"'/cache-'"$run"' && cp -a '"$cache"'/interpreters-v1 '"$work"'/cache-'"$run"'/'
 dpip="deno run --allow-all main.ts --python $python download --no-deps --only-binary=:all: -i $index"
 dpip_timed="$dpip --cache-dir $work/cache-$run -d $work/dpip-$run ${projects[*]}"
-deno bundle --quiet --code-splitting --format esm --outdir "$work/bundle" main.ts lib/installer/extract_worker.ts
-shipped="deno run --allow-all $work/bundle/main.js --python $python download --no-deps --only-binary=:all: -i $index"
+build_bundle "$work/bundle"
+shipped="$work/bundle/dpip --python $python download --no-deps --only-binary=:all: -i $index"
 shipped_timed="$shipped --cache-dir $work/cache-$run -d $work/shipped-$run ${projects[*]}"
 pip_timed="${pip[*]} -d $work/pip-$run ${projects[*]}"
 out="$work/hyperfine.json"

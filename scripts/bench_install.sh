@@ -26,6 +26,7 @@
 # The mirror is the first file:// URL of `pip config get global.extra-index-url`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bundle.sh
 
 source scripts/lib/mirror.sh
 find_python "${1:-}"
@@ -38,9 +39,7 @@ export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 
 unset PIP_FIND_LINKS
 req=jupyterlab
 deno cache main.ts >/dev/null 2>&1 || true
-deno bundle --quiet --code-splitting --format esm --external xmlbuilder2 --outdir "$work/bundle" \
-  main.ts lib/installer/extract_worker.ts
-cp scripts/bundle_launcher.sh "$work/bundle/dpip"
+build_bundle "$work/bundle"
 shipped="$work/bundle/dpip"
 source_dpip="deno run --allow-all $PWD/main.ts"
 

@@ -16,6 +16,7 @@
 # Usage: scripts/bench_install_wheels.sh [python] [runs]   (default: pyenv's newest 3.11, 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bundle.sh
 repo="$(pwd)"
 
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)" >&2; exit 1; }
@@ -75,8 +76,8 @@ echo 0 >"$work/n"
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 unset PIP_FIND_LINKS
 list="${wheels[*]}"
-deno bundle --quiet --code-splitting --format esm --outdir "$work/bundle" main.ts lib/installer/extract_worker.ts
-dpip="deno run --allow-all $work/bundle/main.js install --no-deps --no-index"
+build_bundle "$work/bundle"
+dpip="$work/bundle/dpip install --no-deps --no-index"
 next='n=$(( $(cat '"$work"'/n) + 1 )); echo $n > '"$work"'/n'
 current='$(cat '"$work"'/n)'
 

@@ -10,6 +10,7 @@
 # Usage: scripts/bench_list.sh [python]   (default: pyenv's newest 3.11)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bundle.sh
 
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)" >&2; exit 1; }
 python="${1:-}"
@@ -21,9 +22,9 @@ fi
 
 cache="$(mktemp -d)"
 [[ "${DPIP_BENCH_KEEP:-}" == 1 ]] || trap 'rm -rf "$cache"' EXIT
-deno bundle --quiet --code-splitting --format esm --outdir "$cache/bundle" main.ts lib/installer/extract_worker.ts
+build_bundle "$cache/bundle"
 dpip=(deno run --allow-all main.ts --cache-dir "$cache")
-bundled=(deno run --allow-all "$cache/bundle/main.js" --cache-dir "$cache")
+bundled=("$cache/bundle/dpip" --cache-dir "$cache")
 "${dpip[@]}" list --python "$python" >/dev/null # warms the interpreter cache
 "${bundled[@]}" list --python "$python" >/dev/null # and Deno's code cache of the bundle
 

@@ -8,6 +8,7 @@
 # INDEX_URL=http://... uses another index instead (e.g. ../shared/corpus served by serve-index).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bundle.sh
 source scripts/lib/mirror.sh
 find_python ""
 pip26="$(cd .. && pwd)/shared/oracles/pip26"
@@ -24,8 +25,8 @@ fi
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 unset PIP_FIND_LINKS
 "$pip26" --version >/dev/null  # unpacks the oracle once, outside the timings
-deno bundle --quiet --code-splitting --format esm --outdir "$work/bundle" main.ts lib/installer/extract_worker.ts
-dpip="deno run --allow-all $work/bundle/main.js"
+build_bundle "$work/bundle"
+dpip="$work/bundle/dpip"
 req="$(printf '%q ' "${reqs[@]}")"  # quoted for the shells hyperfine starts
 out="$work/out"
 mkdir -p "$out"

@@ -15,6 +15,7 @@
 # Usage: scripts/bench_venv.sh [python]   (default: pyenv's newest 3.12)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/bundle.sh
 
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)" >&2; exit 1; }
 python="${1:-}"
@@ -26,9 +27,9 @@ fi
 
 work="$(mktemp -d)"
 [[ "${DPIP_BENCH_KEEP:-}" == 1 ]] || trap 'rm -rf "$work"' EXIT
-deno bundle --quiet --code-splitting --format esm --outdir "$work/bundle" main.ts lib/installer/extract_worker.ts
+build_bundle "$work/bundle"
 dpip=(deno run --allow-all main.ts --cache-dir "$work/cache")
-bundled=(deno run --allow-all "$work/bundle/main.js" --cache-dir "$work/cache")
+bundled=("$work/bundle/dpip" --cache-dir "$work/cache")
 "${dpip[@]}" venv -q --python "$python" "$work/warm-source" # probes the interpreter once
 "${bundled[@]}" venv -q --python "$python" "$work/warm-bundle" # and warms Deno's code cache
 mkdir "$work/runs"
