@@ -9,7 +9,9 @@ set -e
 self=$(readlink -f -- "${BASH_SOURCE[0]}" 2>/dev/null || printf '%s' "${BASH_SOURCE[0]}")
 bundle=${DPIP_BUNDLE:-${self%/*}}
 # The permissions are the compiled binary's (deno.json's compile task); --no-config keeps a
-# deno.json in the working directory from changing how the bundle runs.
-exec -a "$0" "${DENO:-deno}" run --no-config --no-lock \
+# deno.json in the working directory from changing how the bundle runs. Deno loads every module a
+# dynamic import() names with a literal, before running anything, unless told to load them lazily
+# (as a compiled binary does): without the flag, each start reads and parses all ~130 chunks.
+exec -a "$0" "${DENO:-deno}" run --no-config --no-lock --unstable-lazy-dynamic-imports \
   --allow-read --allow-write --allow-net --allow-env --allow-run \
   "$bundle/main.js" "$@"

@@ -12,24 +12,19 @@ import { assertEquals } from "./assert.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 
-/** Builds dpip's code-split bundle (and its `dpip` launcher) into `dir`. */
+/** Builds dpip's code-split bundle (and its `dpip` launcher) into `dir`, as `deno task bundle` does. */
 export async function bundleInto(dir: string): Promise<void> {
   const config = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json"))) as {
     tasks: Record<string, string>;
   };
-  const [bundle, copy] = (config.tasks["bundle"] ?? "").split(" && ");
-  const args = (bundle ?? "").split(" ").slice(1).map((arg) => arg === "dist/bundle" ? dir : arg);
-  const built = await new Deno.Command(Deno.execPath(), {
-    args,
+  const task = config.tasks["bundle"] ?? "";
+  assertEquals(task.includes("dist/bundle/dpip"), true, "the task copies the launcher");
+  const built = await new Deno.Command("bash", {
+    args: ["-c", task.replaceAll("dist/bundle", dir)],
     cwd: REPO,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).output();
   assertEquals(built.code, 0, new TextDecoder().decode(built.stderr));
-  // The launcher the task copies beside main.js.
-  const [, source, target] = (copy ?? "").split(" ");
-  assertEquals(target, "dist/bundle/dpip");
-  await Deno.copyFile(join(REPO, source ?? ""), join(dir, "dpip"));
-  await Deno.chmod(join(dir, "dpip"), 0o755);
 }
