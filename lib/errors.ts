@@ -112,6 +112,8 @@ export const ERROR_CODES = [
   "vcs-not-installed",
   "vcs-command-failed",
   "checkout-exists",
+  "source-zip-failed",
+  "zip-too-large",
   "dpip-build-missing",
   "bundle-output",
 ] as const;

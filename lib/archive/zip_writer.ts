@@ -11,6 +11,7 @@
  */
 
 import { crc32, deflateRawSync } from "node:zlib";
+import { appendAll } from "../lists.ts";
 
 /** One entry to write. A name ending in `/` is a directory. */
 export interface ZipWriterEntry {
@@ -51,66 +52,95 @@ export function writeZip(
   const central: Uint8Array[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const name = encoder.encode(entry.name);
-    const isDirectory = entry.name.endsWith("/");
-    const raw = typeof entry.data === "string" ? encoder.encode(entry.data) : entry.data ??
-      new Uint8Array();
-    const store = entry.compression === "store" || raw.length === 0;
-    const body = store ? raw : new Uint8Array(deflateRawSync(raw));
-    const method = store ? 0 : 8;
-    const crc = crc32(raw) >>> 0;
-    const size = entry.declaredSize ?? raw.length;
-    const mode = entry.mode ?? (isDirectory ? 0o40755 : 0o100644);
-    const { date, time } = dosDateTime(entry.mtime ?? new Date(1980, 0, 1));
-    // Bit 11: names are UTF-8.
-    const flags = /^[\x20-\x7e]*$/.test(entry.name) ? 0 : 0x800;
-
-    const local = new DataView(new ArrayBuffer(30));
-    local.setUint32(0, 0x04034b50, true);
-    local.setUint16(4, 20, true);
-    local.setUint16(6, flags, true);
-    local.setUint16(8, method, true);
-    local.setUint16(10, time, true);
-    local.setUint16(12, date, true);
-    local.setUint32(14, crc, true);
-    local.setUint32(18, body.length, true);
-    local.setUint32(22, size, true);
-    local.setUint16(26, name.length, true);
-    local.setUint16(28, 0, true);
-    parts.push(new Uint8Array(local.buffer), name, body);
-
-    const header = new DataView(new ArrayBuffer(46));
-    header.setUint32(0, 0x02014b50, true);
-    header.setUint16(4, (3 << 8) | 20, true); // made by Unix, spec 2.0
-    header.setUint16(6, 20, true);
-    header.setUint16(8, flags, true);
-    header.setUint16(10, method, true);
-    header.setUint16(12, time, true);
-    header.setUint16(14, date, true);
-    header.setUint32(16, crc, true);
-    header.setUint32(20, body.length, true);
-    header.setUint32(24, size, true);
-    header.setUint16(28, name.length, true);
-    header.setUint16(30, 0, true); // extra
-    header.setUint16(32, 0, true); // comment
-    header.setUint16(34, 0, true); // disk
-    header.setUint16(36, 0, true); // internal attributes
-    header.setUint32(38, ((mode & 0xffff) << 16 | (isDirectory ? 0x10 : 0)) >>> 0, true);
-    header.setUint32(42, offset, true);
-    central.push(new Uint8Array(header.buffer), name);
-
-    offset += 30 + name.length + body.length;
+    const encoded = encodeZipEntry(entry, offset);
+    appendAll(parts, encoded.local);
+    central.push(encoded.central);
+    offset += encoded.localSize;
   }
   const centralSize = central.reduce((sum, part) => sum + part.length, 0);
-  const comment = encoder.encode(options.comment ?? "");
+  const end = endOfCentralDirectory(
+    { entries: entries.length, centralSize, centralOffset: offset },
+    options.comment,
+  );
+  return concat([...parts, ...central, end]);
+}
+
+/** One entry encoded: its local header, name and body, and its central directory record. */
+export interface EncodedZipEntry {
+  readonly local: readonly Uint8Array[];
+  /** The bytes of `local`, together. */
+  readonly localSize: number;
+  readonly central: Uint8Array;
+}
+
+/** Encodes one entry whose local header starts at `offset` in the archive. */
+export function encodeZipEntry(entry: ZipWriterEntry, offset: number): EncodedZipEntry {
+  const name = encoder.encode(entry.name);
+  const isDirectory = entry.name.endsWith("/");
+  const raw = typeof entry.data === "string" ? encoder.encode(entry.data) : entry.data ??
+    new Uint8Array();
+  const store = entry.compression === "store" || raw.length === 0;
+  const body = store ? raw : new Uint8Array(deflateRawSync(raw));
+  const method = store ? 0 : 8;
+  const crc = crc32(raw) >>> 0;
+  const size = entry.declaredSize ?? raw.length;
+  const mode = entry.mode ?? (isDirectory ? 0o40755 : 0o100644);
+  const { date, time } = dosDateTime(entry.mtime ?? new Date(1980, 0, 1));
+  // Bit 11: names are UTF-8.
+  const flags = /^[\x20-\x7e]*$/.test(entry.name) ? 0 : 0x800;
+
+  const local = new DataView(new ArrayBuffer(30));
+  local.setUint32(0, 0x04034b50, true);
+  local.setUint16(4, 20, true);
+  local.setUint16(6, flags, true);
+  local.setUint16(8, method, true);
+  local.setUint16(10, time, true);
+  local.setUint16(12, date, true);
+  local.setUint32(14, crc, true);
+  local.setUint32(18, body.length, true);
+  local.setUint32(22, size, true);
+  local.setUint16(26, name.length, true);
+  local.setUint16(28, 0, true);
+
+  const header = new DataView(new ArrayBuffer(46));
+  header.setUint32(0, 0x02014b50, true);
+  header.setUint16(4, (3 << 8) | 20, true); // made by Unix, spec 2.0
+  header.setUint16(6, 20, true);
+  header.setUint16(8, flags, true);
+  header.setUint16(10, method, true);
+  header.setUint16(12, time, true);
+  header.setUint16(14, date, true);
+  header.setUint32(16, crc, true);
+  header.setUint32(20, body.length, true);
+  header.setUint32(24, size, true);
+  header.setUint16(28, name.length, true);
+  header.setUint16(30, 0, true); // extra
+  header.setUint16(32, 0, true); // comment
+  header.setUint16(34, 0, true); // disk
+  header.setUint16(36, 0, true); // internal attributes
+  header.setUint32(38, ((mode & 0xffff) << 16 | (isDirectory ? 0x10 : 0)) >>> 0, true);
+  header.setUint32(42, offset, true);
+  return {
+    local: [new Uint8Array(local.buffer), name, body],
+    localSize: 30 + name.length + body.length,
+    central: concat([new Uint8Array(header.buffer), name]),
+  };
+}
+
+/** The end of central directory record (and the archive comment). */
+export function endOfCentralDirectory(
+  layout: { entries: number; centralSize: number; centralOffset: number },
+  comment = "",
+): Uint8Array {
+  const text = encoder.encode(comment);
   const end = new DataView(new ArrayBuffer(22));
   end.setUint32(0, 0x06054b50, true);
-  end.setUint16(8, entries.length, true);
-  end.setUint16(10, entries.length, true);
-  end.setUint32(12, centralSize, true);
-  end.setUint32(16, offset, true);
-  end.setUint16(20, comment.length, true);
-  return concat([...parts, ...central, new Uint8Array(end.buffer), comment]);
+  end.setUint16(8, layout.entries, true);
+  end.setUint16(10, layout.entries, true);
+  end.setUint32(12, layout.centralSize, true);
+  end.setUint32(16, layout.centralOffset, true);
+  end.setUint16(20, text.length, true);
+  return concat([new Uint8Array(end.buffer), text]);
 }
 
 function dosDateTime(when: Date): { date: number; time: number } {

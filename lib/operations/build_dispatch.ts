@@ -121,6 +121,12 @@ export interface BuildDispatchOptions {
   readonly sandbox?: boolean;
 }
 
+/** A source prepared for its metadata, and where. */
+export interface PreparedSource extends SourceMetadata {
+  /** The project directory the metadata hook ran in. */
+  readonly projectDir: string;
+}
+
 type Settings = Readonly<Record<string, string | readonly string[]>>;
 
 /**
@@ -298,16 +304,18 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
   }
 
   /**
-   * The name, version and core metadata of a project directory or source
-   * archive named by path or URL, from its backend's metadata hook (for
-   * `download`, which saves the archive and needs no wheel).
+   * The name, version and core metadata of a project directory, source
+   * archive or VCS checkout named by path or URL, from its backend's metadata
+   * hook (for `download`, which saves the archive and needs no wheel), and
+   * the project directory it was prepared in (in the run's scratch for an
+   * archive or checkout: it lasts as long as the run).
    *
    * @throws {SourceBuildError} when it names another project than it was asked by.
    */
   sourceMetadata(
     source: RequirementSource & { kind: "path" | "url" | "vcs" },
     stack: BuildStack,
-  ): Promise<SourceMetadata> {
+  ): Promise<PreparedSource> {
     return this.#memo.build(`source-metadata:${withoutFragment(source.url)}`, {
       id: sourceBuildId(source),
       stack,
@@ -331,7 +339,7 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
             { hint: "fix the name in the requirement (or its #egg= fragment)" },
           );
         }
-        return { name, version: parsed.version, metadata };
+        return { name, version: parsed.version, metadata, projectDir };
       },
     });
   }

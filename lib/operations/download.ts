@@ -4,7 +4,9 @@
  * and what to resolve), choose the files (without dependencies, the best
  * file of each requirement, project pages fetched in parallel; with them,
  * one {@link resolveSpecification} per target system), then fetch and
- * verify them (`download_files.ts`).
+ * verify them (`download_files.ts`). VCS requirements and project
+ * directories are prepared for their metadata (`download_sources.ts`): a
+ * checkout is saved as a zip, a directory not at all.
  *
  * Hash-checking mode (`--require-hashes`, or any requirement with a
  * `--hash`) works as pip's: every requirement must be pinned with `==` and
@@ -16,7 +18,7 @@
  */
 
 import { DpipError, isDpipError } from "../errors.ts";
-import { requirePinned } from "./hash_mode.ts";
+import { refuseVcsRequirements, requirePinned } from "./hash_mode.ts";
 import { filenameOfUrl, type ProjectFile } from "../index/simple_api.ts";
 import { redactText } from "../net/auth.ts";
 import { digestChecks, type HashCheck } from "../net/hashes.ts";
@@ -40,6 +42,8 @@ import type {
 } from "../resolver/default_provider.ts";
 import type { ResolverProvider } from "../resolver/mod.ts";
 import { type SourceMetadataOptions, withSourceMetadata } from "./source_metadata.ts";
+import { type PreparedDirectory, saveSources, type SourceDownloads } from "./download_sources.ts";
+import type { SourceZipOptions } from "./source_zip.ts";
 import { resolveSpecification } from "./resolve_specification.ts";
 import {
   type DownloadItem,
@@ -76,8 +80,10 @@ export interface DownloadRequirementsOptions extends FetchOptions {
 
 /** The result of {@link downloadRequirements}. */
 export interface DownloadOutcome {
-  /** In requirement order. */
+  /** In requirement order (the archives of VCS checkouts first). */
   readonly files: DownloadedFile[];
+  /** Project directories prepared for their metadata, not saved (as pip). */
+  readonly directories?: readonly PreparedDirectory[];
   /** Messages for the user (yanked picks, skipped sources, odd pages). */
   readonly warnings: string[];
 }
@@ -289,8 +295,9 @@ export async function downloadResolved(
       : [];
     const file = dist.source?.file;
     const url = file?.url ?? dist.url;
-    // A project directory is not saved (as pip), only what it depends on.
-    if (url === undefined || isLocalDirectory(url)) continue;
+    // A project directory is not saved (as pip), only what it depends on; a VCS
+    // checkout is archived by `download_sources.ts`.
+    if (url === undefined || isLocalDirectory(url) || VCS_URL.test(url)) continue;
     plans.push({
       item,
       name,
@@ -322,6 +329,8 @@ export interface DownloadSpecificationOptions
   readonly noDeps: boolean;
   /** `--resolution-timeout`, in milliseconds. */
   readonly timeoutMs?: number;
+  /** What to do with a VCS checkout's archive in the way, and how its messages are shown. */
+  readonly sourceZip?: Omit<SourceZipOptions, "dest">;
   /**
    * How backends are asked for the metadata of versions offered only as an
    * sdist (pip's `prepare_metadata_for_build_wheel`), given the target's
@@ -347,6 +356,11 @@ export async function downloadSpecification(
   options: DownloadSpecificationOptions,
 ): Promise<DownloadOutcome> {
   const { targets, client } = options;
+  const hashMode = options.requireHashes === true ||
+    roots.items.some((item) => Object.keys(item.hashes ?? {}).length > 0);
+  if (hashMode) {
+    refuseVcsRequirements(roots.sources.filter((s) => s.kind === "vcs").map((s) => s.text));
+  }
   const fetching = {
     downloader: client,
     dest: options.dest,
@@ -355,7 +369,8 @@ export async function downloadSpecification(
     ...(options.reporter === undefined ? {} : { reporter: options.reporter }),
   };
   if (options.noDeps) {
-    return await downloadRequirements(roots.items, {
+    const sources = await prepareOnly(roots, options);
+    const outcome = await downloadRequirements(roots.items, {
       ...fetching,
       sources: options.sources,
       tags: targets[0]!.tags,
@@ -367,34 +382,76 @@ export async function downloadSpecification(
       }
       throw error;
     });
+    return withSources(outcome, sources);
   }
-  const { dists, warnings } = await resolveTargets(roots, options, false);
+  const { dists, warnings, sources } = await resolveTargets(roots, options, false);
   const outcome = await downloadResolved(dists, roots.items, fetching);
   appendAll(outcome.warnings, warnings);
-  return outcome;
+  return withSources(outcome, sources);
+}
+
+/** VCS URLs (`git+…`, `hg+…`, `svn+…`, `bzr+…`). */
+const VCS_URL = /^(git|hg|svn|bzr)\+/;
+
+/** `outcome` with the sources prepared: archives first, as your requirements come first. */
+function withSources(outcome: DownloadOutcome, sources: SourceDownloads): DownloadOutcome {
+  return {
+    ...outcome,
+    files: [...sources.files, ...outcome.files],
+    directories: sources.directories,
+  };
+}
+
+/** The sources of a `--no-deps` download prepared (no resolution): archives saved, directories named. */
+async function prepareOnly(
+  roots: DownloadRoots,
+  options: DownloadSpecificationOptions,
+): Promise<SourceDownloads> {
+  if (roots.sources.length === 0 || options.sourceMetadata === undefined) {
+    return { files: [], directories: [] };
+  }
+  const provider = await targetProvider(options.targets[0]!, options);
+  return await withSourceMetadata(
+    await options.sourceMetadata(provider),
+    (_usable, prepare) => saveSources(roots.sources, prepare, zipOptions(options)),
+  );
+}
+
+function zipOptions(options: DownloadSpecificationOptions): SourceZipOptions {
+  return { ...options.sourceZip, dest: options.dest };
+}
+
+/** The resolver's view of the indexes for one target. */
+async function targetProvider(
+  target: DownloadTarget,
+  options: DownloadSpecificationOptions,
+): Promise<ResolverProvider<IndexSource>> {
+  // The resolver loads only when needed (not for a `--no-deps` download that finds its files).
+  const { defaultProvider } = await import("../resolver/default_provider.ts");
+  return defaultProvider({
+    indexes: options.sources,
+    client: options.client,
+    tags: target.tags,
+    policy: options.policy,
+    ...(options.metadataStore === undefined ? {} : { metadataStore: options.metadataStore }),
+  });
 }
 
 /**
  * Your requirements resolved for each target (only them with `only`:
- * `--no-deps`); a file two targets share is kept once.
+ * `--no-deps`); a file two targets share is kept once. Once resolved, the
+ * sources are saved (VCS checkouts archived).
  */
 async function resolveTargets(
   roots: DownloadRoots,
   options: DownloadSpecificationOptions,
   only: boolean,
-): Promise<{ dists: ResolvedFile[]; warnings: string[] }> {
-  // The resolver loads only when needed (not for a `--no-deps` download that finds its files).
-  const { defaultProvider } = await import("../resolver/default_provider.ts");
+): Promise<{ dists: ResolvedFile[]; warnings: string[]; sources: SourceDownloads }> {
   const dists = new Map<string, ResolvedFile>();
   const warnings: string[] = [];
+  let sources: SourceDownloads | undefined;
   for (const target of options.targets) {
-    const provider = defaultProvider({
-      indexes: options.sources,
-      client: options.client,
-      tags: target.tags,
-      policy: options.policy,
-      ...(options.metadataStore === undefined ? {} : { metadataStore: options.metadataStore }),
-    });
+    const provider = await targetProvider(target, options);
     const resolveWith = (usable: ResolverProvider<IndexSource>, named: Requirement[] = []) =>
       resolveSpecification({ ...roots, requirements: [...roots.requirements, ...named] }, {
         provider: usable,
@@ -410,21 +467,29 @@ async function resolveTargets(
       ? await resolveWith(provider)
       : await withSourceMetadata(
         await options.sourceMetadata(provider),
-        async (usable, nameOf) =>
-          await resolveWith(
+        async (usable, prepare) => {
+          const resolved = await resolveWith(
             usable,
             await Promise.all(
               roots.sources.map(async (source) =>
-                referenceRequirement(await nameOf(source), source)
+                referenceRequirement((await prepare(source)).name, source)
               ),
             ),
-          ),
+          );
+          // The checkouts last as long as this call: archived now (once, for the first target).
+          sources ??= await saveSources(roots.sources, prepare, zipOptions(options));
+          return resolved;
+        },
       );
     // Each system's files; a file two systems share is saved once.
     for (const dist of resolution.dists) dists.set(fileKey(dist), dist);
     appendAll(warnings, resolution.warnings);
   }
-  return { dists: [...dists.values()], warnings };
+  return {
+    dists: [...dists.values()],
+    warnings,
+    sources: sources ?? { files: [], directories: [] },
+  };
 }
 
 /** A resolved file's identity across resolutions: project, version and where it comes from. */

@@ -50,8 +50,11 @@ export interface DownloadedFile {
   readonly size: number;
   /** Where it came from, redacted. */
   readonly url: string;
-  /** `downloaded`, `cached` (from the HTTP cache), or `present` (already in the destination). */
-  readonly origin: "downloaded" | "cached" | "present";
+  /**
+   * `downloaded`, `cached` (from the HTTP cache), `present` (already in the
+   * destination), or `archived` (a VCS checkout saved as a zip).
+   */
+  readonly origin: "downloaded" | "cached" | "present" | "archived";
   readonly sha256: string;
 }
 

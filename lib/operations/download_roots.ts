@@ -1,8 +1,9 @@
 /**
  * The prepare phase of `download`: the systems it is for, and your
- * requirements as items to fetch and roots for the resolver. What needs a
- * build (a project directory, a VCS URL, an sdist's dependencies) is
- * refused here, before any index is asked.
+ * requirements as items to fetch, sources to prepare (VCS checkouts, project
+ * directories, sdists whose dependencies are wanted) and roots for the
+ * resolver. What would need a build on this machine for another one
+ * (`--platform`, …) is refused here, before any index is asked.
  *
  * @module
  */
@@ -77,8 +78,10 @@ export interface DownloadRoots {
   /** Your requirements with their extras (direct wheels as `name @ url`). */
   readonly requirements: readonly Requirement[];
   /**
-   * Project directories and source archives whose dependencies are wanted:
-   * their names and dependencies come from their backends' metadata hooks.
+   * Project directories, VCS requirements and source archives prepared from
+   * source: their names and dependencies come from their backends' metadata
+   * hooks (with `--no-deps`, only the directories and VCS requirements, which
+   * are prepared for their metadata all the same, as pip does).
    */
   readonly sources: readonly ReferencedSource[];
   /** The `-c` constraints. */
@@ -87,18 +90,18 @@ export interface DownloadRoots {
   readonly ignored: readonly { readonly text: string; readonly marker: string }[];
 }
 
-/** A requirement named by path or URL. */
-export type ReferencedSource = RequirementSource & { kind: "path" | "url" };
+/** A requirement named by path or URL (a VCS URL too). */
+export type ReferencedSource = RequirementSource & { kind: "path" | "url" | "vcs" };
 
 /**
  * The roots of a download: each requirement whose markers hold on some
- * target, as a {@link DownloadItem} and (with dependencies) a requirement
- * for the resolver. A project directory is not saved (as pip), only what it
- * depends on.
+ * target, as a {@link DownloadItem} to fetch, a source to prepare, and (with
+ * dependencies) a requirement for the resolver. A project directory is not
+ * saved (as pip), only what it depends on; a VCS checkout is saved as a zip.
  *
- * @throws {UnsupportedDownloadError} for a VCS URL, a project directory with
- *   `noDeps` or for a `foreign` target, and (with dependencies) a source
- *   archive for a foreign target.
+ * @throws {UnsupportedDownloadError} for a VCS URL or a project directory
+ *   for a `foreign` target, and (with dependencies) a source archive for a
+ *   foreign target.
  */
 export function downloadRoots(
   spec: RequirementsSpecification,
@@ -121,11 +124,10 @@ export function downloadRoots(
       ignored.push({ text: source.name ?? source.text, marker: String(marker) });
       continue;
     }
-    const item = downloadItem(source, hashes, spec.constraints);
     if (source.kind === "registry") {
-      roots.items.push(item);
+      roots.items.push(downloadItem(source, hashes, spec.constraints));
       roots.requirements.push(source.requirement);
-    } else if (source.kind !== "vcs") addReference(source, item, options, roots);
+    } else addReference(source, downloadItem(source, hashes, spec.constraints), options, roots);
   }
   return { ...roots, constraints: spec.constraints, ignored };
 }
@@ -137,16 +139,25 @@ function addReference(
   options: { readonly noDeps: boolean; readonly foreign: boolean },
   roots: { items: DownloadItem[]; requirements: Requirement[]; sources: ReferencedSource[] },
 ): void {
-  const wheel = (source.kind === "path" ? source.pathKind : source.archive) === "wheel";
-  const directory = source.kind === "path" && source.pathKind === "directory";
-  if (directory && (options.noDeps || options.foreign)) {
+  const wheel = source.kind !== "vcs" &&
+    (source.kind === "path" ? source.pathKind : source.archive) === "wheel";
+  // Prepared on this machine even with --no-deps (pip asks for the metadata all the same).
+  const prepared = source.kind === "vcs" ||
+    (source.kind === "path" && source.pathKind === "directory");
+  if (prepared && options.foreign) {
     throw new UnsupportedDownloadError(
       source.text,
-      "it is a project directory: only its dependencies can be downloaded",
-      "leave out --no-deps and the foreign-target options",
+      `it is ${
+        source.kind === "vcs" ? "a VCS requirement" : "a project directory"
+      }, whose metadata would be prepared on this machine, not the target`,
+      "leave out the foreign-target options (--platform, --python-version, --implementation, --abi)",
     );
   }
-  if (!directory) roots.items.push(item);
+  if (prepared) {
+    roots.sources.push(source);
+    return;
+  }
+  roots.items.push(item);
   if (options.noDeps) return;
   if (wheel) {
     // The wheel's own metadata gives its dependencies, as for `install`.
@@ -197,17 +208,12 @@ function downloadItem(
     }
     case "url":
     case "path":
+    case "vcs":
       return {
         text: source.text,
         ...(source.name === undefined ? {} : { name: source.name }),
         url: source.url,
         ...hashPart,
       };
-    case "vcs":
-      throw new UnsupportedDownloadError(
-        source.text,
-        "version-control URLs need a checkout and a build",
-        "building from source is not available in dpip yet",
-      );
   }
 }

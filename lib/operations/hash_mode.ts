@@ -31,3 +31,18 @@ export function requirePinned(unpinned: readonly string[]): void {
     "pin each requirement with ==, e.g. name==1.0, and give its --hash",
   );
 }
+
+/**
+ * Hash-checking mode cannot check a VCS checkout (pip refuses them too).
+ *
+ * @throws {HashRequirementError} naming the VCS requirements (as written), if any.
+ */
+export function refuseVcsRequirements(requirements: readonly string[]): void {
+  if (requirements.length === 0) return;
+  throw new HashRequirementError(
+    `Can't verify hashes for these requirements because we don't have a way to hash version control repositories: ${
+      requirements.join(", ")
+    }`,
+    "in --require-hashes mode, name a wheel or an sdist with its --hash instead",
+  );
+}

@@ -437,8 +437,11 @@ export interface DownloadedFileEntry {
   readonly sha256: string;
   /** Where it came from, credentials left out. */
   readonly url: string;
-  /** `downloaded`, `cached` (from the HTTP cache), or `present` (already in the destination). */
-  readonly origin: "downloaded" | "cached" | "present";
+  /**
+   * `downloaded`, `cached` (from the HTTP cache), `present` (already in the
+   * destination), or `archived` (a VCS checkout saved as a zip).
+   */
+  readonly origin: "downloaded" | "cached" | "present" | "archived";
 }
 
 /** `dpip download --format json`. */

@@ -12,11 +12,10 @@
 
 import { BuildStack } from "../build/build_stack.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
-import type { PackageName } from "../names/mod.ts";
 import type { RequirementSource } from "../requirements/source.ts";
 import type { IndexSource } from "../resolver/default_provider.ts";
 import type { ResolverProvider } from "../resolver/mod.ts";
-import { BuildDispatch, type BuildDispatchOptions } from "./build_dispatch.ts";
+import { BuildDispatch, type BuildDispatchOptions, type PreparedSource } from "./build_dispatch.ts";
 import { Scratch, tempDirOf } from "./scratch.ts";
 
 /** The build settings: a {@link BuildDispatch}'s, without the run's directories. */
@@ -29,7 +28,9 @@ export interface SourceMetadataOptions
 /**
  * Runs `resolve` with `options.provider` made to answer for sdist-only
  * versions and for direct references to sources from their metadata hooks;
- * `nameOf` gives the name of a project directory or archive you named.
+ * `prepare` gives the metadata of a project directory, archive or VCS
+ * checkout you named, and the directory it was prepared in (which lasts
+ * until `resolve` returns).
  *
  * @example
  * ```ts ignore
@@ -40,7 +41,9 @@ export async function withSourceMetadata<T>(
   options: SourceMetadataOptions,
   resolve: (
     provider: ResolverProvider<IndexSource>,
-    nameOf: (source: RequirementSource & { kind: "path" | "url" | "vcs" }) => Promise<PackageName>,
+    prepare: (
+      source: RequirementSource & { kind: "path" | "url" | "vcs" },
+    ) => Promise<PreparedSource>,
   ) => Promise<T>,
 ): Promise<T> {
   const { cacheRoot, ...settings } = options;
@@ -57,7 +60,7 @@ export async function withSourceMetadata<T>(
     try {
       return await resolve(
         dispatch.provider(BuildStack.root(), { metadataOnly: true }),
-        async (source) => (await dispatch.sourceMetadata(source, BuildStack.root())).name,
+        (source) => dispatch.sourceMetadata(source, BuildStack.root()),
       );
     } finally {
       await dispatch.close();

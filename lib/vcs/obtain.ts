@@ -257,7 +257,7 @@ function sameUrl(a: string, b: string): boolean {
 }
 
 /** pip's `backup_dir`: `dest.bak`, else `dest.bak2`, `dest.bak3`, … */
-async function backupName(dest: string): Promise<string> {
+export async function backupName(dest: string): Promise<string> {
   for (let n = 1;; n++) {
     const candidate = `${dest}.bak${n === 1 ? "" : n}`;
     if (!(await exists(candidate))) return candidate;

@@ -75,10 +75,23 @@ Deno.test("downloadRoots: a directory's and an sdist's dependencies come from th
   assertEquals(roots.requirements, []);
 });
 
+Deno.test("downloadRoots: a VCS URL and a directory are prepared even with --no-deps; nothing fetched", async () => {
+  for (const noDeps of [false, true]) {
+    const roots = downloadRoots(await spec(["git+https://h/r.git@v1#egg=r", "./proj"]), {
+      targets,
+      noDeps,
+      foreign: false,
+    });
+    assertEquals(roots.sources.map((source) => source.kind), ["vcs", "path"], `noDeps ${noDeps}`);
+    assertEquals(roots.items, []);
+    assertEquals(roots.requirements, []);
+  }
+});
+
 Deno.test("downloadRoots: what cannot be done is refused before any index is asked", async () => {
   const cases: [string[], { noDeps: boolean; foreign: boolean }][] = [
-    [["git+https://h/r.git#egg=r"], { noDeps: false, foreign: false }],
-    [["./proj"], { noDeps: true, foreign: false }],
+    [["git+https://h/r.git#egg=r"], { noDeps: true, foreign: true }],
+    [["./proj"], { noDeps: true, foreign: true }],
     [["./proj"], { noDeps: false, foreign: true }],
     [["https://h/r-1.0.tar.gz"], { noDeps: false, foreign: true }],
   ];

@@ -22,6 +22,7 @@ import type { IndexSource } from "../../resolver/default_provider.ts";
 import type { ResolverProvider } from "../../resolver/mod.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
 import type { SourceMetadataOptions } from "../../operations/source_metadata.ts";
+import type { SourceZipOptions } from "../../operations/source_zip.ts";
 import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
 import { buildConstraintsOf, sdistLimitsOf } from "./install.ts";
 import {
@@ -29,11 +30,7 @@ import {
   type DownloadOutcome,
   downloadSpecification,
 } from "../../operations/download.ts";
-import {
-  downloadRoots,
-  downloadTargets,
-  UnsupportedDownloadError,
-} from "../../operations/download_roots.ts";
+import { downloadRoots, downloadTargets } from "../../operations/download_roots.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import type { CommandContext } from "../context.ts";
@@ -102,6 +99,20 @@ async function sourceMetadataOptions(
   };
 }
 
+/** Where a VCS checkout's archive goes when a file is in the way (`--exists-action`, else asked). */
+function sourceZipOptions(
+  context: CommandContext,
+  printer: InstallPrinter,
+): Omit<SourceZipOptions, "dest"> {
+  const { ask, displayPath } = checkoutHooks(context, printer);
+  return {
+    existsAction: existsActionsOf(context),
+    ...(ask === undefined ? {} : { ask }),
+    warning: (text) => printer.warning(text),
+    ...(displayPath === undefined ? {} : { displayPath }),
+  };
+}
+
 /** Runs `dpip download`. */
 export function runDownload(context: CommandContext): Promise<number> {
   return runPrinted(context, "download", (printer) => download(context, printer));
@@ -109,13 +120,6 @@ export function runDownload(context: CommandContext): Promise<number> {
 
 async function download(context: CommandContext, printer: InstallPrinter): Promise<number> {
   const { io, options } = context;
-  if (options.strings("editables").length > 0) {
-    throw new UnsupportedDownloadError(
-      options.strings("editables")[0] ?? "",
-      "editable requirements need a build, which dpip cannot do yet",
-      "download a built wheel instead",
-    );
-  }
   const spec = await buildSpecification({
     args: context.args,
     requirementFiles: options.strings("requirements"),
@@ -196,6 +200,7 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
       }),
       dest,
       requireHashes: options.flag("requireHashes") || fileOptions.requireHashes,
+      sourceZip: sourceZipOptions(context, printer),
       ...resolutionBounds(context),
       ...(bars === undefined ? {} : { reporter: bars }),
     });
@@ -204,6 +209,8 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
     session.client.close();
   }
   for (const warning of new Set(outcome.warnings)) printer.warning(warning);
+  const directories = outcome.directories ?? [];
+  for (const directory of directories) out(`Processing ${displayPath(directory.path, io.cwd)}`);
   for (const file of outcome.files) {
     out(`Collecting ${file.requirement}`);
     switch (file.origin) {
@@ -225,9 +232,8 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
   for (const file of outcome.files) {
     if (file.origin !== "present") out(`Saved ${displayPath(file.path, io.cwd)}`);
   }
-  if (outcome.files.length > 0) {
-    out(`Successfully downloaded ${outcome.files.map((f) => f.name).join(" ")}`);
-  }
+  const names = [...directories, ...outcome.files].map((each) => each.name);
+  if (names.length > 0) out(`Successfully downloaded ${names.join(" ")}`);
   if (wantsJson(context)) emitDocument(context, downloadDocument(outcome, dest));
   return ExitCode.success;
 }
