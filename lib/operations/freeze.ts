@@ -1,12 +1,14 @@
 /**
  * `freeze`: installed distributions as requirement lines, the way pip prints
  * them: `name==version` (`===` for versions that are not PEP 440), `name @
- * url` for direct-URL installs (PEP 610), `-e <dir>` with a comment for
- * editables, and with `-r FILE` the file's order and options first.
+ * url` for direct-URL installs (PEP 610), editables as `-e vcs+url@commit`
+ * from their checkout or `-e <dir>` with a comment (`freeze_editables.ts`),
+ * and with `-r FILE` the file's order and options first.
  *
  * @module
  */
 
+import { appendAll } from "../lists.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import type { InstalledDist } from "../installer/site_packages.ts";
 import { canonicalizeName } from "../names/mod.ts";
@@ -15,6 +17,7 @@ import { tryParseRequirement } from "../pep508/mod.ts";
 import type { FreezeDocument } from "./json_documents.ts";
 import { selectInstalled, type SelectOptions, type TargetEnvironment } from "./list.ts";
 import { stripComment } from "../requirements/requirements_txt.ts";
+import { editableFreeze, type EditableSources } from "./freeze_editables.ts";
 
 /** What pip leaves out of `freeze` unless `--all`: itself, and (for Python < 3.12) the build tools. */
 export function freezeDevPackages(pythonVersion: readonly [number, number]): string[] {
@@ -37,6 +40,8 @@ export interface FrozenRequirement {
   readonly editable: boolean;
   /** Comment lines printed before it. */
   readonly comments: readonly string[];
+  /** What pip logs about it (an editable checkout its VCS could not describe). */
+  readonly warnings?: readonly FreezeWarning[];
 }
 
 /** A `freeze` message that pip logs rather than prints. */
@@ -72,19 +77,25 @@ export function directReference(directUrl: DirectUrl, name: string): string {
   return requirement;
 }
 
-/** A distribution as a frozen requirement. */
-export function freezeDist(dist: InstalledDist): FrozenRequirement {
+/**
+ * A distribution as a frozen requirement; an editable one as `sources` (what
+ * its VCS said) describes it, else as a directory without version control.
+ */
+export function freezeDist(dist: InstalledDist, sources?: EditableSources): FrozenRequirement {
   const base = {
     name: dist.rawName,
     canonicalName: canonicalizeName(dist.rawName),
     version: canonicalVersionText(dist.version) ?? dist.version,
   };
-  if (dist.editableProjectLocation !== undefined) {
+  const location = dist.editableProjectLocation;
+  if (location !== undefined) {
+    const frozen = editableFreeze(location, nameVersion(dist), sources?.get(location));
     return {
       ...base,
-      requirement: dist.editableProjectLocation,
+      requirement: frozen.requirement,
       editable: true,
-      comments: [`# Editable install with no version control (${nameVersion(dist)})`],
+      comments: frozen.comments,
+      warnings: frozen.warnings,
     };
   }
   const requirement = dist.directUrl === undefined
@@ -111,6 +122,8 @@ export interface FreezeOptions extends Pick<SelectOptions, "paths" | "local" | "
   readonly excludeEditable?: boolean;
   /** `-r` files, in order. */
   readonly requirementFiles?: readonly FreezeRequirementFile[];
+  /** What the VCS said about editable projects (see `editableSources`). */
+  readonly editableSources?: EditableSources;
 }
 
 const OPTION_PREFIXES = [
@@ -165,13 +178,15 @@ export function freezeLines(
     ...(options.user === undefined ? {} : { user: options.user }),
   });
   const installations = new Map<string, FrozenRequirement>();
+  const lines: string[] = [];
+  const warnings: FreezeWarning[] = [];
   for (const dist of selected) {
-    const frozen = freezeDist(dist);
+    const frozen = freezeDist(dist, options.editableSources);
+    // pip describes every editable, and logs what it could not find, before it filters.
+    appendAll(warnings, frozen.warnings ?? []);
     if (options.excludeEditable && frozen.editable) continue;
     installations.set(frozen.canonicalName, frozen);
   }
-  const lines: string[] = [];
-  const warnings: FreezeWarning[] = [];
   /** What is printed, in order. */
   const packages: FrozenRequirement[] = [];
   if (options.requirementFiles !== undefined && options.requirementFiles.length > 0) {
@@ -241,7 +256,7 @@ function followRequirementFiles(
           warnings.push({
             level: "warning",
             message: `Requirement file [${file.path}] contains ${shown}, but package ${
-              pythonQuote(name)
+              pythonRepr(name)
             } is not installed`,
           });
         } else {
@@ -267,9 +282,30 @@ function followRequirementFiles(
   }
 }
 
-/** Python's `repr()` of a simple string (`'name'`). */
-function pythonQuote(text: string): string {
-  return text.includes("'") && !text.includes('"') ? `"${text}"` : `'${text}'`;
+/**
+ * Python's `repr()` of a string: quoted with `'` (or `"` when it holds `'`
+ * and no `"`), backslashes, that quote and every control, separator or
+ * other unprintable character escaped, so the result is one printable line.
+ */
+function pythonRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = "";
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (char === "\\" || char === quote) out += `\\${char}`;
+    else if (char === "\n") out += "\\n";
+    else if (char === "\r") out += "\\r";
+    else if (char === "\t") out += "\\t";
+    else if (char !== " " && /[\p{C}\p{Z}]/u.test(char)) out += escapeCode(code);
+    else out += char;
+  }
+  return `${quote}${out}${quote}`;
+}
+
+function escapeCode(code: number): string {
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, "0")}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, "0")}`;
+  return `\\U${code.toString(16).padStart(8, "0")}`;
 }
 
 /** `freeze --format json`: the packages in the order printed, and the messages about `-r` files. */

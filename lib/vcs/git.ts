@@ -192,7 +192,7 @@ async function updateSubmodules(dest: string, client: VcsClient): Promise<void> 
 }
 
 /** A git remote as a pip URL: URLs as they are, a local path as `file:`, scp-like as `ssh://`. */
-async function remoteToPipUrl(url: string): Promise<string | undefined> {
+export async function remoteToPipUrl(url: string): Promise<string | undefined> {
   if (/^\w+:\/\//.test(url)) return url;
   if (url.startsWith("/")) {
     try {

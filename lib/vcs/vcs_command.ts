@@ -43,12 +43,21 @@ export class VcsCommandError extends DpipError<"vcs-command-failed"> {
   readonly command: string;
   /** The line of its output that says why. */
   readonly reason: string;
-  /** `command` as shown; `failure` names it briefly (`git clone`) and says why. */
-  constructor(command: string, failure: { subcommand: string; reason: string }) {
+  /** Its exit status; none when it was killed for taking too long. */
+  readonly exitCode?: number;
+  /**
+   * `command` as shown; `failure` names it briefly (`git clone`), says why
+   * and how it exited.
+   */
+  constructor(
+    command: string,
+    failure: { subcommand: string; reason: string; exitCode?: number },
+  ) {
     super("vcs-command-failed", `${failure.subcommand} failed: ${failure.reason}`);
     this.name = "VcsCommandError";
     this.command = command;
     this.reason = failure.reason;
+    if (failure.exitCode !== undefined) this.exitCode = failure.exitCode;
   }
 }
 
@@ -60,6 +69,10 @@ export interface VcsCommandOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Receives each command line before it runs (pip's `Running command …`). */
   readonly onCommand?: (line: string) => void;
+  /** The longest a command may run: then it is killed and fails (default: no limit). */
+  readonly timeoutMs?: number;
+  /** Arguments before every command's own (`-c core.fsmonitor=false`). */
+  readonly leadingArgs?: readonly string[];
 }
 
 /** The most output kept from one command (its head), in characters. */
@@ -89,13 +102,16 @@ export class VcsClient {
   ): Promise<string> {
     const { signal, onCommand } = this.#options;
     throwIfCancelled(signal);
-    const shown = [this.vcs, ...args.map((arg) => options.hidden?.includes(arg) ? "****" : arg)]
-      .join(" ");
+    const allArgs = [...(this.#options.leadingArgs ?? []), ...args];
+    const shown = [
+      this.vcs,
+      ...allArgs.map((arg) => options.hidden?.includes(arg) ? "****" : arg),
+    ].join(" ");
     onCommand?.(shown);
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(this.vcs, {
-        args: [...args],
+        args: allArgs,
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
         env: this.#env(),
         clearEnv: true,
@@ -117,6 +133,16 @@ export class VcsClient {
       }
     };
     signal?.addEventListener("abort", kill, { once: true });
+    const { timeoutMs } = this.#options;
+    let timedOut = false;
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It has exited already.
+      }
+    }, timeoutMs);
     try {
       const [stdout, stderr, status] = await Promise.all([
         readBounded(child.stdout),
@@ -124,12 +150,20 @@ export class VcsClient {
         child.status,
       ]);
       if (signal?.aborted === true) throw new CancelledError({ cause: signal.reason });
+      if (timedOut) {
+        throw new VcsCommandError(shown, {
+          subcommand: `${this.vcs} ${args[0] ?? ""}`,
+          reason: `no answer within ${timeoutMs! / 1000} s`,
+        });
+      }
       if (status.success || options.okCodes?.includes(status.code) === true) return stdout;
       throw new VcsCommandError(shown, {
         subcommand: `${this.vcs} ${args[0] ?? ""}`,
         reason: failureLine(`${stderr}\n${stdout}`) ?? `exit status ${status.code}`,
+        exitCode: status.code,
       });
     } finally {
+      clearTimeout(timer);
       signal?.removeEventListener("abort", kill);
     }
   }

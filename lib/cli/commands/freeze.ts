@@ -14,6 +14,7 @@ import {
   type FreezeRequirementFile,
 } from "../../operations/freeze.ts";
 import { readTargetDists, STDLIB_PACKAGES } from "../../operations/list.ts";
+import { editableSources } from "../../operations/freeze_editables.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import {
@@ -64,6 +65,7 @@ export async function runFreeze(context: CommandContext): Promise<number> {
   const interpreter = await targetInterpreter(context);
   const target = targetEnvironment(interpreter);
   const read = readTargetDists(target, paths === undefined ? {} : { paths });
+  const signal = io.interruptSignal?.();
   reportReadWarnings(io, read.warnings);
   const skip = new Set<string>(STDLIB_PACKAGES);
   if (!options.flag("all")) {
@@ -80,6 +82,11 @@ export async function runFreeze(context: CommandContext): Promise<number> {
     skip,
     excludeEditable: options.flag("excludeEditable"),
     requirementFiles,
+    // Editable projects in a VCS checkout are frozen as the VCS describes them (as pip).
+    editableSources: await editableSources(read.dists, {
+      env: io.env,
+      ...(signal === undefined ? {} : { signal }),
+    }),
   });
   if (wantsJson(context)) {
     writeJson(io, freezeDocument(frozen));
