@@ -1,18 +1,22 @@
 /**
  * A zip archive written to a file one entry at a time (the entries of
- * `zip_writer.ts`, without zip64): only one entry's data is in memory at
- * once. An archive that would need zip64 (more than 65,535 entries, or
+ * `zip_writer.ts`, without zip64): one entry's data at a time is in
+ * memory (small ones are written together, up to 1 MiB), and the central
+ * directory. An archive that would need zip64 (more than 65,535 entries, or
  * offsets past 4 GiB) is refused before anything past the limit is written.
  *
  * @module
  */
 
 import { DpipError } from "../errors.ts";
+import { appendAll } from "../lists.ts";
 import { encodeZipEntry, endOfCentralDirectory, type ZipWriterEntry } from "./zip_writer.ts";
 
 /** The most entries, and the most bytes before the central directory, without zip64. */
 const MAX_ENTRIES = 0xffff;
 const MAX_OFFSET = 0xffffffff;
+/** Buffered bytes are written once there are this many. */
+const FLUSH_SIZE = 1 << 20;
 
 /** The archive would need zip64, which this writer does not write. */
 export class ZipTooLargeError extends DpipError<"zip-too-large"> {
@@ -47,6 +51,9 @@ export class ZipFileWriter {
   readonly #path: string;
   readonly #file: Deno.FsFile;
   readonly #central: Uint8Array[] = [];
+  /** Bytes not written yet: small entries are written together. */
+  #buffered: Uint8Array[] = [];
+  #bufferedSize = 0;
   #offset = 0;
   #closed = false;
 
@@ -74,9 +81,11 @@ export class ZipFileWriter {
     if (this.#offset + encoded.localSize > MAX_OFFSET) {
       throw new ZipTooLargeError(this.#path, "more than 4 GiB");
     }
-    for (const part of encoded.local) await writeAll(this.#file, part);
+    for (const part of encoded.local) this.#buffered.push(part);
+    this.#bufferedSize += encoded.localSize;
     this.#central.push(encoded.central);
     this.#offset += encoded.localSize;
+    if (this.#bufferedSize >= FLUSH_SIZE) await this.#flush();
   }
 
   /**
@@ -89,15 +98,26 @@ export class ZipFileWriter {
     if (this.#offset + centralSize > MAX_OFFSET) {
       throw new ZipTooLargeError(this.#path, "more than 4 GiB");
     }
-    for (const part of this.#central) await writeAll(this.#file, part);
-    await writeAll(
-      this.#file,
-      endOfCentralDirectory({
-        entries: this.#central.length,
-        centralSize,
-        centralOffset: this.#offset,
-      }),
-    );
+    appendAll(this.#buffered, this.#central);
+    this.#buffered.push(endOfCentralDirectory({
+      entries: this.#central.length,
+      centralSize,
+      centralOffset: this.#offset,
+    }));
+    await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    const parts = this.#buffered;
+    this.#buffered = [];
+    this.#bufferedSize = 0;
+    const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    await writeAll(this.#file, joined);
   }
 
   /** Closes the file (once; finished or not). */

@@ -10,7 +10,7 @@
 
 import type { InstalledDist } from "../installer/site_packages.ts";
 import { normalize } from "../paths.ts";
-import { type EditableSource, editableSource } from "../vcs/editable_source.ts";
+import type { EditableSource } from "../vcs/editable_source.ts";
 import type { FreezeWarning } from "./freeze.ts";
 
 /** How an editable install is frozen. */
@@ -38,6 +38,9 @@ export async function editableSources(
 ): Promise<EditableSources> {
   const found = new Map<string, EditableSource>();
   const pending = dists.filter((dist) => dist.editableProjectLocation !== undefined);
+  if (pending.length === 0) return found;
+  // The VCS code loads only when there is an editable to ask about (freeze must start fast).
+  const { editableSource } = await import("../vcs/editable_source.ts");
   const worker = async () => {
     for (let dist = pending.shift(); dist !== undefined; dist = pending.shift()) {
       const location = dist.editableProjectLocation!;

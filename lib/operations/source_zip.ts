@@ -68,8 +68,9 @@ export interface SavedSourceZip {
   readonly kept: boolean;
 }
 
-/** Only these characters may name the archive (a name, `-`, a version). */
-const SAFE_STEM = /^[A-Za-z0-9][A-Za-z0-9._+!-]*$/;
+/** A project name (PEP 508), and a version of the characters versions use: one file name. */
+const SAFE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+const SAFE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+!-]*$/;
 
 /**
  * Saves `request.projectDir` as `<name>-<version>.zip` in `options.dest`.
@@ -83,7 +84,9 @@ export async function saveSourceZip(
   options: SourceZipOptions,
 ): Promise<SavedSourceZip> {
   const stem = `${request.name}-${request.version}`;
-  if (!SAFE_STEM.test(stem) || stem.includes("..")) {
+  if (
+    !SAFE_NAME.test(request.name) || !SAFE_VERSION.test(request.version) || stem.includes("..")
+  ) {
     throw new SourceZipError(
       `${JSON.stringify(stem)}.zip`,
       "the project's name and version cannot name a file",

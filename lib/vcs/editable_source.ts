@@ -1,8 +1,10 @@
 /**
  * Where an editable install's source came from, as pip 23.2.1's `freeze`
  * asks the VCS: the checkout holding the project directory (the innermost
- * directory with `.git` or `.hg`, from the project upwards), its remote
- * (`origin`, else the first; Mercurial's `paths.default`) and commit, as
+ * directory with `.git` or `.hg`, from the project upwards; a Subversion
+ * working copy only when the project directory is its root, as pip looks),
+ * its remote (git's `origin`, else the first; Mercurial's `paths.default`;
+ * Subversion's URL) and revision, as
  * `git+<url>@<commit>#egg=<name>[&subdirectory=<dir>]`.
  *
  * The repository is treated as hostile: git runs with no fsmonitor or hooks
@@ -112,6 +114,37 @@ const MERCURIAL: SourceProbe = {
   },
 };
 
+const SUBVERSION: SourceProbe = {
+  vcs: "svn",
+  label: "Subversion",
+  marker: ".svn",
+  leadingArgs: ["--non-interactive"],
+  async remote(client, root) {
+    const url = /<url>([^<\n]*)<\/url>/.exec(await svnInfo(client, root))?.[1];
+    // pip reads a working copy it cannot describe as one without a remote.
+    if (url === undefined) throw new NoRemote();
+    return url;
+  },
+  async revision(client, root) {
+    // The highest revision the working copy's root mentions (its own, its last commit's).
+    let highest = 0;
+    for (const match of (await svnInfo(client, root)).matchAll(/revision="(\d+)"/g)) {
+      highest = Math.max(highest, Number(match[1]));
+    }
+    return String(highest);
+  },
+};
+
+/** `svn info --xml` of `root`; empty when svn cannot describe it. */
+async function svnInfo(client: VcsClient, root: string): Promise<string> {
+  try {
+    return await client.run(["info", "--xml", root], { cwd: root });
+  } catch (error) {
+    if (error instanceof VcsCommandError) return "";
+    throw error;
+  }
+}
+
 /**
  * Where the editable project in `location` came from (`name` is its
  * metadata name), as pip's freeze says it.
@@ -162,12 +195,17 @@ export async function editableSource(
   }
 }
 
-/** The innermost checkout holding `location`: the first directory upwards with `.git` or `.hg`. */
+/**
+ * The innermost checkout holding `location`: the first directory upwards
+ * with `.git` or `.hg` (or `.svn`, in `location` itself).
+ */
 async function checkoutRoot(
   location: string,
 ): Promise<{ probe: SourceProbe; root: string } | undefined> {
   for (let dir = location;; dir = dirname(dir)) {
-    for (const probe of [GIT, MERCURIAL]) {
+    // A Subversion working copy (1.7+) has `.svn` at its root only: pip looks in the project.
+    const probes = dir === location ? [GIT, MERCURIAL, SUBVERSION] : [GIT, MERCURIAL];
+    for (const probe of probes) {
       if (await exists(join(dir, probe.marker))) return { probe, root: dir };
     }
     if (dirname(dir) === dir) return undefined;

@@ -2,14 +2,14 @@
  * `dpip freeze` of editable installs against pip 23.2.1: projects in git
  * checkouts (a remote `origin` among others, no remote at all, no commit
  * yet, a project in a subdirectory, hostile remote URLs), a Mercurial
- * checkout, and a plain directory. pip installs them all into one venv;
+ * checkout, a Subversion working copy, and a plain directory. pip installs them all into one venv;
  * dpip's `freeze` must print what pip's prints, and log the same warnings.
  */
 
 import { join } from "node:path";
-import { assertEquals } from "../helpers/assert.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
 import { skipUnless } from "../helpers/python.ts";
-import { VCS_AVAILABLE, vcsRun, writeInTreeProject } from "../helpers/vcs_repos.ts";
+import { makeRepository, VCS_AVAILABLE, vcsRun, writeInTreeProject } from "../helpers/vcs_repos.ts";
 import { dpip, makeVenv, oracle, pip, python311, tempHome } from "./install_support.ts";
 
 const needs = skipUnless(python311 && oracle, "pyenv Python 3.11 with pip") ||
@@ -96,6 +96,11 @@ Deno.test({
         );
       }
 
+      const svn = VCS_AVAILABLE.svn ? ["svn/work"] : [];
+      if (VCS_AVAILABLE.svn) {
+        await makeRepository("svn", join(projects, "svn"), { name: "svnproj", home });
+      }
+
       const venv = await makeVenv(join(home, "venv"));
       const dirs = [
         "origin",
@@ -108,6 +113,7 @@ Deno.test({
         "notaurl",
         "spaced",
         ...hg,
+        ...svn,
       ];
       for (const dir of dirs) {
         const installed = await pip(venv.python, [
@@ -139,6 +145,10 @@ Deno.test({
         ],
       );
       assertEquals(lines.filter((line) => line.includes("evil")), []);
+      const foreign = [...(VCS_AVAILABLE.hg ? ["hg"] : []), ...(VCS_AVAILABLE.svn ? ["svn"] : [])];
+      for (const vcs of foreign) {
+        assert(lines.some((line) => line.startsWith(`-e ${vcs}+`)), `${vcs}: ${ours.stdout}`);
+      }
       assertEquals(
         lines.filter((line) => line.includes("plainproj")),
         ["# Editable install with no version control (plainproj==1.0)"],
