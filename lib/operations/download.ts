@@ -332,6 +332,11 @@ export interface DownloadSpecificationOptions
   /** What to do with a VCS checkout's archive in the way, and how its messages are shown. */
   readonly sourceZip?: Omit<SourceZipOptions, "dest">;
   /**
+   * This machine, when `targets` are another's (`--platform`, …): the
+   * sources prepared with `--no-deps` get their build environments for it.
+   */
+  readonly host?: { readonly target: DownloadTarget; readonly policy: CandidatePolicy };
+  /**
    * How backends are asked for the metadata of versions offered only as an
    * sdist (pip's `prepare_metadata_for_build_wheel`), given the target's
    * provider; without it such versions are unavailable (another machine's
@@ -410,7 +415,9 @@ async function prepareOnly(
   if (roots.sources.length === 0 || options.sourceMetadata === undefined) {
     return { files: [], directories: [] };
   }
-  const provider = await targetProvider(options.targets[0]!, options);
+  const { target, policy } = options.host ??
+    { target: options.targets[0]!, policy: options.policy };
+  const provider = await targetProvider(target, { ...options, policy });
   return await withSourceMetadata(
     await options.sourceMetadata(provider),
     (_usable, prepare) => saveSources(roots.sources, prepare, zipOptions(options)),

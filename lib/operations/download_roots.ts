@@ -2,13 +2,14 @@
  * The prepare phase of `download`: the systems it is for, and your
  * requirements as items to fetch, sources to prepare (VCS checkouts, project
  * directories, sdists whose dependencies are wanted) and roots for the
- * resolver. What would need a build on this machine for another one
- * (`--platform`, …) is refused here, before any index is asked.
+ * resolver. The dependencies of what would need a build for another machine
+ * (`--platform`, …) are refused here, before any index is asked.
  *
  * @module
  */
 
 import { DpipError } from "../errors.ts";
+import { refuseVcsRequirements } from "./hash_mode.ts";
 import type { AllowedHashes } from "../net/hashes.ts";
 import { parseSpecifierSet, type SpecifierSet } from "../pep440/mod.ts";
 import { tagPriorities } from "../dists/tags.ts";
@@ -99,9 +100,9 @@ export type ReferencedSource = RequirementSource & { kind: "path" | "url" | "vcs
  * dependencies) a requirement for the resolver. A project directory is not
  * saved (as pip), only what it depends on; a VCS checkout is saved as a zip.
  *
- * @throws {UnsupportedDownloadError} for a VCS URL or a project directory
- *   for a `foreign` target, and (with dependencies) a source archive for a
- *   foreign target.
+ * @throws {UnsupportedDownloadError} with dependencies, for a VCS URL, a
+ *   project directory or a source archive for a `foreign` target.
+ * @throws {HashRequirementError} for a VCS URL with a `--hash`.
  */
 export function downloadRoots(
   spec: RequirementsSpecification,
@@ -144,16 +145,20 @@ function addReference(
   // Prepared on this machine even with --no-deps (pip asks for the metadata all the same).
   const prepared = source.kind === "vcs" ||
     (source.kind === "path" && source.pathKind === "directory");
-  if (prepared && options.foreign) {
+  if (prepared && options.foreign && !options.noDeps) {
     throw new UnsupportedDownloadError(
       source.text,
-      `it is ${
+      `the dependencies of ${
         source.kind === "vcs" ? "a VCS requirement" : "a project directory"
-      }, whose metadata would be prepared on this machine, not the target`,
-      "leave out the foreign-target options (--platform, --python-version, --implementation, --abi)",
+      } on another platform are only known after a build there`,
+      "add --no-deps, and list its dependencies as requirements",
     );
   }
   if (prepared) {
+    // A --hash turns on hash-checking mode, which cannot check a checkout (as pip).
+    if (source.kind === "vcs" && Object.keys(item.hashes ?? {}).length > 0) {
+      refuseVcsRequirements([source.text]);
+    }
     roots.sources.push(source);
     return;
   }

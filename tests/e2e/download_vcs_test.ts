@@ -18,6 +18,7 @@ import { makeRepository, VCS_AVAILABLE, vcsRun } from "../helpers/vcs_repos.ts";
 import { miniBackendWheel, writeProject } from "./build_support.ts";
 import {
   demoFiles,
+  demoWheel,
   dpip,
   oracle,
   pip,
@@ -150,14 +151,10 @@ Deno.test({
     const { home, done } = await tempHome("dpip-download-git-deps-");
     const server = await startIndexServer({ files: [...demoFiles(), miniBackendWheel()] });
     try {
-      const repo = await writeProject(join(home, "repo"), "gitdep", "1.0", {
+      const url = await miniGitProject(join(home, "repo"), "gitdep", {
+        home,
         dependencies: ["lib>=2"],
       });
-      for (const args of [["init", "-q"], ["add", "."], ["commit", "-q", "-m", "one"]]) {
-        await vcsRun("git", args, { cwd: repo, home });
-      }
-      // pip 23.2.1 takes a `name @` URL only with a host: file://localhost/….
-      const url = `git+file://localhost${pathToFileURL(repo).pathname}`;
       const both = await downloadBoth(home, [["-i", server.url, `GitDep @ ${url}`]]);
       assertSameDownloads(both);
       assertEquals(Object.keys(both.ours.files).sort(), [
@@ -312,6 +309,60 @@ Deno.test({
       assertEquals([ours.files, theirs.files], [{}, {}]);
       assert(!ours.results[0]!.stdout.includes("Cloning"), ours.results[0]!.stdout);
     } finally {
+      await done();
+    }
+  },
+});
+
+/** A git repository of a mini-backend project `name` 1.0 in `dir`; its `git+file://localhost` URL. */
+async function miniGitProject(
+  dir: string,
+  name: string,
+  options: { home: string; dependencies?: string[]; buildRequires?: string[] },
+): Promise<string> {
+  const { home, ...project } = options;
+  await writeProject(dir, name, "1.0", project);
+  for (const args of [["init", "-q"], ["add", "."], ["commit", "-q", "-m", "one"]]) {
+    await vcsRun("git", args, { cwd: dir, home });
+  }
+  // pip 23.2.1 takes a `name @` URL only with a host: file://localhost/….
+  return `git+file://localhost${pathToFileURL(dir).pathname}`;
+}
+
+Deno.test({
+  name: "download --no-deps for another platform saves a git checkout built here, as pip",
+  // The build requirement is a wheel for this machine only (linux x86_64).
+  ignore: needs || skipUnless(VCS_AVAILABLE.git, "git") ||
+    skipUnless(Deno.build.os === "linux" && Deno.build.arch === "x86_64", "linux x86_64"),
+  async fn() {
+    const { home, done } = await tempHome("dpip-download-vcs-foreign-");
+    const server = await startIndexServer({
+      files: [
+        miniBackendWheel(),
+        demoWheel("hostdep", "1.0", { tags: "py3-none-linux_x86_64" }),
+      ],
+    });
+    try {
+      const url = await miniGitProject(join(home, "repo"), "fproj", {
+        home,
+        buildRequires: ["hostdep"],
+      });
+      const foreign = ["--platform", "win_amd64", "--python-version", "3.12", "-i", server.url];
+      const both = await downloadBoth(home, [["--no-deps", ...foreign, `fproj @ ${url}`]]);
+      assertSameDownloads(both);
+      assertEquals(Object.keys(both.ours.files), ["fproj-1.0.zip"]);
+      // Its dependencies would be this machine's: refused without --no-deps, naming why.
+      const refused = await dpip(
+        ["download", "--python", python311!, "-d", "dl", ...foreign, `fproj @ ${url}`],
+        { home, cwd: both.ours.cwd },
+      );
+      assertEquals(refused.status, 1, refused.stderr);
+      assertStringIncludes(
+        refused.stderr,
+        "on another platform are only known after a build there",
+      );
+    } finally {
+      await server.close();
       await done();
     }
   },

@@ -3,6 +3,7 @@ import {
   downloadTargets,
   UnsupportedDownloadError,
 } from "../../lib/operations/download_roots.ts";
+import { HashRequirementError } from "../../lib/operations/hash_mode.ts";
 import { buildSpecification } from "../../lib/requirements/specification.ts";
 import { tagPriorities } from "../../lib/dists/tags.ts";
 import { PY312 } from "../resolver/helpers.ts";
@@ -75,12 +76,12 @@ Deno.test("downloadRoots: a directory's and an sdist's dependencies come from th
   assertEquals(roots.requirements, []);
 });
 
-Deno.test("downloadRoots: a VCS URL and a directory are prepared even with --no-deps; nothing fetched", async () => {
-  for (const noDeps of [false, true]) {
+Deno.test("downloadRoots: a VCS URL and a directory are prepared even with --no-deps (for any target); nothing fetched", async () => {
+  for (const [noDeps, foreign] of [[false, false], [true, false], [true, true]]) {
     const roots = downloadRoots(await spec(["git+https://h/r.git@v1#egg=r", "./proj"]), {
       targets,
-      noDeps,
-      foreign: false,
+      noDeps: noDeps!,
+      foreign: foreign!,
     });
     assertEquals(roots.sources.map((source) => source.kind), ["vcs", "path"], `noDeps ${noDeps}`);
     assertEquals(roots.items, []);
@@ -90,8 +91,7 @@ Deno.test("downloadRoots: a VCS URL and a directory are prepared even with --no-
 
 Deno.test("downloadRoots: what cannot be done is refused before any index is asked", async () => {
   const cases: [string[], { noDeps: boolean; foreign: boolean }][] = [
-    [["git+https://h/r.git#egg=r"], { noDeps: true, foreign: true }],
-    [["./proj"], { noDeps: true, foreign: true }],
+    [["git+https://h/r.git#egg=r"], { noDeps: false, foreign: true }],
     [["./proj"], { noDeps: false, foreign: true }],
     [["https://h/r-1.0.tar.gz"], { noDeps: false, foreign: true }],
   ];
@@ -99,6 +99,19 @@ Deno.test("downloadRoots: what cannot be done is refused before any index is ask
     const given = await spec(args);
     assertThrows(() => downloadRoots(given, { targets, ...options }), UnsupportedDownloadError);
   }
+});
+
+Deno.test("downloadRoots: a VCS URL with a --hash is refused (hash-checking mode cannot check it)", async () => {
+  const given = await spec(["git+https://h/r.git@v1#egg=r"]);
+  const withHash = {
+    ...given,
+    requirements: given.requirements.map((r) => ({ ...r, hashes: { sha256: ["ab"] } })),
+  };
+  assertThrows(
+    () => downloadRoots(withHash, { targets, noDeps: true, foreign: false }),
+    HashRequirementError,
+    "version control repositories: git+https://h/r.git@v1#egg=r",
+  );
 });
 
 const host = { markerEnvironment: LINUX_312, tagFacts: linuxCpythonFacts(3, 12) };

@@ -30,12 +30,18 @@ import {
   type DownloadOutcome,
   downloadSpecification,
 } from "../../operations/download.ts";
-import { downloadRoots, downloadTargets } from "../../operations/download_roots.ts";
+import {
+  downloadRoots,
+  type DownloadTarget,
+  downloadTargets,
+} from "../../operations/download_roots.ts";
 import { buildSpecification } from "../../requirements/specification.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
-import { isForeignTarget } from "../../index/target_tags.ts";
+import { isForeignTarget, targetPythonVersion, targetTags } from "../../index/target_tags.ts";
+import { tagPriorities } from "../../dists/tags.ts";
+import type { CandidatePolicy } from "../../resolver/candidate_selector.ts";
 import {
   candidateSettings,
   type ExtraIndexOptions,
@@ -110,6 +116,20 @@ function sourceZipOptions(
     ...(ask === undefined ? {} : { ask }),
     warning: (text) => printer.warning(text),
     ...(displayPath === undefined ? {} : { displayPath }),
+  };
+}
+
+/** This machine's tags and Python version, for the build environments of a foreign download. */
+function hostTarget(
+  interpreter: Interpreter,
+  policy: CandidatePolicy,
+): { target: DownloadTarget; policy: CandidatePolicy } {
+  return {
+    target: {
+      environment: interpreter.markerEnvironment,
+      tags: tagPriorities(targetTags(interpreter.tagFacts, {})),
+    },
+    policy: { ...policy, pythonVersion: targetPythonVersion(interpreter.version, {}) },
   };
 }
 
@@ -194,10 +214,13 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
       noDeps,
       // Another machine's dependencies come from wheels only; here, an sdist's from its
       // backend's metadata hook (pip's prepare_metadata_for_build_wheel).
-      ...(foreign ? {} : {
+      // With --no-deps, VCS requirements and directories are prepared here even for another
+      // machine (as pip), in build environments for this one.
+      ...(foreign && !noDeps ? {} : {
         sourceMetadata: (provider: ResolverProvider<IndexSource>) =>
           sourceMetadataOptions(context, printer, { interpreter, provider, session, signal }),
       }),
+      ...(foreign ? { host: hostTarget(interpreter, policy) } : {}),
       dest,
       requireHashes: options.flag("requireHashes") || fileOptions.requireHashes,
       sourceZip: sourceZipOptions(context, printer),
