@@ -54,6 +54,7 @@ import {
   pinnedVcsKey,
   SourceBuildError,
   sourceBuildId,
+  sourceIdentity,
   type VcsSettings,
   withoutFragment,
 } from "./build_sources.ts";
@@ -194,7 +195,7 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
     configSettings: Settings,
     stack: BuildStack,
   ): Promise<BuiltRequirement> {
-    const key = `source:${source.editable ? "editable:" : ""}${withoutFragment(source.url)}`;
+    const key = `source:${source.editable ? "editable:" : ""}${sourceIdentity(source)}`;
     return this.#memo.build(key, {
       id: sourceBuildId(source),
       stack,
@@ -207,13 +208,13 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
           return {
             source,
             name: checkedName(source, cached.file.filename),
-            url: withoutFragment(source.url),
+            url: sourceIdentity(source),
             wheelPath,
             directUrl: pinnedVcsDirectUrl(source),
           };
         }
         this.#options.reporter?.onBuildStart?.(source.text, inner);
-        const { projectDir, url, directUrl, cacheKey } = await checkout(
+        const { projectDir, directUrl, cacheKey } = await checkout(
           source,
           this.#checkoutContext(),
         );
@@ -229,7 +230,7 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
           : fileURLToPath(
             (await keepBuiltWheel(built.path, cacheKey, this.#wheelCache())).file.url,
           );
-        return { source, name, url, wheelPath, directUrl };
+        return { source, name, url: sourceIdentity(source), wheelPath, directUrl };
       },
     });
   }
@@ -316,7 +317,7 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
     source: RequirementSource & { kind: "path" | "url" | "vcs" },
     stack: BuildStack,
   ): Promise<PreparedSource> {
-    return this.#memo.build(`source-metadata:${withoutFragment(source.url)}`, {
+    return this.#memo.build(`source-metadata:${sourceIdentity(source)}`, {
       id: sourceBuildId(source),
       stack,
       build: async (inner) => {

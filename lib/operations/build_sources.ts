@@ -45,7 +45,10 @@ export interface BuiltRequirement {
   readonly source: RequirementSource;
   /** The project's name, from the built wheel. */
   readonly name: PackageName;
-  /** The reference URL (no fragment): `name @ url` in the resolution. */
+  /**
+   * The reference URL, `name @ url` in the resolution: the source's URL without
+   * its fragment but for `#subdirectory=` (see {@link sourceIdentity}).
+   */
   readonly url: string;
   /** The built wheel file. */
   readonly wheelPath: string;
@@ -118,6 +121,18 @@ export function withoutFragment(url: string): string {
 }
 
 /**
+ * What identifies a source named by path or URL for one run's build memo: its
+ * URL without the fragment, and the `#subdirectory=` it builds (two projects
+ * of one repository are two builds; `#egg=` names, it does not identify).
+ */
+export function sourceIdentity(
+  source: RequirementSource & { kind: "path" | "url" | "vcs" },
+): string {
+  const base = withoutFragment(source.url);
+  return source.subdirectory === undefined ? base : `${base}#subdirectory=${source.subdirectory}`;
+}
+
+/**
  * How a build of `source` is known on the build stack: `name==version` for a
  * source archive whose file name says both (as index sdists are known), else
  * its URL.
@@ -128,7 +143,7 @@ export function sourceBuildId(
   const url = withoutFragment(source.url);
   const filename = decodeURIComponent(url.split("?")[0]!.split("/").at(-1) ?? "");
   const named = source.kind === "vcs" ? undefined : sdistNameAndVersion(filename, source.name);
-  return named === undefined ? { key: url, label: source.text } : named;
+  return named === undefined ? { key: sourceIdentity(source), label: source.text } : named;
 }
 
 /** `name==version` from a source archive's file name (`pkg-1.0.tar.xz`), if it says both. */

@@ -318,8 +318,10 @@ Deno.test({
         url: pathToFileURL(repo).href,
         vcs_info: { vcs: "git", commit_id: commit, requested_revision: "v1" },
       });
-      // A project in a subdirectory of the repository (#subdirectory=), named by #egg=.
+      // Projects in subdirectories of the repository (#subdirectory=), one named by #egg=:
+      // two of one repository in one run are two builds.
       await writeProject(join(repo, "sub"), "subproj", "3.0");
+      await writeProject(join(repo, "sub2"), "subproj2", "4.0");
       await g("add", ".");
       await g("commit", "-q", "-m", "three");
       const head = await g("rev-parse", "HEAD");
@@ -328,10 +330,12 @@ Deno.test({
           server,
           venv.python,
           `git+${pathToFileURL(repo).href}#egg=subproj&subdirectory=sub`,
+          `subproj2 @ git+${pathToFileURL(repo).href}#subdirectory=sub2`,
         ),
         { home },
       );
       assertEquals(sub.status, 0, sub.stderr);
+      assertEquals(distInfos(venv.sitePackages), ["gitproj-1.0", "subproj-3.0", "subproj2-4.0"]);
       assertEquals(await directUrl(venv.sitePackages, "subproj-3.0.dist-info"), {
         url: pathToFileURL(repo).href,
         vcs_info: { vcs: "git", commit_id: head },
