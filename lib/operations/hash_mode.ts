@@ -33,6 +33,22 @@ export function requirePinned(unpinned: readonly string[]): void {
 }
 
 /**
+ * Hash-checking mode cannot check a project directory (pip refuses them too),
+ * and dpip refuses before building anything.
+ *
+ * @throws {HashRequirementError} naming the directories' `file:` URLs, if any.
+ */
+export function refuseDirectoryRequirements(urls: readonly string[]): void {
+  if (urls.length === 0) return;
+  throw new HashRequirementError(
+    `Can't verify hashes for these file:// requirements because they point to directories: ${
+      urls.join(", ")
+    }`,
+    "in --require-hashes mode, build a wheel or an sdist of the project and name it with its --hash",
+  );
+}
+
+/**
  * Hash-checking mode cannot check a VCS checkout (pip refuses them too).
  *
  * @throws {HashRequirementError} naming the VCS requirements (as written), if any.

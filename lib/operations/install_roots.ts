@@ -19,7 +19,7 @@ import {
   type SpecifiedRequirement,
 } from "../requirements/specification.ts";
 import { type BuiltRequirement, needsBuild, withoutFragment } from "./build_sources.ts";
-import { requirePinned } from "./hash_mode.ts";
+import { refuseDirectoryRequirements, refuseVcsRequirements, requirePinned } from "./hash_mode.ts";
 import { isPinned } from "../resolver/candidate_selector.ts";
 import { type LocalReference, unpackLocalWheels } from "./local_wheels.ts";
 import { UnsupportedRequirementError } from "./resolved_wheels.ts";
@@ -87,10 +87,12 @@ export async function prepareRoots(
     ignored.push({ text: source.text.split(";")[0]!.trim(), marker: String(marker) });
     return false;
   });
-  const built = await buildSources(wanted, options.build);
-  const roots = rootsOf(wanted, built);
   const hashes = hashesByProject(spec);
   const hashMode = options.requireHashes || hashes.size > 0;
+  // What hash-checking mode cannot check is refused before any build runs.
+  if (hashMode) refuseUnhashable(wanted.map(({ source }) => source));
+  const built = await buildSources(wanted, options.build);
+  const roots = rootsOf(wanted, built);
   if (hashMode) checkHashMode(roots);
   const warnings: string[] = [];
   const builtByUrl = new Map([...built.values()].map((b) => [b.url, b]));
@@ -165,6 +167,17 @@ function rootsOf(
 }
 
 /** Hash-checking mode: every root pinned (every distribution hashed is checked once planned). */
+function refuseUnhashable(sources: readonly RequirementSource[]): void {
+  refuseVcsRequirements(sources.filter((source) => source.kind === "vcs").map((s) => s.text));
+  const directories: string[] = [];
+  for (const source of sources) {
+    if (source.kind === "path" && source.pathKind === "directory") {
+      directories.push(withoutFragment(source.url));
+    }
+  }
+  refuseDirectoryRequirements(directories);
+}
+
 function checkHashMode(roots: readonly Root[]): void {
   requirePinned(
     roots.filter((root) => root.url === undefined && !isPinned(root.requirement.specifier))
