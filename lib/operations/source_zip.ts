@@ -20,6 +20,7 @@ import { hashFile } from "../net/hashes.ts";
 import { join } from "../paths.ts";
 import { ZipFileWriter, ZipTooLargeError } from "../archive/zip_file_writer.ts";
 import { backupName, type ExistsAction } from "../vcs/obtain.ts";
+import { pathExists } from "../path_exists.ts";
 
 /** The archive of a source cannot be saved (a name that cannot name a file, or one in the way). */
 export class SourceZipError extends DpipError<"source-zip-failed"> {
@@ -95,7 +96,7 @@ export async function saveSourceZip(
   const filename = `${stem}.zip`;
   const path = join(options.dest, filename);
   await Deno.mkdir(options.dest, { recursive: true });
-  if (await exists(path)) {
+  if (await pathExists(path)) {
     if (await resolveExisting(path, options) === "i") {
       return { filename, path, ...(await described(path)), kept: true };
     }
@@ -209,13 +210,4 @@ async function addFile(zip: ZipFileWriter, path: string, name: string): Promise<
 async function described(path: string): Promise<{ size: number; sha256: string }> {
   const size = (await Deno.stat(path)).size;
   return { size, sha256: (await hashFile(path, ["sha256"]))["sha256"]! };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -20,6 +20,7 @@
 import { basename, dirname, isAbsolute, join, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import { appendAll } from "../lists.ts";
+import { pathExists } from "../path_exists.ts";
 
 /** No interpreter could be found; the message lists every path tried. */
 export class InterpreterNotFoundError extends DpipError {
@@ -78,15 +79,6 @@ async function isExecutableFile(path: string): Promise<boolean> {
 async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
   } catch {
     return false;
   }
@@ -189,7 +181,7 @@ async function fromRequest(
     }
     tried.push(asPath);
     if (await isExecutableFile(asPath)) return { executable: asPath, source };
-    const why = (await exists(asPath)) ? "not an executable file" : undefined;
+    const why = (await pathExists(asPath)) ? "not an executable file" : undefined;
     throw new InterpreterNotFoundError(
       source,
       tried,
@@ -262,7 +254,7 @@ export async function discoverInterpreter(
   }
   for (let dir = options.cwd; !options.skipVirtualEnvironments; dir = dirname(dir)) {
     const candidate = join(dir, ".venv");
-    if (await exists(join(candidate, "pyvenv.cfg"))) {
+    if (await pathExists(join(candidate, "pyvenv.cfg"))) {
       const found = await interpreterIn(candidate, tried);
       if (found !== undefined) return { executable: found, source: `${candidate}` };
       throw new InterpreterNotFoundError(

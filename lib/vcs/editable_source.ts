@@ -22,6 +22,7 @@ import { localPathToUrl } from "./backend.ts";
 import { remoteToPipUrl } from "./git.ts";
 import { VcsClient, VcsCommandError, type VcsCommandOptions } from "./vcs_command.ts";
 import type { VcsName } from "./vcs_url.ts";
+import { pathExists } from "../path_exists.ts";
 
 /** What pip's freeze learns about an editable project directory. */
 export type EditableSource =
@@ -206,7 +207,7 @@ async function checkoutRoot(
     // A Subversion working copy (1.7+) has `.svn` at its root only: pip looks in the project.
     const probes = dir === location ? [GIT, MERCURIAL, SUBVERSION] : [GIT, MERCURIAL];
     for (const probe of probes) {
-      if (await exists(join(dir, probe.marker))) return { probe, root: dir };
+      if (await pathExists(join(dir, probe.marker))) return { probe, root: dir };
     }
     if (dirname(dir) === dir) return undefined;
   }
@@ -219,7 +220,7 @@ async function checkoutRoot(
  */
 async function projectSubdirectory(location: string, root: string): Promise<string | undefined> {
   for (let dir = location;; dir = dirname(dir)) {
-    if (await exists(join(dir, "pyproject.toml")) || await exists(join(dir, "setup.py"))) {
+    if (await pathExists(join(dir, "pyproject.toml")) || await pathExists(join(dir, "setup.py"))) {
       return dir === root ? undefined : relative(root, dir);
     }
     if (dirname(dir) === dir) return undefined;
@@ -228,13 +229,4 @@ async function projectSubdirectory(location: string, root: string): Promise<stri
 
 function firstLine(text: string): string {
   return stripPython(splitLines(text)[0] ?? "");
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

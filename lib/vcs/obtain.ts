@@ -20,6 +20,7 @@ import { mercurial } from "./mercurial.ts";
 import { subversion } from "./subversion.ts";
 import { VcsClient, type VcsCommandOptions } from "./vcs_command.ts";
 import type { VcsLocation, VcsName } from "./vcs_url.ts";
+import { pathExists } from "../path_exists.ts";
 
 /** pip's `--exists-action` answers: switch, ignore, wipe, backup, abort. */
 export type ExistsAction = "s" | "i" | "w" | "b" | "a";
@@ -139,13 +140,13 @@ export async function obtainCheckout(
   const backend = vcsBackend(location.vcs);
   const context = contextOf(location.vcs, options);
   const shown = context.displayPath(dest);
-  if (!(await exists(dest))) {
+  if (!(await pathExists(dest))) {
     await backend.fetchNew(dest, location, context);
     return await described(dest, location, { backend, context });
   }
   let choices: ExistsAction[];
   let what: string;
-  if (await exists(join(dest, backend.dirname))) {
+  if (await pathExists(join(dest, backend.dirname))) {
     const existing = await backend.remoteUrl(dest, context).catch(() => undefined);
     if (existing !== undefined && sameUrl(existing, location.url)) {
       if (await backend.isCommitIdEqual(dest, location.revision, context)) {
@@ -191,7 +192,7 @@ export async function obtainCheckout(
       break;
     case "i":
       // A directory that is not a checkout, kept as it is, has no revision.
-      if (!(await exists(join(dest, backend.dirname)))) return { dir: dest, immutable: false };
+      if (!(await pathExists(join(dest, backend.dirname)))) return { dir: dest, immutable: false };
       break;
   }
   return await described(dest, location, { backend, context });
@@ -260,15 +261,6 @@ function sameUrl(a: string, b: string): boolean {
 export async function backupName(dest: string): Promise<string> {
   for (let n = 1;; n++) {
     const candidate = `${dest}.bak${n === 1 ? "" : n}`;
-    if (!(await exists(candidate))) return candidate;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
+    if (!(await pathExists(candidate))) return candidate;
   }
 }
