@@ -239,7 +239,7 @@ Deno.test({
       });
 
       await t.step(
-        "refused before anything is fetched: a non-empty DIR, no -o, nothing to bundle",
+        "refused before anything is fetched: a non-empty DIR, no -o, nothing to bundle, a directory",
         async () => {
           const again = await dpip(["bundle", "-o", bundle, "-i", `${CLOSED}/simple/`, "app"], {
             home,
@@ -256,6 +256,26 @@ Deno.test({
           const nothing = await dpip(["bundle", "-o", join(home, "empty")], { home, env });
           assertEquals(nothing.status, 2);
           assertStringIncludes(nothing.stderr, "You must give at least one requirement to bundle");
+          // A project directory: download saves nothing for it, so it would be left out.
+          const project = join(home, "localproj");
+          await Deno.mkdir(project);
+          await Deno.writeTextFile(
+            join(project, "pyproject.toml"),
+            '[build-system]\nrequires = []\nbuild-backend = "x"\n',
+          );
+          const local = await dpip(["bundle", "-o", join(home, "local-out"), "./localproj"], {
+            home,
+            env,
+          });
+          assertEquals(local.status, 1);
+          assertStringIncludes(
+            local.stderr,
+            "ERROR: Cannot bundle ./localproj: it is a project directory",
+          );
+          assertEquals(
+            await Deno.stat(join(home, "local-out")).then(() => true, () => false),
+            false,
+          );
         },
       );
     } finally {

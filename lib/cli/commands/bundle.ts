@@ -21,6 +21,7 @@ import { isForeignTarget } from "../../index/target_tags.ts";
 import {
   bundleDocument,
   type BundledWheel,
+  BundleError,
   type BundleTarget,
   makeBundle,
 } from "../../operations/bundle.ts";
@@ -28,13 +29,14 @@ import { INSTALL_SCRIPT } from "../../operations/bundle_script.ts";
 import { runningDpipBuild } from "../../operations/dpip_build.ts";
 import type { DownloadDocument } from "../../operations/json_documents.ts";
 import { resolve } from "../../paths.ts";
+import type { RequirementsSpecification } from "../../requirements/specification.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
 import { targetOptionsOf } from "../index_session.ts";
 import { displayPath, runPrinted } from "../install_render.ts";
 import { emitDocument, wantsJson } from "../json_output.ts";
 import { OptionValues } from "../option_values.ts";
-import { runDownload } from "./download.ts";
+import { downloadRequirements, runDownload } from "./download.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 
 /** `download` failed for a target; it has printed why. */
@@ -91,6 +93,24 @@ async function downloadTarget(
   }));
 }
 
+/**
+ * A project directory (editable or not) cannot be bundled: `download` saves
+ * nothing for it, and the target machine would need its build backend.
+ *
+ * @throws {BundleError} naming the first one.
+ */
+function refuseProjectDirectories(spec: RequirementsSpecification, program: string): void {
+  for (const { source } of spec.requirements) {
+    if (source.kind === "path" && source.pathKind === "directory") {
+      throw new BundleError(
+        "unsupported-requirement",
+        `Cannot bundle ${source.text}: it is a project directory, and installing it would need its build backend on the target machine`,
+        `build its wheel first ('${program} wheel ${source.text} -w DIR') and bundle that file`,
+      );
+    }
+  }
+}
+
 /** Runs `dpip bundle`. */
 export async function runBundle(context: CommandContext): Promise<number> {
   try {
@@ -107,6 +127,7 @@ export async function runBundle(context: CommandContext): Promise<number> {
           `You must give at least one requirement to bundle (maybe you meant "${context.program} bundle -o ${out} PACKAGE"?)`,
         );
       }
+      refuseProjectDirectories(await downloadRequirements(context), context.program);
       const output = resolve(io.cwd, out);
       const build = runningDpipBuild(io.env);
       const targets = await bundleTargets(context);

@@ -35,7 +35,10 @@ import {
   type DownloadTarget,
   downloadTargets,
 } from "../../operations/download_roots.ts";
-import { buildSpecification } from "../../requirements/specification.ts";
+import {
+  buildSpecification,
+  type RequirementsSpecification,
+} from "../../requirements/specification.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
@@ -138,9 +141,10 @@ export function runDownload(context: CommandContext): Promise<number> {
   return runPrinted(context, "download", (printer) => download(context, printer));
 }
 
-async function download(context: CommandContext, printer: InstallPrinter): Promise<number> {
+/** The requirements of the command line and of its `-r`/`-c` files, as `download` reads them. */
+export function downloadRequirements(context: CommandContext): Promise<RequirementsSpecification> {
   const { io, options } = context;
-  const spec = await buildSpecification({
+  return buildSpecification({
     args: context.args,
     requirementFiles: options.strings("requirements"),
     constraintFiles: options.strings("constraints"),
@@ -150,6 +154,11 @@ async function download(context: CommandContext, printer: InstallPrinter): Promi
     read: (location) => readRequirementsLocation(location, context),
     stat: statKind,
   });
+}
+
+async function download(context: CommandContext, printer: InstallPrinter): Promise<number> {
+  const { io, options } = context;
+  const spec = await downloadRequirements(context);
   if (spec.requirements.length === 0) {
     throw new DpipError(
       "usage",
