@@ -53,7 +53,7 @@ source_dpip="deno run --allow-all $PWD/main.ts"
 fresh() { echo "d=\$(mktemp -d $work/run.XXXXXX) && cp -a $1/. \$d/ && echo \$d > $work/current"; }
 fresh_pip="$(fresh "$work/pip-template")"
 fresh_bare="$(fresh "$work/bare-template")"
-fresh_empty="d=\$(mktemp -d $work/run.XXXXXX) && echo \$d > $work/current"
+fresh_empty="d=\$(mktemp -d $work/run.XXXXXX) && mkdir \$d/tree && echo \$d > $work/current"
 v='$(cat '"$work"'/current)'
 
 # Primed caches, reference installs (also checks that both succeed) and the wheel files.
