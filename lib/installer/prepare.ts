@@ -26,7 +26,7 @@ import type { DownloadOptions, DownloadResult } from "../net/http_client.ts";
 import type { PackageName } from "../names/mod.ts";
 import { WheelInstallError, type WheelManifest } from "./wheel.ts";
 import { checkWheelFilename } from "./wheel_check.ts";
-import { fileSha256, hasUnpackedEntry, unpackCached } from "./wheel_cache.ts";
+import { fileSha256, hasUnpackedEntry, unpackCached, type UnpackedEntry } from "./wheel_cache.ts";
 import { extractHere, type ExtractPool } from "./extract_pool.ts";
 
 /** One wheel to have on disk. */
@@ -257,20 +257,45 @@ export async function unpackLocalWheel(
       { code: "wheel-not-found", cause: error },
     );
   }
-  const entry = await unpackCached<WheelManifest>(
+  const entry = await unpackWheelCached(
     options.bucket,
     digest.sha256,
-    async (tree) => {
+    async (tree, onWarning) => {
       const job = {
         path,
         filename,
         dir: tree,
         size: options.known?.size ?? (await Deno.stat(path)).size,
         ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
-        ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+        onWarning,
       };
       return options.pool === undefined ? extractHere(job) : await options.pool.extract(job);
     },
+    options.onWarning,
   );
   return { sha256: digest.sha256, tree: entry.tree, manifest: entry.manifest };
+}
+
+/**
+ * The unpacked-wheel cache entry for `sha256`, made with `extract` when there
+ * is none: the warnings its unpacking gives are kept in the entry's manifest,
+ * and a reused entry gives them again through `onWarning`, so that every
+ * install of the wheel warns, as pip's does.
+ */
+export async function unpackWheelCached(
+  bucket: string,
+  sha256: string,
+  extract: (tree: string, onWarning: (message: string) => void) => Promise<WheelManifest>,
+  onWarning: ((message: string) => void) | undefined,
+): Promise<UnpackedEntry<WheelManifest>> {
+  const entry = await unpackCached<WheelManifest>(bucket, sha256, async (tree) => {
+    const warnings: string[] = [];
+    const manifest = await extract(tree, (message) => {
+      warnings.push(message);
+      onWarning?.(message);
+    });
+    return warnings.length === 0 ? manifest : { ...manifest, warnings };
+  });
+  if (entry.cached) { for (const message of entry.manifest.warnings ?? []) onWarning?.(message); }
+  return entry;
 }

@@ -57,6 +57,11 @@ export interface WheelManifest {
   readonly wheelVersion: string;
   /** Every file in archive order (the wheel's RECORD included). */
   readonly files: readonly WheelFile[];
+  /**
+   * What unpacking it warned of (a RECORD that leaves files out, a newer
+   * Wheel-Version), kept with a cached entry so that each install warns again.
+   */
+  readonly warnings?: readonly string[];
 }
 
 /** The scheme keys a wheel's `.data/<key>/` directories may use. */

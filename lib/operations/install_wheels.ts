@@ -35,7 +35,8 @@ import {
   stageDir,
 } from "../installer/transaction.ts";
 import { planRemoval } from "../installer/uninstall.ts";
-import { fileSha256, Linker, type LinkMode, unpackCached } from "../installer/wheel_cache.ts";
+import { fileSha256, Linker, type LinkMode } from "../installer/wheel_cache.ts";
+import { unpackWheelCached } from "../installer/prepare.ts";
 import { allInOrder, ExtractPool, largestFirst } from "../installer/extract_pool.ts";
 import { compileBytecode } from "../installer/bytecode.ts";
 
@@ -211,15 +212,20 @@ async function prepareWheel(
       cause: error,
     });
   }
-  const entry = await unpackCached<WheelManifest>(bucket, digest.sha256, (tree) =>
-    pool.extract({
-      path: request.path,
-      filename,
-      dir: tree,
-      size: unpacking.size,
-      ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
-      onWarning: (message) => warnings.push(message),
-    }));
+  const entry = await unpackWheelCached(
+    bucket,
+    digest.sha256,
+    (tree, onWarning) =>
+      pool.extract({
+        path: request.path,
+        filename,
+        dir: tree,
+        size: unpacking.size,
+        ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
+        onWarning,
+      }),
+    (message) => warnings.push(message),
+  );
   // A cached entry was validated when stored, but under the wheel's own name.
   if (entry.manifest.filename !== filename) {
     checkWheelFilename(filename, options.compatibleTags);

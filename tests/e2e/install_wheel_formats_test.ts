@@ -173,6 +173,23 @@ Deno.test({
         },
       );
 
+      await t.step("from the cache, a second install warns again, as pip does", async () => {
+        const warned = ACCEPTED.filter(([, warning]) => warning !== undefined);
+        const paths = warned.map(([spec]) => accepted[ACCEPTED.findIndex(([s]) => s === spec)]!);
+        const cache = join(home, "cache");
+        for (const name of ["first", "second"]) {
+          const venv = await makeVenv(join(home, name, "env"));
+          const result = await dpip(
+            ["install", "--no-deps", "--python", venv.python, "--cache-dir", cache, ...paths],
+            { home },
+          );
+          assertEquals(result.status, 0, result.stderr);
+          for (const [spec, warning] of warned) {
+            assert(warning!.test(result.stderr), `${name} install, ${spec.name}: ${result.stderr}`);
+          }
+        }
+      });
+
       await t.step("refused by both, in one line, with nothing changed", async () => {
         for (const [spec, reason] of REFUSED) {
           const path = await write(spec);
