@@ -6,7 +6,10 @@
 # its own name, so dpip reads it the same way (lib/cli/invoked_name.ts). A copy placed elsewhere
 # finds the bundle through DPIP_BUNDLE (the directory holding main.js).
 set -e
-self=$(readlink -f -- "${BASH_SOURCE[0]}" 2>/dev/null || printf '%s' "${BASH_SOURCE[0]}")
+self=${BASH_SOURCE[0]}
+# Through a link (pip3.12 -> dpip) the bundle is beside the link's target; `readlink` costs a
+# process, so only then.
+if [ -L "$self" ]; then self=$(readlink -f -- "$self" 2>/dev/null || printf '%s' "$self"); fi
 bundle=${DPIP_BUNDLE:-${self%/*}}
 # The permissions are the compiled binary's (deno.json's compile task); --no-config keeps a
 # deno.json in the working directory from changing how the bundle runs. Deno loads every module a
