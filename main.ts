@@ -63,13 +63,15 @@ class Interrupts {
 
 /** The real process as an `Io`. */
 export async function processIo(interrupts?: Interrupts): Promise<Io> {
+  // argv[0] as the OS passed it (a link's own name), not Deno.execPath(), which follows links;
+  // read before the environment is, which it may leave without the launcher's variable.
+  const invokedAs = (await readInvokedName()) ?? "dpip";
   return {
     stdout: sink(Deno.stdout),
     stderr: sink(Deno.stderr),
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
-    // argv[0] as the OS passed it (a link's own name), not Deno.execPath(), which follows links.
-    invokedAs: (await readInvokedName()) ?? "dpip",
+    invokedAs,
     stdinIsTerminal: Deno.stdin.isTerminal(),
     readLine,
     ...(interrupts === undefined ? {} : { interruptSignal: () => interrupts.signal() }),

@@ -3,8 +3,9 @@
 # main.js. Run it as dpip, or link or copy it under a pip name to act as pip:
 #   ln -s "$PWD/dist/bundle/dpip" ~/.local/bin/pip3.12   # pip for python3.12
 # `exec -a "$0"` hands the name it was run as to dpip as argv[0], the way a compiled binary gets
-# its own name, so dpip reads it the same way (lib/cli/invoked_name.ts). A copy placed elsewhere
-# finds the bundle through DPIP_BUNDLE (the directory holding main.js).
+# its own name, and DPIP_INVOKED_AS says it too: Deno lets only --allow-all read argv[0] from
+# /proc/self, and the other way to it costs ~20 ms of start-up (lib/cli/invoked_name.ts). A copy
+# placed elsewhere finds the bundle through DPIP_BUNDLE (the directory holding main.js).
 set -e
 self=${BASH_SOURCE[0]}
 # Through a link (pip3.12 -> dpip) the bundle is beside the link's target; `readlink` costs a
@@ -15,6 +16,6 @@ bundle=${DPIP_BUNDLE:-${self%/*}}
 # deno.json in the working directory from changing how the bundle runs. Deno loads every module a
 # dynamic import() names with a literal, before running anything, unless told to load them lazily
 # (as a compiled binary does): without the flag, each start reads and parses all ~130 chunks.
-exec -a "$0" "${DENO:-deno}" run --no-config --no-lock --unstable-lazy-dynamic-imports \
+DPIP_INVOKED_AS="$0" exec -a "$0" "${DENO:-deno}" run --no-config --no-lock --unstable-lazy-dynamic-imports \
   --allow-read --allow-write --allow-net --allow-env --allow-run \
   "$bundle/main.js" "$@"

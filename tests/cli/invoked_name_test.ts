@@ -29,9 +29,29 @@ Deno.test("argv0FromCmdline: the first NUL-terminated field, as the kernel lists
   assertEquals(argv0FromCmdline(new Uint8Array()), undefined);
 });
 
-Deno.test("readInvokedName: /proc/self/cmdline first, node:process's argv0 where there is none", async () => {
+Deno.test("readInvokedName: the launcher's name first, then /proc/self/cmdline, then node:process", async () => {
+  const refuse = () => {
+    throw new Deno.errors.NotCapable("/proc/self/cmdline needs --allow-all");
+  };
   assertEquals(
     await readInvokedName({
+      launcherName: () => "/usr/local/bin/pip3.12",
+      readCmdline: refuse,
+      nodeArgv0: () => Promise.reject(new Error("not asked")),
+    }),
+    "/usr/local/bin/pip3.12",
+  );
+  assertEquals(
+    await readInvokedName({
+      launcherName: () => undefined,
+      readCmdline: refuse,
+      nodeArgv0: () => Promise.resolve("pip3"),
+    }),
+    "pip3",
+  );
+  assertEquals(
+    await readInvokedName({
+      launcherName: () => undefined,
       readCmdline: () => encoder.encode("pip3\0-V\0"),
       nodeArgv0: () => Promise.reject(new Error("not asked")),
     }),
@@ -41,11 +61,19 @@ Deno.test("readInvokedName: /proc/self/cmdline first, node:process's argv0 where
     throw new Deno.errors.NotFound("/proc/self/cmdline");
   };
   assertEquals(
-    await readInvokedName({ readCmdline: noProc, nodeArgv0: () => Promise.resolve("pip3.11") }),
+    await readInvokedName({
+      launcherName: () => undefined,
+      readCmdline: noProc,
+      nodeArgv0: () => Promise.resolve("pip3.11"),
+    }),
     "pip3.11",
   );
   assertEquals(
-    await readInvokedName({ readCmdline: noProc, nodeArgv0: () => Promise.resolve("") }),
+    await readInvokedName({
+      launcherName: () => undefined,
+      readCmdline: noProc,
+      nodeArgv0: () => Promise.resolve(""),
+    }),
     undefined,
   );
 });
