@@ -7,6 +7,7 @@
  */
 
 import { DpipError } from "../errors.ts";
+import type { RequirementSource } from "../requirements/source.ts";
 
 /** A hash-checking mode rule broken before anything is downloaded, or missing hashes after. */
 export class HashRequirementError extends DpipError {
@@ -61,4 +62,23 @@ export function refuseVcsRequirements(requirements: readonly string[]): void {
     }`,
     "in --require-hashes mode, name a wheel or an sdist with its --hash instead",
   );
+}
+
+/**
+ * What hash-checking mode cannot check, refused before anything is built or
+ * fetched: VCS URLs, then project directories (pip refuses both).
+ *
+ * @throws {HashRequirementError} naming them, if any.
+ */
+export function refuseUnhashable(sources: readonly RequirementSource[]): void {
+  const vcs: string[] = [];
+  const directories: string[] = [];
+  for (const source of sources) {
+    if (source.kind === "vcs") vcs.push(source.text);
+    else if (source.kind === "path" && source.pathKind === "directory") {
+      directories.push(source.url.split("#", 1)[0]!);
+    }
+  }
+  refuseVcsRequirements(vcs);
+  refuseDirectoryRequirements(directories);
 }

@@ -19,7 +19,7 @@ import {
   type SpecifiedRequirement,
 } from "../requirements/specification.ts";
 import { type BuiltRequirement, needsBuild, withoutFragment } from "./build_sources.ts";
-import { refuseDirectoryRequirements, refuseVcsRequirements, requirePinned } from "./hash_mode.ts";
+import { refuseUnhashable, requirePinned } from "./hash_mode.ts";
 import { isPinned } from "../resolver/candidate_selector.ts";
 import { type LocalReference, unpackLocalWheels } from "./local_wheels.ts";
 import { UnsupportedRequirementError } from "./resolved_wheels.ts";
@@ -167,17 +167,6 @@ function rootsOf(
 }
 
 /** Hash-checking mode: every root pinned (every distribution hashed is checked once planned). */
-function refuseUnhashable(sources: readonly RequirementSource[]): void {
-  refuseVcsRequirements(sources.filter((source) => source.kind === "vcs").map((s) => s.text));
-  const directories: string[] = [];
-  for (const source of sources) {
-    if (source.kind === "path" && source.pathKind === "directory") {
-      directories.push(withoutFragment(source.url));
-    }
-  }
-  refuseDirectoryRequirements(directories);
-}
-
 function checkHashMode(roots: readonly Root[]): void {
   requirePinned(
     roots.filter((root) => root.url === undefined && !isPinned(root.requirement.specifier))
