@@ -18,7 +18,7 @@
  */
 
 import { DpipError, isDpipError } from "../errors.ts";
-import { refuseVcsRequirements, requirePinned } from "./hash_mode.ts";
+import { refuseUnhashable, requirePinned } from "./hash_mode.ts";
 import { filenameOfUrl, type ProjectFile } from "../index/simple_api.ts";
 import { redactText } from "../net/auth.ts";
 import { digestChecks, type HashCheck } from "../net/hashes.ts";
@@ -363,9 +363,8 @@ export async function downloadSpecification(
   const { targets, client } = options;
   const hashMode = options.requireHashes === true ||
     roots.items.some((item) => Object.keys(item.hashes ?? {}).length > 0);
-  if (hashMode) {
-    refuseVcsRequirements(roots.sources.filter((s) => s.kind === "vcs").map((s) => s.text));
-  }
+  // What hash-checking mode cannot check is refused before any backend runs.
+  if (hashMode) refuseUnhashable(roots.sources);
   const fetching = {
     downloader: client,
     dest: options.dest,

@@ -38,7 +38,8 @@ async function writeTellingProject(dir: string, marker: string): Promise<void> {
 }
 
 Deno.test({
-  name: "--require-hashes refuses a directory and a VCS URL, as pip does, before any build runs",
+  name:
+    "install and download --require-hashes refuse a directory and a VCS URL, as pip does, before any build runs",
   ignore: skipUnless(oracle && git, "Python 3.11 with pip, and git"),
   async fn() {
     const { home, done } = await tempHome("dpip-hash-sources-");
@@ -65,6 +66,13 @@ Deno.test({
         },
       ];
       for (const { target, says } of cases) {
+        // download refuses them as install does (pip's download too).
+        const fetched = await dpip(
+          ["download", "--no-index", "--require-hashes", "-d", join(home, "saved"), target],
+          { home },
+        );
+        assertEquals(fetched.status, 1, fetched.stderr);
+        assert(fetched.stderr.includes(says), fetched.stderr);
         const ours = await dpip(
           ["install", "--python", venv.python, "--no-index", "--require-hashes", target],
           { home },
