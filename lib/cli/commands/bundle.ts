@@ -68,6 +68,7 @@ async function bundleTargets(
  */
 async function downloadTarget(
   context: CommandContext,
+  spec: RequirementsSpecification,
   wheelDir: string,
   platforms: readonly string[] | undefined,
 ): Promise<BundledWheel[]> {
@@ -82,7 +83,7 @@ async function downloadTarget(
     ...context,
     options,
     collectDocument: (part) => document = part as DownloadDocument,
-  });
+  }, spec);
   if (status !== ExitCode.success || document === undefined) {
     throw new TargetDownloadFailed(status);
   }
@@ -127,7 +128,9 @@ export async function runBundle(context: CommandContext): Promise<number> {
           `You must give at least one requirement to bundle (maybe you meant "${context.program} bundle -o ${out} PACKAGE"?)`,
         );
       }
-      refuseProjectDirectories(await downloadRequirements(context), context.program);
+      // Read once: every target's download resolves the same requirements.
+      const spec = await downloadRequirements(context);
+      refuseProjectDirectories(spec, context.program);
       const output = resolve(io.cwd, out);
       const build = runningDpipBuild(io.env);
       const targets = await bundleTargets(context);
@@ -138,7 +141,7 @@ export async function runBundle(context: CommandContext): Promise<number> {
         download: async (wheelDir) => {
           const found: BundleTarget[] = [];
           for (const target of targets) {
-            const wheels = await downloadTarget(context, wheelDir, target.platforms);
+            const wheels = await downloadTarget(context, spec, wheelDir, target.platforms);
             found.push(
               target.marker === undefined ? { wheels } : { marker: target.marker, wheels },
             );

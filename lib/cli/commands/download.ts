@@ -136,9 +136,12 @@ function hostTarget(
   };
 }
 
-/** Runs `dpip download`. */
-export function runDownload(context: CommandContext): Promise<number> {
-  return runPrinted(context, "download", (printer) => download(context, printer));
+/** Runs `dpip download`; `spec`, when the caller has read the requirements already. */
+export function runDownload(
+  context: CommandContext,
+  spec?: RequirementsSpecification,
+): Promise<number> {
+  return runPrinted(context, "download", (printer) => download(context, printer, spec));
 }
 
 /** The requirements of the command line and of its `-r`/`-c` files, as `download` reads them. */
@@ -156,9 +159,13 @@ export function downloadRequirements(context: CommandContext): Promise<Requireme
   });
 }
 
-async function download(context: CommandContext, printer: InstallPrinter): Promise<number> {
+async function download(
+  context: CommandContext,
+  printer: InstallPrinter,
+  given: RequirementsSpecification | undefined,
+): Promise<number> {
   const { io, options } = context;
-  const spec = await downloadRequirements(context);
+  const spec = given ?? await downloadRequirements(context);
   if (spec.requirements.length === 0) {
     throw new DpipError(
       "usage",
