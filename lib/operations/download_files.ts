@@ -8,6 +8,7 @@
  */
 
 import { join } from "../paths.ts";
+import { limiter } from "../limiter.ts";
 import { HashRequirementError } from "./hash_mode.ts";
 import { redactUrl } from "../net/auth.ts";
 import { type HashCheck, hashFile, matchesHashes } from "../net/hashes.ts";
@@ -71,22 +72,6 @@ export interface FilePlan {
 
 /** A download not started because another requirement already failed. */
 class DownloadAbandonedError extends Error {}
-
-/** Runs functions at most `limit` at a time. */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
 
 /**
  * Downloads the planned files, at most `concurrency` at a time, each as soon
