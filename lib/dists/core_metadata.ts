@@ -336,6 +336,86 @@ export function parseCoreMetadata(text: string | Uint8Array): CoreMetadata {
   };
 }
 
+/** The fields of METADATA a resolution needs. */
+export interface DependencyFields {
+  /** `Name`, as written. */
+  readonly name: string;
+  /** `Version`, as written. */
+  readonly version: string;
+  /** `Requires-Dist`, PEP 508 requirements. */
+  readonly requiresDist: string[];
+  /** `Requires-Python`. */
+  readonly requiresPython?: string;
+  /** `Provides-Extra`. */
+  readonly providesExtra: string[];
+}
+
+/** Where the header section of `text` ends: the start of its first line that is no header line. */
+function headerSectionEnd(text: string): number {
+  const breaks = /\r\n|\r|\n/g;
+  let start = 0;
+  while (start < text.length) {
+    const found = breaks.exec(text);
+    const end = found === null ? text.length : found.index;
+    if (!headerLine.test(text.slice(start, end))) return start;
+    start = found === null ? text.length : end + found[0].length;
+  }
+  return text.length;
+}
+
+/**
+ * `Name`, `Version`, `Requires-Dist`, `Requires-Python` and `Provides-Extra`,
+ * exactly as {@link parseCoreMetadata} reads them, from the header section
+ * alone: the body (the description, often most of the file) is neither split
+ * nor kept, which makes this the parser for resolving.
+ *
+ * @throws {CoreMetadataError} when `Name` or `Version` is missing.
+ * @example
+ * ```ts
+ * import { parseDependencyFields } from "./core_metadata.ts";
+ * parseDependencyFields("Name: demo\nVersion: 1.0\nRequires-Dist: idna>=2\n\nA long text.\n");
+ * // { name: "demo", version: "1.0", requiresDist: ["idna>=2"], providesExtra: [] }
+ * ```
+ */
+export function parseDependencyFields(text: string | Uint8Array): DependencyFields {
+  let source = typeof text === "string" ? text : decode(text);
+  if (source.startsWith("\ufeff")) source = source.slice(1);
+  const { headers } = readMessage(source.slice(0, headerSectionEnd(source)));
+  let name: string | undefined;
+  let version: string | undefined;
+  let requiresPython: string | undefined;
+  const requiresDist: string[] = [];
+  const providesExtra: string[] = [];
+  for (const [header, value] of headers) {
+    switch (header.toLowerCase()) {
+      case "name":
+        name ??= unfold(value);
+        break;
+      case "version":
+        version ??= unfold(value);
+        break;
+      case "requires-python":
+        requiresPython ??= unfold(value);
+        break;
+      case "requires-dist":
+        requiresDist.push(unfold(value));
+        break;
+      case "provides-extra":
+        providesExtra.push(unfold(value));
+        break;
+    }
+  }
+  if (name === undefined) throw new CoreMetadataError(source, "the Name field is missing");
+  if (version === undefined) throw new CoreMetadataError(source, "the Version field is missing");
+  return {
+    name,
+    version,
+    requiresDist,
+    providesExtra,
+    ...(requiresPython === undefined ? {} : { requiresPython }),
+  };
+}
+
 /** Folds a multi-line value for a header: each further line indented by 8 spaces. */
 function fold(value: string): string {
   return value.replaceAll(/\r\n|\r|\n/g, "\n" + " ".repeat(8));

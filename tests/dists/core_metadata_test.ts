@@ -3,6 +3,7 @@ import {
   CoreMetadataError,
   formatCoreMetadata,
   parseCoreMetadata,
+  parseDependencyFields,
 } from "../../lib/dists/core_metadata.ts";
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { oraclePython, pyenvPython, runPythonJson, skipUnless } from "../helpers/python.ts";
@@ -274,4 +275,73 @@ print(json.dumps(out))`;
     });
     assert(parsed > 1000, `${parsed} parsed`);
   },
+});
+
+/** A random METADATA text: header lines (folded, repeated, odd), line ends of all kinds, a body. */
+function randomMetadata(random: Random): string {
+  const pieces = [
+    "Name: demo",
+    "name: Other",
+    "Version: 1.0",
+    "VERSION: 2.0",
+    "Requires-Dist: idna>=2",
+    "Requires-Dist: pysocks;\n extra == 'socks'",
+    "requires-dist: a [b] (>=1)",
+    "Requires-Python: >=3.8",
+    "Requires-Python: <4",
+    "Provides-Extra: socks",
+    "Provides-Extra:",
+    "Summary: folded\n  over lines",
+    "Description: a\n        |b\n        |",
+    "From someone",
+    ":no name",
+    "X-Odd: Name: not a name",
+    "Requires-Dist:\tx\r",
+  ];
+  const ends = ["\n", "\r\n", "\r"];
+  const lines: string[] = [];
+  for (let count = random.int(0, 12); count > 0; count--) lines.push(random.pick(pieces));
+  let text = lines.map((line) => line.replaceAll("\n", random.pick(ends))).join(random.pick(ends));
+  if (random.chance(0.5)) {
+    text += random.pick(ends) + random.pick(["", "Requires-Dist: in-body", "body line"]);
+  }
+  if (random.chance(0.3)) text += random.pick(ends) + "\nRequires-Dist: after-a-blank\nName: late";
+  return (random.chance(0.1) ? "\ufeff" : "") + text;
+}
+
+Deno.test("parseDependencyFields() reads what parseCoreMetadata() reads, on 3,000 random texts", () => {
+  const random = new Random(658);
+  let parsed = 0;
+  for (let run = 0; run < 3000; run++) {
+    const text = randomMetadata(random);
+    let full: CoreMetadata | undefined;
+    try {
+      full = parseCoreMetadata(text);
+    } catch (error) {
+      assert(error instanceof CoreMetadataError);
+      assertThrows(() => parseDependencyFields(text), CoreMetadataError);
+      continue;
+    }
+    parsed++;
+    const { name, version, requiresDist, requiresPython, providesExtra } = full;
+    assertEquals(
+      parseDependencyFields(text),
+      {
+        name,
+        version,
+        requiresDist,
+        providesExtra,
+        ...(requiresPython === undefined ? {} : { requiresPython }),
+      },
+      JSON.stringify(text),
+    );
+  }
+  assert(parsed > 500, `only ${parsed} texts had a Name and a Version`);
+});
+
+Deno.test("parseDependencyFields() does not read the body", () => {
+  const fields = parseDependencyFields(sample + "Requires-Dist: not-a-header\n");
+  assertEquals(fields.requiresDist, ["idna>=2", 'pysocks; extra == "socks"']);
+  assertEquals(fields.requiresPython, ">=3.8");
+  assertEquals(fields.providesExtra, ["socks"]);
 });
