@@ -235,6 +235,7 @@ export async function compileRequirements(
           ...options.settings,
           dryRun: true,
           ignoreInstalled: true,
+          resolveOnly: true,
           upgrade: false,
           report: false,
         },

@@ -260,7 +260,7 @@ async function runPipeline(
     ...(prepared.hashMode ? { hashes: prepared.hashes } : {}),
   });
   appendAll(warnings, checked.warnings);
-  const description = settings.report || settings.dryRun
+  const description = !settings.resolveOnly && (settings.report || settings.dryRun)
     ? await describePlan(planned, describeOptions(options, prepared, checked.statuses))
     : undefined;
   const base = { ...planned, ...description, warnings };

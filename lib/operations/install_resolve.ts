@@ -57,9 +57,11 @@ export async function resolveInstall(
   const { roots } = prepared;
   const isTarget = target.scheme.kind === "target";
   const { scheme } = context;
-  const installed = isTarget ? [] : readInstalledDists(interpreter.sitePackages, {
-    importlib: importlibBackend(interpreter.version),
-  }).dists;
+  const installed = isTarget || settings.resolveOnly
+    ? []
+    : readInstalledDists(interpreter.sitePackages, {
+      importlib: importlibBackend(interpreter.version),
+    }).dists;
   const has = isTarget
     ? { targetHas: readInstalledDists([...new Set([scheme.purelib, scheme.platlib])]).dists }
     : {};

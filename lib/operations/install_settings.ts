@@ -47,6 +47,11 @@ export interface InstallSettings {
   readonly warnScriptLocation?: boolean;
   /** Build pip's installation report. */
   readonly report: boolean;
+  /**
+   * Resolve for a lock: with `dryRun` and `ignoreInstalled`, what is
+   * installed is not read and the plan is not described (no names to show).
+   */
+  readonly resolveOnly?: boolean;
   /** Give up resolving after this long (`--resolution-timeout`). */
   readonly resolutionTimeoutMs?: number;
   /** Build in an isolated environment with the project's build requirements (default true). */
