@@ -54,6 +54,8 @@ export type MetadataKey =
 export class MetadataCache {
   readonly #dir: string;
   readonly #unverified = new Map<string, Uint8Array>();
+  /** Paths of the verified entries this run has read or written. */
+  readonly #present = new Set<string>();
 
   constructor(dir: string) {
     this.#dir = dir;
@@ -76,10 +78,26 @@ export class MetadataCache {
         const path = this.#path(key);
         if (path === undefined) return undefined;
         const bytes = await readBounded(path);
-        if (bytes === undefined || key.kind === "wheel") return bytes;
-        return await sha256Hex(bytes) === key.sha256.toLowerCase() ? bytes : undefined;
+        if (bytes === undefined) return undefined;
+        if (key.kind === "core-metadata" && await sha256Hex(bytes) !== key.sha256.toLowerCase()) {
+          return undefined;
+        }
+        this.#present.add(path);
+        return bytes;
       }
     }
+  }
+
+  /**
+   * Whether metadata is kept under `key`: without reading it again when this
+   * run has read or written it already.
+   */
+  async has(key: MetadataKey): Promise<boolean> {
+    if (key.kind !== "unverified") {
+      const path = this.#path(key);
+      if (path !== undefined && this.#present.has(path)) return true;
+    }
+    return await this.get(key) !== undefined;
   }
 
   /**
@@ -102,6 +120,7 @@ export class MetadataCache {
       await Deno.mkdir(join(path, ".."), { recursive: true });
       await Deno.writeFile(temporary, bytes);
       await Deno.rename(temporary, path);
+      this.#present.add(path);
     } catch {
       await Deno.remove(temporary).catch(() => {});
     }

@@ -14,10 +14,12 @@ import { formatUtcMicros, parseIndexUploadTime } from "../dists/upload_time.ts";
 import { DpipError } from "../errors.ts";
 import type { Pylock, PylockDistribution, PylockPackage } from "../lock/pylock.ts";
 import { TomlDateTime } from "../lock/toml_writer.ts";
-import type { IndexSource } from "../resolver/default_provider.ts";
+import { type IndexSource, verifyWheelMetadata } from "../resolver/default_provider.ts";
+import { limiter } from "../limiter.ts";
 import type { ResolvedDist } from "../resolver/mod.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
 import { type InstallOptions, type InstallOutcome, installRequirements } from "./install.ts";
+import type { InstallServices } from "./install_settings.ts";
 import { withoutRequested } from "./only_deps.ts";
 
 /** A resolved distribution that cannot be written to a lock file. */
@@ -126,6 +128,8 @@ export interface LockOutcome {
 /**
  * Resolves `spec` for the target interpreter, ignoring what is installed
  * (the install pipeline's dry run), and returns the lock of the result.
+ * The metadata of every locked wheel is checked against the wheel itself
+ * first ({@link verifyLockedWheels}).
  */
 export async function lockRequirements(
   spec: RequirementsSpecification,
@@ -137,6 +141,7 @@ export async function lockRequirements(
       ...options.settings,
       dryRun: true,
       ignoreInstalled: true,
+      resolveOnly: true,
       upgrade: false,
       forceReinstall: false,
       report: false,
@@ -144,5 +149,41 @@ export async function lockRequirements(
   });
   const resolved = outcome.resolution?.dists ?? [];
   const dists = options.onlyDeps ? withoutRequested(resolved, spec) : resolved;
-  return { lock: pylockFromResolution(dists, { createdBy: options.createdBy }), outcome };
+  const lock = pylockFromResolution(dists, { createdBy: options.createdBy });
+  await verifyLockedWheels(dists, options.services);
+  return { lock, outcome };
+}
+
+/**
+ * Checks the metadata each index wheel of a resolution was resolved with
+ * against the wheel's own bytes (`verifyWheelMetadata`), `concurrency` at a
+ * time. Metadata read with range requests is covered by no hash; checked,
+ * the lock holds only dependencies its files declare, and each wheel's
+ * metadata is kept by its sha256 (the wheel in the HTTP cache), so the next
+ * lock of the same files reads none by ranges and `install` downloads none.
+ *
+ * @throws {MetadataMismatchError} naming the first wheel whose METADATA differs.
+ */
+async function verifyLockedWheels(
+  dists: readonly ResolvedDist<IndexSource>[],
+  services: InstallServices,
+): Promise<void> {
+  const slot = limiter(services.concurrency ?? 16);
+  await Promise.all(dists.flatMap((dist) => {
+    const source = dist.source;
+    // Direct references and wheels built here were not read by ranges from an index.
+    if (
+      source?.kind !== "index" || source.format !== "wheel" || dist.url !== undefined ||
+      source.builtFrom !== undefined
+    ) return [];
+    const wheel = {
+      name: dist.name,
+      version: dist.version,
+      file: source.file,
+      metadata: dist.metadata,
+    };
+    return [
+      slot(() => verifyWheelMetadata(services.metadataClient, wheel, services.metadataStore)),
+    ];
+  }));
 }

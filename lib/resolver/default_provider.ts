@@ -18,7 +18,7 @@
  * @module
  */
 
-import { parseCoreMetadata } from "../dists/core_metadata.ts";
+import { parseDependencyFields } from "../dists/core_metadata.ts";
 import { tryParseSdistFilenameForProject } from "../dists/sdist_filename.ts";
 import { parseWheelFilename } from "../dists/wheel_filename.ts";
 import { DpipError, isDpipError } from "../errors.ts";
@@ -121,6 +121,8 @@ export interface DefaultProviderOptions {
 export interface MetadataStore {
   get(key: MetadataKey): Promise<Uint8Array | undefined>;
   put(key: MetadataKey, bytes: Uint8Array): Promise<void>;
+  /** Whether `get(key)` would give bytes; cheaper where it can be. */
+  has(key: MetadataKey): Promise<boolean>;
 }
 
 /** What the provider keeps in {@link VersionCandidate.source}. */
@@ -460,6 +462,61 @@ export async function keepWheelMetadata(
   if (bytes !== undefined) await store.put(key, bytes);
 }
 
+/** A resolved index wheel and the metadata its resolution took. */
+export interface ResolvedWheel {
+  readonly name: PackageName;
+  readonly version: string;
+  readonly file: IndexFile;
+  readonly metadata: DistributionMetadata;
+}
+
+/**
+ * Checks the metadata a resolution took for `wheel` against the wheel's own
+ * bytes. Nothing is fetched when `store` holds metadata verified for it (by
+ * the wheel's sha256, or by its PEP 658 file's): that is what the resolution
+ * read. Otherwise (it was read with range requests, which no hash covers)
+ * the whole wheel is downloaded through `client`, which caches it, checked
+ * against the index's hashes, its METADATA kept in `store` by that sha256
+ * (so the next resolution reads no ranges), and compared with what was used.
+ *
+ * @throws {MetadataMismatchError} when the wheel's METADATA declares other
+ * dependencies, `Requires-Python` or extras than the ones resolved with.
+ */
+export async function verifyWheelMetadata(
+  client: MetadataClient,
+  wheel: ResolvedWheel,
+  store?: MetadataStore,
+): Promise<void> {
+  const { file } = wheel;
+  const sha256 = file.hashes["sha256"]?.toLowerCase();
+  const coreSha256 = file.coreMetadata === false
+    ? undefined
+    : file.coreMetadata["sha256"]?.toLowerCase();
+  if (sha256 !== undefined && await store?.has({ kind: "wheel", sha256 })) return;
+  if (coreSha256 !== undefined && await store?.has({ kind: "core-metadata", sha256: coreSha256 })) {
+    return;
+  }
+  const limit = client.limits?.metadata ?? DEFAULT_METADATA_LIMIT;
+  const bytes = await wholeWheelMetadata(client, file, { store, limit });
+  const text = new TextDecoder().decode(bytes);
+  const own = checkedMetadata(text, wheel.name, wheel.version, file.filename);
+  const field = differingField(own, wheel.metadata);
+  if (field !== undefined) {
+    throw new MetadataMismatchError(
+      file.filename,
+      `the ${field} read from it by range requests differs from the whole wheel's`,
+    );
+  }
+}
+
+/** The first field that differs between two readings of one METADATA, if any. */
+function differingField(a: DistributionMetadata, b: DistributionMetadata): string | undefined {
+  if (a.requiresDist.join("\n") !== b.requiresDist.join("\n")) return "Requires-Dist";
+  if ((a.requiresPython ?? "") !== (b.requiresPython ?? "")) return "Requires-Python";
+  if (a.providesExtra.join("\n") !== b.providesExtra.join("\n")) return "Provides-Extra";
+  return undefined;
+}
+
 /** Reads a `Range` (`bytes=-N` or `bytes=A-B`) of a resource, answering like HTTP (206, or 200 with everything). */
 type RangeReader = (range: string) => Promise<{ status: number; body: Uint8Array }>;
 
@@ -644,11 +701,11 @@ function checkedMetadata(
   version: string,
   filename: string,
 ): DistributionMetadata {
-  const meta = parseCoreMetadata(text);
-  if (meta.name !== undefined && canonicalizeName(meta.name) !== name) {
+  const meta = parseDependencyFields(text);
+  if (canonicalizeName(meta.name) !== name) {
     throw new MetadataMismatchError(filename, `it names the project ${meta.name}`);
   }
-  if (meta.version !== undefined && compareVersions(meta.version, version) !== 0) {
+  if (compareVersions(meta.version, version) !== 0) {
     throw new MetadataMismatchError(filename, `it says version ${meta.version}`);
   }
   const metadata: DistributionMetadata = {

@@ -14,6 +14,27 @@ const sha256 = async (bytes: Uint8Array) =>
   [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>))]
     .map((b) => b.toString(16).padStart(2, "0")).join("");
 
+Deno.test("MetadataCache.has() answers from what this run read or wrote, else from the disk", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dpip-metadata-" });
+  try {
+    const cache = new MetadataCache(dir);
+    const wheel = { kind: "wheel", sha256: "ef".repeat(32) } as const;
+    const unverified = { kind: "unverified", url: "https://example.org/a.whl" } as const;
+    assertEquals(await cache.has(wheel), false);
+    assertEquals(await cache.has(unverified), false);
+    await cache.put(wheel, encode("Name: a\nVersion: 1\n"));
+    await cache.put(unverified, encode("Name: b\nVersion: 1\n"));
+    assertEquals(await cache.has(unverified), true);
+    // The entry is gone from the disk: this run still knows it wrote it, another run does not.
+    await Deno.remove(join(dir, "wheel"), { recursive: true });
+    assertEquals(await cache.has(wheel), true);
+    assertEquals(await new MetadataCache(dir).has(wheel), false);
+    assertEquals(await new MetadataCache(dir).has(unverified), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("MetadataCache keeps verified metadata on disk by its hash, unverified only in memory", async () => {
   const dir = await Deno.makeTempDir({ prefix: "dpip-metadata-" });
   try {

@@ -85,8 +85,12 @@ export interface IndexFault {
    * - `truncate`: announce the full `Content-Length`, send `bytes` (default half)
    *   of the body, then abort the connection.
    * - `corrupt`: serve the body with its last byte flipped (a wrong hash).
+   * - `ranges-from`: answer a `Range` request from `replacement` instead (a
+   *   server whose parts are not the whole it serves); whole GETs are normal.
    */
-  readonly kind: "status" | "delay" | "drop" | "truncate" | "corrupt";
+  readonly kind: "status" | "delay" | "drop" | "truncate" | "corrupt" | "ranges-from";
+  /** The bytes `ranges-from` serves ranges of. */
+  readonly replacement?: Uint8Array;
   readonly status?: number;
   readonly delayMs?: number;
   readonly bytes?: number;
@@ -453,6 +457,9 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     const range = request.headers.get("range");
     const match = range === null ? null : /^bytes=(\d*)-(\d*)$/.exec(range.trim());
     if (match !== null) {
+      if (fault?.kind === "ranges-from" && fault.replacement !== undefined) {
+        body = fault.replacement;
+      }
       const size = body.length;
       let start: number;
       let end: number;

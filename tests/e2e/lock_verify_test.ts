@@ -1,0 +1,125 @@
+/**
+ * `dpip lock` locks only metadata its files declare: the metadata of a wheel
+ * read with range requests (no PEP 658 file) is checked against the whole
+ * wheel, hash-checked, before the lock is written; the wheel is then in the
+ * cache with its metadata kept by its sha256, so a second lock of the same
+ * files reads no ranges and downloads nothing. An index whose ranges are not
+ * parts of the file it serves fails the lock, naming the file, and no lock is
+ * written.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { pathExists } from "../../lib/path_exists.ts";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
+import { pyenvPython, skipUnless } from "../helpers/python.ts";
+import { dpip, tempHome } from "./install_support.ts";
+
+const python = await pyenvPython("3.11");
+
+/** A pure wheel `name` 1.0 without a PEP 658 file, so its metadata is read by ranges. */
+function rangedWheel(name: string, requires: readonly string[]): IndexFile {
+  return wheelFile({
+    name,
+    version: "1.0",
+    tags: "py3-none-any",
+    files: { [`${name}/__init__.py`]: "" },
+    metadata: { requiresDist: requires },
+  }, { metadata: undefined });
+}
+
+Deno.test({
+  name: "lock checks ranged metadata against the whole wheel once; the next lock reads no ranges",
+  ignore: skipUnless(python, "pyenv's Python 3.11"),
+  async fn() {
+    const server = await startIndexServer({
+      files: [rangedWheel("app", ["dep>=1"]), rangedWheel("dep", [])],
+    });
+    const { home, done } = await tempHome("dpip-lock-verify-");
+    try {
+      const lock = (output: string) =>
+        dpip([
+          "lock",
+          "--python",
+          python!,
+          "--cache-dir",
+          join(home, "cache"),
+          "-i",
+          server.url,
+          "app",
+          "-o",
+          output,
+        ], { home });
+      const files = () => server.requests.filter((r) => r.path.startsWith("/files/"));
+
+      const cold = await lock("pylock.toml");
+      assertEquals(cold.status, 0, cold.stderr);
+      const coldFiles = files();
+      assert(coldFiles.some((r) => r.range !== null), "the resolution read ranges");
+      for (const name of ["app", "dep"]) {
+        const whole = coldFiles.filter((r) =>
+          r.path === `/files/${name}-1.0-py3-none-any.whl` && r.range === null && r.method === "GET"
+        );
+        assertEquals(whole.length, 1, `${name}'s wheel downloaded whole once`);
+      }
+
+      const before = server.requests.length;
+      const warm = await lock("again.toml");
+      assertEquals(warm.status, 0, warm.stderr);
+      assertEquals(
+        server.requests.slice(before).filter((r) => r.path.startsWith("/files/")),
+        [],
+        "a warm lock asks for no file and no range",
+      );
+      assertEquals(
+        await Deno.readTextFile(join(home, "again.toml")),
+        await Deno.readTextFile(join(home, "pylock.toml")),
+      );
+    } finally {
+      await server.close();
+      await done();
+    }
+  },
+});
+
+Deno.test({
+  name: "lock fails, naming the wheel, when its ranges declare other dependencies than the wheel",
+  ignore: skipUnless(python, "pyenv's Python 3.11"),
+  async fn() {
+    const honest = rangedWheel("app", ["dep>=1"]);
+    // The same project and version, but declaring no dependency: what the ranges serve.
+    const forged = rangedWheel("app", []);
+    const server = await startIndexServer({
+      files: [honest, rangedWheel("dep", [])],
+      faults: [{
+        path: `/files/${honest.filename}`,
+        kind: "ranges-from",
+        replacement: forged.bytes,
+      }],
+    });
+    const { home, done } = await tempHome("dpip-lock-forged-");
+    try {
+      const result = await dpip([
+        "lock",
+        "--python",
+        python!,
+        "--no-cache-dir",
+        "-i",
+        server.url,
+        "app",
+        "-o",
+        "pylock.toml",
+      ], { home });
+      assertEquals(result.status, 1, result.stderr);
+      assertStringIncludes(result.stderr, honest.filename);
+      assertStringIncludes(result.stderr, "Requires-Dist");
+      assertEquals(result.stderr.trim().split("\n").length, 1, result.stderr);
+      assert(!await pathExists(join(home, "pylock.toml")), "no lock is written");
+    } finally {
+      await server.close();
+      await done();
+    }
+  },
+});
