@@ -138,3 +138,13 @@ Deno.test("BodyChunks: a failing stream rejects next() with its error", async ()
   await assertRejects(() => chunks.next(), Error, "connection reset");
   chunks.release();
 });
+
+Deno.test("ChunkPool: keeps its idle share of buffers given back and frees the rest at once", () => {
+  const pool = new ChunkPool(16, 2);
+  const buffers = [pool.take(), pool.take(), pool.take()];
+  buffers.forEach((buffer, i) => buffer.fill(i + 1));
+  for (const buffer of buffers) pool.give(buffer);
+  assertEquals(buffers.map((buffer) => buffer.buffer.detached), [false, false, true]);
+  // The two kept come back (last given first); then new, zeroed buffers.
+  assertEquals([pool.take()[0], pool.take()[0], pool.take()[0]], [2, 1, 0]);
+});
