@@ -7,6 +7,7 @@
 import { main } from "./lib/cli/mod.ts";
 import type { Io } from "./lib/cli/mod.ts";
 import { readInvokedName } from "./lib/cli/invoked_name.ts";
+import { dropLauncherVariables } from "./lib/cli/launcher_env.ts";
 
 const encoder = new TextEncoder();
 
@@ -66,6 +67,7 @@ export async function processIo(interrupts?: Interrupts): Promise<Io> {
   // argv[0] as the OS passed it (a link's own name), not Deno.execPath(), which follows links;
   // read before the environment is, which it may leave without the launcher's variable.
   const invokedAs = (await readInvokedName()) ?? "dpip";
+  dropLauncherVariables();
   return {
     stdout: sink(Deno.stdout),
     stderr: sink(Deno.stderr),
