@@ -250,6 +250,7 @@ async function runPipeline(
     reinstallAll: settings.forceReinstall || settings.ignoreInstalled,
     upgrade: settings.upgrade,
     ignoreRequiresPython: settings.ignoreRequiresPython,
+    ...(settings.resolveOnly ? { resolveOnly: true } : {}),
   });
   const checked = await checkPlan(planned, {
     requirements: prepared.roots.map((root) => root.requirement),

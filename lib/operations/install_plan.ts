@@ -78,6 +78,11 @@ export interface PlanSettings {
   readonly reinstallAll: boolean;
   readonly upgrade: boolean;
   readonly ignoreRequiresPython: boolean;
+  /**
+   * For a lock: the plan alone, `collected` and `order` left empty (nothing
+   * is shown as collected, nothing installed).
+   */
+  readonly resolveOnly?: boolean;
 }
 
 /**
@@ -98,6 +103,10 @@ export function planInstallation(inputs: PlanInputs, settings: PlanSettings): Pl
       : { targetDir: { has: inputs.targetHas, upgrade: settings.upgrade } }),
     reinstall: alwaysReinstalled(roots, new Map(installed.map((dist) => [dist.name, dist]))),
   });
+  const resolution = inputs.resolution === undefined ? {} : { resolution: inputs.resolution };
+  if (settings.resolveOnly) {
+    return { plan, dists, collected: [], ...resolution, ignored: inputs.ignored, order: [] };
+  }
   const action = new Map<PackageName, CollectedDist["action"]>();
   for (const dist of plan.install) action.set(dist.name, "install");
   for (const entry of plan.reinstall) action.set(entry.dist.name, "reinstall");
@@ -114,7 +123,7 @@ export function planInstallation(inputs: PlanInputs, settings: PlanSettings): Pl
     plan,
     dists,
     collected,
-    ...(inputs.resolution === undefined ? {} : { resolution: inputs.resolution }),
+    ...resolution,
     ignored: inputs.ignored,
     order,
   };

@@ -49,7 +49,8 @@ export interface InstallSettings {
   readonly report: boolean;
   /**
    * Resolve for a lock: with `dryRun` and `ignoreInstalled`, what is
-   * installed is not read and the plan is not described (no names to show).
+   * installed is not read, nothing is collected or ordered for installing,
+   * and the plan is not described (no names to show).
    */
   readonly resolveOnly?: boolean;
   /** Give up resolving after this long (`--resolution-timeout`). */

@@ -41,6 +41,17 @@ Deno.test("planInstallation: pip's collection order, and dependencies installed 
   assertEquals(toInstall(planned).map((d) => d.name), ["app", "tool", "lib"]);
 });
 
+Deno.test("planInstallation: for a lock (resolveOnly), the plan without collection or order", async () => {
+  const roots = await rootsOf(["app"]);
+  const dists = [resolved("app==1.0", ["lib>=1"], { requested: true }), resolved("lib==1.5")];
+  const planned = planInstallation(
+    { roots, ignored: [], dists, installed: [] },
+    { ...settings, reinstallAll: true, resolveOnly: true },
+  );
+  assertEquals(toInstall(planned).map((d) => d.name), ["app", "lib"]);
+  assertEquals([planned.collected, planned.order], [[], []]);
+});
+
 Deno.test("planInstallation: satisfied, replaced, and what --target keeps", async () => {
   const roots = await rootsOf(["a", "b"]);
   const dists = [resolved("a==2.0"), resolved("b==1.0")];
