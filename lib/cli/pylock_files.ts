@@ -66,6 +66,7 @@ export async function readPylocks(
     appendAll(warnings, found);
     const locked = lockedRequirements(lock, {
       file: location,
+      cwd: context.io.cwd,
       target: { environment: interpreter.markerEnvironment, tags },
     });
     texts.set(location, locked.lines.join("\n") + "\n");

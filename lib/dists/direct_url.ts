@@ -216,6 +216,13 @@ export function parseDirectUrl(text: string): DirectUrl {
   return subdirectory === undefined ? { url, info } : { url, info, subdirectory };
 }
 
+/** The sha256 an archive's `direct_url.json` records (`hashes`, or the legacy `hash`). */
+export function archiveSha256(info: DirectUrl["info"]): string | undefined {
+  if (info.kind !== "archive") return undefined;
+  const legacy = info.hash?.startsWith("sha256=") ? info.hash.slice("sha256=".length) : undefined;
+  return info.hashes?.["sha256"] ?? (legacy || undefined);
+}
+
 const environmentCredentials = /^\$\{[A-Za-z0-9\-_]+\}(:\$\{[A-Za-z0-9\-_]+\})?$/;
 
 /**

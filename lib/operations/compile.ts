@@ -18,11 +18,12 @@ import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { tryParseVersion } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { MarkerEnvironment } from "../pep508/mod.ts";
-import type { IndexSource } from "../resolver/default_provider.ts";
 import type { ResolvedDist } from "../resolver/mod.ts";
 import { parseRequirementSource, type RequirementSource } from "../requirements/source.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
+import { withoutFragment } from "./build_sources.ts";
 import { type InstallOptions, installRequirements } from "./install.ts";
+import { type PreparedReference, type ReferenceLine, referenceLine } from "./lock_entries.ts";
 import type { CompileDocument } from "./json_documents.ts";
 
 /** A file an index lists for a project (its name, sha256 and more). */
@@ -53,6 +54,8 @@ export interface CompiledPin {
   readonly hashes: readonly string[];
   /** Where it applies (`--universal`), written after the pin as `; marker`. */
   readonly marker?: string;
+  /** For a direct reference: written `name @ url` (or `-e url`) instead of `name==version`. */
+  readonly reference?: ReferenceLine;
 }
 
 /** pip-tools' `-r file` origin of a requirements-file line (`reqs.in:3` → `-r reqs.in`). */
@@ -78,6 +81,34 @@ function fileVersion(filename: string, project: PackageName): string | undefined
   return version === undefined ? undefined : String(version);
 }
 
+/** `# via` order: your files (`-r`, `-c`) first, then projects, each by name. */
+function compareOrigins(a: string, b: string): number {
+  const fa = a.startsWith("-"), fb = b.startsWith("-");
+  return fa !== fb ? (fa ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The sha256 of every file the indexes list for the version `dist` pins, sorted. */
+async function indexHashes(
+  dist: { readonly name: PackageName; readonly version: string },
+  filesOf: (name: PackageName) => Promise<readonly CompileFile[]>,
+): Promise<string[]> {
+  const wanted = tryParseVersion(dist.version);
+  if (wanted === undefined) return [];
+  const files = (await filesOf(dist.name)).filter((file) => {
+    const version = fileVersion(file.filename, dist.name);
+    return version !== undefined && tryParseVersion(version)?.compare(wanted) === 0;
+  });
+  return [
+    ...new Set(files.map((file) => {
+      const sha256 = file.hashes["sha256"];
+      if (sha256 === undefined) {
+        throw new UnhashableError(`${dist.name}==${dist.version}`, file.filename);
+      }
+      return `sha256:${sha256}`;
+    })),
+  ].sort();
+}
+
 /**
  * The pins of a resolution, with `# via` origins and (when `filesOf` is
  * given) the sha256 of every listed file of each version. Without an
@@ -90,6 +121,8 @@ export async function compiledPins<S>(
     spec: RequirementsSpecification;
     environment?: MarkerEnvironment;
     filesOf?: (name: PackageName) => Promise<readonly CompileFile[]>;
+    /** What preparing the direct references found, by the URL each was resolved with. */
+    references?: ReadonlyMap<string, PreparedReference>;
   },
 ): Promise<CompiledPin[]> {
   const via = new Map<PackageName, Set<string>>();
@@ -99,6 +132,17 @@ export async function compiledPins<S>(
     via.set(name, set);
   };
   const extras = new Map<PackageName, Set<string>>();
+  // A requirement named only by path or URL is known by the reference it was resolved with.
+  const unnamed = new Map<string, RequirementSource>();
+  for (const { source } of options.spec.requirements) {
+    if (source.name === undefined && source.kind !== "registry") {
+      unnamed.set(withoutFragment(source.url), source);
+    }
+  }
+  for (const dist of dists) {
+    const source = dist.url === undefined ? undefined : unnamed.get(withoutFragment(dist.url));
+    if (source !== undefined) add(dist.name, viaOf(source));
+  }
   for (const { source } of options.spec.requirements) {
     if (source.name === undefined) continue;
     add(source.name, viaOf(source));
@@ -127,34 +171,23 @@ export async function compiledPins<S>(
   }
   const pins: CompiledPin[] = [];
   for (const dist of [...dists].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
-    const wanted = tryParseVersion(dist.version);
-    let hashes: string[] = [];
-    if (options.filesOf !== undefined && wanted !== undefined) {
-      const files = (await options.filesOf(dist.name)).filter((file) => {
-        const version = fileVersion(file.filename, dist.name);
-        return version !== undefined && tryParseVersion(version)?.compare(wanted) === 0;
-      });
-      hashes = [
-        ...new Set(files.map((file) => {
-          const sha256 = file.hashes["sha256"];
-          if (sha256 === undefined) {
-            throw new UnhashableError(`${dist.name}==${dist.version}`, file.filename);
-          }
-          return `sha256:${sha256}`;
-        })),
-      ].sort();
-    }
+    const reference = dist.url === undefined
+      ? undefined
+      : referenceLine(dist.url, options.references?.get(dist.url));
+    const hashes = options.filesOf === undefined
+      ? []
+      : reference !== undefined
+      ? [...reference.hashes]
+      : await indexHashes(dist, options.filesOf);
     const extra = [...(extras.get(dist.name) ?? [])].sort();
     const marker = dist.marker === undefined ? "" : String(dist.marker);
     pins.push({
       ...(marker === "" ? {} : { marker }),
+      ...(reference === undefined ? {} : { reference }),
       name: dist.name,
       display: extra.length === 0 ? dist.name : `${dist.name}[${extra.join(",")}]`,
       version: dist.version,
-      via: [...(via.get(dist.name) ?? [])].sort((a, b) => {
-        const fa = a.startsWith("-"), fb = b.startsWith("-");
-        return fa !== fb ? (fa ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0;
-      }),
+      via: [...(via.get(dist.name) ?? [])].sort(compareOrigins),
       hashes,
     });
   }
@@ -178,9 +211,7 @@ export function formatCompiled(
     "#",
   ];
   for (const pin of pins) {
-    const head = `${pin.display}==${pin.version}${
-      pin.marker === undefined ? "" : ` ; ${pin.marker}`
-    }`;
+    const head = pinHead(pin);
     if (pin.hashes.length === 0) lines.push(head);
     else {
       lines.push(`${head} \\`);
@@ -195,6 +226,18 @@ export function formatCompiled(
     }
   }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * A pin's requirement: `name==version ; marker`, `name @ url ; marker` for
+ * a direct reference, or `-e url` for an editable one (pip reads no marker
+ * on `-e` lines).
+ */
+function pinHead(pin: CompiledPin): string {
+  const marker = pin.marker === undefined ? "" : ` ; ${pin.marker}`;
+  if (pin.reference === undefined) return `${pin.display}==${pin.version}${marker}`;
+  if (pin.reference.editable) return `-e ${pin.reference.url}`;
+  return `${pin.display} @ ${pin.reference.url}${marker}`;
 }
 
 /** `name==version` pins of an existing output file (lines that are not pins are skipped). */
@@ -231,6 +274,8 @@ export async function compileRequirements(
       { ...spec, constraints: [...spec.constraints, ...constraints] },
       {
         ...options,
+        // Hashes of the wheels you name by URL are known once they are fetched.
+        fetchWheelUrls: options.filesOf !== undefined,
         settings: {
           ...options.settings,
           dryRun: true,
@@ -241,9 +286,9 @@ export async function compileRequirements(
         },
       },
     );
-    return outcome.resolution?.dists ?? [];
+    return { dists: outcome.resolution?.dists ?? [], references: outcome.references };
   };
-  let dists: readonly ResolvedDist<IndexSource>[];
+  let resolved: Awaited<ReturnType<typeof resolveWith>>;
   const preferred = kept.map(([name, version]) =>
     parseRequirementSource(`${name}==${version}`, {
       cwd: "/",
@@ -252,13 +297,14 @@ export async function compileRequirements(
     })
   );
   try {
-    dists = await resolveWith(preferred);
+    resolved = await resolveWith(preferred);
   } catch (error) {
     if (preferred.length === 0 || !(error instanceof DpipError)) throw error;
-    dists = await resolveWith([]);
+    resolved = await resolveWith([]);
   }
-  return await compiledPins(dists, {
+  return await compiledPins(resolved.dists, {
     spec,
+    references: resolved.references,
     environment: options.target.interpreter.markerEnvironment,
     ...(options.filesOf === undefined ? {} : { filesOf: options.filesOf }),
   });

@@ -52,6 +52,8 @@ import type { JsonValue } from "./inspect.ts";
 import { executePlan, type InstallChangelog } from "./install_execute.ts";
 import { planInstallation, type PlannedInstall, toInstall } from "./install_plan.ts";
 import { type PreparedRoots, prepareRoots } from "./install_roots.ts";
+import type { LocalReference } from "./local_wheels.ts";
+import { fetchWheelReference } from "./wheel_references.ts";
 import { resolveInstall } from "./install_resolve.ts";
 import type {
   InstallOptions,
@@ -91,6 +93,8 @@ export interface InstallOutcome extends PlannedInstall {
   readonly scriptsNotOnPath?: readonly ReadonlyMap<string, readonly string[]>[];
   /** Non-fatal problems. */
   readonly warnings: readonly string[];
+  /** What preparing your direct references found (wheels unpacked, sources built), by URL. */
+  readonly references: ReadonlyMap<string, LocalReference>;
 }
 
 /** PEP 668: the target environment is managed by another package manager. */
@@ -232,8 +236,12 @@ async function runPipeline(
     build: (source, configSettings) =>
       run.dispatch.buildRequirement(source, configSettings, BuildStack.root()),
     requireHashes: settings.requireHashes,
+    ...(settings.lockFiles === undefined ? {} : { lockFiles: settings.lockFiles }),
     bucket: run.bucket,
     tags,
+    ...(options.fetchWheelUrls
+      ? { fetchWheel: (source) => fetchWheelReference(source, { ...services, ...run }) }
+      : {}),
   });
   const scheme = interpreter.scheme(target.scheme);
   const warnings = [...prepared.warnings];
@@ -264,7 +272,7 @@ async function runPipeline(
   const description = !settings.resolveOnly && (settings.report || settings.dryRun)
     ? await describePlan(planned, describeOptions(options, prepared, checked.statuses))
     : undefined;
-  const base = { ...planned, ...description, warnings };
+  const base = { ...planned, ...description, warnings, references: prepared.localWheels };
   // A dry run reads metadata only, except in hash-checking mode: there it fetches and
   // verifies every file, as pip's does, so that a file that does not match fails it.
   if ((settings.dryRun && !prepared.hashMode) || toInstall(planned).length === 0) {

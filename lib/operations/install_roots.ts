@@ -23,6 +23,7 @@ import { refuseUnhashable, requirePinned } from "./hash_mode.ts";
 import { isPinned } from "../resolver/candidate_selector.ts";
 import { type LocalReference, unpackLocalWheels } from "./local_wheels.ts";
 import { UnsupportedRequirementError } from "./resolved_wheels.ts";
+import { isRemoteWheel } from "./wheel_references.ts";
 
 /** A requirement for the resolver, with what the user wrote. */
 export interface Root {
@@ -63,10 +64,22 @@ export interface PrepareRootsOptions {
   ) => Promise<BuiltRequirement>;
   /** `--require-hashes`. */
   readonly requireHashes: boolean;
+  /**
+   * Lock files read as requirements files: without `requireHashes`, their
+   * directory and VCS lines are taken in hash-checking mode.
+   */
+  readonly lockFiles?: readonly string[];
   /** The unpacked-wheel bucket. */
   readonly bucket: string;
   /** The target's compatible tags (a local wheel must fit them). */
   readonly tags: ReadonlySet<string>;
+  /** Keep every requirement whatever its marker (a universal resolution covers them all). */
+  readonly everyEnvironment?: boolean;
+  /**
+   * Fetches a wheel named by an http(s) URL whole (for a lock, which records
+   * its hash); without it, resolving reads only the wheel's metadata.
+   */
+  readonly fetchWheel?: (source: RequirementSource & { kind: "url" }) => Promise<BuiltRequirement>;
 }
 
 /**
@@ -83,15 +96,22 @@ export async function prepareRoots(
   const environment = { ...options.interpreter.markerEnvironment, extra: "" };
   const wanted = spec.requirements.filter(({ source }) => {
     const marker = source.marker;
-    if (marker === undefined || marker.evaluate(environment)) return true;
+    if (marker === undefined || options.everyEnvironment || marker.evaluate(environment)) {
+      return true;
+    }
     ignored.push({ text: source.text.split(";")[0]!.trim(), marker: String(marker) });
     return false;
   });
   const hashes = hashesByProject(spec);
   const hashMode = options.requireHashes || hashes.size > 0;
-  // What hash-checking mode cannot check is refused before any build runs.
-  if (hashMode) refuseUnhashable(wanted.map(({ source }) => source));
-  const built = await buildSources(wanted, options.build);
+  // What hash-checking mode cannot check is refused before any build runs (but what a lock pins).
+  if (hashMode) {
+    const locks = options.requireHashes ? [] : options.lockFiles ?? [];
+    refuseUnhashable(
+      wanted.map(({ source }) => source).filter((source) => !fromLockFile(source, locks)),
+    );
+  }
+  const built = await buildSources(wanted, options);
   const roots = rootsOf(wanted, built);
   if (hashMode) checkHashMode(roots);
   const warnings: string[] = [];
@@ -104,15 +124,27 @@ export async function prepareRoots(
   return { roots, ignored, localWheels, hashes, hashMode, warnings };
 }
 
-/** Builds every requirement that needs it (pip's order: as given), before resolving. */
+/** Whether `source` is a line of one of the lock files `locks` (its origin is `file:line`). */
+function fromLockFile(source: RequirementSource, locks: readonly string[]): boolean {
+  const colon = source.origin.lastIndexOf(":");
+  return colon > 0 && locks.includes(source.origin.slice(0, colon)) &&
+    /^\d+$/.test(source.origin.slice(colon + 1));
+}
+
+/**
+ * Builds every requirement that needs it (pip's order: as given), before
+ * resolving; with `fetchWheel`, fetches the wheels named by http(s) URLs.
+ */
 async function buildSources(
   wanted: readonly SpecifiedRequirement[],
-  build: PrepareRootsOptions["build"],
+  options: Pick<PrepareRootsOptions, "build" | "fetchWheel">,
 ): Promise<Map<RequirementSource, BuiltRequirement>> {
   const built = new Map<RequirementSource, BuiltRequirement>();
   for (const { source, configSettings } of wanted) {
-    if (!needsBuild(source)) continue;
-    built.set(source, await build(source, configSettings));
+    if (needsBuild(source)) built.set(source, await options.build(source, configSettings));
+    else if (options.fetchWheel !== undefined && isRemoteWheel(source)) {
+      built.set(source, await options.fetchWheel(source));
+    }
   }
   return built;
 }

@@ -38,6 +38,13 @@ export interface InstallSettings {
   readonly ignoreRequiresPython: boolean;
   readonly dryRun: boolean;
   readonly requireHashes: boolean;
+  /**
+   * The lock files among the requirements files (`-r pylock.toml`): their
+   * project directories and VCS checkouts (at the locked commit) are
+   * installed, as uv installs them, where the hash-checking mode the lock's
+   * hashes turn on would refuse them (pip 26 does); not with `requireHashes`.
+   */
+  readonly lockFiles?: readonly string[];
   readonly compile: boolean;
   readonly linkMode?: LinkMode;
   readonly breakSystemPackages: boolean;
@@ -140,4 +147,9 @@ export interface InstallOptions {
    * installed is read, and nothing is installed.
    */
   readonly onWheels?: (wheels: readonly LocalWheel[]) => Promise<void>;
+  /**
+   * Fetch the wheels your requirements name by http(s) URL before resolving
+   * (`lock`, which records their hashes); otherwise only their metadata is read.
+   */
+  readonly fetchWheelUrls?: boolean;
 }

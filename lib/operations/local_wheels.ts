@@ -9,9 +9,9 @@
 
 import { fileURLToPath, join, pathToFileURL } from "../paths.ts";
 import { parseCoreMetadata } from "../dists/core_metadata.ts";
-import type { DirectUrl } from "../dists/direct_url.ts";
+import { archiveSha256, type DirectUrl } from "../dists/direct_url.ts";
 import type { UnpackedWheel } from "../installer/prepare.ts";
-import type { IndexSource } from "../resolver/default_provider.ts";
+import type { IndexSource, SdistOrigin } from "../resolver/default_provider.ts";
 import type { DirectResult, ResolverProvider } from "../resolver/mod.ts";
 import type { BuiltRequirement } from "./build_sources.ts";
 import { appendAll } from "../lists.ts";
@@ -117,6 +117,7 @@ export function withLocalWheels(
         yanked: false,
         coreMetadata: false,
       };
+      const builtFrom = archiveOrigin(wheel.directUrl);
       return {
         kind: "metadata",
         version: wheel.manifest.version,
@@ -125,8 +126,19 @@ export function withLocalWheels(
           providesExtra: meta.providesExtra,
           ...(meta.requiresPython === undefined ? {} : { requiresPython: meta.requiresPython }),
         },
-        source: { kind: "index", file, format: "wheel" },
+        source: { kind: "index", file, format: "wheel", ...(builtFrom ? { builtFrom } : {}) },
       };
     },
   };
+}
+
+/**
+ * The archive a wheel was built from (or fetched as), with the sha256 it was
+ * read with: the hashes you give for a direct reference are that file's.
+ */
+function archiveOrigin(directUrl: DirectUrl | undefined): SdistOrigin | undefined {
+  const sha256 = directUrl === undefined ? undefined : archiveSha256(directUrl.info);
+  if (directUrl === undefined || sha256 === undefined) return undefined;
+  const filename = decodeURIComponent(directUrl.url.split("/").at(-1) ?? "");
+  return { filename, sha256 };
 }

@@ -10,95 +10,60 @@
  * @module
  */
 
-import { formatUtcMicros, parseIndexUploadTime } from "../dists/upload_time.ts";
-import { DpipError } from "../errors.ts";
-import type { Pylock, PylockDistribution, PylockPackage } from "../lock/pylock.ts";
-import { TomlDateTime } from "../lock/toml_writer.ts";
+import type { Pylock, PylockPackage } from "../lock/pylock.ts";
 import { type IndexSource, verifyWheelMetadata } from "../resolver/default_provider.ts";
 import { limiter } from "../limiter.ts";
 import type { ResolvedDist } from "../resolver/mod.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
 import { type InstallOptions, type InstallOutcome, installRequirements } from "./install.ts";
 import type { InstallServices } from "./install_settings.ts";
+import {
+  lockedFile,
+  type PreparedReference,
+  referenceTable,
+  UnlockableError,
+} from "./lock_entries.ts";
 import { withoutRequested } from "./only_deps.ts";
 
-/** A resolved distribution that cannot be written to a lock file. */
-export class UnlockableError extends DpipError<"unlockable"> {
-  /** `name==version` of the distribution. */
-  readonly distribution: string;
-  /** `distribution` is `name==version`; `why` says what is missing. */
-  constructor(distribution: string, why: string) {
-    super("unlockable", `Cannot lock ${distribution}: ${why}`, {
-      hint: "use an index that gives sha256 hashes, or name a file whose hash can be checked",
-    });
-    this.name = "UnlockableError";
-    this.distribution = distribution;
-  }
+export { lockedFile, UnlockableError } from "./lock_entries.ts";
+
+/** How a lock writes direct references. */
+export interface LockReferences {
+  /** What preparing each direct reference found, by its URL as resolved. */
+  readonly prepared: ReadonlyMap<string, PreparedReference>;
+  /** The lock file's directory: project directories are written relative to it. */
+  readonly lockDir: string;
 }
 
-function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
-}
-
-function lockHashes(hashes: Readonly<Record<string, string>>): Record<string, string> | undefined {
-  if (hashes["sha256"] !== undefined) return { sha256: hashes["sha256"] };
-  return Object.keys(hashes).length > 0 ? { ...hashes } : undefined;
-}
-
-function uploadTimeOf(text: string | undefined): TomlDateTime | undefined {
-  try {
-    const micros = parseIndexUploadTime(text);
-    return micros === undefined ? undefined : new TomlDateTime(formatUtcMicros(micros));
-  } catch {
-    return undefined; // An index's unreadable upload time is left out of the lock.
-  }
-}
-
-/** One resolved distribution as a `[[packages]]` entry. */
-function lockPackage(dist: ResolvedDist<IndexSource>): PylockPackage {
+/**
+ * One resolved distribution as a `[[packages]]` entry: its index file, or
+ * the table of its direct reference (see `lock_entries.ts`).
+ *
+ * @throws {UnlockableError} for a distribution without a file or a hash to record.
+ */
+export function lockPackage(
+  dist: ResolvedDist<IndexSource>,
+  references: LockReferences | undefined,
+): PylockPackage {
   const label = `${dist.name}==${dist.version}`;
+  const requiresPython = dist.metadata.requiresPython?.trim();
+  const common = { name: dist.name, ...(requiresPython ? { requiresPython } : {}) };
+  if (dist.url !== undefined) {
+    return {
+      ...common,
+      ...referenceTable(dist.url, references?.prepared.get(dist.url), {
+        lockDir: references?.lockDir ?? ".",
+        label,
+      }),
+    };
+  }
   const source = dist.source;
   if (source?.kind !== "index") throw new UnlockableError(label, "it has no file to lock");
-  const file = source.file;
-  const hashes = lockHashes(file.hashes);
-  if (hashes === undefined) {
-    throw new UnlockableError(label, `no hash is known for ${file.filename}`);
-  }
-  const url = withoutCredentials(file.url.split("#")[0]!);
-  const requiresPython = dist.metadata.requiresPython?.trim();
-  const common = {
-    name: dist.name,
-    ...(requiresPython ? { requiresPython } : {}),
-  };
-  if (dist.url !== undefined) {
-    return { ...common, archive: { url, hashes } };
-  }
-  const entry = lockedFile(file, label);
+  const entry = lockedFile(source.file, label);
   return {
     ...common,
     version: dist.version,
     ...(source.format === "wheel" ? { wheels: [entry] } : { sdist: entry }),
-  };
-}
-
-/**
- * An index file as a lock's `[[packages.wheels]]` or `[packages.sdist]`
- * entry (name, upload time, URL without credentials, size, sha256).
- *
- * @throws {UnlockableError} when the index gives no hash for it (`label` names the distribution).
- */
-export function lockedFile(file: IndexSource["file"], label: string): PylockDistribution {
-  const hashes = lockHashes(file.hashes);
-  if (hashes === undefined) {
-    throw new UnlockableError(label, `no hash is known for ${file.filename}`);
-  }
-  const uploadTime = uploadTimeOf(file.uploadTime);
-  return {
-    name: file.filename,
-    ...(uploadTime === undefined ? {} : { uploadTime }),
-    url: withoutCredentials(file.url.split("#")[0]!),
-    ...(file.size === undefined ? {} : { size: file.size }),
-    hashes,
   };
 }
 
@@ -110,9 +75,9 @@ export function lockedFile(file: IndexSource["file"], label: string): PylockDist
  */
 export function pylockFromResolution(
   dists: readonly ResolvedDist<IndexSource>[],
-  options: { createdBy: string },
+  options: { createdBy: string; references?: LockReferences },
 ): Pylock {
-  const packages = dists.map(lockPackage).sort((a, b) =>
+  const packages = dists.map((dist) => lockPackage(dist, options.references)).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0
   );
   return { lockVersion: "1.0", createdBy: options.createdBy, packages };
@@ -125,18 +90,29 @@ export interface LockOutcome {
   readonly outcome: InstallOutcome;
 }
 
+/** What a lock is written with: its creator, and where it goes. */
+export interface LockSettings {
+  readonly createdBy: string;
+  /** The lock file's directory (project directories are written relative to it). */
+  readonly lockDir: string;
+  /** Leave out the projects you named (pip's `--only-deps`). */
+  readonly onlyDeps?: boolean;
+}
+
 /**
  * Resolves `spec` for the target interpreter, ignoring what is installed
- * (the install pipeline's dry run), and returns the lock of the result.
- * The metadata of every locked wheel is checked against the wheel itself
- * first ({@link verifyLockedWheels}).
+ * (the install pipeline's dry run; wheels named by URL fetched for their
+ * hashes), and returns the lock of the result. The metadata of every locked
+ * index wheel is checked against the wheel itself first
+ * ({@link verifyLockedWheels}).
  */
 export async function lockRequirements(
   spec: RequirementsSpecification,
-  options: InstallOptions & { createdBy: string; onlyDeps?: boolean },
+  options: InstallOptions & LockSettings,
 ): Promise<LockOutcome> {
   const outcome = await installRequirements(spec, {
     ...options,
+    fetchWheelUrls: true,
     settings: {
       ...options.settings,
       dryRun: true,
@@ -149,7 +125,10 @@ export async function lockRequirements(
   });
   const resolved = outcome.resolution?.dists ?? [];
   const dists = options.onlyDeps ? withoutRequested(resolved, spec) : resolved;
-  const lock = pylockFromResolution(dists, { createdBy: options.createdBy });
+  const lock = pylockFromResolution(dists, {
+    createdBy: options.createdBy,
+    references: { prepared: outcome.references, lockDir: options.lockDir },
+  });
   await verifyLockedWheels(dists, options.services);
   return { lock, outcome };
 }

@@ -24,7 +24,7 @@ import {
   UnusablePylockError,
 } from "../lock/pylock.ts";
 import type { PackageName } from "../names/mod.ts";
-import { dirname, isAbsolute, join, pathToFileURL } from "../paths.ts";
+import { dirname, isAbsolute, join, pathToFileURL, resolve } from "../paths.ts";
 import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";
 import type { PackageListing, ResolverProvider } from "../resolver/mod.ts";
 
@@ -119,9 +119,16 @@ function lockedFile(
  */
 export function lockedRequirements(
   lock: Pylock,
-  options: { file: string; target: PylockTarget },
+  options: {
+    file: string;
+    target: PylockTarget;
+    /** The directory a relative `file` is named from (default: the process's). */
+    cwd?: string;
+  },
 ): LockedRequirements {
-  const { file } = options;
+  const file = options.cwd === undefined || isUrl(options.file)
+    ? options.file
+    : resolve(options.cwd, options.file);
   const lines: string[] = [];
   const candidates = new Map<PackageName, LockedCandidate>();
   for (const selection of selectFromPylock(lock, options)) {

@@ -10,7 +10,7 @@
 import { DpipError } from "../errors.ts";
 import type { WheelRequest } from "../installer/prepare.ts";
 import { type AllowedHashes, HashMismatchError, matchesHashes } from "../net/hashes.ts";
-import type { IndexSource } from "../resolver/default_provider.ts";
+import type { IndexSource, SdistOrigin } from "../resolver/default_provider.ts";
 import type { ResolvedDist } from "../resolver/mod.ts";
 import { withoutFragment } from "./build_sources.ts";
 import type { BuiltIndexWheel } from "./sdist_builds.ts";
@@ -55,6 +55,19 @@ export function withBuiltWheels(
   });
 }
 
+/** Checks the archive a wheel was built from against the hashes `source` allows (if any). */
+function checkOrigin(
+  origin: SdistOrigin,
+  allowed: AllowedHashes | undefined,
+  source: string,
+): void {
+  if (allowed === undefined || Object.keys(allowed).length === 0) return;
+  const digests = { sha256: origin.sha256 };
+  if (!matchesHashes(digests, allowed)) {
+    throw new HashMismatchError(origin.filename, { expected: allowed, got: digests, source });
+  }
+}
+
 /**
  * The wheel to fetch for a resolved distribution.
  *
@@ -73,17 +86,17 @@ export function wheelRequest(
   }
   const file = source.file;
   let user = hashes.user;
-  if (source.builtFrom !== undefined && user !== undefined && Object.keys(user).length > 0) {
-    // Your hashes are the sdist's (checked here), not the wheel's built from it.
-    const digests = { sha256: source.builtFrom.sha256 };
-    if (!matchesHashes(digests, user)) {
-      throw new HashMismatchError(source.builtFrom.filename, {
-        expected: user,
-        got: digests,
-        source: "the requirement",
-      });
-    }
+  let url = hashes.url ?? {};
+  if (source.builtFrom !== undefined) {
+    // Your hashes (and a URL's #sha256=) are the sdist's, checked here, not the wheel's built from it.
+    checkOrigin(source.builtFrom, user, "the requirement");
+    checkOrigin(
+      source.builtFrom,
+      Object.fromEntries(Object.entries(url).map(([algorithm, digest]) => [algorithm, [digest]])),
+      "the URL",
+    );
     user = undefined;
+    url = {};
   }
   return {
     name: dist.name,
@@ -91,7 +104,7 @@ export function wheelRequest(
     filename: file.filename,
     url: withoutFragment(file.url),
     ...(file.size === undefined ? {} : { size: file.size }),
-    hashes: { ...file.hashes, ...(hashes.url ?? {}) },
+    hashes: { ...file.hashes, ...url },
     ...(user === undefined ? {} : { userHashes: user }),
   };
 }

@@ -6,20 +6,25 @@
  * range could use, and the sdist), so that `install -r pylock.toml` on any
  * covered interpreter selects what applies to it.
  *
- * Only index requirements are resolved this way (no direct references,
- * local paths or editables yet); a version offering only an sdist is built
- * (on the target interpreter) for its metadata, as `install` builds it.
- * Returns data; never prints.
+ * Direct references are prepared as `install` prepares them, whatever
+ * their markers: wheels named by path or URL are read (a URL's wheel
+ * fetched, for its hash), project directories, source archives, VCS URLs
+ * and editables are built, once, on the target interpreter, and their
+ * metadata taken to hold everywhere (as uv takes it); their dependencies
+ * then fork on markers like any other's. A project named by a direct
+ * reference comes from it wherever it is required. A version offering only
+ * an sdist is built (on the target interpreter) for its metadata, as
+ * `install` builds it. Returns data; never prints.
  *
  * @module
  */
 
-import { parseWheelFilename } from "../dists/wheel_filename.ts";
-import { DpipError } from "../errors.ts";
+import { compatibleTags } from "../dists/tags.ts";
+import { parseWheelFilename, tryParseWheelFilename } from "../dists/wheel_filename.ts";
 import type { Pylock, PylockDistribution, PylockPackage } from "../lock/pylock.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions } from "../pep440/mod.ts";
-import { MarkerSet, type Requirement } from "../pep508/mod.ts";
+import { MarkerSet } from "../pep508/mod.ts";
 import { environmentsWith } from "../pep508/python_platform.ts";
 import {
   type CandidatePolicy,
@@ -34,27 +39,18 @@ import {
   type UniversalDist,
   type UniversalResolution,
 } from "../resolver/universal.ts";
+import type { RequirementSource } from "../requirements/source.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
 import { BuildStack } from "../build/build_stack.ts";
+import { withoutFragment } from "./build_sources.ts";
 import { type CompiledPin, compiledPins } from "./compile.ts";
 import { type InstallOptions, withBuilds } from "./install.ts";
-import { lockedFile } from "./lock.ts";
+import { prepareRoots, type Root } from "./install_roots.ts";
+import { withLocalWheels } from "./local_wheels.ts";
+import { lockPackage, type LockReferences, type LockSettings } from "./lock.ts";
+import { lockedFile, type PreparedReference } from "./lock_entries.ts";
 import { withoutRequested } from "./only_deps.ts";
-
-/** A requirement universal resolution cannot take (yet). */
-export class UniversalUnsupportedError extends DpipError<"usage"> {
-  /** The requirement, as written. */
-  readonly requirement: string;
-  constructor(requirement: string) {
-    super(
-      "usage",
-      `Cannot resolve '${requirement}' with --universal: only requirements on index projects can be (not URLs, paths or editables)`,
-      { hint: "lock it without --universal, or publish it to an index" },
-    );
-    this.name = "UniversalUnsupportedError";
-    this.requirement = requirement;
-  }
-}
+import { fetchWheelReference } from "./wheel_references.ts";
 
 /**
  * A tag ranking that accepts every tag: the target's own tags keep their
@@ -90,26 +86,22 @@ export interface UniversalResolveOptions {
   readonly reporter?: ResolverReporter;
 }
 
-function indexRequirement(source: { text: string; requirement?: Requirement; kind: string }) {
-  if (source.kind !== "registry" || source.requirement === undefined) {
-    throw new UniversalUnsupportedError(source.text);
-  }
-  return source.requirement;
-}
-
 /**
- * Resolves `spec` for every environment of `options`.
+ * Resolves the roots (your requirements, direct references named by their
+ * prepared URLs) and constraints for every environment of `options`.
  *
- * @throws {UniversalUnsupportedError} for a requirement that is not on an index project.
  * @throws {ResolutionImpossibleError} when some environment has no resolution.
  */
-export async function resolveSpecUniversally(
-  spec: RequirementsSpecification,
+export async function resolveRootsUniversally(
+  roots: readonly Root[],
+  constraints: readonly RequirementSource[],
   options: UniversalResolveOptions,
 ): Promise<UniversalResolution<IndexSource>> {
   return await resolveUniversal({
-    requirements: spec.requirements.map(({ source }) => indexRequirement(source)),
-    constraints: spec.constraints.map(indexRequirement),
+    requirements: roots.map((root) => root.requirement),
+    constraints: constraints.flatMap((source) =>
+      source.requirement === undefined ? [] : [source.requirement]
+    ),
   }, {
     provider: options.provider,
     requiresPython: options.requiresPython,
@@ -132,6 +124,8 @@ export interface UniversalPylockOptions {
   readonly createdBy: string;
   /** The `--python-platform` values, written as the lock's `environments`. */
   readonly platform?: Readonly<Record<string, string>>;
+  /** How direct references are written. */
+  readonly references?: LockReferences;
 }
 
 /**
@@ -167,6 +161,16 @@ async function universalPackage(
   options: UniversalPylockOptions,
   lowest: number | undefined,
 ): Promise<PylockPackage> {
+  const marker = String(dist.marker);
+  if (dist.url !== undefined) {
+    const { name, requiresPython, ...table } = lockPackage(dist, options.references);
+    return {
+      name,
+      ...(marker === "" ? {} : { marker }),
+      ...(requiresPython === undefined ? {} : { requiresPython }),
+      ...table,
+    };
+  }
   const label = `${dist.name}==${dist.version}`;
   const { candidates } = evaluateFiles(await options.filesOf(dist.name), {
     project: dist.name,
@@ -188,7 +192,6 @@ async function universalPackage(
     }
   }
   const requiresPython = dist.metadata.requiresPython?.trim();
-  const marker = String(dist.marker);
   return {
     name: dist.name,
     version: dist.version,
@@ -239,20 +242,59 @@ export interface UniversalTargetOptions {
   readonly policy: CandidatePolicy;
 }
 
+/** A universal resolution, and what preparing its direct references found. */
+interface PreparedResolution {
+  readonly resolution: UniversalResolution<IndexSource>;
+  /** By the URL each direct reference was resolved with. */
+  readonly references: ReadonlyMap<string, PreparedReference>;
+}
+
+/**
+ * The tags the wheels among your requirements have (a wheel named by path or
+ * URL is read whatever it is for: its metadata is taken for every
+ * environment), with the target's own.
+ */
+function namedWheelTags(
+  spec: RequirementsSpecification,
+  interpreter: InstallOptions["target"]["interpreter"],
+): Set<string> {
+  const tags = new Set(compatibleTags(interpreter.tagFacts).map(String));
+  for (const { source } of spec.requirements) {
+    if (source.kind !== "path" && source.kind !== "url") continue;
+    const filename = withoutFragment(source.url).split("/").at(-1) ?? "";
+    const wheel = tryParseWheelFilename(decodeURIComponent(filename));
+    for (const tag of wheel?.tags ?? []) tags.add(String(tag));
+  }
+  return tags;
+}
+
 /**
  * Resolves `spec` universally with `options`' services (their provider
- * built with {@link everyTag} tags) and builds (sdists built for metadata).
+ * built with {@link everyTag} tags) and builds: your direct references
+ * prepared as `install` prepares them (whatever their markers), sdists built
+ * for metadata.
  */
 function resolveWithBuilds(
   spec: RequirementsSpecification,
   options: InstallOptions & UniversalTargetOptions & {
     preferences?: ReadonlyMap<PackageName, string>;
   },
-): Promise<UniversalResolution<IndexSource>> {
-  const { settings, reporter } = options;
-  return withBuilds(options, (run) =>
-    resolveSpecUniversally(spec, {
-      provider: run.dispatch.provider(BuildStack.root()),
+): Promise<PreparedResolution> {
+  const { settings, reporter, services } = options;
+  return withBuilds(options, async (run) => {
+    const prepared = await prepareRoots(spec, {
+      interpreter: options.target.interpreter,
+      build: (source, configSettings) =>
+        run.dispatch.buildRequirement(source, configSettings, BuildStack.root()),
+      requireHashes: settings.requireHashes,
+      bucket: run.bucket,
+      tags: namedWheelTags(spec, options.target.interpreter),
+      everyEnvironment: true,
+      fetchWheel: (source) =>
+        fetchWheelReference(source, { downloader: services.downloader, scratch: run.scratch }),
+    });
+    const resolution = await resolveRootsUniversally(prepared.roots, spec.constraints, {
+      provider: withLocalWheels(run.dispatch.provider(BuildStack.root()), prepared.localWheels),
       requiresPython: options.requiresPython,
       ...(options.platform === undefined ? {} : { platform: options.platform }),
       pre: settings.pre,
@@ -265,7 +307,12 @@ function resolveWithBuilds(
       ...(reporter?.onResolving === undefined
         ? {}
         : { reporter: { onDecision: reporter.onResolving } }),
-    }));
+    });
+    return {
+      resolution: { ...resolution, warnings: [...prepared.warnings, ...resolution.warnings] },
+      references: prepared.localWheels,
+    };
+  });
 }
 
 /** What {@link lockUniversally} found. */
@@ -280,9 +327,10 @@ export interface UniversalLockOutcome {
  */
 export async function lockUniversally(
   spec: RequirementsSpecification,
-  options: InstallOptions & UniversalTargetOptions & { createdBy: string; onlyDeps?: boolean },
+  options: InstallOptions & UniversalTargetOptions & LockSettings,
 ): Promise<UniversalLockOutcome> {
-  let resolution = await resolveWithBuilds(spec, options);
+  const prepared = await resolveWithBuilds(spec, options);
+  let resolution = prepared.resolution;
   if (options.onlyDeps) {
     resolution = { ...resolution, dists: withoutRequested(resolution.dists, spec) };
   }
@@ -291,6 +339,7 @@ export async function lockUniversally(
     policy: options.policy,
     createdBy: options.createdBy,
     ...(options.platform === undefined ? {} : { platform: options.platform }),
+    references: { prepared: prepared.references, lockDir: options.lockDir },
   });
   return { lock, resolution };
 }
@@ -314,9 +363,10 @@ export async function compileUniversally(
   const preferences = new Map(
     options.upgrade ? [] : [...(options.existing ?? [])].filter(([name]) => !upgraded.has(name)),
   );
-  const resolution = await resolveWithBuilds(spec, { ...options, preferences });
+  const { resolution, references } = await resolveWithBuilds(spec, { ...options, preferences });
   return await compiledPins(resolution.dists, {
     spec,
+    references,
     ...(options.generateHashes ? { filesOf: options.filesOf } : {}),
   });
 }

@@ -1059,7 +1059,8 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function reasonText(reason: UnavailableReason): string {
+/** Why a version cannot be used, in the words of a {@link DirectReferenceError}. */
+export function reasonText(reason: UnavailableReason): string {
   switch (reason.kind) {
     case "yanked":
       return "it was yanked";

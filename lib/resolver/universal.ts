@@ -15,13 +15,18 @@
  * needed; forks that chose the same version merge their markers; the
  * markers are written without the bounds the Python range implies.
  *
+ * A project one of your requirements names by a direct reference (`name @
+ * url`) has that reference as its only candidate in every fork, even where
+ * that requirement's marker excludes it and another project requires it
+ * (as pip and uv use a direct reference wherever its project is required).
+ *
  * Pure: the provider is the only I/O, and each of its answers is asked for
  * once across all forks.
  *
  * @module
  */
 
-import type { PackageName } from "../names/mod.ts";
+import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions } from "../pep440/mod.ts";
 import { MarkerSet, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { environmentsWith } from "../pep508/python_platform.ts";
@@ -35,7 +40,9 @@ import type {
 } from "./provider.ts";
 import { reachability } from "./reachability.ts";
 import {
+  DirectReferenceError,
   type Manifest,
+  reasonText,
   type Resolution,
   resolve,
   type ResolvedDist,
@@ -114,7 +121,11 @@ export async function resolveUniversal<S>(
   const python = MarkerSet.requiresPython(options.requiresPython);
   const platform = options.platform ?? {};
   const everywhere = python.and(environmentsWith(platform));
-  const provider = new SharedProvider(options.provider);
+  const roots = manifest.requirements.map((item) =>
+    typeof item === "string" ? parseRequirement(item) : item
+  );
+  const directUrls = directReferences(roots);
+  const provider = new SharedProvider(options.provider, directUrls);
   for (const [name, version] of options.preferences ?? []) provider.prefer(name, version);
   const maxForks = options.maxForks ?? 256;
   const pending: MarkerSet[] = [everywhere];
@@ -143,15 +154,31 @@ export async function resolveUniversal<S>(
     forks.push({ marker: fork, resolution });
     for (const dist of resolution.dists) provider.prefer(dist.name, dist.version);
   }
-  const roots = manifest.requirements.map((item) =>
-    typeof item === "string" ? parseRequirement(item) : item
-  );
   return {
-    dists: mergeForks(forks, roots, python, platform),
+    dists: mergeForks(forks, roots, python, platform).map((dist) => {
+      const url = directUrls.get(dist.name);
+      return url === undefined ? dist : { ...dist, url };
+    }),
     forks,
     requiresPython: options.requiresPython,
     warnings: [...new Set(forks.flatMap((fork) => fork.resolution.warnings))],
   };
+}
+
+/**
+ * The projects your requirements name by one direct reference each, with its
+ * URL (a project named by two is left to the resolver, which refuses it).
+ */
+function directReferences(roots: readonly Requirement[]): Map<PackageName, string> {
+  const urls = new Map<PackageName, string | undefined>();
+  for (const root of roots) {
+    if (root.url === undefined) continue;
+    const name = canonicalizeName(root.name);
+    urls.set(name, urls.has(name) && urls.get(name) !== root.url ? undefined : root.url);
+  }
+  const single = new Map<PackageName, string>();
+  for (const [name, url] of urls) if (url !== undefined) single.set(name, url);
+  return single;
 }
 
 /** The distributions of all forks, each version with the union of where forks reach it. */
@@ -191,18 +218,21 @@ function mergeForks<S>(
 
 /**
  * A provider shared by every fork: each listing and metadata asked for once,
- * and listings reordered so that a version an earlier fork chose comes first.
+ * listings reordered so that a version an earlier fork chose comes first,
+ * and a project named by a direct reference listed as that reference alone.
  */
 class SharedProvider<S> implements ResolverProvider<S> {
   readonly #inner: ResolverProvider<S>;
+  readonly #directUrls: ReadonlyMap<PackageName, string>;
   readonly #listings = new Map<PackageName, Promise<PackageListing<S>>>();
   readonly #metadata = new WeakMap<VersionCandidate<S>, Promise<MetadataResult>>();
   readonly #direct = new Map<string, Promise<DirectResult<S>>>();
   readonly #preferred = new Map<PackageName, string>();
   readonly getDirectMetadata?: (name: PackageName, url: string) => Promise<DirectResult<S>>;
 
-  constructor(inner: ResolverProvider<S>) {
+  constructor(inner: ResolverProvider<S>, directUrls: ReadonlyMap<PackageName, string>) {
     this.#inner = inner;
+    this.#directUrls = directUrls;
     const direct = inner.getDirectMetadata?.bind(inner);
     if (direct !== undefined) {
       this.getDirectMetadata = (name, url) => {
@@ -225,7 +255,8 @@ class SharedProvider<S> implements ResolverProvider<S> {
   async listVersions(name: PackageName): Promise<PackageListing<S>> {
     let listing = this.#listings.get(name);
     if (listing === undefined) {
-      listing = this.#inner.listVersions(name);
+      const url = this.#directUrls.get(name);
+      listing = url === undefined ? this.#inner.listVersions(name) : this.#directListing(name, url);
       this.#listings.set(name, listing);
     }
     const answer = await listing;
@@ -234,6 +265,20 @@ class SharedProvider<S> implements ResolverProvider<S> {
     const first = answer.candidates.filter((candidate) => sameVersion(candidate, preferred));
     const rest = answer.candidates.filter((candidate) => !sameVersion(candidate, preferred));
     return { kind: "found", candidates: [...first, ...rest] };
+  }
+
+  /** The one candidate of a project named by a direct reference, with its metadata known. */
+  async #directListing(name: PackageName, url: string): Promise<PackageListing<S>> {
+    if (this.getDirectMetadata === undefined) {
+      throw new DirectReferenceError(name, url, "this provider cannot fetch direct references");
+    }
+    const answer = await this.getDirectMetadata(name, url);
+    if (answer.kind === "unavailable") {
+      throw new DirectReferenceError(name, url, reasonText(answer.reason));
+    }
+    const candidate: VersionCandidate<S> = { version: answer.version, source: answer.source };
+    this.#metadata.set(candidate, Promise.resolve({ kind: "metadata", metadata: answer.metadata }));
+    return { kind: "found", candidates: [candidate] };
   }
 
   getMetadata(name: PackageName, candidate: VersionCandidate<S>): Promise<MetadataResult> {

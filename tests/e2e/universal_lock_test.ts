@@ -268,14 +268,6 @@ Deno.test({
         { home },
       );
       assertStringIncludes(unknown.stderr, "Unknown --python-platform 'beos'");
-      // A path (or URL, or editable) is not an index project: refused in one line.
-      await Deno.writeFile(join(home, "local-1.0-py3-none-any.whl"), new Uint8Array());
-      const local = await dpip(
-        ["lock", "--universal", ...index, "./local-1.0-py3-none-any.whl"],
-        { home },
-      );
-      assertEquals(local.status, 2, local.stderr);
-      assertStringIncludes(local.stderr, "with --universal: only requirements on index projects");
       assertEquals(unknown.stderr.split("\n").filter((l) => l !== "").length, 1, unknown.stderr);
     });
   },

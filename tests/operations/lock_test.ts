@@ -1,5 +1,6 @@
 import { formatPylock, parsePylock } from "../../lib/lock/pylock.ts";
 import { pylockFromResolution, UnlockableError } from "../../lib/operations/lock.ts";
+import { referenceLine, referenceTable } from "../../lib/operations/lock_entries.ts";
 import { lockedProvider, lockedRequirements } from "../../lib/operations/pylock_install.ts";
 import { canonicalizeName } from "../../lib/names/mod.ts";
 import { DEFAULT_MARKER_ENVIRONMENT } from "../../lib/pep508/mod.ts";
@@ -92,4 +93,86 @@ Deno.test("lockedRequirements() pins each selected package with its hashes; lock
   assertEquals(listing.kind === "found" ? listing.candidates.map((c) => c.version) : [], ["1.0"]);
   const other = await provider.listVersions(canonicalizeName("other"));
   assertEquals(other.kind === "found" ? other.candidates.length : 0, 1);
+});
+
+Deno.test("referenceTable() writes a direct reference as pip lock does; referenceLine() as a pinned requirement", () => {
+  const options = { lockDir: "/work/app", label: "x==1" };
+  const sha256 = "c".repeat(64);
+  // A local wheel: its file URL and the hash of the file unpacked.
+  const wheelUrl = "file:///work/dist/x-1-py3-none-any.whl";
+  assertEquals(referenceTable(wheelUrl, { sha256 }, options), {
+    archive: { url: wheelUrl, hashes: { sha256 } },
+  });
+  // An sdist built: the archive's own hash (PEP 610's legacy `hash`), not the wheel's.
+  const sdist = {
+    sha256,
+    directUrl: {
+      url: "https://u:p@example.org/x-1.tar.gz",
+      info: { kind: "archive" as const, hash: `sha256=${H}` },
+      subdirectory: "sub",
+    },
+  };
+  assertEquals(referenceTable("https://example.org/x-1.tar.gz", sdist, options), {
+    archive: { url: "https://example.org/x-1.tar.gz", hashes: { sha256: H }, subdirectory: "sub" },
+  });
+  // A directory, relative to the lock's directory; an editable one says so.
+  const dir = (editable: boolean) => ({
+    sha256,
+    directUrl: {
+      url: "file:///work/projects/x",
+      info: { kind: "dir" as const, ...(editable ? { editable } : {}) },
+    },
+  });
+  assertEquals(referenceTable("file:///work/projects/x", dir(false), options), {
+    directory: { path: "../projects/x" },
+  });
+  assertEquals(referenceTable("file:///work/projects/x", dir(true), options), {
+    directory: { path: "../projects/x", editable: true },
+  });
+  // A checkout: the commit, the revision asked for, git@ kept.
+  const vcs = {
+    sha256,
+    directUrl: {
+      url: "ssh://git@example.org/x.git",
+      info: {
+        kind: "vcs" as const,
+        vcs: "git",
+        commitId: "a".repeat(40),
+        requestedRevision: "main",
+      },
+    },
+  };
+  assertEquals(referenceTable("git+ssh://git@example.org/x.git@main", vcs, options), {
+    vcs: {
+      type: "git",
+      url: "ssh://git@example.org/x.git",
+      requestedRevision: "main",
+      commitId: "a".repeat(40),
+    },
+  });
+  // A remote wheel never fetched has no hash to record.
+  assertThrows(
+    () => referenceTable("https://example.org/x-1-py3-none-any.whl", undefined, options),
+    UnlockableError,
+  );
+
+  assertEquals(referenceLine(wheelUrl, { sha256 }), {
+    url: wheelUrl,
+    editable: false,
+    hashes: [`sha256:${sha256}`],
+  });
+  assertEquals(referenceLine("https://example.org/x-1.tar.gz", sdist), {
+    url: "https://example.org/x-1.tar.gz#subdirectory=sub",
+    editable: false,
+    hashes: [`sha256:${H}`],
+  });
+  assertEquals(referenceLine("file:///work/projects/x", dir(true)), {
+    url: "file:///work/projects/x",
+    editable: true,
+    hashes: [],
+  });
+  assertEquals(
+    referenceLine("git+ssh://git@example.org/x.git@main", vcs).url,
+    `git+ssh://git@example.org/x.git@${"a".repeat(40)}`,
+  );
 });

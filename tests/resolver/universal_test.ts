@@ -277,3 +277,52 @@ Deno.test("universal: a constraint with a marker limits versions only where it h
     'newer 1.0: python_version >= "3.10"',
   ]);
 });
+
+Deno.test("universal: a project named by a direct reference comes from it in every fork, with its marker", async () => {
+  const index = inMemoryProvider({
+    // app forks on the platform: Windows and the rest resolve apart.
+    app: {
+      "1.0": ["shared>=1", 'other>=2; sys_platform == "win32"', 'other<2; sys_platform != "win32"'],
+    },
+    shared: { "1.0": [], "2.0": [] },
+    other: { "1.0": [], "2.0": [] },
+    winlib: { "1.0": [] },
+  });
+  const url = "https://example.org/shared-1.5-py3-none-any.whl";
+  const direct: string[] = [];
+  const provider = {
+    ...index,
+    getDirectMetadata: (name: PackageName, at: string) => {
+      direct.push(`${name} ${at}`);
+      return Promise.resolve({
+        kind: "metadata" as const,
+        version: "1.5",
+        metadata: { requiresDist: ['winlib; sys_platform == "win32"'], providesExtra: [] },
+        source: undefined as never,
+      });
+    },
+  };
+  // The reference applies on Linux only, but app needs shared in every fork: the reference wins.
+  const resolution = await resolveUniversal({
+    requirements: ["app", `shared @ ${url} ; sys_platform == "linux"`],
+  }, { provider, requiresPython: ">=3.8" });
+  assertEquals(
+    resolution.dists.map((d) => `${d.name} ${d.version} ${d.url ?? "-"}: ${d.marker}`),
+    [
+      "app 1.0 -: ",
+      'other 1.0 -: sys_platform != "win32"',
+      'other 2.0 -: sys_platform == "win32"',
+      `shared 1.5 ${url}: `,
+      'winlib 1.0 -: sys_platform == "win32"',
+    ],
+  );
+  assertEquals(resolution.forks.length, 2);
+  // Its metadata was read once for all forks.
+  assertEquals(direct, [`shared ${url}`]);
+  // Two references to one project are refused.
+  await assertRejects(() =>
+    resolveUniversal({
+      requirements: [`shared @ ${url}`, "shared @ https://example.org/shared-2.0-py3-none-any.whl"],
+    }, { provider, requiresPython: ">=3.8" })
+  );
+});

@@ -228,7 +228,10 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
       "--report - and --format json both write to stdout: give --report a file name",
     );
   }
-  const settings = settingsOf(context, spec.fileOptions, buildConstraints);
+  const settings = {
+    ...settingsOf(context, spec.fileOptions, buildConstraints),
+    ...(lockFiles.length === 0 ? {} : { lockFiles }),
+  };
   return (await installWithOutput(context, printer, {
     spec,
     settings,

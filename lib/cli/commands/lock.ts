@@ -9,7 +9,7 @@
  * @module
  */
 
-import { basename, resolve } from "../../paths.ts";
+import { basename, dirname, resolve } from "../../paths.ts";
 import { commandCacheRoot } from "../target_interpreter.ts";
 import { DpipError, UsageError } from "../../errors.ts";
 import { formatPylock, isPylockFilename, type Pylock } from "../../lock/pylock.ts";
@@ -130,7 +130,12 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
     },
     env: io.env,
   };
-  const locking = { createdBy: "dpip", onlyDeps: options.flag("onlyDeps") };
+  const locking = {
+    createdBy: "dpip",
+    onlyDeps: options.flag("onlyDeps"),
+    // As pip: project directories are written relative to the lock's directory.
+    lockDir: output === "-" ? io.cwd : dirname(resolve(io.cwd, output)),
+  };
   let lock: Pylock;
   let warnings: readonly string[];
   try {
