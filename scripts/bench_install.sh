@@ -23,6 +23,8 @@
 #
 # Usage: scripts/bench_install.sh [python] [runs]   (default: pyenv's newest 3.11, 3 runs)
 #   ROWS=regex   run only the rows whose name matches (e.g. ROWS='unzip|cold')
+#   BASELINE=dir also runs the dpip rows of another checkout of dpip (`git worktree add DIR main`),
+#                as shipped and from source, labelled "(baseline)": a before/after in one run
 # The mirror is the first file:// URL of `pip config get global.extra-index-url`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,6 +89,12 @@ row "pip compile" "$fresh_pip" "$v/bin/python -m pip install -q --no-cache-dir -
 row "pip no-op" true "$work/pip-done/bin/python -m pip install -q --no-compile --no-cache-dir -i $index $req"
 dpip_rows "" "$shipped"
 dpip_rows " (source)" "$source_dpip"
+if [[ -n "${BASELINE:-}" ]]; then
+  baseline="$(cd "$BASELINE" && pwd)"
+  (cd "$baseline" && { deno cache main.ts >/dev/null 2>&1 || true; } && build_bundle "$work/baseline-bundle")
+  dpip_rows " (baseline)" "$work/baseline-bundle/dpip"
+  dpip_rows " (baseline source)" "deno run --allow-all $baseline/main.ts"
+fi
 [[ ${#rows[@]} -gt 0 ]] || { echo "no row matches ROWS=$ROWS" >&2; exit 1; }
 
 echo "load before: $(uptime | sed 's/.*load average: //')"
@@ -108,7 +116,10 @@ def ratio(label, a, b, goal, table=results, unit="s"):
     if a in table and b in table:
         print(f"{label:34} {table[a] / table[b]:5.2f}x  (goal {goal}; {a} {table[a]:.3f}{unit} / {b} {table[b]:.3f}{unit})")
 print()
-for suffix, how in (("", "as shipped"), (" (source)", "from source")):
+for suffix, how in (("", "as shipped"), (" (source)", "from source"),
+                    (" (baseline)", "baseline as shipped"), (" (baseline source)", "baseline from source")):
+    if not any(name.endswith(suffix) for name in results if name.startswith("dpip")):
+        continue
     print(how)
     ratio("  dpip cold / floor (unzip)", "dpip cold" + suffix, "floor (unzip)", "<= 1.25")
     ratio("  pip cold / dpip cold", "pip cold", "dpip cold" + suffix, ">= 4")

@@ -3,9 +3,14 @@
  * every `.py` file a wheel installs, named in the bytecode by its final path,
  * written where `importlib.util.cache_from_source` puts it, in the
  * interpreter's default invalidation mode (checked hashes when
- * `SOURCE_DATE_EPOCH` is set, else timestamps). The work is split by bytes
- * over one interpreter process per core (largest files first, each to the
- * least loaded process), so all cores compile at once.
+ * `SOURCE_DATE_EPOCH` is set, else timestamps), by `py_compile` itself.
+ *
+ * One long-lived interpreter per core reads batches of files from a pipe and
+ * answers each batch with the `.pyc` files it wrote. Every batch comes from
+ * one shared queue, largest files first, as soon as an interpreter has room
+ * for it (two batches each, so that none waits for the next while this
+ * thread is busy), so files can be queued while other wheels are still
+ * unpacking and the cores stay balanced whatever each file costs.
  *
  * @module
  */
@@ -18,11 +23,11 @@ export interface BytecodeJob {
   readonly source: string;
   /** The path it will have once installed (what tracebacks show). */
   readonly final: string;
-  /** Its size in bytes, to share the work out (unknown: an average file's). */
+  /** Its size in bytes, to hand out the largest first (unknown: an average file's). */
   readonly size?: number;
 }
 
-/** Options for {@link compileBytecode}. */
+/** Options for {@link BytecodeCompiler}. */
 export interface BytecodeOptions {
   /** The interpreter that compiles (its version names the `.pyc` files). */
   readonly python: string;
@@ -36,113 +41,312 @@ export interface BytecodeOptions {
   readonly processes?: number;
 }
 
-/** Below this many files per process, another process costs more than it saves. */
+/** How much one batch holds at most: a pipe round trip per batch, a batch in a few milliseconds. */
+export const BATCH_LIMITS = { files: 32, bytes: 64 * 1024 } as const;
+/** Another interpreter starts only while at least this many files wait. */
 const MIN_FILES_PER_PROCESS = 32;
+/** Batches handed to an interpreter at once: the one it compiles and the next. */
+const DEPTH = 2;
 /** The size assumed for a file whose size is not known. */
 const AVERAGE_SIZE = 8192;
 
-/** The compiling side: reads `[[source, final], …]`, writes `[cfile or null, …]`. */
+/**
+ * The compiling side: each line read is a batch `[[source, final], …]`; each
+ * line written answers one batch, `[cfile or null, …]` (null: the file does
+ * not compile, skipped as pip's `compileall` skips it).
+ */
 const SCRIPT = `
 import importlib.util, json, py_compile, sys, warnings
 warnings.filterwarnings("ignore")
-done = []
-for source, final in json.load(sys.stdin):
-    try:
-        cfile = importlib.util.cache_from_source(source)
-        py_compile.compile(source, cfile=cfile, dfile=final, doraise=True)
-        done.append(cfile)
-    except Exception:
-        done.append(None)
-json.dump(done, sys.stdout)
+for line in sys.stdin.buffer:
+    done = []
+    for source, final in json.loads(line):
+        try:
+            cfile = importlib.util.cache_from_source(source)
+            py_compile.compile(source, cfile=cfile, dfile=final, doraise=True)
+            done.append(cfile)
+        except Exception:
+            done.append(None)
+    sys.stdout.write(json.dumps(done) + "\\n")
+    sys.stdout.flush()
 `;
 
+/** A queued file and the request it belongs to. */
+export interface QueuedJob {
+  readonly job: BytecodeJob;
+  readonly group: Group;
+  readonly index: number;
+}
+
+interface Group {
+  readonly results: (string | undefined)[];
+  left: number;
+  resolve(results: (string | undefined)[]): void;
+  reject(error: unknown): void;
+}
+
+interface Interpreter {
+  readonly child: Deno.ChildProcess;
+  readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  /** Batches written and not answered yet, oldest first. */
+  readonly batches: QueuedJob[][];
+  /** The last line it wrote to stderr (why it failed). */
+  stderr: string;
+  /** Reading its answers and its stderr, until it exits. */
+  done?: Promise<void>;
+}
+
 /**
- * Compiles `jobs`, returning for each the `.pyc` file written beside its
- * source, or undefined when it does not compile (skipped, as pip's
- * `compileall` skips it).
+ * Compiles files as they are handed in, on up to one interpreter per core,
+ * each started when there is work for it. {@link close} when done (the
+ * interpreters keep this process alive).
  *
- * @throws {DpipError} `compile-failed` when an interpreter cannot run or fails.
  * @example
  * ```ts ignore
- * const written = await compileBytecode(
- *   [{ source: "/stage/0/demo/__init__.py", final: "/venv/lib/python3.11/site-packages/demo/__init__.py" }],
- *   { python: "/venv/bin/python" },
- * );
+ * const compiler = new BytecodeCompiler({ python: "/venv/bin/python" });
+ * try {
+ *   const written = await compiler.compile([
+ *     { source: "/stage/0/demo/__init__.py", final: "/venv/lib/python3.11/site-packages/demo/__init__.py" },
+ *   ]);
+ * } finally {
+ *   await compiler.close();
+ * }
  * ```
  */
-export async function compileBytecode(
-  jobs: readonly BytecodeJob[],
-  options: BytecodeOptions,
-): Promise<(string | undefined)[]> {
-  const written: (string | undefined)[] = new Array(jobs.length).fill(undefined);
-  if (jobs.length === 0) return written;
-  const shares = shareOut(jobs, options.processes ?? navigator.hardwareConcurrency ?? 1);
-  await Promise.all(shares.map(async (share) => {
-    const results = await runCompiler(share.map((i) => jobs[i]!), options);
-    share.forEach((job, index) => {
-      const cfile = results[index];
-      if (typeof cfile === "string") written[job] = cfile;
+export class BytecodeCompiler {
+  readonly #options: BytecodeOptions;
+  readonly #processes: number;
+  /** Largest first. */
+  #queue: QueuedJob[] = [];
+  readonly #interpreters: Interpreter[] = [];
+  #failure: DpipError | undefined;
+  #closed = false;
+  #batches = 0;
+
+  constructor(options: BytecodeOptions) {
+    this.#options = options;
+    this.#processes = Math.max(
+      1,
+      Math.floor(options.processes ?? navigator.hardwareConcurrency ?? 1),
+    );
+  }
+
+  /** How many interpreters have been started (for tests). */
+  get started(): number {
+    return this.#interpreters.length;
+  }
+
+  /** How many batches have been handed out (for tests). */
+  get batches(): number {
+    return this.#batches;
+  }
+
+  /**
+   * Queues `jobs`; resolves, in their order, to the `.pyc` file written
+   * beside each source, or undefined for a file that does not compile.
+   *
+   * @throws {DpipError} `compile-failed` when an interpreter cannot run or dies.
+   */
+  compile(jobs: readonly BytecodeJob[]): Promise<(string | undefined)[]> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(compileFailed(this.#options.python, "closed"));
+    if (jobs.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const group: Group = {
+        results: new Array(jobs.length).fill(undefined),
+        left: jobs.length,
+        resolve,
+        reject,
+      };
+      const added = jobs.map((job, index) => ({ job, group, index }));
+      this.#queue = mergeLargestFirst(this.#queue, added);
+      this.#dispatch();
     });
-  }));
-  return written;
+  }
+
+  /**
+   * Stops the interpreters: at once when work is left (which then fails),
+   * else once they have exited.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const busy = this.#queue.length > 0 ||
+      this.#interpreters.some((interpreter) => interpreter.batches.length > 0);
+    if (busy) this.#fail(compileFailed(this.#options.python, "stopped"));
+    for (const interpreter of this.#interpreters) {
+      await interpreter.writer.close().catch(() => {});
+    }
+    await Promise.all(this.#interpreters.map((interpreter) => interpreter.done));
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0 && this.#failure === undefined) {
+      let target = this.#interpreters.find((interpreter) => interpreter.batches.length === 0) ??
+        this.#interpreters.find((interpreter) => interpreter.batches.length < DEPTH);
+      if (target === undefined) {
+        const wanted = this.#interpreters.length === 0 ||
+          this.#queue.length >= MIN_FILES_PER_PROCESS;
+        if (!wanted || this.#interpreters.length >= this.#processes) return;
+        target = this.#start();
+        if (target === undefined) return;
+      }
+      const count = batchLength(this.#queue, BATCH_LIMITS);
+      const batch = this.#queue.splice(0, count);
+      target.batches.push(batch);
+      this.#batches++;
+      const line = JSON.stringify(batch.map(({ job }) => [job.source, job.final])) + "\n";
+      target.writer.write(new TextEncoder().encode(line)).catch(() => {});
+    }
+  }
+
+  #start(): Interpreter | undefined {
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(this.#options.python, {
+        args: ["-c", SCRIPT],
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+        ...(this.#options.env === undefined
+          ? { env: { PYTHONIOENCODING: "utf-8" } }
+          : { env: { ...this.#options.env, PYTHONIOENCODING: "utf-8" }, clearEnv: true }),
+      }).spawn();
+    } catch (error) {
+      this.#fail(
+        compileFailed(this.#options.python, error instanceof Error ? error.message : String(error)),
+      );
+      return undefined;
+    }
+    const interpreter: Interpreter = {
+      child,
+      writer: child.stdin.getWriter(),
+      batches: [],
+      stderr: "",
+    };
+    this.#interpreters.push(interpreter);
+    interpreter.done = Promise.all([
+      this.#readAnswers(interpreter),
+      readLastLine(child.stderr).then((line) => interpreter.stderr = line),
+    ]).then(async () => {
+      const status = await child.status;
+      if (interpreter.batches.length > 0 || (!status.success && !this.#closed)) {
+        const reason = interpreter.stderr === "" ? `exit code ${status.code}` : interpreter.stderr;
+        this.#fail(compileFailed(this.#options.python, reason));
+      }
+    }).catch((error) => this.#fail(compileFailed(this.#options.python, String(error))));
+    return interpreter;
+  }
+
+  async #readAnswers(interpreter: Interpreter): Promise<void> {
+    for await (const line of lines(interpreter.child.stdout)) {
+      const batch = interpreter.batches.shift();
+      let answer: unknown;
+      try {
+        answer = JSON.parse(line);
+      } catch {
+        answer = undefined;
+      }
+      if (batch === undefined || !Array.isArray(answer) || answer.length !== batch.length) {
+        stop(interpreter.child);
+        if (batch !== undefined) interpreter.batches.unshift(batch);
+        continue;
+      }
+      batch.forEach(({ group, index }, i) => {
+        const cfile = answer[i];
+        if (typeof cfile === "string") group.results[index] = cfile;
+        if (--group.left === 0) group.resolve(group.results);
+      });
+      this.#dispatch();
+    }
+  }
+
+  /** Fails every request not answered yet, and every later one. */
+  #fail(error: DpipError): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    const groups = new Set(this.#queue.map(({ group }) => group));
+    for (const interpreter of this.#interpreters) {
+      for (const batch of interpreter.batches) for (const { group } of batch) groups.add(group);
+      stop(interpreter.child);
+    }
+    this.#queue = [];
+    for (const group of groups) group.reject(error);
+  }
+}
+
+/** `queue` and `added` merged, largest first (both already sorted, `added` sorted here). */
+export function mergeLargestFirst(
+  queue: readonly QueuedJob[],
+  added: readonly QueuedJob[],
+): QueuedJob[] {
+  const sorted = [...added].sort((a, b) => sizeOf(b) - sizeOf(a));
+  const merged: QueuedJob[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < queue.length || j < sorted.length) {
+    const takeQueued = j >= sorted.length ||
+      (i < queue.length && sizeOf(queue[i]!) >= sizeOf(sorted[j]!));
+    merged.push(takeQueued ? queue[i++]! : sorted[j++]!);
+  }
+  return merged;
 }
 
 /**
- * Job indices split into at most `processes` shares of about equal bytes:
- * largest first, each to the share with the fewest bytes so far.
+ * How many files from the front of `queue` make the next batch: at least
+ * one, then while the batch stays within both limits.
  */
-export function shareOut(jobs: readonly BytecodeJob[], processes: number): number[][] {
-  const count = Math.max(
-    1,
-    Math.min(Math.floor(processes), Math.ceil(jobs.length / MIN_FILES_PER_PROCESS)),
-  );
-  const size = (i: number) => jobs[i]!.size ?? AVERAGE_SIZE;
-  const order = jobs.map((_, i) => i).sort((a, b) => size(b) - size(a));
-  const shares = Array.from({ length: count }, () => ({ bytes: 0, jobs: [] as number[] }));
-  for (const job of order) {
-    let least = shares[0]!;
-    for (const share of shares) if (share.bytes < least.bytes) least = share;
-    least.jobs.push(job);
-    least.bytes += size(job);
+export function batchLength(
+  queue: readonly { job: BytecodeJob }[],
+  limits: { files: number; bytes: number },
+): number {
+  let count = 0;
+  let bytes = 0;
+  while (count < queue.length && count < limits.files) {
+    const size = queue[count]!.job.size ?? AVERAGE_SIZE;
+    if (count > 0 && bytes + size > limits.bytes) break;
+    bytes += size;
+    count++;
   }
-  return shares.map((share) => share.jobs).filter((share) => share.length > 0);
+  return count;
 }
 
-async function runCompiler(
-  jobs: readonly BytecodeJob[],
-  options: BytecodeOptions,
-): Promise<unknown[]> {
-  let child: Deno.ChildProcess;
+/** Kills `child` unless it has exited already. */
+function stop(child: Deno.ChildProcess): void {
   try {
-    child = new Deno.Command(options.python, {
-      args: ["-c", SCRIPT],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      ...(options.env === undefined
-        ? { env: { PYTHONIOENCODING: "utf-8" } }
-        : { env: { ...options.env, PYTHONIOENCODING: "utf-8" }, clearEnv: true }),
-    }).spawn();
-  } catch (error) {
-    throw compileFailed(options.python, error instanceof Error ? error.message : String(error));
-  }
-  const writer = child.stdin.getWriter();
-  const input = JSON.stringify(jobs.map((job) => [job.source, job.final]));
-  await writer.write(new TextEncoder().encode(input)).catch(() => {});
-  await writer.close().catch(() => {});
-  const output = await child.output();
-  const text = new TextDecoder().decode(output.stdout);
-  let results: unknown;
-  try {
-    results = output.success ? JSON.parse(text) : undefined;
+    child.kill();
   } catch {
-    results = undefined;
+    // It has exited.
   }
-  if (!Array.isArray(results) || results.length !== jobs.length) {
-    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").at(-1) ?? "";
-    throw compileFailed(options.python, stderr === "" ? `exit code ${output.code}` : stderr);
+}
+
+function sizeOf(queued: QueuedJob): number {
+  return queued.job.size ?? AVERAGE_SIZE;
+}
+
+/** The lines of a stream of UTF-8 text, without their newlines. */
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let pending = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    pending += chunk;
+    let start = 0;
+    for (
+      let newline = pending.indexOf("\n");
+      newline >= 0;
+      newline = pending.indexOf("\n", start)
+    ) {
+      yield pending.slice(start, newline);
+      start = newline + 1;
+    }
+    pending = pending.slice(start);
   }
-  return results;
+  if (pending !== "") yield pending;
+}
+
+/** The last non-empty line of a stream (read to its end), or "". */
+async function readLastLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let last = "";
+  for await (const line of lines(stream)) if (line.trim() !== "") last = line.trim();
+  return last;
 }
 
 function compileFailed(python: string, reason: string): DpipError {

@@ -1,7 +1,8 @@
 /**
- * `install` of local wheel files: validate and unpack every wheel (into the
- * unpacked-wheel cache), then, holding the environment lock, stage each one,
- * compile if asked (one interpreter process per core), and commit each
+ * `install` of local wheel files: holding the environment lock, validate and
+ * unpack every wheel (into the unpacked-wheel cache), stage each one as soon
+ * as it is unpacked, compiling its files meanwhile if asked (one interpreter
+ * process per core, fed while later wheels unpack), and commit each
  * distribution in turn, replacing an installed version only once the new one
  * is staged. Nothing is printed: the result is an {@link InstallChangelog}.
  *
@@ -38,7 +39,7 @@ import { planRemoval } from "../installer/uninstall.ts";
 import { fileSha256, Linker, type LinkMode } from "../installer/wheel_cache.ts";
 import { unpackWheelCached } from "../installer/prepare.ts";
 import { allInOrder, ExtractPool, largestFirst } from "../installer/extract_pool.ts";
-import { compileBytecode } from "../installer/bytecode.ts";
+import { BytecodeCompiler } from "../installer/bytecode.ts";
 
 /** A wheel file to install. */
 export interface LocalWheelRequest {
@@ -145,8 +146,7 @@ export async function installWheels(
     : undefined;
   const bucket = options.cacheBucket ?? temporaryBucket!;
   try {
-    const prepared = await prepareAll(requests, bucket, options, changelog.warnings);
-    await applyWheels(prepared, options, changelog);
+    await applyWheels(requests, bucket, options, changelog);
   } finally {
     if (temporaryBucket !== undefined) {
       await Deno.remove(temporaryBucket, { recursive: true }).catch(() => {});
@@ -155,13 +155,17 @@ export async function installWheels(
   return changelog;
 }
 
-/** Every wheel validated and unpacked (on two threads when worth it), in request order. */
-async function prepareAll(
+/**
+ * Every wheel validated and unpacked (on two threads when worth it), each
+ * handed to `then` as soon as it is; their results in request order.
+ */
+async function prepareAll<T>(
   requests: readonly LocalWheelRequest[],
   bucket: string,
   options: InstallWheelsOptions,
   warnings: string[],
-): Promise<PreparedWheel[]> {
+  then: (wheel: PreparedWheel, index: number) => T,
+): Promise<T[]> {
   const sizes = await Promise.all(
     requests.map((request) => Deno.stat(request.path).then((info) => info.size, () => 0)),
   );
@@ -180,7 +184,7 @@ async function prepareAll(
       prepareWheel(requests[i]!, bucket, options, { warnings: warned[i]!, pool, size: sizes[i]! })
         .then((wheel) => {
           options.onPhase?.({ kind: "unpacking", done: ++unpacked, total });
-          return wheel;
+          return then(wheel, i);
         }),
     ]),
   );
@@ -239,8 +243,15 @@ interface StagedEntry {
   readonly old?: InstalledDist;
 }
 
+/**
+ * Holding the environment lock: unpacks every wheel and stages each one in
+ * the work directory as soon as it is unpacked (its files handed to the
+ * compiler at once, when compiling, so that bytecode is compiled while later
+ * wheels unpack), then commits them all.
+ */
 async function applyWheels(
-  prepared: readonly PreparedWheel[],
+  requests: readonly LocalWheelRequest[],
+  bucket: string,
   options: InstallWheelsOptions,
   changelog: WheelsInstalled,
 ): Promise<void> {
@@ -250,27 +261,28 @@ async function applyWheels(
     ...(options.onLockWait === undefined ? {} : { onWait: options.onLockWait }),
   });
   try {
-    for (const dir of libDirs) {
-      appendAll(changelog.warnings, recoveryWarnings(recoverTransactions(dir).changes));
-    }
+    const recovered = libDirs.flatMap((dir) => recoveryWarnings(recoverTransactions(dir).changes));
     const installed = readInstalledDists(libDirs).dists;
-    const toStage = prepared.map((wheel) => {
-      const old = installed.find((dist) => dist.name === wheel.manifest.name);
-      return old === undefined ? { wheel } : { wheel, old };
-    });
-    if (toStage.length === 0) return;
-    options.onPhase?.({ kind: "installing", done: 0, total: toStage.length });
-
+    if (requests.length === 0) {
+      appendAll(changelog.warnings, recovered);
+      return;
+    }
     // One work directory in the library directory, so renames stay on its file system;
     // each distribution staged apart, so that it is committed on its own.
     const workDir = createWorkDir(scheme.purelib);
     let staged: StagedEntry[];
     try {
-      staged = await stageAll(toStage, workDir, options, changelog.warnings);
+      staged = await stageAll(
+        requests,
+        { bucket, workDir, installed, recovered },
+        options,
+        changelog,
+      );
     } catch (error) {
       discardWorkDir(workDir);
       throw error;
     }
+    options.onPhase?.({ kind: "installing", done: 0, total: staged.length });
     commitStaged(staged, workDir, options);
     for (const { staged: stagedWheel, old } of staged) {
       if (old !== undefined) {
@@ -287,49 +299,85 @@ async function applyWheels(
   }
 }
 
-/** Stages every wheel in `workDir` (linked from the cache), compiled if asked, finished. */
+/**
+ * Unpacks every wheel and stages it in `workDir` (linked from the cache) as
+ * soon as it is unpacked, compiled if asked, finished. Warnings: unpacking's,
+ * then the recovered transactions', then linking's, as before staging
+ * overlapped unpacking.
+ */
 async function stageAll(
-  toStage: readonly { wheel: PreparedWheel; old?: InstalledDist }[],
-  workDir: string,
+  requests: readonly LocalWheelRequest[],
+  context: {
+    bucket: string;
+    workDir: string;
+    installed: readonly InstalledDist[];
+    recovered: readonly string[];
+  },
   options: InstallWheelsOptions,
-  warnings: string[],
+  changelog: WheelsInstalled,
 ): Promise<StagedEntry[]> {
-  const staged: StagedEntry[] = [];
   const linker = new Linker(options.linkMode ?? "hardlink");
-  for (const { wheel, old } of toStage) {
-    const stagedWheel = stageWheel({
-      tree: wheel.tree,
-      manifest: wheel.manifest,
-      scheme: options.scheme,
-      staging: new StagingArea(stageDir(workDir, staged.length)),
+  const compiler = options.compile === true
+    ? new BytecodeCompiler({
       python: options.python,
-      pythonVersion: options.pythonVersion,
-      linker,
       ...(options.env === undefined ? {} : { env: options.env }),
-    });
-    staged.push({ wheel, staged: stagedWheel, ...(old === undefined ? {} : { old }) });
-  }
-  if (linker.fellBack && options.linkMode === "hardlink") {
-    warnings.push(
-      "Hard links to the cache are not possible here (another file system?); files were copied instead",
+    })
+    : undefined;
+  const finishing: Promise<void>[] = new Array(requests.length);
+  try {
+    const staged = await prepareAll(
+      requests,
+      context.bucket,
+      options,
+      changelog.warnings,
+      (wheel, index) => {
+        const stagedWheel = stageWheel({
+          tree: wheel.tree,
+          manifest: wheel.manifest,
+          scheme: options.scheme,
+          staging: new StagingArea(stageDir(context.workDir, index)),
+          python: options.python,
+          pythonVersion: options.pythonVersion,
+          linker,
+          ...(options.env === undefined ? {} : { env: options.env }),
+        });
+        const old = context.installed.find((dist) => dist.name === wheel.manifest.name);
+        const entry = { wheel, staged: stagedWheel, ...(old === undefined ? {} : { old }) };
+        const compiled = compiler === undefined
+          ? Promise.resolve([])
+          : compileStaged(compiler, stagedWheel);
+        const finished = compiled.then((files) => finish(entry, files));
+        finished.catch(() => {}); // awaited below, failure or not
+        finishing[index] = finished;
+        return entry;
+      },
     );
+    appendAll(changelog.warnings, context.recovered);
+    if (linker.fellBack && options.linkMode === "hardlink") {
+      changelog.warnings.push(
+        "Hard links to the cache are not possible here (another file system?); files were copied instead",
+      );
+    }
+    if (compiler !== undefined) {
+      options.onPhase?.({ kind: "compiling", done: 0, total: staged.length });
+    }
+    await allInOrder(finishing);
+    return staged;
+  } finally {
+    await compiler?.close();
+    await Promise.allSettled(finishing);
   }
-  if (options.compile === true) {
-    options.onPhase?.({ kind: "compiling", done: 0, total: staged.length });
-  }
-  const compiled = options.compile === true
-    ? await compileStaged(staged.map((entry) => entry.staged), options)
-    : new Map<StagedWheel, { root: number; path: string }[]>();
-  for (const entry of staged) {
-    finishStagedWheel(entry.staged, {
-      requested: entry.wheel.request.requested,
-      ...(entry.wheel.request.directUrl === null
-        ? {}
-        : { directUrl: entry.wheel.request.directUrl ?? directUrlOf(entry.wheel) }),
-      compiled: compiled.get(entry.staged) ?? [],
-    });
-  }
-  return staged;
+}
+
+/** Writes a staged wheel's generated dist-info files and its RECORD (compiled files too). */
+function finish(entry: StagedEntry, compiled: { root: number; path: string }[]): void {
+  finishStagedWheel(entry.staged, {
+    requested: entry.wheel.request.requested,
+    ...(entry.wheel.request.directUrl === null
+      ? {}
+      : { directUrl: entry.wheel.request.directUrl ?? directUrlOf(entry.wheel) }),
+    compiled,
+  });
 }
 
 /** Commits the staged distributions, each replacing its old version, in one journaled transaction. */
@@ -383,34 +431,27 @@ function directUrlOf(wheel: PreparedWheel): DirectUrl {
 }
 
 /**
- * Compiles every staged `.py` file (any scheme directory, as pip does), each
- * named by its final path, on all cores (`installer/bytecode.ts`). Files that
- * do not compile are skipped, as pip's `compileall` skips them.
+ * Compiles a staged wheel's `.py` files (any scheme directory, as pip does),
+ * each named by its final path (`installer/bytecode.ts`). Files that do not
+ * compile are skipped, as pip's `compileall` skips them.
  */
 async function compileStaged(
-  wheels: readonly StagedWheel[],
-  options: InstallWheelsOptions,
-): Promise<Map<StagedWheel, { root: number; path: string }[]>> {
-  const jobs = wheels.flatMap((wheel) =>
-    wheel.files.filter((file) => file.path.endsWith(".py")).map((file) => ({ wheel, file }))
-  );
-  const written = await compileBytecode(
-    jobs.map(({ wheel, file }) => ({
-      source: wheel.staging.path(file.root, file.path),
-      final: finalName(wheel, file.root, file.path),
-      ...(file.size === undefined ? {} : { size: file.size }),
-    })),
-    { python: options.python, ...(options.env === undefined ? {} : { env: options.env }) },
-  );
-  const result = new Map<StagedWheel, { root: number; path: string }[]>();
+  compiler: BytecodeCompiler,
+  wheel: StagedWheel,
+): Promise<{ root: number; path: string }[]> {
+  const files = wheel.files.filter((file) => file.path.endsWith(".py"));
+  const written = await compiler.compile(files.map((file) => ({
+    source: wheel.staging.path(file.root, file.path),
+    final: finalName(wheel, file.root, file.path),
+    ...(file.size === undefined ? {} : { size: file.size }),
+  })));
+  const result: { root: number; path: string }[] = [];
   written.forEach((cfile, index) => {
-    const { wheel, file } = jobs[index]!;
+    const file = files[index]!;
     if (cfile === undefined) return;
     const path = relative(wheel.staging.path(file.root, ""), cfile);
     if (path.startsWith("..") || dirname(path) === path) return;
-    const list = result.get(wheel) ?? [];
-    list.push({ root: file.root, path });
-    result.set(wheel, list);
+    result.push({ root: file.root, path });
   });
   return result;
 }
