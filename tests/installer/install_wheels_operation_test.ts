@@ -4,6 +4,9 @@ import { DoubleRequirementError } from "../../lib/operations/install_wheels.ts";
 import { schemeAt } from "../helpers/installed.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
+import { pyenvPython, skipUnless } from "../helpers/python.ts";
+
+const python311 = await pyenvPython("3.11");
 
 const options = (root: string) => ({
   scheme: schemeAt(root),
@@ -75,4 +78,47 @@ Deno.test("a wheel is installed over the same version (what to install is the pl
   const distInfo = [...Deno.readDirSync(join(root, "site/c-1.0.dist-info"))].map((e) => e.name)
     .sort();
   assertEquals(distInfo, ["INSTALLER", "METADATA", "RECORD", "REQUESTED", "WHEEL"]);
+});
+
+Deno.test({
+  name:
+    "--compile over several wheels: each wheel's files compiled once as it is staged, RECORD lists them, a broken file is skipped",
+  ignore: skipUnless(python311, "pyenv Python 3.11"),
+  fn: async () => {
+    const root = await Deno.makeTempDir();
+    try {
+      const wheels = [];
+      for (const [name, count] of [["big", 90], ["mid", 20], ["one", 1], ["none", 0]] as const) {
+        const files: Record<string, string> = { [`${name}/data.txt`]: "not python\n" };
+        for (let i = 0; i < count; i++) files[`${name}/m${i}.py`] = `X = ${i}\n`.repeat(i + 1);
+        if (name === "mid") files["mid/broken.py"] = "def f(:\n";
+        wheels.push(await writeWheel(join(root, "w"), { name, version: "1.0", files }));
+      }
+      const log = await installWheels(
+        wheels.map((wheel) => ({ path: wheel.path, requested: true })),
+        { ...options(root), python: python311!, compile: true },
+      );
+      assertEquals(log.installed.map((d) => d.name), ["big", "mid", "one", "none"]);
+      const site = join(root, "site");
+      for (const [name, count] of [["big", 90], ["mid", 20], ["one", 1]] as const) {
+        const expected = Array.from({ length: count }, (_, i) => `m${i}.cpython-311.pyc`).sort();
+        const found = [...Deno.readDirSync(join(site, name, "__pycache__"))].map((e) => e.name);
+        assertEquals(found.sort(), expected, `${name}: one .pyc per module, nothing else`);
+        const record = Deno.readTextFileSync(join(site, `${name}-1.0.dist-info/RECORD`));
+        const rows = record.split("\r\n").filter((row) => row.includes(".pyc"));
+        assertEquals(rows.sort(), expected.map((pyc) => `${name}/__pycache__/${pyc},,`).sort());
+      }
+      assert(!Deno.statSync(join(site, "none")).isFile);
+      assertEquals(
+        [...Deno.readDirSync(join(site, "none"))].map((e) => e.name),
+        ["data.txt"],
+      );
+      assertEquals(
+        [...Deno.readDirSync(site)].filter((e) => e.name.startsWith(".dpip-txn-")).length,
+        0,
+      );
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
 });
