@@ -45,7 +45,7 @@ export async function fetchWheelReference(
   }
   const dir = await context.scratch.dir("wheel-url");
   const result = await context.downloader.download(url, join(dir, filename), {
-    checks: digestChecks(source.text, source.urlHashes),
+    checks: digestChecks("the URL", source.urlHashes),
   });
   return {
     source,

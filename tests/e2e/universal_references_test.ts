@@ -263,7 +263,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "lock --universal: a wheel URL that cannot be fetched, or a file that is no wheel, is one line naming it",
+    "lock --universal: a wheel URL that cannot be fetched or does not match its #sha256=, or a file that is no wheel, is one line naming it",
   ignore: skipUnless(python311, "pyenv's Python 3.11"),
   sanitizeResources: false,
   async fn() {
@@ -274,6 +274,11 @@ Deno.test({
         const [requirement, named] of [
           [`gone @ ${missing}`, missing],
           ["./broken-1.0-py3-none-any.whl", "broken-1.0-py3-none-any.whl"],
+          // A fragment the file does not match: refused before anything is read from it.
+          [
+            `kept @ ${server.fileUrl(keptWheel.filename)}#sha256=${"0".repeat(64)}`,
+            keptWheel.filename,
+          ],
         ] as const
       ) {
         const result = await dpip(
