@@ -125,6 +125,9 @@ Deno.test({
         dependencies: ["winonly; sys_platform == 'win32'"],
       });
       await Deno.writeFile(join(home, sdist.filename), sdist.bytes);
+      // A wheel for another platform is read whatever its tags; its marker says where it goes.
+      const windows = wheelFile({ name: "winpkg", version: "1.0", tags: "cp312-cp312-win_amd64" });
+      await Deno.writeFile(join(home, windows.filename), windows.bytes);
       const keptUrl = server.fileUrl(keptWheel.filename);
       const keptHash = sha256(keptWheel.bytes);
       const packages = await lockUniversally(home, [
@@ -134,6 +137,7 @@ Deno.test({
         // Named by URL (and checked against its fragment); usekept requires kept from the index.
         `kept @ ${keptUrl}#sha256=${keptHash}`,
         "usekept",
+        `./${windows.filename} ; sys_platform == "win32"`,
       ]);
       assertEquals(entries(packages), [
         "kept - [] archive",
@@ -143,6 +147,7 @@ Deno.test({
         "oldsrc - [] archive",
         "usekept 1.0 []",
         'winonly 1.0 [sys_platform == "win32"]',
+        'winpkg - [sys_platform == "win32"] archive',
       ]);
       const archive = (name: string) => packages.find((p) => p.name === name)?.archive;
       assertEquals(archive("kept"), { url: keptUrl, hashes: { sha256: keptHash } });
