@@ -2,8 +2,8 @@
  * `lock --universal` and `compile --universal` of direct references, on an
  * index served here: a local wheel (one for this platform, one for
  * Windows), a wheel URL the server serves (whose project the index also
- * offers, through another project's requirement), a local sdist, a project directory, an editable one and a git repository
- * made here. The lock writes each as `pip lock` writes it (PEP 751
+ * offers, through another project's requirement), a local sdist, a project
+ * directory, an editable one and a git repository made here. The lock writes each as `pip lock` writes it (PEP 751
  * `archive`, `directory`, `vcs` tables, with hashes where pip gives them,
  * the commit checked out), with the marker its requirement carries, and
  * their dependencies fork on markers as any other's. `dpip install -r
