@@ -6,11 +6,13 @@
  * `SOURCE_DATE_EPOCH` is set, else timestamps), by `py_compile` itself.
  *
  * One long-lived interpreter per core reads batches of files from a pipe and
- * answers each batch with the `.pyc` files it wrote. Every batch comes from
- * one shared queue, largest files first, as soon as an interpreter has room
- * for it (two batches each, so that none waits for the next while this
- * thread is busy), so files can be queued while other wheels are still
- * unpacking and the cores stay balanced whatever each file costs.
+ * answers each batch with the `.pyc` files it wrote. Batches come from one
+ * shared queue, largest files first, to the interpreter with the least work
+ * in hand, each holding at most its share of what is left (a quarter of it
+ * for two; guided self-scheduling): a large share while much is left, so
+ * that an interpreter keeps working while this thread is busy unpacking
+ * other wheels and cannot feed it, and smaller ones towards the end, so that
+ * the cores finish together whatever each file costs.
  *
  * @module
  */
@@ -41,12 +43,12 @@ export interface BytecodeOptions {
   readonly processes?: number;
 }
 
-/** How much one batch holds at most: a pipe round trip per batch, a batch in a few milliseconds. */
+/** How much one batch (one line, one answer) holds at most. */
 export const BATCH_LIMITS = { files: 32, bytes: 64 * 1024 } as const;
+/** The source bytes an interpreter may hold at least, however little is left (two batches). */
+const MIN_IN_HAND = 2 * BATCH_LIMITS.bytes;
 /** Another interpreter starts only while at least this many files wait. */
 const MIN_FILES_PER_PROCESS = 32;
-/** Batches handed to an interpreter at once: the one it compiles and the next. */
-const DEPTH = 2;
 /** The size assumed for a file whose size is not known. */
 const AVERAGE_SIZE = 8192;
 
@@ -58,6 +60,11 @@ const AVERAGE_SIZE = 8192;
 const SCRIPT = `
 import importlib.util, json, py_compile, sys, warnings
 warnings.filterwarnings("ignore")
+try:
+    import fcntl
+    fcntl.fcntl(0, 1031, 1 << 20)  # F_SETPIPE_SZ: more work queued while dpip is busy
+except Exception:
+    pass
 for line in sys.stdin.buffer:
     done = []
     for source, final in json.loads(line):
@@ -90,6 +97,8 @@ interface Interpreter {
   readonly writer: WritableStreamDefaultWriter<Uint8Array>;
   /** Batches written and not answered yet, oldest first. */
   readonly batches: QueuedJob[][];
+  /** Their source bytes. */
+  inHand: number;
   /** The last line it wrote to stderr (why it failed). */
   stderr: string;
   /** Reading its answers and its stderr, until it exits. */
@@ -116,8 +125,11 @@ interface Interpreter {
 export class BytecodeCompiler {
   readonly #options: BytecodeOptions;
   readonly #processes: number;
-  /** Largest first. */
+  /** Largest first, from `#head` on (those before it are handed out). */
   #queue: QueuedJob[] = [];
+  #head = 0;
+  /** Source bytes queued or in an interpreter's hand, not answered yet. */
+  #unanswered = 0;
   readonly #interpreters: Interpreter[] = [];
   #failure: DpipError | undefined;
   #closed = false;
@@ -159,7 +171,9 @@ export class BytecodeCompiler {
         reject,
       };
       const added = jobs.map((job, index) => ({ job, group, index }));
-      this.#queue = mergeLargestFirst(this.#queue, added);
+      this.#queue = mergeLargestFirst(this.#queue.slice(this.#head), added);
+      this.#head = 0;
+      for (const queued of added) this.#unanswered += sizeOf(queued);
       this.#dispatch();
     });
   }
@@ -170,7 +184,7 @@ export class BytecodeCompiler {
    */
   async close(): Promise<void> {
     this.#closed = true;
-    const busy = this.#queue.length > 0 ||
+    const busy = this.#head < this.#queue.length ||
       this.#interpreters.some((interpreter) => interpreter.batches.length > 0);
     if (busy) this.#fail(compileFailed(this.#options.python, "stopped"));
     for (const interpreter of this.#interpreters) {
@@ -180,19 +194,24 @@ export class BytecodeCompiler {
   }
 
   #dispatch(): void {
-    while (this.#queue.length > 0 && this.#failure === undefined) {
-      let target = this.#interpreters.find((interpreter) => interpreter.batches.length === 0) ??
-        this.#interpreters.find((interpreter) => interpreter.batches.length < DEPTH);
-      if (target === undefined) {
+    while (this.#head < this.#queue.length && this.#failure === undefined) {
+      const allowance = Math.max(MIN_IN_HAND, this.#unanswered / (2 * this.#processes));
+      let target: Interpreter | undefined = undefined;
+      for (const interpreter of this.#interpreters) {
+        if (target === undefined || interpreter.inHand < target.inHand) target = interpreter;
+      }
+      if (target === undefined || target.inHand >= allowance) {
         const wanted = this.#interpreters.length === 0 ||
-          this.#queue.length >= MIN_FILES_PER_PROCESS;
+          this.#queue.length - this.#head >= MIN_FILES_PER_PROCESS;
         if (!wanted || this.#interpreters.length >= this.#processes) return;
         target = this.#start();
         if (target === undefined) return;
       }
-      const count = batchLength(this.#queue, BATCH_LIMITS);
-      const batch = this.#queue.splice(0, count);
+      const count = batchLength(this.#queue, BATCH_LIMITS, this.#head);
+      const batch = this.#queue.slice(this.#head, this.#head + count);
+      this.#head += count;
       target.batches.push(batch);
+      for (const queued of batch) target.inHand += sizeOf(queued);
       this.#batches++;
       const line = JSON.stringify(batch.map(({ job }) => [job.source, job.final])) + "\n";
       target.writer.write(new TextEncoder().encode(line)).catch(() => {});
@@ -221,6 +240,7 @@ export class BytecodeCompiler {
       child,
       writer: child.stdin.getWriter(),
       batches: [],
+      inHand: 0,
       stderr: "",
     };
     this.#interpreters.push(interpreter);
@@ -251,7 +271,10 @@ export class BytecodeCompiler {
         if (batch !== undefined) interpreter.batches.unshift(batch);
         continue;
       }
-      batch.forEach(({ group, index }, i) => {
+      batch.forEach((queued, i) => {
+        const { group, index } = queued;
+        interpreter.inHand -= sizeOf(queued);
+        this.#unanswered -= sizeOf(queued);
         const cfile = answer[i];
         if (typeof cfile === "string") group.results[index] = cfile;
         if (--group.left === 0) group.resolve(group.results);
@@ -264,12 +287,13 @@ export class BytecodeCompiler {
   #fail(error: DpipError): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
-    const groups = new Set(this.#queue.map(({ group }) => group));
+    const groups = new Set(this.#queue.slice(this.#head).map(({ group }) => group));
     for (const interpreter of this.#interpreters) {
       for (const batch of interpreter.batches) for (const { group } of batch) groups.add(group);
       stop(interpreter.child);
     }
     this.#queue = [];
+    this.#head = 0;
     for (const group of groups) group.reject(error);
   }
 }
@@ -292,17 +316,18 @@ export function mergeLargestFirst(
 }
 
 /**
- * How many files from the front of `queue` make the next batch: at least
- * one, then while the batch stays within both limits.
+ * How many files from `queue[start]` on make the next batch: at least one,
+ * then while the batch stays within both limits.
  */
 export function batchLength(
   queue: readonly { job: BytecodeJob }[],
   limits: { files: number; bytes: number },
+  start = 0,
 ): number {
   let count = 0;
   let bytes = 0;
-  while (count < queue.length && count < limits.files) {
-    const size = queue[count]!.job.size ?? AVERAGE_SIZE;
+  while (start + count < queue.length && count < limits.files) {
+    const size = queue[start + count]!.job.size ?? AVERAGE_SIZE;
     if (count > 0 && bytes + size > limits.bytes) break;
     bytes += size;
     count++;
