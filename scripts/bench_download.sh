@@ -23,7 +23,7 @@ serve_mirror
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1
 unset PIP_FIND_LINKS
 cache="$work/dpip-cache"
-dpip_cmd=(deno run --allow-all main.ts --cache-dir "$cache" --python "$python")
+dpip_cmd=(deno run --allow-all --unstable-lazy-dynamic-imports main.ts --cache-dir "$cache" --python "$python")
 pip=("$python" -m pip download --no-deps --only-binary=:all: --no-cache-dir --progress-bar off -q -i "$index")
 mapfile -t all < <(ls "$mirror/simple" | grep -v '\.html$' | sort)
 step=$(( ${#all[@]} / 60 > 0 ? ${#all[@]} / 60 : 1 ))
@@ -42,7 +42,7 @@ echo "projects (${#projects[@]}): ${projects[*]}"
 echo 0 >"$work/n"
 run='$(cat '"$work"'/n)'
 next='echo $(( $(cat '"$work"'/n) + 1 )) > '"$work"'/n && mkdir -p '"$work"'/cache-'"$run"' && cp -a '"$cache"'/interpreters-v1 '"$work"'/cache-'"$run"'/'
-dpip="deno run --allow-all main.ts --python $python download --no-deps --only-binary=:all: -i $index"
+dpip="deno run --allow-all --unstable-lazy-dynamic-imports main.ts --python $python download --no-deps --only-binary=:all: -i $index"
 dpip_timed="$dpip --cache-dir $work/cache-$run -d $work/dpip-$run ${projects[*]}"
 build_bundle "$work/bundle"
 shipped="$work/bundle/dpip --python $python download --no-deps --only-binary=:all: -i $index"

@@ -43,7 +43,7 @@ req=jupyterlab
 deno cache main.ts >/dev/null 2>&1 || true
 build_bundle "$work/bundle"
 shipped="$work/bundle/dpip"
-source_dpip="deno run --allow-all $PWD/main.ts"
+source_dpip="deno run --allow-all --unstable-lazy-dynamic-imports $PWD/main.ts"
 
 # Venvs: pip's have pip (23.2.1 from ensurepip, made once and copied), dpip's have none.
 "$python" -m venv "$work/pip-template"

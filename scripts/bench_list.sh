@@ -23,7 +23,7 @@ fi
 cache="$(mktemp -d)"
 [[ "${DPIP_BENCH_KEEP:-}" == 1 ]] || trap 'rm -rf "$cache"' EXIT
 build_bundle "$cache/bundle"
-dpip=(deno run --allow-all main.ts --cache-dir "$cache")
+dpip=(deno run --allow-all --unstable-lazy-dynamic-imports main.ts --cache-dir "$cache")
 bundled=("$cache/bundle/dpip" --cache-dir "$cache")
 "${dpip[@]}" list --python "$python" >/dev/null # warms the interpreter cache
 "${bundled[@]}" list --python "$python" >/dev/null # and Deno's code cache of the bundle

@@ -24,7 +24,7 @@ export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 unset PIP_FIND_LINKS
 "$python" -m venv "$work/venv"
 venv_python="$work/venv/bin/python"
-dpip="deno run --allow-all $PWD/main.ts"
+dpip="deno run --allow-all --unstable-lazy-dynamic-imports $PWD/main.ts"
 req="$(printf '%q ' "${reqs[@]}")"  # quoted for the shells hyperfine starts
 # Prime both warm caches (and check both resolve).
 $dpip install -q --dry-run --python "$venv_python" --cache-dir "$work/dpip-warm" -i "$index" "${reqs[@]}"

@@ -28,7 +28,7 @@ fi
 work="$(mktemp -d)"
 [[ "${DPIP_BENCH_KEEP:-}" == 1 ]] || trap 'rm -rf "$work"' EXIT
 build_bundle "$work/bundle"
-dpip=(deno run --allow-all main.ts --cache-dir "$work/cache")
+dpip=(deno run --allow-all --unstable-lazy-dynamic-imports main.ts --cache-dir "$work/cache")
 bundled=("$work/bundle/dpip" --cache-dir "$work/cache")
 "${dpip[@]}" venv -q --python "$python" "$work/warm-source" # probes the interpreter once
 "${bundled[@]}" venv -q --python "$python" "$work/warm-bundle" # and warms Deno's code cache
