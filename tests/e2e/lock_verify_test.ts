@@ -15,7 +15,7 @@ import { pathExists } from "../../lib/path_exists.ts";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
 import { pyenvPython, skipUnless } from "../helpers/python.ts";
-import { dpip, tempHome } from "./install_support.ts";
+import { dpip, makeVenv, tempHome } from "./install_support.ts";
 
 const python = await pyenvPython("3.11");
 
@@ -76,6 +76,27 @@ Deno.test({
       assertEquals(
         await Deno.readTextFile(join(home, "again.toml")),
         await Deno.readTextFile(join(home, "pylock.toml")),
+      );
+
+      // The locked wheels are in the cache: installing the lock downloads nothing.
+      const venv = await makeVenv(join(home, "venv"));
+      const afterLocks = server.requests.length;
+      const installed = await dpip([
+        "install",
+        "--python",
+        venv.python,
+        "--cache-dir",
+        join(home, "cache"),
+        "-r",
+        "pylock.toml",
+      ], { home });
+      assertEquals(installed.status, 0, installed.stderr);
+      assertStringIncludes(installed.stdout, "Successfully installed app-1.0 dep-1.0");
+      assertEquals(
+        server.requests.slice(afterLocks).filter((r) => r.path.startsWith("/files/")).map((r) =>
+          r.path
+        ),
+        [],
       );
     } finally {
       await server.close();
