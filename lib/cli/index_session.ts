@@ -7,6 +7,7 @@
  * @module
  */
 
+import { lazy } from "../lazy.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
 import { commandCacheRoot } from "./target_interpreter.ts";
 import { tagPriorities } from "../dists/tags.ts";
@@ -245,7 +246,8 @@ export function candidateSettings(
     ): ["only-binary", string] => ["only-binary", v]),
   ];
   return {
-    tags: tagPriorities(targetTags(interpreter.tagFacts, target)),
+    // Built on first use: a run that resolves nothing (a no-op install) never ranks a tag.
+    tags: lazy(() => tagPriorities(targetTags(interpreter.tagFacts, target))),
     policy: {
       formatControl: parseFormatControl(formatValues),
       preferBinary: options.flag("preferBinary") || (extra.preferBinary ?? false),

@@ -37,6 +37,7 @@
 import { BuildStack } from "../build/build_stack.ts";
 import { throwIfCancelled } from "../cancellation.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
+import { lazy } from "../lazy.ts";
 import { compatibleTags } from "../dists/tags.ts";
 import { DpipError } from "../errors.ts";
 import type { LocalWheel } from "../installer/prepare.ts";
@@ -230,7 +231,8 @@ async function runPipeline(
   const { settings, target, services, reporter } = options;
   const { interpreter } = target;
   refuseExternallyManaged(target, settings);
-  const tags = new Set(compatibleTags(interpreter.tagFacts).map(String));
+  // Built on first use (a local wheel to check, wheels to install): a no-op install never does.
+  const tags = lazy(() => new Set(compatibleTags(interpreter.tagFacts).map(String)));
   const prepared = await prepareRoots(spec, {
     interpreter,
     build: (source, configSettings) =>
