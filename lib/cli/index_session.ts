@@ -194,7 +194,7 @@ export async function openIndexSession(
  */
 export function installServices(
   session: IndexSession,
-  options: { tags: TagRanking; policy: CandidatePolicy; cacheRoot?: string },
+  options: { tags: TagRanking; policy: CandidatePolicy; cacheRoot?: string; wholeWheels?: boolean },
 ): InstallServices {
   const { tags, policy, cacheRoot } = options;
   const metadataStore = session.metadataStore;
@@ -206,6 +206,7 @@ export function installServices(
         tags,
         policy,
         ...(metadataStore === undefined ? {} : { metadataStore }),
+        ...(options.wholeWheels ? { wholeWheels: true } : {}),
       })
     ),
     metadataClient: session.client,

@@ -111,6 +111,12 @@ export interface DefaultProviderOptions {
   knownNames?: () => Promise<readonly string[]>;
   /** Where wheels' metadata is kept by what verified it (`MetadataCache` fits). */
   metadataStore?: MetadataStore;
+  /**
+   * Read a wheel's METADATA from the whole wheel, checked against the
+   * index's hashes, never by range requests (which no hash covers): for a
+   * lock, whose wheels are then in the cache and their metadata verified.
+   */
+  wholeWheels?: boolean;
 }
 
 /**
@@ -198,7 +204,9 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
         return { kind: "unavailable", reason: { kind: "sdist-only" } };
       }
       try {
-        const text = await fetchWheelMetadata(client, source.file, options.metadataStore);
+        const text = await fetchWheelMetadata(client, source.file, options.metadataStore, {
+          wholeWheels: options.wholeWheels ?? false,
+        });
         return {
           kind: "metadata",
           metadata: checkedMetadata(text, name, candidate.version, source.file.filename),
@@ -346,14 +354,16 @@ export async function fetchWheelMetadata(
   client: MetadataClient,
   file: IndexFile,
   store?: MetadataStore,
+  options: { wholeWheels: boolean } = { wholeWheels: false },
 ): Promise<string> {
-  return new TextDecoder().decode(await wheelMetadataBytes(client, file, store));
+  return new TextDecoder().decode(await wheelMetadataBytes(client, file, store, options));
 }
 
 async function wheelMetadataBytes(
   client: MetadataClient,
   file: IndexFile,
   store: MetadataStore | undefined,
+  options: { wholeWheels: boolean },
 ): Promise<Uint8Array> {
   const limit = client.limits?.metadata ?? DEFAULT_METADATA_LIMIT;
   const wheelSha256 = file.hashes["sha256"]?.toLowerCase();
@@ -385,6 +395,9 @@ async function wheelMetadataBytes(
       await store?.put(key, answer.body);
       return answer.body;
     }
+  }
+  if (options.wholeWheels && client.download !== undefined) {
+    return await wholeWheelMetadata(client, file, { store, limit });
   }
   const unverified: MetadataKey = { kind: "unverified", url: file.url };
   const kept = await store?.get(unverified);

@@ -16,6 +16,8 @@ import {
   fetchWheelMetadata,
   type IndexFile,
   type MetadataClient,
+  MetadataMismatchError,
+  verifyWheelMetadata,
   versionCandidates,
 } from "../../lib/resolver/default_provider.ts";
 import { IndexSet } from "../../lib/index/mod.ts";
@@ -304,6 +306,83 @@ Deno.test("a wheel read whole (no range support) is checked against its hash bef
     const kept = await new MetadataCache(dir).get({ kind: "wheel", sha256: goodSha256 });
     assertStringIncludes(new TextDecoder().decode(kept), "good-dependency");
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("getMetadata() with wholeWheels reads no range: the wheel whole, hash-checked, its metadata kept", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dpip-whole-" });
+  const wheel = wheelFile({ name: "whole", version: "1.0", metadata: { requiresDist: ["x"] } });
+  const server = await startIndexServer({ files: [{ ...wheel, metadata: undefined }] });
+  const client = new HttpClient({ retries: 0, cache: new HttpCache(join(dir, "http")) });
+  const store = new MetadataCache(join(dir, "meta"));
+  try {
+    const provider = defaultProvider({
+      indexes: new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} }),
+      client,
+      tags,
+      policy: { pythonVersion: [3, 12, 4] },
+      metadataStore: store,
+      wholeWheels: true,
+    });
+    const name = canonicalizeName("whole");
+    const listing = await provider.listVersions(name);
+    if (listing.kind !== "found") throw new Error("expected a listing");
+    const answer = await provider.getMetadata(name, listing.candidates[0]!);
+    assertEquals(answer.kind === "metadata" && answer.metadata.requiresDist, ["x"]);
+    const fileRequests = server.requests.filter((request) => request.path.startsWith("/files/"));
+    assertEquals(fileRequests.map((request) => [request.method, request.range]), [["GET", null]]);
+    const sha256 = listing.candidates[0]!.source!.file.hashes["sha256"]!;
+    assert(await store.has({ kind: "wheel", sha256 }), "kept by the wheel's sha256");
+  } finally {
+    client.close();
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("verifyWheelMetadata() fails when the ranges read declared other dependencies than the wheel", async () => {
+  const honest = wheelFile({ name: "app", version: "1.0", metadata: { requiresDist: ["dep"] } });
+  const forged = wheelFile({ name: "app", version: "1.0", metadata: { requiresDist: [] } });
+  const server = await startIndexServer({
+    files: [{ ...honest, metadata: undefined }],
+    faults: [{ path: "/files/", kind: "ranges-from", replacement: forged.bytes }],
+  });
+  const client = new HttpClient({ retries: 0 });
+  const dir = await Deno.makeTempDir({ prefix: "dpip-verify-" });
+  const store = new MetadataCache(dir);
+  try {
+    const indexes = new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} });
+    const [listed] = (await indexes.projectFiles("app")).files;
+    const ranged = await fetchWheelMetadata(client, listed!, store);
+    assert(!ranged.includes("Requires-Dist"), "the ranges serve the forged METADATA");
+    const wheel = { name: canonicalizeName("app"), version: "1.0", file: listed! };
+    let failure: unknown;
+    try {
+      await verifyWheelMetadata(client, {
+        ...wheel,
+        metadata: { requiresDist: [], providesExtra: [] },
+      }, store);
+    } catch (error) {
+      failure = error;
+    }
+    assert(failure instanceof MetadataMismatchError, String(failure));
+    assertStringIncludes(failure.message, "Requires-Dist");
+    assertStringIncludes(failure.message, honest.filename);
+    // What the wheel itself declares passes, and is now kept: nothing more is fetched.
+    await verifyWheelMetadata(client, {
+      ...wheel,
+      metadata: { requiresDist: ["dep"], providesExtra: [] },
+    }, store);
+    const before = server.requests.length;
+    await verifyWheelMetadata(client, {
+      ...wheel,
+      metadata: { requiresDist: ["dep"], providesExtra: [] },
+    }, store);
+    assertEquals(server.requests.length, before);
+  } finally {
+    client.close();
+    await server.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -120,6 +120,8 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
           tags: providerTags(context, tags),
           policy,
           ...(cacheRoot === undefined ? {} : { cacheRoot }),
+          // Every locked wheel's metadata is checked against its hash: read them whole.
+          wholeWheels: true,
         }),
         overrides,
       ),
