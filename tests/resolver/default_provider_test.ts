@@ -13,6 +13,7 @@ import { HttpCache } from "../../lib/net/http_cache.ts";
 import { HashMismatchError } from "../../lib/net/hashes.ts";
 import {
   defaultProvider,
+  type DefaultProviderOptions,
   fetchWheelMetadata,
   type IndexFile,
   type MetadataClient,
@@ -168,6 +169,30 @@ Deno.test("listVersions() says when no index knows a project, with similar names
   });
 });
 
+/**
+ * The metadata the default provider gets for the best version of `project`
+ * on `server`, and that version's listed file.
+ */
+async function bestMetadata(
+  server: { url: string },
+  client: HttpClient,
+  project: string,
+  extra: Partial<DefaultProviderOptions> = {},
+) {
+  const provider = defaultProvider({
+    indexes: new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} }),
+    client,
+    tags,
+    policy: { pythonVersion: [3, 12, 4] },
+    ...extra,
+  });
+  const name = canonicalizeName(project);
+  const listing = await provider.listVersions(name);
+  if (listing.kind !== "found") throw new Error("expected a listing");
+  const best = listing.candidates[0]!;
+  return { answer: await provider.getMetadata(name, best), file: best.source!.file };
+}
+
 Deno.test("getMetadata() reads a big wheel's METADATA with range requests only", async () => {
   const files = Object.fromEntries(
     Array.from({ length: 3000 }, (_, i) => [`big/module_with_a_long_name_${i}.py`, ""]),
@@ -176,16 +201,7 @@ Deno.test("getMetadata() reads a big wheel's METADATA with range requests only",
   const server = await startIndexServer({ files: [{ ...big, metadata: undefined }] });
   const client = new HttpClient({ retries: 0 });
   try {
-    const provider = defaultProvider({
-      indexes: new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} }),
-      client,
-      tags,
-      policy: { pythonVersion: [3, 12, 4] },
-    });
-    const name = canonicalizeName("big");
-    const listing = await provider.listVersions(name);
-    if (listing.kind !== "found") throw new Error("expected a listing");
-    const answer = await provider.getMetadata(name, listing.candidates[0]!);
+    const { answer } = await bestMetadata(server, client, "big");
     assertEquals(answer.kind === "metadata" && answer.metadata.requiresDist, ["x"]);
     const fileRequests = server.requests.filter((request) => request.path.startsWith("/files/"));
     assertEquals(fileRequests.map((request) => request.range !== null), [true, true, true]);
@@ -201,16 +217,7 @@ Deno.test("getMetadata() reads a small wheel's METADATA from the one range reque
   const server = await startIndexServer({ files: [{ ...small, metadata: undefined }] });
   const client = new HttpClient({ retries: 0 });
   try {
-    const provider = defaultProvider({
-      indexes: new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} }),
-      client,
-      tags,
-      policy: { pythonVersion: [3, 12, 4] },
-    });
-    const name = canonicalizeName("small");
-    const listing = await provider.listVersions(name);
-    if (listing.kind !== "found") throw new Error("expected a listing");
-    const answer = await provider.getMetadata(name, listing.candidates[0]!);
+    const { answer } = await bestMetadata(server, client, "small");
     assertEquals(answer.kind === "metadata" && answer.metadata.requiresDist, ["x"]);
     const fileRequests = server.requests.filter((request) => request.path.startsWith("/files/"));
     assertEquals(fileRequests.map((request) => request.range), ["bytes=-65536"]);
@@ -317,22 +324,14 @@ Deno.test("getMetadata() with wholeWheels reads no range: the wheel whole, hash-
   const client = new HttpClient({ retries: 0, cache: new HttpCache(join(dir, "http")) });
   const store = new MetadataCache(join(dir, "meta"));
   try {
-    const provider = defaultProvider({
-      indexes: new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} }),
-      client,
-      tags,
-      policy: { pythonVersion: [3, 12, 4] },
+    const { answer, file } = await bestMetadata(server, client, "whole", {
       metadataStore: store,
       wholeWheels: true,
     });
-    const name = canonicalizeName("whole");
-    const listing = await provider.listVersions(name);
-    if (listing.kind !== "found") throw new Error("expected a listing");
-    const answer = await provider.getMetadata(name, listing.candidates[0]!);
     assertEquals(answer.kind === "metadata" && answer.metadata.requiresDist, ["x"]);
     const fileRequests = server.requests.filter((request) => request.path.startsWith("/files/"));
     assertEquals(fileRequests.map((request) => [request.method, request.range]), [["GET", null]]);
-    const sha256 = listing.candidates[0]!.source!.file.hashes["sha256"]!;
+    const sha256 = file.hashes["sha256"]!;
     assert(await store.has({ kind: "wheel", sha256 }), "kept by the wheel's sha256");
   } finally {
     client.close();
