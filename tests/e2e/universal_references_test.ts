@@ -107,6 +107,17 @@ async function dpipInstallLock(home: string, index: string[], venv: string): Pro
   return await frozen(python);
 }
 
+/** pip 26 installing `pylock.toml` into a new venv: its result and the venv's Python. */
+async function pip26InstallLock(home: string, index: string[]) {
+  const { python } = await makeVenv(join(home, "venv-pip26"));
+  const result = await runPip26(
+    oracle!,
+    ["--python", python, "install", "--no-cache-dir", ...index, "-r", "pylock.toml"],
+    { cwd: home },
+  );
+  return { python, result };
+}
+
 Deno.test({
   name:
     "lock --universal of a local wheel, a wheel URL and a local sdist: archive tables with their hashes; dpip and pip 26 install the lock alike",
@@ -171,13 +182,8 @@ Deno.test({
       ]);
       assert(ours.includes("lib==2.0") && ours.includes("usekept==1.0"), ours.join("\n"));
       if (oracle !== undefined) {
-        const { python } = await makeVenv(join(home, "venv-pip26"));
-        const theirs = await runPip26(
-          oracle,
-          ["--python", python, "install", "--no-cache-dir", ...index, "-r", "pylock.toml"],
-          { cwd: home },
-        );
-        assertEquals(theirs.code, 0, theirs.stderr);
+        const { python, result } = await pip26InstallLock(home, index);
+        assertEquals(result.code, 0, result.stderr);
         assertEquals(await frozen(python), ours);
       }
     });
@@ -234,14 +240,9 @@ Deno.test({
       assert(ours.some((line) => line.includes("editproj")), ours.join("\n"));
       if (oracle !== undefined) {
         // pip 26 cannot install such a lock: the lock's hashes turn on hash-checking mode.
-        const { python } = await makeVenv(join(home, "venv-pip26"));
-        const theirs = await runPip26(
-          oracle,
-          ["--python", python, "install", "--no-cache-dir", ...index, "-r", "pylock.toml"],
-          { cwd: home },
-        );
-        assertEquals(theirs.code, 1, theirs.stderr);
-        assertStringIncludes(theirs.stderr, "when requiring hashes");
+        const { result } = await pip26InstallLock(home, index);
+        assertEquals(result.code, 1, result.stderr);
+        assertStringIncludes(result.stderr, "when requiring hashes");
       }
 
       // compile --universal pins the same references: the commit, the directory's URL, -e.
