@@ -113,11 +113,18 @@ export interface DefaultProviderOptions {
   metadataStore?: MetadataStore;
   /**
    * Read a wheel's METADATA from the whole wheel, checked against the
-   * index's hashes, never by range requests (which no hash covers): for a
+   * index's hashes, not by range requests (which no hash covers): for a
    * lock, whose wheels are then in the cache and their metadata verified.
+   * Only for the first {@link WHOLE_WHEELS_PER_PROJECT} versions asked about
+   * per project: a resolution that backtracks over many versions reads the
+   * others by ranges (the lock checks the one it keeps afterwards), rather
+   * than download every wheel it tries.
    */
   wholeWheels?: boolean;
 }
+
+/** How many versions of one project `wholeWheels` reads whole; the rest by ranges. */
+export const WHOLE_WHEELS_PER_PROJECT = 2;
 
 /**
  * Wheels' core metadata kept by the hash that verified it (see
@@ -176,6 +183,14 @@ const DEFAULT_METADATA_LIMIT = 16 * 1024 * 1024;
 export function defaultProvider(options: DefaultProviderOptions): ResolverProvider<IndexSource> {
   const { indexes, client, tags } = options;
   const policy: CandidatePolicy = { ...options.policy, pre: true, ignoreRequiresPython: true };
+  /** Wheels read whole so far, per project (see `wholeWheels`). */
+  const readWhole = new Map<PackageName, number>();
+  const readsWhole = (name: PackageName): boolean => {
+    const count = readWhole.get(name) ?? 0;
+    if (!options.wholeWheels || count >= WHOLE_WHEELS_PER_PROJECT) return false;
+    readWhole.set(name, count + 1);
+    return true;
+  };
 
   return {
     async listVersions(name: PackageName): Promise<PackageListing<IndexSource>> {
@@ -205,7 +220,7 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
       }
       try {
         const text = await fetchWheelMetadata(client, source.file, options.metadataStore, {
-          wholeWheels: options.wholeWheels ?? false,
+          wholeWheels: readsWhole(name),
         });
         return {
           kind: "metadata",

@@ -20,6 +20,7 @@ import {
   MetadataMismatchError,
   verifyWheelMetadata,
   versionCandidates,
+  WHOLE_WHEELS_PER_PROJECT,
 } from "../../lib/resolver/default_provider.ts";
 import { IndexSet } from "../../lib/index/mod.ts";
 import { HttpClient, NetworkError } from "../../lib/net/mod.ts";
@@ -169,6 +170,21 @@ Deno.test("listVersions() says when no index knows a project, with similar names
   });
 });
 
+/** The default provider over a test index, for Python 3.12 on Linux. */
+function providerOver(
+  server: { url: string },
+  client: HttpClient,
+  extra: Partial<DefaultProviderOptions> = {},
+) {
+  return defaultProvider({
+    indexes: new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} }),
+    client,
+    tags,
+    policy: { pythonVersion: [3, 12, 4] },
+    ...extra,
+  });
+}
+
 /**
  * The metadata the default provider gets for the best version of `project`
  * on `server`, and that version's listed file.
@@ -179,13 +195,7 @@ async function bestMetadata(
   project: string,
   extra: Partial<DefaultProviderOptions> = {},
 ) {
-  const provider = defaultProvider({
-    indexes: new IndexSet(client, { indexUrl: server.url, cwd: Deno.cwd(), env: {} }),
-    client,
-    tags,
-    policy: { pythonVersion: [3, 12, 4] },
-    ...extra,
-  });
+  const provider = providerOver(server, client, extra);
   const name = canonicalizeName(project);
   const listing = await provider.listVersions(name);
   if (listing.kind !== "found") throw new Error("expected a listing");
@@ -383,5 +393,36 @@ Deno.test("verifyWheelMetadata() fails when the ranges read declared other depen
     client.close();
     await server.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("wholeWheels reads the first versions of a project whole, the rest of a backtrack by ranges", async () => {
+  const versions = ["4.0", "3.0", "2.0", "1.0"];
+  const server = await startIndexServer({
+    files: versions.map((version) => ({
+      ...wheelFile({ name: "many", version, metadata: { requiresDist: [] } }),
+      metadata: undefined,
+    })),
+  });
+  const client = new HttpClient({ retries: 0 });
+  try {
+    const provider = providerOver(server, client, { wholeWheels: true });
+    const name = canonicalizeName("many");
+    const listing = await provider.listVersions(name);
+    if (listing.kind !== "found") throw new Error("expected a listing");
+    const read: [string, boolean][] = [];
+    for (const candidate of listing.candidates) {
+      const before = server.requests.length;
+      assertEquals((await provider.getMetadata(name, candidate)).kind, "metadata");
+      const asked = server.requests.slice(before).filter((r) => r.path.startsWith("/files/"));
+      read.push([candidate.version, asked.every((r) => r.range === null)]);
+    }
+    assertEquals(
+      read,
+      versions.map((version, index) => [version, index < WHOLE_WHEELS_PER_PROJECT]),
+    );
+  } finally {
+    client.close();
+    await server.close();
   }
 });
