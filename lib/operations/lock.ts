@@ -143,7 +143,7 @@ export async function lockRequirements(
  *
  * @throws {MetadataMismatchError} naming the first wheel whose METADATA differs.
  */
-async function verifyLockedWheels(
+export async function verifyLockedWheels(
   dists: readonly ResolvedDist<IndexSource>[],
   services: InstallServices,
 ): Promise<void> {

@@ -47,7 +47,7 @@ import { type CompiledPin, compiledPins } from "./compile.ts";
 import { type InstallOptions, withBuilds } from "./install.ts";
 import { prepareRoots, type Root } from "./install_roots.ts";
 import { withLocalWheels } from "./local_wheels.ts";
-import { lockPackage, type LockReferences, type LockSettings } from "./lock.ts";
+import { lockPackage, type LockReferences, type LockSettings, verifyLockedWheels } from "./lock.ts";
 import { lockedFile, type PreparedReference } from "./lock_entries.ts";
 import { withoutRequested } from "./only_deps.ts";
 import { fetchWheelReference } from "./wheel_references.ts";
@@ -341,6 +341,7 @@ export async function lockUniversally(
     ...(options.platform === undefined ? {} : { platform: options.platform }),
     references: { prepared: prepared.references, lockDir: options.lockDir },
   });
+  await verifyLockedWheels(resolution.dists, options.services);
   return { lock, resolution };
 }
 

@@ -11,7 +11,12 @@
 
 import { join } from "node:path";
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
-import { type IndexFile, startIndexServer, wheelFile } from "../helpers/index_server.ts";
+import {
+  type IndexFile,
+  type IndexServer,
+  startIndexServer,
+  wheelFile,
+} from "../helpers/index_server.ts";
 import { pyenvPython, skipUnless } from "../helpers/python.ts";
 import { dpip, makeVenv, tempHome } from "./install_support.ts";
 
@@ -28,6 +33,21 @@ function rangedWheel(name: string, requires: readonly string[]): IndexFile {
   }, { metadata: undefined });
 }
 
+/** `dpip lock app` from `server` with the cache in `home`, plus `args`. */
+function lockApp(home: string, server: IndexServer, args: readonly string[]) {
+  return dpip([
+    "lock",
+    "--python",
+    python!,
+    "--cache-dir",
+    join(home, "cache"),
+    "-i",
+    server.url,
+    "app",
+    ...args,
+  ], { home });
+}
+
 Deno.test({
   name: "lock reads wheels whole once, never by ranges; the next lock and the install fetch none",
   ignore: skipUnless(python, "pyenv's Python 3.11"),
@@ -37,19 +57,7 @@ Deno.test({
     });
     const { home, done } = await tempHome("dpip-lock-verify-");
     try {
-      const lock = (output: string) =>
-        dpip([
-          "lock",
-          "--python",
-          python!,
-          "--cache-dir",
-          join(home, "cache"),
-          "-i",
-          server.url,
-          "app",
-          "-o",
-          output,
-        ], { home });
+      const lock = (output: string) => lockApp(home, server, ["-o", output]);
       const files = () => server.requests.filter((r) => r.path.startsWith("/files/"));
 
       const cold = await lock("pylock.toml");
@@ -96,6 +104,36 @@ Deno.test({
         ),
         [],
       );
+    } finally {
+      await server.close();
+      await done();
+    }
+  },
+});
+
+Deno.test({
+  name: "lock --universal reads wheels whole once, never by ranges; the next one fetches no file",
+  ignore: skipUnless(python, "pyenv's Python 3.11"),
+  async fn() {
+    const server = await startIndexServer({
+      files: [rangedWheel("app", ["dep>=1"]), rangedWheel("dep", [])],
+    });
+    const { home, done } = await tempHome("dpip-lock-universal-verify-");
+    try {
+      const lock = () =>
+        lockApp(home, server, ["--universal", "--python-version", "3.11", "-o", "pylock.toml"]);
+      const files = () => server.requests.filter((r) => r.path.startsWith("/files/"));
+      const cold = await lock();
+      assertEquals(cold.status, 0, cold.stderr);
+      assertEquals(files().filter((r) => r.range !== null), [], "no range is read");
+      assertEquals(files().map((r) => r.path).sort(), [
+        "/files/app-1.0-py3-none-any.whl",
+        "/files/dep-1.0-py3-none-any.whl",
+      ]);
+      const before = files().length;
+      const warm = await lock();
+      assertEquals(warm.status, 0, warm.stderr);
+      assertEquals(files().length, before, "a warm universal lock asks for no file");
     } finally {
       await server.close();
       await done();
