@@ -93,7 +93,7 @@ if [[ -n "${BASELINE:-}" ]]; then
   baseline="$(cd "$BASELINE" && pwd)"
   (cd "$baseline" && { deno cache main.ts >/dev/null 2>&1 || true; } && build_bundle "$work/baseline-bundle")
   dpip_rows " (baseline)" "$work/baseline-bundle/dpip"
-  dpip_rows " (baseline source)" "deno run --allow-all $baseline/main.ts"
+  dpip_rows " (baseline source)" "${source_dpip/$PWD/$baseline}"
 fi
 [[ ${#rows[@]} -gt 0 ]] || { echo "no row matches ROWS=$ROWS" >&2; exit 1; }
 
