@@ -127,19 +127,18 @@ export class MetadataCache {
   }
 }
 
-/** The file's bytes, or undefined when it is missing, unreadable or too big to be an entry. */
+/**
+ * The file's bytes, or undefined when it is missing, unreadable or too big to
+ * be an entry: its size is checked first, then it is read in one operation
+ * (where a bounded read loop takes four), and a file that changed size in
+ * between is not used.
+ */
 async function readBounded(path: string): Promise<Uint8Array | undefined> {
   try {
-    using file = await Deno.open(path, { read: true });
-    const size = (await file.stat()).size;
+    const size = (await Deno.stat(path)).size;
     if (size > MAX_STORED_BYTES) return undefined;
-    const bytes = new Uint8Array(size);
-    for (let read = 0; read < size;) {
-      const count = await file.read(bytes.subarray(read));
-      if (count === null) return undefined;
-      read += count;
-    }
-    return bytes;
+    const bytes = await Deno.readFile(path);
+    return bytes.length === size ? bytes : undefined;
   } catch {
     return undefined;
   }
