@@ -446,9 +446,15 @@ async function wholeWheelMetadata(
     const { digests } = await client.download(file.url, path, {
       checks: digestChecks("the index", file.hashes),
     });
-    const bytes = await wheelFileMetadata(path, file.filename, options.limit);
     const sha256 = digests["sha256"];
-    if (sha256 !== undefined) await options.store?.put({ kind: "wheel", sha256 }, bytes);
+    const key: MetadataKey | undefined = sha256 === undefined
+      ? undefined
+      : { kind: "wheel", sha256 };
+    // The client's download hook may have kept it already (`keepWheelMetadata`).
+    const kept = key === undefined ? undefined : await options.store?.get(key);
+    if (kept !== undefined) return kept;
+    const bytes = await wheelFileMetadata(path, file.filename, options.limit);
+    if (key !== undefined) await options.store?.put(key, bytes);
     return bytes;
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
