@@ -119,6 +119,17 @@ function reportError(
     if (hint !== undefined) io.stderr.write(`hint: ${redactText(hint)}\n`);
     return isDpipError(error, "usage") ? ExitCode.usage : ExitCode.error;
   }
+  if (error instanceof Deno.errors.NotCapable) {
+    // Deno's permissions, not a bug: dpip runs with read, write, net, env and run, and Deno opens
+    // some paths (those under /dev) only with --allow-all.
+    const path = /"([^"]*)"/.exec(error.message)?.[1];
+    io.stderr.write(
+      `ERROR: dpip cannot open ${
+        path === undefined ? "a path" : `"${redactText(path)}"`
+      }: Deno opens paths under /dev only for programs run with --allow-all, which dpip is not; use a path outside /dev.\n`,
+    );
+    return ExitCode.error;
+  }
   if (debug) throw error;
   const detail = redactText(
     error instanceof Error ? `${error.name}: ${error.message}` : String(error),

@@ -67,21 +67,27 @@ export interface DiscoveredInterpreter {
   readonly requiredVersion?: string;
 }
 
-async function isExecutableFile(path: string): Promise<boolean> {
+/**
+ * `Deno.stat`, or undefined when nothing usable is there. A path Deno will
+ * not let dpip open (under `/dev` without `--allow-all`) is an error, not a
+ * missing interpreter, so that the message says why.
+ */
+async function statOf(path: string): Promise<Deno.FileInfo | undefined> {
   try {
-    const stat = await Deno.stat(path);
-    return stat.isFile && (stat.mode === null || (stat.mode & 0o111) !== 0);
-  } catch {
-    return false;
+    return await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    return undefined;
   }
 }
 
+async function isExecutableFile(path: string): Promise<boolean> {
+  const stat = await statOf(path);
+  return stat !== undefined && stat.isFile && (stat.mode === null || (stat.mode & 0o111) !== 0);
+}
+
 async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
+  return (await statOf(path))?.isDirectory ?? false;
 }
 
 /** The interpreter of a venv or installation prefix directory. */
