@@ -96,10 +96,10 @@ Deno.test("lockedRequirements() pins each selected package with its hashes; lock
 });
 
 Deno.test("referenceTable() writes a direct reference as pip lock does; referenceLine() as a pinned requirement", () => {
-  const options = { lockDir: "/work/app", label: "x==1" };
+  const options = { lockDir: "/srv/app", label: "x==1" };
   const sha256 = "c".repeat(64);
   // A local wheel: its file URL and the hash of the file unpacked.
-  const wheelUrl = "file:///work/dist/x-1-py3-none-any.whl";
+  const wheelUrl = "file:///srv/dist/x-1-py3-none-any.whl";
   assertEquals(referenceTable(wheelUrl, { sha256 }, options), {
     archive: { url: wheelUrl, hashes: { sha256 } },
   });
@@ -119,14 +119,14 @@ Deno.test("referenceTable() writes a direct reference as pip lock does; referenc
   const dir = (editable: boolean) => ({
     sha256,
     directUrl: {
-      url: "file:///work/projects/x",
+      url: "file:///srv/projects/x",
       info: { kind: "dir" as const, ...(editable ? { editable } : {}) },
     },
   });
-  assertEquals(referenceTable("file:///work/projects/x", dir(false), options), {
+  assertEquals(referenceTable("file:///srv/projects/x", dir(false), options), {
     directory: { path: "../projects/x" },
   });
-  assertEquals(referenceTable("file:///work/projects/x", dir(true), options), {
+  assertEquals(referenceTable("file:///srv/projects/x", dir(true), options), {
     directory: { path: "../projects/x", editable: true },
   });
   // A checkout: the commit, the revision asked for, git@ kept.
@@ -166,8 +166,8 @@ Deno.test("referenceTable() writes a direct reference as pip lock does; referenc
     editable: false,
     hashes: [`sha256:${H}`],
   });
-  assertEquals(referenceLine("file:///work/projects/x", dir(true)), {
-    url: "file:///work/projects/x",
+  assertEquals(referenceLine("file:///srv/projects/x", dir(true)), {
+    url: "file:///srv/projects/x",
     editable: true,
     hashes: [],
   });

@@ -17,7 +17,7 @@ function built(builtFrom?: SdistOrigin): ResolvedDist<IndexSource> {
     extras: [],
     requested: true,
     installed: false,
-    url: "file:///work/dist/demo-1.0.tar.gz",
+    url: "file:///srv/dist/demo-1.0.tar.gz",
     metadata: { requiresDist: [], providesExtra: [] },
     source: {
       kind: "index",
