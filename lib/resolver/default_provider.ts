@@ -508,8 +508,8 @@ export interface ResolvedWheel {
  * Checks the metadata a resolution took for `wheel` against the wheel's own
  * bytes. Nothing is fetched when `store` holds metadata verified for it (by
  * the wheel's sha256, or by its PEP 658 file's): that is what the resolution
- * read. Otherwise (it was read with range requests, which no hash covers)
- * the whole wheel is downloaded through `client`, which caches it, checked
+ * read. Otherwise (it was read where no hash covers it: range requests, a
+ * PEP 658 file listed without a hash) the whole wheel is downloaded through `client`, which caches it, checked
  * against the index's hashes, its METADATA kept in `store` by that sha256
  * (so the next resolution reads no ranges), and compared with what was used.
  *
@@ -538,7 +538,7 @@ export async function verifyWheelMetadata(
   if (field !== undefined) {
     throw new MetadataMismatchError(
       file.filename,
-      `the ${field} read from it by range requests differs from the whole wheel's`,
+      `the ${field} resolved with (read where no hash covered it) differs from the whole wheel's`,
     );
   }
 }
