@@ -115,15 +115,15 @@ export interface DefaultProviderOptions {
    * Read a wheel's METADATA from the whole wheel, checked against the
    * index's hashes, not by range requests (which no hash covers): for a
    * lock, whose wheels are then in the cache and their metadata verified.
-   * Only for the first {@link WHOLE_WHEELS_PER_PROJECT} versions asked about
-   * per project: a resolution that backtracks over many versions reads the
-   * others by ranges (the lock checks the one it keeps afterwards), rather
+   * Only for the first {@link WHOLE_WHEELS_PER_PROJECT} wheels of a project
+   * that are not in the metadata store already: a resolution that backtracks
+   * over many versions reads the others by ranges (the lock checks the one it keeps afterwards), rather
    * than download every wheel it tries.
    */
   wholeWheels?: boolean;
 }
 
-/** How many versions of one project `wholeWheels` reads whole; the rest by ranges. */
+/** How many wheels of one project `wholeWheels` reads whole; the rest by ranges. */
 export const WHOLE_WHEELS_PER_PROJECT = 2;
 
 /**
@@ -185,7 +185,8 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
   const policy: CandidatePolicy = { ...options.policy, pre: true, ignoreRequiresPython: true };
   /** Wheels read whole so far, per project (see `wholeWheels`). */
   const readWhole = new Map<PackageName, number>();
-  const readsWhole = (name: PackageName): boolean => {
+  /** Whether the next wheel of `name` that needs downloading is read whole (and counts). */
+  const mayReadWhole = (name: PackageName) => (): boolean => {
     const count = readWhole.get(name) ?? 0;
     if (!options.wholeWheels || count >= WHOLE_WHEELS_PER_PROJECT) return false;
     readWhole.set(name, count + 1);
@@ -220,7 +221,7 @@ export function defaultProvider(options: DefaultProviderOptions): ResolverProvid
       }
       try {
         const text = await fetchWheelMetadata(client, source.file, options.metadataStore, {
-          wholeWheels: readsWhole(name),
+          readWhole: mayReadWhole(name),
         });
         return {
           kind: "metadata",
@@ -350,6 +351,15 @@ function versionOfFile(filename: string, project: string): Version | undefined {
   return tryParseSdistFilenameForProject(filename, canonicalizeName(project))?.version;
 }
 
+/** How {@link fetchWheelMetadata} may read a wheel it has no verified metadata of. */
+export interface WheelMetadataOptions {
+  /**
+   * Asked only when the wheel would be read by range requests: true reads
+   * it whole instead, checked against the index's hashes.
+   */
+  readonly readWhole?: () => boolean;
+}
+
 /**
  * Fetches a wheel's METADATA, the cheapest way there is:
  *
@@ -369,7 +379,7 @@ export async function fetchWheelMetadata(
   client: MetadataClient,
   file: IndexFile,
   store?: MetadataStore,
-  options: { wholeWheels: boolean } = { wholeWheels: false },
+  options: WheelMetadataOptions = {},
 ): Promise<string> {
   return new TextDecoder().decode(await wheelMetadataBytes(client, file, store, options));
 }
@@ -378,7 +388,7 @@ async function wheelMetadataBytes(
   client: MetadataClient,
   file: IndexFile,
   store: MetadataStore | undefined,
-  options: { wholeWheels: boolean },
+  options: WheelMetadataOptions,
 ): Promise<Uint8Array> {
   const limit = client.limits?.metadata ?? DEFAULT_METADATA_LIMIT;
   const wheelSha256 = file.hashes["sha256"]?.toLowerCase();
@@ -411,7 +421,7 @@ async function wheelMetadataBytes(
       return answer.body;
     }
   }
-  if (options.wholeWheels && client.download !== undefined) {
+  if (client.download !== undefined && options.readWhole?.() === true) {
     return await wholeWheelMetadata(client, file, { store, limit });
   }
   const unverified: MetadataKey = { kind: "unverified", url: file.url };
