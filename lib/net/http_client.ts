@@ -189,15 +189,31 @@ class RetryableError extends Error {
  * Aborts when nothing happened for `ms`; `touch()` on progress. A touch only
  * records the time (it comes with every read of a body); the timer, when it
  * fires, waits again for whatever is left of `ms` since the last touch.
+ *
+ * The timers are `AbortSignal.timeout` signals, not `setTimeout`: Deno's
+ * global `setTimeout` is Node's, and its first use loads Deno's Node timers
+ * (~5 ms, a tenth of a warm `lock`'s page revalidations). Such a signal
+ * cannot be cancelled, but one without a listener neither keeps the process
+ * alive nor does anything when it fires: {@link IdleTimer.clear} removes the
+ * listeners.
  */
 class IdleTimer {
   readonly controller = new AbortController();
   readonly #ms: number;
   #last = performance.now();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #deadline: ReturnType<typeof setTimeout> | undefined;
+  #idle: AbortSignal | undefined;
+  #deadline: AbortSignal | undefined;
   readonly #signal: AbortSignal | undefined;
   readonly #onInterrupt = () => this.controller.abort(new CancelledError());
+  readonly #onIdle = () => {
+    const idle = performance.now() - this.#last;
+    if (idle >= this.#ms) {
+      this.controller.abort(new RetryableError(`timed out after ${this.#ms / 1000} s`));
+    } else {
+      this.#arm(this.#ms - idle);
+    }
+  };
+  readonly #onDeadline: () => void = () => {};
 
   /**
    * With `deadlineMs`, the request is also aborted that long after it
@@ -211,10 +227,9 @@ class IdleTimer {
     this.#arm(ms);
     const deadline = options.deadlineMs;
     if (deadline !== undefined) {
-      this.#deadline = setTimeout(
-        () => this.controller.abort(new DeadlineExceeded(deadline)),
-        deadline,
-      );
+      this.#onDeadline = () => this.controller.abort(new DeadlineExceeded(deadline));
+      this.#deadline = AbortSignal.timeout(Math.ceil(deadline));
+      this.#deadline.addEventListener("abort", this.#onDeadline, { once: true });
     }
   }
 
@@ -223,20 +238,14 @@ class IdleTimer {
   }
 
   clear(): void {
-    clearTimeout(this.#timer);
-    clearTimeout(this.#deadline);
+    this.#idle?.removeEventListener("abort", this.#onIdle);
+    this.#deadline?.removeEventListener("abort", this.#onDeadline);
     this.#signal?.removeEventListener("abort", this.#onInterrupt);
   }
 
   #arm(delay: number): void {
-    this.#timer = setTimeout(() => {
-      const idle = performance.now() - this.#last;
-      if (idle >= this.#ms) {
-        this.controller.abort(new RetryableError(`timed out after ${this.#ms / 1000} s`));
-      } else {
-        this.#arm(this.#ms - idle);
-      }
-    }, delay);
+    this.#idle = AbortSignal.timeout(Math.max(1, Math.ceil(delay)));
+    this.#idle.addEventListener("abort", this.#onIdle, { once: true });
   }
 }
 

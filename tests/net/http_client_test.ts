@@ -70,6 +70,30 @@ Deno.test("get(): negotiates JSON, caches, and revalidates with a 304", async ()
   });
 });
 
+Deno.test("get(): its timers are not global setTimeout, whose first use loads Node's timers", async () => {
+  await withServer({}, async (server, tmp) => {
+    const client = new HttpClient({ cache: new HttpCache(join(tmp, "http-v1")) });
+    const original = globalThis.setTimeout;
+    let armed = 0;
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+      armed++;
+      return original(...args);
+    }) as typeof setTimeout;
+    try {
+      assertEquals((await client.get(server.url + "demo/", { accept: SIMPLE_ACCEPT })).status, 200);
+      assertEquals(
+        (await client.get(server.url + "demo/", { accept: SIMPLE_ACCEPT })).fromCache,
+        true,
+      );
+      assertEquals(server.requests.at(-1)?.status, 304);
+    } finally {
+      globalThis.setTimeout = original;
+      client.close();
+    }
+    assertEquals(armed, 0);
+  });
+});
+
 Deno.test("get(): a fresh page (max-age) is served from the cache without a request", async () => {
   await withServer({ pageCacheControl: "max-age=600" }, async (server, tmp) => {
     const client = new HttpClient({ cache: new HttpCache(join(tmp, "http-v1")) });
