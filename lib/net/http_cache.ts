@@ -129,7 +129,7 @@ export function revalidationHeaders(entry: CacheEntry): Record<string, string> {
 }
 
 /** Keeps the headers an entry stores, lower-cased. */
-export function keptHeaders(headers: Headers): Record<string, string> {
+export function keptHeaders(headers: Pick<Headers, "get">): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
     const value = headers.get(name);
@@ -216,7 +216,11 @@ export class HttpCache {
    * headers did not change is not rewritten: the next use revalidates it
    * anyway, and the write would cost more than the request.
    */
-  async refresh(entry: CacheEntry, headers: Headers, accept: string): Promise<CacheEntry> {
+  async refresh(
+    entry: CacheEntry,
+    headers: Pick<Headers, "get">,
+    accept: string,
+  ): Promise<CacheEntry> {
     const merged = { ...entry.headers, ...keptHeaders(headers) };
     const control = parseCacheControl(merged["cache-control"]);
     const changed = Object.entries(merged).some(([name, value]) =>

@@ -52,6 +52,7 @@ import {
 import { BodyChunks, ChunkPool } from "./body_chunks.ts";
 import { type BodyLimits, BodyTooLargeError, DEFAULT_BODY_LIMITS } from "./body_limits.ts";
 import { proxyFor } from "./proxy.ts";
+import { type HeadHeaders, Revalidator } from "./revalidator.ts";
 import { isTrustedHost, NodeHttps } from "./node_https.ts";
 import {
   classifyFailure,
@@ -321,6 +322,8 @@ export class HttpClient {
   readonly #trustedHosts: readonly string[];
   /** Read buffers for downloads, reused across them. */
   readonly #chunks = new ChunkPool();
+  /** Conditional GETs of cached `http:` pages, without `fetch`. */
+  #revalidator: Revalidator | undefined;
   #unverified: NodeHttps | undefined;
   #caVerified: NodeHttps | undefined;
   /** Origins whose `--cert` certificate is its own CA: served by {@link NodeHttps}. */
@@ -346,6 +349,8 @@ export class HttpClient {
   close(): void {
     for (const client of this.#clients.values()) client.close();
     this.#clients.clear();
+    this.#revalidator?.close();
+    this.#revalidator = undefined;
     this.#unverified?.close();
     this.#unverified = undefined;
     this.#caVerified?.close();
@@ -554,6 +559,30 @@ export class HttpClient {
   }
 
   /**
+   * Asks whether a cached page changed without `fetch`, for an `http:` URL
+   * reached without a proxy (see `revalidator.ts`): the 304's headers, or
+   * undefined when the answer must be asked for through `fetch`.
+   */
+  async #revalidate(
+    url: URL,
+    headers: Record<string, string>,
+    timer: IdleTimer,
+  ): Promise<HeadHeaders | undefined> {
+    if (url.protocol !== "http:" || this.#proxyOption(url).proxy !== undefined) return undefined;
+    this.#auth.remember(url);
+    const authorization = this.#auth.authorization(url);
+    const all: Record<string, string> = {
+      "user-agent": this.#options.userAgent ?? "dpip",
+      ...headers,
+      ...(authorization === undefined ? {} : { authorization }),
+    };
+    this.#revalidator ??= new Revalidator();
+    const answer = await this.#revalidator.notModified(stripUrl(url), all, timer.controller.signal);
+    timer.touch();
+    return answer;
+  }
+
+  /**
    * GETs a page or a small file, through the cache: a fresh entry is used as
    * is, a stale one is revalidated (a 304 keeps it). A 404 or other non-5xx
    * error status is returned, not thrown, so callers can treat it as "no such
@@ -597,7 +626,18 @@ export class HttpClient {
       });
       try {
         const headers: Record<string, string> = { accept };
-        if (cached !== undefined) Object.assign(headers, revalidationHeaders(cached));
+        if (cached !== undefined && this.#cache !== undefined) {
+          Object.assign(headers, revalidationHeaders(cached));
+          const notModified = await this.#revalidate(parsed, headers, timer);
+          if (notModified !== undefined) {
+            const refreshed = await this.#cache.refresh(cached, notModified, accept);
+            const body = await readCached(refreshed);
+            if (body !== undefined) return fromEntry(refreshed, body);
+            // The body went missing since the lookup: ask for it whole.
+            cached = undefined;
+            for (const name of Object.keys(revalidationHeaders(refreshed))) delete headers[name];
+          }
+        }
         const response = await this.#send(parsed, headers, timer);
         if (response.status === 304 && cached !== undefined && this.#cache !== undefined) {
           await response.body?.cancel();
