@@ -572,6 +572,9 @@ export class HttpClient {
     this.#auth.remember(url);
     const authorization = this.#auth.authorization(url);
     const all: Record<string, string> = {
+      // What fetch sends besides: the server picks the representation whose validator is held.
+      "accept-encoding": "gzip,br",
+      "accept-language": "*",
       "user-agent": this.#options.userAgent ?? "dpip",
       ...headers,
       ...(authorization === undefined ? {} : { authorization }),

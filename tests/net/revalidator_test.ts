@@ -124,6 +124,8 @@ Deno.test("revalidation: a 304 is taken without fetch, on one kept-alive connect
       assert(/^GET \/simple\/demo\/ HTTP\/1\.1\r\n/.test(last), last);
       assert(/\r\nif-none-match: "v1"(\r\n|$)/.test(last), last);
       assert(/\r\nhost: 127\.0\.0\.1:\d+(\r\n|$)/.test(last), last);
+      // As fetch asks, so that the server picks the representation whose validator is held.
+      assert(/\r\naccept-encoding: gzip,br(\r\n|$)/.test(last), last);
     });
   } finally {
     await server.close();
