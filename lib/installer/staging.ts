@@ -33,10 +33,13 @@ export class StagingArea {
   readonly dir: string;
   /** The destination directories, in the order first used. */
   readonly roots: string[] = [];
-  readonly directories = new DirectoryMaker();
+  readonly directories: DirectoryMaker;
 
+  /** Creates `dir` (and its parents) if missing: every directory below it is made with one `mkdir`. */
   constructor(dir: string) {
     this.dir = dir;
+    Deno.mkdirSync(dir, { recursive: true });
+    this.directories = new DirectoryMaker([dir]);
   }
 
   /** The index of destination directory `destination`, added if new. */

@@ -516,7 +516,8 @@ function identityOf(path: string): Identity | undefined {
 function checksum(bytes: Uint8Array): string {
   let a = 0x811c9dc5;
   let b = 0x01000193;
-  for (const byte of bytes) {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
     a = Math.imul(a ^ byte, 0x01000193);
     b = Math.imul(b ^ byte, 0x811c9dc5) ^ (b >>> 13);
   }

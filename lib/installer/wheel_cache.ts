@@ -61,10 +61,11 @@ export function stampOf(path: string): FileStamp {
 
 /**
  * Entries found intact by {@link hasUnpackedEntry} and not used since, with
- * when: the install that follows links from them without checking again
- * (within a minute; an older check is repeated).
+ * when and the manifest read then: the install that follows links from them
+ * without reading or checking again (within a minute; an older check is
+ * repeated).
  */
-const checked = new Map<string, number>();
+const checked = new Map<string, { at: number; entry: { tree: string; manifest: unknown } }>();
 const CHECK_KEEPS_MS = 60_000;
 
 /**
@@ -75,7 +76,7 @@ export function hasUnpackedEntry(bucket: string, sha256: string): boolean {
   const dir = unpackedEntryDir(bucket, sha256);
   const entry = readEntry<StampedManifest>(dir);
   if (entry === undefined || !isIntact(entry.tree, entry.manifest)) return false;
-  checked.set(dir, Date.now());
+  checked.set(dir, { at: Date.now(), entry });
   return true;
 }
 
@@ -124,12 +125,15 @@ export async function unpackCached<M extends StampedManifest>(
   fill: (tree: string) => Promise<M>,
 ): Promise<UnpackedEntry<M>> {
   const dir = unpackedEntryDir(bucket, sha256);
+  const known = checked.get(dir);
+  checked.delete(dir);
+  if (known !== undefined && Date.now() - known.at < CHECK_KEEPS_MS) {
+    // The manifest as checked: its stamps are the ones the files were found with.
+    return { ...(known.entry as { tree: string; manifest: M }), cached: true };
+  }
   const existing = readEntry<M>(dir);
   if (existing !== undefined) {
-    const checkedAt = checked.get(dir);
-    checked.delete(dir);
-    const fresh = checkedAt !== undefined && Date.now() - checkedAt < CHECK_KEEPS_MS;
-    if (fresh || isIntact(existing.tree, existing.manifest)) return { ...existing, cached: true };
+    if (isIntact(existing.tree, existing.manifest)) return { ...existing, cached: true };
     await discardEntry(bucket, dir);
   }
   await Deno.mkdir(bucket, { recursive: true });
@@ -230,6 +234,14 @@ export async function fileSha256(
  */
 export class DirectoryMaker {
   readonly #made = new Set<string>();
+
+  /**
+   * @param existing directories known to exist already: those below them are
+   *   made top-down from there, without a `mkdir` that fails.
+   */
+  constructor(existing: readonly string[] = []) {
+    for (const dir of existing) this.#made.add(dir);
+  }
 
   /**
    * Creates `dir` and any missing parents. Below a directory made (or met)

@@ -230,6 +230,33 @@ Deno.test("checkWheelFilename() checks tags against the interpreter's", () => {
   assertEquals(error.code, "incompatible-wheel");
 });
 
+Deno.test("StagingArea creates its directory and every one below it without a mkdir that fails", () => {
+  const root = Deno.makeTempDirSync();
+  const real = Deno.mkdirSync;
+  const failed: string[] = [];
+  Deno.mkdirSync = (path: string | URL, options?: Deno.MkdirOptions) => {
+    try {
+      real(path, options);
+    } catch (error) {
+      failed.push(String(path));
+      throw error;
+    }
+  };
+  try {
+    const staging = new StagingArea(join(root, "work/stage/0"));
+    const write = (target: string) => Deno.writeTextFileSync(target, "x");
+    staging.place(staging.rootOf("/env/lib"), "pkg/sub/a.py", write);
+    staging.place(staging.rootOf("/env/lib"), "pkg/other/b.py", write);
+    staging.place(staging.rootOf("/env/bin"), "tool", write);
+  } finally {
+    Deno.mkdirSync = real;
+  }
+  assertEquals(failed, []);
+  for (const path of ["0/pkg/sub/a.py", "0/pkg/other/b.py", "1/tool"]) {
+    assertEquals(Deno.readTextFileSync(join(root, "work/stage/0", path)), "x");
+  }
+});
+
 Deno.test("stageWheel() + finishStagedWheel() spread files by scheme and write a RECORD pip can use", async () => {
   const { dir, manifest } = await unpack({ ...spec, rootIsPurelib: false });
   const root = await Deno.makeTempDir();

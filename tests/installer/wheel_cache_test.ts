@@ -131,6 +131,24 @@ Deno.test("unpackCached() unpacks again an entry whose files changed since it wa
   });
 });
 
+Deno.test("unpackCached() serves an entry hasUnpackedEntry() just checked from that check, without reading its manifest again", async () => {
+  const bucket = await Deno.makeTempDir();
+  const sha = "ef".repeat(32);
+  const fill = async (tree: string) => {
+    await Deno.writeTextFile(join(tree, "a.py"), "x");
+    return { files: [{ path: "a.py", stamp: stampOf(join(tree, "a.py")) }] };
+  };
+  await unpackCached(bucket, sha, fill);
+  assert(hasUnpackedEntry(bucket, sha));
+  // Gone after the check: the entry checked is the one served (and no fill happens).
+  Deno.removeSync(join(unpackedEntryDir(bucket, sha), "manifest.json"));
+  const served = await unpackCached(bucket, sha, () => {
+    throw new Error("filled again");
+  });
+  assertEquals(served.cached, true);
+  assertEquals(served.manifest.files.map((file) => file.path), ["a.py"]);
+});
+
 Deno.test("fileSha256() remembers a file's digest until the file changes", async () => {
   const bucket = await Deno.makeTempDir();
   const file = join(await Deno.makeTempDir(), "w.whl");
