@@ -13,14 +13,14 @@
  * start, so workers start only for work worth it (several wheels, enough
  * bytes), and only once a wheel is not found unpacked in the cache already.
  * A worker that cannot start (a bundle that does not ship its module) leaves
- * the work to the others, or to the calling thread.
+ * the work to the others, or to the calling thread. The unpacker itself
+ * (`unpack.ts`: the zip reader, `node:zlib`) is loaded with the first job, so
+ * an install whose wheels are all unpacked in the cache never loads it.
  *
  * @module
  */
 
 import type { ErrorCode } from "../errors.ts";
-import { FileInput } from "../archive/file_input.ts";
-import { extractWheel } from "./unpack.ts";
 import { WheelInstallError, type WheelManifest } from "./wheel.ts";
 
 /** One wheel file to unpack into `dir` (an empty directory). */
@@ -131,16 +131,11 @@ export class ExtractPool {
   }
 
   /** Unpacks one wheel; resolves to its manifest. */
-  extract(job: ExtractJob): Promise<WheelManifest> {
+  async extract(job: ExtractJob): Promise<WheelManifest> {
+    unpacker ??= await import("./unpack.ts");
     for (; this.#threads > 0; this.#threads--) this.#startLane();
-    if (this.#lanes.length === 0) {
-      try {
-        return Promise.resolve(extractHere(job));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    return new Promise<WheelManifest>((resolve, reject) => {
+    if (this.#lanes.length === 0) return extractHere(job);
+    return await new Promise<WheelManifest>((resolve, reject) => {
       const size = job.size ?? 0;
       const at = this.#queue.findIndex((queued) => (queued.job.size ?? 0) < size);
       this.#queue.splice(at < 0 ? this.#queue.length : at, 0, { job, resolve, reject });
@@ -257,15 +252,12 @@ function workerUrl(): string {
     : new URL("./lib/installer/extract_worker.js", here).href;
 }
 
-/** Unpacks `job` on this thread, reading its file a window at a time. */
-export function extractHere(job: ExtractJob): WheelManifest {
-  using input = FileInput.open(job.path);
-  return extractWheel(input, {
-    filename: job.filename,
-    dir: job.dir,
-    ...(job.compatibleTags === undefined ? {} : { compatibleTags: job.compatibleTags }),
-    ...(job.onWarning === undefined ? {} : { onWarning: job.onWarning }),
-  });
+/** The unpacker, once a job has loaded it. */
+let unpacker: typeof import("./unpack.ts") | undefined;
+
+/** Unpacks `job` on this thread (only after {@link ExtractPool.extract} has loaded the unpacker). */
+function extractHere(job: ExtractJob): WheelManifest {
+  return unpacker!.extractHere(job);
 }
 
 /**

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { extractHere, type ExtractReply, type ExtractRequest } from "./extract_pool.ts";
+import type { ExtractReply, ExtractRequest } from "./extract_pool.ts";
+import { extractHere } from "./unpack.ts";
 import { WheelInstallError } from "./wheel.ts";
 
 interface WorkerScope {

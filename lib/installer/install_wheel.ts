@@ -28,8 +28,8 @@ export {
   WheelInstallError,
   type WheelManifest,
 } from "./wheel.ts";
+export { ArchiveSource } from "./archive_source.ts";
 export {
-  ArchiveSource,
   type SourceFile,
   type UnpackedSource,
   unpackedSource,

@@ -27,7 +27,7 @@ import type { PackageName } from "../names/mod.ts";
 import { WheelInstallError, type WheelManifest } from "./wheel.ts";
 import { checkWheelFilename } from "./wheel_check.ts";
 import { fileSha256, hasUnpackedEntry, unpackCached, type UnpackedEntry } from "./wheel_cache.ts";
-import { extractHere, type ExtractPool } from "./extract_pool.ts";
+import type { ExtractPool } from "./extract_pool.ts";
 
 /** One wheel to have on disk. */
 export interface WheelRequest {
@@ -269,7 +269,9 @@ export async function unpackLocalWheel(
         ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
         onWarning,
       };
-      return options.pool === undefined ? extractHere(job) : await options.pool.extract(job);
+      if (options.pool !== undefined) return await options.pool.extract(job);
+      const { extractHere } = await import("./unpack.ts");
+      return extractHere(job);
     },
     options.onWarning,
   );

@@ -15,7 +15,9 @@ import { dirname, join } from "../paths.ts";
 import { trimEndChars } from "../trim.ts";
 import { type CheckedWheel, checkWheel, checkWheelFilename } from "./wheel_check.ts";
 import { reasonOf, type WheelFile, WheelInstallError, type WheelManifest } from "./wheel.ts";
-import { type ArchiveFile, ArchiveSource } from "./wheel_source.ts";
+import { type ArchiveFile, ArchiveSource } from "./archive_source.ts";
+import type { ExtractJob } from "./extract_pool.ts";
+import { FileInput } from "../archive/file_input.ts";
 import { releaseEntry, type ZipInput } from "../archive/zip.ts";
 import { DirectoryMaker, type FileStamp, stampOf } from "./wheel_cache.ts";
 
@@ -160,4 +162,15 @@ function writeFile(
   } catch (error) {
     throw new WheelInstallError(wheel, `cannot unpack "${file.path}": ${reasonOf(error)}`);
   }
+}
+
+/** Unpacks `job` on this thread, reading its file a window at a time. */
+export function extractHere(job: ExtractJob): WheelManifest {
+  using input = FileInput.open(job.path);
+  return extractWheel(input, {
+    filename: job.filename,
+    dir: job.dir,
+    ...(job.compatibleTags === undefined ? {} : { compatibleTags: job.compatibleTags }),
+    ...(job.onWarning === undefined ? {} : { onWarning: job.onWarning }),
+  });
 }

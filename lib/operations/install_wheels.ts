@@ -15,16 +15,17 @@ import { appendAll } from "../lists.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import type { PackageName } from "../names/mod.ts";
 import type { Scheme } from "../python/environment.ts";
+// Not through `installer/install_wheel.ts`, which also exports the unpacker: a wheel already in
+// the unpacked-wheel cache must not load it (the zip reader, `node:zlib`).
 import {
-  checkWheelFilename,
   finishStagedWheel,
   stagedDestinations,
   type StagedWheel,
   stageWheel,
   StagingArea,
-  WheelInstallError,
-  type WheelManifest,
-} from "../installer/install_wheel.ts";
+} from "../installer/staging.ts";
+import { WheelInstallError, type WheelManifest } from "../installer/wheel.ts";
+import { checkWheelFilename } from "../installer/wheel_check.ts";
 import { lockEnvironment } from "../installer/lock.ts";
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
 import { recoveryWarnings } from "../installer/recovery.ts";
