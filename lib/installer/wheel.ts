@@ -6,7 +6,7 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
+import { base64Url, sha256 } from "../sha256.ts";
 import { DpipError, type ErrorCode } from "../errors.ts";
 import type { PackageName } from "../names/mod.ts";
 import type { FileStamp } from "./wheel_cache.ts";
@@ -80,7 +80,11 @@ export function reasonOf(error: unknown): string {
   return String(error);
 }
 
-/** `sha256=<digest>` of `content`, as RECORD lists a file dpip writes. */
+/**
+ * `sha256=<digest>` of `content`, as RECORD lists a file dpip writes (small
+ * ones: launchers, dist-info files; hashed without `node:crypto`, which an
+ * install from the cache would otherwise load for these alone).
+ */
 export function recordHash(content: Uint8Array): string {
-  return "sha256=" + createHash("sha256").update(content).digest("base64url");
+  return "sha256=" + base64Url(sha256(content));
 }

@@ -25,10 +25,9 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
-import { hashFile } from "../net/hashes.ts";
+import { hashFile, loadCrypto } from "../net/hashes.ts";
 
 /** How files come out of the cache (`--link-mode`). */
 export type LinkMode = "hardlink" | "copy" | "symlink";
@@ -201,7 +200,7 @@ export async function fileSha256(
   const memo = options.bucket === undefined ? undefined : join(
     options.bucket,
     "files",
-    createHash("sha256").update(absolute).digest("hex").slice(0, 32),
+    (await loadCrypto()).createHash("sha256").update(absolute).digest("hex").slice(0, 32),
   );
   if (memo !== undefined) {
     try {
