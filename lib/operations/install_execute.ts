@@ -253,7 +253,13 @@ function wheelInstallRequest(
       info: { kind: "archive", hash: `sha256=${wheel.sha256}` },
     };
   const requested = options.requested?.has(dist.name) ?? dist.requested;
-  return { path: wheel.path, requested, sha256: wheel.sha256, directUrl };
+  return {
+    path: wheel.path,
+    requested,
+    sha256: wheel.sha256,
+    ...(wheel.size === undefined ? {} : { size: wheel.size }),
+    directUrl,
+  };
 }
 
 /** Says which distributions are new after a failure (errors before any commit change nothing). */

@@ -49,6 +49,8 @@ export interface LocalWheelRequest {
   readonly requested: boolean;
   /** The file's sha256 (hex), when already verified: a wheel already unpacked is then not read. */
   readonly sha256?: string;
+  /** The file's size, when known (the index's): then the file is not looked at for it. */
+  readonly size?: number;
   /** `direct_url.json` to write; `null` writes none (from an index). Default: the file's URL. */
   readonly directUrl?: DirectUrl | null;
 }
@@ -167,8 +169,11 @@ async function prepareAll<T>(
   warnings: string[],
   then: (wheel: PreparedWheel, index: number) => T,
 ): Promise<T[]> {
+  // Only to share out unpacking: a wheel found unpacked needs no file (and may have none).
   const sizes = await Promise.all(
-    requests.map((request) => Deno.stat(request.path).then((info) => info.size, () => 0)),
+    requests.map((request) =>
+      request.size ?? Deno.stat(request.path).then((info) => info.size, () => 0)
+    ),
   );
   const pool = new ExtractPool({
     totalBytes: sizes.reduce((sum, size) => sum + size, 0),
@@ -389,8 +394,10 @@ function commitStaged(
 ): void {
   const { scheme } = options;
   const schemeDirs = [scheme.purelib, scheme.platlib, scheme.scripts, scheme.data, scheme.headers];
-  // What any new distribution installs is never removed with an old one.
-  const keep = new Set(staged.flatMap((entry) => stagedDestinations(entry.staged)));
+  // What any new distribution installs is never removed with an old one (listed only when
+  // something is replaced: a fresh environment's install joins no path per file).
+  let keep: Set<string> | undefined;
+  const keeps = () => keep ??= new Set(staged.flatMap((entry) => stagedDestinations(entry.staged)));
   const changes = staged.map((entry) => {
     const { staged: stagedWheel, old } = entry;
     const install = {
@@ -412,7 +419,7 @@ function commitStaged(
       install,
       remove: {
         metadataPath: plan.metadataPath,
-        paths: plan.paths.filter((path) => !keep.has(path)),
+        paths: plan.paths.filter((path) => !keeps().has(path)),
         pthEntries: plan.pthEntries,
       },
     };

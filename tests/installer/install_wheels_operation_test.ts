@@ -47,6 +47,40 @@ Deno.test("a module moving from an upgraded project to a new one in one install 
   );
 });
 
+Deno.test("a wheel already unpacked, its sha256 and size given, is installed without its file being looked at", async () => {
+  const root = await Deno.makeTempDir();
+  const wheel = await writeWheel(join(root, "w"), {
+    name: "a",
+    version: "1.0",
+    files: { "a/__init__.py": "" },
+    entryPoints: "[console_scripts]\na-tool = a:main\n",
+  });
+  const cacheBucket = join(root, "cache");
+  await installWheels([{ path: wheel.path, requested: true }], {
+    ...options(join(root, "first")),
+    cacheBucket,
+  });
+  const sha256 = await crypto.subtle.digest("SHA-256", wheel.bytes as Uint8Array<ArrayBuffer>);
+  const hex = [...new Uint8Array(sha256)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const stat = Deno.stat;
+  const looked: string[] = [];
+  Deno.stat = (path: string | URL) => {
+    looked.push(String(path));
+    return stat(path);
+  };
+  try {
+    await installWheels(
+      [{ path: wheel.path, requested: true, sha256: hex, size: wheel.bytes.length }],
+      { ...options(join(root, "second")), cacheBucket },
+    );
+  } finally {
+    Deno.stat = stat;
+  }
+  assertEquals(looked.filter((path) => path.endsWith(".whl")), []);
+  assert(Deno.statSync(join(root, "second/site/a/__init__.py")).isFile);
+  assert(Deno.statSync(join(root, "second/bin/a-tool")).isFile);
+});
+
 Deno.test("two wheels of one project in one install are refused before anything is read", async () => {
   const root = await Deno.makeTempDir();
   const error = await assertRejects(
