@@ -8,6 +8,7 @@
  */
 
 import { join } from "../paths.ts";
+import { DirectoryListings } from "./listings.ts";
 import { isWithin, RealPaths } from "./real_paths.ts";
 import { WheelInstallError } from "./wheel.ts";
 
@@ -22,7 +23,10 @@ import { WheelInstallError } from "./wheel.ts";
  * delete the directory).
  *
  * Only directories that already exist are looked at: into a fresh
- * environment this costs a few `lstat` calls per wheel, not one per file.
+ * environment this costs a few `lstat` calls per wheel, not one per file;
+ * and a top-level name missing from the listing of its scheme directory
+ * (`listings`, shared by an install's wheels: nothing is committed while
+ * they are staged) is not looked at either.
  *
  * @throws {WheelInstallError} naming the wheel and the path in the way.
  */
@@ -32,12 +36,14 @@ export function checkDestinations(
     staging: { readonly roots: readonly string[] };
     files: readonly { readonly root: number; readonly path: string }[];
     boundary: string;
+    listings?: DirectoryListings;
   },
 ): void {
   const refuse = (reason: string): never => {
     throw new WheelInstallError(filename, reason, { code: "unsafe-destination" });
   };
   const real = new RealPaths();
+  const listings = target.listings ?? new DirectoryListings();
   const byRoot = new Map<number, string[]>();
   for (const file of target.files) {
     const paths = byRoot.get(file.root);
@@ -60,7 +66,8 @@ export function checkDestinations(
       if (known !== undefined) return known;
       const slash = dir.lastIndexOf("/");
       let exists = false;
-      if (isPresent(slash < 0 ? "" : dir.slice(0, slash))) {
+      const listed = slash >= 0 || listings.has(rootDir, dir);
+      if (listed && isPresent(slash < 0 ? "" : dir.slice(0, slash))) {
         const path = join(rootDir, dir);
         const info = lstatOrUndefined(path);
         if (info?.isSymlink) {
@@ -76,6 +83,7 @@ export function checkDestinations(
     for (const path of paths) {
       const slash = path.lastIndexOf("/");
       if (!isPresent(slash < 0 ? "" : path.slice(0, slash))) continue;
+      if (slash < 0 && !listings.has(rootDir, path)) continue;
       const destination = join(rootDir, path);
       if (lstatOrUndefined(destination)?.isDirectory) {
         refuse(`${destination} is a directory where the wheel has a file`);

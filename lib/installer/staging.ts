@@ -16,6 +16,7 @@ import { formatRecord, type RecordEntry } from "../dists/record.ts";
 import { dirname, join, relative } from "../paths.ts";
 import type { Scheme } from "../python/environment.ts";
 import { checkDestinations } from "./destination_check.ts";
+import type { DirectoryListings } from "./listings.ts";
 import { type DataSchemeKey, recordHash, type WheelManifest } from "./wheel.ts";
 import { layoutWheel, type Placement } from "./wheel_layout.ts";
 import { type UnpackedSource, unpackedSource } from "./wheel_source.ts";
@@ -89,6 +90,8 @@ export interface StageWheelOptions {
   readonly headersName?: string;
   /** For `ENSUREPIP_OPTIONS`. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The scheme directories' listings, shared by the wheels of one install (`listings.ts`). */
+  readonly listings?: DirectoryListings;
 }
 
 /** A staged file: where it is now and where it goes. */
@@ -150,7 +153,12 @@ export function stageWheel(options: StageWheelOptions): StagedWheel {
       linker: options.linker,
     })
   );
-  checkDestinations(manifest.filename, { staging, files, boundary: scheme.data });
+  checkDestinations(manifest.filename, {
+    staging,
+    files,
+    boundary: scheme.data,
+    ...(options.listings === undefined ? {} : { listings: options.listings }),
+  });
   return { manifest, staging, libRoot, files };
 }
 

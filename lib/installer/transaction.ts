@@ -45,6 +45,7 @@ import { canonicalizeName } from "../names/mod.ts";
 import type { PthEntry } from "./uninstall.ts";
 import { trimEndChars } from "../trim.ts";
 import { appendAll } from "../lists.ts";
+import { DirectoryListings } from "./listings.ts";
 
 /** The prefix of transaction work directories inside a library directory. */
 export const WORK_DIR_PREFIX = ".dpip-txn-";
@@ -218,8 +219,9 @@ export function commitTransaction(
     return;
   }
   try {
+    const moves = { rename, listings: new DirectoryListings() };
     for (const [index, change] of plan.changes.entries()) {
-      commitChange(workDir, index, change, rename);
+      commitChange(workDir, index, change, moves);
     }
     finish(workDir, plan.changes, plan.keepDirs);
   } catch (error) {
@@ -290,10 +292,9 @@ function recoverWorkDir(libDir: string, workDir: string): RecoveredChange[] {
       : { kind: "abandoned", dir: libDir, project: change.project, description, reason };
   });
   const kept = plan.changes.filter((_, index) => outcomes[index]!.kind === "finished");
+  const moves = { rename: Deno.renameSync, listings: new DirectoryListings() };
   for (const [index, change] of plan.changes.entries()) {
-    if (outcomes[index]!.kind === "finished") {
-      commitChange(workDir, index, change, Deno.renameSync);
-    }
+    if (outcomes[index]!.kind === "finished") commitChange(workDir, index, change, moves);
   }
   finish(workDir, kept, plan.keepDirs);
   return outcomes;
@@ -315,13 +316,18 @@ function parseJournal(text: string): Journal | undefined {
   }
 }
 
-/** Commits one change, from wherever an earlier attempt stopped (every step is idempotent). */
+/**
+ * Commits one change, from wherever an earlier attempt stopped (every step is
+ * idempotent). `listings` (kept across the changes of one commit, each move
+ * added) spares an `lstat` of each top-level destination that is not there.
+ */
 function commitChange(
   workDir: string,
   index: number,
   change: DistChange,
-  rename: (from: string, to: string) => void,
+  moves: { rename: (from: string, to: string) => void; listings: DirectoryListings },
 ): void {
+  const { rename, listings } = moves;
   const trash = join(workDir, "trash");
   Deno.mkdirSync(trash, { recursive: true });
   const toTrash = (path: string, name: string) => {
@@ -351,6 +357,7 @@ function commitChange(
   if (exists(staged)) {
     if (sameName) oldMetadata();
     rename(staged, destination);
+    listings.add(install.roots[install.libRoot]!, install.distInfo);
   }
   if (!sameName) oldMetadata();
   install.roots.forEach((root, rootIndex) => {
@@ -359,7 +366,10 @@ function commitChange(
     Deno.mkdirSync(root, { recursive: true });
     for (const entry of Deno.readDirSync(from)) {
       if (rootIndex === install.libRoot && entry.name === install.distInfo) continue;
-      mergeMove(join(from, entry.name), join(root, entry.name), rename);
+      const [source, target] = [join(from, entry.name), join(root, entry.name)];
+      if (listings.has(root, entry.name)) mergeMove(source, target, rename);
+      else move(source, target, rename);
+      listings.add(root, entry.name);
     }
   });
 }

@@ -26,6 +26,7 @@ import {
 } from "../installer/staging.ts";
 import { WheelInstallError, type WheelManifest } from "../installer/wheel.ts";
 import { checkWheelFilename } from "../installer/wheel_check.ts";
+import { DirectoryListings } from "../installer/listings.ts";
 import { lockEnvironment } from "../installer/lock.ts";
 import { type InstalledDist, readInstalledDists } from "../installer/site_packages.ts";
 import { recoveryWarnings } from "../installer/recovery.ts";
@@ -323,6 +324,8 @@ async function stageAll(
   changelog: WheelsInstalled,
 ): Promise<StagedEntry[]> {
   const linker = new Linker(options.linkMode ?? "hardlink");
+  // Nothing is committed before every wheel is staged: one listing of each destination serves all.
+  const listings = new DirectoryListings();
   const compiler = options.compile === true
     ? new BytecodeCompiler({
       python: options.python,
@@ -345,6 +348,7 @@ async function stageAll(
           python: options.python,
           pythonVersion: options.pythonVersion,
           linker,
+          listings,
           ...(options.env === undefined ? {} : { env: options.env }),
         });
         const old = context.installed.find((dist) => dist.name === wheel.manifest.name);

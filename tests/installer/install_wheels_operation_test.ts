@@ -81,6 +81,47 @@ Deno.test("a wheel already unpacked, its sha256 and size given, is installed wit
   assert(Deno.statSync(join(root, "second/bin/a-tool")).isFile);
 });
 
+Deno.test("an install into a fresh environment looks up no destination that is not there", async () => {
+  const root = await Deno.makeTempDir();
+  const wheels = await Promise.all(["a", "b"].map((name) =>
+    writeWheel(join(root, "w"), {
+      name,
+      version: "1.0",
+      files: { [`${name}/__init__.py`]: "", [`${name}_single.py`]: "", "shared/x.py": name },
+      entryPoints: `[console_scripts]\n${name}-tool = ${name}:main\n`,
+    })
+  ));
+  // A fresh venv: its scheme directories exist, empty.
+  for (const dir of ["site", "bin"]) Deno.mkdirSync(join(root, dir));
+  const lstat = Deno.lstatSync;
+  const missing: string[] = [];
+  Deno.lstatSync = (path: string | URL) => {
+    try {
+      return lstat(path);
+    } catch (error) {
+      missing.push(String(path));
+      throw error;
+    }
+  };
+  try {
+    await installWheels(
+      wheels.map((wheel) => ({ path: wheel.path, requested: true })),
+      options(root),
+    );
+  } finally {
+    Deno.lstatSync = lstat;
+  }
+  const site = join(root, "site");
+  assertEquals(
+    missing.filter((path) => path.startsWith(site) || path.startsWith(join(root, "bin"))),
+    [],
+  );
+  assertEquals(Deno.readTextFileSync(join(site, "shared/x.py")), "b");
+  for (const path of ["site/a/__init__.py", "site/b_single.py", "bin/a-tool", "bin/b-tool"]) {
+    assert(Deno.statSync(join(root, path)).isFile, path);
+  }
+});
+
 Deno.test("two wheels of one project in one install are refused before anything is read", async () => {
   const root = await Deno.makeTempDir();
   const error = await assertRejects(

@@ -1,0 +1,46 @@
+import { join } from "node:path";
+import { DirectoryListings } from "../../lib/installer/listings.ts";
+import { assertEquals } from "../helpers/assert.ts";
+
+Deno.test("DirectoryListings says absent only what a listing lacks in every ASCII case", () => {
+  const root = Deno.makeTempDirSync();
+  Deno.mkdirSync(join(root, "pkg"));
+  Deno.writeTextFileSync(join(root, "Mod.py"), "");
+  const listings = new DirectoryListings();
+  assertEquals(listings.has(root, "pkg"), true);
+  assertEquals(listings.has(root, "other"), false);
+  // A file system that folds case finds Mod.py under either spelling.
+  assertEquals(listings.has(root, "mod.py"), true);
+  // Another Unicode spelling could find the same entry: never said absent.
+  assertEquals(listings.has(root, "pkg\u0301"), true);
+  // Read once: what appears later is known only when added.
+  Deno.writeTextFileSync(join(root, "later.py"), "");
+  assertEquals(listings.has(root, "later.py"), false);
+  listings.add(root, "later.py");
+  assertEquals(listings.has(root, "later.py"), true);
+  // A missing directory has nothing; a file where a directory should be is unknown.
+  assertEquals(listings.has(join(root, "missing"), "x"), false);
+  assertEquals(listings.has(join(root, "Mod.py"), "x"), true);
+});
+
+Deno.test("DirectoryListings says nothing is absent from a directory with a non-ASCII name in it", () => {
+  const root = Deno.makeTempDirSync();
+  Deno.writeTextFileSync(join(root, "ſix.py"), "");
+  assertEquals(new DirectoryListings().has(root, "six.py"), true);
+});
+
+Deno.test({
+  name: "DirectoryListings says nothing is absent from a directory it cannot read",
+  ignore: Deno.uid() === 0,
+  fn: () => {
+    const root = Deno.makeTempDirSync();
+    const locked = join(root, "locked");
+    Deno.mkdirSync(locked);
+    Deno.chmodSync(locked, 0o300);
+    try {
+      assertEquals(new DirectoryListings().has(locked, "x"), true);
+    } finally {
+      Deno.chmodSync(locked, 0o700);
+    }
+  },
+});
