@@ -253,11 +253,13 @@ function wheelInstallRequest(
       info: { kind: "archive", hash: `sha256=${wheel.sha256}` },
     };
   const requested = options.requested?.has(dist.name) ?? dist.requested;
+  // The size only shares out unpacking; a wheel found unpacked has none to do (and no file).
+  const size = wheel.origin === "unpacked" ? 0 : wheel.size;
   return {
     path: wheel.path,
     requested,
     sha256: wheel.sha256,
-    ...(wheel.size === undefined ? {} : { size: wheel.size }),
+    ...(size === undefined ? {} : { size }),
     directUrl,
   };
 }
