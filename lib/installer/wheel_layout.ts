@@ -126,13 +126,15 @@ function placeFile(
     hash: file.hash,
     ...(file.size === undefined ? {} : { size: file.size }),
   };
-  const parts = file.path.split("/");
-  if (!parts[0]!.endsWith(".data") || parts.length <= 2) {
+  // Only `<x>.data/<key>/<path>` leaves the root (split only then: most files are not data).
+  const first = file.path.indexOf("/");
+  const second = first < 0 ? -1 : file.path.indexOf("/", first + 1);
+  if (second < 0 || !file.path.slice(0, first).endsWith(".data")) {
     return { scheme: context.root, path: file.path, content };
   }
-  const key = parts[1]!;
+  const key = file.path.slice(first + 1, second);
   if (!isDataSchemeKey(key)) throw unsafeManifest(context.source.manifest, file.path);
-  const path = parts.slice(2).join("/");
+  const path = file.path.slice(second + 1);
   if (key === "scripts") {
     const script = context.source.read(file.path);
     const rewritten = rewriteScriptShebang(script, context.options.python);
@@ -172,15 +174,19 @@ function generated(bytes: Uint8Array): PlacementContent {
  * checks the archive's names passed when it was unpacked).
  */
 function checkManifestPaths(manifest: WheelManifest): void {
-  const unsafe = (path: string) =>
-    path === "" || path.startsWith("/") || /[\\\0]/.test(path) ||
-    path.split("/").some((part) => part === "" || part === "." || part === "..");
+  const unsafe = (path: string) => UNSAFE_PATH.test(path);
   if (unsafe(manifest.distInfo) || manifest.distInfo.includes("/")) {
     throw unsafeManifest(manifest, manifest.distInfo);
   }
   const bad = manifest.files.find((file) => unsafe(file.path));
   if (bad !== undefined) throw unsafeManifest(manifest, bad.path);
 }
+
+/**
+ * An empty, `.` or `..` part (the empty path, an absolute one, `//`, a
+ * trailing `/` among them), a backslash or a NUL: one pass over the path.
+ */
+const UNSAFE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
 
 function unsafeManifest(manifest: WheelManifest, path: string): WheelInstallError {
   return new WheelInstallError(
