@@ -35,6 +35,13 @@ export class DirectoryListings {
     this.#of(dir)?.add(name.toLowerCase());
   }
 
+  /** Drops what is known of `dir` and the directories below it (it was removed). */
+  forget(dir: string): void {
+    for (const known of [...this.#names.keys()]) {
+      if (known === dir || known.startsWith(`${dir}/`)) this.#names.delete(known);
+    }
+  }
+
   #of(dir: string): Set<string> | undefined {
     if (this.#names.has(dir)) return this.#names.get(dir);
     let names: Set<string> | undefined = new Set();

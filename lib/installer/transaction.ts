@@ -366,12 +366,39 @@ function commitChange(
     Deno.mkdirSync(root, { recursive: true });
     for (const entry of Deno.readDirSync(from)) {
       if (rootIndex === install.libRoot && entry.name === install.distInfo) continue;
-      const [source, target] = [join(from, entry.name), join(root, entry.name)];
-      if (listings.has(root, entry.name)) mergeMove(source, target, rename);
-      else move(source, target, rename);
-      listings.add(root, entry.name);
+      moveEntry(join(from, entry.name), { dir: root, name: entry.name }, moves);
     }
+    removeEmptyDir(from);
   });
+  removeEmptyDir(stage);
+}
+
+/**
+ * Moves `from` to entry `name` of `dir` ({@link mergeMove}), without looking
+ * for an entry the listing of `dir` does not have.
+ */
+function moveEntry(
+  from: string,
+  to: { dir: string; name: string },
+  moves: { rename: (from: string, to: string) => void; listings: DirectoryListings },
+): void {
+  const target = join(to.dir, to.name);
+  if (moves.listings.has(to.dir, to.name)) mergeMove(from, target, moves);
+  else move(from, target, moves.rename);
+  moves.listings.add(to.dir, to.name);
+}
+
+/**
+ * Removes a staging directory the commit has emptied, one `rmdir` (deleting
+ * the work directory at the end would open and read each of them); one not
+ * empty is left to that.
+ */
+function removeEmptyDir(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch {
+    // Not empty, or gone already.
+  }
 }
 
 /** Prunes what the committed `changes` emptied and deletes the work directory. */
@@ -590,7 +617,12 @@ function removeWithRollback(
 }
 
 /** Moves `from` to `to`, merging into an existing directory and replacing files. */
-function mergeMove(from: string, to: string, rename: (from: string, to: string) => void): void {
+function mergeMove(
+  from: string,
+  to: string,
+  moves: { rename: (from: string, to: string) => void; listings: DirectoryListings },
+): void {
+  const { rename, listings } = moves;
   let target: Deno.FileInfo | undefined;
   try {
     target = Deno.lstatSync(to);
@@ -604,13 +636,15 @@ function mergeMove(from: string, to: string, rename: (from: string, to: string) 
   const source = Deno.lstatSync(from);
   if (source.isDirectory && target.isDirectory) {
     for (const entry of Deno.readDirSync(from)) {
-      mergeMove(join(from, entry.name), join(to, entry.name), rename);
+      moveEntry(join(from, entry.name), { dir: to, name: entry.name }, moves);
     }
     Deno.removeSync(from);
     return;
   }
-  if (target.isDirectory) removeTree(to);
-  else if (source.ino !== null && source.ino === target.ino && source.dev === target.dev) {
+  if (target.isDirectory) {
+    removeTree(to);
+    listings.forget(to);
+  } else if (source.ino !== null && source.ino === target.ino && source.dev === target.dev) {
     // Two hard links to one file (a reinstall from the cache): rename(2) would do nothing.
     Deno.removeSync(from);
     return;

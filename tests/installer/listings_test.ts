@@ -18,6 +18,14 @@ Deno.test("DirectoryListings says absent only what a listing lacks in every ASCI
   assertEquals(listings.has(root, "later.py"), false);
   listings.add(root, "later.py");
   assertEquals(listings.has(root, "later.py"), true);
+  // A removed directory is read again when next asked about, as are the ones below it.
+  Deno.mkdirSync(join(root, "pkg/sub"));
+  assertEquals(listings.has(join(root, "pkg/sub"), "x"), false);
+  Deno.removeSync(join(root, "pkg"), { recursive: true });
+  Deno.mkdirSync(join(root, "pkg/sub"), { recursive: true });
+  Deno.writeTextFileSync(join(root, "pkg/sub/x"), "");
+  listings.forget(join(root, "pkg"));
+  assertEquals(listings.has(join(root, "pkg/sub"), "x"), true);
   // A missing directory has nothing; a file where a directory should be is unknown.
   assertEquals(listings.has(join(root, "missing"), "x"), false);
   assertEquals(listings.has(join(root, "Mod.py"), "x"), true);
