@@ -5,6 +5,8 @@
  * `node:` module): the files an install from the cache generates (launchers,
  * `INSTALLER`, `direct_url.json`), whose digests its `RECORD` lists. Large or
  * streamed data goes through `net/hashes.ts` (native, several algorithms).
+ * Also the name under which the digest of a local wheel file is remembered
+ * (`installer/wheel_cache.ts`: a hash of its path).
  *
  * @module
  */
@@ -167,6 +169,21 @@ export function base64Url(bytes: Uint8Array): string {
   let binary = "";
   for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
   return trimEndChars(btoa(binary), "=").replaceAll("+", "-").replaceAll("/", "_");
+}
+
+/**
+ * Bytes as lower-case hexadecimal.
+ *
+ * @example
+ * ```ts
+ * import { hexOf } from "./sha256.ts";
+ * hexOf(new Uint8Array([0, 171])); // "00ab"
+ * ```
+ */
+export function hexOf(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i++) text += bytes[i]!.toString(16).padStart(2, "0");
+  return text;
 }
 
 function rotr(x: number, n: number): number {

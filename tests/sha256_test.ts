@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { base64Url, sha256 } from "../lib/sha256.ts";
+import { base64Url, hexOf, sha256 } from "../lib/sha256.ts";
 import { assertEquals } from "./helpers/assert.ts";
 
 Deno.test("sha256() gives FIPS 180-4's digests, and node:crypto's at every padding boundary", () => {
@@ -26,6 +26,10 @@ Deno.test("sha256() gives FIPS 180-4's digests, and node:crypto's at every paddi
       `length ${length}`,
     );
   }
+});
+
+Deno.test("hexOf() is lower-case hexadecimal, two digits a byte", () => {
+  assertEquals(hexOf(new Uint8Array([0, 10, 171, 255])), "000aabff");
 });
 
 Deno.test("base64Url() is RFC 4648's URL alphabet without padding", () => {

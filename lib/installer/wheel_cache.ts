@@ -27,7 +27,8 @@
 
 import { dirname, join, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
-import { hashFile, loadCrypto } from "../net/hashes.ts";
+import { hashFile } from "../net/hashes.ts";
+import { hexOf, sha256 as sha256Of } from "../sha256.ts";
 
 /** How files come out of the cache (`--link-mode`). */
 export type LinkMode = "hardlink" | "copy" | "symlink";
@@ -200,7 +201,7 @@ export async function fileSha256(
   const memo = options.bucket === undefined ? undefined : join(
     options.bucket,
     "files",
-    (await loadCrypto()).createHash("sha256").update(absolute).digest("hex").slice(0, 32),
+    hexOf(sha256Of(new TextEncoder().encode(absolute))).slice(0, 32),
   );
   if (memo !== undefined) {
     try {

@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { join, resolve } from "node:path";
 import {
   DirectoryMaker,
   fileSha256,
@@ -157,6 +158,9 @@ Deno.test("fileSha256() remembers a file's digest until the file changes", async
   assertEquals(first.sha256, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
   const second = await fileSha256(file, { bucket });
   assertEquals(second, { sha256: first.sha256 });
+  // Remembered under the sha256 of its path (the name earlier versions gave it too).
+  const memo = createHash("sha256").update(resolve(file)).digest("hex").slice(0, 32);
+  assertEquals([...Deno.readDirSync(join(bucket, "files"))].map((entry) => entry.name), [memo]);
   await Deno.writeTextFile(file, "hello!");
   assertEquals(
     (await fileSha256(file, { bucket })).sha256,
