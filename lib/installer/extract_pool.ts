@@ -235,7 +235,9 @@ export class ExtractPool {
   close(): void {
     this.#threads = 0;
     for (const lane of [...this.#lanes]) this.#dropLane(lane);
-    clearTimeout(this.#turn);
+    // Only when a turn is scheduled: the first use of the timer functions loads Deno's
+    // node:timers (~10 ms), which an install from the cache alone never needs.
+    if (this.#turn !== undefined) clearTimeout(this.#turn);
     this.#turn = undefined;
   }
 }

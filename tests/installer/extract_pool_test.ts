@@ -181,3 +181,18 @@ function withoutMtimes(manifest: WheelManifest): WheelManifest {
     }),
   };
 }
+
+Deno.test("ExtractPool: closing a pool that had nothing to unpack uses no timer", () => {
+  const clear = globalThis.clearTimeout;
+  let cleared = 0;
+  globalThis.clearTimeout = ((id: Parameters<typeof clear>[0]) => {
+    cleared++;
+    clear(id);
+  }) as typeof clear;
+  try {
+    new ExtractPool({ totalBytes: 100 * 1024 * 1024, jobs: 30 }).close();
+  } finally {
+    globalThis.clearTimeout = clear;
+  }
+  assertEquals(cleared, 0);
+});
