@@ -318,7 +318,9 @@ async function writeJson(path: string, value: unknown): Promise<void> {
   try {
     await Deno.mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
-    await Deno.writeTextFile(temporary, JSON.stringify(value));
+    // Synchronous: Deno's async writeTextFile loads its web streams first (~4 ms, the last
+    // thing an install into a new venv would load).
+    Deno.writeTextFileSync(temporary, JSON.stringify(value));
     await Deno.rename(temporary, path);
   } catch {
     // A cache that cannot be written only costs a spawn next time.

@@ -215,3 +215,31 @@ Deno.test("bad interpreters: nonexistent --python, deleted venv interpreter, not
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test({
+  name:
+    "the interpreter cache is written without Deno's async writeTextFile (which loads web streams)",
+  ignore: skipUnless(interpreters.size > 0, "pyenv interpreters"),
+  async fn() {
+    const python = [...interpreters.values()][0]!;
+    const cacheRoot = await Deno.makeTempDir();
+    const writeTextFile = Deno.writeTextFile;
+    let asyncWrites = 0;
+    Deno.writeTextFile = (...args: Parameters<typeof writeTextFile>) => {
+      asyncWrites++;
+      return writeTextFile(...args);
+    };
+    try {
+      await queryInterpreter(python, { env, cwd: "/", cacheRoot });
+    } finally {
+      Deno.writeTextFile = writeTextFile;
+    }
+    try {
+      assertEquals(asyncWrites, 0);
+      const cached = [...Deno.readDirSync(cacheRoot)].length;
+      assert(cached > 0, "nothing cached");
+    } finally {
+      await Deno.remove(cacheRoot, { recursive: true });
+    }
+  },
+});
