@@ -11,8 +11,6 @@
  * @module
  */
 
-import { trimEndChars } from "./trim.ts";
-
 /** The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 const K = new Uint32Array([
   0x428a2f98,
@@ -157,7 +155,8 @@ export function sha256(data: Uint8Array): Uint8Array {
 }
 
 /**
- * Bytes as unpadded base64url (RFC 4648 §5), as `RECORD` writes digests.
+ * Bytes as unpadded base64url (RFC 4648 §5), as `RECORD` writes digests
+ * (without `btoa`, whose first use loads Deno's base64 module).
  *
  * @example
  * ```ts
@@ -166,10 +165,17 @@ export function sha256(data: Uint8Array): Uint8Array {
  * ```
  */
 export function base64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
-  return trimEndChars(btoa(binary), "=").replaceAll("+", "-").replaceAll("/", "_");
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const [a, b, c] = [bytes[i]!, bytes[i + 1], bytes[i + 2]];
+    text += BASE64URL[a >> 2]! + BASE64URL[((a & 3) << 4) | ((b ?? 0) >> 4)]!;
+    if (b !== undefined) text += BASE64URL[((b & 15) << 2) | ((c ?? 0) >> 6)]!;
+    if (c !== undefined) text += BASE64URL[c & 63]!;
+  }
+  return text;
 }
+
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /**
  * Bytes as lower-case hexadecimal.

@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { base64Url, hexOf, sha256 } from "../lib/sha256.ts";
 import { assertEquals } from "./helpers/assert.ts";
@@ -37,4 +38,20 @@ Deno.test("base64Url() is RFC 4648's URL alphabet without padding", () => {
   assertEquals(base64Url(new Uint8Array([0xfb, 0xef, 0xbe])), "----");
   assertEquals(base64Url(new Uint8Array([])), "");
   assertEquals(base64Url(new Uint8Array([0])), "AA");
+  for (let length = 0; length < 70; length++) {
+    const bytes = new Uint8Array(length).map((_, i) => (i * 97 + 13) & 255);
+    assertEquals(base64Url(bytes), Buffer.from(bytes).toString("base64url"), `length ${length}`);
+  }
+});
+
+Deno.test("base64Url() does without btoa (whose first use loads Deno's base64 module)", () => {
+  const btoa = globalThis.btoa;
+  globalThis.btoa = () => {
+    throw new Error("btoa used");
+  };
+  try {
+    assertEquals(base64Url(new Uint8Array([0xfb, 0xef, 0xbe, 0x01])), "----AQ");
+  } finally {
+    globalThis.btoa = btoa;
+  }
 });
