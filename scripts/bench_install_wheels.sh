@@ -14,6 +14,8 @@
 # as the compiled binary loads them.
 #
 # Usage: scripts/bench_install_wheels.sh [python] [runs]   (default: pyenv's newest 3.11, 5)
+#   BASELINE=dir also runs the warm row with another checkout of dpip (`git worktree add DIR main`),
+#                as shipped, labelled "(baseline)", on the same warm cache: a before/after in one run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/bundle.sh
@@ -78,6 +80,13 @@ unset PIP_FIND_LINKS
 list="${wheels[*]}"
 build_bundle "$work/bundle"
 dpip="$work/bundle/dpip install --no-deps --no-index"
+baseline_rows=()
+if [[ -n "${BASELINE:-}" ]]; then
+  (cd "$BASELINE" && build_bundle "$work/baseline-bundle")
+  baseline_rows=(-n "dpip install (warm cache, baseline)"
+    --prepare "$next; $python -m venv --without-pip $work/base-$current"
+    "$work/baseline-bundle/dpip install --no-deps --no-index -q --python $work/base-$current/bin/python --cache-dir $work/warm-cache $list")
+fi
 next='n=$(( $(cat '"$work"'/n) + 1 )); echo $n > '"$work"'/n'
 current='$(cat '"$work"'/n)'
 
@@ -96,6 +105,7 @@ hyperfine --runs "$runs" --export-json "$out" --export-markdown "$work/results.m
   -n "dpip install (warm cache)" \
   --prepare "$next; $python -m venv --without-pip $work/warm-$current" \
   "$dpip -q --python $work/warm-$current/bin/python --cache-dir $work/warm-cache $list" \
+  "${baseline_rows[@]}" \
   -n "cp -al of the environment" \
   --prepare "$next" \
   "cp -al $work/ref/env $work/copy-$current"
@@ -107,4 +117,6 @@ const mean = (prefix) => results.find((r) => r.command.startsWith(prefix)).mean;
 const pip = mean('pip'), cold = mean('dpip install (cold'), warm = mean('dpip install (warm'), cp = mean('cp -al');
 console.log('cold cache: ' + (pip / cold).toFixed(1) + 'x faster than pip (goal 3x)');
 console.log('warm cache: ' + (pip / warm).toFixed(1) + 'x faster than pip (goal 20x)');
-console.log('warm cache: ' + (warm / cp).toFixed(1) + 'x the time of cp -al (goal within 3x)');"
+console.log('warm cache: ' + (warm / cp).toFixed(1) + 'x the time of cp -al (goal within 3x)');
+const base = results.find((r) => r.command.endsWith('baseline)'));
+if (base) console.log('baseline warm cache: ' + (base.mean / cp).toFixed(1) + 'x the time of cp -al');"
