@@ -80,6 +80,8 @@ unset PIP_FIND_LINKS
 list="${wheels[*]}"
 build_bundle "$work/bundle"
 dpip="$work/bundle/dpip install --no-deps --no-index"
+next='n=$(( $(cat '"$work"'/n) + 1 )); echo $n > '"$work"'/n'
+current='$(cat '"$work"'/n)'
 baseline_rows=()
 if [[ -n "${BASELINE:-}" ]]; then
   (cd "$BASELINE" && build_bundle "$work/baseline-bundle")
@@ -87,8 +89,6 @@ if [[ -n "${BASELINE:-}" ]]; then
     --prepare "$next; $python -m venv --without-pip $work/base-$current"
     "$work/baseline-bundle/dpip install --no-deps --no-index -q --python $work/base-$current/bin/python --cache-dir $work/warm-cache $list")
 fi
-next='n=$(( $(cat '"$work"'/n) + 1 )); echo $n > '"$work"'/n'
-current='$(cat '"$work"'/n)'
 
 # A warm cache, and the environment it produces (the tree cp -al copies).
 $dpip --python "$(mkdir -p "$work/ref" && "$python" -m venv --without-pip "$work/ref/env" && echo "$work/ref/env/bin/python")" \
