@@ -368,9 +368,7 @@ function commitChange(
       if (rootIndex === install.libRoot && entry.name === install.distInfo) continue;
       moveEntry(join(from, entry.name), { dir: root, name: entry.name }, moves);
     }
-    removeEmptyDir(from);
   });
-  removeEmptyDir(stage);
 }
 
 /**
@@ -386,19 +384,6 @@ function moveEntry(
   if (moves.listings.has(to.dir, to.name)) mergeMove(from, target, moves);
   else move(from, target, moves.rename);
   moves.listings.add(to.dir, to.name);
-}
-
-/**
- * Removes a staging directory the commit has emptied, one `rmdir` (deleting
- * the work directory at the end would open and read each of them); one not
- * empty is left to that.
- */
-function removeEmptyDir(path: string): void {
-  try {
-    Deno.removeSync(path);
-  } catch {
-    // Not empty, or gone already.
-  }
 }
 
 /** Prunes what the committed `changes` emptied and deletes the work directory. */
