@@ -8,8 +8,6 @@
  */
 
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
-import { checkAttestations } from "../attest/check.ts";
-import { fetchProjectPage } from "../index/simple_api.ts";
 import type { InstallServices } from "../operations/install.ts";
 import { resolve } from "../paths.ts";
 import type { CommandContext } from "./context.ts";
@@ -42,14 +40,18 @@ export function withAttestations(
   };
   return {
     ...services,
-    attestations: (files) =>
-      checkAttestations(files, {
+    // The checker loads with the first files to check: a run that installs nothing has none.
+    attestations: async (files) => {
+      if (files.length === 0) return [];
+      const { checkAttestations } = await import("../attest/check.ts");
+      return await checkAttestations(files, {
         mode,
         fetchText: async (url) => {
           const answer = await session.client.get(url, { accept: "application/json" });
           return { status: answer.status, text: new TextDecoder().decode(answer.body) };
         },
         provenanceOnIndex: async (index, name, filename) => {
+          const { fetchProjectPage } = await import("../index/simple_api.ts");
           const page = await fetchProjectPage(session.client, index, name);
           return page?.files.find((file) => file.filename === filename)?.provenance;
         },
@@ -58,6 +60,7 @@ export function withAttestations(
         ...(cacheRoot === undefined
           ? {}
           : { memoryDir: bucketDir(cacheRoot, CacheBucket.attestations) }),
-      }),
+      });
+    },
   };
 }

@@ -58,7 +58,6 @@ import {
   type VcsSettings,
   withoutFragment,
 } from "./build_sources.ts";
-import { installBuildEnvironment } from "./build_environment.ts";
 import type { Scratch } from "./scratch.ts";
 import {
   buildIndexSdist,
@@ -363,6 +362,8 @@ export class BuildDispatch implements BuildContext, SdistBuilder {
   ): Promise<void> {
     throwIfCancelled(this.#signal);
     const options = this.#options;
+    // Loaded with the first build environment: most runs build nothing.
+    const { installBuildEnvironment } = await import("./build_environment.ts");
     await installBuildEnvironment(requirements, environment.dir, {
       provider: this.provider(environment.stack),
       builtWheel: (url) => this.builtWheel(url),

@@ -41,16 +41,15 @@ import { lazy } from "../lazy.ts";
 import { compatibleTags } from "../dists/tags.ts";
 import { DpipError } from "../errors.ts";
 import type { LocalWheel } from "../installer/prepare.ts";
-import { recoverPendingChanges, recoveryWarnings } from "../installer/recovery.ts";
 import type { PackageName } from "../names/mod.ts";
 import type { Scheme } from "../python/mod.ts";
 import type { RequirementsSpecification } from "../requirements/specification.ts";
 import { appendAll } from "../lists.ts";
-import { BuildDispatch } from "./build_dispatch.ts";
+import type { BuildDispatch, BuildDispatchOptions } from "./build_dispatch.ts";
 import { defaultSrcDir } from "./build_sources.ts";
 import type { CheckResult } from "./check.ts";
 import type { JsonValue } from "./inspect.ts";
-import { executePlan, type InstallChangelog } from "./install_execute.ts";
+import type { executePlan, InstallChangelog } from "./install_execute.ts";
 import { planInstallation, type PlannedInstall, toInstall } from "./install_plan.ts";
 import { type PreparedRoots, prepareRoots } from "./install_roots.ts";
 import type { LocalReference } from "./local_wheels.ts";
@@ -63,9 +62,7 @@ import type {
   InstallTarget,
 } from "./install_settings.ts";
 import { checkPlan, type PlanCheck } from "./plan_checks.ts";
-import { describePlan } from "./plan_report.ts";
-import { checkAfterInstall } from "./post_install.ts";
-import { importlibBackend } from "../installer/site_packages.ts";
+import type { describePlan } from "./plan_report.ts";
 import { Scratch, tempDirOf } from "./scratch.ts";
 
 export type { CollectedDist, PlannedInstall } from "./install_plan.ts";
@@ -157,24 +154,30 @@ export async function withBuilds<T>(
     const bucket = services.cacheRoot === undefined
       ? await scratch.dir("unpacked")
       : bucketDir(services.cacheRoot, CacheBucket.unpacked);
-    const dispatch = buildDispatch(options, { scratch, bucket });
+    // The builds load on first use: a run that resolves nothing (a no-op install) has none.
+    let made: Promise<BuildDispatch> | undefined;
+    const dispatch = () =>
+      made ??= import("./build_dispatch.ts").then(({ BuildDispatch }) =>
+        new BuildDispatch(dispatchOptions(options, { scratch, bucket }))
+      );
     try {
       return await use({ bucket, dispatch, scratch });
     } finally {
-      await dispatch.close();
+      // A dispatch that failed to load has nothing running to close.
+      await made?.then((builds) => builds.close(), () => {});
     }
   } finally {
     await scratch.remove();
   }
 }
 
-/** The run's builds, with the install's settings and reporting. */
-function buildDispatch(
+/** The run's builds' options: the install's settings and reporting. */
+function dispatchOptions(
   options: InstallOptions,
   run: { scratch: Scratch; bucket: string },
-): BuildDispatch {
+): BuildDispatchOptions {
   const { services, settings, target, reporter } = options;
-  return new BuildDispatch({
+  return {
     interpreter: target.interpreter,
     provider: services.provider,
     downloader: services.downloader,
@@ -210,15 +213,15 @@ function buildDispatch(
         if (stack.ids.length === 1) reporter?.onBuilt?.(name, filename);
       },
     },
-  });
+  };
 }
 
 /** What one run's phases share. */
 export interface PipelineRun {
   /** The unpacked-wheel bucket. */
   readonly bucket: string;
-  /** The run's builds. */
-  readonly dispatch: BuildDispatch;
+  /** The run's builds, loaded and made on first use. */
+  readonly dispatch: () => Promise<BuildDispatch>;
   /** The run's scratch directory, removed when the run ends. */
   readonly scratch: Scratch;
 }
@@ -235,8 +238,8 @@ async function runPipeline(
   const tags = lazy(() => new Set(compatibleTags(interpreter.tagFacts).map(String)));
   const prepared = await prepareRoots(spec, {
     interpreter,
-    build: (source, configSettings) =>
-      run.dispatch.buildRequirement(source, configSettings, BuildStack.root()),
+    build: async (source, configSettings) =>
+      (await run.dispatch()).buildRequirement(source, configSettings, BuildStack.root()),
     requireHashes: settings.requireHashes,
     ...(settings.lockFiles === undefined ? {} : { lockFiles: settings.lockFiles }),
     bucket: run.bucket,
@@ -272,7 +275,7 @@ async function runPipeline(
   });
   appendAll(warnings, checked.warnings);
   const description = !settings.resolveOnly && (settings.report || settings.dryRun)
-    ? await describePlan(planned, describeOptions(options, prepared, checked.statuses))
+    ? await describe(planned, options, prepared, checked.statuses)
     : undefined;
   const base = { ...planned, ...description, warnings, references: prepared.localWheels };
   // A dry run reads metadata only, except in hash-checking mode: there it fetches and
@@ -282,6 +285,11 @@ async function runPipeline(
   }
   throwIfCancelled(options.signal);
   reporter?.onPlanned?.(planned);
+  // The execute and post-install phases load only when there is something to fetch or install.
+  const [{ executePlan }, { checkAfterInstall }] = await Promise.all([
+    import("./install_execute.ts"),
+    import("./post_install.ts"),
+  ]);
   const executing = executeOptions(options, { run, prepared, scheme, tags });
   const { wheels, changelog } = await executePlan(planned, executing);
   if (changelog === undefined) return { ...base, wheels };
@@ -309,14 +317,22 @@ function refuseExternallyManaged(target: InstallTarget, settings: InstallSetting
   }
 }
 
-/** What a dry run or `--report` reads the plan's metadata with. */
-function describeOptions(
+/**
+ * The plan described for a dry run or `--report` (its modules loaded only
+ * then), its metadata read with the install's services.
+ */
+async function describe(
+  planned: PlannedInstall,
   options: InstallOptions,
   prepared: PreparedRoots,
   statuses: PlanCheck["statuses"],
-): Parameters<typeof describePlan>[1] {
+): ReturnType<typeof describePlan> {
+  const [{ describePlan }, { importlibBackend }] = await Promise.all([
+    import("./plan_report.ts"),
+    import("../installer/site_packages.ts"),
+  ]);
   const { services, settings, target } = options;
-  return {
+  return await describePlan(planned, {
     ...prepared,
     fetchMetadata: async (file) => {
       const { fetchWheelMetadata } = await import("../resolver/default_provider.ts");
@@ -326,7 +342,7 @@ function describeOptions(
     environment: target.interpreter.markerEnvironment,
     importlib: importlibBackend(target.interpreter.version),
     statuses,
-  };
+  });
 }
 
 /** The execute phase's options, from the install's. */
@@ -367,6 +383,7 @@ async function finishPendingChanges(
   scheme: { purelib: string; platlib: string },
   reporter: InstallReporter | undefined,
 ): Promise<string[]> {
+  const { recoverPendingChanges, recoveryWarnings } = await import("../installer/recovery.ts");
   const changes = await recoverPendingChanges([scheme.purelib, scheme.platlib], {
     ...(reporter?.onLockWait === undefined ? {} : { onLockWait: reporter.onLockWait }),
   });

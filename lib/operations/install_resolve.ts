@@ -9,11 +9,7 @@
  */
 
 import { BuildStack } from "../build/build_stack.ts";
-import {
-  importlibBackend,
-  type InstalledDist,
-  readInstalledDists,
-} from "../installer/site_packages.ts";
+import type { InstalledDist } from "../installer/site_packages.ts";
 import type { Scheme } from "../python/mod.ts";
 import type { IndexSource } from "../resolver/default_provider.ts";
 import type { Resolution, ResolvedDist } from "../resolver/mod.ts";
@@ -47,8 +43,8 @@ export async function resolveInstall(
   prepared: PreparedRoots,
   context: {
     options: Pick<InstallOptions, "settings" | "target" | "services" | "reporter">;
-    /** The run's builds: their provider, and the wheels built from index sdists. */
-    dispatch: Pick<BuildDispatch, "provider" | "builtWheel">;
+    /** The run's builds (their provider, the wheels built from index sdists), made on first use. */
+    dispatch: () => Promise<Pick<BuildDispatch, "provider" | "builtWheel">>;
     scheme: Scheme;
   },
 ): Promise<ResolvedInstall> {
@@ -57,13 +53,17 @@ export async function resolveInstall(
   const { roots } = prepared;
   const isTarget = target.scheme.kind === "target";
   const { scheme } = context;
-  const installed = isTarget || settings.resolveOnly
+  // What is installed is read only when it matters (not for `lock`, which resolves only).
+  const site = isTarget || !settings.resolveOnly
+    ? await import("../installer/site_packages.ts")
+    : undefined;
+  const installed = site === undefined || isTarget
     ? []
-    : readInstalledDists(interpreter.sitePackages, {
-      importlib: importlibBackend(interpreter.version),
+    : site.readInstalledDists(interpreter.sitePackages, {
+      importlib: site.importlibBackend(interpreter.version),
     }).dists;
-  const has = isTarget
-    ? { targetHas: readInstalledDists([...new Set([scheme.purelib, scheme.platlib])]).dists }
+  const has = site !== undefined && isTarget
+    ? { targetHas: site.readInstalledDists([...new Set([scheme.purelib, scheme.platlib])]).dists }
     : {};
   const reinstallAll = settings.forceReinstall || settings.ignoreInstalled;
   if (!settings.upgrade && !reinstallAll && !isTarget && roots.length > 0) {
@@ -79,8 +79,9 @@ export async function resolveInstall(
     if (dists !== undefined) return { dists, installed, ...has };
   }
   const requirements = roots.map((root) => root.requirement);
+  const dispatch = await context.dispatch();
   const provider = withQuarantine(
-    withLocalWheels(context.dispatch.provider(BuildStack.root()), prepared.localWheels),
+    withLocalWheels(dispatch.provider(BuildStack.root()), prepared.localWheels),
     { requirements, lookup: services.projectStatuses ?? (() => []) },
   );
   const resolution = await resolveSpecification({
@@ -103,6 +104,6 @@ export async function resolveInstall(
       : { timeoutMs: settings.resolutionTimeoutMs }),
     ...(reporter?.onResolving === undefined ? {} : { onDecision: reporter.onResolving }),
   });
-  const dists = withBuiltWheels(resolution.dists, (url) => context.dispatch.builtWheel(url));
+  const dists = withBuiltWheels(resolution.dists, (url) => dispatch.builtWheel(url));
   return { dists, resolution, installed, ...has };
 }

@@ -26,11 +26,7 @@ import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions } from "../pep440/mod.ts";
 import { MarkerSet } from "../pep508/mod.ts";
 import { environmentsWith } from "../pep508/python_platform.ts";
-import {
-  type CandidatePolicy,
-  evaluateFiles,
-  type TagRanking,
-} from "../resolver/candidate_selector.ts";
+import { type CandidatePolicy, evaluateFiles, everyTag } from "../resolver/candidate_selector.ts";
 import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";
 import type { ResolverProvider, ResolverReporter } from "../resolver/mod.ts";
 import type { ReleaseControl } from "../resolver/release_control.ts";
@@ -51,23 +47,6 @@ import { lockPackage, type LockReferences, type LockSettings, verifyLockedWheels
 import { lockedFile, type PreparedReference } from "./lock_entries.ts";
 import { withoutRequested } from "./only_deps.ts";
 import { fetchWheelReference } from "./wheel_references.ts";
-
-/**
- * A tag ranking that accepts every tag: the target's own tags keep their
- * rank, any other comes after them. Candidate selection then prefers a
- * wheel this interpreter could use (to read metadata from) but accepts any.
- */
-export function everyTag(local: TagRanking): TagRanking {
-  const last = local.size;
-  return new (class extends Map<string, number> {
-    override get(tag: string): number {
-      return local.get(tag) ?? last;
-    }
-    override has(): boolean {
-      return true;
-    }
-  })(local);
-}
 
 /** How to resolve universally over the indexes. */
 export interface UniversalResolveOptions {
@@ -284,8 +263,8 @@ function resolveWithBuilds(
   return withBuilds(options, async (run) => {
     const prepared = await prepareRoots(spec, {
       interpreter: options.target.interpreter,
-      build: (source, configSettings) =>
-        run.dispatch.buildRequirement(source, configSettings, BuildStack.root()),
+      build: async (source, configSettings) =>
+        (await run.dispatch()).buildRequirement(source, configSettings, BuildStack.root()),
       requireHashes: settings.requireHashes,
       bucket: run.bucket,
       tags: namedWheelTags(spec, options.target.interpreter),
@@ -293,8 +272,9 @@ function resolveWithBuilds(
       fetchWheel: (source) =>
         fetchWheelReference(source, { downloader: services.downloader, scratch: run.scratch }),
     });
+    const dispatch = await run.dispatch();
     const resolution = await resolveRootsUniversally(prepared.roots, spec.constraints, {
-      provider: withLocalWheels(run.dispatch.provider(BuildStack.root()), prepared.localWheels),
+      provider: withLocalWheels(dispatch.provider(BuildStack.root()), prepared.localWheels),
       requiresPython: options.requiresPython,
       ...(options.platform === undefined ? {} : { platform: options.platform }),
       pre: settings.pre,

@@ -187,6 +187,23 @@ export interface Candidate<F extends SelectableFile = SelectableFile> {
 /** The target's compatible tags, ranked (see `tagPriorities` in lib/dists). */
 export type TagRanking = ReadonlyMap<string, number>;
 
+/**
+ * A tag ranking that accepts every tag: the target's own tags keep their
+ * rank, any other comes after them. Candidate selection then prefers a
+ * wheel this interpreter could use (to read metadata from) but accepts any.
+ */
+export function everyTag(local: TagRanking): TagRanking {
+  const last = local.size;
+  return new (class extends Map<string, number> {
+    override get(tag: string): number {
+      return local.get(tag) ?? last;
+    }
+    override has(): boolean {
+      return true;
+    }
+  })(local);
+}
+
 /** Options for {@link evaluateFiles}. */
 export interface EvaluateOptions {
   /** The project the files are listed for. */

@@ -8,7 +8,7 @@
 
 import { assertEquals } from "../helpers/assert.ts";
 import { fileURLToPath } from "../../lib/paths.ts";
-import { staticNodeImports } from "../helpers/static_imports.ts";
+import { staticImportChains, staticNodeImports } from "../helpers/static_imports.ts";
 
 const REPO = new URL("../../", import.meta.url).href;
 
@@ -26,5 +26,34 @@ for (
   Deno.test(`${root} reaches no node: module through static imports`, async () => {
     const path = fileURLToPath(new URL(root, REPO));
     assertEquals(await staticNodeImports(path), []);
+  });
+}
+
+/**
+ * The phases a command may not run load only when a run reaches them: the
+ * builds (when something is resolved or built), the execute, report and
+ * post-install phases (when there is something to install or describe). A
+ * no-op install reaches none of them; `lock` resolves and plans, so it
+ * loads none of the installer but its planner, and the universal resolver
+ * only for `--universal`.
+ */
+const LATER_PHASES = [
+  "lib/operations/build_dispatch.ts",
+  "lib/operations/build_environment.ts",
+  "lib/operations/install_execute.ts",
+  "lib/operations/post_install.ts",
+  "lib/operations/plan_report.ts",
+];
+const NOT_LOADED: Record<string, (module: string) => boolean> = {
+  "lib/cli/commands/lock.ts": (module) =>
+    (module.startsWith("lib/installer/") && module !== "lib/installer/plan.ts") ||
+    LATER_PHASES.includes(module) || module === "lib/operations/universal_lock.ts",
+  "lib/cli/commands/install.ts": (module) => LATER_PHASES.includes(module),
+};
+
+for (const [root, excluded] of Object.entries(NOT_LOADED)) {
+  Deno.test(`${root} loads the phases it may not run only when it runs them`, async () => {
+    const path = fileURLToPath(new URL(root, REPO));
+    assertEquals(await staticImportChains(path, excluded), []);
   });
 }

@@ -1,7 +1,9 @@
 /**
- * The `node:` modules a program reaches through static imports, from
- * `deno info --json`: the first one boots Deno's Node compatibility layer
- * (~12–20 ms of start-up), so the commands that must start fast reach none.
+ * The modules a program reaches through static imports, from `deno info
+ * --json`: each is loaded (from source, its transpile cache checked) before
+ * the program runs. The first `node:` module boots Deno's Node compatibility
+ * layer (~12–20 ms of start-up), so the commands that must start fast reach
+ * none.
  *
  * @module
  */
@@ -16,6 +18,18 @@ interface InfoModule {
 
 /** For each `node:` module statically reachable from `root`, the import chain leading to it. */
 export async function staticNodeImports(root: string): Promise<string[]> {
+  return await staticImportChains(root, (specifier) => specifier.startsWith("node:"));
+}
+
+/**
+ * For each module statically reachable from `root` whose specifier (a
+ * repository file relative to the repository, as `lib/paths.ts`) `matches`,
+ * the import chain leading to it.
+ */
+export async function staticImportChains(
+  root: string,
+  matches: (specifier: string) => boolean,
+): Promise<string[]> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", root],
     stdout: "piped",
@@ -37,7 +51,7 @@ export async function staticNodeImports(root: string): Promise<string[]> {
     return chain.reverse().map((s) => s.replace(REPO, "")).join(" -> ");
   };
   for (let specifier = queue.shift(); specifier !== undefined; specifier = queue.shift()) {
-    if (specifier.startsWith("node:")) {
+    if (matches(specifier.replace(REPO, ""))) {
       chains.push(chainOf(specifier));
       continue;
     }

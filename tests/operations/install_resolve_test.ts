@@ -11,7 +11,7 @@ import { assertEquals } from "../helpers/assert.ts";
 import { writeWheel } from "../helpers/wheel_builder.ts";
 import { LINUX_312, rootsOf, specOf } from "./install_fixtures.ts";
 
-Deno.test("resolveInstall: satisfied as installed without asking the provider, else resolved", async () => {
+Deno.test("resolveInstall: satisfied as installed without asking the provider or making the builds, else resolved", async () => {
   const root = await Deno.makeTempDir();
   const scheme = schemeAt(root);
   const wheel = await writeWheel(join(root, "w"), { name: "app", version: "1.0", files: {} });
@@ -53,9 +53,12 @@ Deno.test("resolveInstall: satisfied as installed without asking the provider, e
     },
     services: {} as InstallOptions["services"],
   } satisfies Pick<InstallOptions, "settings" | "target" | "services">;
+  let dispatches = 0; // The run's builds, made only to resolve.
   const context = {
     options,
-    dispatch: { provider: () => provider, builtWheel: () => undefined },
+    dispatch:
+      () => (dispatches++,
+        Promise.resolve({ provider: () => provider, builtWheel: () => undefined })),
     scheme,
   };
   const prepared = async (args: string[]) =>
@@ -66,7 +69,7 @@ Deno.test("resolveInstall: satisfied as installed without asking the provider, e
   assertEquals(satisfied.dists.map((d) => `${d.name}==${d.version} ${d.installed}`), [
     "app==1.0 true",
   ]);
-  assertEquals(asked, []);
+  assertEquals([asked, dispatches], [[], 0]);
 
   const upgraded = await resolveInstall(
     await specOf(["app>1"]),
@@ -75,6 +78,6 @@ Deno.test("resolveInstall: satisfied as installed without asking the provider, e
   );
   assertEquals(upgraded.dists.map((d) => `${d.name}==${d.version}`), ["app==2.0"]);
   assertEquals(upgraded.installed.map((d) => d.name), ["app"]);
-  assertEquals(asked, ["app"]);
+  assertEquals([asked, dispatches], [["app"], 1]);
   await Deno.remove(root, { recursive: true });
 });

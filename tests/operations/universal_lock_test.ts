@@ -1,6 +1,7 @@
 /** The pieces of `lock --universal` that pick files: every tag accepted, wheels for the Pythons covered. */
 
-import { everyTag, wheelFitsPythons } from "../../lib/operations/universal_lock.ts";
+import { everyTag } from "../../lib/resolver/candidate_selector.ts";
+import { wheelFitsPythons } from "../../lib/operations/universal_lock.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
 
 Deno.test("everyTag keeps the target's ranks and puts any other tag after them", () => {

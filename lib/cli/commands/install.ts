@@ -60,7 +60,6 @@ import { isPylockLocation, type ReadLocks, readPylocks, withLocks } from "../pyl
 import { withAttestations } from "../attestations.ts";
 import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
 import { emitDocument, wantsJson } from "../json_output.ts";
-import { installDocument } from "../../operations/install_document.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import {
   checkOnlyDeps,
@@ -388,6 +387,7 @@ export async function installWithOutput(
   const root = settings.dryRun ? undefined : rootUserWarningFor(context, interpreter);
   if (root !== undefined) printer.warning(root);
   if (wantsJson(context)) {
+    const { installDocument } = await import("../../operations/install_document.ts");
     emitDocument(
       context,
       installDocument(outcome, {

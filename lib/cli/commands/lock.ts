@@ -10,7 +10,7 @@
  */
 
 import { basename, dirname, resolve } from "../../paths.ts";
-import { commandCacheRoot } from "../target_interpreter.ts";
+import { commandCacheRoot, targetInterpreter } from "../target_interpreter.ts";
 import { DpipError, UsageError } from "../../errors.ts";
 import { formatPylock, isPylockFilename, type Pylock } from "../../lock/pylock.ts";
 import { lockRequirements } from "../../operations/lock.ts";
@@ -38,11 +38,9 @@ import {
 import { ResolutionStatus } from "../resolution_progress.ts";
 import { pinningSettings } from "./pinning.ts";
 import { overrideRoots } from "../../operations/overrides.ts";
-import { targetInterpreter } from "./installed_environment.ts";
 import { wantsJson, writeJson } from "../json_output.ts";
 import { checkUniversalOptions, providerTags, universalOptions } from "./universal.ts";
 import type { InstallOptions } from "../../operations/install.ts";
-import { lockUniversally } from "../../operations/universal_lock.ts";
 import { statKind } from "../../operations/path_kind.ts";
 
 /** Runs `dpip lock`. */
@@ -143,6 +141,8 @@ async function lock(context: CommandContext, printer: InstallPrinter): Promise<n
   try {
     if (options.flag("universal")) {
       const universal = universalOptions(context, interpreter.version, session, policy);
+      // The universal resolver loads only for --universal.
+      const { lockUniversally } = await import("../../operations/universal_lock.ts");
       const result = await lockUniversally(spec, { ...install, ...universal, ...locking });
       lock = result.lock;
       warnings = result.resolution.warnings;

@@ -9,9 +9,13 @@
 
 import { DpipError } from "../../errors.ts";
 import { parsePythonVersionOption } from "../../index/target_tags.ts";
-import { everyTag, type UniversalTargetOptions } from "../../operations/universal_lock.ts";
+import type { UniversalTargetOptions } from "../../operations/universal_lock.ts";
 import { pythonPlatformValues } from "../../pep508/python_platform.ts";
-import type { CandidatePolicy, TagRanking } from "../../resolver/candidate_selector.ts";
+import {
+  type CandidatePolicy,
+  everyTag,
+  type TagRanking,
+} from "../../resolver/candidate_selector.ts";
 import type { CommandContext } from "../context.ts";
 import type { IndexSession } from "../index_session.ts";
 
