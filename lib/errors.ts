@@ -68,6 +68,7 @@ export const ERROR_CODES = [
   "no-confirmation",
   "no-files",
   "no-matching-distribution",
+  "output-file",
   "not-a-python-project",
   "path-option-conflict",
   "pylock-unusable",

@@ -39,6 +39,7 @@ import {
   targetEnvironment,
   targetInterpreter,
 } from "./installed_environment.ts";
+import { writeOutputFile } from "../output_file.ts";
 
 /** The database asked when `--vulnerability-db` is not given. */
 export const DEFAULT_VULNERABILITY_DB = "https://api.osv.dev";
@@ -142,6 +143,6 @@ export async function runAudit(context: CommandContext): Promise<number> {
     : formatAuditText(result);
   const output = options.string("output");
   if (output === undefined || output === "-") io.stdout.write(text);
-  else await Deno.writeTextFile(resolve(io.cwd, output), text);
+  else writeOutputFile(resolve(io.cwd, output), output, "the audit report", text);
   return findingCount(result) > 0 ? ExitCode.error : ExitCode.success;
 }

@@ -42,6 +42,7 @@ import { checkUniversalOptions, providerTags, universalOptions } from "./univers
 import type { InstallOptions } from "../../operations/install.ts";
 import { compileUniversally } from "../../operations/universal_lock.ts";
 import { statKind } from "../../operations/path_kind.ts";
+import { writeOutputFile } from "../output_file.ts";
 
 /** Runs `dpip compile`. */
 export function runCompile(context: CommandContext): Promise<number> {
@@ -94,7 +95,9 @@ async function compile(context: CommandContext): Promise<number> {
       ].join(" ")
     }`,
   });
-  if (outputPath !== undefined) Deno.writeTextFileSync(outputPath, text);
+  if (outputPath !== undefined) {
+    writeOutputFile(outputPath, output, "the pinned requirements", text);
+  }
   if (wantsJson(context)) {
     // The document holds every pin: it takes the place of the text on stdout.
     writeJson(

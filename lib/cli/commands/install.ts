@@ -74,6 +74,7 @@ import { dependenciesOnly } from "../../operations/only_deps.ts";
 import { overrideRoots, type Overrides } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { statKind } from "../../operations/path_kind.ts";
+import { writeOutputFile } from "../output_file.ts";
 
 function schemeKind(context: CommandContext): { kind: SchemeKind; target?: string } {
   const { io, options } = context;
@@ -432,7 +433,7 @@ function renderOutcome(
   if (reportPath !== undefined && outcome.report !== undefined) {
     const text = JSON.stringify(outcome.report, null, 2) + "\n";
     if (reportPath === "-") io.stdout.write(text);
-    else Deno.writeTextFileSync(resolve(io.cwd, reportPath), text);
+    else writeOutputFile(resolve(io.cwd, reportPath), reportPath, "the installation report", text);
   }
   if (dryRun) {
     for (const line of wheelLines(outcome.wheels)) printer.info(line);

@@ -42,6 +42,7 @@ import { wantsJson, writeJson } from "../json_output.ts";
 import { checkUniversalOptions, providerTags, universalOptions } from "./universal.ts";
 import type { InstallOptions } from "../../operations/install.ts";
 import { statKind } from "../../operations/path_kind.ts";
+import { writeOutputFile } from "../output_file.ts";
 
 /** Runs `dpip lock`. */
 export function runLock(context: CommandContext): Promise<number> {
@@ -170,7 +171,7 @@ function writeLock(
   const { io } = context;
   const text = formatPylock(lock);
   if (output === "-") io.stdout.write(text);
-  else Deno.writeTextFileSync(resolve(io.cwd, output), text);
+  else writeOutputFile(resolve(io.cwd, output), output, "the lock file", text);
   if (wantsJson(context)) {
     writeJson(io, lockDocument(lock, { output: resolve(io.cwd, output), warnings: [...warnings] }));
   }

@@ -30,6 +30,7 @@ import {
   targetEnvironment,
   targetInterpreter,
 } from "./installed_environment.ts";
+import { writeOutputFile } from "../output_file.ts";
 
 async function lockDocument(context: CommandContext, file: string): Promise<SbomDocument> {
   if (!isPylockLocation(file)) {
@@ -87,6 +88,6 @@ export async function runSbom(context: CommandContext): Promise<number> {
     : await formatCycloneDx(document, info);
   const output = options.string("output");
   if (output === undefined || output === "-") io.stdout.write(text);
-  else await Deno.writeTextFile(resolve(io.cwd, output), text);
+  else writeOutputFile(resolve(io.cwd, output), output, "the SBOM", text);
   return ExitCode.success;
 }
