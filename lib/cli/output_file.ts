@@ -40,7 +40,7 @@ function reasonOf(error: unknown): string {
  *
  * @example
  * ```ts ignore
- * writeOutputFile("/work/pylock.toml", "pylock.toml", "the lock file", text);
+ * writeOutputFile("/srv/pylock.toml", "pylock.toml", "the lock file", text);
  * ```
  */
 export function writeOutputFile(path: string, shown: string, what: string, text: string): void {
