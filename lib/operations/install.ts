@@ -277,6 +277,7 @@ async function runPipeline(
   const description = !settings.resolveOnly && (settings.report || settings.dryRun)
     ? await describe(planned, options, prepared, checked.statuses)
     : undefined;
+  if (description?.report !== undefined) reporter?.onReport?.(description.report);
   const base = { ...planned, ...description, warnings, references: prepared.localWheels };
   // A dry run reads metadata only, except in hash-checking mode: there it fetches and
   // verifies every file, as pip's does, so that a file that does not match fails it.

@@ -23,6 +23,7 @@ import type { CheckoutHooks } from "./build_sources.ts";
 import type { PlannedInstall } from "./install_plan.ts";
 import type { InstallPhase } from "./install_wheels.ts";
 import type { StatusLookup } from "./project_status.ts";
+import type { JsonValue } from "./inspect.ts";
 
 /** How to install (the typed form of the install options). */
 export interface InstallSettings {
@@ -114,6 +115,12 @@ export interface InstallServices {
 export interface InstallReporter extends PrepareReporter {
   /** Resolved and planned; downloads come next (not called for a dry run that fetches nothing). */
   onPlanned?(outcome: PlannedInstall): void;
+  /**
+   * pip's installation report (`--report`), once the plan is described and
+   * before anything is fetched or installed, where pip writes it: a report
+   * that cannot be written then stops the install before it changes anything.
+   */
+  onReport?(report: Record<string, JsonValue>): void;
   /** A project version was tried during resolution. */
   onResolving?: ResolverReporter["onDecision"];
   /** Another process holds the environment lock. */

@@ -440,7 +440,7 @@ Deno.test({
   name: "-q hides progress, --log keeps every line, colour only on a terminal without NO_COLOR",
   ignore: needs,
   fn: () =>
-    withIndexEnv({}, async ({ home, install }) => {
+    withIndexEnv({}, async ({ home, venv, install }) => {
       const off = ["--progress-bar", "off"];
       const quiet = await install([
         ...off,
@@ -462,6 +462,14 @@ Deno.test({
         report.install.map((item: { metadata: { version: string } }) => item.metadata.version),
         ["1.0"],
       );
+      // A report that cannot be written stops the install before it changes anything.
+      const unwritable = await install([...off, "--report", "missing/report.json", "lib==2.0"]);
+      assertEquals(unwritable.status, 1, unwritable.stderr);
+      assertStringIncludes(
+        unwritable.stderr,
+        "ERROR: Cannot write the installation report to missing/report.json: its directory does not exist\n",
+      );
+      assertEquals(distInfos(venv.sitePackages), ["lib-1.0"]);
       // Progress bars only on a terminal, erased at the end.
       const bars = await install(["--no-cache-dir", "--force-reinstall", "lib==1.0"], {
         terminal: true,

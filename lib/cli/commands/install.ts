@@ -1,8 +1,9 @@
 /**
  * `dpip install`: requirements from the arguments, `-r`/`-c` files and
  * wheel paths or URLs, resolved against the indexes (and what is installed),
- * downloaded in parallel and installed; `--dry-run` and `--report` stop
- * after planning (the report is written for real installs too). The
+ * downloaded in parallel and installed; `--dry-run` stops after planning,
+ * and `--report` is written once the plan is described, before anything is
+ * fetched or installed (as pip writes it; for real installs too). The
  * pipeline is `operations/install.ts`; this file turns options into its
  * settings and its outcome into pip's lines (`../install_render.ts`).
  *
@@ -75,6 +76,7 @@ import { overrideRoots, type Overrides } from "../../operations/overrides.ts";
 import { targetInterpreter } from "./installed_environment.ts";
 import { statKind } from "../../operations/path_kind.ts";
 import { writeOutputFile } from "../output_file.ts";
+import type { JsonValue } from "../../operations/inspect.ts";
 
 function schemeKind(context: CommandContext): { kind: SchemeKind; target?: string } {
   const { io, options } = context;
@@ -306,6 +308,7 @@ export async function installWithOutput(
     : undefined;
   const built: { name: string; filename: string }[] = [];
   let collectedShown = false;
+  let reportWritten = false;
   let outcome: InstallOutcome;
   try {
     const services = withAttestations(
@@ -375,6 +378,10 @@ export async function installWithOutput(
           onDone: (filename: string) => bars.onDone(filename),
         }),
         onLockWait: (path) => printer.raw(`Waiting for another dpip process to release ${path}\n`),
+        onReport: (report) => {
+          writeReport(context, report);
+          reportWritten = true;
+        },
       },
       env: io.env,
       ...(signal === undefined ? {} : { signal }),
@@ -384,7 +391,12 @@ export async function installWithOutput(
     display.finish();
     session.client.close();
   }
-  renderOutcome(context, printer, { outcome, collectedShown, dryRun: settings.dryRun });
+  renderOutcome(context, printer, {
+    outcome,
+    collectedShown,
+    dryRun: settings.dryRun,
+    reportWritten,
+  });
   const root = settings.dryRun ? undefined : rootUserWarningFor(context, interpreter);
   if (root !== undefined) printer.warning(root);
   if (wantsJson(context)) {
@@ -415,13 +427,24 @@ function builtLines(built: readonly { name: string; filename: string }[]): strin
   ];
 }
 
+/** Writes pip's installation report where `--report` says (`-`: stdout). */
+function writeReport(context: CommandContext, report: Record<string, JsonValue>): void {
+  const { io, options } = context;
+  const reportPath = options.string("report");
+  if (reportPath === undefined) return;
+  const text = JSON.stringify(report, null, 2) + "\n";
+  if (reportPath === "-") io.stdout.write(text);
+  else writeOutputFile(resolve(io.cwd, reportPath), reportPath, "the installation report", text);
+}
+
 function renderOutcome(
   context: CommandContext,
   printer: InstallPrinter,
-  { outcome, collectedShown, dryRun }: {
+  { outcome, collectedShown, dryRun, reportWritten }: {
     outcome: InstallOutcome;
     collectedShown: boolean;
     dryRun: boolean;
+    reportWritten: boolean;
   },
 ): void {
   const { io, options } = context;
@@ -429,12 +452,7 @@ function renderOutcome(
   if (!collectedShown) {
     for (const line of collectingLines(outcome, io.cwd)) printer.info(line);
   }
-  const reportPath = options.string("report");
-  if (reportPath !== undefined && outcome.report !== undefined) {
-    const text = JSON.stringify(outcome.report, null, 2) + "\n";
-    if (reportPath === "-") io.stdout.write(text);
-    else writeOutputFile(resolve(io.cwd, reportPath), reportPath, "the installation report", text);
-  }
+  if (!reportWritten && outcome.report !== undefined) writeReport(context, outcome.report);
   if (dryRun) {
     for (const line of wheelLines(outcome.wheels)) printer.info(line);
     const line = wouldInstallLine(outcome);
