@@ -447,7 +447,7 @@ function renderOutcome(
     reportWritten: boolean;
   },
 ): void {
-  const { io, options } = context;
+  const { io } = context;
   for (const warning of outcome.warnings) printer.warning(warning);
   if (!collectedShown) {
     for (const line of collectingLines(outcome, io.cwd)) printer.info(line);
