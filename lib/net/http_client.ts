@@ -517,6 +517,22 @@ export class HttpClient {
   }
 
   /**
+   * What every request to `url` carries: the user agent and `headers`, and
+   * the credentials known for it (its own, which are remembered for its host,
+   * or the host's).
+   */
+  #headersFor(
+    url: URL,
+    headers: Record<string, string>,
+  ): { all: Record<string, string>; authorization: string | undefined } {
+    this.#auth.remember(url);
+    return {
+      all: { "user-agent": this.#options.userAgent ?? "dpip", ...headers },
+      authorization: this.#auth.authorization(url),
+    };
+  }
+
+  /**
    * Sends one request (with credentials, the proxy and the timer), retrying
    * once with keyring credentials after a 401. 5xx answers throw
    * {@link RetryableError}; other statuses are returned.
@@ -527,13 +543,9 @@ export class HttpClient {
     timer: IdleTimer,
     body?: Uint8Array<ArrayBuffer>,
   ): Promise<Response> {
-    this.#auth.remember(url);
     const target = stripUrl(url);
-    const all: Record<string, string> = {
-      "user-agent": this.#options.userAgent ?? "dpip",
-      ...headers,
-    };
-    let authorization = this.#auth.authorization(url);
+    const { all, authorization: known } = this.#headersFor(url, headers);
+    let authorization = known;
     for (let round = 0; round < 2; round++) {
       const response = await this.#fetch(target, {
         headers: authorization === undefined ? all : { ...all, authorization },
@@ -569,20 +581,34 @@ export class HttpClient {
     timer: IdleTimer,
   ): Promise<HeadHeaders | undefined> {
     if (url.protocol !== "http:" || this.#proxyOption(url).proxy !== undefined) return undefined;
-    this.#auth.remember(url);
-    const authorization = this.#auth.authorization(url);
-    const all: Record<string, string> = {
+    const { all, authorization } = this.#headersFor(url, {
       // What fetch sends besides: the server picks the representation whose validator is held.
       "accept-encoding": "gzip,br",
       "accept-language": "*",
-      "user-agent": this.#options.userAgent ?? "dpip",
       ...headers,
-      ...(authorization === undefined ? {} : { authorization }),
-    };
+    });
     this.#revalidator ??= new Revalidator();
-    const answer = await this.#revalidator.notModified(stripUrl(url), all, timer.controller.signal);
+    const answer = await this.#revalidator.notModified(
+      stripUrl(url),
+      authorization === undefined ? all : { ...all, authorization },
+      timer.controller.signal,
+    );
     timer.touch();
     return answer;
+  }
+
+  /**
+   * A 304's answer from the cache: `cached` refreshed with the 304's headers,
+   * served from its stored body; undefined if that body went missing.
+   */
+  async #keepCached(
+    cached: CacheEntry,
+    headers: Pick<Headers, "get">,
+    accept: string,
+  ): Promise<FetchedBody | undefined> {
+    const refreshed = await this.#cache!.refresh(cached, headers, accept);
+    const body = await readCached(refreshed);
+    return body === undefined ? undefined : fromEntry(refreshed, body);
   }
 
   /**
@@ -629,25 +655,24 @@ export class HttpClient {
       });
       try {
         const headers: Record<string, string> = { accept };
-        if (cached !== undefined && this.#cache !== undefined) {
-          Object.assign(headers, revalidationHeaders(cached));
+        if (cached !== undefined) {
+          const validators = revalidationHeaders(cached);
+          Object.assign(headers, validators);
           const notModified = await this.#revalidate(parsed, headers, timer);
           if (notModified !== undefined) {
-            const refreshed = await this.#cache.refresh(cached, notModified, accept);
-            const body = await readCached(refreshed);
-            if (body !== undefined) return fromEntry(refreshed, body);
+            const kept = await this.#keepCached(cached, notModified, accept);
+            if (kept !== undefined) return kept;
             // The body went missing since the lookup: ask for it whole.
             cached = undefined;
-            for (const name of Object.keys(revalidationHeaders(refreshed))) delete headers[name];
+            for (const name of Object.keys(validators)) delete headers[name];
           }
         }
         const response = await this.#send(parsed, headers, timer);
-        if (response.status === 304 && cached !== undefined && this.#cache !== undefined) {
+        if (response.status === 304 && cached !== undefined) {
           await response.body?.cancel();
-          const refreshed = await this.#cache.refresh(cached, response.headers, accept);
-          const body = await readCached(refreshed);
-          if (body === undefined) throw new RetryableError("the cached body went missing");
-          return fromEntry(refreshed, body);
+          const kept = await this.#keepCached(cached, response.headers, accept);
+          if (kept === undefined) throw new RetryableError("the cached body went missing");
+          return kept;
         }
         const body = await readBody(response, timer, { url: parsed.href, ...limit });
         const finalUrl = response.url === "" ? key : stripUrl(new URL(response.url)).href;

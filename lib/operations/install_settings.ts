@@ -119,6 +119,7 @@ export interface InstallReporter extends PrepareReporter {
    * pip's installation report (`--report`), once the plan is described and
    * before anything is fetched or installed, where pip writes it: a report
    * that cannot be written then stops the install before it changes anything.
+   * Called whenever the outcome will carry a report (dry runs and no-ops too).
    */
   onReport?(report: Record<string, JsonValue>): void;
   /** A project version was tried during resolution. */

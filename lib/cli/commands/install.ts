@@ -308,7 +308,6 @@ export async function installWithOutput(
     : undefined;
   const built: { name: string; filename: string }[] = [];
   let collectedShown = false;
-  let reportWritten = false;
   let outcome: InstallOutcome;
   try {
     const services = withAttestations(
@@ -378,10 +377,7 @@ export async function installWithOutput(
           onDone: (filename: string) => bars.onDone(filename),
         }),
         onLockWait: (path) => printer.raw(`Waiting for another dpip process to release ${path}\n`),
-        onReport: (report) => {
-          writeReport(context, report);
-          reportWritten = true;
-        },
+        onReport: (report) => writeReport(context, report),
       },
       env: io.env,
       ...(signal === undefined ? {} : { signal }),
@@ -391,12 +387,7 @@ export async function installWithOutput(
     display.finish();
     session.client.close();
   }
-  renderOutcome(context, printer, {
-    outcome,
-    collectedShown,
-    dryRun: settings.dryRun,
-    reportWritten,
-  });
+  renderOutcome(context, printer, { outcome, collectedShown, dryRun: settings.dryRun });
   const root = settings.dryRun ? undefined : rootUserWarningFor(context, interpreter);
   if (root !== undefined) printer.warning(root);
   if (wantsJson(context)) {
@@ -440,11 +431,10 @@ function writeReport(context: CommandContext, report: Record<string, JsonValue>)
 function renderOutcome(
   context: CommandContext,
   printer: InstallPrinter,
-  { outcome, collectedShown, dryRun, reportWritten }: {
+  { outcome, collectedShown, dryRun }: {
     outcome: InstallOutcome;
     collectedShown: boolean;
     dryRun: boolean;
-    reportWritten: boolean;
   },
 ): void {
   const { io } = context;
@@ -452,7 +442,6 @@ function renderOutcome(
   if (!collectedShown) {
     for (const line of collectingLines(outcome, io.cwd)) printer.info(line);
   }
-  if (!reportWritten && outcome.report !== undefined) writeReport(context, outcome.report);
   if (dryRun) {
     for (const line of wheelLines(outcome.wheels)) printer.info(line);
     const line = wouldInstallLine(outcome);
