@@ -21,7 +21,7 @@ import type { IndexSource } from "../resolver/default_provider.ts";
 import type { ResolvedDist } from "../resolver/mod.ts";
 import type { RequirementSource } from "../requirements/source.ts";
 import { installedDistribution } from "./resolve_specification.ts";
-import { markerHolds, parseDependencies } from "./requires_dist.ts";
+import { activeDependencies } from "./requires_dist.ts";
 
 /**
  * Whether the installed distributions satisfy every requirement (and,
@@ -79,10 +79,11 @@ export function satisfiedAsInstalled(
     if (requested) entry.dist.requested = true;
     seen.set(name, entry);
     if (options.noDeps) continue;
-    for (const dependency of parseDependencies(entry.dist.metadata.requiresDist)) {
-      if (markerHolds(dependency, options.interpreter, [...entry.extras])) {
-        queue.push({ requirement: dependency, requested: false });
-      }
+    const { requiresDist } = entry.dist.metadata;
+    for (
+      const dependency of activeDependencies(requiresDist, options.interpreter, [...entry.extras])
+    ) {
+      queue.push({ requirement: dependency, requested: false });
     }
   }
   return [...seen.values()].map((entry) => entry.dist);

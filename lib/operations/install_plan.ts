@@ -24,7 +24,7 @@ import type { IndexSource } from "../resolver/default_provider.ts";
 import type { Resolution, ResolvedDist } from "../resolver/mod.ts";
 import { appendAll } from "../lists.ts";
 import type { IgnoredRequirement, Root } from "./install_roots.ts";
-import { markerHolds, parseDependencies } from "./requires_dist.ts";
+import { activeDependencies } from "./requires_dist.ts";
 
 /** One distribution met while collecting, in pip's order (requirements first, then breadth first). */
 export interface CollectedDist {
@@ -218,8 +218,9 @@ function collect(
       ...(item.editable === true ? { editable: true } : {}),
     });
     const parent = withoutMarker(item.requirement);
-    for (const dependency of parseDependencies(dist.metadata.requiresDist)) {
-      if (!markerHolds(dependency, interpreter, dist.extras)) continue;
+    for (
+      const dependency of activeDependencies(dist.metadata.requiresDist, interpreter, dist.extras)
+    ) {
       queue.push({
         requirement: dependency,
         text: withoutMarker(dependency),
@@ -286,10 +287,9 @@ function dependencyGraph(
       ) {
         children.push(REQUIRES_PYTHON_NODE);
       }
-      for (const dependency of parseDependencies(dist.metadata.requiresDist)) {
-        if (markerHolds(dependency, options.interpreter, node.extras)) {
-          children.push(graphNode(dependency));
-        }
+      const requiresDist = dist.metadata.requiresDist;
+      for (const dependency of activeDependencies(requiresDist, options.interpreter, node.extras)) {
+        children.push(graphNode(dependency));
       }
     }
     graph.set(node.id, children.map((child) => child.id));

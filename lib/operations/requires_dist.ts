@@ -8,6 +8,7 @@
  * @module
  */
 
+import { canonicalizeName } from "../names/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { Interpreter } from "../python/mod.ts";
 
@@ -27,18 +28,23 @@ const parsedRequirements = new Map<string, Requirement | undefined>();
 export function parseDependencies(requiresDist: readonly string[]): Requirement[] {
   const parsed: Requirement[] = [];
   for (const text of requiresDist) {
-    let requirement = parsedRequirements.get(text);
-    if (requirement === undefined && !parsedRequirements.has(text)) {
-      try {
-        requirement = parseRequirement(text);
-      } catch {
-        // Skipped, as pip skips it.
-      }
-      parsedRequirements.set(text, requirement);
-    }
+    const requirement = parsedDependency(text);
     if (requirement !== undefined) parsed.push(requirement);
   }
   return parsed;
+}
+
+function parsedDependency(text: string): Requirement | undefined {
+  let requirement = parsedRequirements.get(text);
+  if (requirement === undefined && !parsedRequirements.has(text)) {
+    try {
+      requirement = parseRequirement(text);
+    } catch {
+      // Skipped, as pip skips it.
+    }
+    parsedRequirements.set(text, requirement);
+  }
+  return requirement;
 }
 
 /** Whether `requirement`'s marker holds on `interpreter` without extras or with one of `extras`. */
@@ -51,4 +57,49 @@ export function markerHolds(
   return ["", ...extras].some((extra) =>
     requirement.marker!.evaluate({ ...interpreter.markerEnvironment, extra })
   );
+}
+
+/**
+ * A requirement whose whole marker is one `extra == "name"` comparison: no
+ * URL (`@`), quote or `;` before the marker. Most `Requires-Dist` lines are
+ * (an extra's dependencies), and most extras are not asked for.
+ */
+const EXTRA_ONLY = /^[^;@"']*;\s*extra\s*==\s*(?:"([^"]*)"|'([^']*)')\s*$/;
+
+/**
+ * The requirements of `requiresDist` that parse and whose marker holds on
+ * `interpreter` without extras or with one of `extras`: what
+ * {@link parseDependencies} and {@link markerHolds} give together, in the
+ * same order. A line whose marker is only `extra == "name"` for an extra
+ * not asked for is left out unparsed (it would be left out parsed too).
+ *
+ * @example
+ * ```ts
+ * import { activeDependencies } from "./requires_dist.ts";
+ * import { DEFAULT_MARKER_ENVIRONMENT } from "../pep508/mod.ts";
+ * const interpreter = { markerEnvironment: DEFAULT_MARKER_ENVIRONMENT };
+ * activeDependencies(['a', 'b; extra == "test"'], interpreter, []).map(String); // ["a"]
+ * ```
+ */
+export function activeDependencies(
+  requiresDist: readonly string[],
+  interpreter: Pick<Interpreter, "markerEnvironment">,
+  extras: readonly string[],
+): Requirement[] {
+  const active: Requirement[] = [];
+  // As a marker compares them: normalized (PEP 685); "" (no extra) always holds.
+  let asked: string[] | undefined;
+  for (const text of requiresDist) {
+    const only = EXTRA_ONLY.exec(text);
+    const extra = only === null ? "" : only[1] ?? only[2] ?? "";
+    if (extra !== "") {
+      asked ??= extras.map((name) => canonicalizeName(name));
+      if (asked.length === 0 || !asked.includes(canonicalizeName(extra))) continue;
+    }
+    const requirement = parsedDependency(text);
+    if (requirement !== undefined && markerHolds(requirement, interpreter, extras)) {
+      active.push(requirement);
+    }
+  }
+  return active;
 }
