@@ -44,8 +44,6 @@ export {
   InvalidMarkerError,
   InvalidRequirementError,
   Marker,
-  MarkerComplexityError,
-  MarkerSet,
   parseMarker,
   parseRequirement,
   Requirement,
@@ -54,6 +52,7 @@ export {
   UndefinedComparisonError,
   UndefinedEnvironmentNameError,
 } from "./pep508/mod.ts";
+export { MarkerComplexityError, MarkerSet } from "./pep508/marker_algebra.ts";
 export type {
   MarkerComparison,
   MarkerEnvironment,

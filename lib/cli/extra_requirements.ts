@@ -13,12 +13,6 @@ import { DpipError, UsageError } from "../errors.ts";
 import { pythonRepr } from "../dists/message.ts";
 import { parseSpecifierSet } from "../pep440/mod.ts";
 import type { Interpreter } from "../python/mod.ts";
-import {
-  DependencyGroupError,
-  dependencyGroupRequirements,
-  parseGroupOption,
-} from "../requirements/dependency_groups.ts";
-import { parseScriptMetadata } from "../requirements/script_metadata.ts";
 import type { CommandContext } from "./context.ts";
 import type { InstallServices } from "../operations/install.ts";
 import { type Overrides, overridesOf, overridingProvider } from "../operations/overrides.ts";
@@ -42,7 +36,13 @@ async function readText(path: string, cwd: string, missing: string): Promise<str
 /** `--group` values (in order) as requirement strings. */
 export async function groupRequirements(context: CommandContext): Promise<string[]> {
   const out: string[] = [];
-  for (const value of context.options.strings("groups")) {
+  const values = context.options.strings("groups");
+  if (values.length === 0) return out;
+  // The TOML parser loads only when there is a pyproject.toml to read.
+  const { DependencyGroupError, dependencyGroupRequirements, parseGroupOption } = await import(
+    "../requirements/dependency_groups.ts"
+  );
+  for (const value of values) {
     let option;
     try {
       option = parseGroupOption(value);
@@ -78,6 +78,7 @@ export async function scriptRequirements(
   }
   const script = scripts[0]!;
   const text = await readText(script, context.io.cwd, `No such file: ${pythonRepr(script)}`);
+  const { parseScriptMetadata } = await import("../requirements/script_metadata.ts");
   const metadata = parseScriptMetadata(text, script);
   if (metadata.requiresPython !== undefined && !context.options.flag("ignoreRequiresPython")) {
     const version = (await interpreter()).markerEnvironment.python_full_version;

@@ -7,8 +7,7 @@
  * @module
  */
 
-import { basename } from "../paths.ts";
-import { isPylockFilename, parsePylock } from "../lock/pylock.ts";
+import { parsePylock } from "../lock/pylock.ts";
 import type { InstallServices } from "../operations/install.ts";
 import {
   type LockedCandidate,
@@ -23,12 +22,6 @@ import type { CommandContext } from "./context.ts";
 import { candidateSettings } from "./index_session.ts";
 import { readRequirementsLocation } from "./requirement_files.ts";
 import { appendAll } from "../lists.ts";
-
-/** Whether a `-r` location names a lock file (by its file name, as pip decides). */
-export function isPylockLocation(location: string): boolean {
-  const path = /^[a-z]+:\/\//i.test(location) ? new URL(location).pathname : location;
-  return isPylockFilename(basename(path));
-}
 
 /** The lock files of a command line, turned into requirement lines and locked candidates. */
 export interface ReadLocks {

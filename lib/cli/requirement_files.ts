@@ -13,7 +13,6 @@ import { DpipError } from "../errors.ts";
 import { redactText } from "../net/auth.ts";
 import { resolve } from "../paths.ts";
 import type { CommandContext } from "./context.ts";
-import { openHttpClient } from "./index_session.ts";
 
 /** A requirements file given by URL that the server does not give. */
 export class RequirementsUrlError extends DpipError {
@@ -43,6 +42,8 @@ export async function readRequirementsLocation(
   context: CommandContext,
 ): Promise<string> {
   if (/^https?:\/\//i.test(location)) {
+    // The HTTP client's modules load only for a file named by URL.
+    const { openHttpClient } = await import("./index_session.ts");
     const client = await openHttpClient(context);
     try {
       const page = await client.get(location);

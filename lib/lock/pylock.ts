@@ -639,11 +639,6 @@ export function parsePylock(text: string, file: string): ValidatedPylock {
   return result;
 }
 
-/** Whether `filename` names a lock file: `pylock.toml` or `pylock.<name>.toml` (PEP 751). */
-export function isPylockFilename(filename: string): boolean {
-  return filename === "pylock.toml" || /^pylock\.[^.]+\.toml$/.test(filename);
-}
-
 function distributionTable(dist: PylockDistribution | PylockArchive): Map<string, TomlWriteValue> {
   const table = new Map<string, TomlWriteValue>();
   const set = (key: string, value: TomlWriteValue | undefined) => {

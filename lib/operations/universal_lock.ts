@@ -24,7 +24,7 @@ import { parseWheelFilename, tryParseWheelFilename } from "../dists/wheel_filena
 import type { Pylock, PylockDistribution, PylockPackage } from "../lock/pylock.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions } from "../pep440/mod.ts";
-import { MarkerSet } from "../pep508/mod.ts";
+import { MarkerSet } from "../pep508/marker_algebra.ts";
 import { environmentsWith } from "../pep508/python_platform.ts";
 import { type CandidatePolicy, evaluateFiles, everyTag } from "../resolver/candidate_selector.ts";
 import type { IndexFile, IndexSource } from "../resolver/default_provider.ts";

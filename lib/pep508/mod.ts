@@ -1,5 +1,9 @@
 /**
- * PEP 508: dependency specifiers (requirements) and environment markers.
+ * PEP 508: dependency specifiers (requirements) and environment markers:
+ * parsing and evaluating them. The marker algebra (`MarkerSet`: markers as
+ * sets of environments, for the universal resolver and lock files) is
+ * `marker_algebra.ts`, not exported here: what only parses and evaluates
+ * (`install`, `list`) does not load it.
  *
  * @module
  */
@@ -23,7 +27,6 @@ export type {
   MarkerOperand,
   MarkerOperator,
 } from "./marker.ts";
-export { MarkerComplexityError, MarkerSet } from "./marker_algebra.ts";
 export {
   InvalidRequirementError,
   parseRequirement,

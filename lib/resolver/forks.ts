@@ -24,7 +24,8 @@
 
 import { DpipError } from "../errors.ts";
 import { canonicalizeName } from "../names/mod.ts";
-import { type Marker, MarkerSet, type Requirement } from "../pep508/mod.ts";
+import type { Marker, Requirement } from "../pep508/mod.ts";
+import { MarkerSet } from "../pep508/marker_algebra.ts";
 import type { ChosenDependencies, MarkerScope } from "./marker_scope.ts";
 
 const markerSets = new WeakMap<Marker, MarkerSet>();

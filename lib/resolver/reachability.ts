@@ -12,7 +12,8 @@
  */
 
 import { canonicalizeExtra, canonicalizeName, type PackageName } from "../names/mod.ts";
-import { MarkerSet, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { MarkerSet } from "../pep508/marker_algebra.ts";
 import { markerSetOf } from "./forks.ts";
 import type { ResolvedDist } from "./resolve.ts";
 

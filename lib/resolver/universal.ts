@@ -28,7 +28,8 @@
 
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { compareVersions } from "../pep440/mod.ts";
-import { MarkerSet, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { MarkerSet } from "../pep508/marker_algebra.ts";
 import { environmentsWith } from "../pep508/python_platform.ts";
 import { ForkScope, ForkSplit, TooManyForksError } from "./forks.ts";
 import type {

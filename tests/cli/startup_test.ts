@@ -35,7 +35,10 @@ for (
  * post-install phases (when there is something to install or describe). A
  * no-op install reaches none of them; `lock` resolves and plans, so it
  * loads none of the installer but its planner, and the universal resolver
- * only for `--universal`.
+ * only for `--universal`. Nor do `install` and `list` load what only other
+ * inputs need: the lock file format and the TOML parser (for `-r
+ * pylock.toml`, `--group`, `--requirements-from-script`), the marker
+ * algebra (universal resolution, locks).
  */
 const LATER_PHASES = [
   "lib/operations/build_dispatch.ts",
@@ -44,11 +47,16 @@ const LATER_PHASES = [
   "lib/operations/post_install.ts",
   "lib/operations/plan_report.ts",
 ];
+const ONLY_OTHER_INPUTS = (module: string) =>
+  (module.startsWith("lib/lock/") && module !== "lib/lock/pylock_name.ts") ||
+  module.startsWith("npm:") || module === "lib/pep508/marker_algebra.ts";
 const NOT_LOADED: Record<string, (module: string) => boolean> = {
   "lib/cli/commands/lock.ts": (module) =>
     (module.startsWith("lib/installer/") && module !== "lib/installer/plan.ts") ||
     LATER_PHASES.includes(module) || module === "lib/operations/universal_lock.ts",
-  "lib/cli/commands/install.ts": (module) => LATER_PHASES.includes(module),
+  "lib/cli/commands/install.ts": (module) =>
+    LATER_PHASES.includes(module) || ONLY_OTHER_INPUTS(module),
+  "lib/cli/commands/list.ts": ONLY_OTHER_INPUTS,
 };
 
 for (const [root, excluded] of Object.entries(NOT_LOADED)) {

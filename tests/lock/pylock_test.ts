@@ -1,11 +1,11 @@
 import {
   formatPylock,
   InvalidPylockError,
-  isPylockFilename,
   parsePylock,
   selectFromPylock,
   UnusablePylockError,
 } from "../../lib/lock/pylock.ts";
+import { isPylockFilename } from "../../lib/lock/pylock_name.ts";
 import { formatToml, TomlDateTime, type TomlWriteValue } from "../../lib/lock/toml_writer.ts";
 import { DEFAULT_MARKER_ENVIRONMENT } from "../../lib/pep508/mod.ts";
 import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";

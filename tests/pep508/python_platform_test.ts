@@ -1,6 +1,6 @@
 /** `--python-platform` names as marker values, and MarkerSet.withValues. */
 
-import { MarkerSet } from "../../lib/pep508/mod.ts";
+import { MarkerSet } from "../../lib/pep508/marker_algebra.ts";
 import {
   environmentsWith,
   pythonPlatformValues,

@@ -12,7 +12,7 @@
  * required for them (so a change is seen).
  */
 
-import { MarkerSet } from "../../lib/pep508/mod.ts";
+import { MarkerSet } from "../../lib/pep508/marker_algebra.ts";
 import { inMemoryProvider } from "../../lib/resolver/in_memory_provider.ts";
 import { ResolutionImpossibleError } from "../../lib/resolver/mod.ts";
 import { resolveUniversal } from "../../lib/resolver/universal.ts";

@@ -1,7 +1,8 @@
 /** Universal resolution: forks, Requires-Python splits, reachability and preferences. */
 
 import type { PackageName } from "../../lib/names/mod.ts";
-import { MarkerSet, parseRequirement } from "../../lib/pep508/mod.ts";
+import { parseRequirement } from "../../lib/pep508/mod.ts";
+import { MarkerSet } from "../../lib/pep508/marker_algebra.ts";
 import { ForkScope, ForkSplit, pythonFloor, siblingParts } from "../../lib/resolver/forks.ts";
 import { inMemoryProvider } from "../../lib/resolver/in_memory_provider.ts";
 import { ResolutionImpossibleError, ResolutionTooLongError } from "../../lib/resolver/mod.ts";

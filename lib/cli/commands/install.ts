@@ -22,6 +22,7 @@ import { DpipError, UsageError } from "../../errors.ts";
 import {
   type InstallOutcome,
   installRequirements,
+  type InstallServices,
   type InstallSettings,
   type PlannedInstall,
 } from "../../operations/install.ts";
@@ -57,7 +58,8 @@ import {
 } from "../install_render.ts";
 import { phaseText, progressDisplay } from "../progress.ts";
 import { rootUserWarningFor } from "../root_user.ts";
-import { isPylockLocation, type ReadLocks, readPylocks, withLocks } from "../pylock_files.ts";
+import { isPylockLocation } from "../../lock/pylock_name.ts";
+import type { ReadLocks } from "../pylock_files.ts";
 import { withAttestations } from "../attestations.ts";
 import { checkoutHooks, existsActionsOf, srcDirOf } from "../checkout_hooks.ts";
 import { emitDocument, wantsJson } from "../json_output.ts";
@@ -194,7 +196,11 @@ async function install(context: CommandContext, printer: InstallPrinter): Promis
   // Lock files are selected for the target before anything else (pip 26.1's -r pylock.toml).
   const locks = lockFiles.length === 0
     ? undefined
-    : await readPylocks(context, lockFiles, await targetInterpreter(context));
+    : await (await import("../pylock_files.ts")).readPylocks(
+      context,
+      lockFiles,
+      await targetInterpreter(context),
+    );
   for (const warning of locks?.warnings ?? []) printer.warning(warning);
   const given = await buildSpecification({
     args: [
@@ -308,6 +314,9 @@ export async function installWithOutput(
     : undefined;
   const built: { name: string; filename: string }[] = [];
   let collectedShown = false;
+  // The lock files' modules load only when there are lock files.
+  const withLocks: (services: InstallServices, locks: ReadLocks | undefined) => InstallServices =
+    locks === undefined ? (services) => services : (await import("../pylock_files.ts")).withLocks;
   let outcome: InstallOutcome;
   try {
     const services = withAttestations(

@@ -12,7 +12,8 @@
 import { basename, dirname, resolve } from "../../paths.ts";
 import { commandCacheRoot, targetInterpreter } from "../target_interpreter.ts";
 import { DpipError, UsageError } from "../../errors.ts";
-import { formatPylock, isPylockFilename, type Pylock } from "../../lock/pylock.ts";
+import { formatPylock, type Pylock } from "../../lock/pylock.ts";
+import { isPylockFilename, isPylockLocation } from "../../lock/pylock_name.ts";
 import { lockRequirements } from "../../operations/lock.ts";
 import { lockDocument } from "../../operations/lock_document.ts";
 import { parseConfigSettings } from "../../requirements/requirements_txt.ts";
@@ -27,7 +28,7 @@ import {
 } from "../index_session.ts";
 import { type InstallPrinter, runPrinted } from "../install_render.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
-import { isPylockLocation, readPylocks, withLocks } from "../pylock_files.ts";
+import { readPylocks, withLocks } from "../pylock_files.ts";
 import {
   checkOnlyDeps,
   groupRequirements,

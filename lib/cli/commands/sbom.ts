@@ -23,7 +23,7 @@ import { formatSpdx } from "../../sbom/spdx.ts";
 import { DPIP_VERSION } from "../../version.ts";
 import type { CommandContext } from "../context.ts";
 import { ExitCode } from "../exit_codes.ts";
-import { isPylockLocation } from "../pylock_files.ts";
+import { isPylockLocation } from "../../lock/pylock_name.ts";
 import { readRequirementsLocation } from "../requirement_files.ts";
 import {
   reportReadWarnings,
