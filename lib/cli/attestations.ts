@@ -18,7 +18,7 @@ import type { ReadLocks } from "./pylock_files.ts";
 export function withAttestations(
   services: InstallServices,
   context: CommandContext,
-  options: { session: IndexSession; locks?: ReadLocks; cacheRoot?: string },
+  options: { session: () => Promise<IndexSession>; locks?: ReadLocks; cacheRoot?: string },
 ): InstallServices {
   const mode = context.options.choice("verifyAttestations") ?? "warn";
   if (mode === "off") return services;
@@ -47,12 +47,13 @@ export function withAttestations(
       return await checkAttestations(files, {
         mode,
         fetchText: async (url) => {
-          const answer = await session.client.get(url, { accept: "application/json" });
+          const { client } = await session();
+          const answer = await client.get(url, { accept: "application/json" });
           return { status: answer.status, text: new TextDecoder().decode(answer.body) };
         },
         provenanceOnIndex: async (index, name, filename) => {
           const { fetchProjectPage } = await import("../index/simple_api.ts");
-          const page = await fetchProjectPage(session.client, index, name);
+          const page = await fetchProjectPage((await session()).client, index, name);
           return page?.files.find((file) => file.filename === filename)?.provenance;
         },
         trust: () => (trust ??= loadTrust()),

@@ -1,53 +1,30 @@
 /**
  * What the commands that read package indexes share (`download`, `index`,
  * `list --outdated`): the HTTP client built from the general options
- * (timeouts, retries, proxy, TLS, cache, credentials), the sources built from
- * the index options, and the target's tags and candidate policy.
+ * (timeouts, retries, proxy, TLS, cache, credentials) and the sources built
+ * from the index options; the target's tags and candidate policy are
+ * `index_options.ts`'s (re-exported here).
  *
  * @module
  */
 
-import { lazy } from "../lazy.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
 import { commandCacheRoot } from "./target_interpreter.ts";
-import { tagPriorities } from "../dists/tags.ts";
-import { DpipError, UsageError } from "../errors.ts";
-import { InvalidUploadTimeError, parseUploadedPriorTo } from "../dists/upload_time.ts";
+import { DpipError } from "../errors.ts";
 import { IndexSet } from "../index/index_set.ts";
-import {
-  isForeignTarget,
-  type TargetOptions,
-  targetPythonVersion,
-  targetTags,
-} from "../index/target_tags.ts";
 import { Authenticator, loadNetrc, redactText, subprocessKeyring } from "../net/auth.ts";
 import { MetadataCache } from "../cache/metadata_cache.ts";
 import { HttpCache } from "../net/http_cache.ts";
 import { HttpClient } from "../net/http_client.ts";
 import { bodyLimitsFromEnv } from "../net/body_limits.ts";
-import type { Interpreter } from "../python/mod.ts";
-import {
-  type CandidatePolicy,
-  parseFormatControl,
-  type TagRanking,
-} from "../resolver/candidate_selector.ts";
+import type { CandidatePolicy, TagRanking } from "../resolver/candidate_selector.ts";
 import { DPIP_VERSION } from "../version.ts";
 import type { InstallServices } from "../operations/install.ts";
 import { lazyProvider } from "../resolver/lazy_provider.ts";
 import type { CommandContext } from "./context.ts";
+import { type ExtraIndexOptions, indexUrlsOf, sourceOptionsOf } from "./index_options.ts";
 
-/** Index options that requirements files may add to (`--index-url` etc. inside a file). */
-export interface ExtraIndexOptions {
-  readonly indexUrl?: string;
-  readonly extraIndexUrls?: readonly string[];
-  readonly noIndex?: boolean;
-  readonly findLinks?: readonly string[];
-  readonly trustedHosts?: readonly string[];
-  readonly noBinary?: readonly string[];
-  readonly onlyBinary?: readonly string[];
-  readonly preferBinary?: boolean;
-  readonly pre?: boolean;
-}
+export { candidateSettings, type ExtraIndexOptions, targetOptionsOf } from "./index_options.ts";
 
 /** The HTTP client and the sources of one run. */
 export interface IndexSession {
@@ -79,21 +56,6 @@ function splitClientPem(pem: string): { cert: string; key: string } {
   return {
     key: blocks.filter((b) => /PRIVATE KEY/.test(b)).join("\n"),
     cert: blocks.filter((b) => /CERTIFICATE/.test(b)).join("\n"),
-  };
-}
-
-/**
- * The index URLs of a run: as pip, a requirements file's `--index-url`
- * replaces the command line's, and its `--extra-index-url`s add to them.
- */
-function indexUrlsOf(
-  context: CommandContext,
-  extra: ExtraIndexOptions,
-): { indexUrl: string | undefined; extraIndexUrls: string[] } {
-  const { options } = context;
-  return {
-    indexUrl: extra.indexUrl ?? options.string("indexUrl"),
-    extraIndexUrls: [...options.strings("extraIndexUrls"), ...(extra.extraIndexUrls ?? [])],
   };
 }
 
@@ -155,35 +117,42 @@ export async function openHttpClient(
 
 /**
  * Builds the HTTP client and index set from the options (plus what
- * requirements files add); `signal` as for {@link openHttpClient}.
+ * requirements files add), and warns about the sources it drops; `signal`
+ * as for {@link openHttpClient}.
  */
 export async function openIndexSession(
   context: CommandContext,
   extra: ExtraIndexOptions = {},
   signal?: AbortSignal,
 ): Promise<IndexSession> {
+  const session = await indexSessionOf(context, extra, signal);
+  for (const warning of session.indexes.sourceWarnings) {
+    context.io.stderr.write(`WARNING: ${redactText(warning)}\n`);
+  }
+  return session;
+}
+
+/**
+ * {@link openIndexSession} without the warnings about the sources dropped,
+ * for a caller that gave them already (from `indexSources`).
+ */
+export async function indexSessionOf(
+  context: CommandContext,
+  extra: ExtraIndexOptions = {},
+  signal?: AbortSignal,
+): Promise<IndexSession> {
   const { io, options } = context;
   const cacheRoot = commandCacheRoot(context);
-  const { indexUrl, extraIndexUrls } = indexUrlsOf(context, extra);
   const metadataStore = cacheRoot === undefined
     ? undefined
     : new MetadataCache(bucketDir(cacheRoot, CacheBucket.metadata));
   const client = await openHttpClient(context, extra, metadataStore, signal);
   const strategy = options.choice("indexStrategy");
   const indexes = new IndexSet(client, {
-    ...(indexUrl === undefined ? {} : { indexUrl }),
-    extraIndexUrls,
-    noIndex: options.flag("noIndex") || (extra.noIndex ?? false),
-    findLinks: [...options.strings("findLinks"), ...(extra.findLinks ?? [])],
+    ...sourceOptionsOf(context, extra),
     ...(strategy === undefined ? {} : { strategy }),
-    trustedHosts: [...options.strings("trustedHosts"), ...(extra.trustedHosts ?? [])],
-    cwd: io.cwd,
-    env: io.env,
     onWarning: (message) => io.stderr.write(`WARNING: ${redactText(message)}\n`),
   });
-  for (const warning of indexes.sourceWarnings) {
-    io.stderr.write(`WARNING: ${redactText(warning)}\n`);
-  }
   return { client, indexes, ...(metadataStore === undefined ? {} : { metadataStore }) };
 }
 
@@ -215,59 +184,4 @@ export function installServices(
     projectStatuses: (project) => session.indexes.projectStatuses(project),
     ...(cacheRoot === undefined ? {} : { cacheRoot }),
   };
-}
-
-/** The foreign-target options given on the command line. */
-export function targetOptionsOf(context: CommandContext): TargetOptions {
-  const { options } = context;
-  const pythonVersion = options.string("pythonVersion");
-  const implementation = options.string("implementation");
-  return {
-    platforms: options.strings("platforms"),
-    ...(pythonVersion === undefined ? {} : { pythonVersion }),
-    ...(implementation === undefined ? {} : { implementation }),
-    abis: options.strings("abis"),
-  };
-}
-
-/** The ranked tags and the candidate policy for `interpreter` (or the foreign target). */
-export function candidateSettings(
-  context: CommandContext,
-  interpreter: Interpreter,
-  extra: ExtraIndexOptions = {},
-): { tags: TagRanking; policy: CandidatePolicy; foreign: boolean } {
-  const { options } = context;
-  const target = targetOptionsOf(context);
-  const formatValues: ["no-binary" | "only-binary", string][] = [
-    ...[...(extra.noBinary ?? []), ...options.strings("noBinary")].map((
-      v,
-    ): ["no-binary", string] => ["no-binary", v]),
-    ...[...(extra.onlyBinary ?? []), ...options.strings("onlyBinary")].map((
-      v,
-    ): ["only-binary", string] => ["only-binary", v]),
-  ];
-  return {
-    // Built on first use: a run that resolves nothing (a no-op install) never ranks a tag.
-    tags: lazy(() => tagPriorities(targetTags(interpreter.tagFacts, target))),
-    policy: {
-      formatControl: parseFormatControl(formatValues),
-      preferBinary: options.flag("preferBinary") || (extra.preferBinary ?? false),
-      pre: options.flag("pre") || (extra.pre ?? false),
-      pythonVersion: targetPythonVersion(interpreter.version, target),
-      ignoreRequiresPython: options.flag("ignoreRequiresPython"),
-      ...uploadedPriorTo(options.string("uploadedPriorTo")),
-    },
-    foreign: isForeignTarget(target),
-  };
-}
-
-/** `--uploaded-prior-to`/`--exclude-newer` as the policy's cutoff; a bad value is a usage error. */
-function uploadedPriorTo(value: string | undefined): { uploadedPriorTo?: number } {
-  if (value === undefined) return {};
-  try {
-    return { uploadedPriorTo: parseUploadedPriorTo(value) };
-  } catch (error) {
-    if (error instanceof InvalidUploadTimeError) throw new UsageError(error.message);
-    throw error;
-  }
 }

@@ -7,7 +7,6 @@
  * @module
  */
 
-import { pathToFileURL, resolve } from "../paths.ts";
 import { redactUrl } from "../net/auth.ts";
 import type { HttpClient } from "../net/http_client.ts";
 import { HttpStatusError } from "../net/http_client.ts";
@@ -23,28 +22,6 @@ export interface FindLinksListing {
   readonly warnings: string[];
   /** Why a remote page could not be read (unreachable, TLS, an error status). */
   readonly error?: DpipError;
-}
-
-/**
- * Turns a `--find-links` value into a URL: URLs stay as they are, paths
- * (with `~` expanded) become `file:` URLs relative to `cwd`.
- *
- * @example
- * ```ts
- * import { findLinksUrl } from "./find_links.ts";
- * findLinksUrl("wheels", { cwd: "/home/u", env: {} }); // "file:///home/u/wheels"
- * findLinksUrl("https://h/links/", { cwd: "/", env: {} }); // "https://h/links/"
- * ```
- */
-export function findLinksUrl(
-  value: string,
-  options: { cwd: string; env: Readonly<Record<string, string>> },
-): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
-  const expanded = value === "~" || value.startsWith("~/")
-    ? (options.env["HOME"] ?? "") + value.slice(1)
-    : value;
-  return pathToFileURL(resolve(options.cwd, expanded)).href;
 }
 
 function isArchiveName(filename: string): boolean {
@@ -63,7 +40,7 @@ function bareFile(url: URL): ProjectFile {
 }
 
 /**
- * Reads one find-links source at `url` (see {@link findLinksUrl}). A missing
+ * Reads one find-links source at `url` (see `findLinksUrl` in `index_sources.ts`). A missing
  * local path gives no files and a warning, as pip does; a page that cannot
  * be read or understood gives no files and the `error` (the index set warns
  * and goes on).

@@ -29,7 +29,8 @@ import { DpipError, isDpipError } from "../errors.ts";
 import { redactText, redactUrl } from "../net/auth.ts";
 import type { HttpClient } from "../net/http_client.ts";
 import { canonicalizeName } from "../names/mod.ts";
-import { type FindLinksListing, findLinksUrl, readFindLinks } from "./find_links.ts";
+import { type FindLinksListing, readFindLinks } from "./find_links.ts";
+import { indexSources, type SourceOptions } from "./index_sources.ts";
 import {
   fetchProjectPage,
   type ProjectFile,
@@ -37,25 +38,12 @@ import {
   type ProjectStatus,
 } from "./simple_api.ts";
 
-/** pip's default index. */
-export const DEFAULT_INDEX_URL = "https://pypi.org/simple";
-
 /** How several indexes combine. */
 export type IndexStrategy = "unsafe-merge" | "first-index";
 
 /** Options for {@link IndexSet}. */
-export interface IndexSetOptions {
-  /** `--index-url`; default PyPI. */
-  readonly indexUrl?: string;
-  readonly extraIndexUrls?: readonly string[];
-  readonly noIndex?: boolean;
-  readonly findLinks?: readonly string[];
+export interface IndexSetOptions extends SourceOptions {
   readonly strategy?: IndexStrategy;
-  /** `--trusted-host` values (`host` or `host:port`). */
-  readonly trustedHosts?: readonly string[];
-  /** For relative paths. */
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string>>;
   /**
    * Told about each source that could not be read, once per source, when it
    * happens (as pip logs it); without it those warnings go into the
@@ -99,33 +87,6 @@ export interface ProjectListing {
 }
 
 /**
- * Whether `url` may be used: HTTPS and `file:` always; plain HTTP only for
- * localhost, loopback and trusted hosts.
- *
- * @example
- * ```ts
- * import { isSecureOrigin } from "./index_set.ts";
- * isSecureOrigin(new URL("http://127.0.0.1:8080/simple/"), []); // true
- * isSecureOrigin(new URL("http://example.com/simple/"), ["example.com"]); // true
- * isSecureOrigin(new URL("http://example.com/simple/"), []); // false
- * ```
- */
-export function isSecureOrigin(url: URL, trustedHosts: readonly string[]): boolean {
-  if (url.protocol !== "http:") return true;
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host)) return true;
-  return trustedHosts.some((trusted) => {
-    const value = trusted.toLowerCase();
-    return value === host || value === url.host.toLowerCase();
-  });
-}
-
-/** Turns an index URL given as a local path into a `file:` URL. */
-function indexUrlOf(value: string, options: IndexSetOptions): string {
-  return findLinksUrl(value, options);
-}
-
-/**
  * The package sources of a run. Find-links sources are read once; project
  * pages are fetched on demand (all indexes in parallel under `unsafe-merge`).
  *
@@ -138,11 +99,10 @@ function indexUrlOf(value: string, options: IndexSetOptions): string {
  */
 export class IndexSet {
   readonly #client: HttpClient;
-  readonly #indexUrls: string[];
-  readonly #findLinks: string[];
+  readonly #indexUrls: readonly string[];
+  readonly #findLinks: readonly string[];
   readonly #strategy: IndexStrategy;
-  readonly #trusted: readonly string[];
-  readonly #skippedWarnings: string[] = [];
+  readonly #skippedWarnings: readonly string[];
   readonly #onWarning: ((message: string) => void) | undefined;
   /** Sources already warned about. */
   readonly #warned = new Set<string>();
@@ -152,37 +112,11 @@ export class IndexSet {
   constructor(client: HttpClient, options: IndexSetOptions) {
     this.#client = client;
     this.#onWarning = options.onWarning;
-    this.#trusted = options.trustedHosts ?? [];
     this.#strategy = options.strategy ?? "unsafe-merge";
-    const indexes = options.noIndex
-      ? []
-      : [options.indexUrl ?? DEFAULT_INDEX_URL, ...(options.extraIndexUrls ?? [])];
-    this.#indexUrls = [];
-    for (const index of indexes) {
-      const url = indexUrlOf(index, options);
-      if (this.#indexUrls.includes(url)) continue;
-      if (this.#allowed(url)) this.#indexUrls.push(url);
-    }
-    this.#findLinks = [];
-    for (const link of options.findLinks ?? []) {
-      const url = findLinksUrl(link, options);
-      if (!this.#findLinks.includes(url) && this.#allowed(url)) this.#findLinks.push(url);
-    }
-  }
-
-  #allowed(url: string): boolean {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      this.#skippedWarnings.push(`Skipping ${redactUrl(url)}: not a valid URL`);
-      return false;
-    }
-    if (isSecureOrigin(parsed, this.#trusted)) return true;
-    this.#skippedWarnings.push(
-      `The repository located at ${parsed.hostname} is not a trusted or secure host and is being ignored. If this repository is available via HTTPS we recommend you use HTTPS instead, otherwise you may silence this warning and allow it anyway with '--trusted-host ${parsed.hostname}'.`,
-    );
-    return false;
+    const sources = indexSources(options);
+    this.#indexUrls = sources.indexUrls;
+    this.#findLinks = sources.findLinks;
+    this.#skippedWarnings = sources.warnings;
   }
 
   /** The index URLs in use (redacted), in order. */

@@ -19,13 +19,19 @@ export {
   scanHtml,
   unescapeHtml,
 } from "./simple_api.ts";
-export { type FindLinksListing, findLinksUrl, readFindLinks } from "./find_links.ts";
+export { type FindLinksListing, readFindLinks } from "./find_links.ts";
 export {
   DEFAULT_INDEX_URL,
+  findLinksUrl,
+  type IndexSources,
+  indexSources,
+  isSecureOrigin,
+  type SourceOptions,
+} from "./index_sources.ts";
+export {
   IndexSet,
   type IndexSetOptions,
   type IndexStrategy,
-  isSecureOrigin,
   type ProjectListing,
 } from "./index_set.ts";
 export {

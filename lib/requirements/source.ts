@@ -20,7 +20,7 @@ import {
   parseRequirement,
   type Requirement,
 } from "../pep508/mod.ts";
-import { parseWheelFilename } from "../dists/mod.ts";
+import { parseWheelFilename } from "../dists/wheel_filename.ts";
 import { SDIST_EXTENSIONS } from "../dists/sdist_filename.ts";
 
 /** A requirement that cannot be understood, with the text and where it came from. */

@@ -35,7 +35,10 @@ for (
  * post-install phases (when there is something to install or describe). A
  * no-op install reaches none of them; `lock` resolves and plans, so it
  * loads none of the installer but its planner, and the universal resolver
- * only for `--universal`. Nor do `install` and `list` load what only other
+ * only for `--universal`. A no-op install asks no index anything, so it
+ * loads neither the index session nor the HTTP client, the index pages'
+ * parser or the HTTP cache (they load when the pipeline first needs an
+ * index). Nor do `install` and `list` load what only other
  * inputs need: the lock file format and the TOML parser (for `-r
  * pylock.toml`, `--group`, `--requirements-from-script`), the marker
  * algebra (universal resolution, locks).
@@ -47,6 +50,15 @@ const LATER_PHASES = [
   "lib/operations/post_install.ts",
   "lib/operations/plan_report.ts",
 ];
+const INDEX_SESSION = [
+  "lib/cli/index_session.ts",
+  "lib/net/http_client.ts",
+  "lib/net/http_cache.ts",
+  "lib/index/index_set.ts",
+  "lib/index/simple_api.ts",
+  "lib/cache/metadata_cache.ts",
+  "lib/resolver/default_provider.ts",
+];
 const ONLY_OTHER_INPUTS = (module: string) =>
   (module.startsWith("lib/lock/") && module !== "lib/lock/pylock_name.ts") ||
   module.startsWith("npm:") || module === "lib/pep508/marker_algebra.ts";
@@ -55,7 +67,7 @@ const NOT_LOADED: Record<string, (module: string) => boolean> = {
     (module.startsWith("lib/installer/") && module !== "lib/installer/plan.ts") ||
     LATER_PHASES.includes(module) || module === "lib/operations/universal_lock.ts",
   "lib/cli/commands/install.ts": (module) =>
-    LATER_PHASES.includes(module) || ONLY_OTHER_INPUTS(module),
+    LATER_PHASES.includes(module) || ONLY_OTHER_INPUTS(module) || INDEX_SESSION.includes(module),
   "lib/cli/commands/list.ts": ONLY_OTHER_INPUTS,
 };
 

@@ -101,6 +101,22 @@ Deno.test({
       // pip prints the same lines for the same state.
       const pipAgain = await env.pipInstall(wanted, { cwd: home });
       assertEquals(lines(pipAgain.stdout), lines(again.stdout));
+
+      // A no-op opens no HTTP client: a --cert file that cannot be read goes unread, as
+      // pip reads it only with its first request.
+      const missingCert = join(home, "missing-cert.pem");
+      const unread = await env.install(["--cert", missingCert, ...wanted]);
+      assertEquals(unread.status, 0, unread.stderr);
+      assertEquals(lines(unread.stdout), lines(again.stdout));
+      const pipUnread = await env.pipInstall(["--cert", missingCert, ...wanted], { cwd: home });
+      assertEquals(pipUnread.status, 0, pipUnread.stderr);
+      // A source that may not be used is warned about once, whether the session opens or not.
+      const insecure = ["--extra-index-url", "http://insecure.example/simple"];
+      for (const args of [[...insecure, ...wanted], [...insecure, "--dry-run", "pinned"]]) {
+        const warned = await env.install(args);
+        assertEquals(warned.status, 0, warned.stderr);
+        assertEquals(warned.stderr.split("is not a trusted or secure host").length, 2);
+      }
     }),
 });
 

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { IndexSet, isSecureOrigin, SourcesUnreachableError } from "../../lib/index/index_set.ts";
+import { IndexSet, SourcesUnreachableError } from "../../lib/index/index_set.ts";
+import { isSecureOrigin } from "../../lib/index/index_sources.ts";
 import { HttpClient, HttpStatusError } from "../../lib/net/http_client.ts";
 import { assertEquals, assertRejects } from "../helpers/assert.ts";
 import { closedPort } from "../helpers/chaos_server.ts";

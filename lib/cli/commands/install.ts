@@ -37,13 +37,8 @@ import type { Requirement } from "../../pep508/mod.ts";
 import type { CommandContext } from "../context.ts";
 import { resolutionBounds, ResolutionStatus } from "../resolution_progress.ts";
 import { ExitCode } from "../exit_codes.ts";
-import {
-  candidateSettings,
-  type ExtraIndexOptions,
-  type IndexSession,
-  installServices,
-  openIndexSession,
-} from "../index_session.ts";
+import { candidateSettings, type ExtraIndexOptions } from "../index_options.ts";
+import { DeferredIndexSession } from "../deferred_session.ts";
 import {
   changelogLines,
   collectingLines,
@@ -296,7 +291,8 @@ export async function installWithOutput(
   const cacheRoot = commandCacheRoot(context);
   // Ctrl-C stops the downloads and the builds and removes what they made (lib never exits).
   const signal = io.interruptSignal?.();
-  const session: IndexSession = await openIndexSession(context, extra, signal);
+  // Opened when the pipeline first needs an index: a no-op install asks none anything.
+  const session = new DeferredIndexSession(context, extra, signal);
   const { tags, policy } = candidateSettings(context, interpreter, extra);
   for (
     const line of lookingInLines(session.indexes, options.flag("noIndex") || fileOptions.noIndex)
@@ -322,18 +318,14 @@ export async function installWithOutput(
     const services = withAttestations(
       withLocks(
         withOverrides(
-          installServices(session, {
-            tags,
-            policy,
-            ...(cacheRoot === undefined ? {} : { cacheRoot }),
-          }),
+          session.services({ tags, policy, ...(cacheRoot === undefined ? {} : { cacheRoot }) }),
           overrides,
         ),
         locks,
       ),
       context,
       {
-        session,
+        session: () => session.open(),
         ...(locks === undefined ? {} : { locks }),
         ...(cacheRoot === undefined ? {} : { cacheRoot }),
       },
@@ -394,7 +386,7 @@ export async function installWithOutput(
   } finally {
     status?.finish();
     display.finish();
-    session.client.close();
+    await session.close();
   }
   renderOutcome(context, printer, { outcome, collectedShown, dryRun: settings.dryRun });
   const root = settings.dryRun ? undefined : rootUserWarningFor(context, interpreter);
