@@ -115,10 +115,11 @@ export function planInstallation(inputs: PlanInputs, settings: PlanSettings): Pl
     ...item,
     action: action.get(item.name) ?? "satisfied",
   }));
-  const order = installationOrder(
-    collected.filter((c) => c.action !== "satisfied").map((c) => c.name),
-    dependencyGraph(roots, dists, settings),
-  ) as PackageName[];
+  const changed = collected.filter((c) => c.action !== "satisfied").map((c) => c.name);
+  // Nothing to order (everything already satisfied): pip's dependency graph is not walked.
+  const order = changed.length === 0
+    ? []
+    : installationOrder(changed, dependencyGraph(roots, dists, settings)) as PackageName[];
   return {
     plan,
     dists,
