@@ -126,7 +126,7 @@ interface Interpreter {
  * const compiler = new BytecodeCompiler({ python: "/venv/bin/python" });
  * try {
  *   const written = await compiler.compile([
- *     { source: "/stage/0/demo/__init__.py", final: "/venv/lib/python3.11/site-packages/demo/__init__.py" },
+ *     { source: "/stage/0.0.demo/__init__.py", final: "/venv/lib/python3.11/site-packages/demo/__init__.py" },
  *   ]);
  * } finally {
  *   await compiler.close();

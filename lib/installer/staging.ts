@@ -21,24 +21,30 @@ import { type DataSchemeKey, recordHash, type WheelManifest } from "./wheel.ts";
 import { layoutWheel, type Placement } from "./wheel_layout.ts";
 import { type UnpackedSource, unpackedSource } from "./wheel_source.ts";
 import { DirectoryMaker, type Linker, LinkError } from "./wheel_cache.ts";
+import { stagedName } from "./transaction.ts";
 
 const encoder = new TextEncoder();
 
 /**
- * The staging directory of one install, shared by its wheels: `<dir>/<i>/`
- * mirrors destination root `roots[i]` (purelib, scripts, ...), so the commit
- * moves whole top-level directories with one rename each.
+ * Where one wheel is staged: the top-level entry `name` of destination root
+ * `roots[i]` (purelib, scripts, ...) is `<dir>/<change>.<i>.<name>`
+ * (`transaction.ts`'s {@link stagedName}), so the commit moves whole
+ * top-level directories with one rename each, and the wheels of one install
+ * share `dir` without a directory of their own.
  */
 export class StagingArea {
-  /** An empty directory on the environment's file system. */
+  /** A directory on the environment's file system, shared by the changes of one transaction. */
   readonly dir: string;
+  /** The change this wheel is in its transaction. */
+  readonly change: number;
   /** The destination directories, in the order first used. */
   readonly roots: string[] = [];
   readonly directories: DirectoryMaker;
 
   /** Creates `dir` (and its parents) if missing: every directory below it is made with one `mkdir`. */
-  constructor(dir: string) {
+  constructor(dir: string, change = 0) {
     this.dir = dir;
+    this.change = change;
     Deno.mkdirSync(dir, { recursive: true });
     this.directories = new DirectoryMaker([dir]);
   }
@@ -53,7 +59,32 @@ export class StagingArea {
 
   /** Where `path` (a validated archive path: relative, no `.` or `..`) of root `root` is staged. */
   path(root: number, path: string): string {
-    return `${this.dir}/${root}/${path}`;
+    return `${this.dir}/${stagedName(this.change, root, path)}`;
+  }
+
+  /**
+   * The path under root `root` of a file written beside one of its staged
+   * files (a compiler's `__pycache__/<name>.<tag>.pyc`), or undefined when it
+   * is not beside one. Beside a top-level file it is written as
+   * `<dir>/__pycache__/<change>.<root>.<name>`: it moves to
+   * `<dir>/<change>.<root>.__pycache__/<name>`, where the commit takes it from.
+   */
+  adopt(root: number, written: string): string | undefined {
+    const prefix = this.path(root, "");
+    if (written.startsWith(prefix)) {
+      return written.length > prefix.length ? written.slice(prefix.length) : undefined;
+    }
+    const dir = dirname(written);
+    const name = written.slice(dir.length + 1);
+    const own = stagedName(this.change, root, "");
+    if (dirname(dir) !== this.dir || !name.startsWith(own) || name.length === own.length) {
+      return undefined;
+    }
+    const path = `${dir.slice(this.dir.length + 1)}/${name.slice(own.length)}`;
+    const target = this.path(root, path);
+    this.directories.make(dirname(target));
+    Deno.renameSync(written, target);
+    return path;
   }
 
   /**

@@ -6,7 +6,9 @@
  * A transaction lives in a work directory inside the library directory
  * (`.dpip-txn-*`, on the environment's file system, invisible to Python's
  * metadata scanners). Each new distribution is staged there completely, in
- * its own tree (`stage/<k>/<i>/` mirrors root `i` of change `k`); then
+ * one directory for all of them (`stage/`, where `<k>.<i>.<name>` is the
+ * top-level entry `name` of root `i` of change `k`: no directory per change
+ * or root, each of which would cost a `mkdir` and an `rmdir`); then
  * `journal.json` is written (atomically), recording the plan and what each
  * change expects to find, and the commit runs, one distribution after the
  * other:
@@ -50,9 +52,10 @@ import { DirectoryListings } from "./listings.ts";
 /** The prefix of transaction work directories inside a library directory. */
 export const WORK_DIR_PREFIX = ".dpip-txn-";
 const JOURNAL = "journal.json";
-const JOURNAL_FORMAT = 2;
+/** 3: one stage directory, entries named `<change>.<root>.<name>` (2 had `stage/<change>/<root>/`). */
+const JOURNAL_FORMAT = 3;
 
-/** A staged distribution: change `k`'s `stageDir(workDir, k)/<i>/` mirrors `roots[i]`. */
+/** A staged distribution: change `k`'s entries `stagedName(k, i, name)` are those of `roots[i]`. */
 export interface StagedInstall {
   /** Destination roots of this distribution's files. */
   readonly roots: readonly string[];
@@ -166,17 +169,76 @@ export interface Recovery {
 }
 
 /**
- * Creates an empty transaction work directory in `libDir`; stage change
- * `k`'s files into `stageDir(workDir, k)`.
+ * Creates an empty transaction work directory in `libDir`; stage path `path`
+ * of root `i` of change `k` at `stageDir(workDir)/stagedName(k, i, path)`.
  */
 export function createWorkDir(libDir: string): string {
   Deno.mkdirSync(libDir, { recursive: true });
   return Deno.makeTempDirSync({ dir: libDir, prefix: WORK_DIR_PREFIX });
 }
 
-/** The staging directory of change `change` of a work directory. */
-export function stageDir(workDir: string, change: number): string {
-  return join(workDir, "stage", String(change));
+/** The directory of a work directory that holds every change's staged entries. */
+export function stageDir(workDir: string): string {
+  return join(workDir, "stage");
+}
+
+/**
+ * The name in the stage directory of `path` (`/`-separated, relative) of root
+ * `root` of change `change`: its top-level component prefixed with
+ * `<change>.<root>.`, the rest below it.
+ */
+export function stagedName(change: number, root: number, path: string): string {
+  return `${change}.${root}.${path}`;
+}
+
+/** A top-level entry of the stage directory, as {@link stagedName} named it. */
+interface StagedEntry {
+  readonly root: number;
+  /** Its name in the stage directory. */
+  readonly staged: string;
+  /** Its name in the root. */
+  readonly name: string;
+}
+
+/** The stage directory's entries by change (none when it is missing). */
+function stagedEntries(workDir: string): Map<number, StagedEntry[]> {
+  const byChange = new Map<number, StagedEntry[]>();
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(stageDir(workDir))].map((entry) => entry.name);
+  } catch {
+    return byChange;
+  }
+  for (const staged of names.sort()) {
+    const match = /^(\d+)\.(\d+)\.(.+)$/s.exec(staged);
+    if (match === null) continue;
+    const change = Number(match[1]);
+    const entries = byChange.get(change) ?? [];
+    entries.push({ root: Number(match[2]), staged, name: match[3]! });
+    byChange.set(change, entries);
+  }
+  return byChange;
+}
+
+/** What the commit of one work directory's changes shares between them. */
+interface Moves {
+  /** Does every rename. */
+  readonly rename: (from: string, to: string) => void;
+  /** Destination listings, each move added. */
+  readonly listings: DirectoryListings;
+  /** The stage directory's entries by change, listed once. */
+  readonly staged: Map<number, StagedEntry[]>;
+  /** Destination roots made (or found) already, and the trash once made. */
+  readonly made: Set<string>;
+}
+
+function movesOf(workDir: string, rename: (from: string, to: string) => void): Moves {
+  return {
+    rename,
+    listings: new DirectoryListings(),
+    staged: stagedEntries(workDir),
+    made: new Set(),
+  };
 }
 
 /** Deletes a work directory that was never committed. */
@@ -219,7 +281,7 @@ export function commitTransaction(
     return;
   }
   try {
-    const moves = { rename, listings: new DirectoryListings() };
+    const moves = movesOf(workDir, rename);
     for (const [index, change] of plan.changes.entries()) {
       commitChange(workDir, index, change, moves);
     }
@@ -292,7 +354,7 @@ function recoverWorkDir(libDir: string, workDir: string): RecoveredChange[] {
       : { kind: "abandoned", dir: libDir, project: change.project, description, reason };
   });
   const kept = plan.changes.filter((_, index) => outcomes[index]!.kind === "finished");
-  const moves = { rename: Deno.renameSync, listings: new DirectoryListings() };
+  const moves = movesOf(workDir, Deno.renameSync);
   for (const [index, change] of plan.changes.entries()) {
     if (outcomes[index]!.kind === "finished") commitChange(workDir, index, change, moves);
   }
@@ -318,19 +380,14 @@ function parseJournal(text: string): Journal | undefined {
 
 /**
  * Commits one change, from wherever an earlier attempt stopped (every step is
- * idempotent). `listings` (kept across the changes of one commit, each move
- * added) spares an `lstat` of each top-level destination that is not there.
+ * idempotent). `moves.listings` (kept across the changes of one commit, each
+ * move added) spares an `lstat` of each top-level destination that is not there.
  */
-function commitChange(
-  workDir: string,
-  index: number,
-  change: DistChange,
-  moves: { rename: (from: string, to: string) => void; listings: DirectoryListings },
-): void {
+function commitChange(workDir: string, index: number, change: DistChange, moves: Moves): void {
   const { rename, listings } = moves;
   const trash = join(workDir, "trash");
-  Deno.mkdirSync(trash, { recursive: true });
   const toTrash = (path: string, name: string) => {
+    makeOnce(trash, moves.made);
     try {
       rename(path, join(trash, name));
     } catch (error) {
@@ -349,8 +406,7 @@ function commitChange(
     oldMetadata();
     return;
   }
-  const stage = stageDir(workDir, index);
-  const staged = join(stage, String(install.libRoot), install.distInfo);
+  const staged = join(stageDir(workDir), stagedName(index, install.libRoot, install.distInfo));
   const destination = join(install.roots[install.libRoot]!, install.distInfo);
   // The old metadata leaves first only when the new one takes its name.
   const sameName = remove?.metadataPath === destination;
@@ -360,26 +416,27 @@ function commitChange(
     listings.add(install.roots[install.libRoot]!, install.distInfo);
   }
   if (!sameName) oldMetadata();
-  install.roots.forEach((root, rootIndex) => {
-    const from = join(stage, String(rootIndex));
-    if (!exists(from)) return;
-    Deno.mkdirSync(root, { recursive: true });
-    for (const entry of Deno.readDirSync(from)) {
-      if (rootIndex === install.libRoot && entry.name === install.distInfo) continue;
-      moveEntry(join(from, entry.name), { dir: root, name: entry.name }, moves);
-    }
-  });
+  for (const entry of moves.staged.get(index) ?? []) {
+    if (entry.root === install.libRoot && entry.name === install.distInfo) continue;
+    const root = install.roots[entry.root];
+    if (root === undefined) continue; // Not this plan's: left for the work directory's removal.
+    makeOnce(root, moves.made);
+    moveEntry(join(stageDir(workDir), entry.staged), { dir: root, name: entry.name }, moves);
+  }
+}
+
+/** `mkdir -p` of `dir`, once per commit. */
+function makeOnce(dir: string, made: Set<string>): void {
+  if (made.has(dir)) return;
+  Deno.mkdirSync(dir, { recursive: true });
+  made.add(dir);
 }
 
 /**
  * Moves `from` to entry `name` of `dir` ({@link mergeMove}), without looking
  * for an entry the listing of `dir` does not have.
  */
-function moveEntry(
-  from: string,
-  to: { dir: string; name: string },
-  moves: { rename: (from: string, to: string) => void; listings: DirectoryListings },
-): void {
+function moveEntry(from: string, to: { dir: string; name: string }, moves: Moves): void {
   const target = join(to.dir, to.name);
   if (moves.listings.has(to.dir, to.name)) mergeMove(from, target, moves);
   else move(from, target, moves.rename);
@@ -413,7 +470,7 @@ function expectationOf(
   });
   if (change.install === undefined) return { metadata };
   const staged = identityOf(
-    join(stageDir(workDir, index), String(change.install.libRoot), change.install.distInfo),
+    join(stageDir(workDir), stagedName(index, change.install.libRoot, change.install.distInfo)),
   );
   return staged === undefined ? { metadata } : { metadata, staged };
 }
@@ -431,7 +488,7 @@ function divergence(
   const { install, remove } = change;
   let destination: string | undefined;
   if (install !== undefined) {
-    const staged = join(stageDir(workDir, index), String(install.libRoot), install.distInfo);
+    const staged = join(stageDir(workDir), stagedName(index, install.libRoot, install.distInfo));
     if (!exists(staged)) {
       destination = join(install.roots[install.libRoot]!, install.distInfo);
       const found = identityOf(destination);
@@ -602,11 +659,7 @@ function removeWithRollback(
 }
 
 /** Moves `from` to `to`, merging into an existing directory and replacing files. */
-function mergeMove(
-  from: string,
-  to: string,
-  moves: { rename: (from: string, to: string) => void; listings: DirectoryListings },
-): void {
+function mergeMove(from: string, to: string, moves: Moves): void {
   const { rename, listings } = moves;
   let target: Deno.FileInfo | undefined;
   try {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { dirname, join, pathToFileURL, relative, resolve } from "../paths.ts";
+import { join, pathToFileURL, relative, resolve } from "../paths.ts";
 import { DpipError } from "../errors.ts";
 import { appendAll } from "../lists.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
@@ -344,7 +344,7 @@ async function stageAll(
           tree: wheel.tree,
           manifest: wheel.manifest,
           scheme: options.scheme,
-          staging: new StagingArea(stageDir(context.workDir, index)),
+          staging: new StagingArea(stageDir(context.workDir), index),
           python: options.python,
           pythonVersion: options.pythonVersion,
           linker,
@@ -461,9 +461,8 @@ async function compileStaged(
   written.forEach((cfile, index) => {
     const file = files[index]!;
     if (cfile === undefined) return;
-    const path = relative(wheel.staging.path(file.root, ""), cfile);
-    if (path.startsWith("..") || dirname(path) === path) return;
-    result.push({ root: file.root, path });
+    const path = wheel.staging.adopt(file.root, cfile);
+    if (path !== undefined) result.push({ root: file.root, path });
   });
   return result;
 }

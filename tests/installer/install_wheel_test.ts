@@ -252,7 +252,7 @@ Deno.test("StagingArea creates its directory and every one below it without a mk
     Deno.mkdirSync = real;
   }
   assertEquals(failed, []);
-  for (const path of ["0/pkg/sub/a.py", "0/pkg/other/b.py", "1/tool"]) {
+  for (const path of ["0.0.pkg/sub/a.py", "0.0.pkg/other/b.py", "0.1.tool"]) {
     assertEquals(Deno.readTextFileSync(join(root, "work/stage/0", path)), "x");
   }
 });

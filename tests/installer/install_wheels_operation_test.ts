@@ -129,6 +129,62 @@ Deno.test("an install into a fresh environment looks up no destination that is n
   }
 });
 
+Deno.test("an install stages every wheel in one directory, without a directory per wheel or destination", async () => {
+  // Each directory made in the work directory is removed again after the commit, and removing
+  // a directory is slow on a file system that discards freed blocks.
+  const root = await Deno.makeTempDir();
+  const wheels = await Promise.all(["a", "b"].map((name) =>
+    writeWheel(join(root, "w"), {
+      name,
+      version: "1.0",
+      files: { [`${name}/__init__.py`]: "", [`${name}/sub/m.py`]: "", [`${name}_single.py`]: "" },
+      entryPoints: `[console_scripts]\n${name}-tool = ${name}:main\n`,
+    })
+  ));
+  for (const dir of ["site", "bin"]) Deno.mkdirSync(join(root, dir));
+  const mkdir = Deno.mkdirSync;
+  const made: string[] = [];
+  Deno.mkdirSync = (path: string | URL, options?: Deno.MkdirOptions) => {
+    made.push(String(path));
+    return mkdir(path, options);
+  };
+  try {
+    await installWheels(
+      wheels.map((wheel) => ({ path: wheel.path, requested: true })),
+      options(root),
+    );
+  } finally {
+    Deno.mkdirSync = mkdir;
+  }
+  const inWorkDir = made.flatMap((path) => {
+    const match = /\/\.dpip-txn-[^/]+\/(.*)$/.exec(path);
+    return match === null ? [] : [match[1]!];
+  });
+  // The stage directory, then only the wheels' own directories, below their staged names.
+  assertEquals(
+    [...new Set(inWorkDir.filter((path) => !/^stage\/\d+\.\d+\.[^/]+\//.test(`${path}/`)))],
+    ["stage"],
+  );
+  assertEquals(inWorkDir.filter((path) => path.startsWith("stage/")).sort(), [
+    "stage/0.0.a",
+    "stage/0.0.a-1.0.dist-info",
+    "stage/0.0.a/sub",
+    "stage/1.0.b",
+    "stage/1.0.b-1.0.dist-info",
+    "stage/1.0.b/sub",
+  ]);
+  assert(Deno.statSync(join(root, "site/b/sub/m.py")).isFile);
+  assert(Deno.statSync(join(root, "bin/a-tool")).isFile);
+  assertEquals([...Deno.readDirSync(join(root, "site"))].map((e) => e.name).sort(), [
+    "a",
+    "a-1.0.dist-info",
+    "a_single.py",
+    "b",
+    "b-1.0.dist-info",
+    "b_single.py",
+  ]);
+});
+
 Deno.test("two wheels of one project in one install are refused before anything is read", async () => {
   const root = await Deno.makeTempDir();
   const error = await assertRejects(

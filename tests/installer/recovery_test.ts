@@ -10,6 +10,7 @@ import {
   commitTransaction,
   createWorkDir,
   stageDir,
+  stagedName,
   type TransactionPlan,
 } from "../../lib/installer/transaction.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
@@ -24,9 +25,9 @@ function interrupted(): { root: string; site: string } {
   const root = Deno.makeTempDirSync();
   const site = join(root, "site");
   const workDir = createWorkDir(site);
-  const stage = join(stageDir(workDir, 0), "0");
-  write(join(stage, "demo/__init__.py"), "");
-  write(join(stage, "demo-1.0.dist-info/RECORD"), "demo/__init__.py,,\n");
+  const staged = (path: string) => join(stageDir(workDir), stagedName(0, 0, path));
+  write(staged("demo/__init__.py"), "");
+  write(staged("demo-1.0.dist-info/RECORD"), "demo/__init__.py,,\n");
   const plan: TransactionPlan = {
     changes: [{
       project: "demo",

@@ -5,6 +5,7 @@ import {
   type RecoveredChange,
   recoverTransactions,
   stageDir,
+  stagedName,
   TransactionError,
   type TransactionPlan,
   WORK_DIR_PREFIX,
@@ -32,8 +33,7 @@ function listing(dir: string): string[] {
 }
 
 /** A dist-info whose RECORD lists `files` (paths relative to the site dir) and its own. */
-function writeDistInfo(site: string, name: string, files: string[]): void {
-  const dir = join(site, name);
+function writeDistInfo(site: string, name: string, files: string[], dir = join(site, name)): void {
   write(join(dir, "METADATA"), `Name: ${name.split("-")[0]}\n`);
   const record = [...files, `${name}/METADATA`, `${name}/RECORD`].map((path) => `${path},,`);
   write(join(dir, "RECORD"), record.join("\n") + "\n");
@@ -85,21 +85,26 @@ function setUp(version = "2.0") {
   write(join(site, "shared_ns/other.py"), "another project's");
   writeDistInfo(site, "ns-1.0.dist-info", ["shared_ns/other.py"]);
   const workDir = createWorkDir(site);
-  const pkg = stageDir(workDir, 0);
-  write(join(pkg, "0/pkg/__init__.py"), "v2");
-  write(join(pkg, "0/pkg/new_only.py"), "new");
-  write(join(pkg, "0/shared_ns/mine.py"), "mine");
-  write(join(pkg, "1/pkg-new"), "script");
-  writeDistInfo(join(pkg, "0"), `pkg-${version}.dist-info`, [
-    "pkg/__init__.py",
-    "pkg/new_only.py",
-    "shared_ns/mine.py",
-    "../bin/pkg-new",
-  ]);
-  const other = stageDir(workDir, 1);
-  write(join(other, "0/other/__init__.py"), "o");
-  write(join(other, "0/other/sub/a.py"), "a");
-  writeDistInfo(join(other, "0"), "other-1.0.dist-info", ["other/__init__.py", "other/sub/a.py"]);
+  const staged = (change: number, root: number, path: string) =>
+    join(stageDir(workDir), stagedName(change, root, path));
+  write(staged(0, 0, "pkg/__init__.py"), "v2");
+  write(staged(0, 0, "pkg/new_only.py"), "new");
+  write(staged(0, 0, "shared_ns/mine.py"), "mine");
+  write(staged(0, 1, "pkg-new"), "script");
+  writeDistInfo(
+    site,
+    `pkg-${version}.dist-info`,
+    ["pkg/__init__.py", "pkg/new_only.py", "shared_ns/mine.py", "../bin/pkg-new"],
+    staged(0, 0, `pkg-${version}.dist-info`),
+  );
+  write(staged(1, 0, "other/__init__.py"), "o");
+  write(staged(1, 0, "other/sub/a.py"), "a");
+  writeDistInfo(
+    site,
+    "other-1.0.dist-info",
+    ["other/__init__.py", "other/sub/a.py"],
+    staged(1, 0, "other-1.0.dist-info"),
+  );
   const plan: TransactionPlan = {
     changes: [{
       project: "pkg",
@@ -298,7 +303,7 @@ Deno.test("recovery discards unjournaled staging and a journal it cannot read", 
   // A journal in another format (an older dpip's), and a staging that never reached its journal.
   Deno.writeTextFileSync(join(workDir, "journal.json"), JSON.stringify({ roots: [], changes: [] }));
   const abandoned = createWorkDir(site);
-  write(join(stageDir(abandoned, 0), "0/half/file.py"), "x");
+  write(join(stageDir(abandoned), stagedName(0, 0, "half/file.py")), "x");
   const recovery = recoverTransactions(site);
   assertEquals(recovery.workDirs, 2);
   assertEquals(kinds(recovery.changes), ["unreadable"]);
