@@ -1,6 +1,11 @@
 # Sourced by the benchmark scripts: finds pyenv's newest Python 3.11 and the
 # machine's local PyPI mirror (the first file:// URL of pip's
-# global.extra-index-url), and serves the mirror with nginx on 127.0.0.1.
+# global.extra-index-url), and serves the mirror with nginx on 127.0.0.1, its
+# simple pages with `Cache-Control: max-age=600, public` as PyPI sends them
+# (Warehouse's simple views cache for 10 minutes). pip asks again anyway (it
+# sends `Cache-Control: max-age=0` for index pages); dpip uses a page still
+# fresh in its cache without asking. MIRROR_MAX_AGE=N sends max-age=N instead,
+# MIRROR_MAX_AGE= none (every page revalidated, as before 2026-12-07 19:30 UTC).
 #
 #   source scripts/lib/mirror.sh
 #   find_python "${1:-}"          # sets $python
@@ -27,6 +32,8 @@ serve_mirror() {
   local port
   port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   mkdir -p "$work/nginx"
+  local max_age="${MIRROR_MAX_AGE-600}" cache_header=""
+  if [[ -n "$max_age" ]]; then cache_header="add_header Cache-Control \"max-age=$max_age, public\";"; fi
   cat > "$work/nginx/nginx.conf" <<CONF
 daemon off;
 worker_processes 2;
@@ -47,7 +54,7 @@ http {
   server {
     listen 127.0.0.1:$port;
     root $mirror;
-    location /simple/ { index index.html; types { text/html html; } }
+    location /simple/ { index index.html; types { text/html html; } $cache_header }
   }
 }
 CONF
