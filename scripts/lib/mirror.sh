@@ -5,7 +5,7 @@
 # (Warehouse's simple views cache for 10 minutes). pip asks again anyway (it
 # sends `Cache-Control: max-age=0` for index pages); dpip uses a page still
 # fresh in its cache without asking. MIRROR_MAX_AGE=N sends max-age=N instead,
-# MIRROR_MAX_AGE= none (every page revalidated, as before 2026-12-07 19:30 UTC).
+# MIRROR_MAX_AGE= none (every page revalidated, as in rows measured before 2026-12-07 19:40 UTC).
 #
 #   source scripts/lib/mirror.sh
 #   find_python "${1:-}"          # sets $python
