@@ -91,19 +91,29 @@ export class ExtractPool {
   readonly #lanes: Lane[] = [];
   /** Largest first: workers take from the front, this thread from the back. */
   readonly #queue: QueuedJob[] = [];
-  /** Workers to start with the first job (none when all is cached, as in a warm install). */
+  /** Workers to start (none when all is cached, as in a warm install). */
   #threads = 0;
+  /** Whether the work is worth workers: decided once, from the size given or submitted. */
+  #worthIt: boolean;
+  /** The bytes of the jobs submitted so far, when the total was not known up front. */
+  #submitted = 0;
   #nextId = 0;
   /** This thread's next turn, when one is scheduled. */
   #turn: ReturnType<typeof setTimeout> | undefined;
+  /** While this thread has other work (downloads), it takes no job while a worker is there. */
+  #hereBusy = false;
 
   /**
-   * @param work how much there is to unpack: the wheels' total size and count
-   * (`force: true` starts a worker whatever the size, for tests).
+   * @param work how much there is to unpack: the wheels' count and, when known,
+   * their total size. With no total (wheels still downloading), workers start
+   * once the jobs submitted reach the size worth them. `force: true` starts a
+   * worker whatever the size, for tests.
    */
-  constructor(work: { totalBytes: number; jobs: number; force?: boolean }) {
+  constructor(work: { totalBytes?: number; jobs: number; force?: boolean }) {
     const lanes = Math.min(MAX_LANES, navigator.hardwareConcurrency || 1, work.jobs);
-    if (work.jobs >= 2 && work.totalBytes >= WORKER_THRESHOLD) this.#threads = lanes - 1;
+    this.#threads = work.jobs >= 2 ? lanes - 1 : 0;
+    this.#worthIt = work.force === true ||
+      (work.totalBytes !== undefined && work.totalBytes >= WORKER_THRESHOLD);
     if (work.force === true) this.#threads = Math.max(1, this.#threads);
   }
 
@@ -132,8 +142,10 @@ export class ExtractPool {
 
   /** Unpacks one wheel; resolves to its manifest. */
   async extract(job: ExtractJob): Promise<WheelManifest> {
+    this.#submitted += job.size ?? 0;
+    if (this.#submitted >= WORKER_THRESHOLD) this.#worthIt = true;
     unpacker ??= await import("./unpack.ts");
-    for (; this.#threads > 0; this.#threads--) this.#startLane();
+    if (this.#worthIt) { for (; this.#threads > 0; this.#threads--) this.#startLane(); }
     if (this.#lanes.length === 0) return extractHere(job);
     return await new Promise<WheelManifest>((resolve, reject) => {
       const size = job.size ?? 0;
@@ -145,7 +157,9 @@ export class ExtractPool {
 
   #dispatch(): void {
     for (const lane of this.#lanes) {
-      while (lane.loaded && lane.jobs.size < WORKER_DEPTH) {
+      // A next job waits in a worker only while there are more jobs than threads: at the end,
+      // the last (often largest) jobs go to whichever thread is free first.
+      while (lane.loaded && lane.jobs.size < this.#depth()) {
         const next = this.#queue.shift();
         if (next === undefined) break;
         const id = this.#nextId++;
@@ -164,10 +178,15 @@ export class ExtractPool {
     // This thread takes a job only when no worker could (they are loaded and busy, the next
     // job queued): while it unpacks, it hands nothing out. Its turn comes once the messages
     // just posted have gone out.
-    const workersFull = this.#lanes.every((lane) => lane.loaded && lane.jobs.size >= WORKER_DEPTH);
-    if (workersFull && this.#queue.length > 0 && this.#turn === undefined) {
+    const workersFull = this.#lanes.every((lane) => lane.loaded && lane.jobs.size >= this.#depth());
+    if (workersFull && !this.#hereBusy && this.#queue.length > 0 && this.#turn === undefined) {
       this.#turn = setTimeout(() => this.#turnHere(), 0);
     }
+  }
+
+  /** How many jobs a worker holds: its current one, and a next one while there are plenty. */
+  #depth(): number {
+    return this.#queue.length > this.#lanes.length + 1 ? WORKER_DEPTH : 1;
   }
 
   /** Unpacks the smallest job waiting, here. */
@@ -229,6 +248,23 @@ export class ExtractPool {
         queued.reject(error);
       }
     }
+  }
+
+  /**
+   * Whether this thread has other work meanwhile (downloads to serve): then
+   * only the workers take jobs, until it is free again.
+   */
+  set hereBusy(busy: boolean) {
+    this.#hereBusy = busy;
+    if (!busy) this.#dispatch();
+  }
+
+  /**
+   * Gives up the jobs no thread has started: each fails with `reason` (the
+   * jobs already handed to a thread finish). For a run that stops early.
+   */
+  discardQueued(reason: Error): void {
+    for (const queued of this.#queue.splice(0)) queued.reject(reason);
   }
 
   /** Stops the workers; jobs not yet done are done on this thread first. */

@@ -89,6 +89,8 @@ export interface PrepareOptions {
   /** Parallel downloads (default 16). */
   readonly concurrency?: number;
   readonly reporter?: PrepareReporter;
+  /** Called with each wheel as soon as it is on disk and verified (to unpack it meanwhile). */
+  readonly onReady?: (wheel: LocalWheel) => void;
 }
 
 function checksOf(request: WheelRequest): HashCheck[] {
@@ -200,7 +202,9 @@ export async function prepareWheels(
     while (next < requests.length && failure === undefined) {
       const index = next++;
       try {
-        results[index] = await prepareOne(requests[index]!, options);
+        const wheel = await prepareOne(requests[index]!, options);
+        results[index] = wheel;
+        if (failure === undefined) options.onReady?.(wheel);
       } catch (error) {
         failure ??= { error };
       }

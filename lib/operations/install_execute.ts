@@ -15,8 +15,14 @@ import { throwIfCancelled } from "../cancellation.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
 import type { DirectUrl } from "../dists/direct_url.ts";
 import { DpipError } from "../errors.ts";
-import type { LocalWheel, PrepareReporter, WheelDownloader } from "../installer/prepare.ts";
+import type {
+  LocalWheel,
+  PrepareReporter,
+  WheelDownloader,
+  WheelRequest,
+} from "../installer/prepare.ts";
 import { readInstalledDists } from "../installer/site_packages.ts";
+import type { UnpackAhead } from "../installer/unpack_ahead.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { canonicalVersionText } from "../pep440/mod.ts";
@@ -126,8 +132,15 @@ export async function executePlan(
     bucketDir(cacheRoot, CacheBucket.wheels),
     `.tmp-${crypto.randomUUID().slice(0, 8)}`,
   );
+  const requests = wheelRequests(planned, ordered, options);
+  // Installing: each wheel is unpacked (into the cache) as soon as it is fetched.
+  const ahead = options.fetchOnly || options.onWheels !== undefined
+    ? undefined
+    : await unpackAhead(planned, requests, options);
+  let finished = false;
   try {
-    const wheels = await fetchWheels(planned, ordered, workDir, options);
+    const wheels = await fetchWheels(requests, workDir, options, ahead);
+    ahead?.fetched();
     if (options.fetchOnly) return { wheels };
     if (options.onWheels !== undefined) {
       await options.onWheels(wheels);
@@ -135,22 +148,40 @@ export async function executePlan(
     }
     throwIfCancelled(options.signal);
     try {
-      return { wheels, changelog: await installFetched(planned, ordered, wheels, options) };
+      const changelog = await installFetched(planned, ordered, wheels, options, ahead);
+      finished = true;
+      return { wheels, changelog };
     } catch (error) {
       throw interrupted(error, ordered, options.scheme);
     }
   } finally {
+    await ahead?.close(!finished);
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
 }
 
-/** The wheels of `ordered` on local disk, verified. */
-async function fetchWheels(
+/** Unpacking ahead for the wheels the install will install (not those `--target` keeps). */
+async function unpackAhead(
+  planned: PlannedInstall,
+  requests: readonly WheelRequest[],
+  options: ExecuteOptions,
+): Promise<UnpackAhead> {
+  const kept = new Set(planned.plan.kept.map((entry) => entry.dist.name));
+  const { UnpackAhead } = await import("../installer/unpack_ahead.ts");
+  return new UnpackAhead({
+    bucket: options.bucket,
+    coming: requests.filter((request) => !kept.has(request.name)),
+    compatibleTags: options.tags,
+    wanted: (wheel) => !kept.has(wheel.request.name),
+  });
+}
+
+/** What to fetch for each of `ordered`: where, and the hashes to check. */
+function wheelRequests(
   planned: PlannedInstall,
   ordered: readonly ResolvedDist<IndexSource>[],
-  workDir: string,
   options: ExecuteOptions,
-): Promise<LocalWheel[]> {
+): WheelRequest[] {
   const { roots, hashes } = options.prepared;
   const urlHashes = new Map(
     roots.filter((r) => r.url !== undefined).map((r) => [
@@ -158,14 +189,24 @@ async function fetchWheels(
       r.source.urlHashes,
     ]),
   );
+  return ordered.map((dist) =>
+    wheelRequest(dist, {
+      user: userHashesFor(dist.name, hashes, planned.resolution),
+      url: urlHashes.get(dist.name) ?? {},
+    })
+  );
+}
+
+/** The wheels of `requests` on local disk, verified, each handed to `ahead` once it is. */
+async function fetchWheels(
+  requests: readonly WheelRequest[],
+  workDir: string,
+  options: ExecuteOptions,
+  ahead: UnpackAhead | undefined,
+): Promise<LocalWheel[]> {
   const { prepareWheels } = await import("../installer/prepare.ts");
   return await prepareWheels(
-    ordered.map((dist) =>
-      wheelRequest(dist, {
-        user: userHashesFor(dist.name, hashes, planned.resolution),
-        url: urlHashes.get(dist.name) ?? {},
-      })
-    ),
+    requests,
     {
       downloader: options.downloader,
       dir: workDir,
@@ -173,6 +214,7 @@ async function fetchWheels(
       ...(options.onWheels === undefined ? { unpackedBucket: options.bucket } : {}),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.reporter === undefined ? {} : { reporter: options.reporter }),
+      ...(ahead === undefined ? {} : { onReady: (wheel: LocalWheel) => ahead.start(wheel) }),
     },
   );
 }
@@ -203,6 +245,7 @@ async function installFetched(
   ordered: readonly ResolvedDist<IndexSource>[],
   wheels: readonly LocalWheel[],
   options: ExecuteOptions,
+  ahead: UnpackAhead | undefined,
 ): Promise<InstallChangelog> {
   const { interpreter, scheme, reporter } = options;
   const kept = new Map(planned.plan.kept.map((entry) => [entry.dist.name, entry.installed]));
@@ -228,6 +271,7 @@ async function installFetched(
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(reporter?.onLockWait === undefined ? {} : { onLockWait: reporter.onLockWait }),
     ...(reporter?.onPhase === undefined ? {} : { onPhase: (p) => reporter.onPhase!(p) }),
+    ...(ahead === undefined ? {} : { ahead }),
   });
   const skipped = ordered.flatMap((dist) => {
     const copy = kept.get(dist.name);

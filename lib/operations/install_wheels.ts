@@ -42,6 +42,7 @@ import { fileSha256, Linker, type LinkMode } from "../installer/wheel_cache.ts";
 import { unpackWheelCached } from "../installer/prepare.ts";
 import { allInOrder, ExtractPool, largestFirst } from "../installer/extract_pool.ts";
 import { BytecodeCompiler } from "../installer/bytecode.ts";
+import type { UnpackAhead } from "../installer/unpack_ahead.ts";
 
 /** A wheel file to install. */
 export interface LocalWheelRequest {
@@ -77,6 +78,12 @@ export interface InstallWheelsOptions {
   readonly onLockWait?: (path: string) => void;
   /** Where installing has got to (for a status line: nothing is printed here). */
   readonly onPhase?: (phase: InstallPhase) => void;
+  /**
+   * Wheels being unpacked ahead, while others downloaded, and the threads to
+   * unpack the rest on (the caller closes them); by default the wheels are
+   * unpacked here, on threads of their own.
+   */
+  readonly ahead?: UnpackAhead;
 }
 
 /** A step of installing wheels, with how many of its items are done. */
@@ -176,7 +183,7 @@ async function prepareAll<T>(
       request.size ?? Deno.stat(request.path).then((info) => info.size, () => 0)
     ),
   );
-  const pool = new ExtractPool({
+  const pool = options.ahead?.pool ?? new ExtractPool({
     totalBytes: sizes.reduce((sum, size) => sum + size, 0),
     jobs: requests.length,
   });
@@ -200,7 +207,7 @@ async function prepareAll<T>(
     for (const list of warned) appendAll(warnings, list);
     return prepared;
   } finally {
-    pool.close();
+    if (options.ahead === undefined) pool.close();
   }
 }
 
@@ -223,20 +230,23 @@ async function prepareWheel(
       cause: error,
     });
   }
-  const entry = await unpackWheelCached(
-    bucket,
-    digest.sha256,
-    (tree, onWarning) =>
-      pool.extract({
-        path: request.path,
-        filename,
-        dir: tree,
-        size: unpacking.size,
-        ...(options.compatibleTags === undefined ? {} : { compatibleTags: options.compatibleTags }),
-        onWarning,
-      }),
-    (message) => warnings.push(message),
-  );
+  const entry = await (options.ahead?.take(digest.sha256, (message) => warnings.push(message)) ??
+    unpackWheelCached(
+      bucket,
+      digest.sha256,
+      (tree, onWarning) =>
+        pool.extract({
+          path: request.path,
+          filename,
+          dir: tree,
+          size: unpacking.size,
+          ...(options.compatibleTags === undefined
+            ? {}
+            : { compatibleTags: options.compatibleTags }),
+          onWarning,
+        }),
+      (message) => warnings.push(message),
+    ));
   // A cached entry was validated when stored, but under the wheel's own name.
   if (entry.manifest.filename !== filename) {
     checkWheelFilename(filename, options.compatibleTags);

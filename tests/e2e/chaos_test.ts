@@ -345,6 +345,34 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "chaos e2e: a wheel that fails while others are unpacked ahead leaves only whole cache entries",
+  ignore,
+  async fn() {
+    await withChaos(
+      [{ path: /app-1\.0-py3-none-any\.whl$/, fault: { kind: "stall" } }],
+      async (server) => {
+        // lib arrives at once and is unpacked into the cache while app's download stalls.
+        const result = await install(server, ["--timeout", "1", "--retries", "0", "app"]);
+        assertOneError(result, /^ERROR: Could not fetch .*app-1\.0-py3-none-any\.whl: .*timed out/);
+        const bucket = join(result.cacheDir, "unpacked-v1");
+        const entries: string[] = [];
+        for (const top of Deno.readDirSync(bucket)) {
+          assert(!top.name.startsWith(".tmp-"), `a temporary directory is left: ${top.name}`);
+          for (const entry of Deno.readDirSync(join(bucket, top.name))) {
+            const manifest = JSON.parse(
+              Deno.readTextFileSync(join(bucket, top.name, entry.name, "manifest.json")),
+            );
+            entries.push(`${manifest.name} ${manifest.version}`);
+          }
+        }
+        assertEquals(entries, ["lib 1.0"]);
+      },
+    );
+  },
+});
+
+Deno.test({
   name: "chaos e2e: a redirect to another port is followed, without the credentials",
   ignore,
   async fn() {

@@ -196,3 +196,79 @@ Deno.test("ExtractPool: closing a pool that had nothing to unpack uses no timer"
   }
   assertEquals(cleared, 0);
 });
+
+Deno.test("ExtractPool: with no total given, a worker starts once the jobs handed reach 8 MB", async () => {
+  const root = await Deno.makeTempDir({ prefix: "dpip-extract-pool-" });
+  try {
+    const small = buildWheel({ name: "small", version: "1.0", files: { "small.py": "" } });
+    const large = buildWheel({ name: "large", version: "1.0", files: { "large.py": "" } });
+    for (const wheel of [small, large]) Deno.writeFileSync(join(root, wheel.filename), wheel.bytes);
+    const job = (wheel: typeof small, size: number) => ({
+      path: join(root, wheel.filename),
+      filename: wheel.filename,
+      dir: join(root, wheel.filename.split("-")[0]!),
+      size,
+    });
+    const pool = new ExtractPool({ jobs: 3 });
+    try {
+      Deno.mkdirSync(join(root, "small"));
+      assertEquals((await pool.extract(job(small, small.bytes.length))).name, "small");
+      // Small so far: the next small job is unpacked here, before extract() returns.
+      Deno.removeSync(join(root, "small"), { recursive: true });
+      Deno.mkdirSync(join(root, "small"));
+      const again = pool.extract(job(small, small.bytes.length));
+      assertEquals(Deno.statSync(join(root, "small", "small.py")).isFile, true);
+      await again;
+      // 9 MB more (as the caller says): a worker starts and takes it, so it is not done yet.
+      Deno.mkdirSync(join(root, "large"));
+      const queued = pool.extract(job(large, 9 * 1024 * 1024));
+      assertEquals([...Deno.readDirSync(join(root, "large"))], []);
+      assertEquals((await queued).name, "large");
+      assertEquals(Deno.statSync(join(root, "large", "large.py")).isFile, true);
+    } finally {
+      pool.close();
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("ExtractPool: while this thread is busy only workers unpack; discardQueued() drops the waiting jobs", async () => {
+  const root = await Deno.makeTempDir({ prefix: "dpip-extract-pool-" });
+  const writeFileSync = Deno.writeFileSync;
+  let writtenHere = 0;
+  try {
+    const wheels = specs().slice(0, 4).map((spec) => buildWheel(spec));
+    const jobs = wheels.map((wheel, i) => {
+      const path = join(root, wheel.filename);
+      Deno.writeFileSync(path, wheel.bytes);
+      return { path, filename: wheel.filename, dir: join(root, `tree-${i}`) };
+    });
+    for (const job of jobs) Deno.mkdirSync(job.dir);
+    Deno.writeFileSync = ((...args: Parameters<typeof writeFileSync>) => {
+      writtenHere++;
+      return writeFileSync(...args);
+    }) as typeof writeFileSync;
+
+    const pool = new ExtractPool({ totalBytes: 0, jobs: 4, force: true });
+    pool.hereBusy = true;
+    try {
+      const manifests = await allInOrder(jobs.map((job) => pool.extract(job)));
+      assertEquals(manifests.map((manifest) => manifest.name), ["pkg0", "pkg1", "pkg2", "pkg3"]);
+    } finally {
+      pool.close();
+    }
+    assertEquals(writtenHere, 0); // every file was written by the worker
+
+    const stopped = new ExtractPool({ totalBytes: 0, jobs: 4, force: true });
+    const dropped = jobs.map((job, i) => stopped.extract({ ...job, dir: join(root, `drop-${i}`) }));
+    stopped.discardQueued(new Error("stopped"));
+    for (const job of dropped) assertEquals((await assertRejects(() => job)).message, "stopped");
+    stopped.close();
+    // None was started: nothing was unpacked for them.
+    assertEquals([...Deno.readDirSync(root)].filter((e) => e.name.startsWith("drop-")), []);
+  } finally {
+    Deno.writeFileSync = writeFileSync;
+    await Deno.remove(root, { recursive: true });
+  }
+});
