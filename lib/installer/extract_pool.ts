@@ -104,14 +104,16 @@ export class ExtractPool {
   #hereBusy = false;
 
   /**
-   * @param work how much there is to unpack: the wheels' count and, when known,
-   * their total size. With no total (wheels still downloading), workers start
-   * once the jobs submitted reach the size worth them. `force: true` starts a
+   * @param work how much there is to unpack: the wheels' count and total size,
+   * when known. With no total (wheels still downloading), workers start once
+   * the jobs submitted reach the size worth them; with no count, as many as
+   * there are cores. `force: true` starts a
    * worker whatever the size, for tests.
    */
-  constructor(work: { totalBytes?: number; jobs: number; force?: boolean }) {
-    const lanes = Math.min(MAX_LANES, navigator.hardwareConcurrency || 1, work.jobs);
-    this.#threads = work.jobs >= 2 ? lanes - 1 : 0;
+  constructor(work: { totalBytes?: number; jobs?: number; force?: boolean }) {
+    const jobs = work.jobs ?? MAX_LANES;
+    const lanes = Math.min(MAX_LANES, navigator.hardwareConcurrency || 1, jobs);
+    this.#threads = jobs >= 2 ? lanes - 1 : 0;
     this.#worthIt = work.force === true ||
       (work.totalBytes !== undefined && work.totalBytes >= WORKER_THRESHOLD);
     if (work.force === true) this.#threads = Math.max(1, this.#threads);
@@ -146,7 +148,8 @@ export class ExtractPool {
     if (this.#submitted >= WORKER_THRESHOLD) this.#worthIt = true;
     unpacker ??= await import("./unpack.ts");
     if (this.#worthIt) { for (; this.#threads > 0; this.#threads--) this.#startLane(); }
-    if (this.#lanes.length === 0) return extractHere(job);
+    // With no worker, a job waits while this thread is busy elsewhere (a worker may start yet).
+    if (this.#lanes.length === 0 && !this.#hereBusy) return extractHere(job);
     return await new Promise<WheelManifest>((resolve, reject) => {
       const size = job.size ?? 0;
       const at = this.#queue.findIndex((queued) => (queued.job.size ?? 0) < size);
@@ -256,7 +259,19 @@ export class ExtractPool {
    */
   set hereBusy(busy: boolean) {
     this.#hereBusy = busy;
-    if (!busy) this.#dispatch();
+    if (busy) return;
+    if (this.#lanes.length > 0) {
+      this.#dispatch();
+      return;
+    }
+    // No worker was worth starting: what waited is unpacked here now.
+    for (const queued of this.#queue.splice(0)) {
+      try {
+        queued.resolve(extractHere(queued.job));
+      } catch (error) {
+        queued.reject(error);
+      }
+    }
   }
 
   /**

@@ -91,6 +91,14 @@ export interface PrepareOptions {
   readonly reporter?: PrepareReporter;
   /** Called with each wheel as soon as it is on disk and verified (to unpack it meanwhile). */
   readonly onReady?: (wheel: LocalWheel) => void;
+  /**
+   * A fetch of the same file, with the same checks, already under way (begun
+   * while resolving): its wheel is taken instead, or, if it failed, the file is
+   * fetched again here.
+   */
+  readonly begun?: (request: WheelRequest) => Promise<LocalWheel> | undefined;
+  /** Stops the downloads (each fails with `CancelledError`). */
+  readonly signal?: AbortSignal;
 }
 
 function checksOf(request: WheelRequest): HashCheck[] {
@@ -125,6 +133,30 @@ function knownSha256(request: WheelRequest, checks: HashCheck[]): string | undef
 function isUnpacked(bucket: string | undefined, sha256: string): boolean {
   // Intact too: an entry changed since it was made is unpacked again, from the file.
   return bucket !== undefined && hasUnpackedEntry(bucket, sha256);
+}
+
+/**
+ * Puts one wheel on local disk, verified (see {@link prepareWheels}).
+ *
+ * @throws {HashMismatchError} when the file does not match its hashes (it is not kept).
+ */
+export async function prepareWheel(
+  request: WheelRequest,
+  options: PrepareOptions,
+): Promise<LocalWheel> {
+  const begun = options.begun?.(request);
+  if (begun !== undefined) {
+    const wheel = await begun.catch(() => undefined);
+    if (wheel !== undefined) {
+      // Reported as fetched now (the raw progress lines of pip's `--progress-bar raw`).
+      const size = wheel.size ?? request.size;
+      options.reporter?.onStart?.(request.filename, size);
+      if (size !== undefined) options.reporter?.onProgress?.(request.filename, size, size);
+      options.reporter?.onDone?.(request.filename);
+      return wheel;
+    }
+  }
+  return await prepareOne(request, options);
 }
 
 async function prepareOne(request: WheelRequest, options: PrepareOptions): Promise<LocalWheel> {
@@ -166,6 +198,7 @@ async function prepareOne(request: WheelRequest, options: PrepareOptions): Promi
     checks,
     onProgress: (received, total) =>
       options.reporter?.onProgress?.(request.filename, received, total),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   options.reporter?.onDone?.(request.filename);
   return {
@@ -202,7 +235,7 @@ export async function prepareWheels(
     while (next < requests.length && failure === undefined) {
       const index = next++;
       try {
-        const wheel = await prepareOne(requests[index]!, options);
+        const wheel = await prepareWheel(requests[index]!, options);
         results[index] = wheel;
         if (failure === undefined) options.onReady?.(wheel);
       } catch (error) {

@@ -19,8 +19,11 @@ import { type LocalWheel, unpackWheelCached } from "./prepare.ts";
 export interface UnpackAheadOptions {
   /** The `unpacked-v1` bucket. */
   readonly bucket: string;
-  /** The wheels coming (their count and the sizes the index gives decide the threads). */
-  readonly coming: readonly { readonly size?: number }[];
+  /**
+   * The wheels coming, when known (their count and the sizes the index gives
+   * decide the threads); else threads start once the wheels handed are worth them.
+   */
+  readonly coming?: readonly { readonly size?: number }[];
   /** The interpreter's compatible tags (a wheel is refused here as it would be later). */
   readonly compatibleTags?: ReadonlySet<string>;
   /** Whether the install will want `wheel` (default: every one). */
@@ -62,8 +65,13 @@ export class UnpackAhead {
     this.#options = options;
     // A wheel whose size the index does not give (PEP 700) counts as a typical one; the pool
     // also starts its workers once the wheels handed to it are large enough.
-    const totalBytes = options.coming.reduce((sum, w) => sum + (w.size ?? ASSUMED_SIZE), 0);
-    this.pool = new ExtractPool({ totalBytes, jobs: options.coming.length });
+    const { coming } = options;
+    this.pool = new ExtractPool(
+      coming === undefined ? {} : {
+        totalBytes: coming.reduce((sum, wheel) => sum + (wheel.size ?? ASSUMED_SIZE), 0),
+        jobs: coming.length,
+      },
+    );
     // This thread serves the downloads (reading, hashing, writing them) until they are done.
     this.pool.hereBusy = true;
   }
@@ -115,14 +123,13 @@ export class UnpackAhead {
   }
 
   /**
-   * Ends the run's unpacking: after a failure (`stopped`) what no thread has
-   * started is dropped; what is in progress is waited for; then the workers stop.
+   * Ends the run's unpacking: what no thread has started is dropped (the
+   * install has taken what it needed, or stopped), what is in progress is
+   * waited for, then the workers stop.
    */
-  async close(stopped: boolean): Promise<void> {
-    if (stopped) {
-      this.#stopped = true;
-      this.pool.discardQueued(new UnpackAbandonedError());
-    }
+  async close(): Promise<void> {
+    this.#stopped = true;
+    this.pool.discardQueued(new UnpackAbandonedError());
     await Promise.allSettled([...this.#ahead.values()].map((ahead) => ahead.entry));
     this.pool.close();
   }

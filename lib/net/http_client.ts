@@ -162,6 +162,11 @@ export interface DownloadOptions {
   readonly checks?: readonly HashCheck[];
   /** Called as bytes arrive: bytes so far and the total when known. */
   readonly onProgress?: (received: number, total: number | undefined) => void;
+  /**
+   * Stops this download when aborted, as the client's own signal stops all:
+   * the partial file is removed and it fails with `CancelledError`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A downloaded file. */
@@ -471,7 +476,11 @@ export class HttpClient {
    * Turns the last failure into a DpipError. A request to an origin that
    * could not be reached earlier in the run fails at once.
    */
-  async #withRetries<T>(url: URL, operation: (attempt: number) => Promise<T>): Promise<T> {
+  async #withRetries<T>(
+    url: URL,
+    operation: (attempt: number) => Promise<T>,
+    signal: AbortSignal | undefined = this.#options.signal,
+  ): Promise<T> {
     const down = this.#down.get(url.origin);
     if (down !== undefined) {
       throw new NetworkError(url.href, down.reason, {
@@ -481,11 +490,11 @@ export class HttpClient {
       });
     }
     for (let attempt = 0;; attempt++) {
-      throwIfCancelled(this.#options.signal);
+      throwIfCancelled(signal);
       try {
         return await operation(attempt);
       } catch (error) {
-        if (this.#options.signal?.aborted === true) throw new CancelledError({ cause: error });
+        if (signal?.aborted === true) throw new CancelledError({ cause: error });
         if (error instanceof DpipError) throw error;
         const attempts = attempt + 1;
         if (error instanceof DeadlineExceeded) {
@@ -831,6 +840,9 @@ export class HttpClient {
       return await finish(result, dest, false);
     }
     const key = stripUrl(parsed).href;
+    const signal = options.signal === undefined || this.#options.signal === undefined
+      ? options.signal ?? this.#options.signal
+      : AbortSignal.any([this.#options.signal, options.signal]);
     const expectedSha256 = checks.flatMap((c) => c.allowed["sha256"] ?? []).map((h) =>
       h.toLowerCase()
     );
@@ -863,6 +875,7 @@ export class HttpClient {
           algorithms,
           cached,
           onProgress: options.onProgress,
+          signal,
         });
         if (fetched.kind === "not-modified") {
           await pending?.abort();
@@ -902,6 +915,7 @@ export class HttpClient {
       algorithms: readonly string[];
       cached: CacheEntry | undefined;
       onProgress: DownloadOptions["onProgress"];
+      signal: AbortSignal | undefined;
     },
   ): Promise<
     | { kind: "not-modified" }
@@ -923,7 +937,7 @@ export class HttpClient {
     let delivered: { url: string; headers: Record<string, string> } | undefined;
     using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
     return await this.#withRetries(url, async () => {
-      const timer = new IdleTimer(this.#timeoutMs, { signal: this.#options.signal });
+      const timer = new IdleTimer(this.#timeoutMs, { signal: options.signal });
       try {
         const headers: Record<string, string> = { "accept-encoding": "identity" };
         if (options.cached !== undefined) {
@@ -1023,7 +1037,7 @@ export class HttpClient {
       } finally {
         timer.clear();
       }
-    });
+    }, options.signal);
   }
 }
 

@@ -37,6 +37,7 @@
 import { BuildStack } from "../build/build_stack.ts";
 import { throwIfCancelled } from "../cancellation.ts";
 import { bucketDir, CacheBucket } from "../cache/cache_dir.ts";
+import { join } from "../paths.ts";
 import { lazy } from "../lazy.ts";
 import { compatibleTags } from "../dists/tags.ts";
 import { DpipError } from "../errors.ts";
@@ -55,6 +56,7 @@ import { type PreparedRoots, prepareRoots } from "./install_roots.ts";
 import type { LocalReference } from "./local_wheels.ts";
 import { fetchWheelReference } from "./wheel_references.ts";
 import { resolveInstall } from "./install_resolve.ts";
+import type { Decision, FetchAhead } from "./fetch_ahead.ts";
 import type {
   InstallOptions,
   InstallReporter,
@@ -253,10 +255,42 @@ async function runPipeline(
   if (!settings.dryRun && options.onWheels === undefined) {
     appendAll(warnings, await finishPendingChanges(scheme, reporter));
   }
+  const ahead = fetchesAhead(options, prepared) ? new Ahead(options, run, tags) : undefined;
+  try {
+    return await resolveAndInstall(spec, options, {
+      run,
+      prepared,
+      scheme,
+      tags,
+      warnings,
+      ...(ahead === undefined ? {} : { ahead }),
+    });
+  } finally {
+    await ahead?.close();
+  }
+}
+
+/** The resolution, the plan and its checks, then (unless only planning) fetching and installing. */
+async function resolveAndInstall(
+  spec: RequirementsSpecification,
+  options: InstallOptions,
+  context: {
+    run: PipelineRun;
+    prepared: PreparedRoots;
+    scheme: Scheme;
+    tags: ReadonlySet<string>;
+    warnings: string[];
+    ahead?: Ahead;
+  },
+): Promise<InstallOutcome> {
+  const { settings, target, services, reporter } = options;
+  const { interpreter } = target;
+  const { run, prepared, scheme, tags, warnings, ahead } = context;
   const resolved = await resolveInstall(spec, prepared, {
     options,
     dispatch: run.dispatch,
     scheme,
+    ...(ahead === undefined ? {} : { onDecided: (event) => ahead.decided(event) }),
   });
   const planned = planInstallation({ ...prepared, ...resolved }, {
     interpreter,
@@ -292,7 +326,11 @@ async function runPipeline(
     import("./post_install.ts"),
   ]);
   const executing = executeOptions(options, { run, prepared, scheme, tags });
-  const { wheels, changelog } = await executePlan(planned, executing);
+  const fetchedAhead = await ahead?.fetching;
+  const { wheels, changelog } = await executePlan(
+    planned,
+    fetchedAhead === undefined ? executing : { ...executing, fetchedAhead },
+  );
   if (changelog === undefined) return { ...base, wheels };
   const after = checkAfterInstall(changelog, {
     interpreter,
@@ -305,6 +343,64 @@ async function runPipeline(
     env: options.env ?? {},
   });
   return { ...base, wheels, changelog, ...after, warnings: [...warnings, ...changelog.warnings] };
+}
+
+/**
+ * Whether wheels are fetched while resolving (`fetch_ahead.ts`): only for an
+ * install that will fetch the plan's wheels anyway, and not where your
+ * checks come first (`--report`, written before anything is fetched; hash-
+ * checking mode). The plan's checks (attestations, project statuses) still
+ * come before anything is installed: what is fetched ahead only enters the
+ * caches, verified against the index's hashes.
+ */
+function fetchesAhead(options: InstallOptions, prepared: PreparedRoots): boolean {
+  const { settings } = options;
+  return settings.fetchAhead !== false && !settings.dryRun && !settings.report &&
+    !settings.resolveOnly &&
+    options.onWheels === undefined && !prepared.hashMode;
+}
+
+/**
+ * The run's fetching ahead, loaded on the first version the resolver decides
+ * that has a wheel to fetch (a no-op install never loads it).
+ */
+class Ahead {
+  fetching: Promise<FetchAhead> | undefined;
+  readonly #options: InstallOptions;
+  readonly #run: PipelineRun;
+  readonly #tags: ReadonlySet<string>;
+
+  constructor(options: InstallOptions, run: PipelineRun, tags: ReadonlySet<string>) {
+    this.#options = options;
+    this.#run = run;
+    this.#tags = tags;
+  }
+
+  decided(decision: Decision): void {
+    if (decision.source === undefined || decision.extra !== undefined) return;
+    this.fetching ??= this.#start();
+    this.fetching.then((ahead) => ahead.decided(decision), () => {});
+  }
+
+  async #start(): Promise<FetchAhead> {
+    const { services } = this.#options;
+    const { FetchAhead } = await import("./fetch_ahead.ts");
+    const dir = services.cacheRoot === undefined ? await this.#run.scratch.dir("ahead") : join(
+      bucketDir(services.cacheRoot, CacheBucket.wheels),
+      `.tmp-${crypto.randomUUID().slice(0, 8)}`,
+    );
+    return new FetchAhead({
+      downloader: services.downloader,
+      dir,
+      bucket: this.#run.bucket,
+      compatibleTags: this.#tags,
+    });
+  }
+
+  /** Ends it: what the install did not take is not needed any more. */
+  async close(): Promise<void> {
+    await (await this.fetching?.catch(() => undefined))?.close();
+  }
 }
 
 function refuseExternallyManaged(target: InstallTarget, settings: InstallSettings): void {

@@ -23,6 +23,7 @@ import type {
 } from "../installer/prepare.ts";
 import { readInstalledDists } from "../installer/site_packages.ts";
 import type { UnpackAhead } from "../installer/unpack_ahead.ts";
+import type { FetchAhead } from "./fetch_ahead.ts";
 import type { LinkMode } from "../installer/wheel_cache.ts";
 import { canonicalizeName, type PackageName } from "../names/mod.ts";
 import { canonicalVersionText } from "../pep440/mod.ts";
@@ -104,6 +105,8 @@ export interface ExecuteOptions {
   };
   readonly env?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
+  /** Wheels fetched while resolving: their downloads and unpacking are taken over. */
+  readonly fetchedAhead?: FetchAhead;
 }
 
 /** What executing the plan did. */
@@ -133,11 +136,13 @@ export async function executePlan(
     `.tmp-${crypto.randomUUID().slice(0, 8)}`,
   );
   const requests = wheelRequests(planned, ordered, options);
-  // Installing: each wheel is unpacked (into the cache) as soon as it is fetched.
-  const ahead = options.fetchOnly || options.onWheels !== undefined
+  // Installing: each wheel is unpacked (into the cache) as soon as it is fetched; the run's
+  // own unpacking ahead (begun while resolving) is its owner's to close.
+  const { fetchedAhead } = options;
+  const own = options.fetchOnly || options.onWheels !== undefined || fetchedAhead !== undefined
     ? undefined
     : await unpackAhead(planned, requests, options);
-  let finished = false;
+  const ahead = fetchedAhead?.unpacked ?? own;
   try {
     const wheels = await fetchWheels(requests, workDir, options, ahead);
     ahead?.fetched();
@@ -149,13 +154,12 @@ export async function executePlan(
     throwIfCancelled(options.signal);
     try {
       const changelog = await installFetched(planned, ordered, wheels, options, ahead);
-      finished = true;
       return { wheels, changelog };
     } catch (error) {
       throw interrupted(error, ordered, options.scheme);
     }
   } finally {
-    await ahead?.close(!finished);
+    await own?.close();
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
 }
@@ -215,6 +219,9 @@ async function fetchWheels(
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.reporter === undefined ? {} : { reporter: options.reporter }),
       ...(ahead === undefined ? {} : { onReady: (wheel: LocalWheel) => ahead.start(wheel) }),
+      ...(options.fetchedAhead === undefined
+        ? {}
+        : { begun: (request: WheelRequest) => options.fetchedAhead!.begun(request) }),
     },
   );
 }

@@ -17,7 +17,7 @@ import type { RequirementsSpecification } from "../requirements/specification.ts
 import { satisfiedAsInstalled } from "./already_satisfied.ts";
 import type { BuildDispatch } from "./build_dispatch.ts";
 import type { PreparedRoots } from "./install_roots.ts";
-import type { InstallOptions } from "./install_settings.ts";
+import type { InstallOptions, InstallReporter } from "./install_settings.ts";
 import { withLocalWheels } from "./local_wheels.ts";
 import { withQuarantine } from "./project_status.ts";
 import { withBuiltWheels } from "./resolved_wheels.ts";
@@ -46,6 +46,8 @@ export async function resolveInstall(
     /** The run's builds (their provider, the wheels built from index sdists), made on first use. */
     dispatch: () => Promise<Pick<BuildDispatch, "provider" | "builtWheel">>;
     scheme: Scheme;
+    /** Each version the resolver decides on, after the reporter hears of it. */
+    onDecided?: InstallReporter["onResolving"];
   },
 ): Promise<ResolvedInstall> {
   const { settings, target, services, reporter } = context.options;
@@ -102,8 +104,18 @@ export async function resolveInstall(
     ...(settings.resolutionTimeoutMs === undefined
       ? {}
       : { timeoutMs: settings.resolutionTimeoutMs }),
-    ...(reporter?.onResolving === undefined ? {} : { onDecision: reporter.onResolving }),
+    ...decisionsTo(reporter?.onResolving, context.onDecided),
   });
   const dists = withBuiltWheels(resolution.dists, (url) => dispatch.builtWheel(url));
   return { dists, resolution, installed, ...has };
+}
+
+/** The resolver's `onDecision` option, telling each of `listeners` that is given. */
+function decisionsTo(
+  ...listeners: InstallReporter["onResolving"][]
+): { onDecision?: NonNullable<InstallReporter["onResolving"]> } {
+  const given = listeners.filter((listener) => listener !== undefined);
+  if (given.length === 0) return {};
+  if (given.length === 1) return { onDecision: given[0]! };
+  return { onDecision: (event) => given.forEach((listener) => listener(event)) };
 }

@@ -61,6 +61,12 @@ export interface InstallSettings {
    * and the plan is not described (no names to show).
    */
   readonly resolveOnly?: boolean;
+  /**
+   * Begin fetching and unpacking each version's wheel as soon as the resolver
+   * decides on it (default true). The CLI turns it off where download bars are
+   * drawn on a terminal, so that each download shows its bar after the plan.
+   */
+  readonly fetchAhead?: boolean;
   /** Give up resolving after this long (`--resolution-timeout`). */
   readonly resolutionTimeoutMs?: number;
   /** Build in an isolated environment with the project's build requirements (default true). */
@@ -123,7 +129,7 @@ export interface InstallReporter extends PrepareReporter {
    */
   onReport?(report: Record<string, JsonValue>): void;
   /** A project version was tried during resolution. */
-  onResolving?: ResolverReporter["onDecision"];
+  onResolving?: ResolverReporter<IndexSource>["onDecision"];
   /** Another process holds the environment lock. */
   onLockWait?(path: string): void;
   /** A requirement is about to be built from source. */

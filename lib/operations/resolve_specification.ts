@@ -53,7 +53,7 @@ export interface ResolveSpecificationOptions<S> {
   /** `--resolution-timeout`, in milliseconds. */
   readonly timeoutMs?: number;
   /** A project version was tried. */
-  readonly onDecision?: ResolverReporter["onDecision"];
+  readonly onDecision?: ResolverReporter<S>["onDecision"];
 }
 
 /**

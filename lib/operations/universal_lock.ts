@@ -62,7 +62,7 @@ export interface UniversalResolveOptions {
   /** Versions to try first (an earlier output's pins). */
   readonly preferences?: ReadonlyMap<PackageName, string>;
   readonly timeoutMs?: number;
-  readonly reporter?: ResolverReporter;
+  readonly reporter?: ResolverReporter<IndexSource>;
 }
 
 /**

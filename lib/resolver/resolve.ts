@@ -125,14 +125,19 @@ export interface Manifest {
 }
 
 /** Progress callbacks; the resolver never prints. */
-export interface ResolverReporter {
-  /** A version was tried; `tries` counts the versions of this project tried so far. */
+export interface ResolverReporter<S = unknown> {
+  /**
+   * A version was tried; `tries` counts the versions of this project tried so
+   * far. `source` is the provider's candidate for it, when the version is
+   * neither installed nor a direct reference (it may still be backtracked).
+   */
   onDecision?(event: {
     name: PackageName;
     version: string;
     extra?: ExtraName;
     tries: number;
     stats: SolverStats;
+    source?: S;
   }): void;
 }
 
@@ -164,7 +169,7 @@ export interface ResolveOptions<S = never> {
   /** `--ignore-installed` / `--force-reinstall`: do not consider installed distributions. */
   ignoreInstalled?: boolean;
   /** Progress callbacks. */
-  reporter?: ResolverReporter;
+  reporter?: ResolverReporter<S>;
   /** Give up after this many decisions plus conflicts. */
   maxRounds?: number;
   /** Give up after this many milliseconds. */
@@ -919,12 +924,17 @@ class Resolver<S> {
     if (packageId.kind === "root") return;
     const { name } = packageId;
     const data = this.#loaded.get(name)!;
+    const entry = data.entries[index]!;
+    const source = entry.installed === undefined && entry.direct === undefined
+      ? entry.candidate?.source
+      : undefined;
     this.#options.reporter?.onDecision?.({
       name,
-      version: data.entries[index]!.label,
+      version: entry.label,
       ...(packageId.kind === "extra" ? { extra: packageId.extra } : {}),
       tries: data.tries,
       stats: { ...stats },
+      ...(source === undefined ? {} : { source }),
     });
   }
 

@@ -349,6 +349,15 @@ Deno.test({
     "chaos e2e: a wheel that fails while others are unpacked ahead leaves only whole cache entries",
   ignore,
   async fn() {
+    // lib is large enough (9 MB that do not compress) for a worker thread to unpack it at once.
+    const noise = new Uint8Array(9 * MiB);
+    for (let at = 0; at < noise.length; at += 65536) {
+      crypto.getRandomValues(noise.subarray(at, at + 65536));
+    }
+    const files = [
+      demoWheel("app", "1.0", { metadata: { requiresDist: ["lib>=1"] } }),
+      demoWheel("lib", "1.0", { files: { "lib/__init__.py": "", "lib/noise.bin": noise } }),
+    ];
     await withChaos(
       [{ path: /app-1\.0-py3-none-any\.whl$/, fault: { kind: "stall" } }],
       async (server) => {
@@ -368,6 +377,7 @@ Deno.test({
         }
         assertEquals(entries, ["lib 1.0"]);
       },
+      files,
     );
   },
 });

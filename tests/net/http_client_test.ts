@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { Authenticator, subprocessKeyring } from "../../lib/net/auth.ts";
 import { HashMismatchError } from "../../lib/net/hashes.ts";
+import { CancelledError } from "../../lib/cancellation.ts";
 import { HttpCache } from "../../lib/net/http_cache.ts";
 import {
   HttpClient,
@@ -621,4 +622,27 @@ Deno.test("download(): the cache entry is keyed without the URL's fragment and c
       client.close();
     }
   });
+});
+
+Deno.test("download(): its own signal stops it (no file left); the client's other requests go on", async () => {
+  await withServer(
+    { faults: [{ path: /\/files\/.*\.whl$/, kind: "delay", delayMs: 30_000, times: 1 }] },
+    async (server, tmp) => {
+      const client = new HttpClient({ cache: new HttpCache(join(tmp, "http-v1")) });
+      try {
+        const stop = new AbortController();
+        const url = `${server.origin}files/${WHEEL.filename}`;
+        const dest = join(tmp, "stopped.whl");
+        const stopped = client.download(url, dest, { signal: stop.signal });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stop.abort();
+        await assertRejects(() => stopped, CancelledError);
+        assertEquals(await listTree(tmp).then((files) => files.includes(dest)), false);
+        const again = await client.download(url, join(tmp, "again.whl"));
+        assertEquals(again.digests["sha256"], SHA256);
+      } finally {
+        client.close();
+      }
+    },
+  );
 });

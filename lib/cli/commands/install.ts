@@ -346,6 +346,8 @@ export async function installWithOutput(
       srcDir: srcDirOf(context, interpreter),
       existsAction: existsActionsOf(context),
       ...settings,
+      // On a terminal each download shows its bar, after the plan (as pip's).
+      fetchAhead: display.status === undefined,
     };
     outcome = await installRequirements(installed, {
       settings: onlyDeps ? { ...checkout, noDeps: true } : checkout,
