@@ -64,7 +64,8 @@ export interface InstallSettings {
   /**
    * Begin fetching and unpacking each version's wheel as soon as the resolver
    * decides on it (default true). The CLI turns it off where download bars are
-   * drawn on a terminal, so that each download shows its bar after the plan.
+   * drawn on a terminal, so that each download shows its bar after the plan,
+   * and where attestations must verify before a file is fetched.
    */
   readonly fetchAhead?: boolean;
   /** Give up resolving after this long (`--resolution-timeout`). */

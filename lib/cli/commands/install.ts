@@ -346,8 +346,10 @@ export async function installWithOutput(
       srcDir: srcDirOf(context, interpreter),
       existsAction: existsActionsOf(context),
       ...settings,
-      // On a terminal each download shows its bar, after the plan (as pip's).
-      fetchAhead: display.status === undefined,
+      // Not on a terminal, where each download shows its bar after the plan (as pip's), nor
+      // where attestations must verify before a file is fetched.
+      fetchAhead: display.status === undefined &&
+        options.choice("verifyAttestations") !== "require" && locks === undefined,
     };
     outcome = await installRequirements(installed, {
       settings: onlyDeps ? { ...checkout, noDeps: true } : checkout,
