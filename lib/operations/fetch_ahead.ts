@@ -6,8 +6,9 @@
  * of jupyterlab (91 wheels) otherwise waited for the whole resolution before
  * its first download, and its largest wheel, decided first, was unpacked
  * last. A version later given up (backtracking) costs a download and a cache
- * entry, nothing else: only the plan's wheels are installed, from the
- * environment lock, as before.
+ * entry, nothing else (and only a project's first version tried is
+ * fetched: a backtracking resolution does not download every version it
+ * tries); only the plan's wheels are installed, from the environment lock.
  *
  * Not used where fetching early would be wrong or wasted: dry runs, reports
  * only, hash-checking mode (your hashes are checked when the plan is made),
@@ -43,6 +44,8 @@ export interface Decision {
   readonly name: PackageName;
   readonly version: string;
   readonly extra?: string;
+  /** How many versions of the project the resolver has tried, this one included. */
+  readonly tries: number;
   readonly source?: IndexSource;
 }
 
@@ -67,10 +70,15 @@ export class FetchAhead {
     });
   }
 
-  /** The resolver decided on a version: its wheel (from an index, not yet installed) is fetched. */
+  /**
+   * The resolver decided on a version: its wheel (from an index, not yet
+   * installed) is fetched, unless the resolver is backtracking over the
+   * project (a second version tried: the install fetches the one chosen).
+   */
   decided(decision: Decision): void {
     const source = decision.source;
     if (decision.extra !== undefined || source === undefined || this.#stop.signal.aborted) return;
+    if (decision.tries > 1) return;
     if (source.kind !== "index" || source.format !== "wheel" || source.builtFrom !== undefined) {
       return;
     }

@@ -75,12 +75,15 @@ Deno.test("FetchAhead: a decided version's wheel is fetched and unpacked; close(
     const decision = (name: string, wheel: typeof one) => ({
       name: canonicalizeName(name),
       version: "1.0",
+      tries: 1,
       source: source(wheel.filename, wheel.sha256),
     });
     ahead.decided(decision("one", one));
     ahead.decided(decision("one", one)); // decided again (after backtracking): fetched once
     ahead.decided({ ...decision("one", one), extra: "cli" }); // the same wheel
-    ahead.decided({ name: canonicalizeName("kept"), version: "1.0" }); // installed: no source
+    ahead.decided({ name: canonicalizeName("kept"), version: "1.0", tries: 1 }); // installed
+    const backtracked = buildWheel({ name: "tried", version: "2.0", files: { "tried.py": "" } });
+    ahead.decided({ ...decision("tried", backtracked), tries: 2 }); // a second version tried
     ahead.decided({ ...decision("sdist", one), source: source("sdist-1.0.tar.gz", "00", "sdist") });
     ahead.decided(decision("slow", slow));
     const request = (wheel: typeof one) => ({
