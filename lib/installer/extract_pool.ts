@@ -240,6 +240,11 @@ export class ExtractPool {
       this.#queue.unshift(lost);
     }
     lane.jobs.clear();
+    this.#handOut();
+  }
+
+  /** Hands the waiting jobs to the workers, or, when there is none, unpacks them all here. */
+  #handOut(): void {
     if (this.#lanes.length > 0) {
       this.#dispatch();
       return;
@@ -259,19 +264,8 @@ export class ExtractPool {
    */
   set hereBusy(busy: boolean) {
     this.#hereBusy = busy;
-    if (busy) return;
-    if (this.#lanes.length > 0) {
-      this.#dispatch();
-      return;
-    }
-    // No worker was worth starting: what waited is unpacked here now.
-    for (const queued of this.#queue.splice(0)) {
-      try {
-        queued.resolve(extractHere(queued.job));
-      } catch (error) {
-        queued.reject(error);
-      }
-    }
+    // With no worker (none was worth starting), what waited is unpacked here now.
+    if (!busy) this.#handOut();
   }
 
   /**
