@@ -326,7 +326,7 @@ async function resolveAndInstall(
     import("./post_install.ts"),
   ]);
   const executing = executeOptions(options, { run, prepared, scheme, tags });
-  const fetchedAhead = await ahead?.fetching;
+  const fetchedAhead = await ahead?.fetching?.catch(() => undefined);
   const { wheels, changelog } = await executePlan(
     planned,
     fetchedAhead === undefined ? executing : { ...executing, fetchedAhead },
