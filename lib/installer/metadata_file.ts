@@ -115,13 +115,16 @@ function firstHeaderValues(text: string, names: readonly string[]): (string | un
 }
 
 /** The first value of a header (case-insensitive), as `email.message.get` returns it. */
-export function headerValue(message: EmailMessage, name: string): string | undefined {
+export function headerValue(
+  message: Pick<EmailMessage, "headers">,
+  name: string,
+): string | undefined {
   const lower = name.toLowerCase();
   return message.headers.find(([key]) => key.toLowerCase() === lower)?.[1];
 }
 
 /** Every value of a header (case-insensitive), as `email.message.get_all` returns them. */
-export function headerValues(message: EmailMessage, name: string): string[] {
+export function headerValues(message: Pick<EmailMessage, "headers">, name: string): string[] {
   const lower = name.toLowerCase();
   return message.headers.filter(([key]) => key.toLowerCase() === lower).map(([, v]) => v);
 }
@@ -227,6 +230,43 @@ export function readNameAndVersion(
   header ??= decoder.decode(scratch.subarray(0, read)); // no body
   const [name, version] = firstHeaderValues(universalNewlines(header), ["Name", "Version"]);
   return [name, version];
+}
+
+/**
+ * The headers of the `METADATA`/`PKG-INFO` file at `path`, as
+ * {@link readMetadataFile} would give them, or undefined when it cannot be
+ * read. Reads no further than the header block where it fits in the first
+ * 32 kB: the body (the long description) is most of a file, and the already
+ * satisfied check reads the dependencies of every installed distribution.
+ */
+export function readMetadataHeaders(
+  path: string,
+): readonly (readonly [string, string])[] | undefined {
+  let read: number;
+  try {
+    const file = Deno.openSync(path);
+    try {
+      read = file.readSync(scratch) ?? 0;
+    } finally {
+      file.close();
+    }
+  } catch {
+    return undefined;
+  }
+  // Most header blocks end within the first 2 kB: only then is the rest decoded.
+  const decode = (end: number) => universalNewlines(decoder.decode(scratch.subarray(0, end)));
+  let header = read > firstDecode ? headerBlock(decode(firstDecode)) : undefined;
+  if (header === undefined) {
+    const text = decode(read);
+    header = headerBlock(text) ?? (read < scratch.length ? text : undefined); // no body
+  }
+  if (header === undefined) {
+    // A header block longer than the buffer.
+    const text = readPythonText(path);
+    if (text === undefined) return undefined;
+    header = text;
+  }
+  return parseEmailMessage(header).headers;
 }
 
 /** Reads a text file as Python's text mode does (UTF-8, universal newlines), or undefined. */

@@ -24,6 +24,7 @@ import {
   headerValues,
   parseEmailMessage,
   readMetadataFile,
+  readMetadataHeaders,
   readNameAndVersion,
   readPythonText,
 } from "./metadata_file.ts";
@@ -98,6 +99,7 @@ export class InstalledDist {
   /** The project directory of an editable install (PEP 660 `dir_info.editable`, or an egg-link). */
   readonly editableProjectLocation?: string;
   #message?: EmailMessage;
+  #headers?: readonly (readonly [string, string])[];
   readonly #metadataPath?: string;
   #installer?: string;
 
@@ -142,6 +144,17 @@ export class InstalledDist {
     return this.#message ??= parseEmailMessage("");
   }
 
+  /**
+   * The headers of `METADATA` (or `PKG-INFO`): the parsed message's, or, before
+   * anything needed the whole file, read from its header block alone.
+   */
+  get headers(): readonly (readonly [string, string])[] {
+    if (this.#message !== undefined || this.#metadataPath === undefined) {
+      return this.message.headers;
+    }
+    return this.#headers ??= readMetadataHeaders(this.#metadataPath) ?? [];
+  }
+
   /** The files of the metadata directory (listed on first use). */
   get infoFiles(): ReadonlySet<string> {
     return this.#infoFiles ??= this.kind === "egg-info-file"
@@ -180,7 +193,7 @@ export class InstalledDist {
    * (the way pip converts them).
    */
   requiresDist(): string[] {
-    const declared = headerValues(this.message, "Requires-Dist");
+    const declared = headerValues(this, "Requires-Dist");
     if (declared.length > 0) return declared;
     return this.#requiresTxt().map((entry) => {
       const extra = safeExtra(entry.extra);
@@ -195,7 +208,7 @@ export class InstalledDist {
 
   /** The `Provides-Extra` values (or the sections of a legacy `requires.txt`). */
   providesExtra(): string[] {
-    const declared = headerValues(this.message, "Provides-Extra");
+    const declared = headerValues(this, "Provides-Extra");
     if (declared.length > 0) return declared;
     const extras: string[] = [];
     for (const entry of this.#requiresTxt()) {

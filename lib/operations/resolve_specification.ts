@@ -98,9 +98,7 @@ export async function resolveSpecification<S>(
 
 /** An installed distribution as the resolver sees it: its version and dependencies. */
 export function installedDistribution(dist: InstalledDist): InstalledDistribution {
-  const requiresPython = dist.message.headers.find(([key]) =>
-    key.toLowerCase() === "requires-python"
-  )?.[1];
+  const requiresPython = dist.headers.find(([key]) => key.toLowerCase() === "requires-python")?.[1];
   return {
     name: dist.name,
     version: dist.version,

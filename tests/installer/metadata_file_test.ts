@@ -3,6 +3,7 @@ import {
   headerValue,
   parseEmailMessage,
   readMetadataFile,
+  readMetadataHeaders,
   readNameAndVersion,
   universalNewlines,
 } from "../../lib/installer/metadata_file.ts";
@@ -51,7 +52,7 @@ function generate(random: Random): string {
   return ending === "\n" ? text : text.replaceAll("\n", ending);
 }
 
-Deno.test("readNameAndVersion() and readMetadataFile() agree with splitting the whole file", async () => {
+Deno.test("readNameAndVersion(), readMetadataHeaders() and readMetadataFile() agree with splitting the whole file", async () => {
   const root = await Deno.makeTempDir({ prefix: "dpip-metadata-file-" });
   try {
     const random = new Random(20261121);
@@ -65,7 +66,9 @@ Deno.test("readNameAndVersion() and readMetadataFile() agree with splitting the 
       const read = readMetadataFile(path);
       assertEquals(read?.headers, whole.headers, `file ${i}`);
       assertEquals(read?.body, whole.body, `file ${i}`);
+      assertEquals(readMetadataHeaders(path), whole.headers, `file ${i}: ${JSON.stringify(text)}`);
     }
+    assertEquals(readMetadataHeaders(join(root, "missing")), undefined);
     assertEquals(readNameAndVersion(join(root, "missing")), undefined);
     assertEquals(readMetadataFile(join(root, "missing")), undefined);
   } finally {

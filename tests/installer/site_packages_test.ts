@@ -138,3 +138,35 @@ Deno.test("METADATA: headers decoded first, the body on use, with Python's unive
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("requiresDist() and providesExtra() read METADATA's headers only; message reads it whole", () => {
+  const root = Deno.makeTempDirSync({ prefix: "dpip-site-headers-" });
+  const readFileSync = Deno.readFileSync;
+  const wholeReads: string[] = [];
+  try {
+    const info = join(root, "demo-1.0.dist-info");
+    Deno.mkdirSync(info);
+    const body = "A long description. ".repeat(50_000); // 1 MB the dependencies do not need
+    Deno.writeTextFileSync(
+      join(info, "METADATA"),
+      "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Python: >=3.8\n" +
+        'Provides-Extra: cli\nRequires-Dist: click ; extra == "cli"\nRequires-Dist: attrs\n\n' +
+        body,
+    );
+    Deno.readFileSync = ((path: string | URL) => {
+      wholeReads.push(String(path));
+      return readFileSync(path);
+    }) as typeof readFileSync;
+    const [dist] = readInstalledDists([root]).dists;
+    assert(dist !== undefined);
+    assertEquals(dist.requiresDist(), ['click ; extra == "cli"', "attrs"]);
+    assertEquals(dist.providesExtra(), ["cli"]);
+    assertEquals(dist.headers.find(([key]) => key === "Requires-Python")?.[1], ">=3.8");
+    assertEquals(wholeReads, []);
+    assertEquals(dist.message.body, body);
+    assertEquals(wholeReads, [join(info, "METADATA")]);
+  } finally {
+    Deno.readFileSync = readFileSync;
+    Deno.removeSync(root, { recursive: true });
+  }
+});
