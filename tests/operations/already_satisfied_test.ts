@@ -10,7 +10,7 @@ function installed(pin: string, requiresDist: string[] = []): [PackageName, Inst
   const dist = {
     name: canonicalizeName(name),
     version,
-    message: { headers: [] },
+    headers: [],
     requiresDist: () => requiresDist,
     providesExtra: () => [],
   } as unknown as InstalledDist;
