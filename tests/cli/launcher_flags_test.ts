@@ -34,3 +34,21 @@ Deno.test("the launcher, the compile task and the dpip task pass the same V8 fla
     [EXPECTED, EXPECTED, EXPECTED],
   );
 });
+
+Deno.test("the dpip task passes its name as the launcher does, so argv[0] is not read through node:process", async () => {
+  const tasks = JSON.parse(await Deno.readTextFile(`${REPO}deno.json`)).tasks as Record<
+    string,
+    string
+  >;
+  // Deno lets only --allow-all read /proc/self/cmdline; without the name, dpip loads Deno's Node
+  // layer (~20 ms) to read argv[0] (lib/cli/invoked_name.ts).
+  assertEquals(/^DPIP_INVOKED_AS=dpip deno run /.test(tasks["dpip"]!), true, tasks["dpip"]);
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "dpip", "--version"],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const { code, stdout } = await command.output();
+  assertEquals([code, new TextDecoder().decode(stdout).startsWith("dpip ")], [0, true]);
+});
