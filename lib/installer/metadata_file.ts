@@ -202,17 +202,8 @@ const usualStart =
 export function readNameAndVersion(
   path: string,
 ): [name: string | undefined, version: string | undefined] | undefined {
-  let read: number;
-  try {
-    const file = Deno.openSync(path);
-    try {
-      read = file.readSync(scratch) ?? 0;
-    } finally {
-      file.close();
-    }
-  } catch {
-    return undefined;
-  }
+  const read = readStart(path);
+  if (read === undefined) return undefined;
   // Searching decoded text is native work; walking bytes line by line is not (yet) optimized
   // code here. A cut inside a character only spoils the text after the blank line.
   const usual = usualStart.exec(decoder.decode(scratch.subarray(0, Math.min(read, usualDecode))));
@@ -242,17 +233,8 @@ export function readNameAndVersion(
 export function readMetadataHeaders(
   path: string,
 ): readonly (readonly [string, string])[] | undefined {
-  let read: number;
-  try {
-    const file = Deno.openSync(path);
-    try {
-      read = file.readSync(scratch) ?? 0;
-    } finally {
-      file.close();
-    }
-  } catch {
-    return undefined;
-  }
+  const read = readStart(path);
+  if (read === undefined) return undefined;
   // Most header blocks end within the first 2 kB: only then is the rest decoded.
   const decode = (end: number) => universalNewlines(decoder.decode(scratch.subarray(0, end)));
   let header = read > firstDecode ? headerBlock(decode(firstDecode)) : undefined;
@@ -267,6 +249,20 @@ export function readMetadataHeaders(
     header = text;
   }
   return parseEmailMessage(header).headers;
+}
+
+/** Reads the start of the file at `path` into {@link scratch}: how many bytes, or undefined. */
+function readStart(path: string): number | undefined {
+  try {
+    const file = Deno.openSync(path);
+    try {
+      return file.readSync(scratch) ?? 0;
+    } finally {
+      file.close();
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads a text file as Python's text mode does (UTF-8, universal newlines), or undefined. */
