@@ -107,8 +107,7 @@ export class ExtractPool {
    * @param work how much there is to unpack: the wheels' count and total size,
    * when known. With no total (wheels still downloading), workers start once
    * the jobs submitted reach the size worth them; with no count, as many as
-   * there are cores. `force: true` starts a
-   * worker whatever the size, for tests.
+   * there are cores. `force: true` starts a worker whatever the size, for tests.
    */
   constructor(work: { totalBytes?: number; jobs?: number; force?: boolean }) {
     const jobs = work.jobs ?? MAX_LANES;

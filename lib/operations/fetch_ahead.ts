@@ -21,7 +21,7 @@ import type { LocalWheel, PrepareOptions, WheelRequest } from "../installer/prep
 import { prepareWheel } from "../installer/prepare.ts";
 import { UnpackAhead } from "../installer/unpack_ahead.ts";
 import { limiter } from "../limiter.ts";
-import type { PackageName } from "../names/mod.ts";
+import type { ResolverDecision } from "../resolver/mod.ts";
 import type { IndexSource } from "../resolver/default_provider.ts";
 import { withoutFragment } from "./build_sources.ts";
 
@@ -39,15 +39,8 @@ export interface FetchAheadOptions {
   readonly compatibleTags: ReadonlySet<string>;
 }
 
-/** A decision of the resolver: a version of a project, and the candidate it came from. */
-export interface Decision {
-  readonly name: PackageName;
-  readonly version: string;
-  readonly extra?: string;
-  /** How many versions of the project the resolver has tried, this one included. */
-  readonly tries: number;
-  readonly source?: IndexSource;
-}
+/** A decision of the resolver, as {@link FetchAhead} reads it. */
+export type Decision = Readonly<Omit<ResolverDecision<IndexSource>, "stats">>;
 
 /**
  * Wheels fetched and unpacked as the resolver decides on them. The install

@@ -377,7 +377,7 @@ class Ahead {
   }
 
   decided(decision: Decision): void {
-    if (decision.source === undefined || decision.extra !== undefined) return;
+    if (decision.source === undefined) return; // nothing to fetch: not worth loading it
     this.fetching ??= this.#start();
     this.fetching.then((ahead) => ahead.decided(decision), () => {});
   }

@@ -19,6 +19,7 @@ export type {
   ResolutionStats,
   ResolvedDist,
   ResolveOptions,
+  ResolverDecision,
   ResolverReporter,
 } from "./resolve.ts";
 export type {

@@ -124,21 +124,24 @@ export interface Manifest {
   installed?: readonly InstalledDistribution[];
 }
 
+/**
+ * A version the resolver tried; `tries` counts the versions of this project
+ * tried so far. `source` is the provider's candidate for it, when the version
+ * is neither installed nor a direct reference (it may still be backtracked).
+ */
+export interface ResolverDecision<S = unknown> {
+  name: PackageName;
+  version: string;
+  extra?: ExtraName;
+  tries: number;
+  stats: SolverStats;
+  source?: S;
+}
+
 /** Progress callbacks; the resolver never prints. */
 export interface ResolverReporter<S = unknown> {
-  /**
-   * A version was tried; `tries` counts the versions of this project tried so
-   * far. `source` is the provider's candidate for it, when the version is
-   * neither installed nor a direct reference (it may still be backtracked).
-   */
-  onDecision?(event: {
-    name: PackageName;
-    version: string;
-    extra?: ExtraName;
-    tries: number;
-    stats: SolverStats;
-    source?: S;
-  }): void;
+  /** A version was tried (see {@link ResolverDecision}). */
+  onDecision?(event: ResolverDecision<S>): void;
 }
 
 /**

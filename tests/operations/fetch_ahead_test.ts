@@ -3,7 +3,7 @@ import { FetchAhead } from "../../lib/operations/fetch_ahead.ts";
 import type { DownloadOptions, DownloadResult } from "../../lib/net/http_client.ts";
 import { CancelledError } from "../../lib/cancellation.ts";
 import type { IndexSource } from "../../lib/resolver/default_provider.ts";
-import { canonicalizeName } from "../../lib/names/mod.ts";
+import { canonicalizeExtra, canonicalizeName } from "../../lib/names/mod.ts";
 import { buildWheel } from "../helpers/wheel_builder.ts";
 import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 
@@ -80,7 +80,7 @@ Deno.test("FetchAhead: a decided version's wheel is fetched and unpacked; close(
     });
     ahead.decided(decision("one", one));
     ahead.decided(decision("one", one)); // decided again (after backtracking): fetched once
-    ahead.decided({ ...decision("one", one), extra: "cli" }); // the same wheel
+    ahead.decided({ ...decision("one", one), extra: canonicalizeExtra("cli") }); // the same wheel
     ahead.decided({ name: canonicalizeName("kept"), version: "1.0", tries: 1 }); // installed
     const backtracked = buildWheel({ name: "tried", version: "2.0", files: { "tried.py": "" } });
     ahead.decided({ ...decision("tried", backtracked), tries: 2 }); // a second version tried
